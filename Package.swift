@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ClipMeter",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "clipmeter", targets: ["clipmeter"]),
+        .library(name: "ClipMeterKit", targets: ["ClipMeterKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The C boundary: libavformat/libavcodec/libavutil found with pkg-config.
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "pkg-config"])]
+        ),
+        .target(name: "MediaProbe", dependencies: ["CFFmpeg"]),
+        .target(name: "Timeline"),
+        .target(
+            name: "Billing",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            resources: [.copy("RateCards")]
+        ),
+        .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "ClipMeterKit",
+            dependencies: ["MediaProbe", "Timeline", "Billing", "Ledger", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "ClipMeterCLI",
+            dependencies: ["ClipMeterKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "clipmeter", dependencies: ["ClipMeterCLI"]),
+
+        .testTarget(name: "MediaProbeTests", dependencies: ["MediaProbe"]),
+        .testTarget(name: "TimelineTests", dependencies: ["Timeline"]),
+        .testTarget(name: "BillingTests", dependencies: ["Billing"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
+        .testTarget(name: "ClipMeterKitTests", dependencies: ["ClipMeterKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ClipMeterKit"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

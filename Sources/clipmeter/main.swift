@@ -1,0 +1,3 @@
+import ClipMeterCLI
+
+ClipMeterCommand.main()

@@ -84,4 +84,24 @@ static inline void cff_set_deadline_interrupt(AVFormatContext *ctx, int64_t *dea
     ctx->interrupt_callback.opaque = deadline;
 }
 
+
+/// Swift cannot write a C function that takes a va_list, so the log callback is this trampoline: it formats
+/// the line with av_log_format_line2 (FFmpeg's own formatter; String(format:) crashes on some C99
+/// specifiers) and hands plain text to a Swift sink. Only the module that installs it uses this state.
+typedef void (*cff_log_sink)(int level, const char *line);
+static cff_log_sink cff_current_log_sink = 0;
+static inline void cff_log_trampoline(void *avcl, int level, const char *fmt, va_list vl) {
+    if (level > AV_LOG_WARNING || !cff_current_log_sink) return;
+    char line[1024];
+    int print_prefix = 1;
+    if (av_log_format_line2(avcl, level, fmt, vl, line, (int)sizeof line, &print_prefix) < 0) return;
+    cff_current_log_sink(level, line);
+}
+/// Installs the trampoline as FFmpeg's log callback with `sink` receiving each formatted line.
+static inline void cff_install_log_sink(cff_log_sink sink) {
+    cff_current_log_sink = sink;
+    av_log_set_level(AV_LOG_WARNING);
+    av_log_set_callback(cff_log_trampoline);
+}
+
 #endif

@@ -1,3 +1,3 @@
 import ClipMeterCLI
 
-ClipMeterCommand.main()
+ClipMeterCommand.runAndExit()

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+
+/// The `clipmeter` root command; each subcommand lives in its own file under Subcommands/.
+public struct ClipMeterCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "clipmeter",
+        abstract: "Measure media with FFmpeg and price it the way Alibaba Cloud IMS and MPS bill it.",
+        discussion: "Exit codes: 0 success, 1 some input could not be measured or a job is invalid, 2 usage error, 3 --max-cost exceeded.",
+        subcommands: ClipMeterCommand.subcommandTypes
+    )
+
+    /// Filled in by the subcommand files' registry so adding a command touches one list.
+    static var subcommandTypes: [ParsableCommand.Type] { Subcommands.all }
+
+    public init() {}
+
+    /// Parses, runs and exits with SPEC §7's codes: usage errors are 2, not ArgumentParser's 64.
+    public static func runAndExit(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        setvbuf(stdout, nil, _IOFBF, 1 << 16)
+        let status: Int32
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            status = 0
+        } catch {
+            status = report(error)
+        }
+        fflush(stdout)
+        Foundation.exit(status)
+    }
+
+    private static func report(_ error: Error) -> Int32 {
+        if let exit = error as? ExitCode { return exit.rawValue }
+        if let usage = error as? UsageError {
+            FileHandle.standardError.write(Data("clipmeter: \(usage.message)\n".utf8))
+            return ExitStatus.usage
+        }
+        let code = exitCode(for: error).rawValue
+        let message = fullMessage(for: error)
+        if code == 0 {
+            if !message.isEmpty { print(message) }
+            return 0
+        }
+        if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+        return code == ExitCode.validationFailure.rawValue || code == 64 ? ExitStatus.usage : code
+    }
+}
+
+/// SPEC §7 exit codes.
+public enum ExitStatus {
+    public static let success: Int32 = 0
+    public static let inputFailed: Int32 = 1
+    public static let usage: Int32 = 2
+    public static let overBudget: Int32 = 3
+}
+
+/// A usage problem found after parsing (unreadable manifest or rate card, bad flag value): exit 2.
+public struct UsageError: Error, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+/// Every subcommand, in the order `--help` lists them.
+enum Subcommands {
+    static let all: [ParsableCommand.Type] = [ProbeCommand.self]
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Writes to stdout and stderr; the progress bar appears only when stderr is a terminal.
+enum Terminal {
+    static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
+
+    static func out(_ text: String) {
+        fputs(text, stdout)
+        fputs("\n", stdout)
+    }
+
+    static func err(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
+
+/// A one-line progress bar (files done/total, rate, ETA) on stderr, drawn only on a terminal.
+final class ProgressBar {
+    private let total: Int
+    private let start = Date()
+    private var done = 0
+    private var lastDraw = Date.distantPast
+    private let enabled: Bool
+
+    init(total: Int, enabled: Bool = Terminal.stderrIsTerminal) {
+        self.total = total
+        self.enabled = enabled && total > 1
+    }
+
+    func advance() {
+        done += 1
+        guard enabled else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
+        lastDraw = now
+        let elapsed = max(now.timeIntervalSince(start), 0.001)
+        let rate = Double(done) / elapsed
+        let eta = rate > 0 ? Double(total - done) / rate : 0
+        let width = 30
+        let filled = total > 0 ? width * done / total : width
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let line = String(format: "\r[%@] %d/%d  %.1f files/s  ETA %ds ", bar, done, total, rate, Int(eta))
+        fputs(line, stderr)
+    }
+
+    func finish() {
+        guard enabled else { return }
+        fputs("\r\u{1B}[2K", stderr)
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import ClipMeterKit
+import Foundation
+import MediaProbe
+
+/// `clipmeter probe`: measure files and folders and print what FFmpeg's timestamps say.
+struct ProbeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Measure media files exactly (folders are searched recursively).")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, ndjson, csv }
+
+    @OptionGroup var measure: MeasureOptions
+
+    @Option(help: "table (default), json, ndjson or csv.")
+    var format: Format = .table
+
+    @Argument(help: "Files or folders to measure.")
+    var paths: [String]
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("name at least one file or folder") }
+    }
+
+    func run() throws {
+        let files = MediaFileFinder().files(in: paths)
+        let prober = MediaProber(options: measure.probeOptions)
+        let report = ProbeReport(policy: measure.durationPolicy)
+        let progress = ProgressBar(total: files.count)
+        var failures = 0
+        var rows: [[String]] = []
+        var first = true
+
+        switch format {
+        case .json: fputs("[", stdout)
+        case .csv: Terminal.out(ProbeReport.csvHeader)
+        default: break
+        }
+        ParallelProbe(jobs: measure.jobs, ordered: format != .ndjson).run(files, work: { prober.probe($0) }) { _, outcome in
+            progress.advance()
+            if outcome.error != nil { failures += 1 }
+            switch format {
+            case .json:
+                fputs((first ? "\n  " : ",\n  ") + report.json(outcome).rendered(), stdout)
+                first = false
+            case .ndjson:
+                Terminal.out(report.json(outcome).rendered())
+                fflush(stdout)
+            case .csv:
+                Terminal.out(report.csv(outcome))
+            case .table:
+                rows.append(report.tableRow(outcome))
+            }
+        }
+        progress.finish()
+        switch format {
+        case .json: fputs(files.isEmpty ? "]\n" : "\n]\n", stdout)
+        case .table:
+            Terminal.out(TextTable.render(header: ProbeReport.tableHeader, rows: rows))
+            Terminal.out("\(files.count) file(s), \(files.count - failures) measured, \(failures) failed")
+        default: break
+        }
+        if failures > 0 {
+            Terminal.err("clipmeter: \(failures) of \(files.count) file(s) could not be measured")
+            throw ExitCode(ExitStatus.inputFailed)
+        }
+    }
+}

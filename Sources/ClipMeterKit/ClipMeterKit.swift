@@ -1,1 +1,0 @@
-// ClipMeterKit module.

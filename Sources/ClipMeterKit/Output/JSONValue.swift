@@ -1,0 +1,108 @@
+import Foundation
+
+/// A JSON document with ordered keys and exact numbers, so output is stable byte for byte and a Decimal
+/// never passes through Double on its way out.
+public indirect enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    /// A number already written as JSON text (from `number(_:)`).
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.rendered() == rhs.rendered() }
+
+    /// A decimal as a JSON number, rounded to `scale` places for display (no binary float noise).
+    public static func number(_ value: Decimal, scale: Int = 6) -> JSONValue {
+        .number(DecimalText.plain(value, scale: scale))
+    }
+
+    public static func number(_ value: Int) -> JSONValue { .number(String(value)) }
+    public static func number(_ value: Int64) -> JSONValue { .number(String(value)) }
+
+    /// Optional helpers: nil becomes JSON null.
+    public static func string(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
+    public static func number(_ value: Decimal?, scale: Int = 6) -> JSONValue { value.map { .number($0, scale: scale) } ?? .null }
+    public static func number(_ value: Int?) -> JSONValue { value.map { .number($0) } ?? .null }
+
+    /// Renders compact (one line, for NDJSON) or pretty (two-space indent).
+    public func rendered(pretty: Bool = false) -> String {
+        var out = ""
+        write(into: &out, pretty: pretty, indent: 0)
+        return out
+    }
+
+    private func write(into out: inout String, pretty: Bool, indent: Int) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let n): out += n
+        case .string(let s): JSONValue.escape(s, into: &out)
+        case .array(let items):
+            if items.isEmpty { out += "[]"; return }
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                item.write(into: &out, pretty: pretty, indent: indent + 1)
+            }
+            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
+            out += "]"
+        case .object(let members):
+            if members.isEmpty { out += "{}"; return }
+            out += "{"
+            for (i, (key, value)) in members.enumerated() {
+                if i > 0 { out += "," }
+                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                JSONValue.escape(key, into: &out)
+                out += pretty ? ": " : ":"
+                value.write(into: &out, pretty: pretty, indent: indent + 1)
+            }
+            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
+            out += "}"
+        }
+    }
+
+    private static func escape(_ s: String, into out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}
+
+/// Decimal → plain text without exponent or float noise.
+public enum DecimalText {
+    /// Rounds half-up to `scale` places and drops trailing zeros ("60", "59.98", "0.021333").
+    public static func plain(_ value: Decimal, scale: Int = 6) -> String {
+        var input = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &input, scale, .plain)
+        var text = NSDecimalNumber(decimal: rounded).stringValue
+        if text.contains("e") || text.contains("E") { text = "\(rounded)" }
+        return text
+    }
+
+    /// Fixed number of places ("0.60"), for money columns.
+    public static func fixed(_ value: Decimal, places: Int) -> String {
+        var input = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &input, places, .plain)
+        var text = plain(rounded, scale: places)
+        guard places > 0 else { return text }
+        if !text.contains(".") { text += "." }
+        let decimals = text.split(separator: ".", omittingEmptySubsequences: false).last?.count ?? 0
+        if decimals < places { text += String(repeating: "0", count: places - decimals) }
+        return text
+    }
+}

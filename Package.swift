@@ -38,12 +38,14 @@ let package = Package(
         ),
         .executableTarget(name: "clipmeter", dependencies: ["ClipMeterCLI"]),
 
-        .testTarget(name: "MediaProbeTests", dependencies: ["MediaProbe"]),
+        // Generated test media and the ffprobe packet-scan reference, shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "MediaProbeTests", dependencies: ["MediaProbe", "TestSupport"]),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline"]),
         .testTarget(name: "BillingTests", dependencies: ["Billing"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
-        .testTarget(name: "ClipMeterKitTests", dependencies: ["ClipMeterKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ClipMeterKit"]),
+        .testTarget(name: "ClipMeterKitTests", dependencies: ["ClipMeterKit", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ClipMeterKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -40,7 +40,12 @@ public struct MediaProber: Sendable {
     // MARK: - Steps
 
     private func measure(_ path: String, log: LogCollector) throws(ProbeError) -> MediaFacts {
-        let file = try FileCheck.check(path)
+        let isURL = path.contains("://")
+        if isURL && !options.allowNetwork {
+            throw ProbeError(path: path, code: .unsupported, operation: "open",
+                             message: "network URLs are not opened unless --allow-network is given (only local files by default)")
+        }
+        let file = isURL ? FileCheck.Checked(size: 0, modifiedAtNanos: 0, magic: Data()) : try FileCheck.check(path)
         let context: FormatContext
         do {
             context = try FormatContext(path: path, timeLimit: options.timeLimit, allowNetwork: options.allowNetwork)

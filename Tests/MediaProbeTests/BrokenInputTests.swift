@@ -1,0 +1,86 @@
+import MediaProbe
+import TestSupport
+import XCTest
+
+/// Bad input gets a clear, typed error with its path, and never a crash or a hang.
+final class BrokenInputTests: XCTestCase {
+    func testEveryBrokenFileGetsTheRightErrorCode() throws {
+        let expected: [String: ProbeErrorCode] = [
+            "broken/empty.mp4": .notMedia,
+            "broken/text.mp4": .notMedia,
+            "broken/random.bin": .notMedia,
+            "broken/half.mp4": .truncated,
+            "broken/no-moov.mp4": .truncated,
+            "broken/a-directory.mp4": .unsupported,
+            "broken/broken-symlink.mp4": .notFound,
+            "broken/fifo.mp4": .unsupported,
+        ]
+        for mode in ProbeMode.allCases {
+            let prober = MediaProber(options: ProbeOptions(mode: mode, timeLimit: 5))
+            for (name, code) in expected {
+                let path = try TestMedia.file(name)
+                let outcome = prober.probe(path)
+                XCTAssertEqual(outcome.error?.code, code, "\(name) in \(mode): \(String(describing: outcome.error))")
+                XCTAssertEqual(outcome.error?.path, path)
+                XCTAssertFalse(outcome.error?.message.isEmpty ?? true)
+            }
+        }
+    }
+
+    func testATruncatedTransportStreamIsMeasuredUpToTheCut() throws {
+        let outcome = MediaProber(options: ProbeOptions(mode: .exact)).probe(try TestMedia.file("broken/truncated.ts"))
+        let facts = try XCTUnwrap(outcome.facts)
+        let full = try XCTUnwrap(MediaProber().probe(try TestMedia.file("ts-offset.ts")).facts?.containerDuration)
+        XCTAssertLessThan(try XCTUnwrap(facts.containerDuration), full)
+    }
+
+    func testAMissingFileIsNotFound() {
+        let outcome = MediaProber().probe("/nonexistent/clip.mp4")
+        XCTAssertEqual(outcome.error?.code, .notFound)
+    }
+
+    func testAnUnreadableFileIsPermissionDenied() throws {
+        try XCTSkipIf(geteuid() == 0, "root reads every file; this check needs an ordinary user")
+        let dir = try TestMedia.temporaryDirectory()
+        let path = dir.appendingPathComponent("locked.mp4").path
+        try FileManager.default.copyItem(atPath: try TestMedia.file("video-only.mp4"), toPath: path)
+        chmod(path, 0)
+        XCTAssertEqual(MediaProber().probe(path).error?.code, .permissionDenied)
+    }
+
+    func testTheTimeLimitStopsAProbe() throws {
+        let outcome = MediaProber(options: ProbeOptions(mode: .exact, timeLimit: 0.000_001)).probe(try TestMedia.file("wav.wav"))
+        XCTAssertEqual(outcome.error?.code, .timeout)
+    }
+
+    func testNetworkURLsAreRefusedUnlessAllowed() {
+        let outcome = MediaProber().probe("http://127.0.0.1:9/clip.mp4")
+        XCTAssertEqual(outcome.error?.code, .unsupported)
+        XCTAssertTrue(outcome.error?.message.contains("--allow-network") ?? false)
+    }
+
+    func testPlaylistsThatCouldReachOtherFilesAreRefused() throws {
+        let dir = try TestMedia.temporaryDirectory()
+        let playlist = dir.appendingPathComponent("list.m3u8").path
+        try "#EXTM3U\n#EXTINF:10,\nfile:///etc/passwd\n".write(toFile: playlist, atomically: true, encoding: .utf8)
+        XCTAssertEqual(MediaProber().probe(playlist).error?.code, .unsupported)
+        let concat = dir.appendingPathComponent("list.ffconcat").path
+        try "ffconcat version 1.0\nfile /etc/passwd\n".write(toFile: concat, atomically: true, encoding: .utf8)
+        XCTAssertEqual(MediaProber().probe(concat).error?.code, .unsupported)
+    }
+
+    func testRandomGarbageNeverCrashes() throws {
+        let dir = try TestMedia.temporaryDirectory()
+        var generator = SystemRandomNumberGenerator()
+        let header = try Data(contentsOf: URL(fileURLWithPath: try TestMedia.file("mp4-av.mp4"))).prefix(4096)
+        for i in 0..<40 {
+            // Half start like a real MP4 and then turn to noise; half are pure noise.
+            var bytes = i % 2 == 0 ? Data(header.prefix(Int.random(in: 8...4096, using: &generator))) : Data()
+            bytes.append(Data((0..<Int.random(in: 1...20_000, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }))
+            let path = dir.appendingPathComponent("fuzz-\(i).mp4").path
+            try bytes.write(to: URL(fileURLWithPath: path))
+            let outcome = MediaProber(options: ProbeOptions(mode: .exact, timeLimit: 5)).probe(path)
+            if let error = outcome.error { XCTAssertEqual(error.path, path) }
+        }
+    }
+}

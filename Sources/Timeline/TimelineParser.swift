@@ -1,0 +1,113 @@
+import Foundation
+
+/// Why a Timeline could not be read, naming the file and the problem (and the JSON path of a bad field).
+public struct TimelineError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What went wrong, in terms a user can act on.
+    public enum Problem: Sendable, Equatable {
+        /// The bytes are not JSON at all (or not UTF-8).
+        case notJSON(String)
+        /// Valid JSON, but not an object with track lists.
+        case notAnObject
+        /// Neither `VideoTracks` nor `AudioTracks` holds a clip: IMS rejects such a timeline.
+        case noVideoOrAudioTracks
+        /// A field has the wrong type, e.g. `"Out": "five"` or `"VideoTracks": {}`.
+        case badField(path: String, expected: String)
+    }
+
+    /// The file (or other source) the timeline came from.
+    public var source: String
+    public var problem: Problem
+
+    public init(source: String, problem: Problem) {
+        self.source = source
+        self.problem = problem
+    }
+
+    public var description: String {
+        switch problem {
+        case .notJSON(let detail):
+            return "\(source): not a valid JSON timeline (\(detail))"
+        case .notAnObject:
+            return "\(source): not an IMS timeline: expected a JSON object with VideoTracks or AudioTracks"
+        case .noVideoOrAudioTracks:
+            return "\(source): the timeline has no video or audio tracks with clips (IMS requires at least one)"
+        case .badField(let path, let expected):
+            return "\(source): bad field \(path): \(expected)"
+        }
+    }
+}
+
+/// Reads IMS Timeline JSON into an `IMSTimeline`, turning every decoding failure into a `TimelineError`.
+public enum TimelineParser {
+    /// Parses Timeline JSON; `source` (the file path) is named in every error.
+    public static func parse(_ data: Data, source: String) throws -> IMSTimeline {
+        // Decide "not JSON" first, so that a syntax error is never reported as a bad field.
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            throw TimelineError(source: source, problem: .notJSON(syntaxDetail(error)))
+        }
+        guard object is [String: Any] else { throw TimelineError(source: source, problem: .notAnObject) }
+
+        let timeline: IMSTimeline
+        do {
+            timeline = try JSONDecoder().decode(IMSTimeline.self, from: data)
+        } catch let error as DecodingError {
+            throw TimelineError(source: source, problem: badField(error))
+        }
+        let hasClips = (timeline.videoTracks + timeline.audioTracks).contains { !$0.clips.isEmpty }
+        guard hasClips else { throw TimelineError(source: source, problem: .noVideoOrAudioTracks) }
+        return timeline
+    }
+
+    /// Parses a timeline held as a JSON string, as IMS API responses carry it (`"Timeline": "{...}"`).
+    public static func parse(jsonString: String, source: String) throws -> IMSTimeline {
+        try parse(Data(jsonString.utf8), source: source)
+    }
+
+    private static func syntaxDetail(_ error: Error) -> String {
+        let nsError = error as NSError
+        if let detail = nsError.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
+        return nsError.localizedDescription
+    }
+
+    private static func badField(_ error: DecodingError) -> TimelineError.Problem {
+        switch error {
+        case .typeMismatch(let type, let context):
+            return .badField(path: jsonPath(context.codingPath), expected: expectation(type, context))
+        case .valueNotFound(let type, let context):
+            return .badField(path: jsonPath(context.codingPath), expected: expectation(type, context))
+        case .keyNotFound(let key, let context):
+            return .badField(path: jsonPath(context.codingPath + [key]), expected: "missing")
+        case .dataCorrupted(let context):
+            return .badField(path: jsonPath(context.codingPath), expected: context.debugDescription)
+        @unknown default:
+            return .badField(path: "$", expected: "\(error)")
+        }
+    }
+
+    private static func expectation(_ type: Any.Type, _ context: DecodingError.Context) -> String {
+        let detail = context.debugDescription
+        if detail.hasPrefix("expected") { return detail }
+        if type is [Any].Type || "\(type)".hasPrefix("Array") { return "expected a list" }
+        if "\(type)".hasPrefix("Dictionary") || type == IMSTrack.self || type == IMSClip.self
+            || type == IMSEffect.self {
+            return "expected an object"
+        }
+        return "expected \(type)"
+    }
+
+    /// `VideoTracks[0].VideoTrackClips[2].Out`: where the user must look.
+    static func jsonPath(_ path: [CodingKey]) -> String {
+        var text = ""
+        for key in path {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return text.isEmpty ? "$" : text
+    }
+}

@@ -452,6 +452,10 @@ private struct Engine {
                     clipWarnings.append("end unknown: \(reason)")
                 }
                 warnings += clipWarnings.map { "\(location(number, index)): \($0)" }
+                // A clip that only follows an unknown one says why on its own line, not again at the top.
+                if clip.end == nil, clip.unknownReason == nil, let reason = clip.inheritedReason {
+                    clipWarnings.append("end unknown: \(reason)")
+                }
                 spans.append(ClipSpan(
                     start: clip.start, end: clip.end, source: Self.source(of: track.clips[index]), warnings: clipWarnings
                 ))

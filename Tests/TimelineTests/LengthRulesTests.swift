@@ -96,6 +96,8 @@ final class LengthRulesTests: XCTestCase {
         XCTAssertEqual(video.clips[1].start, 5)
         XCTAssertNil(video.clips[1].end)
         XCTAssertNil(video.clips[2].start, "follows a clip whose end is unknown")
+        XCTAssertEqual(video.clips[2].warnings, ["end unknown: starts after clip 1, whose end is unknown"])
+        XCTAssertFalse(result.hasWarning("clip 2"), "followers are not repeated in the summary")
         XCTAssertTrue(result.hasWarning("video track 0, clip 1", "no local file for ****3c4d"))
         XCTAssertTrue(result.hasWarning("duration unknown", "video track 0, clip 1"))
     }
@@ -306,6 +308,7 @@ final class LengthRulesTests: XCTestCase {
         XCTAssertNil(result.duration)
         XCTAssertNil(result.track("audio")?.duration)
         XCTAssertNil(result.track("video")?.clips.first?.end, "images aligned to speech are unknown too")
+        XCTAssertEqual(result.track("video")?.clips.first?.warnings.first?.contains("aligned to ClipId \"speech1\""), true)
         XCTAssertTrue(result.hasWarning("audio track 0, clip 0", "AI_TTS", "only after synthesis", "--assume-tts-seconds"))
         XCTAssertTrue(result.hasWarning("duration unknown", "main track (audio track 0)"))
         XCTAssertFalse(media.asked.contains { $0.mediaURL == "1.jpg" }, "images aligned by reference are not measured")

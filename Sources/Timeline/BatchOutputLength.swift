@@ -59,6 +59,7 @@ public struct BatchOutputEstimate: Sendable, Equatable {
     public var count: Int
     /// "global voice-over", "FixedDuration", "SingleShotDuration × N groups" or "none".
     public var basis: String
+    /// Why the length is unknown, or what capped it.
     public var warnings: [String]
 
     /// All outputs together: `duration × count`.

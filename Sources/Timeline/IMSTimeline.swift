@@ -26,11 +26,15 @@ public enum TrackKind: String, Sendable, Codable, CaseIterable {
 /// both `MediaURL` and `MediaUrl` are accepted because real timelines use both; numbers may arrive as JSON numbers
 /// or numeric strings, and are kept as exact `Decimal` seconds.
 public struct IMSTimeline: Decodable, Sendable {
+    /// `VideoTracks`, bottom layer first.
     public var videoTracks: [IMSTrack]
+    /// `AudioTracks`, mixed together.
     public var audioTracks: [IMSTrack]
     /// Deprecated by IMS (merged into video tracks) but still accepted.
     public var imageTracks: [IMSTrack]
+    /// `SubtitleTracks`: never lengthen the output.
     public var subtitleTracks: [IMSTrack]
+    /// `EffectTracks`: never lengthen the output.
     public var effectTracks: [IMSTrack]
 
     /// Builds a timeline in code (tests, generated timelines); kinds and indices are set from the list each track is in.
@@ -115,6 +119,7 @@ public struct IMSTrack: Decodable, Sendable {
     public var shortenMode: String?
     /// `TrackExpandMode` (`AutoSpeed`: slowed down to the main track's length).
     public var expandMode: String?
+    /// The track's clips in array order, which is their order on the timeline.
     public var clips: [IMSClip]
 
     /// Builds a track in code; `IMSTimeline.init` sets `kind` and `index` from where it is put.
@@ -163,9 +168,11 @@ public struct IMSTrack: Decodable, Sendable {
 public struct IMSClip: Decodable, Sendable {
     /// `MediaURL` or `MediaUrl`.
     public var mediaURL: String?
+    /// `MediaId` of a media asset in the IMS library; the caller maps it to a file.
     public var mediaId: String?
     /// `Type`: `Video` (default), `Image`, `GlobalImage`, `AI_Avatar`, `AI_TTS`, `Text`, `Subtitle`, effect types...
     public var type: String?
+    /// `SubType` (an effect's name, e.g. a transition style).
     public var subType: String?
     /// `In`: where the clip starts in its source (default 0).
     public var inPoint: Decimal?
@@ -175,12 +182,17 @@ public struct IMSClip: Decodable, Sendable {
     public var maxOut: Decimal?
     /// `Duration`: the length of an image clip or an effect item.
     public var duration: Decimal?
+    /// `TimelineIn`: where the clip starts on the output (default: where the previous clip ended).
     public var timelineIn: Decimal?
+    /// `TimelineOut`: where the clip ends on the output; truncates, never stretches.
     public var timelineOut: Decimal?
     /// `Speed` (0.1–100, default 1): the clip lasts `(Out − In) / Speed`.
     public var speed: Decimal?
+    /// `ClipId`: the name other tracks' clips align to.
     public var clipId: String?
+    /// `ReferenceClipId`: take the span of the clip with this `ClipId` on another track.
     public var referenceClipId: String?
+    /// `LoopMode` of an audio clip.
     public var loopMode: Bool
     /// `FileURL` of a subtitle file clip.
     public var fileURL: String?
@@ -235,10 +247,15 @@ public struct IMSClip: Decodable, Sendable {
 
 /// An effect attached to a clip: a `Transition` with its `Duration` shortens the track; others are listed.
 public struct IMSEffect: Decodable, Sendable {
+    /// `Type`: `Transition`, `DLTransition`, `VFX`, `Filter`...
     public var type: String?
+    /// `SubType`: the effect's style.
     public var subType: String?
+    /// `Duration`: a transition's overlap (default 1 s).
     public var duration: Decimal?
+    /// `TimelineIn` of the effect within the clip.
     public var timelineIn: Decimal?
+    /// `TimelineOut` of the effect within the clip.
     public var timelineOut: Decimal?
 
     /// Builds an effect in code.

@@ -4,7 +4,9 @@ import Foundation
 
 /// What a clip points at, so the caller can measure it (local path, `--media-root`, `--oss-map`, `--media-map`).
 public struct ClipMediaReference: Sendable, Hashable {
+    /// `MediaURL`/`MediaUrl` as written in the timeline.
     public var mediaURL: String?
+    /// `MediaId` as written in the timeline.
     public var mediaId: String?
     /// `video`, `audio`, `image`, `subtitle` or `effect`.
     public var trackKind: String
@@ -16,6 +18,7 @@ public struct ClipMediaReference: Sendable, Hashable {
     /// the clip does not run past its content (its own `Out` already gives a length).
     public var isRequired: Bool
 
+    /// A reference; `isRequired` defaults to true.
     public init(
         mediaURL: String?, mediaId: String?, trackKind: String, trackIndex: Int, clipIndex: Int,
         isRequired: Bool = true
@@ -46,6 +49,7 @@ public struct TimelineOptions: Sendable {
     /// `OutputMediaConfig.MaxDuration` (or a batch job's `OutputConfig.MaxDuration`): caps the output length.
     public var maxDuration: Decimal?
 
+    /// Defaults: no assumptions, no cap.
     public init(assumeTTSSeconds: Decimal? = nil, defaultImageSeconds: Decimal? = nil, maxDuration: Decimal? = nil) {
         self.assumeTTSSeconds = assumeTTSSeconds
         self.defaultImageSeconds = defaultImageSeconds
@@ -62,10 +66,12 @@ public struct TimelineOptions: Sendable {
 public struct TimelineLength: Codable, Sendable {
     /// The output's length in seconds; nil when it cannot be known (the reason is in `warnings`).
     public var duration: Decimal?
+    /// Every track of every kind, in the order video, audio, image, subtitle, effect.
     public var tracks: [TrackLength]
     /// Every assumption and unknown, each naming the track and clip it concerns.
     public var warnings: [String]
 
+    /// A result built in code.
     public init(duration: Decimal?, tracks: [TrackLength], warnings: [String]) {
         self.duration = duration
         self.tracks = tracks
@@ -93,11 +99,14 @@ public struct TimelineLength: Codable, Sendable {
 public struct TrackLength: Codable, Sendable {
     /// `video`, `audio`, `subtitle`, `effect` or `image`.
     public var kind: String
+    /// Index within its kind, from 0.
     public var index: Int
     /// Nil when a clip's end is unknown.
     public var duration: Decimal?
+    /// Its clips in array order.
     public var clips: [ClipSpan]
 
+    /// A track result built in code.
     public init(kind: String, index: Int, duration: Decimal?, clips: [ClipSpan]) {
         self.kind = kind
         self.index = index
@@ -118,12 +127,16 @@ public struct TrackLength: Codable, Sendable {
 
 /// Where one clip sits on the output timeline, what it shows, and what was assumed about it.
 public struct ClipSpan: Codable, Sendable {
+    /// Where the clip starts on the output; nil when unknown.
     public var start: Decimal?
+    /// Where it ends; nil when unknown.
     public var end: Decimal?
     /// `MediaURL`, else `MediaId`, else `FileURL`, else the clip or effect type (`Text`, `AI_TTS`, ...).
     public var source: String?
+    /// What was assumed or unknown about this clip.
     public var warnings: [String]
 
+    /// A clip span built in code.
     public init(start: Decimal?, end: Decimal?, source: String?, warnings: [String]) {
         self.start = start
         self.end = end

@@ -16,8 +16,10 @@ public struct TimelineError: Error, CustomStringConvertible, Sendable, Equatable
 
     /// The file (or other source) the timeline came from.
     public var source: String
+    /// What is wrong with it.
     public var problem: Problem
 
+    /// An error about `source`.
     public init(source: String, problem: Problem) {
         self.source = source
         self.problem = problem

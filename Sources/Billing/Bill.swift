@@ -1,0 +1,324 @@
+import Foundation
+
+// MARK: - Line item
+
+/// One priced component of a job, carrying its own arithmetic (quantity → billed quantity × unit price = cost).
+public struct LineItem: Codable, Sendable, Equatable {
+    /// What is charged, e.g. `image-text-matching`, `text-generation`, `mps-transcode h264 HD: out.mp4`.
+    public var component: String
+    /// Measured quantity in `unit` before rounding (113 s → 1.883… min; 900 tokens → 0.9 × 1,000 tokens).
+    public var quantity: Decimal
+    /// Billing unit: `minute` or `1000-tokens`.
+    public var unit: String
+    /// Quantity after the card's rounding rule (and, per cycle, this job's share of the cycle's rounded sum).
+    public var billedQuantity: Decimal
+    /// Price per unit; nil when the card has no price for this component.
+    public var unitPrice: Decimal?
+    /// billedQuantity × unitPrice (0 when unpriced).
+    public var cost: Decimal
+    /// The arithmetic in words, as the seed's worked example writes it.
+    public var explain: String
+    /// Feature the cost is reported under in cycle totals (the job's feature, or `text-generation` for tokens).
+    public var feature: String
+    /// Measured amount in its natural unit before conversion (seconds or tokens), exact.
+    public var measured: Decimal
+    /// Natural unit of `measured`: `s` or `tokens`.
+    public var measuredUnit: String
+    /// The output file this item prices, for per-file features.
+    public var file: String?
+
+    /// Creates a line item.
+    public init(
+        component: String, quantity: Decimal, unit: String, billedQuantity: Decimal, unitPrice: Decimal?, cost: Decimal,
+        explain: String, feature: String, measured: Decimal, measuredUnit: String, file: String? = nil
+    ) {
+        self.component = component
+        self.quantity = quantity
+        self.unit = unit
+        self.billedQuantity = billedQuantity
+        self.unitPrice = unitPrice
+        self.cost = cost
+        self.explain = explain
+        self.feature = feature
+        self.measured = measured
+        self.measuredUnit = measuredUnit
+        self.file = file
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case component, quantity, unit, billedQuantity, unitPrice, cost, explain, feature, measured, measuredUnit, file
+    }
+
+    /// Money as strings, quantities as numbers (quantity shown to 6 decimals; `measured` is exact).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(component, forKey: .component)
+        try c.encode(NumberText.rounded(quantity, 6), forKey: .quantity)
+        try c.encode(unit, forKey: .unit)
+        try c.encode(billedQuantity, forKey: .billedQuantity)
+        try c.encode(unitPrice.map(MoneyText.string), forKey: .unitPrice)
+        try c.encode(MoneyText.string(cost), forKey: .cost)
+        try c.encode(explain, forKey: .explain)
+        try c.encode(feature, forKey: .feature)
+        try c.encode(measured, forKey: .measured)
+        try c.encode(measuredUnit, forKey: .measuredUnit)
+        try c.encodeIfPresent(file, forKey: .file)
+    }
+
+    /// Reads what `encode(to:)` writes.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        component = try c.decode(String.self, forKey: .component)
+        quantity = try c.decode(FlexibleDecimal.self, forKey: .quantity).value
+        unit = try c.decode(String.self, forKey: .unit)
+        billedQuantity = try c.decode(FlexibleDecimal.self, forKey: .billedQuantity).value
+        unitPrice = try c.decodeIfPresent(FlexibleDecimal.self, forKey: .unitPrice)?.value
+        cost = try c.decode(FlexibleDecimal.self, forKey: .cost).value
+        explain = try c.decode(String.self, forKey: .explain)
+        feature = try c.decodeIfPresent(String.self, forKey: .feature) ?? component
+        measured = try c.decodeIfPresent(FlexibleDecimal.self, forKey: .measured)?.value ?? quantity
+        measuredUnit = try c.decodeIfPresent(String.self, forKey: .measuredUnit) ?? unit
+        file = try c.decodeIfPresent(String.self, forKey: .file)
+    }
+}
+
+// MARK: - Priced job
+
+/// A job with its cost, line items, warnings and the cycle it was billed in.
+public struct PricedJob: Codable, Sendable, Equatable {
+    /// The job's id.
+    public var id: String
+    /// The job's feature id.
+    public var feature: String
+    /// Succeeded or failed.
+    public var status: JobStatus
+    /// Sum of the line items' costs.
+    public var cost: Decimal
+    /// Priced components.
+    public var items: [LineItem]
+    /// Unverified prices, missing prices, boundary warnings and warnings carried from the job.
+    public var warnings: [String]
+    /// When the job finished.
+    public var finishedAt: Date?
+    /// Start of the hourly cycle the job belongs to; nil when `finishedAt` is unknown.
+    public var cycleStart: Date?
+    /// Failure reason for failed jobs, or "no price: …" when (part of) the job could not be priced.
+    public var reason: String?
+    /// Zone used to print the dates.
+    public var timeZone: TimeZone
+
+    /// Creates a priced job.
+    public init(
+        id: String, feature: String, status: JobStatus, cost: Decimal, items: [LineItem], warnings: [String],
+        finishedAt: Date?, cycleStart: Date?, reason: String?, timeZone: TimeZone = PricingOptions.shanghai
+    ) {
+        self.id = id
+        self.feature = feature
+        self.status = status
+        self.cost = cost
+        self.items = items
+        self.warnings = warnings
+        self.finishedAt = finishedAt
+        self.cycleStart = cycleStart
+        self.reason = reason
+        self.timeZone = timeZone
+    }
+
+    enum CodingKeys: String, CodingKey { case id, feature, status, cost, items, warnings, finishedAt, cycleStart, reason }
+
+    /// Money as a string, dates ISO 8601 with the billing zone's offset.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(feature, forKey: .feature)
+        try c.encode(status, forKey: .status)
+        try c.encode(MoneyText.string(cost), forKey: .cost)
+        try c.encode(items, forKey: .items)
+        try c.encode(warnings, forKey: .warnings)
+        try c.encode(finishedAt.map { DateText.string($0, in: timeZone) }, forKey: .finishedAt)
+        try c.encode(cycleStart.map { DateText.string($0, in: timeZone) }, forKey: .cycleStart)
+        try c.encode(reason, forKey: .reason)
+    }
+
+    /// Reads what `encode(to:)` writes.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        feature = try c.decode(String.self, forKey: .feature)
+        status = try c.decode(JobStatus.self, forKey: .status)
+        cost = try c.decode(FlexibleDecimal.self, forKey: .cost).value
+        items = try c.decodeIfPresent([LineItem].self, forKey: .items) ?? []
+        warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
+        finishedAt = try Self.date(c, .finishedAt)
+        cycleStart = try Self.date(c, .cycleStart)
+        reason = try c.decodeIfPresent(String.self, forKey: .reason)
+        timeZone = PricingOptions.shanghai
+    }
+
+    static func date<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> Date? {
+        guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return nil }
+        guard let date = DateText.parse(text) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "not an ISO 8601 date: \(text)")
+        }
+        return date
+    }
+}
+
+// MARK: - Billing cycle
+
+/// One hourly billing cycle `[start, end)` in the billing time zone, with its total.
+public struct BillingCycle: Codable, Sendable, Equatable {
+    /// Inclusive start (top of an hour in the billing zone).
+    public var start: Date
+    /// Exclusive end.
+    public var end: Date
+    /// Sum of the cycle's job costs.
+    public var total: Decimal
+    /// Cost per feature (token charges under `text-generation`).
+    public var byFeature: [String: Decimal]
+    /// Ids of the jobs billed in this cycle, in billing order.
+    public var jobIDs: [String]
+    /// Zone used to print the dates.
+    public var timeZone: TimeZone
+
+    /// Creates a cycle.
+    public init(
+        start: Date, end: Date, total: Decimal, byFeature: [String: Decimal], jobIDs: [String] = [],
+        timeZone: TimeZone = PricingOptions.shanghai
+    ) {
+        self.start = start
+        self.end = end
+        self.total = total
+        self.byFeature = byFeature
+        self.jobIDs = jobIDs
+        self.timeZone = timeZone
+    }
+
+    enum CodingKeys: String, CodingKey { case start, end, timeZone, total, byFeature, jobs }
+
+    /// Money as strings, dates with the zone's offset, plus the zone's identifier.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(DateText.string(start, in: timeZone), forKey: .start)
+        try c.encode(DateText.string(end, in: timeZone), forKey: .end)
+        try c.encode(timeZone.identifier, forKey: .timeZone)
+        try c.encode(MoneyText.string(total), forKey: .total)
+        try c.encode(byFeature.mapValues(MoneyText.string), forKey: .byFeature)
+        try c.encode(jobIDs, forKey: .jobs)
+    }
+
+    /// Reads what `encode(to:)` writes.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard let start = try PricedJob.date(c, .start), let end = try PricedJob.date(c, .end) else {
+            throw DecodingError.dataCorruptedError(forKey: .start, in: c, debugDescription: "cycle without start or end")
+        }
+        self.start = start
+        self.end = end
+        timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone).flatMap(TimeZone.init(identifier:))
+            ?? PricingOptions.shanghai
+        total = try c.decode(FlexibleDecimal.self, forKey: .total).value
+        byFeature = try (c.decodeIfPresent([String: FlexibleDecimal].self, forKey: .byFeature) ?? [:]).mapValues(\.value)
+        jobIDs = try c.decodeIfPresent([String].self, forKey: .jobs) ?? []
+    }
+}
+
+// MARK: - Bill
+
+/// The canonical result of pricing: table, JSON, CSV and FOCUS renderers all read this.
+public struct Bill: Codable, Sendable, Equatable {
+    /// The card's currency.
+    public var currency: String
+    /// Sum of all job costs.
+    public var total: Decimal
+    /// Id of the card used.
+    public var rateCard: String
+    /// `per-task` or `per-cycle`.
+    public var rounding: String
+    /// Every job, failed ones included.
+    public var jobs: [PricedJob]
+    /// Hourly cycles with at least one job, oldest first.
+    public var cycles: [BillingCycle]
+    /// Every job warning, deduplicated, prefixed with the job id.
+    public var warnings: [String]
+
+    /// Creates a bill.
+    public init(
+        currency: String, total: Decimal, rateCard: String, rounding: String, jobs: [PricedJob], cycles: [BillingCycle],
+        warnings: [String]
+    ) {
+        self.currency = currency
+        self.total = total
+        self.rateCard = rateCard
+        self.rounding = rounding
+        self.jobs = jobs
+        self.cycles = cycles
+        self.warnings = warnings
+    }
+
+    enum CodingKeys: String, CodingKey { case currency, total, rateCard, rounding, jobs, cycles, warnings }
+
+    /// Exactly the SPEC §7 keys; money as a string.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(currency, forKey: .currency)
+        try c.encode(MoneyText.string(total), forKey: .total)
+        try c.encode(rateCard, forKey: .rateCard)
+        try c.encode(rounding, forKey: .rounding)
+        try c.encode(jobs, forKey: .jobs)
+        try c.encode(cycles, forKey: .cycles)
+        try c.encode(warnings, forKey: .warnings)
+    }
+
+    /// Reads what `encode(to:)` writes.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        currency = try c.decode(String.self, forKey: .currency)
+        total = try c.decode(FlexibleDecimal.self, forKey: .total).value
+        rateCard = try c.decode(String.self, forKey: .rateCard)
+        rounding = try c.decode(String.self, forKey: .rounding)
+        jobs = try c.decode([PricedJob].self, forKey: .jobs)
+        cycles = try c.decodeIfPresent([BillingCycle].self, forKey: .cycles) ?? []
+        warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
+        if let zone = cycles.first?.timeZone {
+            for index in jobs.indices { jobs[index].timeZone = zone }
+        }
+    }
+
+    // MARK: Explanation
+
+    /// The bill's arithmetic in words, one job after another, as the seed's worked example writes it:
+    /// "(90 s + 23 s) / 60 = 1.88 min → rounded up to 2 min × 0.3 CNY/min = 0.60 CNY", then "Total 0.60 + 0.12 = 0.72 CNY".
+    public func explainLines() -> [String] {
+        var lines: [String] = []
+        for job in jobs {
+            var header = "\(job.id) (\(job.feature)"
+            if job.status == .failed { header += ", failed" }
+            header += "): \(MoneyText.string(job.cost)) \(currency)"
+            lines.append(header)
+            if let reason = job.reason { lines.append("  \(job.status == .failed ? "failed: " : "")\(reason)") }
+            for item in job.items {
+                lines.append("  \(item.component): \(item.explain)")
+            }
+            let charged = job.items.filter { $0.unitPrice != nil }
+            if charged.count > 1 {
+                let parts = charged.map { MoneyText.string($0.cost) }.joined(separator: " + ")
+                lines.append("  Total \(parts) = \(MoneyText.string(job.cost)) \(currency)")
+            } else if charged.count == 1 {
+                lines.append("  Total \(MoneyText.string(job.cost)) \(currency)")
+            }
+            for warning in job.warnings { lines.append("  warning: \(warning)") }
+        }
+        for cycle in cycles {
+            let range = DateText.hourRange(cycle.start, cycle.end, in: cycle.timeZone)
+            let parts = cycle.byFeature.keys.sorted().map { "\($0) \(MoneyText.string(cycle.byFeature[$0] ?? 0))" }
+            lines.append("Cycle \(range) (\(cycle.timeZone.identifier)): \(MoneyText.string(cycle.total)) \(currency) — \(parts.joined(separator: ", "))")
+        }
+        if jobs.count > 1 {
+            let parts = jobs.filter { $0.cost != 0 }.map { MoneyText.string($0.cost) }
+            let sum = parts.count > 1 ? parts.joined(separator: " + ") + " = " : ""
+            lines.append("Bill total \(sum)\(MoneyText.string(total)) \(currency) (\(rateCard), \(rounding))")
+        }
+        return lines
+    }
+}

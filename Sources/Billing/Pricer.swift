@@ -1,0 +1,590 @@
+import Foundation
+
+/// Prices billable jobs with one rate card: line items per job, hourly cycles, warnings. Pure arithmetic.
+public struct Pricer: Sendable {
+    /// The card whose prices and rounding rules apply.
+    public let card: RateCard
+    /// Rounding scope, billing time zone and duration policy name.
+    public let options: PricingOptions
+
+    /// Creates a pricer.
+    public init(card: RateCard, options: PricingOptions = PricingOptions()) {
+        self.card = card
+        self.options = options
+    }
+
+    /// Prices every job (failed ones at 0 with their reason) and groups them into hourly cycles.
+    ///
+    /// Per-cycle rounding sums each priced component's measured amount over the jobs of an hour (ordered by
+    /// `finishedAt`, then input order) and rounds the running sum; each job is billed the increase it causes,
+    /// so job costs still add up to the cycle and bill totals. Only rules that round up (or not at all) are
+    /// aggregated: rounding half up is not subadditive, and MPS states its rule per output file anyway.
+    public func price(_ jobs: [BillableJob]) -> Bill {
+        var drafts = jobs.enumerated().map { index, job in draft(job, index: index) }
+        if options.rounding == .perCycle { aggregatePerCycle(&drafts) }
+
+        var pricedJobs: [PricedJob] = []
+        var cycles: [Date: BillingCycle] = [:]
+        var billWarnings: [String] = []
+        for draft in drafts {
+            let job = draft.job
+            let items = draft.charges.map(\.item)
+            let cost = items.reduce(Decimal(0)) { $0 + $1.cost }
+            var warnings = job.warnings + draft.warnings
+            warnings = unique(warnings)
+            let priced = PricedJob(
+                id: job.id, feature: job.feature, status: job.status, cost: cost, items: items, warnings: warnings,
+                finishedAt: job.finishedAt, cycleStart: draft.cycle?.start, reason: draft.reason, timeZone: options.timeZone
+            )
+            pricedJobs.append(priced)
+            for warning in warnings {
+                billWarnings.append(warning.hasPrefix(Self.unverifiedPrefix) ? warning : "\(job.id): \(warning)")
+            }
+            if let interval = draft.cycle {
+                var cycle = cycles[interval.start]
+                    ?? BillingCycle(start: interval.start, end: interval.end, total: 0, byFeature: [:], timeZone: options.timeZone)
+                cycle.total += cost
+                for item in items { cycle.byFeature[item.feature, default: 0] += item.cost }
+                cycle.jobIDs.append(job.id)
+                cycles[interval.start] = cycle
+            }
+        }
+        let total = pricedJobs.reduce(Decimal(0)) { $0 + $1.cost }
+        return Bill(
+            currency: card.currency, total: total, rateCard: card.id, rounding: options.rounding.rawValue,
+            jobs: pricedJobs, cycles: cycles.values.sorted { $0.start < $1.start }, warnings: unique(billWarnings)
+        )
+    }
+
+    /// The hourly cycle `[start, end)` in the billing zone that contains `date`.
+    public func cycle(containing date: Date) -> DateInterval {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = options.timeZone
+        return calendar.dateInterval(of: .hour, for: date) ?? DateInterval(start: date, duration: 3600)
+    }
+
+    static let unverifiedPrefix = "unverified"
+
+    // MARK: - Per job
+
+    /// A job on its way to being priced.
+    struct Draft {
+        var job: BillableJob
+        var index: Int
+        var cycle: DateInterval?
+        var charges: [Charge] = []
+        var warnings: [String] = []
+        var reasons: [String] = []
+        /// Remarks for the main charge's explanation (not warnings).
+        var notes: [String] = []
+
+        var reason: String? {
+            if job.status == .failed { return job.failureReason ?? "failed" }
+            return reasons.isEmpty ? nil : "no price: " + unique(reasons).joined(separator: "; ")
+        }
+    }
+
+    func draft(_ job: BillableJob, index: Int) -> Draft {
+        var draft = Draft(job: job, index: index, cycle: job.finishedAt.map(cycle(containing:)))
+        guard job.status == .succeeded else { return draft }
+
+        if let id = FeatureID(rawValue: job.feature) {
+            switch card.features[job.feature] {
+            case nil:
+                draft.noPrice("card \(card.id) has no price for \(job.feature)")
+            case let rate? where rate.unavailable != nil:
+                draft.noPrice("\(job.feature): \(rate.unavailable ?? "")")
+            case let rate?:
+                priceFeature(id, rate, &draft)
+            }
+        } else {
+            draft.noPrice("unknown feature \"\(job.feature)\" (known: \(FeatureID.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+
+        if job.feature != FeatureID.textGeneration.rawValue, let tokens = job.tokens, tokens > 0 {
+            priceTokens(tokens, &draft)
+        }
+        return draft
+    }
+
+    private func priceFeature(_ id: FeatureID, _ rate: FeatureRate, _ draft: inout Draft) {
+        let job = draft.job
+        switch rate.basis {
+        case .tokens:
+            if let tokens = job.tokens, tokens > 0 { priceTokens(tokens, &draft) }
+        case .inputPlusOutputSeconds, .inputSeconds:
+            if job.previewOnly, rate.previewOnly == .free {
+                draft.charges.append(freePreview(job, feature: job.feature))
+                return
+            }
+            priceDuration(rate, &draft)
+        case .outputFiles:
+            if job.previewOnly, rate.previewOnly == .free {
+                draft.charges.append(freePreview(job, feature: job.feature))
+                return
+            }
+            priceOutputFiles(rate, rateID: job.feature, &draft)
+        case .asFeature:
+            if job.previewOnly, rate.previewOnly == .free {
+                draft.charges.append(freePreview(job, feature: job.feature))
+                return
+            }
+            let target = rate.billedAs ?? ""
+            guard let targetRate = card.features[target] else {
+                draft.noPrice("\(job.feature) is billed as \(target), and card \(card.id) has no price for \(target)")
+                return
+            }
+            if let unavailable = targetRate.unavailable {
+                draft.noPrice("\(job.feature) is billed as \(target): \(unavailable)")
+                return
+            }
+            priceOutputFiles(targetRate, rateID: target, &draft)
+        }
+        _ = id
+    }
+
+    // MARK: Tokens
+
+    private func priceTokens(_ tokens: Int, _ draft: inout Draft) {
+        let feature = FeatureID.textGeneration.rawValue
+        guard let rate = card.features[feature] else {
+            draft.noPrice("card \(card.id) has no price for \(feature) (\(NumberText.grouped(String(tokens))) tokens)")
+            draft.charges.append(Charge(
+                component: feature, feature: feature, rateID: feature, priceKey: feature, measured: Decimal(tokens),
+                measuredUnit: "tokens", terms: [], unit: .thousandTokens, rule: RoundingRule(), unitPrice: nil,
+                noPrice: "card \(card.id) has no price for \(feature)"
+            ).priced(currency: card.currency))
+            return
+        }
+        if let unavailable = rate.unavailable {
+            draft.noPrice("\(feature): \(unavailable)")
+        }
+        var charge = Charge(
+            component: feature, feature: feature, rateID: feature, priceKey: feature, measured: Decimal(tokens),
+            measuredUnit: "tokens", terms: [], unit: rate.unit, rule: rate.rounding,
+            unitPrice: rate.unavailable == nil ? rate.price : nil, noPrice: rate.unavailable
+        )
+        charge = charge.priced(currency: card.currency)
+        draft.warnings += unverifiedWarnings(rate, rateID: feature, label: nil, charge: charge)
+        draft.charges.append(charge)
+    }
+
+    // MARK: Duration features (IMS)
+
+    private func priceDuration(_ rate: FeatureRate, _ draft: inout Draft) {
+        let job = draft.job
+        var terms: [Term] = []
+        let inputs = job.inputs
+        if !inputs.isEmpty { terms.append(Term(label: inputs.count > 1 ? "\(inputs.count) inputs" : nil, media: inputs)) }
+
+        if rate.basis == .inputPlusOutputSeconds {
+            if job.previewOnly, rate.previewOnly == .timelineAsOutput {
+                if let timeline = job.timelineSeconds {
+                    terms.append(Term(label: "timeline", fixed: timeline))
+                } else if !job.outputs.isEmpty {
+                    draft.warnings.append("preview-only job without a timeline length: the outputs' duration stands in for it")
+                    terms.append(Term(label: job.outputs.count > 1 ? "\(job.outputs.count) outputs" : nil, media: job.outputs))
+                } else {
+                    draft.warnings.append("preview-only job without a timeline length: output duration counted as 0 s; the real bill will be higher")
+                }
+            } else if !job.outputs.isEmpty {
+                terms.append(Term(label: job.outputs.count > 1 ? "\(job.outputs.count) outputs" : nil, media: job.outputs))
+            }
+        } else if !job.outputs.isEmpty {
+            draft.notes.append("outputs not billed: \(job.feature) bills input duration only")
+        }
+
+        let seconds = terms.reduce(Decimal(0)) { $0 + $1.seconds(policy: nil) }
+        var charge = Charge(
+            component: job.feature, feature: job.feature, rateID: job.feature, priceKey: job.feature, measured: seconds,
+            measuredUnit: "s", terms: terms, unit: rate.unit, rule: rate.rounding, unitPrice: rate.price, noPrice: nil
+        )
+        charge.explainSuffix = draft.notes
+        charge = charge.priced(currency: card.currency)
+        if seconds == 0 {
+            draft.warnings.append("zero duration: nothing billed for \(job.feature); check that the media were measured")
+        }
+        draft.warnings += boundaryWarnings(charge, policies: Set(terms.flatMap(\.policies)), file: nil)
+        draft.warnings += unverifiedWarnings(rate, rateID: job.feature, label: nil, charge: charge)
+        draft.charges.append(charge)
+    }
+
+    // MARK: Per output file (video editing, MPS)
+
+    private func priceOutputFiles(_ rate: FeatureRate, rateID: String, _ draft: inout Draft) {
+        let job = draft.job
+        if job.outputs.isEmpty {
+            draft.warnings.append("no output files: nothing billed for \(job.feature)")
+            return
+        }
+        var table: PriceTable? = rate.prices
+        var editionLabel: String?
+        if let editions = rate.editions, !editions.isEmpty {
+            let edition = job.edition ?? rate.defaultEdition ?? "basic"
+            editionLabel = edition
+            table = editions[edition]
+            if table == nil {
+                draft.noPrice("\(rateID) has no \"\(edition)\" edition on card \(card.id) (editions: \(editions.keys.sorted().joined(separator: ", ")))")
+            }
+        }
+        let via = rateID == job.feature ? "" : " as \(rateID)"
+        for output in job.outputs {
+            var labelParts = [editionLabel].compactMap { $0 }
+            var price: Decimal?
+            var noPrice: String?
+            if table == nil, editionLabel != nil {
+                noPrice = "no \(editionLabel ?? "") edition price"
+            } else if let flat = rate.price, table == nil || ((table?.codecPrices.isEmpty ?? true) && table?.audioPrice == nil) {
+                price = flat
+            } else if output.isAudioOnly {
+                labelParts.append("audio")
+                price = table?.audioPrice ?? rate.price
+                if price == nil { noPrice = "card \(card.id) has no audio-only price for \(rateID)" }
+            } else {
+                let codec = Self.priceCodec(output.codec ?? job.outputCodec)
+                if output.codec == nil, job.outputCodec == nil {
+                    draft.warnings.append("\(output.path): output codec unknown, priced as h264")
+                }
+                labelParts.append(codec)
+                if let width = output.width, let height = output.height {
+                    if let tier = ResolutionTier.classify(width: width, height: height, in: card.tiers) {
+                        labelParts.append(tier.name)
+                        if let byTier = table?.codecPrices[codec] {
+                            price = byTier[tier.name]
+                            if price == nil {
+                                noPrice = "card \(card.id) has no \(codec) \(tier.name) price for \(rateID)"
+                            }
+                        } else {
+                            let known = (table?.codecPrices.keys.sorted() ?? []).joined(separator: ", ")
+                            noPrice = "card \(card.id) has no \(codec) price for \(rateID) (priced codecs: \(known.isEmpty ? "none" : known))"
+                        }
+                    } else {
+                        let largest = card.tiers.last.map { " \($0.name) (\($0.longSide)×\($0.shortSide))" } ?? ""
+                        noPrice = "\(width)×\(height) is larger than the largest tier\(largest)"
+                    }
+                    labelParts.append("\(width)×\(height)")
+                } else {
+                    noPrice = "resolution of \(output.path) unknown; pass the output resolution"
+                }
+            }
+            let label = labelParts.joined(separator: " ")
+            var charge = Charge(
+                component: "\(job.feature)\(via)\(label.isEmpty ? "" : " " + label): \(output.path)",
+                feature: job.feature, rateID: rateID, priceKey: "\(rateID)|\(label)", measured: output.seconds,
+                measuredUnit: "s", terms: [Term(label: nil, media: [output])], unit: rate.unit, rule: rate.rounding,
+                unitPrice: noPrice == nil ? price : nil, noPrice: noPrice
+            )
+            charge.file = output.path
+            charge = charge.priced(currency: card.currency)
+            if let noPrice { draft.noPrice("\(output.path): \(noPrice)") }
+            draft.warnings += boundaryWarnings(charge, policies: Set(output.alternativeSeconds.keys), file: output.path)
+            draft.warnings += unverifiedWarnings(rate, rateID: rateID, label: label, charge: charge)
+            draft.charges.append(charge)
+        }
+    }
+
+    /// Maps an FFmpeg codec name to the codec a price list uses: hevc → h265, avc → h264; others unchanged.
+    public static func priceCodec(_ codec: String?) -> String {
+        guard let codec = codec?.lowercased(), !codec.isEmpty else { return "h264" }
+        switch codec {
+        case "h264", "avc", "avc1", "x264", "libx264": return "h264"
+        case "hevc", "h265", "hvc1", "hev1", "x265", "libx265": return "h265"
+        default: return codec
+        }
+    }
+
+    private func freePreview(_ job: BillableJob, feature: String) -> Charge {
+        let seconds = job.timelineSeconds ?? 0
+        var charge = Charge(
+            component: "\(feature) (preview-only)", feature: feature, rateID: feature, priceKey: "\(feature)|preview",
+            measured: seconds, measuredUnit: "s", terms: [], unit: .minute, rule: RoundingRule(), unitPrice: 0, noPrice: nil
+        )
+        charge.free = true
+        return charge.priced(currency: card.currency)
+    }
+
+    // MARK: Warnings
+
+    private func unverifiedWarnings(_ rate: FeatureRate, rateID: String, label: String?, charge: Charge) -> [String] {
+        guard let price = charge.unitPrice, !charge.free else { return [] }
+        var warnings: [String] = []
+        let source = rate.source ?? card.sources.first
+        let check = "check the live price page\(source.map { " (\($0))" } ?? "") or pass --rates FILE"
+        if !rate.verified {
+            let what = [rateID, label].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+            let date = rate.priceDate.map { " (\($0))" } ?? ""
+            warnings.append("\(Self.unverifiedPrefix) price: \(what) at \(NumberText.plain(price)) \(card.currency)/\(rate.unit.label) on card \(card.id) is not confirmed\(date); \(check)")
+        }
+        if !rate.rounding.verified {
+            let note = rate.rounding.note.map { " (\($0))" } ?? ""
+            warnings.append("\(Self.unverifiedPrefix) rounding: \(rateID) rounds \(rate.rounding.summary(unit: rate.unit))\(note); \(check)")
+        }
+        return warnings
+    }
+
+    private func boundaryWarnings(_ charge: Charge, policies: Set<String>, file: String?) -> [String] {
+        var warnings: [String] = []
+        for policy in policies.sorted() where policy != options.durationPolicy {
+            let alternative = charge.terms.reduce(Decimal(0)) { $0 + $1.seconds(policy: policy) }
+            let billed = charge.rule.billed(alternative / charge.unit.measuredPerUnit)
+            let current = charge.perTaskBilled
+            guard billed != current else { continue }
+            let unit = charge.unit.label
+            let what = file.map { "\($0) " } ?? ""
+            warnings.append(
+                "boundary: \(what)billed \(NumberText.plain(current)) \(unit) under \(options.durationPolicy) (\(NumberText.seconds(charge.measured))) "
+                    + "but \(NumberText.plain(billed)) \(unit) under \(policy) (\(NumberText.seconds(alternative)))"
+            )
+        }
+        return warnings
+    }
+
+    // MARK: - Per-cycle aggregation
+
+    private func aggregatePerCycle(_ drafts: inout [Draft]) {
+        struct Key: Hashable { var cycle: Date; var priceKey: String; var unitPrice: Decimal }
+        var groups: [Key: [(draft: Int, charge: Int)]] = [:]
+        for (d, draft) in drafts.enumerated() {
+            guard let cycle = draft.cycle else { continue }
+            for (c, charge) in draft.charges.enumerated() {
+                guard let price = charge.unitPrice, !charge.free, charge.rule.aggregatesSafely else { continue }
+                groups[Key(cycle: cycle.start, priceKey: charge.priceKey, unitPrice: price), default: []].append((d, c))
+            }
+        }
+        for (key, members) in groups {
+            let ordered = members.sorted { a, b in
+                let ta = drafts[a.draft].job.finishedAt ?? .distantPast, tb = drafts[b.draft].job.finishedAt ?? .distantPast
+                return (ta, a.draft, a.charge) < (tb, b.draft, b.charge)
+            }
+            var runningMeasured: Decimal = 0
+            var runningBilled: Decimal = 0
+            var runningTerms: [String] = []
+            let interval = drafts[ordered[0].draft].cycle ?? DateInterval(start: key.cycle, duration: 3600)
+            let range = DateText.hourRange(interval.start, interval.end, in: options.timeZone)
+            for member in ordered {
+                var charge = drafts[member.draft].charges[member.charge]
+                runningMeasured += charge.measured
+                runningTerms.append(charge.measuredText)
+                let billedSoFar = charge.rule.billed(runningMeasured / charge.unit.measuredPerUnit)
+                let share = billedSoFar - runningBilled
+                runningBilled = billedSoFar
+                charge.cycleShare = CycleShare(
+                    share: share, runningMeasured: runningMeasured, runningBilled: billedSoFar,
+                    jobsSoFar: runningTerms.count, range: range
+                )
+                drafts[member.draft].charges[member.charge] = charge.priced(currency: card.currency)
+            }
+        }
+    }
+}
+
+// MARK: - Charges
+
+/// One addend of a duration sum: a group of media (inputs, outputs) or a fixed figure (timeline length).
+struct Term {
+    var label: String?
+    var media: [MeasuredMedia] = []
+    var fixed: Decimal?
+
+    init(label: String?, media: [MeasuredMedia]) {
+        self.label = label
+        self.media = media
+    }
+
+    init(label: String?, fixed: Decimal) {
+        self.label = label
+        self.fixed = fixed
+    }
+
+    /// Seconds under the given policy (nil = the primary policy); media without that policy's figure keep theirs.
+    func seconds(policy: String?) -> Decimal {
+        if let fixed { return fixed }
+        return media.reduce(Decimal(0)) { sum, item in
+            sum + (policy.flatMap { item.alternativeSeconds[$0] } ?? item.seconds)
+        }
+    }
+
+    var policies: [String] { media.flatMap { $0.alternativeSeconds.keys } }
+
+    var text: String {
+        let seconds = NumberText.seconds(seconds(policy: nil))
+        return label.map { "\(seconds) (\($0))" } ?? seconds
+    }
+}
+
+/// This job's part of a cycle's rounded sum.
+struct CycleShare {
+    var share: Decimal
+    var runningMeasured: Decimal
+    var runningBilled: Decimal
+    var jobsSoFar: Int
+    var range: String
+}
+
+/// A component being priced: measured amount, rule and price; `priced` turns it into a line item.
+struct Charge {
+    var component: String
+    var feature: String
+    var rateID: String
+    var priceKey: String
+    var measured: Decimal
+    var measuredUnit: String
+    var terms: [Term]
+    var unit: BillingUnit
+    var rule: RoundingRule
+    var unitPrice: Decimal?
+    var noPrice: String?
+    var file: String?
+    var free = false
+    var explainSuffix: [String] = []
+    var cycleShare: CycleShare?
+    var item = LineItem(
+        component: "", quantity: 0, unit: "", billedQuantity: 0, unitPrice: nil, cost: 0, explain: "", feature: "",
+        measured: 0, measuredUnit: ""
+    )
+
+    init(
+        component: String, feature: String, rateID: String, priceKey: String, measured: Decimal, measuredUnit: String,
+        terms: [Term], unit: BillingUnit, rule: RoundingRule, unitPrice: Decimal?, noPrice: String?
+    ) {
+        self.component = component
+        self.feature = feature
+        self.rateID = rateID
+        self.priceKey = priceKey
+        self.measured = measured
+        self.measuredUnit = measuredUnit
+        self.terms = terms
+        self.unit = unit
+        self.rule = rule
+        self.unitPrice = unitPrice
+        self.noPrice = noPrice
+    }
+
+    var quantity: Decimal { measured / unit.measuredPerUnit }
+
+    /// Billed quantity when this component is rounded on its own.
+    var perTaskBilled: Decimal { free ? 0 : rule.billed(quantity) }
+
+    /// "(90 s + 23 s)", "113 s", "900 tokens".
+    var measuredText: String {
+        if measuredUnit == "tokens" { return "\(NumberText.display(measured)) tokens" }
+        if terms.count > 1 { return "(" + terms.map(\.text).joined(separator: " + ") + ")" }
+        if let term = terms.first { return term.text }
+        return NumberText.seconds(measured)
+    }
+
+    /// Fills `item` with billed quantity, cost and the explanation.
+    func priced(currency: String) -> Charge {
+        var copy = self
+        let billed = cycleShare?.share ?? perTaskBilled
+        let cost = unitPrice.map { billed * $0 } ?? 0
+        copy.item = LineItem(
+            component: component, quantity: quantity, unit: unit.rawValue, billedQuantity: billed, unitPrice: unitPrice,
+            cost: cost, explain: explain(billed: billed, cost: cost, currency: currency), feature: feature,
+            measured: measured, measuredUnit: measuredUnit, file: file
+        )
+        return copy
+    }
+
+    private func explain(billed: Decimal, cost: Decimal, currency: String) -> String {
+        if free {
+            return "preview-only: free (rendering this timeline later is billed as video editing)"
+        }
+        var text: String
+        if measuredUnit == "tokens" {
+            text = tokenArithmetic(billed: billed)
+        } else {
+            text = durationArithmetic(measured: measured, billedRounded: perTaskBilled)
+        }
+        if let share = cycleShare {
+            let runningQuantity = share.runningMeasured / unit.measuredPerUnit
+            let running = measuredUnit == "tokens"
+                ? "\(NumberText.display(share.runningMeasured)) tokens"
+                : "\(NumberText.seconds(share.runningMeasured)) = \(quantityText(runningQuantity)) \(unit.label)"
+            text += "; per cycle \(share.range): \(share.jobsSoFar) job\(share.jobsSoFar == 1 ? "" : "s") so far, \(running)"
+                + " → \(NumberText.plain(share.runningBilled)) \(billedLabel(share.runningBilled)); this job adds \(NumberText.plain(share.share)) \(billedLabel(share.share))"
+        }
+        if let noPrice {
+            return text + "; no price: \(noPrice)"
+        }
+        guard let price = unitPrice else { return text }
+        let priceText = measuredUnit == "tokens"
+            ? "\(NumberText.plain(price)) \(currency) per \(unit.label)"
+            : "\(NumberText.plain(price)) \(currency)/\(unit.label)"
+        if measuredUnit == "tokens" {
+            text += " = \(NumberText.plain(billed)) × \(priceText) = \(MoneyText.string(cost)) \(currency)"
+        } else {
+            text += " × \(priceText) = \(MoneyText.string(cost)) \(currency)"
+        }
+        if cycleShare == nil, let hint = trimHint() { text += "; \(hint)" }
+        for suffix in explainSuffix { text += " (\(suffix))" }
+        return text
+    }
+
+    /// Display of a quantity in billing units: two more decimals than the rule keeps ("1.88 min", "0.3917 min").
+    private func quantityText(_ value: Decimal) -> String {
+        let places = rule.decimals + 2
+        let shown = NumberText.rounded(value, places)
+        if shown == 0, value > 0 { return "< " + NumberText.plain(Decimal(sign: .plus, exponent: -places, significand: 1)) }
+        return NumberText.grouped(NumberText.plain(shown))
+    }
+
+    private func billedLabel(_ value: Decimal) -> String {
+        unit == .thousandTokens ? "× 1,000 tokens" : unit.label
+    }
+
+    /// "(90 s + 23 s) / 60 = 1.88 min → rounded up to 2 min".
+    private func durationArithmetic(measured: Decimal, billedRounded: Decimal) -> String {
+        if measured <= 0, billedRounded == 0 {
+            return "\(measuredText) = 0 min: no usage, nothing billed (the minimum applies only above 0 s)"
+        }
+        let quantity = self.quantity
+        var text = "\(measuredText) / \(NumberText.plain(unit.measuredPerUnit)) = \(quantityText(quantity)) \(unit.label)"
+        if billedRounded == quantity { return text }
+        if let minimum = rule.minimum, billedRounded == minimum, rule.roundedIgnoringMinimum(quantity) < minimum {
+            text += " → at least \(NumberText.plain(minimum)) \(unit.label)"
+        } else {
+            switch rule.mode {
+            case .up: text += " → rounded up to \(NumberText.plain(billedRounded)) \(unit.label)"
+            case .halfUp: text += " → rounded half up to \(NumberText.plain(billedRounded)) \(unit.label)"
+            case .none: break
+            }
+        }
+        return text
+    }
+
+    /// "900 tokens → rounded up to 1,000 tokens".
+    private func tokenArithmetic(billed: Decimal) -> String {
+        let billedTokens = perTaskBilled * unit.measuredPerUnit
+        let head = "\(NumberText.display(measured)) tokens"
+        if billedTokens == measured { return head }
+        if let minimum = rule.minimum, perTaskBilled == minimum, rule.roundedIgnoringMinimum(quantity) < minimum {
+            return head + " → at least \(NumberText.display(billedTokens)) tokens"
+        }
+        return head + " → rounded up to \(NumberText.display(billedTokens)) tokens"
+    }
+
+    /// "trimming 0.02 s would bill 1 min instead of 2" when a billed whole unit hangs on under 2 seconds.
+    private func trimHint() -> String? {
+        guard measuredUnit == "s", rule.mode == .up, rule.decimals == 0, unit == .minute else { return nil }
+        let billed = perTaskBilled
+        let lower = billed - 1
+        guard lower >= 1, lower >= (rule.minimum ?? 0) else { return nil }
+        let excess = measured - lower * unit.measuredPerUnit
+        guard excess > 0, excess < 2 else { return nil }
+        return "trimming \(NumberText.seconds(excess)) would bill \(NumberText.plain(lower)) \(unit.label) instead of \(NumberText.plain(billed))"
+    }
+}
+
+extension Pricer.Draft {
+    mutating func noPrice(_ why: String) {
+        reasons.append(why)
+        warnings.append("no price: \(why)")
+    }
+}
+
+/// Order-preserving de-duplication.
+func unique(_ strings: [String]) -> [String] {
+    var seen = Set<String>()
+    return strings.filter { seen.insert($0).inserted }
+}

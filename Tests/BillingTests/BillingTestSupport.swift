@@ -1,0 +1,61 @@
+import Billing
+import Foundation
+import XCTest
+
+/// Decimal from a literal string, so test figures are exact.
+func dec(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> Decimal {
+    guard let value = Decimal(string: text) else {
+        XCTFail("bad decimal literal \(text)", file: file, line: line)
+        return 0
+    }
+    return value
+}
+
+/// An ISO 8601 instant.
+func instant(_ text: String) -> Date {
+    let formatter = ISO8601DateFormatter()
+    return formatter.date(from: text) ?? Date(timeIntervalSince1970: 0)
+}
+
+func media(_ path: String, _ seconds: String, _ width: Int? = nil, _ height: Int? = nil, codec: String? = nil,
+           alternatives: [String: String] = [:]) -> MeasuredMedia {
+    MeasuredMedia(
+        path: path, seconds: dec(seconds), width: width, height: height, codec: codec,
+        alternativeSeconds: alternatives.mapValues { dec($0) }
+    )
+}
+
+func card(_ id: String) throws -> RateCard { try RateCards.bundled(id) }
+
+func price(_ jobs: [BillableJob], card id: String = "cn", options: PricingOptions = PricingOptions()) throws -> Bill {
+    Pricer(card: try card(id), options: options).price(jobs)
+}
+
+func priceOne(_ job: BillableJob, card id: String = "cn", options: PricingOptions = PricingOptions()) throws -> PricedJob {
+    let bill = try price([job], card: id, options: options)
+    return bill.jobs[0]
+}
+
+/// Encodes and re-reads as a JSON object tree.
+func jsonObject<T: Encodable>(_ value: T) throws -> [String: Any] {
+    let data = try JSONEncoder().encode(value)
+    return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+}
+
+/// A small deterministic generator (SplitMix64) so property tests are reproducible.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Milliseconds-exact seconds in [0, maxSeconds].
+    mutating func seconds(upTo maxSeconds: Int) -> Decimal {
+        Decimal(Int.random(in: 0...(maxSeconds * 1000), using: &self)) / 1000
+    }
+}

@@ -1,0 +1,152 @@
+import Billing
+import Foundation
+import XCTest
+
+/// Hourly billing cycles, per-cycle rounding, boundary warnings between duration policies, unverified warnings.
+final class CycleTests: XCTestCase {
+    private func itm(_ id: String, _ at: String, input: String, output: String = "0", tokens: Int? = nil) -> BillableJob {
+        BillableJob(
+            id: id, feature: "image-text-matching", finishedAt: instant(at), inputs: [media("\(id)-in.mp4", input)],
+            outputs: [media("\(id)-out.mp4", output)], tokens: tokens
+        )
+    }
+
+    func testJobsGroupIntoHalfOpenHourlyCycles() throws {
+        let bill = try price([
+            itm("a", "2024-05-01T08:00:00+08:00", input: "30"),
+            itm("b", "2024-05-01T08:59:59+08:00", input: "30"),
+            itm("c", "2024-05-01T09:00:00+08:00", input: "30"),
+            BillableJob(id: "d", feature: "image-text-matching", inputs: [media("d.mp4", "30")]),
+        ])
+        XCTAssertEqual(bill.cycles.map(\.jobIDs), [["a", "b"], ["c"]])
+        XCTAssertEqual(bill.cycles.map(\.total), [dec("0.6"), dec("0.3")])
+        XCTAssertEqual(bill.total, dec("1.2"), "a job without finishedAt is in the total but in no cycle")
+        XCTAssertNil(bill.jobs[3].cycleStart)
+        XCTAssertEqual(bill.jobs[1].cycleStart, instant("2024-05-01T08:00:00+08:00"))
+    }
+
+    func testShanghaiAndUTCPrintTheSameHourWithTheirOffsets() throws {
+        let jobs = [itm("a", "2024-05-01T00:30:00Z", input: "30")]
+        let shanghai = try jsonObject(try price(jobs))
+        let utc = try jsonObject(try price(jobs, options: PricingOptions(timeZone: TimeZone(identifier: "UTC")!)))
+        let sCycle = try XCTUnwrap((shanghai["cycles"] as? [[String: Any]])?.first)
+        let uCycle = try XCTUnwrap((utc["cycles"] as? [[String: Any]])?.first)
+        XCTAssertEqual(sCycle["start"] as? String, "2024-05-01T08:00:00+08:00")
+        XCTAssertEqual(sCycle["end"] as? String, "2024-05-01T09:00:00+08:00")
+        XCTAssertEqual(sCycle["timeZone"] as? String, "Asia/Shanghai")
+        XCTAssertEqual(uCycle["start"] as? String, "2024-05-01T00:00:00Z")
+        XCTAssertTrue(["UTC", "GMT"].contains(uCycle["timeZone"] as? String ?? ""), "\(uCycle)")
+        let sJob = try XCTUnwrap((shanghai["jobs"] as? [[String: Any]])?.first)
+        XCTAssertEqual(sJob["finishedAt"] as? String, "2024-05-01T08:30:00+08:00")
+    }
+
+    func testHalfHourZoneMovesTheCycleBoundary() throws {
+        // 08:20 and 08:40 UTC share a UTC (and Shanghai) hour but straddle 14:00 in Kolkata (UTC+5:30).
+        let jobs = [itm("a", "2024-05-01T08:20:00Z", input: "30"), itm("b", "2024-05-01T08:40:00Z", input: "30")]
+        XCTAssertEqual(try price(jobs).cycles.map(\.jobIDs), [["a", "b"]])
+        XCTAssertEqual(try price(jobs, options: PricingOptions(timeZone: TimeZone(identifier: "UTC")!)).cycles.count, 1)
+        let kolkata = try price(jobs, options: PricingOptions(timeZone: TimeZone(identifier: "Asia/Kolkata")!))
+        XCTAssertEqual(kolkata.cycles.map(\.jobIDs), [["a"], ["b"]])
+        XCTAssertEqual(kolkata.cycles[1].start, instant("2024-05-01T14:00:00+05:30"))
+    }
+
+    func testPerCycleSumsSecondsBeforeRounding() throws {
+        let jobs = [
+            itm("a", "2024-05-01T08:05:00+08:00", input: "40"),
+            itm("b", "2024-05-01T08:10:00+08:00", input: "40"),
+            itm("c", "2024-05-01T08:15:00+08:00", input: "40"),
+            itm("d", "2024-05-01T09:15:00+08:00", input: "40"),
+        ]
+        let perTask = try price(jobs)
+        XCTAssertEqual(perTask.total, dec("1.2"))  // 4 × 1 min × 0.3
+
+        let perCycle = try price(jobs, options: PricingOptions(rounding: .perCycle))
+        XCTAssertEqual(perCycle.rounding, "per-cycle")
+        // 08:00 cycle: 120 s → exactly 2 min (no spurious third minute from 40/60 sums); 09:00 cycle: 1 min.
+        XCTAssertEqual(perCycle.cycles.map(\.total), [dec("0.6"), dec("0.3")])
+        XCTAssertEqual(perCycle.total, dec("0.9"))
+        XCTAssertEqual(perCycle.jobs.map { $0.items[0].billedQuantity }, [1, 1, 0, 1], "each job pays what it adds to the cycle")
+        XCTAssertEqual(perCycle.jobs.reduce(Decimal(0)) { $0 + $1.cost }, perCycle.total)
+        XCTAssertTrue(
+            perCycle.jobs[2].items[0].explain.contains("per cycle 2024-05-01 08:00–09:00: 3 jobs so far, 120 s = 2 min → 2 min; this job adds 0 min"),
+            perCycle.jobs[2].items[0].explain
+        )
+    }
+
+    func testPerCycleTokensAggregateAcrossFeatures() throws {
+        let jobs = [
+            itm("a", "2024-05-01T08:05:00+08:00", input: "30", tokens: 400),
+            BillableJob(id: "t", feature: "text-generation", finishedAt: instant("2024-05-01T08:20:00+08:00"), tokens: 500),
+        ]
+        XCTAssertEqual(try price(jobs).total, dec("0.54"))  // 0.3 + 0.12 + 0.12
+        let perCycle = try price(jobs, options: PricingOptions(rounding: .perCycle))
+        XCTAssertEqual(perCycle.total, dec("0.42"))  // 0.3 + 900 tokens → 0.12
+        XCTAssertEqual(perCycle.cycles[0].byFeature["text-generation"], dec("0.12"))
+    }
+
+    func testPerCycleLeavesMPSPerFile() throws {
+        let jobs = (0..<3).map { index in
+            BillableJob(
+                id: "m\(index)", feature: "mps-transcode", finishedAt: instant("2024-05-01T08:0\(index):00+08:00"),
+                outputs: [media("o\(index).mp4", "60.3", 1920, 1080, codec: "h264")]
+            )
+        }
+        XCTAssertEqual(try price(jobs, options: PricingOptions(rounding: .perCycle)).total, try price(jobs).total)
+    }
+
+    func testBoundaryWarningNamesBothPoliciesAndFigures() throws {
+        let job = BillableJob(
+            id: "b", feature: "image-text-matching",
+            inputs: [media("in.mp4", "59.98", alternatives: ["longest-stream": "60.02", "video": "59.96"])]
+        )
+        let priced = try priceOne(job)
+        XCTAssertEqual(priced.cost, dec("0.3"))
+        XCTAssertEqual(
+            priced.warnings.filter { $0.hasPrefix("boundary:") },
+            ["boundary: billed 1 min under container (59.98 s) but 2 min under longest-stream (60.02 s)"]
+        )
+        // The same figures under a different primary policy.
+        let other = try priceOne(
+            BillableJob(id: "b", feature: "image-text-matching", inputs: [media("in.mp4", "60.02", alternatives: ["container": "59.98"])]),
+            options: PricingOptions(durationPolicy: "longest-stream")
+        )
+        XCTAssertEqual(other.warnings, ["boundary: billed 2 min under longest-stream (60.02 s) but 1 min under container (59.98 s)"])
+        XCTAssertTrue(other.items[0].explain.contains("trimming 0.02 s would bill 1 min instead of 2"), other.items[0].explain)
+    }
+
+    func testBoundaryUsesTheWholeTaskSum() throws {
+        // 30 + 29.99 = 59.99 s; the output's audio runs to 30.02 s → 60.01 s.
+        let job = BillableJob(
+            id: "b", feature: "highlight-mashup", inputs: [media("in.mp4", "30")],
+            outputs: [media("out.mp4", "29.99", alternatives: ["longest-stream": "30.02"])]
+        )
+        XCTAssertEqual(
+            try priceOne(job).warnings,
+            ["boundary: billed 1 min under container (59.99 s) but 2 min under longest-stream (60.02 s)"]
+        )
+        var safe = job
+        safe.outputs = [media("out.mp4", "10", alternatives: ["longest-stream": "10.05"])]
+        XCTAssertEqual(try priceOne(safe).warnings, [], "no warning when both policies bill the same minutes")
+    }
+
+    func testUnverifiedWarningsAreDedupedInTheBill() throws {
+        let jobs = (0..<3).map { index in
+            BillableJob(id: "v\(index)", feature: "video-editing", outputs: [media("o\(index).mp4", "60", 1920, 1080, codec: "h264")])
+        }
+        let bill = try price(jobs)
+        XCTAssertEqual(bill.warnings.filter { $0.hasPrefix("unverified price") }.count, 1, "\(bill.warnings)")
+        XCTAssertEqual(bill.warnings.filter { $0.hasPrefix("unverified rounding") }.count, 1, "\(bill.warnings)")
+        XCTAssertTrue(bill.jobs.allSatisfy { $0.warnings.contains { $0.hasPrefix("unverified price: video-editing basic h264 HD") } })
+        XCTAssertTrue(bill.warnings[0].contains("check the live price page"), bill.warnings[0])
+    }
+
+    func testExplainLinesListCyclesAndBillTotal() throws {
+        let lines = try price([
+            itm("a", "2024-05-01T08:05:00+08:00", input: "90", output: "23", tokens: 900),
+            itm("b", "2024-05-01T09:05:00+08:00", input: "30"),
+        ]).explainLines()
+        XCTAssertTrue(lines.contains("a (image-text-matching): 0.72 CNY"), "\(lines)")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("Cycle 2024-05-01 08:00–09:00 (Asia/Shanghai): 0.72 CNY") }, "\(lines)")
+        XCTAssertEqual(lines.last, "Bill total 0.72 + 0.30 = 1.02 CNY (cn, per-task)")
+    }
+}

@@ -73,7 +73,7 @@ public enum RateCards {
                 card = try YAMLDecoder().decode(RateCard.self, from: text)
             }
         } catch let error as DecodingError {
-            throw describe(error, file: name)
+            throw describe(error, file: name, syntax: trimmed.hasPrefix("{") ? "JSON" : "YAML")
         } catch let error as YamlError {
             throw RateCardError(file: name, field: "", message: "malformed YAML: \(error)")
         } catch {
@@ -164,7 +164,7 @@ public enum RateCards {
     }
 
     /// Turns a Codable error into one naming the field path.
-    static func describe(_ error: DecodingError, file: String) -> RateCardError {
+    static func describe(_ error: DecodingError, file: String, syntax: String) -> RateCardError {
         func path(_ keys: [CodingKey]) -> String {
             keys.reduce(into: "") { text, key in
                 if let index = key.intValue, key.stringValue.hasPrefix("Index") || key.stringValue == "\(index)" {
@@ -185,8 +185,15 @@ public enum RateCards {
             return RateCardError(file: file, field: path(context.codingPath), message: "missing value, expected \(readable(type))")
         case let .dataCorrupted(context):
             if context.codingPath.isEmpty {
-                let detail = (context.underlyingError as NSError?)?.localizedDescription ?? context.debugDescription
-                return RateCardError(file: file, field: "", message: "malformed card: \(detail)")
+                if let yaml = context.underlyingError as? YamlError {
+                    return RateCardError(file: file, field: "", message: "malformed YAML: \(yaml)")
+                }
+                var detail = context.debugDescription
+                if let underlying = context.underlyingError as NSError?,
+                   let debug = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
+                    detail += " " + debug
+                }
+                return RateCardError(file: file, field: "", message: "malformed \(syntax): \(detail)")
             }
             return RateCardError(file: file, field: path(context.codingPath), message: context.debugDescription)
         @unknown default:
@@ -197,7 +204,9 @@ public enum RateCards {
     private static func readable(_ type: Any.Type) -> String {
         let name = String(describing: type)
         if name.contains("FlexibleDecimal") || name.contains("Decimal") { return "a number" }
-        if name.hasPrefix("Dictionary") || name.contains("PriceTable") || name.contains("FeatureRate") { return "an object" }
+        if name.hasPrefix("Dictionary") || name == "Mapping" || name.contains("PriceTable") || name.contains("FeatureRate") {
+            return "an object (key: value fields)"
+        }
         if name.hasPrefix("Array") { return "a list" }
         if name == "String" { return "a string" }
         if name == "Bool" { return "true or false" }

@@ -1,0 +1,95 @@
+import Billing
+import Foundation
+import XCTest
+
+/// Properties over many generated jobs (seeded, so failures reproduce): more usage never costs less, and summing
+/// per hourly cycle never costs more than rounding each task.
+final class PropertyTests: XCTestCase {
+    private let durationFeatures = [
+        "image-text-matching", "image-text-matching-movie", "sports-highlights", "highlight-mashup", "highlight-extraction",
+    ]
+    private let sizes: [(Int, Int)] = [(640, 360), (720, 1280), (1920, 1080), (2560, 1440), (3840, 2160)]
+
+    func testMoreSecondsNeverCostLess() throws {
+        let cn = try card("cn")
+        let pricer = Pricer(card: cn)
+        var rng = SeededGenerator(seed: 20_240_501)
+        for round in 0..<400 {
+            let base = rng.seconds(upTo: 400)
+            let extra = rng.seconds(upTo: 5)
+            let outputBase = rng.seconds(upTo: 200)
+            let feature = durationFeatures[round % durationFeatures.count]
+            let (width, height) = sizes[Int.random(in: 0..<sizes.count, using: &rng)]
+            let codec = Bool.random(using: &rng) ? "h264" : "hevc"
+            func jobs(_ add: Decimal) -> [BillableJob] {
+                [
+                    BillableJob(id: "ims", feature: feature, inputs: [MeasuredMedia(path: "in", seconds: base + add)],
+                                outputs: [MeasuredMedia(path: "out", seconds: outputBase)]),
+                    BillableJob(id: "mps", feature: "mps-transcode",
+                                outputs: [MeasuredMedia(path: "o", seconds: base + add, width: width, height: height, codec: codec)]),
+                    BillableJob(id: "edit", feature: "video-editing",
+                                outputs: [MeasuredMedia(path: "o", seconds: base + add, width: width, height: height, codec: codec)]),
+                ]
+            }
+            let before = pricer.price(jobs(0)).jobs
+            let after = pricer.price(jobs(extra)).jobs
+            for (a, b) in zip(before, after) {
+                XCTAssertGreaterThanOrEqual(b.cost, a.cost, "\(a.id) \(feature): \(base) s + \(extra) s")
+            }
+        }
+    }
+
+    func testMoreTokensNeverCostLess() throws {
+        let pricer = Pricer(card: try card("intl-singapore"))
+        var rng = SeededGenerator(seed: 7)
+        for _ in 0..<300 {
+            let tokens = Int.random(in: 0...20_000, using: &rng)
+            let more = tokens + Int.random(in: 0...1_500, using: &rng)
+            let a = pricer.price([BillableJob(id: "t", feature: "text-generation", tokens: tokens)]).total
+            let b = pricer.price([BillableJob(id: "t", feature: "text-generation", tokens: more)]).total
+            XCTAssertGreaterThanOrEqual(b, a, "\(tokens) → \(more) tokens")
+        }
+    }
+
+    func testPerCycleNeverExceedsPerTask() throws {
+        let cn = try card("cn")
+        let perTask = Pricer(card: cn)
+        let perCycle = Pricer(card: cn, options: PricingOptions(rounding: .perCycle))
+        var rng = SeededGenerator(seed: 42)
+        let start = instant("2024-05-01T07:00:00+08:00")
+        let features = durationFeatures + ["text-generation", "mps-transcode", "video-editing", "script-to-video"]
+        var sawSaving = false
+        for _ in 0..<60 {
+            var jobs: [BillableJob] = []
+            for index in 0..<Int.random(in: 1...25, using: &rng) {
+                let feature = features[Int.random(in: 0..<features.count, using: &rng)]
+                let (width, height) = sizes[Int.random(in: 0..<sizes.count, using: &rng)]
+                let finished: Date? = Int.random(in: 0..<10, using: &rng) == 0
+                    ? nil : start.addingTimeInterval(Double(Int.random(in: 0..<(3 * 3600), using: &rng)))
+                jobs.append(BillableJob(
+                    id: "j\(index)", feature: feature,
+                    status: Int.random(in: 0..<8, using: &rng) == 0 ? .failed : .succeeded,
+                    finishedAt: finished,
+                    inputs: [MeasuredMedia(path: "in", seconds: rng.seconds(upTo: 180))],
+                    outputs: [MeasuredMedia(path: "out", seconds: rng.seconds(upTo: 120), width: width, height: height, codec: "h264")],
+                    tokens: Bool.random(using: &rng) ? Int.random(in: 0...3_000, using: &rng) : nil
+                ))
+            }
+            let taskBill = perTask.price(jobs)
+            let cycleBill = perCycle.price(jobs)
+            XCTAssertLessThanOrEqual(cycleBill.total, taskBill.total)
+            XCTAssertEqual(cycleBill.jobs.reduce(Decimal(0)) { $0 + $1.cost }, cycleBill.total, "job costs add up to the bill")
+            XCTAssertEqual(
+                cycleBill.cycles.reduce(Decimal(0)) { $0 + $1.total }
+                    + cycleBill.jobs.filter { $0.cycleStart == nil }.reduce(Decimal(0)) { $0 + $1.cost },
+                cycleBill.total, "cycle totals plus uncycled jobs add up to the bill"
+            )
+            for (a, b) in zip(taskBill.cycles, cycleBill.cycles) {
+                XCTAssertEqual(a.start, b.start)
+                XCTAssertLessThanOrEqual(b.total, a.total, "cycle \(a.start)")
+            }
+            if cycleBill.total < taskBill.total { sawSaving = true }
+        }
+        XCTAssertTrue(sawSaving, "per-cycle rounding should save something on random batches")
+    }
+}

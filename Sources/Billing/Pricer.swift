@@ -88,14 +88,14 @@ public struct Pricer: Sendable {
         var draft = Draft(job: job, index: index, cycle: job.finishedAt.map(cycle(containing:)))
         guard job.status == .succeeded else { return draft }
 
-        if let id = FeatureID(rawValue: job.feature) {
+        if FeatureID(rawValue: job.feature) != nil {
             switch card.features[job.feature] {
             case nil:
                 draft.noPrice("card \(card.id) has no price for \(job.feature)")
             case let rate? where rate.unavailable != nil:
                 draft.noPrice("\(job.feature): \(rate.unavailable ?? "")")
             case let rate?:
-                priceFeature(id, rate, &draft)
+                priceFeature(rate, &draft)
             }
         } else {
             draft.noPrice("unknown feature \"\(job.feature)\" (known: \(FeatureID.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -107,7 +107,7 @@ public struct Pricer: Sendable {
         return draft
     }
 
-    private func priceFeature(_ id: FeatureID, _ rate: FeatureRate, _ draft: inout Draft) {
+    private func priceFeature(_ rate: FeatureRate, _ draft: inout Draft) {
         let job = draft.job
         switch rate.basis {
         case .tokens:
@@ -140,7 +140,6 @@ public struct Pricer: Sendable {
             }
             priceOutputFiles(targetRate, rateID: target, &draft)
         }
-        _ = id
     }
 
     // MARK: Tokens
@@ -230,6 +229,7 @@ public struct Pricer: Sendable {
         let via = rateID == job.feature ? "" : " as \(rateID)"
         for output in job.outputs {
             var labelParts = [editionLabel].compactMap { $0 }
+            var dimensions: String?
             var price: Decimal?
             var noPrice: String?
             if table == nil, editionLabel != nil {
@@ -262,14 +262,15 @@ public struct Pricer: Sendable {
                         let largest = card.tiers.last.map { " \($0.name) (\($0.longSide)×\($0.shortSide))" } ?? ""
                         noPrice = "\(width)×\(height) is larger than the largest tier\(largest)"
                     }
-                    labelParts.append("\(width)×\(height)")
+                    dimensions = "\(width)×\(height)"
                 } else {
                     noPrice = "resolution of \(output.path) unknown; pass the output resolution"
                 }
             }
             let label = labelParts.joined(separator: " ")
+            let shown = (labelParts + [dimensions].compactMap { $0 }).joined(separator: " ")
             var charge = Charge(
-                component: "\(job.feature)\(via)\(label.isEmpty ? "" : " " + label): \(output.path)",
+                component: "\(job.feature)\(via)\(shown.isEmpty ? "" : " " + shown): \(output.path)",
                 feature: job.feature, rateID: rateID, priceKey: "\(rateID)|\(label)", measured: output.seconds,
                 measuredUnit: "s", terms: [Term(label: nil, media: [output])], unit: rate.unit, rule: rate.rounding,
                 unitPrice: noPrice == nil ? price : nil, noPrice: noPrice
@@ -308,16 +309,21 @@ public struct Pricer: Sendable {
     private func unverifiedWarnings(_ rate: FeatureRate, rateID: String, label: String?, charge: Charge) -> [String] {
         guard let price = charge.unitPrice, !charge.free else { return [] }
         var warnings: [String] = []
-        let source = rate.source ?? card.sources.first
-        let check = "check the live price page\(source.map { " (\($0))" } ?? "") or pass --rates FILE"
+        let source = (rate.source ?? card.sources.first).map { " (source: \($0))" } ?? ""
+        let check = "check the live price page or pass --rates FILE\(source)"
         if !rate.verified {
             let what = [rateID, label].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-            let date = rate.priceDate.map { " (\($0))" } ?? ""
-            warnings.append("\(Self.unverifiedPrefix) price: \(what) at \(NumberText.plain(price)) \(card.currency)/\(rate.unit.label) on card \(card.id) is not confirmed\(date); \(check)")
+            let date = rate.priceDate.map { ", price from \($0)" } ?? ""
+            warnings.append(
+                "\(Self.unverifiedPrefix) price: \(what) at \(NumberText.plain(price)) \(card.currency)/\(rate.unit.label) on card \(card.id)"
+                    + " is not confirmed on a current price page\(date); \(check)"
+            )
         }
         if !rate.rounding.verified {
             let note = rate.rounding.note.map { " (\($0))" } ?? ""
-            warnings.append("\(Self.unverifiedPrefix) rounding: \(rateID) rounds \(rate.rounding.summary(unit: rate.unit))\(note); \(check)")
+            warnings.append(
+                "\(Self.unverifiedPrefix) rounding: \(rateID) rounds \(rate.rounding.summary(unit: rate.unit, flagUnverified: false))\(note); \(check)"
+            )
         }
         return warnings
     }
@@ -491,18 +497,20 @@ struct Charge {
             return "preview-only: free (rendering this timeline later is billed as video editing)"
         }
         var text: String
-        if measuredUnit == "tokens" {
-            text = tokenArithmetic(billed: billed)
-        } else {
-            text = durationArithmetic(measured: measured, billedRounded: perTaskBilled)
-        }
         if let share = cycleShare {
-            let runningQuantity = share.runningMeasured / unit.measuredPerUnit
+            // Per cycle: this job's figure, then the cycle's running sum and its rounding, then this job's share.
             let running = measuredUnit == "tokens"
-                ? "\(NumberText.display(share.runningMeasured)) tokens"
-                : "\(NumberText.seconds(share.runningMeasured)) = \(quantityText(runningQuantity)) \(unit.label)"
-            text += "; per cycle \(share.range): \(share.jobsSoFar) job\(share.jobsSoFar == 1 ? "" : "s") so far, \(running)"
-                + " → \(NumberText.plain(share.runningBilled)) \(billedLabel(share.runningBilled)); this job adds \(NumberText.plain(share.share)) \(billedLabel(share.share))"
+                ? tokenArithmetic(measured: share.runningMeasured)
+                : durationArithmetic(measured: share.runningMeasured)
+            let jobs = "\(share.jobsSoFar) job\(share.jobsSoFar == 1 ? "" : "s")"
+            let own = share.jobsSoFar == 1 ? "" : "\(measuredText); "
+            text = "\(own)cycle \(share.range) so far (\(jobs)): \(running); this job adds \(NumberText.plain(share.share))"
+            text += measuredUnit == "tokens" ? "" : " \(unit.label)"
+        } else if measuredUnit == "tokens" {
+            text = tokenArithmetic(measured: measured)
+            if noPrice == nil, unitPrice != nil { text += " = \(NumberText.plain(billed))" }
+        } else {
+            text = durationArithmetic(measured: measured)
         }
         if let noPrice {
             return text + "; no price: \(noPrice)"
@@ -511,11 +519,7 @@ struct Charge {
         let priceText = measuredUnit == "tokens"
             ? "\(NumberText.plain(price)) \(currency) per \(unit.label)"
             : "\(NumberText.plain(price)) \(currency)/\(unit.label)"
-        if measuredUnit == "tokens" {
-            text += " = \(NumberText.plain(billed)) × \(priceText) = \(MoneyText.string(cost)) \(currency)"
-        } else {
-            text += " × \(priceText) = \(MoneyText.string(cost)) \(currency)"
-        }
+        text += " × \(priceText) = \(MoneyText.string(cost)) \(currency)"
         if cycleShare == nil, let hint = trimHint() { text += "; \(hint)" }
         for suffix in explainSuffix { text += " (\(suffix))" }
         return text
@@ -529,39 +533,39 @@ struct Charge {
         return NumberText.grouped(NumberText.plain(shown))
     }
 
-    private func billedLabel(_ value: Decimal) -> String {
-        unit == .thousandTokens ? "× 1,000 tokens" : unit.label
-    }
-
-    /// "(90 s + 23 s) / 60 = 1.88 min → rounded up to 2 min".
-    private func durationArithmetic(measured: Decimal, billedRounded: Decimal) -> String {
-        if measured <= 0, billedRounded == 0 {
-            return "\(measuredText) = 0 min: no usage, nothing billed (the minimum applies only above 0 s)"
+    /// "(90 s + 23 s) / 60 = 1.88 min → rounded up to 2 min" for this charge's own figure or a cycle's running sum.
+    private func durationArithmetic(measured: Decimal) -> String {
+        let quantity = measured / unit.measuredPerUnit
+        let billed = rule.billed(quantity)
+        let head = measured == self.measured ? measuredText : NumberText.seconds(measured)
+        if measured <= 0, billed == 0 {
+            return "\(head) = 0 \(unit.label): no usage, nothing billed (the minimum applies only above 0 s)"
         }
-        let quantity = self.quantity
-        var text = "\(measuredText) / \(NumberText.plain(unit.measuredPerUnit)) = \(quantityText(quantity)) \(unit.label)"
-        if billedRounded == quantity { return text }
-        if let minimum = rule.minimum, billedRounded == minimum, rule.roundedIgnoringMinimum(quantity) < minimum {
-            text += " → at least \(NumberText.plain(minimum)) \(unit.label)"
-        } else {
-            switch rule.mode {
-            case .up: text += " → rounded up to \(NumberText.plain(billedRounded)) \(unit.label)"
-            case .halfUp: text += " → rounded half up to \(NumberText.plain(billedRounded)) \(unit.label)"
-            case .none: break
-            }
-        }
-        return text
+        let text = "\(head) / \(NumberText.plain(unit.measuredPerUnit)) = \(quantityText(quantity)) \(unit.label)"
+        return text + roundingStep(quantity: quantity, billed: billed, label: { "\(NumberText.plain($0)) \(unit.label)" })
     }
 
     /// "900 tokens → rounded up to 1,000 tokens".
-    private func tokenArithmetic(billed: Decimal) -> String {
-        let billedTokens = perTaskBilled * unit.measuredPerUnit
+    private func tokenArithmetic(measured: Decimal) -> String {
+        let quantity = measured / unit.measuredPerUnit
+        let billed = rule.billed(quantity)
         let head = "\(NumberText.display(measured)) tokens"
-        if billedTokens == measured { return head }
-        if let minimum = rule.minimum, perTaskBilled == minimum, rule.roundedIgnoringMinimum(quantity) < minimum {
-            return head + " → at least \(NumberText.display(billedTokens)) tokens"
+        return head + roundingStep(quantity: quantity, billed: billed, label: {
+            "\(NumberText.display($0 * unit.measuredPerUnit)) tokens"
+        })
+    }
+
+    /// " → rounded up to 2 min", " → at least 1 min", or "" when the quantity is already billable as is.
+    private func roundingStep(quantity: Decimal, billed: Decimal, label: (Decimal) -> String) -> String {
+        if billed == quantity { return "" }
+        if let minimum = rule.minimum, billed == minimum, rule.roundedIgnoringMinimum(quantity) < minimum {
+            return " → at least \(label(billed))"
         }
-        return head + " → rounded up to \(NumberText.display(billedTokens)) tokens"
+        switch rule.mode {
+        case .up: return " → rounded up to \(label(billed))"
+        case .halfUp: return " → rounded half up to \(label(billed))"
+        case .none: return ""
+        }
     }
 
     /// "trimming 0.02 s would bill 1 min instead of 2" when a billed whole unit hangs on under 2 seconds.

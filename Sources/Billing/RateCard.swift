@@ -430,18 +430,25 @@ public struct RoundingRule: Codable, Sendable, Equatable {
     /// (rounding up is subadditive; half-up is not), so per-cycle aggregation is safe.
     var aggregatesSafely: Bool { mode == .up || mode == .none }
 
-    /// One-line description for tables: "up to 1 min, at least 1".
-    func summary(unit: BillingUnit) -> String {
+    /// One-line description for tables and warnings: "up to 1 min, at least 1 min", "half up to 0.01 min, at least 0.02 min".
+    public func summary(unit: BillingUnit, flagUnverified: Bool = true) -> String {
         var text: String
         let step = decimals == 0 ? "1" : "0." + String(repeating: "0", count: max(decimals - 1, 0)) + "1"
+        func amount(_ value: String) -> String {
+            unit == .thousandTokens ? "\(value) × 1,000 tokens" : "\(value) \(unit.label)"
+        }
         switch mode {
-        case .up: text = "up to \(step) \(unit.label)"
-        case .halfUp: text = "half up to \(step) \(unit.label)"
+        case .up: text = unit == .thousandTokens && decimals == 0 ? "up to the next 1,000 tokens" : "up to \(amount(step))"
+        case .halfUp: text = "half up to \(amount(step))"
         case .none: text = "exact"
         }
-        if let minimum { text += ", at least \(NumberText.plain(minimum))" }
+        if let minimum {
+            let shown = unit == .thousandTokens
+                ? "\(NumberText.display(minimum * unit.measuredPerUnit)) tokens" : amount(NumberText.plain(minimum))
+            text += ", at least \(shown)"
+        }
         if minimumAppliesToZero { text += " (even for 0)" }
-        if !verified { text += " [unverified]" }
+        if flagUnverified, !verified { text += " [unverified]" }
         return text
     }
 }

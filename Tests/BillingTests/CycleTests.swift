@@ -68,7 +68,7 @@ final class CycleTests: XCTestCase {
         XCTAssertEqual(perCycle.jobs.map { $0.items[0].billedQuantity }, [1, 1, 0, 1], "each job pays what it adds to the cycle")
         XCTAssertEqual(perCycle.jobs.reduce(Decimal(0)) { $0 + $1.cost }, perCycle.total)
         XCTAssertTrue(
-            perCycle.jobs[2].items[0].explain.contains("per cycle 2024-05-01 08:00–09:00: 3 jobs so far, 120 s = 2 min → 2 min; this job adds 0 min"),
+            perCycle.jobs[2].items[0].explain.hasSuffix("cycle 2024-05-01 08:00–09:00 so far (3 jobs): 120 s / 60 = 2 min; this job adds 0 min × 0.3 CNY/min = 0.00 CNY"),
             perCycle.jobs[2].items[0].explain
         )
     }
@@ -82,6 +82,10 @@ final class CycleTests: XCTestCase {
         let perCycle = try price(jobs, options: PricingOptions(rounding: .perCycle))
         XCTAssertEqual(perCycle.total, dec("0.42"))  // 0.3 + 900 tokens → 0.12
         XCTAssertEqual(perCycle.cycles[0].byFeature["text-generation"], dec("0.12"))
+        XCTAssertEqual(
+            perCycle.jobs[1].items[0].explain,
+            "500 tokens; cycle 2024-05-01 08:00–09:00 so far (2 jobs): 900 tokens → rounded up to 1,000 tokens; this job adds 0 × 0.12 CNY per 1,000 tokens = 0.00 CNY"
+        )
     }
 
     func testPerCycleLeavesMPSPerFile() throws {

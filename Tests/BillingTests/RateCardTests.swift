@@ -171,7 +171,7 @@ final class RateCardTests: XCTestCase {
 
     func testTableRowsShowPricesAndStatus() throws {
         let rows = try RateCards.bundled("cn").tableRows()
-        XCTAssertTrue(rows.contains(["image-text-matching", "input-plus-output-seconds; preview-only: timeline as output", "0.3", "CNY/min", "up to 1 min, at least 1", "verified"]), "\(rows)")
+        XCTAssertTrue(rows.contains(["image-text-matching", "input-plus-output-seconds; preview-only: timeline as output", "0.3", "CNY/min", "up to 1 min, at least 1 min", "verified"]), "\(rows)")
         XCTAssertTrue(rows.contains { $0[0] == "mps-transcode" && $0[1] == "h264 HD" && $0[2] == "0.0651" && $0[5].hasPrefix("unverified") })
         XCTAssertTrue(rows.contains { $0[0] == "video-editing" && $0[1] == "professional audio" && $0[2] == "0.0252" })
         let intl = try RateCards.bundled("intl-singapore").tableRows()

@@ -56,9 +56,9 @@ public enum NumberText {
         return sign + out + (parts.count > 1 ? "." + parts[1] : "")
     }
 
-    /// Seconds for explanations: "90 s", "59.999 s", "0.001 s" (3 decimals kept: durations are millisecond-exact).
+    /// Seconds for explanations: "90 s", "59.999 s", "0.001 s" (up to microseconds, as FFmpeg measures them).
     static func seconds(_ value: Decimal) -> String {
-        let rounded = rounded(value, 3)
+        let rounded = rounded(value, 6)
         if rounded == 0, value > 0 { return "\(plain(value)) s" }
         return "\(grouped(plain(rounded))) s"
     }

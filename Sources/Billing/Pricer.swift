@@ -525,11 +525,16 @@ struct Charge {
         return text
     }
 
-    /// Display of a quantity in billing units: two more decimals than the rule keeps ("1.88 min", "0.3917 min").
+    /// Display of a quantity in billing units: two more decimals than the rule keeps ("1.88 min", "0.3917 min"),
+    /// and more where fewer would hide why it rounds the way it does (60.001 s is "1.00002 min", not "1 min").
     private func quantityText(_ value: Decimal) -> String {
-        let places = rule.decimals + 2
-        let shown = NumberText.rounded(value, places)
-        if shown == 0, value > 0 { return "< " + NumberText.plain(Decimal(sign: .plus, exponent: -places, significand: 1)) }
+        let billed = rule.billed(value)
+        var places = rule.decimals + 2
+        var shown = NumberText.rounded(value, places)
+        while places < 10, shown != value, rule.billed(shown) != billed || shown == billed || shown == 0 {
+            places += 1
+            shown = NumberText.rounded(value, places)
+        }
         return NumberText.grouped(NumberText.plain(shown))
     }
 

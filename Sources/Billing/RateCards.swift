@@ -68,7 +68,15 @@ public enum RateCards {
         let card: RateCard
         do {
             if trimmed.hasPrefix("{") {
-                card = try JSONDecoder().decode(RateCard.self, from: data)
+                do {
+                    card = try JSONDecoder().decode(RateCard.self, from: data)
+                } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
+                    // Not JSON syntax: a YAML flow mapping (`{id: x, ...}`) also starts with "{".
+                    guard let yaml = try? YAMLDecoder().decode(RateCard.self, from: text) else {
+                        throw DecodingError.dataCorrupted(context)
+                    }
+                    card = yaml
+                }
             } else {
                 card = try YAMLDecoder().decode(RateCard.self, from: text)
             }

@@ -37,12 +37,17 @@ final class BoundaryTests: XCTestCase {
     }
 
     func testMinimumAndExactExplanations() throws {
-        XCTAssertEqual(try matching("0.001").items[0].explain, "0.001 s / 60 = < 0.01 min → rounded up to 1 min × 0.3 CNY/min = 0.30 CNY")
+        XCTAssertEqual(try matching("0.001").items[0].explain, "0.001 s / 60 = 0.00002 min → rounded up to 1 min × 0.3 CNY/min = 0.30 CNY")
         XCTAssertEqual(try matching("60").items[0].explain, "60 s / 60 = 1 min × 0.3 CNY/min = 0.30 CNY")
         XCTAssertEqual(
             try matching("60.001").items[0].explain,
-            "60.001 s / 60 = 1 min → rounded up to 2 min × 0.3 CNY/min = 0.60 CNY; trimming 0.001 s would bill 1 min instead of 2"
+            "60.001 s / 60 = 1.00002 min → rounded up to 2 min × 0.3 CNY/min = 0.60 CNY; trimming 0.001 s would bill 1 min instead of 2"
         )
+        XCTAssertEqual(
+            try matching("60.0004").items[0].explain,
+            "60.0004 s / 60 = 1.00001 min → rounded up to 2 min × 0.3 CNY/min = 0.60 CNY; trimming 0.0004 s would bill 1 min instead of 2"
+        )
+        XCTAssertEqual(try matching("59.999").items[0].explain, "59.999 s / 60 = 0.99998 min → rounded up to 1 min × 0.3 CNY/min = 0.30 CNY")
         // More than 2 s over the minute: no trim hint.
         XCTAssertFalse(try matching("119.5").items[0].explain.contains("trimming"))
         XCTAssertFalse(try matching("62.5").items[0].explain.contains("trimming"))

@@ -84,6 +84,12 @@ final class RateCardTests: XCTestCase {
         XCTAssertEqual(noVideo.jobs[0].reason, "no price: card my-contract has no price for mps-transcode")
     }
 
+    func testYAMLFlowMappingIsNotMistakenForJSON() throws {
+        let text = "{id: flow, currency: USD, features: {text-generation: {basis: tokens, price: 0.02}}}"
+        let card = try RateCards.load(data: Data(text.utf8), name: "flow.yaml")
+        XCTAssertEqual(card.features["text-generation"]?.price, dec("0.02"))
+    }
+
     func testJSONCardRoundTrip() throws {
         let cn = try RateCards.bundled("cn")
         let data = try JSONEncoder().encode(cn)

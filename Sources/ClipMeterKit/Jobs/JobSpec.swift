@@ -1,0 +1,126 @@
+import Foundation
+
+/// One billed task as described by its source (manifest, saved IMS response or folder), before measurement.
+///
+/// Job sources only describe: they list media and resolve paths, they never open media. Measuring and
+/// pricing happen later, so every fact a source could not establish is recorded here for the user to see.
+public struct JobSpec: Sendable, Codable, Equatable {
+    /// Stable identifier; the ledger records a job once per id, so it must not change between runs.
+    public var id: String
+    /// Billed feature id (`video-editing`, `script-to-video`, …), nil when the source does not say.
+    public var feature: String?
+    /// `"succeeded"` or `"failed"`; failed tasks are listed at 0 with their reason.
+    public var status: String
+    /// Why a failed task failed (for IMS sub-jobs "ErrorCode: ErrorMessage").
+    public var failureReason: String?
+    /// When the task finished: picks the hourly billing cycle.
+    public var finishedAt: Date?
+    /// Region stated by the source, if any.
+    public var region: String?
+    /// Input media, resolved to local files where possible.
+    public var inputs: [MediaReference]
+    /// Output media, resolved to local files where possible.
+    public var outputs: [MediaReference]
+    /// A Timeline JSON file (resolved and inside the allowed roots).
+    public var timelinePath: String?
+    /// A timeline embedded in the source (an IMS response's `Timeline`, or an inline manifest timeline).
+    public var timelineJSON: String?
+    /// IMS `GeneratePreviewOnly`: billed by the generated timeline's length (free for script-to-video).
+    public var previewOnly: Bool
+    /// Tokens used, for `text-generation`.
+    public var tokens: Int?
+    /// Output duration in seconds for outputs that are not rendered yet.
+    public var outputDuration: Decimal?
+    /// Output width in pixels for outputs that are not rendered yet.
+    public var outputWidth: Int?
+    /// Output height in pixels for outputs that are not rendered yet.
+    public var outputHeight: Int?
+    /// Output codec (`h264`, `h265`, …) for outputs that are not rendered yet.
+    public var outputCodec: String?
+    /// Video-editing edition (`basic` | `professional`).
+    public var edition: String?
+    /// `OutputConfig.MaxDuration` of a batch job: caps the length of each generated video.
+    public var maxDuration: Decimal?
+    /// The file (or folder) the job came from, for messages.
+    public var source: String
+    /// Things the user should know that do not make the job invalid.
+    public var warnings: [String]
+    /// Why the job is invalid (unknown status, a path escaping the roots, no feature): reported, exit 1.
+    public var problems: [String]
+
+    /// A succeeded job with nothing but an id and a source; the loaders fill in the rest.
+    public init(
+        id: String, feature: String? = nil, status: String = JobSpec.succeeded, failureReason: String? = nil,
+        finishedAt: Date? = nil, region: String? = nil, inputs: [MediaReference] = [], outputs: [MediaReference] = [],
+        timelinePath: String? = nil, timelineJSON: String? = nil, previewOnly: Bool = false, tokens: Int? = nil,
+        outputDuration: Decimal? = nil, outputWidth: Int? = nil, outputHeight: Int? = nil, outputCodec: String? = nil,
+        edition: String? = nil, maxDuration: Decimal? = nil, source: String,
+        warnings: [String] = [], problems: [String] = []
+    ) {
+        self.id = id
+        self.feature = feature
+        self.status = status
+        self.failureReason = failureReason
+        self.finishedAt = finishedAt
+        self.region = region
+        self.inputs = inputs
+        self.outputs = outputs
+        self.timelinePath = timelinePath
+        self.timelineJSON = timelineJSON
+        self.previewOnly = previewOnly
+        self.tokens = tokens
+        self.outputDuration = outputDuration
+        self.outputWidth = outputWidth
+        self.outputHeight = outputHeight
+        self.outputCodec = outputCodec
+        self.edition = edition
+        self.maxDuration = maxDuration
+        self.source = source
+        self.warnings = warnings
+        self.problems = problems
+    }
+
+    /// The status word of a finished, billable task.
+    public static let succeeded = "succeeded"
+    /// The status word of a failed task (billed at 0).
+    public static let failed = "failed"
+
+    /// True when the source described the job well enough to price it.
+    public var isValid: Bool { problems.isEmpty }
+
+    /// Every local file the job names (inputs and outputs), for "already claimed" bookkeeping and measuring.
+    public var localPaths: [String] { (inputs + outputs).compactMap(\.localPath) }
+
+    /// Maps a status word from a manifest or an IMS response to `succeeded`/`failed`, nil when it is neither
+    /// (an unfinished `Processing` job, a typo).
+    public static func normalizedStatus(_ word: String) -> String? {
+        switch word.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "succeeded", "success", "successful", "succeed", "ok", "done", "finished": return succeeded
+        case "failed", "fail", "failure", "error": return failed
+        default: return nil
+        }
+    }
+}
+
+/// A media file a job names, as written and as resolved.
+public struct MediaReference: Sendable, Codable, Equatable, Hashable {
+    /// As written in the source: a path, a glob match, an `oss://` or https URL, or a MediaId.
+    public var original: String
+    /// The resolved, existing local file inside the allowed roots; nil when it could not be resolved.
+    public var localPath: String?
+    /// Duration in seconds stated by an IMS response, used when the file is not synced locally.
+    public var reportedDuration: Decimal?
+    /// Why it could not be resolved (unmapped URL, escapes the roots, no such file, glob matched nothing).
+    public var problem: String?
+
+    /// A reference with whatever the resolver found out.
+    public init(original: String, localPath: String? = nil, reportedDuration: Decimal? = nil, problem: String? = nil) {
+        self.original = original
+        self.localPath = localPath
+        self.reportedDuration = reportedDuration
+        self.problem = problem
+    }
+
+    /// True when the reference was refused because it points outside the allowed roots (an error, not a read).
+    public var escapesRoots: Bool { problem?.hasPrefix(PathResolver.escapeProblemPrefix) ?? false }
+}

@@ -1,0 +1,148 @@
+import Foundation
+
+/// An object in Alibaba Cloud OSS named by a URL: the bucket and the (decoded) object key.
+public struct OSSLocation: Sendable, Hashable {
+    /// Bucket name (lowercase letters, digits, hyphens).
+    public var bucket: String
+    /// Object key, percent-decoded, without a leading slash, query string or fragment.
+    public var key: String
+    /// Region from an `oss-REGION[-internal].aliyuncs.com` host (e.g. `cn-shanghai`), nil for `oss://`.
+    public var region: String?
+
+    /// A location from parts.
+    public init(bucket: String, key: String, region: String? = nil) {
+        self.bucket = bucket
+        self.key = key
+        self.region = region
+    }
+
+    /// Parses `oss://BUCKET/KEY` and `http(s)://BUCKET.oss-REGION[-internal].aliyuncs.com/KEY` (also the
+    /// accelerate endpoints); nil for anything else. Query strings (signed URLs) and fragments are dropped and
+    /// https keys are percent-decoded, so a signed download link maps to the same file as the plain URL.
+    public init?(url: String) {
+        let text = url.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let schemeEnd = text.range(of: "://") else { return nil }
+        let scheme = text[..<schemeEnd.lowerBound].lowercased()
+        let rest = text[schemeEnd.upperBound...]
+        let hostEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        var host = String(rest[..<hostEnd]).lowercased()
+        var path = String(rest[hostEnd...])
+        if let cut = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = String(path[..<cut]) }
+        if path.hasPrefix("/") { path.removeFirst() }
+        if let at = host.lastIndex(of: "@") { host = String(host[host.index(after: at)...]) }
+        if let colon = host.firstIndex(of: ":") { host = String(host[..<colon]) }
+
+        switch scheme {
+        case "oss":
+            guard OSSLocation.isBucketName(host) else { return nil }
+            self.init(bucket: host, key: path, region: nil)
+        case "http", "https":
+            let labels = host.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard labels.count >= 4, host.hasSuffix(".aliyuncs.com"), OSSLocation.isBucketName(labels[0]),
+                  labels[1] == "oss" || labels[1].hasPrefix("oss-")
+            else { return nil }
+            var region: String? = nil
+            if labels[1].hasPrefix("oss-") {
+                var name = String(labels[1].dropFirst(4))
+                if name.hasSuffix("-internal") { name = String(name.dropLast(9)) }
+                region = name == "accelerate" || name == "accelerate-overseas" ? nil : name
+            }
+            self.init(bucket: labels[0], key: path.removingPercentEncoding ?? path, region: region)
+        default:
+            return nil
+        }
+    }
+
+    /// `oss://bucket/key`: the canonical spelling used in messages.
+    public var ossURL: String { "oss://\(bucket)/\(key)" }
+
+    static func isBucketName(_ text: String) -> Bool {
+        !text.isEmpty && text.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "_" }
+    }
+
+    /// True for strings that look like an OSS URL (so an unmapped one is reported, not taken for a path).
+    public static func isOSSURL(_ text: String) -> Bool { OSSLocation(url: text) != nil }
+}
+
+/// One `--oss-map oss://bucket/prefix=./local/dir`: objects under the prefix were synced to the directory.
+public struct OSSMapping: Sendable, Hashable {
+    /// The bucket the mapping covers.
+    public var bucket: String
+    /// Key prefix covered (no leading slash; empty for the whole bucket). Matches whole path segments.
+    public var prefix: String
+    /// Absolute local directory the prefix was synced to.
+    public var localDirectory: String
+
+    /// A mapping from parts; a relative `localDirectory` is taken relative to the current directory.
+    public init(bucket: String, prefix: String, localDirectory: String) {
+        self.bucket = bucket
+        self.prefix = OSSMapping.trimmedPrefix(prefix)
+        self.localDirectory = PathText.absolute(localDirectory, relativeTo: FileManager.default.currentDirectoryPath)
+    }
+
+    /// Parses the `--oss-map` value `oss://bucket/prefix=./local/dir` (the https form of the URL is accepted
+    /// too). The local directory is taken relative to the current directory.
+    public init(parsing text: String) throws {
+        guard let equals = text.firstIndex(of: "=") else {
+            throw OSSMappingError(text: text, message: "expected URL=DIR, e.g. oss://bucket/prefix=./local/dir")
+        }
+        let urlPart = String(text[..<equals]).trimmingCharacters(in: .whitespaces)
+        let dirPart = String(text[text.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
+        guard let location = OSSLocation(url: urlPart) else {
+            throw OSSMappingError(text: text,
+                message: "'\(urlPart)' is not an OSS URL (oss://bucket/prefix or https://bucket.oss-region.aliyuncs.com/prefix)")
+        }
+        guard !dirPart.isEmpty else {
+            throw OSSMappingError(text: text, message: "the local directory after '=' is empty")
+        }
+        self.init(bucket: location.bucket, prefix: location.key, localDirectory: dirPart)
+    }
+
+    /// The local path an OSS URL was synced to, or nil when the URL is not an OSS URL under this mapping.
+    /// The path is not checked for existence or containment here (`PathResolver` does that).
+    public func localPath(for url: String) -> String? {
+        guard let location = OSSLocation(url: url) else { return nil }
+        return localPath(for: location)
+    }
+
+    /// The local path for a parsed location, or nil when it is outside this mapping.
+    public func localPath(for location: OSSLocation) -> String? {
+        guard location.bucket == bucket else { return nil }
+        let key = location.key
+        let remainder: Substring
+        if prefix.isEmpty {
+            remainder = Substring(key)
+        } else if key == prefix {
+            remainder = ""
+        } else if key.hasPrefix(prefix + "/") {
+            remainder = key.dropFirst(prefix.count + 1)
+        } else {
+            return nil
+        }
+        return remainder.isEmpty ? localDirectory : PathText.join(localDirectory, String(remainder))
+    }
+
+    private static func trimmedPrefix(_ prefix: String) -> String {
+        var value = prefix
+        while value.hasPrefix("/") { value.removeFirst() }
+        while value.hasSuffix("/") { value.removeLast() }
+        return value
+    }
+}
+
+/// A malformed `--oss-map` value; the CLI reports it as a usage error (exit 2).
+public struct OSSMappingError: Error, CustomStringConvertible, Sendable {
+    /// The value as given.
+    public var text: String
+    /// What is wrong with it.
+    public var message: String
+
+    /// An error about one `--oss-map` value.
+    public init(text: String, message: String) {
+        self.text = text
+        self.message = message
+    }
+
+    /// `invalid --oss-map 'X': why`.
+    public var description: String { "invalid --oss-map '\(text)': \(message)" }
+}

@@ -1,0 +1,206 @@
+import Foundation
+
+/// Turns what a job source names (a path, a glob, an OSS URL, a MediaId) into local files, and keeps every
+/// resolved path inside the allowed roots.
+///
+/// Maps `oss://BUCKET/KEY`, `https://BUCKET.oss-REGION.aliyuncs.com/KEY` and `-internal` endpoints (URL-encoded
+/// keys decoded, query strings stripped) through `--oss-map`, relative names through the source's folder and
+/// then `--media-root`, MediaIds through `--media-map`. Containment is judged twice: lexically (`..`, absolute
+/// paths) before anything on disk is looked at, and on the real path (symlinks) before a path is handed out.
+/// A path outside the roots becomes a `problem`, never a read.
+public struct PathResolver: Sendable {
+    /// Allowed roots as given, normalised; empty means "no restriction" (paths named on the command line).
+    public let roots: [String]
+    /// Folder that relative media names are also looked up in (`--media-root`).
+    public let mediaRoot: String?
+    /// `--oss-map` entries.
+    public let ossMappings: [OSSMapping]
+    /// `--media-map ID=PATH` entries, paths made absolute.
+    public let mediaMap: [String: String]
+
+    /// Every folder a resolved path may live in: the roots plus `--media-root` and the `--oss-map` folders the
+    /// user named, each both as written and with symlinks resolved.
+    private let allowedLexical: [String]
+    private let allowedReal: [String]
+    /// Files named one by one with `--media-map`: allowed wherever they are.
+    private let allowedFiles: Set<String>
+    private let restricted: Bool
+
+    /// Problems about containment start with this text (see `MediaReference.escapesRoots`).
+    public static let escapeProblemPrefix = "escapes the allowed roots"
+
+    /// A resolver. Relative `roots`, `mediaRoot`, mapping folders and `mediaMap` paths are taken relative to
+    /// the current directory. With no `roots` every existing path is accepted.
+    public init(roots: [String], mediaRoot: String?, ossMappings: [OSSMapping], mediaMap: [String: String]) {
+        let cwd = FileManager.default.currentDirectoryPath
+        self.roots = roots.map { PathText.absolute($0, relativeTo: cwd) }
+        self.mediaRoot = mediaRoot.map { PathText.absolute($0, relativeTo: cwd) }
+        self.ossMappings = ossMappings
+        self.mediaMap = mediaMap.mapValues { PathText.absolute($0, relativeTo: cwd) }
+        self.restricted = !roots.isEmpty
+        let lexical = self.roots + (self.mediaRoot.map { [$0] } ?? []) + ossMappings.map(\.localDirectory)
+        self.allowedLexical = lexical
+        self.allowedReal = lexical.map { PathText.realPath($0) ?? $0 }
+        self.allowedFiles = Set(self.mediaMap.values.compactMap { PathText.realPath($0) })
+    }
+
+    // MARK: - Resolving
+
+    /// Resolves one reference as written in a source whose folder is `baseDirectory`. Globs and folders expand
+    /// to one reference per file, sorted; anything that cannot be resolved is one reference with a `problem`.
+    public func resolve(_ reference: String, relativeTo baseDirectory: String) -> [MediaReference] {
+        let text = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return [MediaReference(original: reference, problem: "empty media reference")] }
+        let base = PathText.absolute(baseDirectory, relativeTo: FileManager.default.currentDirectoryPath)
+
+        if let mapped = mediaMap[text] {
+            return resolveLocal(original: text, directory: "/", pattern: mapped, display: { $0 })
+        }
+        if let location = OSSLocation(url: text) {
+            return resolveOSS(original: text, location: location)
+        }
+        if let scheme = Self.urlScheme(text) {
+            if scheme == "file", let path = URL(string: text)?.path, !path.isEmpty {
+                return resolveLocal(original: text, directory: "/", pattern: path, display: { $0 })
+            }
+            return [MediaReference(original: text,
+                problem: "not a local file: \(scheme):// URLs are not read (only OSS URLs mapped with --oss-map)")]
+        }
+        if Self.looksLikeMediaId(text) {
+            return [MediaReference(original: text,
+                problem: "MediaId \(text) has no local file; pass --media-map \(text)=PATH")]
+        }
+        if text.hasPrefix("/") || text.hasPrefix("~/") {
+            let path = text.hasPrefix("~/") ? NSString(string: text).expandingTildeInPath : text
+            return resolveLocal(original: text, directory: "/", pattern: path, display: { $0 })
+        }
+        let fromBase = resolveLocal(original: text, directory: base, pattern: text,
+                                    display: { PathText.relative($0, to: base) })
+        if let mediaRoot, mediaRoot != base, fromBase.count == 1, fromBase[0].localPath == nil,
+           !fromBase[0].escapesRoots {
+            let fromMediaRoot = resolveLocal(original: text, directory: mediaRoot, pattern: text,
+                                             display: { PathText.relative($0, to: mediaRoot) })
+            if fromMediaRoot.contains(where: { $0.localPath != nil }) { return fromMediaRoot }
+        }
+        return fromBase
+    }
+
+    /// Resolves a path found by listing a folder (never a glob, even if its name holds `[` or `*`); a folder
+    /// expands to its files. `original`s are spelled relative to `displayBase`.
+    func resolveListed(_ absolutePath: String, displayBase: String) -> [MediaReference] {
+        resolveLocal(original: PathText.relative(absolutePath, to: displayBase), directory: "/", pattern: absolutePath,
+                     literal: true, display: { PathText.relative($0, to: displayBase) })
+    }
+
+    /// Whether an absolute path may be read: inside the roots both as written and with symlinks resolved.
+    /// Returns nil when allowed, else the problem to report.
+    public func containmentProblem(for path: String) -> String? {
+        let normalized = PathText.normalized(path)
+        guard restricted else { return nil }
+        if let real = PathText.realPath(normalized), allowedFiles.contains(real) { return nil }
+        guard isAllowed(normalized) else {
+            return "\(Self.escapeProblemPrefix) (\(normalized) is outside \(rootList))"
+        }
+        if let real = PathText.realPath(normalized), !isAllowed(real) {
+            return "\(Self.escapeProblemPrefix) (\(normalized) is a link to \(real), outside \(rootList))"
+        }
+        return nil
+    }
+
+    private var rootList: String { allowedLexical.joined(separator: ", ") }
+
+    private func isAllowed(_ path: String) -> Bool {
+        allowedLexical.contains { PathText.isInside(path, root: $0) }
+            || allowedReal.contains { PathText.isInside(path, root: $0) }
+    }
+
+    private func resolveOSS(original: String, location: OSSLocation) -> [MediaReference] {
+        let candidates = ossMappings.filter { $0.localPath(for: location) != nil }
+        guard let mapping = candidates.max(by: { $0.prefix.count < $1.prefix.count }) else {
+            return [MediaReference(original: original,
+                problem: "unmapped OSS URL \(location.ossURL): pass --oss-map oss://\(location.bucket)/PREFIX=LOCAL_DIR")]
+        }
+        // Judge the key lexically against the mapped folder first: `oss://b/p/../../etc/x` must not leave it.
+        var remainder = location.key
+        if !mapping.prefix.isEmpty { remainder = String(remainder.dropFirst(min(remainder.count, mapping.prefix.count))) }
+        while remainder.hasPrefix("/") { remainder.removeFirst() }
+        let mappedPath = PathText.normalized(PathText.join(mapping.localDirectory, remainder))
+        guard PathText.isInside(mappedPath, root: mapping.localDirectory) else {
+            return [MediaReference(original: original,
+                problem: "\(Self.escapeProblemPrefix) (\(location.ossURL) maps to \(mappedPath), outside \(mapping.localDirectory))")]
+        }
+        let objectPrefix = mapping.prefix.isEmpty ? "" : mapping.prefix + "/"
+        return resolveLocal(original: original, directory: mapping.localDirectory, pattern: remainder, display: { path in
+            "oss://\(mapping.bucket)/\(objectPrefix)\(PathText.relative(path, to: mapping.localDirectory))"
+        })
+    }
+
+    /// Resolves `pattern` (a path, maybe a glob) under `directory`. `display` spells a matched path for
+    /// `original` when a glob or folder expands.
+    private func resolveLocal(original: String, directory: String, pattern: String, literal isLiteral: Bool = false,
+                              display: (String) -> String) -> [MediaReference] {
+        let isPattern = !isLiteral && Glob.isPattern(pattern)
+        let literal = PathText.absolute(pattern, relativeTo: directory)
+        if !isPattern {
+            if let problem = containmentProblem(for: literal) { return [MediaReference(original: original, problem: problem)] }
+            switch PathText.kind(literal) {
+            case nil:
+                let dangling = (try? FileManager.default.destinationOfSymbolicLink(atPath: literal)) != nil
+                return [MediaReference(original: original,
+                    problem: dangling ? "no such file: \(literal) is a broken link" : "no such file: \(literal)")]
+            case .directory:
+                let files = Glob.expand(pattern: "**", in: literal, mayEnter: { containmentProblem(for: $0) == nil })
+                return references(for: files, original: original, display: display,
+                                  emptyProblem: "folder \(literal) has no files")
+            case .file:
+                return [checked(literal, original: original)]
+            case .other:
+                return [MediaReference(original: original, problem: "not a regular file: \(literal)")]
+            }
+        }
+        let start = pattern.hasPrefix("/") ? "/" : directory
+        let relativePattern = pattern.hasPrefix("/") ? String(pattern.dropFirst()) : pattern
+        // The literal folders before the first wildcard must already be inside the roots.
+        let fixed = relativePattern.split(separator: "/").prefix { !Glob.isPattern(String($0)) }.joined(separator: "/")
+        let fixedPath = PathText.absolute(fixed, relativeTo: start)
+        if let problem = containmentProblem(for: fixedPath) {
+            return [MediaReference(original: original, problem: problem)]
+        }
+        let matches = Glob.expand(pattern: relativePattern, in: start, mayEnter: { containmentProblem(for: $0) == nil })
+            .map(PathText.normalized)
+        return references(for: matches, original: original, display: display,
+                          emptyProblem: "glob \(original) matched no files")
+    }
+
+    private func references(for paths: [String], original: String, display: (String) -> String,
+                            emptyProblem: String) -> [MediaReference] {
+        let files = paths.filter { PathText.kind($0) == .file }
+        guard !files.isEmpty else { return [MediaReference(original: original, problem: emptyProblem)] }
+        return files.map { checked($0, original: display($0)) }
+    }
+
+    /// A single existing path checked for containment (following symlinks).
+    private func checked(_ path: String, original: String) -> MediaReference {
+        if let problem = containmentProblem(for: path) { return MediaReference(original: original, problem: problem) }
+        guard let real = PathText.realPath(path) else {
+            return MediaReference(original: original, problem: "no such file: \(path)")
+        }
+        return MediaReference(original: original, localPath: real)
+    }
+
+    // MARK: - Recognising references
+
+    /// The scheme of `scheme://…` text, lowercased; nil for paths (a Windows-style `C:` is not a scheme here).
+    static func urlScheme(_ text: String) -> String? {
+        guard let range = text.range(of: "://") else { return nil }
+        let scheme = text[..<range.lowerBound]
+        guard !scheme.isEmpty, scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") })
+        else { return nil }
+        return scheme.lowercased()
+    }
+
+    /// IMS MediaIds are 32 hexadecimal digits.
+    static func looksLikeMediaId(_ text: String) -> Bool {
+        text.count == 32 && text.allSatisfy { $0.isHexDigit }
+    }
+}

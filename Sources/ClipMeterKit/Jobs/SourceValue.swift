@@ -1,0 +1,175 @@
+import Foundation
+import Yams
+
+/// A parsed JSON or YAML document, kept exact: numbers are `Decimal` parsed from their digits (a `Double`
+/// would turn an IMS `Duration` of 14.9 into 14.900000000000002), and YAML scalars keep their text so a
+/// quoted `"123"` stays a string.
+enum SourceValue: Equatable, Sendable {
+    case null
+    case bool(Bool)
+    case number(Decimal)
+    case string(String)
+    case list([SourceValue])
+    case map([String: SourceValue])
+
+    // MARK: - Parsing
+
+    /// Parses JSON with exact decimals.
+    static func json(_ data: Data) throws -> SourceValue {
+        try JSONDecoder().decode(SourceValue.self, from: data)
+    }
+
+    /// Parses the first YAML document (JSON is accepted too, as YAML flow style).
+    static func yaml(_ text: String) throws -> SourceValue {
+        guard let node = try Yams.compose(yaml: text) else { return .null }
+        return try SourceValue(node: node)
+    }
+
+    private init(node: Node) throws {
+        switch node {
+        case .scalar(let scalar):
+            self = SourceValue.scalar(scalar.string, plain: scalar.style == .plain || scalar.style == .any)
+        case .sequence(let sequence):
+            self = .list(try sequence.map { try SourceValue(node: $0) })
+        case .mapping(let mapping):
+            var result: [String: SourceValue] = [:]
+            for (key, value) in mapping {
+                guard case .scalar(let keyScalar) = key else {
+                    throw SourceValueError(message: "a mapping key is not a plain value")
+                }
+                result[keyScalar.string] = try SourceValue(node: value)
+            }
+            self = .map(result)
+        case .alias:
+            throw SourceValueError(message: "YAML aliases are not supported here")
+        }
+    }
+
+    /// A YAML scalar by its text: plain `null`/`~`/empty is null, plain `true`/`false` a bool, plain digits a
+    /// number; anything quoted is a string.
+    private static func scalar(_ text: String, plain: Bool) -> SourceValue {
+        guard plain else { return .string(text) }
+        switch text {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE": return .bool(true)
+        case "false", "False", "FALSE": return .bool(false)
+        default: break
+        }
+        if let number = exactNumber(text) { return .number(number) }
+        return .string(text)
+    }
+
+    /// `Decimal(string:)` accepts prefixes ("12abc" → 12); this accepts only a whole decimal literal.
+    static func exactNumber(_ text: String) -> Decimal? {
+        let pattern = #"^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$"#
+        guard text.range(of: pattern, options: .regularExpression) != nil else { return nil }
+        return Decimal(string: text.hasPrefix("+") ? String(text.dropFirst()) : text, locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    // MARK: - Access
+
+    /// The value under `key` when this is a map.
+    subscript(key: String) -> SourceValue? {
+        if case .map(let map) = self { return map[key] }
+        return nil
+    }
+
+    var mapValue: [String: SourceValue]? {
+        if case .map(let map) = self { return map }
+        return nil
+    }
+
+    var stringValue: String? {
+        if case .string(let string) = self { return string }
+        return nil
+    }
+
+    /// A short name of the kind of value, for "expected a number, found a list" messages.
+    var kindName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .list: return "a list"
+        case .map: return "a mapping"
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Compact JSON text of this value (keys sorted), used to hand an inline timeline on as JSON.
+    func jsonText() -> String {
+        switch self {
+        case .null: return "null"
+        case .bool(let value): return value ? "true" : "false"
+        case .number(let value): return "\(value)"
+        case .string(let value): return SourceValue.quoted(value)
+        case .list(let values): return "[" + values.map { $0.jsonText() }.joined(separator: ",") + "]"
+        case .map(let map):
+            return "{" + map.keys.sorted().map { SourceValue.quoted($0) + ":" + map[$0]!.jsonText() }
+                .joined(separator: ",") + "}"
+        }
+    }
+
+    private static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension SourceValue: Decodable {
+    init(from decoder: Decoder) throws {
+        if let container = try? decoder.container(keyedBy: AnyKey.self) {
+            var result: [String: SourceValue] = [:]
+            for key in container.allKeys {
+                result[key.stringValue] = try container.decode(SourceValue.self, forKey: key)
+            }
+            self = .map(result)
+            return
+        }
+        if var container = try? decoder.unkeyedContainer() {
+            var result: [SourceValue] = []
+            while !container.isAtEnd { result.append(try container.decode(SourceValue.self)) }
+            self = .list(result)
+            return
+        }
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Decimal.self) {
+            self = .number(value)
+        } else {
+            self = .string(try container.decode(String.self))
+        }
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
+
+/// A structural problem found while converting a YAML tree; wrapped into `ManifestError` by callers.
+struct SourceValueError: Error {
+    var message: String
+}

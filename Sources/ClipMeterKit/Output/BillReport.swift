@@ -1,0 +1,46 @@
+import Billing
+import Foundation
+
+/// What `estimate`, `scan` and `bill` hand to a renderer: the priced bill plus everything that could not be
+/// priced, so every output format shows the same failures the exit code reports.
+public struct BillReport: Sendable {
+    /// The canonical priced result.
+    public var bill: Bill
+    /// Files that could not be measured, and jobs that could not be priced, each with its reason.
+    public var failures: [Failure]
+    /// What was billed, for titles: the scanned folder, the manifests, or "estimate".
+    public var title: String
+    /// Region of the rate card in use (`cn-hangzhou`-style ids are not known here; the card's region or id).
+    public var region: String?
+    /// When the report was made; HTML and FOCUS exports show it.
+    public var generatedAt: Date
+
+    /// A report; `failures` empty means everything was measured and priced.
+    public init(bill: Bill, failures: [Failure] = [], title: String, region: String? = nil, generatedAt: Date = Date()) {
+        self.bill = bill
+        self.failures = failures
+        self.title = title
+        self.region = region
+        self.generatedAt = generatedAt
+    }
+
+    /// One thing that could not be measured or priced: a file (with its probe error code) or a whole job.
+    public struct Failure: Sendable, Equatable, Codable {
+        /// The file's path, or the job's source (manifest, folder) when the job itself is invalid.
+        public var path: String
+        /// The job the file belongs to, when known.
+        public var jobID: String?
+        /// SPEC §2 error code (`not-found`, `not-media`, …) or `invalid-job` / `unreadable-source`.
+        public var code: String
+        /// What went wrong, for a person.
+        public var message: String
+
+        /// A failure record.
+        public init(path: String, jobID: String? = nil, code: String, message: String) {
+            self.path = path
+            self.jobID = jobID
+            self.code = code
+            self.message = message
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Billing
+import Foundation
+import MediaProbe
+
+/// What billing needs to know about one measured file, small enough to cache in the ledger for every file
+/// of a large tree: the billing duration under each policy, the picture size and codec, and the warnings.
+///
+/// Keeping all three policies' figures lets a job carry a `boundary` warning when another policy would put it
+/// on a different billed minute, without measuring the file again.
+public struct MediaMeasurement: Sendable, Equatable, Codable {
+    /// Billing seconds keyed by `DurationPolicy.rawValue`; a policy the file has no figure for is absent.
+    public var seconds: [String: Decimal]
+    /// Display size of the main video stream (rotation applied), nil for audio-only files.
+    public var width: Int?
+    /// Display height of the main video stream.
+    public var height: Int?
+    /// FFmpeg codec name of the main video stream, nil for audio-only files.
+    public var codec: String?
+    /// `header`, `index` or `packets`: how the duration was obtained.
+    public var durationSource: String
+    /// What the probe noticed (bit-rate estimates, guessed last-packet durations).
+    public var warnings: [String]
+
+    /// Reduces full probe facts to what billing uses.
+    public init(facts: MediaFacts) {
+        var seconds: [String: Decimal] = [:]
+        for policy in DurationPolicy.allCases {
+            if let value = facts.duration(policy: policy) { seconds[policy.rawValue] = value }
+        }
+        self.seconds = seconds
+        let size = facts.videoDisplaySize
+        self.width = size?.width
+        self.height = size?.height
+        self.codec = facts.videoCodec
+        self.durationSource = facts.durationSource.rawValue
+        self.warnings = facts.warnings
+    }
+
+    /// The billing duration under `policy`, nil when the file has no figure for it (e.g. `video` on audio).
+    public func seconds(policy: DurationPolicy) -> Decimal? { seconds[policy.rawValue] }
+
+    /// The file as billing sees it, with the other policies' figures for boundary warnings; nil when the file
+    /// has no duration under `policy`.
+    public func measuredMedia(path: String, policy: DurationPolicy) -> MeasuredMedia? {
+        guard let billed = seconds(policy: policy) else { return nil }
+        var others = seconds
+        others[policy.rawValue] = nil
+        return MeasuredMedia(path: path, seconds: billed, width: width, height: height, codec: codec,
+                             alternativeSeconds: others)
+    }
+
+    // MARK: - Codable (seconds as exact decimal text)
+
+    enum CodingKeys: String, CodingKey { case seconds, width, height, codec, durationSource, warnings }
+
+    /// Seconds are written as strings so a cached figure reads back digit for digit.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(seconds.mapValues { "\($0)" }, forKey: .seconds)
+        try c.encodeIfPresent(width, forKey: .width)
+        try c.encodeIfPresent(height, forKey: .height)
+        try c.encodeIfPresent(codec, forKey: .codec)
+        try c.encode(durationSource, forKey: .durationSource)
+        try c.encode(warnings, forKey: .warnings)
+    }
+
+    /// Reads what `encode(to:)` writes.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let texts = try c.decode([String: String].self, forKey: .seconds)
+        var seconds: [String: Decimal] = [:]
+        for (key, text) in texts {
+            guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+                throw DecodingError.dataCorruptedError(forKey: .seconds, in: c, debugDescription: "not a number: \(text)")
+            }
+            seconds[key] = value
+        }
+        self.seconds = seconds
+        width = try c.decodeIfPresent(Int.self, forKey: .width)
+        height = try c.decodeIfPresent(Int.self, forKey: .height)
+        codec = try c.decodeIfPresent(String.self, forKey: .codec)
+        durationSource = try c.decode(String.self, forKey: .durationSource)
+        warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
+    }
+}

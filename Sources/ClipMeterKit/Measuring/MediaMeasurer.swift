@@ -1,0 +1,112 @@
+import Foundation
+import MediaProbe
+
+/// Measures the files a run needs, each once: unchanged files come from the cache, the rest are probed in
+/// parallel (bounded by `jobs`) and written back to the cache in batches as they finish, so a run killed
+/// half-way keeps what it measured and the next run picks up from there.
+public final class MediaMeasurer {
+    /// The probe settings; the cache key includes their mode.
+    public let prober: MediaProber
+    /// Files probed at once.
+    public let jobs: Int
+    /// Ledger-backed cache, nil with `--no-ledger`.
+    public let cache: MeasurementCache?
+    /// Called after each file (done, total) on one thread at a time: drives the progress bar.
+    public var progress: ((Int, Int) -> Void)?
+    /// Files measured by probing in this run, and files answered from the cache.
+    public private(set) var probedCount = 0
+    public private(set) var cachedCount = 0
+    /// Why the cache could not be read or written (the run goes on without it); reported once.
+    public private(set) var cacheProblems: [String] = []
+
+    /// Outcomes so far, by path.
+    private var results: [String: Result<MediaMeasurement, ProbeError>] = [:]
+    /// Writes wait here until a batch is full.
+    private var pending: [(key: FileKey, facts: Data)] = []
+    static let batchSize = 256
+
+    /// A measurer; `cache` may be nil.
+    public init(prober: MediaProber, jobs: Int, cache: MeasurementCache? = nil) {
+        self.prober = prober
+        self.jobs = max(1, jobs)
+        self.cache = cache
+    }
+
+    /// The outcome for a path measured earlier by `measure(_:)`.
+    public func outcome(for path: String) -> Result<MediaMeasurement, ProbeError>? { results[path] }
+
+    /// Measures every path not measured yet in this run (duplicates and earlier paths are skipped).
+    public func measure(_ paths: [String]) {
+        let todo = Array(Set(paths.filter { results[$0] == nil })).sorted()
+        guard !todo.isEmpty else { return }
+        let mode = prober.options.mode
+        var keys: [String: FileKey] = [:]
+        for path in todo { keys[path] = FileKey.current(path: path, mode: mode) }
+
+        var cached: [FileKey: Data] = [:]
+        if let cache {
+            do { cached = try cache.lookup(Array(keys.values)) } catch { noteCacheProblem(error) }
+        }
+        var misses: [String] = []
+        var done = 0
+        let decoder = JSONDecoder()
+        for path in todo {
+            if let key = keys[path], let data = cached[key], let outcome = try? decoder.decode(CachedOutcome.self, from: data) {
+                switch outcome {
+                case .measured(let measurement): results[path] = .success(measurement)
+                case .failed(let code, let message, let operation):
+                    results[path] = .failure(ProbeError(path: path, code: ProbeErrorCode(rawValue: code) ?? .io,
+                                                        operation: operation, message: message))
+                }
+                cachedCount += 1
+                done += 1
+                progress?(done, todo.count)
+            } else {
+                misses.append(path)
+            }
+        }
+
+        let prober = self.prober
+        let encoder = JSONEncoder()
+        ParallelProbe(jobs: jobs, ordered: false).run(misses, work: { prober.probe($0) }) { _, outcome in
+            probedCount += 1
+            done += 1
+            let path = outcome.path
+            switch outcome.result {
+            case .success(let facts):
+                let measurement = MediaMeasurement(facts: facts)
+                results[path] = .success(measurement)
+                if let key = keys[path], let data = try? encoder.encode(CachedOutcome.measured(measurement)) {
+                    remember(key, data)
+                }
+            case .failure(let error):
+                results[path] = .failure(error)
+                if CachedOutcome.stableErrors.contains(error.code), let key = keys[path],
+                   let data = try? encoder.encode(CachedOutcome.failed(code: error.code.rawValue, message: error.message,
+                                                                       operation: error.operation)) {
+                    remember(key, data)
+                }
+            }
+            progress?(done, todo.count)
+        }
+        flush()
+    }
+
+    /// Writes what is pending to the cache.
+    public func flush() {
+        guard let cache, !pending.isEmpty else { return }
+        do { try cache.store(pending) } catch { noteCacheProblem(error) }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    private func remember(_ key: FileKey, _ data: Data) {
+        guard cache != nil else { return }
+        pending.append((key, data))
+        if pending.count >= Self.batchSize { flush() }
+    }
+
+    private func noteCacheProblem(_ error: Error) {
+        let text = "measurement cache: \(error)"
+        if !cacheProblems.contains(text) { cacheProblems.append(text) }
+    }
+}

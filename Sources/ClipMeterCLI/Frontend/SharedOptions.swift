@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import Billing
+import ClipMeterKit
 import MediaProbe
+import Timeline
 
 extension ProbeMode: ExpressibleByArgument {}
 extension DurationPolicy: ExpressibleByArgument {}
@@ -28,4 +31,135 @@ struct MeasureOptions: ParsableArguments {
     }
 
     var probeOptions: ProbeOptions { ProbeOptions(mode: mode, timeLimit: timeLimit, allowNetwork: allowNetwork) }
+}
+
+/// Which rate card prices the jobs: `--rates FILE` or `--region R` (default `cn`).
+struct RateOptions: ParsableArguments {
+    @Option(help: "A rate card file (JSON or YAML) with the bundled cards' schema.")
+    var rates: String?
+
+    @Option(help: "Bundled card: cn (default, CNY) or intl-REGION (USD), REGION one of \(RateCards.internationalRegions.joined(separator: ", ")).")
+    var region: String?
+
+    func validate() throws {
+        if rates != nil && region != nil { throw ValidationError("--rates and --region are exclusive: a custom card has its own prices") }
+    }
+
+    /// The card in use; any problem with it is a usage error (exit 2) naming the file and field.
+    func card() throws -> RateCard {
+        do {
+            if let rates {
+                guard let data = FileManager.default.contents(atPath: rates) else {
+                    throw UsageError("rate card \(rates): cannot be read (no such file or permission denied)")
+                }
+                return try RateCards.load(data: data, name: rates)
+            }
+            let id = region ?? "cn"
+            if RateCards.bundledIDs.contains(id) { return try RateCards.bundled(id) }
+            if RateCards.internationalRegions.contains(id) { return try RateCards.bundled("intl-\(id)") }
+            return try RateCards.bundled(id)
+        } catch let error as RateCardError {
+            throw UsageError("\(error)")
+        }
+    }
+}
+
+/// Rounding scope and billing clock.
+struct PricingFlags: ParsableArguments {
+    @Option(help: "per-task (default: each task rounded on its own, as the billing document's example) or per-cycle.")
+    var rounding: RoundingScope = .perTask
+
+    @Option(help: "Billing time zone for hourly cycles and times written without an offset (default Asia/Shanghai).")
+    var timezone: String = "Asia/Shanghai"
+
+    func validate() throws {
+        if TimeZone(identifier: timezone) == nil { throw ValidationError("--timezone \(timezone) is not a known time zone (e.g. Asia/Shanghai, UTC)") }
+    }
+
+    var timeZone: TimeZone { TimeZone(identifier: timezone) ?? PricingOptions.shanghai }
+
+    func options(policy: DurationPolicy) -> PricingOptions {
+        PricingOptions(rounding: rounding, timeZone: timeZone, durationPolicy: policy.rawValue)
+    }
+}
+
+extension RoundingScope: ExpressibleByArgument {}
+
+/// Where media named by jobs and timelines may be found, and the roots they may not escape.
+struct ResolveOptions: ParsableArguments {
+    @Option(name: .customLong("media-root"), help: "Folder where relative media names are also looked up.")
+    var mediaRoot: String?
+
+    @Option(name: .customLong("oss-map"), help: "oss://bucket/prefix=./local/dir: where an OSS prefix was synced to (repeatable).")
+    var ossMap: [String] = []
+
+    @Option(name: .customLong("media-map"), help: "MediaId=PATH, or a JSON file {\"MediaId\": \"path\"} (repeatable).")
+    var mediaMap: [String] = []
+
+    /// Parsed `--oss-map` entries; a malformed one is a usage error.
+    func ossMappings() throws -> [OSSMapping] {
+        do { return try ossMap.map { try OSSMapping(parsing: $0) } } catch { throw UsageError("\(error)") }
+    }
+
+    /// `--media-map` entries, from `ID=PATH` pairs and JSON map files.
+    func mediaMapping() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for entry in mediaMap {
+            let isMapFile = PathKind.isRegularFile(entry)
+            if !isMapFile, let equals = entry.firstIndex(of: "=") {
+                let id = String(entry[..<equals]).trimmingCharacters(in: .whitespaces)
+                let path = String(entry[entry.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
+                guard !id.isEmpty, !path.isEmpty else { throw UsageError("--media-map \(entry): expected MediaId=PATH") }
+                result[id] = path
+            } else {
+                guard let data = FileManager.default.contents(atPath: entry),
+                      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                    throw UsageError("--media-map \(entry): expected MediaId=PATH or a readable JSON object file {\"MediaId\": \"path\"}")
+                }
+                let base = (entry as NSString).deletingLastPathComponent
+                for (id, value) in object {
+                    guard let path = value as? String else { throw UsageError("--media-map \(entry): the value of \(id) is not a path string") }
+                    result[id] = path.hasPrefix("/") || base.isEmpty ? path : (base as NSString).appendingPathComponent(path)
+                }
+            }
+        }
+        return result
+    }
+
+    /// A resolver whose allowed roots are `roots` plus the folders named here.
+    func resolver(roots: [String]) throws -> PathResolver {
+        PathResolver(roots: roots, mediaRoot: mediaRoot, ossMappings: try ossMappings(), mediaMap: try mediaMapping())
+    }
+}
+
+/// Assumptions where a timeline alone cannot decide a length.
+struct TimelineFlags: ParsableArguments {
+    @Option(name: .customLong("assume-tts-seconds"), help: "Length to assume for each AI_TTS / AI_Avatar clip (otherwise the length is unknown).")
+    var assumeTTSSeconds: String?
+
+    @Option(name: .customLong("default-image-seconds"), help: "Length of an image clip with neither Duration nor timeline times (otherwise 0, with a warning).")
+    var defaultImageSeconds: String?
+
+    func options() throws -> TimelineOptions {
+        TimelineOptions(assumeTTSSeconds: try seconds(assumeTTSSeconds, "--assume-tts-seconds"),
+                        defaultImageSeconds: try seconds(defaultImageSeconds, "--default-image-seconds"))
+    }
+}
+
+/// Parses a non-negative exact decimal number of seconds or money from a flag.
+func seconds(_ text: String?, _ flag: String) throws -> Decimal? {
+    guard let text else { return nil }
+    guard let value = Decimal(string: text.trimmingCharacters(in: .whitespaces), locale: Locale(identifier: "en_US_POSIX")),
+          value >= 0, text.allSatisfy({ "0123456789.+-eE ".contains($0) }) else {
+        throw UsageError("\(flag) \(text): expected a non-negative number")
+    }
+    return value
+}
+
+/// File-type checks for flag values.
+enum PathKind {
+    static func isRegularFile(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
 }

@@ -34,7 +34,10 @@ let package = Package(
         ),
         .target(
             name: "ClipMeterCLI",
-            dependencies: ["ClipMeterKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "ClipMeterKit", "MediaProbe", "Timeline", "Billing", "Ledger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(name: "clipmeter", dependencies: ["ClipMeterCLI"]),
 

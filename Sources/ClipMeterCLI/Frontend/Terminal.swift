@@ -16,7 +16,7 @@ enum Terminal {
 
 /// A one-line progress bar (files done/total, rate, ETA) on stderr, drawn only on a terminal.
 final class ProgressBar {
-    private let total: Int
+    private var total: Int
     private let start = Date()
     private var done = 0
     private var lastDraw = Date.distantPast
@@ -24,12 +24,18 @@ final class ProgressBar {
 
     init(total: Int, enabled: Bool = Terminal.stderrIsTerminal) {
         self.total = total
-        self.enabled = enabled && total > 1
+        self.enabled = enabled
     }
 
     func advance() {
-        done += 1
-        guard enabled else { return }
+        update(done: done + 1, total: total)
+    }
+
+    /// Sets the counts directly, for work whose total is known only once it starts.
+    func update(done: Int, total: Int) {
+        self.done = done
+        self.total = total
+        guard enabled, total > 1 else { return }
         let now = Date()
         guard now.timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
         lastDraw = now

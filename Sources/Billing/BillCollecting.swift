@@ -1,0 +1,32 @@
+import Foundation
+
+extension Bill {
+    /// A bill rebuilt from jobs priced earlier (the ledger's history, or several ledgers merged): each job
+    /// keeps the cost it was priced at, and the hourly cycles are regrouped from the jobs' `cycleStart`.
+    ///
+    /// Jobs are not re-priced: a past cycle's bill must not change because a rate card changed since.
+    public init(collecting jobs: [PricedJob], currency: String, rateCard: String, rounding: String,
+                timeZone: TimeZone = PricingOptions.shanghai) {
+        var cycles: [Date: BillingCycle] = [:]
+        var warnings: [String] = []
+        var zoned: [PricedJob] = []
+        for var job in jobs {
+            job.timeZone = timeZone
+            zoned.append(job)
+            for warning in job.warnings {
+                let line = warning.hasPrefix(Pricer.unverifiedPrefix) ? warning : "\(job.id): \(warning)"
+                if !warnings.contains(line) { warnings.append(line) }
+            }
+            guard let start = job.cycleStart else { continue }
+            var cycle = cycles[start] ?? BillingCycle(start: start, end: start.addingTimeInterval(3600), total: 0,
+                                                       byFeature: [:], timeZone: timeZone)
+            cycle.total += job.cost
+            for item in job.items { cycle.byFeature[item.feature, default: 0] += item.cost }
+            cycle.jobIDs.append(job.id)
+            cycles[start] = cycle
+        }
+        self.init(currency: currency, total: zoned.reduce(Decimal(0)) { $0 + $1.cost }, rateCard: rateCard,
+                  rounding: rounding, jobs: zoned, cycles: cycles.values.sorted { $0.start < $1.start },
+                  warnings: warnings)
+    }
+}

@@ -1,0 +1,161 @@
+import ArgumentParser
+import Billing
+import ClipMeterKit
+import Foundation
+import MediaProbe
+
+/// `clipmeter estimate`: price a job before submitting it (from flags), or jobs from manifests and saved IMS
+/// responses, measuring every file they name.
+struct EstimateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "estimate",
+        abstract: "Price one job from flags, or the jobs of manifests and saved IMS responses.",
+        discussion: """
+            Examples:
+              clipmeter estimate --feature image-text-matching --input in.mp4 --output out.mp4 --tokens 900 --explain
+              clipmeter estimate --feature video-editing --timeline timeline.json --output-resolution 1920x1080
+              clipmeter estimate jobs.yaml --max-cost 50
+            Exit codes: 0 priced, 1 a file could not be measured or a job is invalid (the rest is still priced),
+            2 usage error, 3 the total exceeds --max-cost (the estimate is printed first).
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+
+    // MARK: The job from flags
+    @Option(help: "Feature id (image-text-matching, video-editing, mps-transcode, …; see `clipmeter rates`).")
+    var feature: String?
+    @Option(help: "A job id for the output (default: estimate).")
+    var id: String = "estimate"
+    @Option(parsing: .upToNextOption, help: "Input media files or globs (repeatable).")
+    var input: [String] = []
+    @Option(parsing: .upToNextOption, help: "Output media files or globs (repeatable).")
+    var output: [String] = []
+    @Option(help: "Text-generation tokens used.")
+    var tokens: Int?
+    @Flag(name: .customLong("preview-only"), help: "GeneratePreviewOnly: billed by the timeline's length (script-to-video: free).")
+    var previewOnly = false
+    @Option(help: "IMS Timeline JSON the job renders (its length is the output duration when no output is given).")
+    var timeline: String?
+    @Option(name: .customLong("output-duration"), help: "Output duration in seconds, for outputs not rendered yet.")
+    var outputDuration: String?
+    @Option(name: .customLong("output-resolution"), help: "Output size WxH (e.g. 1920x1080), for outputs not rendered yet.")
+    var outputResolution: String?
+    @Option(name: .customLong("output-codec"), help: "Output codec (h264, h265), for outputs not rendered yet.")
+    var outputCodec: String?
+    @Option(help: "Video-editing edition: basic (default) or professional.")
+    var edition: String?
+    @Option(help: "succeeded (default) or failed (failed tasks cost nothing).")
+    var status: String?
+    @Option(name: .customLong("finished-at"), help: "When the task finished (ISO 8601; without an offset read in --timezone): picks the hourly cycle.")
+    var finishedAt: String?
+
+    // MARK: Pricing and measuring
+    @OptionGroup var rateOptions: RateOptions
+    @OptionGroup var pricing: PricingFlags
+    @OptionGroup var measure: MeasureOptions
+    @OptionGroup var resolve: ResolveOptions
+    @OptionGroup var timelineFlags: TimelineFlags
+
+    @Option(name: .customLong("max-cost"), help: "Exit 3 when the total exceeds this amount (in the card's currency).")
+    var maxCost: String?
+    @Flag(help: "Print each line's arithmetic, as the billing document's worked example does.")
+    var explain = false
+    @Option(help: "table (default), json or csv.")
+    var format: Format = .table
+
+    @Argument(help: "Manifests (JSON/YAML) and saved GetMediaProducingJob / GetBatchMediaProducingJob responses.")
+    var sources: [String] = []
+
+    var describesFlagJob: Bool {
+        feature != nil || !input.isEmpty || !output.isEmpty || tokens != nil || previewOnly || timeline != nil
+            || outputDuration != nil || outputResolution != nil
+    }
+
+    func validate() throws {
+        if !describesFlagJob && sources.isEmpty {
+            throw ValidationError("describe a job with --feature and its media, or name manifests or saved IMS responses")
+        }
+        if describesFlagJob && feature == nil { throw ValidationError("--feature is required to price a job from flags") }
+        if let tokens, tokens < 0 { throw ValidationError("--tokens must not be negative") }
+    }
+
+    func run() throws {
+        let card = try rateOptions.card()
+        let maxCost = try BillOutcome.budget(self.maxCost)
+        let zone = pricing.timeZone
+        let cwd = FileManager.default.currentDirectoryPath
+
+        // Media named by a manifest, response or timeline may not leave the folders the user gave.
+        var roots = sources.map { ($0 as NSString).deletingLastPathComponent }.map { $0.isEmpty ? cwd : $0 }
+        if let timeline { roots.append(((timeline as NSString).deletingLastPathComponent as String).isEmpty ? cwd : (timeline as NSString).deletingLastPathComponent) }
+        let resolver = try resolve.resolver(roots: roots.isEmpty ? [cwd] : roots)
+
+        var specs: [JobSpec] = []
+        var failures: [BillReport.Failure] = []
+        if describesFlagJob { specs.append(try flagJob(zone: zone, resolver: resolver)) }
+        for source in sources {
+            do {
+                specs += try JobFile.load(path: source, resolver: resolver, defaultFeature: feature, timeZone: zone)
+            } catch {
+                throw UsageError("\(error)")
+            }
+        }
+
+        let measurer = MediaMeasurer(prober: MediaProber(options: measure.probeOptions), jobs: measure.jobs)
+        let settings = BillingSettings(card: card, pricing: pricing.options(policy: measure.durationPolicy),
+                                       policy: measure.durationPolicy, timeline: try timelineFlags.options())
+        let report = BillingRun(measurer: measurer, resolver: resolver, settings: settings)
+            .price(specs, title: sources.isEmpty ? "estimate" : sources.joined(separator: ", "), extraFailures: failures)
+        failures = report.failures
+
+        switch format {
+        case .table: Terminal.out(BillRenderer.table(report, explain: explain))
+        case .json: Terminal.out(BillRenderer.json(report))
+        case .csv: Terminal.out(BillRenderer.csv(report))
+        }
+        if explain && format != .table {
+            for line in report.bill.explainLines() { Terminal.err(line) }
+        }
+        try BillOutcome.finish(report, maxCost: maxCost)
+    }
+
+    /// The job described by flags. Paths on the command line are the user's own: they are not confined.
+    private func flagJob(zone: TimeZone, resolver: PathResolver) throws -> JobSpec {
+        let open = PathResolver(roots: [], mediaRoot: resolver.mediaRoot, ossMappings: resolver.ossMappings,
+                                mediaMap: resolver.mediaMap)
+        let cwd = FileManager.default.currentDirectoryPath
+        var spec = JobSpec(id: id, feature: feature, source: "command line")
+        spec.inputs = input.flatMap { open.resolve($0, relativeTo: cwd) }
+        spec.outputs = output.flatMap { open.resolve($0, relativeTo: cwd) }
+        spec.tokens = tokens
+        spec.previewOnly = previewOnly
+        if let timeline {
+            guard PathKind.isRegularFile(timeline) else { throw UsageError("--timeline \(timeline): no such file") }
+            spec.timelinePath = timeline
+        }
+        spec.outputDuration = try seconds(outputDuration, "--output-duration")
+        if let outputResolution {
+            let parts = outputResolution.lowercased().split(whereSeparator: { $0 == "x" || $0 == "×" || $0 == "*" })
+            guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width > 0, height > 0 else {
+                throw UsageError("--output-resolution \(outputResolution): expected WxH, e.g. 1920x1080")
+            }
+            spec.outputWidth = width
+            spec.outputHeight = height
+        }
+        spec.outputCodec = outputCodec
+        spec.edition = edition
+        if let status {
+            guard let normalized = JobSpec.normalizedStatus(status) else {
+                throw UsageError("--status \(status): expected succeeded or failed")
+            }
+            spec.status = normalized
+        }
+        if let finishedAt {
+            guard let date = JobTime.parse(finishedAt, timeZone: zone) else {
+                throw UsageError("--finished-at \(finishedAt): expected ISO 8601, e.g. 2026-11-20T08:40:00+08:00")
+            }
+            spec.finishedAt = date
+        }
+        return spec
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Billing
+import ClipMeterKit
+import Foundation
+import Ledger
+import MediaProbe
+
+/// `clipmeter scan DIR`: the bill of a folder tree, measured incrementally through the ledger.
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Find the jobs in a folder tree, measure every file and print the bill per job and per hourly cycle.",
+        discussion: """
+            Jobs come from manifests (clipmeter.yaml, *.job.json), saved IMS responses, the folder convention
+            JOB/inputs/** + JOB/outputs/**, and — with --feature — every other media file as a job of its own.
+            Measurements are cached in the ledger (DIR/.clipmeter/ledger.sqlite): a re-scan measures only what changed.
+            Exit codes: 0 billed, 1 some file could not be measured or a job is invalid (the rest is still billed),
+            2 usage error, 3 the total exceeds --max-cost.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, ndjson, csv, focus, html }
+
+    @Option(help: "Feature of folder-convention jobs and loose media files (e.g. video-editing, image-text-matching).")
+    var feature: String?
+    @Option(help: "Ledger file (default DIR/.clipmeter/ledger.sqlite).")
+    var ledger: String?
+    @Flag(name: .customLong("no-ledger"), help: "Neither read nor write a ledger: measure everything, record nothing.")
+    var noLedger = false
+    @Option(help: "K/N: scan only share K of N (by job id), for N machines each scanning into its own ledger.")
+    var shard: String?
+
+    @OptionGroup var rateOptions: RateOptions
+    @OptionGroup var pricing: PricingFlags
+    @OptionGroup var measure: MeasureOptions
+    @OptionGroup var resolve: ResolveOptions
+    @OptionGroup var timelineFlags: TimelineFlags
+
+    @Option(name: .customLong("max-cost"), help: "Exit 3 when the total exceeds this amount (in the card's currency).")
+    var maxCost: String?
+    @Flag(help: "Print each line's arithmetic (table format; on stderr for the others).")
+    var explain = false
+    @Option(help: "table (default), json, ndjson, csv, focus (FinOps FOCUS 1.0 CSV) or html.")
+    var format: Format = .table
+
+    @Argument(help: "The folder to scan.")
+    var directory: String
+
+    func validate() throws {
+        if ledger != nil && noLedger { throw ValidationError("--ledger and --no-ledger are exclusive") }
+    }
+
+    func run() throws {
+        guard PathKind.isDirectory(directory) else {
+            throw UsageError("\(directory): not a folder (scan takes a folder; use estimate for single files)")
+        }
+        let card = try rateOptions.card()
+        let maxCost = try BillOutcome.budget(self.maxCost)
+        let shardParts: (k: Int, n: Int)?
+        do { shardParts = try shard.map(Shard.parse) } catch { throw UsageError("\(error)") }
+
+        let store: Ledger?
+        if noLedger {
+            store = nil
+        } else {
+            let path = ledger ?? (directory as NSString).appendingPathComponent(".clipmeter/ledger.sqlite")
+            do { store = try Ledger(path: path) } catch { throw UsageError("\(error)") }
+        }
+
+        let resolver = try resolve.resolver(roots: [directory])
+        let found: FolderScan.Found
+        do {
+            found = try FolderScan(resolver: resolver, defaultFeature: feature, timeZone: pricing.timeZone, shard: shardParts)
+                .jobs(in: directory)
+        } catch {
+            throw UsageError("\(error)")
+        }
+
+        let measurer = MediaMeasurer(prober: MediaProber(options: measure.probeOptions), jobs: measure.jobs,
+                                     cache: store.map { LedgerMeasurementCache(ledger: $0) })
+        let progress = ProgressBar(total: 0)
+        measurer.progress = { done, total in progress.update(done: done, total: total) }
+        let settings = BillingSettings(card: card, pricing: pricing.options(policy: measure.durationPolicy),
+                                       policy: measure.durationPolicy, timeline: try timelineFlags.options())
+        var report = BillingRun(measurer: measurer, resolver: resolver, settings: settings)
+            .price(found.jobs, title: directory, extraFailures: found.failures)
+        progress.finish()
+
+        if !found.unassigned.isEmpty {
+            let shown = found.unassigned.prefix(3).joined(separator: ", ")
+            report.bill.warnings.append("\(found.unassigned.count) media file(s) belong to no job (\(shown)\(found.unassigned.count > 3 ? ", …" : "")): pass --feature to bill each as a job, or describe them in a clipmeter.yaml")
+        }
+        report.bill.warnings += measurer.cacheProblems
+        if let store {
+            do { try JobHistory.record(report.bill, in: store) } catch {
+                report.bill.warnings.append("ledger: the priced jobs could not be recorded (\(error))")
+            }
+        }
+
+        switch format {
+        case .table: Terminal.out(BillRenderer.table(report, explain: explain))
+        case .json: Terminal.out(BillRenderer.json(report))
+        case .ndjson:
+            for job in report.bill.jobs { Terminal.out(BillRenderer.ndjsonJob(job)) }
+            Terminal.out(BillRenderer.ndjsonSummary(report))
+        case .csv: Terminal.out(BillRenderer.csv(report))
+        case .focus: Terminal.out(BillRenderer.focus(report))
+        case .html: Terminal.out(BillRenderer.html(report))
+        }
+        if explain && format != .table {
+            for line in report.bill.explainLines() { Terminal.err(line) }
+        }
+        if Terminal.stderrIsTerminal || ProcessInfo.processInfo.environment["CLIPMETER_STATS"] != nil {
+            Terminal.err("clipmeter: \(found.jobs.count) job(s); \(measurer.probedCount) file(s) measured, \(measurer.cachedCount) from the ledger")
+        }
+        try BillOutcome.finish(report, maxCost: maxCost)
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Billing
+import ClipMeterKit
+import Foundation
+
+/// Budget check and exit status shared by `estimate` and `scan`: printed first, judged after.
+enum BillOutcome {
+    /// Parses `--max-cost`; a bad amount is a usage error.
+    static func budget(_ text: String?) throws -> Decimal? {
+        guard let text else { return nil }
+        guard let value = try seconds(text, "--max-cost") else { return nil }
+        return value
+    }
+
+    /// Reports failures and the budget on stderr and throws the SPEC §7 exit code: 3 when the total is over
+    /// `--max-cost` (the known part alone already breaks the budget), else 1 when anything failed.
+    static func finish(_ report: BillReport, maxCost: Decimal?) throws {
+        let bill = report.bill
+        if !report.failures.isEmpty {
+            Terminal.err("clipmeter: \(report.failures.count) file(s) or job(s) could not be measured or priced; they are not in the total:")
+            for failure in report.failures.prefix(20) {
+                Terminal.err("  \(failure.path)\(failure.jobID.map { " [\($0)]" } ?? ""): \(failure.code): \(failure.message)")
+            }
+            if report.failures.count > 20 { Terminal.err("  … and \(report.failures.count - 20) more (see the JSON or CSV output)") }
+        }
+        if let maxCost, bill.total > maxCost {
+            Terminal.err("clipmeter: total \(MoneyText.string(bill.total)) \(bill.currency) exceeds --max-cost \(MoneyText.string(maxCost)) \(bill.currency)")
+            throw ExitCode(ExitStatus.overBudget)
+        }
+        if !report.failures.isEmpty { throw ExitCode(ExitStatus.inputFailed) }
+    }
+}

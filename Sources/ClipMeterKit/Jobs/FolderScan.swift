@@ -1,0 +1,84 @@
+import Foundation
+
+/// The jobs of one scanned folder: what `JobDiscovery` finds (manifests, saved responses, `JOB/inputs` +
+/// `JOB/outputs`), plus every other media file of the tree, which with `--feature` is billed as a job of
+/// its own (a folder of rendered videos is the common case) and without it is named as unassigned.
+public struct FolderScan: Sendable {
+    /// Resolves and contains every path; its roots include the scanned folder.
+    public var resolver: PathResolver
+    /// `--feature`.
+    public var defaultFeature: String?
+    /// Times without an offset are read in this zone.
+    public var timeZone: TimeZone
+    /// `--shard K/N`: only the jobs whose id falls in share K of N.
+    public var shard: (k: Int, n: Int)?
+
+    /// A scan of folders with these settings.
+    public init(resolver: PathResolver, defaultFeature: String?, timeZone: TimeZone, shard: (k: Int, n: Int)? = nil) {
+        self.resolver = resolver
+        self.defaultFeature = defaultFeature
+        self.timeZone = timeZone
+        self.shard = shard
+    }
+
+    /// What a folder holds.
+    public struct Found: Sendable {
+        /// Jobs in id order (this shard's only).
+        public var jobs: [JobSpec]
+        /// Manifests and responses that could not be read.
+        public var failures: [BillReport.Failure]
+        /// Media files that belong to no job (only without `--feature`), relative to the root.
+        public var unassigned: [String]
+    }
+
+    /// Finds the jobs under `root`. Throws `ManifestError` only when `root` is not a readable folder.
+    public func jobs(in root: String) throws -> Found {
+        let discovery = JobDiscovery(resolver: resolver, defaultFeature: defaultFeature, timeZone: timeZone)
+        let (discovered, errors) = try discovery.discover(root: root)
+        var jobs = discovered
+        let failures = errors.map { BillReport.Failure(path: $0.path, code: "unreadable-source", message: $0.description) }
+
+        let rootPath = PathText.absolute(root, relativeTo: FileManager.default.currentDirectoryPath)
+        var claimed = Set<String>()
+        for job in discovered {
+            for path in job.localPaths { claimed.insert(PathText.realPath(path) ?? path) }
+            if let timeline = job.timelinePath { claimed.insert(PathText.realPath(timeline) ?? timeline) }
+        }
+        var unassigned: [String] = []
+        let ids = Set(discovered.map(\.id))
+        for file in MediaFileFinder().files(in: [rootPath]) {
+            let real = PathText.realPath(file) ?? file
+            let relative = PathText.relative(file, to: rootPath)
+            guard !claimed.contains(real), !isInJobMediaFolder(relative) else { continue }
+            guard let feature = defaultFeature else {
+                unassigned.append(relative)
+                continue
+            }
+            if let problem = resolver.containmentProblem(for: file) {
+                var job = JobSpec(id: relative, feature: feature, source: file)
+                job.problems.append("\(relative): \(problem)")
+                jobs.append(job)
+                continue
+            }
+            let reference = MediaReference(original: relative, localPath: real)
+            var job = JobSpec(id: ids.contains(relative) ? "file:\(relative)" : relative, feature: feature, source: file)
+            // Input-billed features measure what went in; every other feature bills what came out.
+            if feature == "highlight-extraction" { job.inputs = [reference] } else { job.outputs = [reference] }
+            job.finishedAt = PathText.modificationDate(file)
+            jobs.append(job)
+        }
+        if let shard {
+            jobs = jobs.filter { Shard.includes($0.id, k: shard.k, n: shard.n) }
+            unassigned = unassigned.filter { Shard.includes($0, k: shard.k, n: shard.n) }
+        }
+        jobs.sort { $0.id < $1.id }
+        return Found(jobs: jobs, failures: failures, unassigned: unassigned)
+    }
+
+    /// Files below `JOB/inputs` or `JOB/outputs` belong to their folder job even when left out of it
+    /// (a README beside the videos); they are never loose.
+    private func isInJobMediaFolder(_ relativePath: String) -> Bool {
+        let parts = relativePath.split(separator: "/")
+        return parts.dropLast().contains { $0 == "inputs" || $0 == "outputs" }
+    }
+}

@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "TimelineTests", dependencies: ["Timeline"]),
         .testTarget(name: "BillingTests", dependencies: ["Billing"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
-        .testTarget(name: "ClipMeterKitTests", dependencies: ["ClipMeterKit", "TestSupport"]),
+        .testTarget(name: "ClipMeterKitTests", dependencies: ["ClipMeterKit", "Billing", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ClipMeterKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

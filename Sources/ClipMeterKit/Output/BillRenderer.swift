@@ -1,0 +1,208 @@
+import Billing
+import Foundation
+
+/// Turns a priced `BillReport` into what `estimate`, `scan` and `bill` print: a terminal table, SPEC §7 JSON,
+/// NDJSON, CSV, FinOps FOCUS CSV and a self-contained HTML page. Every format is a view of the same `Bill`;
+/// money is printed from its `Decimal` and never passes through floating point.
+/// Results carry no trailing newline: the caller prints them with one.
+public enum BillRenderer {
+    // MARK: - Table
+
+    /// Human table: one row per job (ID, FEATURE, STATUS, COST, NOTES), then per-cycle rows "[start, end) zone  total",
+    /// the total line with currency, rate card and rounding, then warnings and failures. With explain: true, after
+    /// the table print `bill.explainLines()`.
+    public static func table(_ report: BillReport, explain: Bool) -> String {
+        let bill = report.bill
+        var blocks: [String] = []
+
+        if bill.jobs.isEmpty {
+            blocks.append("No jobs.")
+        } else {
+            let costs = rightAligned(bill.jobs.map { MoneyText.string($0.cost) }, header: "COST")
+            let rows = bill.jobs.enumerated().map { index, job in
+                [oneLine(job.id), oneLine(job.feature), job.status.rawValue, costs.cells[index], oneLine(notes(for: job))]
+            }
+            blocks.append(TextTable.render(header: ["ID", "FEATURE", "STATUS", costs.header, "NOTES"], rows: rows))
+        }
+
+        let cycleRows = cycleSummaries(bill)
+        if !cycleRows.isEmpty {
+            let totals = rightAligned(cycleRows.map(\.total), header: "TOTAL")
+            let rows = cycleRows.enumerated().map { index, row in [row.label, totals.cells[index]] }
+            blocks.append(TextTable.render(header: ["CYCLE", totals.header], rows: rows))
+        }
+
+        blocks.append("TOTAL \(MoneyText.string(bill.total)) \(bill.currency)  (rate card \(bill.rateCard), rounding \(bill.rounding))")
+
+        if !bill.warnings.isEmpty {
+            blocks.append((["Warnings (\(bill.warnings.count)):"] + bill.warnings.map { "  - " + oneLine($0) }).joined(separator: "\n"))
+        }
+        if !report.failures.isEmpty {
+            let lines = report.failures.map { failure in
+                "  - " + oneLine(failure.path) + (failure.jobID.map { " [job \(oneLine($0))]" } ?? "")
+                    + ": " + failure.code + ": " + oneLine(failure.message)
+            }
+            blocks.append((["Failures (\(report.failures.count)):"] + lines).joined(separator: "\n"))
+        }
+        if explain {
+            blocks.append((["Explanation:"] + bill.explainLines()).joined(separator: "\n"))
+        }
+        return blocks.joined(separator: "\n\n")
+    }
+
+    /// The NOTES cell: the failure or no-price reason, and how many warnings the job carries.
+    static func notes(for job: PricedJob) -> String {
+        var parts: [String] = []
+        if let reason = job.reason { parts.append(job.status == .failed ? "failed: \(reason)" : reason) }
+        if job.cycleStart == nil { parts.append("no finish time, in no cycle") }
+        // A no-price reason is also one of the job's warnings: count only what the reason does not already say.
+        let warnings = job.warnings.filter { $0 != job.reason }
+        let boundary = warnings.filter(isBoundaryWarning).count
+        if boundary > 0 { parts.append(boundary == 1 ? "boundary warning" : "\(boundary) boundary warnings") }
+        let other = warnings.count - boundary
+        if other > 0 { parts.append(other == 1 ? "1 warning" : "\(other) warnings") }
+        return parts.joined(separator: "; ")
+    }
+
+    /// Pads money cells on the left so decimals line up under a right-aligned header.
+    private static func rightAligned(_ cells: [String], header: String) -> (header: String, cells: [String]) {
+        let width = max(header.count, cells.map(\.count).max() ?? 0)
+        func pad(_ text: String) -> String { String(repeating: " ", count: width - text.count) + text }
+        return (pad(header), cells.map(pad))
+    }
+
+    /// A cell on one line: control characters (newlines in hostile file names) become spaces.
+    static func oneLine(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+    }
+
+    // MARK: - Cycles
+
+    /// One printable cycle row: "[start, end) zone" and its total; jobs without a finish time get a last row of
+    /// their own so the rows always add up to the bill total.
+    struct CycleSummary {
+        var label: String
+        var total: String
+        var amount: Decimal
+        var cycle: BillingCycle?
+    }
+
+    static func cycleSummaries(_ bill: Bill) -> [CycleSummary] {
+        var rows = bill.cycles.map { cycle in
+            CycleSummary(
+                label: "[\(ReportDate.iso(cycle.start, in: cycle.timeZone)), \(ReportDate.iso(cycle.end, in: cycle.timeZone))) \(cycle.timeZone.identifier)",
+                total: MoneyText.string(cycle.total), amount: cycle.total, cycle: cycle
+            )
+        }
+        let undated = bill.jobs.filter { $0.cycleStart == nil }
+        if !undated.isEmpty {
+            let amount = undated.reduce(Decimal(0)) { $0 + $1.cost }
+            let label = undated.count == 1 ? "no finish time (1 job)" : "no finish time (\(undated.count) jobs)"
+            rows.append(CycleSummary(label: label, total: MoneyText.string(amount), amount: amount, cycle: nil))
+        }
+        return rows
+    }
+
+    // MARK: - JSON
+
+    /// SPEC §7 JSON: {currency, total, rateCard, rounding, jobs, cycles, warnings} exactly as Bill encodes them, plus
+    /// "errors": [{path, jobId, error: {code, message}}] (always present, [] when none). Pretty-printed, keys in a
+    /// stable order (SPEC order at the top, each job, item and cycle in a fixed order). Money stays strings.
+    public static func json(_ report: BillReport) -> String {
+        let bill = encoded(report.bill)
+        let members: [(String, JSONValue)] = ["currency", "total", "rateCard", "rounding"].map { ($0, bill[$0] ?? .null) }
+            + [
+                ("jobs", (bill["jobs"] ?? .array([])).mapElements(orderedJob)),
+                ("cycles", (bill["cycles"] ?? .array([])).mapElements(orderedCycle)),
+                ("warnings", bill["warnings"] ?? .array([])),
+                ("errors", errors(report.failures)),
+            ]
+        return JSONValue.object(members).rendered(pretty: true)
+    }
+
+    /// One line per priced job (the PricedJob JSON object, compact), for streaming.
+    public static func ndjsonJob(_ job: PricedJob) -> String {
+        orderedJob(encoded(job)).rendered()
+    }
+
+    /// The last NDJSON line: {"type":"summary", currency, total, rateCard, rounding, cycles, warnings, errors}.
+    public static func ndjsonSummary(_ report: BillReport) -> String {
+        let bill = encoded(report.bill)
+        let members: [(String, JSONValue)] = [("type", .string("summary"))]
+            + ["currency", "total", "rateCard", "rounding"].map { ($0, bill[$0] ?? .null) }
+            + [
+                ("cycles", (bill["cycles"] ?? .array([])).mapElements(orderedCycle)),
+                ("warnings", bill["warnings"] ?? .array([])),
+                ("errors", errors(report.failures)),
+            ]
+        return JSONValue.object(members).rendered()
+    }
+
+    /// `[{path, jobId, error: {code, message}}]`, the shape `probe` uses for a file's error.
+    static func errors(_ failures: [BillReport.Failure]) -> JSONValue {
+        .array(failures.map { failure in
+            .object([
+                ("path", .string(failure.path)),
+                ("jobId", .string(failure.jobID)),
+                ("error", .object([("code", .string(failure.code)), ("message", .string(failure.message))])),
+            ])
+        })
+    }
+
+    private static func orderedJob(_ job: JSONValue) -> JSONValue {
+        job.ordered(["id", "feature", "status", "cost", "finishedAt", "cycleStart", "reason", "warnings", "items"])
+            .updating("items") { $0.mapElements(orderedItem) }
+    }
+
+    private static func orderedItem(_ item: JSONValue) -> JSONValue {
+        item.ordered(["component", "file", "quantity", "unit", "billedQuantity", "unitPrice", "cost", "explain",
+                      "feature", "measured", "measuredUnit"])
+    }
+
+    private static func orderedCycle(_ cycle: JSONValue) -> JSONValue {
+        cycle.ordered(["start", "end", "timeZone", "total", "byFeature", "jobs"])
+    }
+
+    /// What the Billing types' own `encode(to:)` writes. Their encoders only write strings, numbers and arrays,
+    /// so failing here is a bug; the output then says so instead of crashing the run.
+    private static func encoded<T: Encodable>(_ value: T) -> JSONValue {
+        do {
+            return try JSONValue.encoding(value)
+        } catch {
+            return .object([("encodingError", .string(String(describing: error)))])
+        }
+    }
+
+    // MARK: - Shared
+
+    /// True for the warnings the Pricer writes when another duration policy would bill a different minute.
+    static func isBoundaryWarning(_ warning: String) -> Bool {
+        warning.range(of: "boundary", options: .caseInsensitive) != nil
+    }
+
+    /// The bill's time zone: its cycles', else its jobs', else Alibaba's default.
+    static func zone(of bill: Bill) -> TimeZone {
+        bill.cycles.first?.timeZone ?? bill.jobs.first?.timeZone ?? PricingOptions.shanghai
+    }
+}
+
+// MARK: - Dates
+
+/// Instants as ISO 8601 text, in a billing zone ("2024-05-01T08:00:00+08:00") or in UTC ("2024-05-01T00:00:00Z").
+enum ReportDate {
+    /// With the zone's offset (fractional seconds only when there are any), as Bill's JSON writes dates.
+    static func iso(_ date: Date, in zone: TimeZone) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = zone
+        formatter.formatOptions = [.withInternetDateTime]
+        if date.timeIntervalSince1970.rounded(.down) != date.timeIntervalSince1970 {
+            formatter.formatOptions.insert(.withFractionalSeconds)
+        }
+        return formatter.string(from: date)
+    }
+
+    /// In UTC with a `Z` suffix, as FOCUS wants.
+    static func utc(_ date: Date) -> String {
+        iso(date, in: TimeZone(secondsFromGMT: 0) ?? .current)
+    }
+}

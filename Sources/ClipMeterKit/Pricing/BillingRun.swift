@@ -47,7 +47,10 @@ public final class BillingRun {
     public func plan(_ specs: [JobSpec]) -> [PlannedJob] {
         specs.map { spec in
             var planned = PlannedJob(spec: spec)
-            guard spec.isValid, spec.status == JobSpec.succeeded else { return planned }
+            // A rendered output is the better figure (TIMELINE.md rule 10): its timeline is then not needed.
+            guard spec.isValid, spec.status == JobSpec.succeeded, spec.previewOnly || spec.outputs.isEmpty else {
+                return planned
+            }
             do {
                 if let path = spec.timelinePath {
                     planned.timeline = try TimelineMeasurer.prepare(path: path, resolver: resolver)
@@ -68,7 +71,9 @@ public final class BillingRun {
         let planned = plan(specs)
         var paths: [String] = []
         for job in planned where job.spec.isValid && job.spec.status == JobSpec.succeeded {
-            paths += job.spec.localPaths
+            let sides = billedSides(job.spec.feature)
+            if sides.inputs { paths += job.spec.inputs.compactMap(\.localPath) }
+            if sides.outputs { paths += job.spec.outputs.compactMap(\.localPath) }
             paths += job.timeline?.localPaths ?? []
         }
         measurer.measure(paths)
@@ -116,8 +121,9 @@ public final class BillingRun {
             return .success(job)
         }
         var failures: [BillReport.Failure] = []
-        job.inputs = media(spec.inputs, spec: spec, isOutput: false, job: &job, failures: &failures)
-        job.outputs = media(spec.outputs, spec: spec, isOutput: true, job: &job, failures: &failures)
+        let sides = billedSides(feature)
+        if sides.inputs { job.inputs = media(spec.inputs, spec: spec, isOutput: false, job: &job, failures: &failures) }
+        if sides.outputs { job.outputs = media(spec.outputs, spec: spec, isOutput: true, job: &job, failures: &failures) }
 
         // The timeline: the output duration of preview-only jobs, or of outputs not rendered yet.
         var timelineSeconds: Decimal?
@@ -144,7 +150,7 @@ public final class BillingRun {
                     path: spec.timelinePath ?? spec.source, jobID: spec.id, code: "unknown-length",
                     message: timelineUnknown ?? "preview-only job without a timeline or an output duration: its output duration cannot be known"))
             }
-        } else if job.outputs.isEmpty && spec.outputs.isEmpty {
+        } else if sides.outputs && job.outputs.isEmpty && spec.outputs.isEmpty {
             if let seconds = timelineSeconds {
                 job.outputs = [requestedOutput(spec, seconds: seconds, label: "timeline output")]
                 job.warnings.append("no rendered output: the timeline's length \(format(seconds)) s stands in for the output duration")
@@ -156,6 +162,19 @@ public final class BillingRun {
             }
         }
         return failures.isEmpty ? .success(job) : .failure(Problems(list: failures))
+    }
+
+    /// Which of a job's media its feature bills: files it does not bill are neither measured nor required
+    /// (a script-to-video job's inputs may well not be synced). An unknown feature bills both, so its files
+    /// are still checked while the pricer reports the feature.
+    func billedSides(_ feature: String?) -> (inputs: Bool, outputs: Bool) {
+        guard let feature, let rate = settings.card.features[feature] else { return (true, true) }
+        switch rate.basis {
+        case .tokens: return (false, false)
+        case .inputPlusOutputSeconds: return (true, true)
+        case .inputSeconds: return (true, false)
+        case .outputFiles, .asFeature: return (false, true)
+        }
     }
 
     private func isFreeWhenPreviewOnly(_ feature: String) -> Bool {
@@ -194,7 +213,6 @@ public final class BillingRun {
                 var media = MeasuredMedia(path: reference.original, seconds: reported,
                                           note: "duration from the IMS response; file not synced locally")
                 if isOutput { fillRequested(&media, spec) }
-                job.warnings.append("\(reference.original): not synced locally; the IMS response's Duration \(format(reported)) s is used")
                 result.append(media)
             } else {
                 let code = reference.escapesRoots ? "outside-roots" : "not-found"

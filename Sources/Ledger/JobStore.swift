@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+
+/// The priced jobs: one row per job id, selectable by finish time.
+extension Ledger {
+    private static let jobColumns = """
+        id, feature, status, cost, currency, rateCard, finishedAtMillis, cycleStartMillis, payload, recordedAtMillis
+        """
+
+    /// Upserts by job id in one transaction: a job re-priced on a later run replaces its row, so a run killed and run
+    /// again never duplicates a job.
+    public func recordJobs(_ records: [JobRecord]) throws {
+        guard !records.isEmpty else { return }
+        try writing("recording jobs") { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO job (\(Self.jobColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for record in records {
+                try statement.execute(arguments: [
+                    record.id, record.feature, record.status, record.cost, record.currency, record.rateCard,
+                    record.finishedAt.map(LedgerTime.millis), record.cycleStart.map(LedgerTime.millis),
+                    record.payload, LedgerTime.millis(record.recordedAt),
+                ])
+            }
+        }
+    }
+
+    /// Jobs whose `finishedAt` is in [from, to), a nil bound being open, compared to the millisecond.
+    ///
+    /// Jobs without `finishedAt` belong to no cycle, so they are listed only when both bounds are nil. Sorted by
+    /// `finishedAt` (jobs without one last), then by id.
+    public func jobs(from: Date?, to: Date?) throws -> [JobRecord] {
+        let range = JobRange(from: from, to: to)
+        return try reading("reading jobs") { db in
+            let sql = "SELECT \(Self.jobColumns) FROM job WHERE \(range.sqlCondition) "
+                + "ORDER BY finishedAtMillis IS NULL, finishedAtMillis, id"
+            return try Self.fetchJobs(db, sql: sql, arguments: range.sqlArguments)
+        }
+    }
+
+    /// The recorded jobs with these ids, in no particular order; ids the ledger does not hold are skipped.
+    public func jobs(withIDs ids: [String]) throws -> [JobRecord] {
+        guard !ids.isEmpty else { return [] }
+        let unique = Array(Set(ids))
+        return try reading("reading jobs") { db in
+            var found: [JobRecord] = []
+            for slice in unique.chunks(ofCount: Self.keysPerQuery) {
+                let placeholders = Array(repeating: "?", count: slice.count).joined(separator: ",")
+                let sql = "SELECT \(Self.jobColumns) FROM job WHERE id IN (\(placeholders))"
+                found += try Self.fetchJobs(db, sql: sql, arguments: StatementArguments(Array(slice)))
+            }
+            return found
+        }
+    }
+
+    /// Number of recorded jobs and cached measurements, from one snapshot.
+    public func counts() throws -> (jobs: Int, measurements: Int) {
+        try reading("counting rows") { db in
+            let row = try Row.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM job), (SELECT COUNT(*) FROM measurement)")
+            return (jobs: row?[0] ?? 0, measurements: row?[1] ?? 0)
+        }
+    }
+
+    private static func fetchJobs(_ db: Database, sql: String, arguments: StatementArguments) throws -> [JobRecord] {
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        var records: [JobRecord] = []
+        while let row = try rows.next() {
+            records.append(JobRecord(
+                id: row[0], feature: row[1], status: row[2], cost: row[3], currency: row[4], rateCard: row[5],
+                finishedAt: (row[6] as Int64?).map(LedgerTime.date),
+                cycleStart: (row[7] as Int64?).map(LedgerTime.date),
+                payload: (row[8] as Data?) ?? Data(),
+                recordedAt: LedgerTime.date(row[9])))
+        }
+        return records
+    }
+}
+
+/// A [from, to) window over `finishedAt`, expressed once for SQL and once for records already in memory.
+struct JobRange {
+    let fromMillis: Int64?
+    let toMillis: Int64?
+
+    init(from: Date?, to: Date?) {
+        fromMillis = from.map(LedgerTime.millis)
+        toMillis = to.map(LedgerTime.millis)
+    }
+
+    var sqlCondition: String {
+        switch (fromMillis, toMillis) {
+        case (nil, nil): return "1"
+        case (_?, nil): return "finishedAtMillis >= ?"
+        case (nil, _?): return "finishedAtMillis < ?"
+        case (_?, _?): return "finishedAtMillis >= ? AND finishedAtMillis < ?"
+        }
+    }
+
+    var sqlArguments: StatementArguments {
+        StatementArguments([fromMillis, toMillis].compactMap { $0 })
+    }
+
+    func contains(_ record: JobRecord) -> Bool {
+        guard let finished = record.finishedAt.map(LedgerTime.millis) else {
+            return fromMillis == nil && toMillis == nil
+        }
+        return (fromMillis.map { finished >= $0 } ?? true) && (toMillis.map { finished < $0 } ?? true)
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Reads several ledgers as one, for `clipmeter bill --ledger A --ledger B`.
+public enum LedgerMerge {
+    /// Jobs from all `ledgers` whose `finishedAt` is in [from, to), deduplicated by id and sorted like
+    /// `Ledger.jobs(from:to:)`.
+    ///
+    /// The most recently recorded copy of a job wins (on a tie, the later ledger in the list). That copy is chosen
+    /// before the window is applied, so a job re-priced in one ledger with a new finish time is not resurrected from
+    /// another ledger's stale copy.
+    public static func jobs(from ledgers: [Ledger], from: Date?, to: Date?) throws -> [JobRecord] {
+        var candidateIDs = Set<String>()
+        for ledger in ledgers {
+            for record in try ledger.jobs(from: from, to: to) {
+                candidateIDs.insert(record.id)
+            }
+        }
+        var newest: [String: JobRecord] = [:]
+        for ledger in ledgers {
+            for record in try ledger.jobs(withIDs: Array(candidateIDs)) {
+                if let kept = newest[record.id], kept.recordedAt > record.recordedAt { continue }
+                newest[record.id] = record
+            }
+        }
+        let range = JobRange(from: from, to: to)
+        return newest.values.filter(range.contains).sorted(by: JobRecord.isListedBefore)
+    }
+}

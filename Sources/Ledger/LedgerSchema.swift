@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+
+/// The ledger's tables and how a file is brought up to (or refused for) the schema this build knows.
+///
+/// Migrations are frozen SQL: once released, "v1" never changes; a new schema is a new migration that also raises
+/// `user_version`, so older builds can refuse the file from its header alone.
+enum LedgerSchema {
+    /// Newest schema version this build knows; mirrored in `PRAGMA user_version`.
+    static let version = 1
+
+    /// `PRAGMA application_id` of every ledger ("CLMT"), so another application's database is never mistaken for one.
+    static let applicationID: Int32 = 0x434C_4D54
+
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE measurement (
+                    path TEXT NOT NULL,
+                    mode TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    modifiedAtNanos INTEGER NOT NULL,
+                    facts BLOB NOT NULL,
+                    PRIMARY KEY (path, mode)
+                );
+                CREATE TABLE job (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    feature TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    cost TEXT NOT NULL,
+                    currency TEXT NOT NULL,
+                    rateCard TEXT NOT NULL,
+                    finishedAtMillis INTEGER,
+                    cycleStartMillis INTEGER,
+                    payload BLOB NOT NULL,
+                    recordedAtMillis INTEGER NOT NULL
+                );
+                CREATE INDEX job_by_finish ON job (finishedAtMillis, id);
+                PRAGMA application_id = \(applicationID);
+                PRAGMA user_version = 1;
+                """)
+        }
+        return migrator
+    }()
+
+    /// Throws unless the connected database is empty or a ledger no newer than this build.
+    static func checkCompatible(_ db: Database, path: String) throws {
+        let userVersion = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+        if userVersion > version {
+            throw LedgerError.newerSchema(path: path, found: userVersion, supported: version)
+        }
+        let applied = try migrator.appliedIdentifiers(db)
+        let known = Set(migrator.migrations)
+        if !applied.isSubset(of: known) {
+            let newest = applied.compactMap { Int($0.dropFirst()) }.max() ?? version + 1
+            throw LedgerError.newerSchema(path: path, found: max(newest, version + 1), supported: version)
+        }
+        let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        if applicationID == Self.applicationID { return }
+        if applicationID != 0 {
+            throw LedgerError.corrupt(path: path, message: "it is another application's SQLite database")
+        }
+        let foreignTables = try Int.fetchOne(db, sql: """
+            SELECT COUNT(*) FROM sqlite_master
+            WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'grdb\\_%' ESCAPE '\\'
+            """) ?? 0
+        if foreignTables > 0 {
+            throw LedgerError.corrupt(path: path, message: "it holds tables that are not a ClipMeter ledger's")
+        }
+    }
+
+    /// Applies the migrations this file lacks.
+    ///
+    /// Two processes creating the same ledger at once both see an empty file; the loser's migration fails because the
+    /// winner's tables exist, and that is fine as long as the file ends up fully migrated.
+    static func migrate(_ pool: DatabasePool, path: String) throws {
+        do {
+            try migrator.migrate(pool)
+        } catch {
+            let completed = try? pool.read { try migrator.hasCompletedMigrations($0) }
+            if completed != true { throw error }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+/// Identifies one measurement of one file: the same bytes measured the same way give the same facts.
+///
+/// Size and modification time stand in for the content (hashing every file would cost as much as probing it);
+/// the probe mode is part of the key because `fast` and `exact` measure different things.
+public struct MeasurementKey: Hashable, Sendable {
+    /// The file's path as the scanner saw it (the caller decides whether it is absolute or root-relative).
+    public var path: String
+    /// The file's size in bytes.
+    public var size: Int64
+    /// The file's modification time in nanoseconds since 1970, so a rewrite within the same second still misses.
+    public var modifiedAtNanos: Int64
+    /// The probe mode (`fast`, `exact`, `auto`, …) the facts were measured with.
+    public var mode: String
+
+    /// Creates a key from the file's identity and the probe mode.
+    public init(path: String, size: Int64, modifiedAtNanos: Int64, mode: String) {
+        self.path = path
+        self.size = size
+        self.modifiedAtNanos = modifiedAtNanos
+        self.mode = mode
+    }
+}

@@ -28,6 +28,9 @@ public struct MeasuredMedia: Codable, Sendable, Equatable {
     public var alternativeSeconds: [String: Decimal]
     /// Free-text provenance of the figures, e.g. "duration taken from the IMS response; file not synced".
     public var note: String?
+    /// Whether the file has no picture, when known otherwise than from its streams (an output known only from
+    /// an IMS response has no measured streams but is a video); nil infers it from codec and size.
+    public var audioOnly: Bool?
 
     /// Creates a measured file; only `path` and `seconds` are required.
     public init(
@@ -37,7 +40,8 @@ public struct MeasuredMedia: Codable, Sendable, Equatable {
         height: Int? = nil,
         codec: String? = nil,
         alternativeSeconds: [String: Decimal] = [:],
-        note: String? = nil
+        note: String? = nil,
+        audioOnly: Bool? = nil
     ) {
         self.path = path
         self.seconds = seconds
@@ -46,10 +50,11 @@ public struct MeasuredMedia: Codable, Sendable, Equatable {
         self.codec = codec
         self.alternativeSeconds = alternativeSeconds
         self.note = note
+        self.audioOnly = audioOnly
     }
 
     /// True when the file has no picture: no video codec and no display size.
-    var isAudioOnly: Bool { codec == nil && width == nil && height == nil }
+    var isAudioOnly: Bool { audioOnly ?? (codec == nil && width == nil && height == nil) }
 }
 
 /// One billed task (SPEC §5) with every figure billing needs already measured.

@@ -183,7 +183,8 @@ public final class BillingRun {
 
     private func requestedOutput(_ spec: JobSpec, seconds: Decimal, label: String) -> MeasuredMedia {
         MeasuredMedia(path: label, seconds: seconds, width: spec.outputWidth, height: spec.outputHeight,
-                      codec: spec.outputCodec, note: label)
+                      codec: spec.outputCodec, note: label,
+                      audioOnly: spec.outputWidth == nil && spec.outputHeight == nil && spec.outputCodec == nil ? nil : false)
     }
 
     private func media(_ references: [MediaReference], spec: JobSpec, isOutput: Bool, job: inout BillableJob,
@@ -210,8 +211,9 @@ public final class BillingRun {
                     failures.append(BillReport.Failure(path: path, jobID: spec.id, code: "io", message: "was not measured"))
                 }
             } else if let reported = reference.reportedDuration {
+                // IMS production outputs are videos: without a size the pricer must say so, not use the audio price.
                 var media = MeasuredMedia(path: reference.original, seconds: reported,
-                                          note: "duration from the IMS response; file not synced locally")
+                                          note: "duration from the IMS response; file not synced locally", audioOnly: false)
                 if isOutput { fillRequested(&media, spec) }
                 result.append(media)
             } else {

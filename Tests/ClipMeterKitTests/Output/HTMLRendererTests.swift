@@ -44,14 +44,15 @@ final class HTMLRendererTests: XCTestCase {
         }
         XCTAssertTrue(html.contains(">08:00</text>") && html.contains(">09:00</text>"), "hour labels in Shanghai time")
         XCTAssertTrue(html.contains("<title>[2024-05-01T08:00:00+08:00, 2024-05-01T09:00:00+08:00): 1.02 CNY, 2 jobs</title>"))
-        // The largest cycle fills the plot; the smaller one is scaled down, not hidden.
+        // Axis at round amounts: 1.02 → gridlines every 0.3 up to 1.2.
+        XCTAssertTrue(html.contains(">0.3</text>") && html.contains(">1.2</text>"), "round gridline labels")
+        // Bars in proportion to the cycle totals; the largest reaches most of the 220 px plot.
         let heights = try NSRegularExpression(pattern: #"<rect class="bar"[^>]* height="([0-9.]+)""#)
             .matches(in: html, range: NSRange(html.startIndex..., in: html))
             .compactMap { Range($0.range(at: 1), in: html).flatMap { Double(html[$0]) } }
         XCTAssertEqual(heights.count, 2)
-        XCTAssertEqual(heights[0], 220, accuracy: 0.1)
-        XCTAssertGreaterThan(heights[1], 0)
-        XCTAssertLessThan(heights[1], heights[0])
+        XCTAssertEqual(heights[0], 220 * 1.02 / 1.2, accuracy: 0.1)
+        XCTAssertEqual(heights[1], 220 * 0.081375 / 1.2, accuracy: 0.1)
     }
 
     func testHostileIdAndFileNamesAreEscaped() throws {
@@ -123,7 +124,18 @@ final class HTMLRendererTests: XCTestCase {
         try BillRenderer.html(report).write(toFile: path, atomically: true, encoding: .utf8)
         let empty = (path as NSString).deletingPathExtension + "-empty.html"
         try BillRenderer.html(BillReport(bill: try RenderFixtures.bill([]), title: "Nothing yet")).write(toFile: empty, atomically: true, encoding: .utf8)
-        print("sample HTML report: \(path)\nempty HTML report: \(empty)")
+        // A day and a half of hourly cycles (labels thin out) plus a job the Singapore card has no price for.
+        let start = RenderFixtures.instant("2024-05-01T00:20:00+08:00")
+        let hourly = (0..<36).map { hour in
+            BillableJob(id: "h\(hour)", feature: "image-text-matching", finishedAt: start.addingTimeInterval(Double(hour) * 3600),
+                        inputs: [RenderFixtures.file("in\(hour).mp4", String(30 + (hour * 37) % 400))])
+        }
+        let noPrice = BillableJob(id: "sports", feature: "sports-highlights", finishedAt: start, inputs: [RenderFixtures.file("match.mp4", "90")])
+        let many = (path as NSString).deletingPathExtension + "-many.html"
+        let manyBill = try RenderFixtures.bill(hourly + [noPrice], card: "intl-singapore")
+        XCTAssertEqual(manyBill.cycles.count, 36)
+        try BillRenderer.html(BillReport(bill: manyBill, title: "36 hours", region: "ap-southeast-1")).write(toFile: many, atomically: true, encoding: .utf8)
+        print("sample HTML report: \(path)\nempty HTML report: \(empty)\nmany-cycle HTML report: \(many)")
         XCTAssertTrue(FileManager.default.fileExists(atPath: path))
     }
 }

@@ -127,7 +127,8 @@ private struct HTMLPage {
         """
     }
 
-    /// Bars scaled to the largest cycle; Double is used for pixel geometry only, every label is Decimal text.
+    /// Bars scaled to a round axis top at or above the largest cycle; Double is used for pixel geometry only, every
+    /// label is Decimal text.
     private func cycleSVG() -> String {
         let cycles = bill.cycles
         let width = 1040.0, height = 300.0

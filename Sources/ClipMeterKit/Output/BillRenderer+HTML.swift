@@ -54,7 +54,8 @@ private struct HTMLPage {
     private var otherWarnings: [String] { bill.warnings.filter { !BillRenderer.isBoundaryWarning($0) } }
 
     func render() -> String {
-        let generated = ReportDate.iso(report.generatedAt, in: zone)
+        // Whole seconds: a page header has no use for the clock's milliseconds.
+        let generated = ReportDate.iso(Date(timeIntervalSince1970: report.generatedAt.timeIntervalSince1970.rounded(.down)), in: zone)
         return """
         <!DOCTYPE html>
         <html lang="en">
@@ -126,14 +127,16 @@ private struct HTMLPage {
         """
     }
 
-    /// Bars scaled to the largest cycle; Double is used for pixel geometry only, every label is Decimal text.
+    /// Bars scaled to a round axis top at or above the largest cycle; Double is used for pixel geometry only, every
+    /// label is Decimal text.
     private func cycleSVG() -> String {
         let cycles = bill.cycles
         let width = 1040.0, height = 300.0
         let left = 64.0, right = 16.0, top = 28.0, bottom = 52.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let maxTotal = cycles.map(\.total).max() ?? 0
-        let maxPixels = pixels(maxTotal)
+        let step = axisStep(for: cycles.map(\.total).max() ?? 0)
+        let axisTop = step * 4
+        let maxPixels = pixels(axisTop)
         let slot = plotWidth / Double(cycles.count)
         let barWidth = min(slot * 0.72, 72)
         let labelEvery = max(1, Int((64 / slot).rounded(.up)))
@@ -141,12 +144,12 @@ private struct HTMLPage {
 
         var parts: [String] = []
         parts.append("<svg class=\"chart\" viewBox=\"0 0 \(fmt(width)) \(fmt(height))\" width=\"100%\" role=\"img\" aria-label=\"Cost per hourly cycle\">")
-        // Gridlines at quarters of the largest cycle.
-        for step in 0...4 {
-            let y = top + plotHeight - plotHeight * Double(step) / 4
-            let value = maxTotal * Decimal(step) / 4
+        // Four gridlines at round amounts, the top one at or above the largest cycle.
+        for tick in 0...4 {
+            let y = top + plotHeight - plotHeight * Double(tick) / 4
+            let value = step * Decimal(tick)
             parts.append("<line class=\"grid\" x1=\"\(fmt(left))\" y1=\"\(fmt(y))\" x2=\"\(fmt(width - right))\" y2=\"\(fmt(y))\"/>")
-            parts.append("<text class=\"axis\" x=\"\(fmt(left - 8))\" y=\"\(fmt(y + 4))\" text-anchor=\"end\">\(e(DecimalText.plain(value, scale: 4)))</text>")
+            parts.append("<text class=\"axis\" x=\"\(fmt(left - 8))\" y=\"\(fmt(y + 4))\" text-anchor=\"end\">\(e(NumberText.plain(value)))</text>")
         }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
@@ -175,9 +178,31 @@ private struct HTMLPage {
         return parts.joined(separator: "\n")
     }
 
+    /// The gridline spacing: the smallest round multiple (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8) of a power of ten whose
+    /// four steps reach `largest`,
+    /// worked out in Decimal so the axis labels are exact round amounts.
+    private func axisStep(for largest: Decimal) -> Decimal {
+        guard largest > 0 else { return 1 }
+        let quarter = largest / 4
+        var power = Decimal(1)
+        while power * 10 < quarter { power *= 10 }
+        while power > quarter { power /= 10 }
+        let multiples = ["1", "1.5", "2", "2.5", "3", "4", "5", "6", "8"].compactMap { Decimal(string: $0) }
+        for multiple in multiples where multiple * power >= quarter {
+            return multiple * power
+        }
+        return power * 10
+    }
+
     /// A money amount as a Double, for bar lengths only.
     private func pixels(_ amount: Decimal) -> Double { NSDecimalNumber(decimal: amount).doubleValue }
     private func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
+    /// "2024-05-01 08:30:00" in the job's zone (the header names the zone; the full ISO text is in `datetime`).
+    private func shortDate(_ date: Date, in zone: TimeZone) -> String {
+        let iso = ReportDate.iso(date, in: zone)
+        return String(iso.prefix(19)).replacingOccurrences(of: "T", with: " ")
+    }
+
     private func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
     // MARK: Features
@@ -253,24 +278,31 @@ private struct HTMLPage {
         let unpriced = job.reason?.hasPrefix("no price") ?? false
         let badge = job.status == .failed ? "failed" : (unpriced ? "no price" : "succeeded")
         let badgeClass = job.status == .failed ? "bad" : (unpriced ? "warn" : "good")
-        let finished = job.finishedAt.map { ReportDate.iso($0, in: job.timeZone) } ?? "—"
+        let finished = job.finishedAt.map { date in
+            "<time datetime=\"\(e(ReportDate.iso(date, in: job.timeZone)))\">\(e(shortDate(date, in: job.timeZone)))</time>"
+        } ?? "—"
         var details: [String] = []
         if let reason = job.reason { details.append("<p class=\"reason\">\(e(reason))</p>") }
         if !job.items.isEmpty {
             let items = job.items.map { item in
-                "<li><span class=\"component\">\(e(item.component))</span> <span class=\"cost\">\(e(money(item.cost)))</span><br><span class=\"explain\">\(e(item.explain))</span></li>"
+                "<li><span class=\"cost\">\(e(money(item.cost)))</span><span class=\"component\">\(e(item.component))</span><br><span class=\"explain\">\(e(item.explain))</span></li>"
             }
             details.append("<ul class=\"items\">\(items.joined())</ul>")
         }
-        if !job.warnings.isEmpty {
-            let warnings = job.warnings.map { warning in
-                BillRenderer.isBoundaryWarning(warning)
-                    ? "<li class=\"warning boundary\">\(e(warning))</li>" : "<li class=\"warning\">\(e(warning))</li>"
-            }
-            details.append("<ul class=\"job-warnings\">\(warnings.joined())</ul>")
+        // Boundary warnings stay in sight; the rest (long unverified-price notes, also listed above) fold away.
+        // A no-price warning repeats the reason already shown.
+        let warnings = job.warnings.filter { $0 != job.reason }
+        let boundary = warnings.filter(BillRenderer.isBoundaryWarning)
+        let other = warnings.filter { !BillRenderer.isBoundaryWarning($0) }
+        if !boundary.isEmpty {
+            details.append("<ul class=\"job-warnings\">\(boundary.map { "<li class=\"warning boundary\">\(e($0))</li>" }.joined())</ul>")
+        }
+        if !other.isEmpty {
+            let summary = other.count == 1 ? "1 warning" : "\(other.count) warnings"
+            details.append("<details class=\"job-warnings\"><summary>\(summary)</summary><ul class=\"job-warnings\">\(other.map { "<li class=\"warning\">\(e($0))</li>" }.joined())</ul></details>")
         }
         return """
-        <tr class="job \(badgeClass)"><td class="id">\(e(job.id))</td><td>\(e(job.feature))</td><td><span class="badge \(badgeClass)">\(badge)</span></td><td class="date">\(e(finished))</td><td class="num cost">\(e(money(job.cost)))</td><td class="details">\(details.joined())</td></tr>
+        <tr class="job \(badgeClass)"><td class="id">\(e(job.id))</td><td class="feature">\(e(job.feature))</td><td><span class="badge \(badgeClass)">\(badge)</span></td><td class="date">\(finished)</td><td class="num cost">\(e(money(job.cost)))</td><td class="details">\(details.joined())</td></tr>
         """
     }
 
@@ -315,7 +347,7 @@ private struct HTMLPage {
     .card .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .05em; }
     .card .value { font-size: 24px; font-weight: 650; font-variant-numeric: tabular-nums; }
     .card .sub { color: var(--muted); font-size: 12px; min-height: 18px; }
-    .card.total { border-color: var(--accent); }
+    .card.total { border-color: var(--accent); grid-column: span 2; }
     .card.total .value { font-size: 30px; color: var(--accent); }
     .card.total small { font-size: 15px; color: var(--muted); font-weight: 500; }
     .card.attention { background: var(--warn-bg); border-color: #d4a72c; }
@@ -338,8 +370,10 @@ private struct HTMLPage {
     tfoot th { border-bottom: 0; font-size: 15px; }
     tbody tr:hover { background: #f6f8fa; }
     .num { text-align: right; white-space: nowrap; }
-    .id, .date, .component { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: 12.5px; word-break: break-all; }
-    .date { white-space: nowrap; word-break: normal; }
+    .id, .date, .component { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: 12.5px; overflow-wrap: anywhere; }
+    table.jobs td.id { min-width: 9em; }
+    table.jobs td.details { width: 42%; }
+    .date, td.feature { white-space: nowrap; word-break: normal; }
     td.cost { font-weight: 600; }
     .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; white-space: nowrap; }
     .badge.good { background: var(--good-bg); color: var(--good); }
@@ -355,6 +389,8 @@ private struct HTMLPage {
     .reason { margin: 0 0 6px; color: var(--bad); }
     tr.warn .reason { color: var(--warn); }
     ul.job-warnings { margin-top: 6px; padding: 0; list-style: none; }
+    details.job-warnings { margin-top: 6px; }
+    details.job-warnings summary { cursor: pointer; color: var(--warn); font-size: 12.5px; }
     ul.job-warnings li { color: var(--warn); font-size: 13px; }
     li.warning { margin: 2px 0; }
     .boundary-warnings { background: var(--warn-bg); border: 1px solid #d4a72c; border-left: 5px solid #bf8700; border-radius: 8px; padding: 10px 14px; margin-bottom: 10px; }

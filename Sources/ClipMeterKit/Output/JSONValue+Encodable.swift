@@ -58,6 +58,7 @@ public struct JSONTextError: Error, CustomStringConvertible {
     public var offset: Int
     /// What was expected.
     public var reason: String
+    /// "invalid JSON at byte N: reason".
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 

@@ -31,19 +31,39 @@ public final class Ledger: Sendable {
             if exists {
                 try Self.inspectReadOnly(path)
             }
-            pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
-            try LedgerSchema.migrate(pool, path: path)
+            pool = try Self.openPool(path)
         } catch {
             throw LedgerError(error, path: path, while: "opening it")
         }
     }
 
+    /// How long a write waits for another process holding the ledger before giving up.
+    static let busyTimeout: TimeInterval = 30
+
     private static func configuration(readonly: Bool) -> Configuration {
         var configuration = Configuration()
         configuration.readonly = readonly
-        configuration.busyMode = .timeout(30)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "ClipMeter.Ledger"
         return configuration
+    }
+
+    /// Opens the pool and migrates, retrying while another process is doing the same.
+    ///
+    /// Opening writes (it switches the file to WAL mode and GRDB probes the log with a throwaway savepoint), and two
+    /// processes opening one fresh ledger at once can get SQLITE_BUSY from SQLite without its busy handler being
+    /// consulted. Both steps are idempotent, so retrying for as long as the busy timeout is safe.
+    private static func openPool(_ path: String) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        while true {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration(readonly: false))
+                try LedgerSchema.migrate(pool, path: path)
+                return pool
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(UInt32.random(in: 5_000...50_000))
+            }
+        }
     }
 
     /// Checks the schema through a read-only connection, which sees committed data still in the write-ahead log

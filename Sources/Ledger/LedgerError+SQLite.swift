@@ -17,7 +17,7 @@ extension LedgerError {
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             self = .corrupt(path: path, message: detail)
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            self = .io(path: path, message: "\(action): another process kept it locked for more than 30 seconds")
+            self = .io(path: path, message: "\(action): another process kept it locked (\(detail))")
         case .SQLITE_FULL:
             self = .io(path: path, message: "\(action): the disk is full")
         case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_AUTH:

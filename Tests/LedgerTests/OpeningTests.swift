@@ -1,0 +1,161 @@
+import Foundation
+import GRDB
+import XCTest
+import Ledger
+
+/// Opening must create what is missing and refuse, untouched, whatever is not a ledger this build may write.
+final class OpeningTests: LedgerTestCase {
+    func testMissingFileAndFoldersAreCreated() throws {
+        let file = path("nested/deeper/.clipmeter/ledger.sqlite")
+        do {
+            let ledger = try Ledger(path: file)
+            XCTAssertEqual(ledger.path, file)
+            XCTAssertEqual(try ledger.counts().jobs, 0)
+            try ledger.recordJobs([job("kept")])
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: file))
+        XCTAssertEqual(try Ledger(path: file).jobs(from: nil, to: nil).map(\.id), ["kept"])
+    }
+
+    func testEmptyFileBecomesALedger() throws {
+        let file = path("ledger.sqlite")
+        XCTAssertTrue(FileManager.default.createFile(atPath: file, contents: Data()))
+
+        let ledger = try Ledger(path: file)
+        try ledger.recordJobs([job("1")])
+        XCTAssertEqual(try ledger.counts().jobs, 1)
+    }
+
+    func testRandomBytesAreCorruptAndLeftUntouched() throws {
+        let file = path("ledger.sqlite")
+        var generator = SystemRandomNumberGenerator()
+        let noise = Data((0..<8_192).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        try noise.write(to: URL(fileURLWithPath: file))
+
+        assertCorrupt(file, expectedBytes: noise)
+    }
+
+    func testTextFileIsCorruptAndLeftUntouched() throws {
+        let file = path("ledger.sqlite")
+        let text = Data(String(repeating: "path,duration\nclip.mp4,90\n", count: 20).utf8)
+        try text.write(to: URL(fileURLWithPath: file))
+
+        assertCorrupt(file, expectedBytes: text)
+    }
+
+    func testShortFileIsCorruptAndLeftUntouched() throws {
+        let file = path("ledger.sqlite")
+        let short = Data("SQLite format 3\u{0}".utf8)
+        try short.write(to: URL(fileURLWithPath: file))
+
+        assertCorrupt(file, expectedBytes: short)
+    }
+
+    func testTruncatedLedgerIsCorruptAndLeftUntouched() throws {
+        let file = path("ledger.sqlite")
+        try Ledger(path: file).recordJobs((0..<2_000).map { job("job-\($0)", payloadSize: 1_000) })
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file + "-wal"), "closing the ledger checkpoints its log")
+        let whole = try bytes(file)
+        XCTAssertGreaterThan(whole.count, 1_000_000)
+
+        let half = whole.prefix(whole.count / 2)
+        try half.write(to: URL(fileURLWithPath: file))
+        assertCorrupt(file, expectedBytes: half)
+
+        let headerOnly = whole.prefix(50)
+        try headerOnly.write(to: URL(fileURLWithPath: file))
+        assertCorrupt(file, expectedBytes: headerOnly)
+    }
+
+    func testAnotherApplicationsDatabaseIsRefusedAndLeftUntouched() throws {
+        let file = path("app.sqlite")
+        let queue = try DatabaseQueue(path: file)
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE users (name TEXT); INSERT INTO users VALUES ('ada')")
+        }
+        try queue.close()
+        let before = try bytes(file)
+
+        assertCorrupt(file, expectedBytes: before)
+    }
+
+    func testHigherUserVersionIsNewerSchemaAndLeftUntouched() throws {
+        let file = path("ledger.sqlite")
+        try Ledger(path: file).recordJobs([job("1")])
+        try withRawSQLite(file) { db in try db.execute(sql: "PRAGMA user_version = 2") }
+        let before = try bytes(file)
+
+        let error = ledgerError { _ = try Ledger(path: file) }
+
+        XCTAssertEqual(error, .newerSchema(path: file, found: 2, supported: Ledger.schemaVersion))
+        XCTAssertEqual(try bytes(file), before)
+    }
+
+    func testUnknownAppliedMigrationIsNewerSchemaAndLeftUntouched() throws {
+        let file = path("ledger.sqlite")
+        try Ledger(path: file).recordJobs([job("1")])
+        try withRawSQLite(file) { db in try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v2')") }
+        let before = try bytes(file)
+
+        let error = ledgerError { _ = try Ledger(path: file) }
+
+        XCTAssertEqual(error, .newerSchema(path: file, found: 2, supported: Ledger.schemaVersion))
+        XCTAssertEqual(try bytes(file), before)
+    }
+
+    func testParentThatIsAFileIsAnIOError() throws {
+        let blocker = path("not-a-folder")
+        XCTAssertTrue(FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8)))
+        let file = blocker + "/.clipmeter/ledger.sqlite"
+
+        let error = ledgerError { _ = try Ledger(path: file) }
+
+        guard case .io(let errorPath, let message)? = error else {
+            return XCTFail("expected .io, got \(String(describing: error))")
+        }
+        XCTAssertEqual(errorPath, file)
+        XCTAssertTrue(message.contains("not-a-folder is a file"), message)
+        XCTAssertEqual(try bytes(blocker), Data("x".utf8))
+    }
+
+    func testFolderAtTheLedgerPathIsAnIOError() throws {
+        let file = path("ledger.sqlite")
+        try FileManager.default.createDirectory(atPath: file, withIntermediateDirectories: true)
+
+        let error = ledgerError { _ = try Ledger(path: file) }
+
+        guard case .io(file, _)? = error else { return XCTFail("expected .io, got \(String(describing: error))") }
+    }
+
+    func testDescriptionsNameTheFileAndTheWayOut() {
+        let corrupt = LedgerError.corrupt(path: "/r/.clipmeter/ledger.sqlite", message: "it is truncated")
+        XCTAssertEqual(
+            corrupt.description,
+            "/r/.clipmeter/ledger.sqlite is not a ClipMeter ledger or is damaged: it is truncated; "
+                + "move it away or pass --ledger PATH to use another file.")
+        let newer = LedgerError.newerSchema(path: "/r/l.sqlite", found: 3, supported: 1)
+        XCTAssertTrue(newer.description.contains("/r/l.sqlite"))
+        XCTAssertTrue(newer.description.contains("schema 3"))
+        let io = LedgerError.io(path: "/r/l.sqlite", message: "the disk is full")
+        XCTAssertTrue(io.description.contains("/r/l.sqlite: the disk is full"))
+        XCTAssertEqual(io.path, "/r/l.sqlite")
+    }
+
+    // MARK: - Helpers
+
+    private func assertCorrupt(_ file: String, expectedBytes: Data, line: UInt = #line) {
+        let error = ledgerError(line: line) { _ = try Ledger(path: file) }
+        guard case .corrupt(file, let message)? = error else {
+            return XCTFail("expected .corrupt, got \(String(describing: error))", line: line)
+        }
+        XCTAssertFalse(message.isEmpty, line: line)
+        XCTAssertEqual(try? bytes(file), expectedBytes, "a refused file must not be modified", line: line)
+    }
+
+    /// Edits the file the way a newer ClipMeter (or a curious user with sqlite3) would, bypassing `Ledger`.
+    private func withRawSQLite(_ file: String, _ edit: (Database) throws -> Void) throws {
+        let queue = try DatabaseQueue(path: file)
+        try queue.write(edit)
+        try queue.close()
+    }
+}

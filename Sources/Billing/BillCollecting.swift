@@ -9,21 +9,21 @@ extension Bill {
                 timeZone: TimeZone = PricingOptions.shanghai) {
         var cycles: [Date: BillingCycle] = [:]
         var warnings: [String] = []
+        var seen = Set<String>()
         var zoned: [PricedJob] = []
         for var job in jobs {
             job.timeZone = timeZone
             zoned.append(job)
             for warning in job.warnings {
                 let line = warning.hasPrefix(Pricer.unverifiedPrefix) ? warning : "\(job.id): \(warning)"
-                if !warnings.contains(line) { warnings.append(line) }
+                if seen.insert(line).inserted { warnings.append(line) }
             }
             guard let start = job.cycleStart else { continue }
-            var cycle = cycles[start] ?? BillingCycle(start: start, end: start.addingTimeInterval(3600), total: 0,
-                                                       byFeature: [:], timeZone: timeZone)
-            cycle.total += job.cost
-            for item in job.items { cycle.byFeature[item.feature, default: 0] += item.cost }
-            cycle.jobIDs.append(job.id)
-            cycles[start] = cycle
+            let empty = BillingCycle(start: start, end: start.addingTimeInterval(3600), total: 0, byFeature: [:],
+                                     timeZone: timeZone)
+            cycles[start, default: empty].total += job.cost
+            for item in job.items { cycles[start, default: empty].byFeature[item.feature, default: 0] += item.cost }
+            cycles[start, default: empty].jobIDs.append(job.id)
         }
         self.init(currency: currency, total: zoned.reduce(Decimal(0)) { $0 + $1.cost }, rateCard: rateCard,
                   rounding: rounding, jobs: zoned, cycles: cycles.values.sorted { $0.start < $1.start },

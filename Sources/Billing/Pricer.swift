@@ -20,39 +20,52 @@ public struct Pricer: Sendable {
     /// so job costs still add up to the cycle and bill totals. Only rules that round up (or not at all) are
     /// aggregated: rounding half up is not subadditive, and MPS states its rule per output file anyway.
     public func price(_ jobs: [BillableJob]) -> Bill {
-        var drafts = jobs.enumerated().map { index, job in draft(job, index: index) }
+        // Warnings repeat across jobs (an unverified price on every output): one stored copy each keeps a bill
+        // of 20,000 jobs small.
+        var interned: [String: String] = [:]
+        func intern(_ text: String) -> String {
+            if let stored = interned[text] { return stored }
+            interned[text] = text
+            return text
+        }
+        var drafts = jobs.enumerated().map { index, job in
+            var draft = draft(job, index: index)
+            draft.warnings = draft.warnings.map(intern)
+            return draft
+        }
         if options.rounding == .perCycle { aggregatePerCycle(&drafts) }
 
         var pricedJobs: [PricedJob] = []
         var cycles: [Date: BillingCycle] = [:]
         var billWarnings: [String] = []
+        var seenWarnings = Set<String>()
         for draft in drafts {
             let job = draft.job
             let items = draft.charges.map(\.item)
             let cost = items.reduce(Decimal(0)) { $0 + $1.cost }
-            var warnings = job.warnings + draft.warnings
-            warnings = unique(warnings)
+            let warnings = unique(job.warnings + draft.warnings).map(intern)
             let priced = PricedJob(
                 id: job.id, feature: job.feature, status: job.status, cost: cost, items: items, warnings: warnings,
                 finishedAt: job.finishedAt, cycleStart: draft.cycle?.start, reason: draft.reason, timeZone: options.timeZone
             )
             pricedJobs.append(priced)
             for warning in warnings {
-                billWarnings.append(warning.hasPrefix(Self.unverifiedPrefix) ? warning : "\(job.id): \(warning)")
+                let line = warning.hasPrefix(Self.unverifiedPrefix) ? warning : "\(job.id): \(warning)"
+                if seenWarnings.insert(line).inserted { billWarnings.append(line) }
             }
             if let interval = draft.cycle {
-                var cycle = cycles[interval.start]
-                    ?? BillingCycle(start: interval.start, end: interval.end, total: 0, byFeature: [:], timeZone: options.timeZone)
-                cycle.total += cost
-                for item in items { cycle.byFeature[item.feature, default: 0] += item.cost }
-                cycle.jobIDs.append(job.id)
-                cycles[interval.start] = cycle
+                // Mutated in place: a copy taken out and stored back would copy `jobIDs` for every job.
+                let empty = BillingCycle(start: interval.start, end: interval.end, total: 0, byFeature: [:],
+                                         timeZone: options.timeZone)
+                cycles[interval.start, default: empty].total += cost
+                for item in items { cycles[interval.start, default: empty].byFeature[item.feature, default: 0] += item.cost }
+                cycles[interval.start, default: empty].jobIDs.append(job.id)
             }
         }
         let total = pricedJobs.reduce(Decimal(0)) { $0 + $1.cost }
         return Bill(
             currency: card.currency, total: total, rateCard: card.id, rounding: options.rounding.rawValue,
-            jobs: pricedJobs, cycles: cycles.values.sorted { $0.start < $1.start }, warnings: unique(billWarnings)
+            jobs: pricedJobs, cycles: cycles.values.sorted { $0.start < $1.start }, warnings: billWarnings
         )
     }
 

@@ -67,13 +67,14 @@ struct ScanCommand: ParsableCommand {
         }
 
         let resolver = try resolve.resolver(roots: [directory])
-        let found: FolderScan.Found
+        var found: FolderScan.Found
         do {
             found = try FolderScan(resolver: resolver, defaultFeature: feature, timeZone: pricing.timeZone, shard: shardParts)
                 .jobs(in: directory)
         } catch {
             throw UsageError("\(error)")
         }
+        let jobCount = found.jobs.count
 
         let measurer = MediaMeasurer(prober: MediaProber(options: measure.probeOptions), jobs: measure.jobs,
                                      cache: store.map { LedgerMeasurementCache(ledger: $0) })
@@ -84,6 +85,9 @@ struct ScanCommand: ParsableCommand {
         var report = BillingRun(measurer: measurer, resolver: resolver, settings: settings)
             .price(found.jobs, title: directory, extraFailures: found.failures)
         progress.finish()
+        // Only the priced bill is needed from here on: memory goes to rendering it, not to its sources.
+        found.jobs = []
+        measurer.releaseOutcomes()
 
         if !found.unassigned.isEmpty {
             let shown = found.unassigned.prefix(3).joined(separator: ", ")
@@ -98,7 +102,9 @@ struct ScanCommand: ParsableCommand {
 
         switch format {
         case .table: Terminal.out(BillRenderer.table(report, explain: explain))
-        case .json: Terminal.out(BillRenderer.json(report))
+        case .json:
+            BillRenderer.json(report) { fputs($0, stdout) }
+            fputs("\n", stdout)
         case .ndjson:
             for job in report.bill.jobs { Terminal.out(BillRenderer.ndjsonJob(job)) }
             Terminal.out(BillRenderer.ndjsonSummary(report))
@@ -110,7 +116,7 @@ struct ScanCommand: ParsableCommand {
             for line in report.bill.explainLines() { Terminal.err(line) }
         }
         if Terminal.stderrIsTerminal || ProcessInfo.processInfo.environment["CLIPMETER_STATS"] != nil {
-            Terminal.err("clipmeter: \(found.jobs.count) job(s); \(measurer.probedCount) file(s) measured, \(measurer.cachedCount) from the ledger")
+            Terminal.err("clipmeter: \(jobCount) job(s); \(measurer.probedCount) file(s) measured, \(measurer.cachedCount) from the ledger")
         }
         try BillOutcome.finish(report, maxCost: maxCost)
     }

@@ -92,6 +92,9 @@ public final class MediaMeasurer {
         flush()
     }
 
+    /// Forgets the outcomes of this run (after pricing), so rendering a large bill does not also hold them.
+    public func releaseOutcomes() { results = [:] }
+
     /// Writes what is pending to the cache.
     public func flush() {
         guard let cache, !pending.isEmpty else { return }

@@ -109,15 +109,38 @@ public enum BillRenderer {
     /// "errors": [{path, jobId, error: {code, message}}] (always present, [] when none). Pretty-printed, keys in a
     /// stable order (SPEC order at the top, each job, item and cycle in a fixed order). Money stays strings.
     public static func json(_ report: BillReport) -> String {
-        let bill = encoded(report.bill)
-        let members: [(String, JSONValue)] = ["currency", "total", "rateCard", "rounding"].map { ($0, bill[$0] ?? .null) }
-            + [
-                ("jobs", (bill["jobs"] ?? .array([])).mapElements(orderedJob)),
-                ("cycles", (bill["cycles"] ?? .array([])).mapElements(orderedCycle)),
-                ("warnings", bill["warnings"] ?? .array([])),
-                ("errors", errors(report.failures)),
-            ]
-        return JSONValue.object(members).rendered(pretty: true)
+        var out = ""
+        json(report) { out += $0 }
+        return out
+    }
+
+    /// The same document written piece by piece, one job at a time, so a bill of 20,000 jobs never exists
+    /// as one tree or one string in memory.
+    public static func json(_ report: BillReport, write: (String) -> Void) {
+        let bill = report.bill
+        var head = "{"
+        let scalars: [(String, JSONValue)] = [
+            ("currency", .string(bill.currency)), ("total", .string(MoneyText.string(bill.total))),
+            ("rateCard", .string(bill.rateCard)), ("rounding", .string(bill.rounding)),
+        ]
+        for (key, value) in scalars {
+            head += "\n  " + JSONValue.string(key).rendered() + ": " + value.rendered() + ","
+        }
+        write(head + "\n  \"jobs\": [")
+        for (index, job) in bill.jobs.enumerated() {
+            write((index == 0 ? "\n    " : ",\n    ") + orderedJob(encoded(job)).rendered(pretty: true, indent: 2))
+        }
+        write(bill.jobs.isEmpty ? "]," : "\n  ],")
+        let tail: [(String, JSONValue)] = [
+            ("cycles", .array(bill.cycles.map { orderedCycle(encoded($0)) })),
+            ("warnings", .array(bill.warnings.map { .string($0) })),
+            ("errors", errors(report.failures)),
+        ]
+        for (index, (key, value)) in tail.enumerated() {
+            write("\n  " + JSONValue.string(key).rendered() + ": " + value.rendered(pretty: true, indent: 1)
+                  + (index == tail.count - 1 ? "" : ","))
+        }
+        write("\n}")
     }
 
     /// One line per priced job (the PricedJob JSON object, compact), for streaming.
@@ -192,13 +215,7 @@ public enum BillRenderer {
 enum ReportDate {
     /// With the zone's offset (fractional seconds only when there are any), as Bill's JSON writes dates.
     static func iso(_ date: Date, in zone: TimeZone) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = zone
-        formatter.formatOptions = [.withInternetDateTime]
-        if date.timeIntervalSince1970.rounded(.down) != date.timeIntervalSince1970 {
-            formatter.formatOptions.insert(.withFractionalSeconds)
-        }
-        return formatter.string(from: date)
+        DateText.string(date, in: zone)
     }
 
     /// In UTC with a `Z` suffix, as FOCUS wants.

@@ -28,8 +28,13 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// Renders compact (one line, for NDJSON) or pretty (two-space indent).
     public func rendered(pretty: Bool = false) -> String {
+        rendered(pretty: pretty, indent: 0)
+    }
+
+    /// Renders as if nested `indent` levels deep, so a large document can be written piece by piece.
+    public func rendered(pretty: Bool, indent: Int) -> String {
         var out = ""
-        write(into: &out, pretty: pretty, indent: 0)
+        write(into: &out, pretty: pretty, indent: indent)
         return out
     }
 
@@ -66,6 +71,12 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     private static func escape(_ s: String, into out: inout String) {
         out += "\""
+        // Most strings need no escaping: append them whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -86,6 +86,7 @@ public final class BillingRun {
             case .failure(let problems): failures += problems.list
             }
         }
+        measurer.flush()
         let bill = Pricer(card: settings.card, options: settings.pricing).price(billable)
         return BillReport(bill: bill, failures: failures, title: title, region: settings.card.region ?? settings.card.id)
     }

@@ -45,13 +45,7 @@ struct BillCommand: ParsableCommand {
         let bill: Bill
         do { bill = try JobHistory.bill(from: ledgers, from: start, to: end, timeZone: zone) } catch { throw UsageError("\(error)") }
         let report = BillReport(bill: bill, title: "ledger " + paths.joined(separator: ", "))
-        switch format {
-        case .table: Terminal.out(BillRenderer.table(report, explain: explain))
-        case .json: Terminal.out(BillRenderer.json(report))
-        case .csv: Terminal.out(BillRenderer.csv(report))
-        case .focus: Terminal.out(BillRenderer.focus(report))
-        case .html: Terminal.out(BillRenderer.html(report))
-        }
+        BillFormat(rawValue: format.rawValue)?.print(report, explain: explain)
     }
 
     private func time(_ text: String?, _ flag: String, _ zone: TimeZone) throws -> Date? {

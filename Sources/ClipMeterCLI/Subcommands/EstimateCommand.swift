@@ -56,10 +56,7 @@ struct EstimateCommand: ParsableCommand {
     @OptionGroup var resolve: ResolveOptions
     @OptionGroup var timelineFlags: TimelineFlags
 
-    @Option(name: .customLong("max-cost"), help: "Exit 3 when the total exceeds this amount (in the card's currency).")
-    var maxCost: String?
-    @Flag(help: "Print each line's arithmetic, as the billing document's worked example does.")
-    var explain = false
+    @OptionGroup var budget: BudgetOptions
     @Option(help: "table (default), json or csv.")
     var format: Format = .table
 
@@ -81,7 +78,7 @@ struct EstimateCommand: ParsableCommand {
 
     func run() throws {
         let card = try rateOptions.card()
-        let maxCost = try BillOutcome.budget(self.maxCost)
+        let maxCost = try BillOutcome.budget(budget.maxCost)
         let zone = pricing.timeZone
         let cwd = FileManager.default.currentDirectoryPath
 
@@ -108,14 +105,7 @@ struct EstimateCommand: ParsableCommand {
             .price(specs, title: sources.isEmpty ? "estimate" : sources.joined(separator: ", "), extraFailures: failures)
         failures = report.failures
 
-        switch format {
-        case .table: Terminal.out(BillRenderer.table(report, explain: explain))
-        case .json: Terminal.out(BillRenderer.json(report))
-        case .csv: Terminal.out(BillRenderer.csv(report))
-        }
-        if explain && format != .table {
-            for line in report.bill.explainLines() { Terminal.err(line) }
-        }
+        BillFormat(rawValue: format.rawValue)?.print(report, explain: budget.explain)
         try BillOutcome.finish(report, maxCost: maxCost)
     }
 

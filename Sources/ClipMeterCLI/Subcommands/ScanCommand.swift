@@ -35,10 +35,7 @@ struct ScanCommand: ParsableCommand {
     @OptionGroup var resolve: ResolveOptions
     @OptionGroup var timelineFlags: TimelineFlags
 
-    @Option(name: .customLong("max-cost"), help: "Exit 3 when the total exceeds this amount (in the card's currency).")
-    var maxCost: String?
-    @Flag(help: "Print each line's arithmetic (table format; on stderr for the others).")
-    var explain = false
+    @OptionGroup var budget: BudgetOptions
     @Option(help: "table (default), json, ndjson, csv, focus (FinOps FOCUS 1.0 CSV) or html.")
     var format: Format = .table
 
@@ -54,7 +51,7 @@ struct ScanCommand: ParsableCommand {
             throw UsageError("\(directory): not a folder (scan takes a folder; use estimate for single files)")
         }
         let card = try rateOptions.card()
-        let maxCost = try BillOutcome.budget(self.maxCost)
+        let maxCost = try BillOutcome.budget(budget.maxCost)
         let shardParts: (k: Int, n: Int)?
         do { shardParts = try shard.map(Shard.parse) } catch { throw UsageError("\(error)") }
 
@@ -100,21 +97,7 @@ struct ScanCommand: ParsableCommand {
             }
         }
 
-        switch format {
-        case .table: Terminal.out(BillRenderer.table(report, explain: explain))
-        case .json:
-            BillRenderer.json(report) { fputs($0, stdout) }
-            fputs("\n", stdout)
-        case .ndjson:
-            for job in report.bill.jobs { Terminal.out(BillRenderer.ndjsonJob(job)) }
-            Terminal.out(BillRenderer.ndjsonSummary(report))
-        case .csv: Terminal.out(BillRenderer.csv(report))
-        case .focus: Terminal.out(BillRenderer.focus(report))
-        case .html: Terminal.out(BillRenderer.html(report))
-        }
-        if explain && format != .table {
-            for line in report.bill.explainLines() { Terminal.err(line) }
-        }
+        BillFormat(rawValue: format.rawValue)?.print(report, explain: budget.explain)
         if Terminal.stderrIsTerminal || ProcessInfo.processInfo.environment["CLIPMETER_STATS"] != nil {
             Terminal.err("clipmeter: \(jobCount) job(s); \(measurer.probedCount) file(s) measured, \(measurer.cachedCount) from the ledger")
         }

@@ -30,3 +30,35 @@ enum BillOutcome {
         if !report.failures.isEmpty { throw ExitCode(ExitStatus.inputFailed) }
     }
 }
+
+/// `--max-cost` and `--explain`, shared by the commands that price.
+struct BudgetOptions: ParsableArguments {
+    @Option(name: .customLong("max-cost"), help: "Exit 3 when the total exceeds this amount (in the card's currency).")
+    var maxCost: String?
+    @Flag(help: "Print each line's arithmetic, as the billing document's worked example does (on stderr for formats other than table).")
+    var explain = false
+}
+
+/// Every way a bill can be printed; each command offers its own subset.
+enum BillFormat: String {
+    case table, json, ndjson, csv, focus, html
+
+    /// Prints `report` to stdout; with `explain`, the arithmetic follows the table (or goes to stderr).
+    func print(_ report: BillReport, explain: Bool) {
+        switch self {
+        case .table: Terminal.out(BillRenderer.table(report, explain: explain))
+        case .json:
+            BillRenderer.json(report) { fputs($0, stdout) }
+            fputs("\n", stdout)
+        case .ndjson:
+            for job in report.bill.jobs { Terminal.out(BillRenderer.ndjsonJob(job)) }
+            Terminal.out(BillRenderer.ndjsonSummary(report))
+        case .csv: Terminal.out(BillRenderer.csv(report))
+        case .focus: Terminal.out(BillRenderer.focus(report))
+        case .html: Terminal.out(BillRenderer.html(report))
+        }
+        if explain && self != .table {
+            for line in report.bill.explainLines() { Terminal.err(line) }
+        }
+    }
+}

@@ -1,31 +1,14 @@
 import Foundation
+import Ledger
 import MediaProbe
 
-/// Identifies one state of one file: any change of size, modification time or probe mode measures it anew.
-public struct FileKey: Hashable, Sendable {
-    /// Absolute path as measured.
-    public var path: String
-    /// Size in bytes.
-    public var size: Int64
-    /// Modification time in nanoseconds since 1970.
-    public var modifiedAtNanos: Int64
-    /// Probe mode (`auto`, `fast`, `exact`): each mode may measure differently.
-    public var mode: String
-
-    /// A key.
-    public init(path: String, size: Int64, modifiedAtNanos: Int64, mode: String) {
-        self.path = path
-        self.size = size
-        self.modifiedAtNanos = modifiedAtNanos
-        self.mode = mode
-    }
-
+extension MeasurementKey {
     /// The key of the file at `path` as it is now, nil when it cannot be stat'ed (the probe reports why).
-    public static func current(path: String, mode: ProbeMode) -> FileKey? {
+    public static func current(path: String, mode: ProbeMode) -> MeasurementKey? {
         var info = stat()
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         let nanos = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-        return FileKey(path: path, size: Int64(info.st_size), modifiedAtNanos: nanos, mode: mode.rawValue)
+        return MeasurementKey(path: path, size: Int64(info.st_size), modifiedAtNanos: nanos, mode: mode.rawValue)
     }
 }
 
@@ -33,9 +16,9 @@ public struct FileKey: Hashable, Sendable {
 /// nothing again.
 public protocol MeasurementCache: AnyObject {
     /// Cached outcomes for the keys that have one.
-    func lookup(_ keys: [FileKey]) throws -> [FileKey: Data]
+    func lookup(_ keys: [MeasurementKey]) throws -> [MeasurementKey: Data]
     /// Remembers outcomes; called in batches so a killed run keeps what it finished.
-    func store(_ entries: [(key: FileKey, facts: Data)]) throws
+    func store(_ entries: [(key: MeasurementKey, facts: Data)]) throws
 }
 
 /// A cached probe result: the measurement, or an error that will not change while the file does not

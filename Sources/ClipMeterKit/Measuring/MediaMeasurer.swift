@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import MediaProbe
 
 /// Measures the files a run needs, each once: unchanged files come from the cache, the rest are probed in
@@ -22,7 +23,7 @@ public final class MediaMeasurer {
     /// Outcomes so far, by path.
     private var results: [String: Result<MediaMeasurement, ProbeError>] = [:]
     /// Writes wait here until a batch is full.
-    private var pending: [(key: FileKey, facts: Data)] = []
+    private var pending: [(key: MeasurementKey, facts: Data)] = []
     static let batchSize = 256
 
     /// A measurer; `cache` may be nil.
@@ -40,10 +41,10 @@ public final class MediaMeasurer {
         let todo = Array(Set(paths.filter { results[$0] == nil })).sorted()
         guard !todo.isEmpty else { return }
         let mode = prober.options.mode
-        var keys: [String: FileKey] = [:]
-        for path in todo { keys[path] = FileKey.current(path: path, mode: mode) }
+        var keys: [String: MeasurementKey] = [:]
+        for path in todo { keys[path] = MeasurementKey.current(path: path, mode: mode) }
 
-        var cached: [FileKey: Data] = [:]
+        var cached: [MeasurementKey: Data] = [:]
         if let cache {
             do { cached = try cache.lookup(Array(keys.values)) } catch { noteCacheProblem(error) }
         }
@@ -102,7 +103,7 @@ public final class MediaMeasurer {
         pending.removeAll(keepingCapacity: true)
     }
 
-    private func remember(_ key: FileKey, _ data: Data) {
+    private func remember(_ key: MeasurementKey, _ data: Data) {
         guard cache != nil else { return }
         pending.append((key, data))
         if pending.count >= Self.batchSize { flush() }

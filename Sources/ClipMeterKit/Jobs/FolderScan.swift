@@ -42,7 +42,13 @@ public struct FolderScan: Sendable {
         var claimed = Set<String>()
         for job in discovered {
             for path in job.localPaths { claimed.insert(PathText.realPath(path) ?? path) }
-            if let timeline = job.timelinePath { claimed.insert(PathText.realPath(timeline) ?? timeline) }
+            if let timeline = job.timelinePath {
+                claimed.insert(PathText.realPath(timeline) ?? timeline)
+                // A timeline's clip sources belong to its job: they are measured for it, not billed on their own.
+                if let prepared = try? TimelineMeasurer.prepare(path: timeline, resolver: resolver) {
+                    for path in prepared.localPaths { claimed.insert(PathText.realPath(path) ?? path) }
+                }
+            }
         }
         var unassigned: [String] = []
         let ids = Set(discovered.map(\.id))

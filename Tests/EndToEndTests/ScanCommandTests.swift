@@ -24,6 +24,17 @@ final class ScanCommandTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: samples + "/.clipmeter/ledger.sqlite"))
     }
 
+    func testSyncedCopiesOfAResponsesOutputsAreNotBilledTwiceWithoutOSSMap() throws {
+        let samples = try CLI.samplesCopy()
+        let result = try CLI.run(["scan", "--no-ledger", "--feature", "video-editing", "--format", "json", "."], in: samples)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let bill = try XCTUnwrap(try result.json() as? [String: Any])
+        let ids = bill.objects("jobs").compactMap { $0.string("id") }
+        XCTAssertFalse(ids.contains("ims-sync/renders/out_0.mp4"), "billed by the saved batch response already")
+        XCTAssertTrue(ids.contains("8e81933d44e3ae69e2f81485000000a1"))
+        XCTAssertTrue((bill["warnings"] as? [String] ?? []).contains { $0.contains("synced copy") })
+    }
+
     func testRescanOfAnUnchangedTreeMeasuresNothingAndGivesTheSameBill() throws {
         let samples = try CLI.samplesCopy()
         let env = ["CLIPMETER_STATS": "1"]

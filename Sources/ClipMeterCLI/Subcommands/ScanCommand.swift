@@ -86,6 +86,7 @@ struct ScanCommand: ParsableCommand {
         found.jobs = []
         measurer.releaseOutcomes()
 
+        report.bill.warnings += found.notes
         if !found.unassigned.isEmpty {
             let shown = found.unassigned.prefix(3).joined(separator: ", ")
             report.bill.warnings.append("\(found.unassigned.count) media file(s) belong to no job (\(shown)\(found.unassigned.count > 3 ? ", …" : "")): pass --feature to bill each as a job, or describe them in a clipmeter.yaml")

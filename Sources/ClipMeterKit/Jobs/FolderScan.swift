@@ -29,6 +29,8 @@ public struct FolderScan: Sendable {
         public var failures: [BillReport.Failure]
         /// Media files that belong to no job (only without `--feature`), relative to the root.
         public var unassigned: [String]
+        /// Things the user should fix, e.g. synced copies of OSS objects that no `--oss-map` connects.
+        public var notes: [String] = []
     }
 
     /// Finds the jobs under `root`. Throws `ManifestError` only when `root` is not a readable folder.
@@ -51,11 +53,26 @@ public struct FolderScan: Sendable {
             }
         }
         var unassigned: [String] = []
+        var notes: [String] = []
         let ids = Set(discovered.map(\.id))
+        // OSS objects a response names but no --oss-map resolves, by key: a loose file whose path ends with such
+        // a key is almost surely its synced copy, already billed (from the response's Duration) by that job.
+        var unmappedKeys: [String: String] = [:]
+        for job in discovered {
+            for reference in job.inputs + job.outputs where reference.localPath == nil {
+                if let location = OSSLocation(url: reference.original), !location.key.isEmpty {
+                    unmappedKeys[location.key] = reference.original
+                }
+            }
+        }
         for file in MediaFileFinder().files(in: [rootPath]) {
             let real = PathText.realPath(file) ?? file
             let relative = PathText.relative(file, to: rootPath)
             guard !claimed.contains(real), !isInJobMediaFolder(relative) else { continue }
+            if let url = syncedCopy(of: relative, in: unmappedKeys) {
+                notes.append("\(relative) looks like the synced copy of \(url), which a saved response already bills; it is not billed again. Pass --oss-map to measure it instead of using the response's Duration")
+                continue
+            }
             guard let feature = defaultFeature else {
                 unassigned.append(relative)
                 continue
@@ -78,7 +95,18 @@ public struct FolderScan: Sendable {
             unassigned = unassigned.filter { Shard.includes($0, k: shard.k, n: shard.n) }
         }
         jobs.sort { $0.id < $1.id }
-        return Found(jobs: jobs, failures: failures, unassigned: unassigned)
+        return Found(jobs: jobs, failures: failures, unassigned: unassigned, notes: notes)
+    }
+
+    /// The OSS URL whose key `relativePath` ends with, on a path-component boundary.
+    private func syncedCopy(of relativePath: String, in keys: [String: String]) -> String? {
+        guard !keys.isEmpty else { return nil }
+        var components = relativePath.split(separator: "/").map(String.init)
+        while !components.isEmpty {
+            if let url = keys[components.joined(separator: "/")] { return url }
+            components.removeFirst()
+        }
+        return nil
     }
 
     /// Files below `JOB/inputs` or `JOB/outputs` belong to their folder job even when left out of it

@@ -141,13 +141,13 @@ struct TimelineFlags: ParsableArguments {
     var defaultImageSeconds: String?
 
     func options() throws -> TimelineOptions {
-        TimelineOptions(assumeTTSSeconds: try seconds(assumeTTSSeconds, "--assume-tts-seconds"),
-                        defaultImageSeconds: try seconds(defaultImageSeconds, "--default-image-seconds"))
+        TimelineOptions(assumeTTSSeconds: try nonNegativeDecimal(assumeTTSSeconds, "--assume-tts-seconds"),
+                        defaultImageSeconds: try nonNegativeDecimal(defaultImageSeconds, "--default-image-seconds"))
     }
 }
 
 /// Parses a non-negative exact decimal number of seconds or money from a flag.
-func seconds(_ text: String?, _ flag: String) throws -> Decimal? {
+func nonNegativeDecimal(_ text: String?, _ flag: String) throws -> Decimal? {
     guard let text else { return nil }
     guard let value = Decimal(string: text.trimmingCharacters(in: .whitespaces), locale: Locale(identifier: "en_US_POSIX")),
           value >= 0, text.allSatisfy({ "0123456789.+-eE ".contains($0) }) else {

@@ -83,12 +83,11 @@ struct EstimateCommand: ParsableCommand {
         let cwd = FileManager.default.currentDirectoryPath
 
         // Media named by a manifest, response or timeline may not leave the folders the user gave.
-        var roots = sources.map { ($0 as NSString).deletingLastPathComponent }.map { $0.isEmpty ? cwd : $0 }
-        if let timeline { roots.append(((timeline as NSString).deletingLastPathComponent as String).isEmpty ? cwd : (timeline as NSString).deletingLastPathComponent) }
+        let folders = (sources + (timeline.map { [$0] } ?? [])).map { ($0 as NSString).deletingLastPathComponent }
+        let roots = folders.map { $0.isEmpty ? cwd : $0 }
         let resolver = try resolve.resolver(roots: roots.isEmpty ? [cwd] : roots)
 
         var specs: [JobSpec] = []
-        var failures: [BillReport.Failure] = []
         if describesFlagJob { specs.append(try flagJob(zone: zone, resolver: resolver)) }
         for source in sources {
             do {
@@ -102,8 +101,7 @@ struct EstimateCommand: ParsableCommand {
         let settings = BillingSettings(card: card, pricing: pricing.options(policy: measure.durationPolicy),
                                        policy: measure.durationPolicy, timeline: try timelineFlags.options())
         let report = BillingRun(measurer: measurer, resolver: resolver, settings: settings)
-            .price(specs, title: sources.isEmpty ? "estimate" : sources.joined(separator: ", "), extraFailures: failures)
-        failures = report.failures
+            .price(specs, title: sources.isEmpty ? "estimate" : sources.joined(separator: ", "))
 
         BillFormat(rawValue: format.rawValue)?.print(report, explain: budget.explain)
         try BillOutcome.finish(report, maxCost: maxCost)
@@ -123,7 +121,7 @@ struct EstimateCommand: ParsableCommand {
             guard PathKind.isRegularFile(timeline) else { throw UsageError("--timeline \(timeline): no such file") }
             spec.timelinePath = timeline
         }
-        spec.outputDuration = try seconds(outputDuration, "--output-duration")
+        spec.outputDuration = try nonNegativeDecimal(outputDuration, "--output-duration")
         if let outputResolution {
             let parts = outputResolution.lowercased().split(whereSeparator: { $0 == "x" || $0 == "×" || $0 == "*" })
             guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width > 0, height > 0 else {

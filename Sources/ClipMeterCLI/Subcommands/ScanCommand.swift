@@ -80,7 +80,7 @@ struct ScanCommand: ParsableCommand {
         let settings = BillingSettings(card: card, pricing: pricing.options(policy: measure.durationPolicy),
                                        policy: measure.durationPolicy, timeline: try timelineFlags.options())
         var report = BillingRun(measurer: measurer, resolver: resolver, settings: settings)
-            .price(found.jobs, title: directory, extraFailures: found.failures)
+            .price(found.jobs, title: directory, extraFailures: found.failures, timelines: found.timelines)
         progress.finish()
         // Only the priced bill is needed from here on: memory goes to rendering it, not to its sources.
         found.jobs = []

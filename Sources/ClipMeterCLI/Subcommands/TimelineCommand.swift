@@ -30,7 +30,7 @@ struct TimelineCommand: ParsableCommand {
         let folder = (file as NSString).deletingLastPathComponent
         let resolver = try resolve.resolver(roots: [folder.isEmpty ? "." : folder])
         var options = try timelineFlags.options()
-        options.maxDuration = try seconds(maxDuration, "--max-duration")
+        options.maxDuration = try nonNegativeDecimal(maxDuration, "--max-duration")
         let prepared: PreparedTimeline
         do {
             prepared = try TimelineMeasurer.prepare(path: file, resolver: resolver)

@@ -7,9 +7,7 @@ import Foundation
 enum BillOutcome {
     /// Parses `--max-cost`; a bad amount is a usage error.
     static func budget(_ text: String?) throws -> Decimal? {
-        guard let text else { return nil }
-        guard let value = try seconds(text, "--max-cost") else { return nil }
-        return value
+        try nonNegativeDecimal(text, "--max-cost")
     }
 
     /// Reports failures and the budget on stderr and throws the SPEC §7 exit code: 3 when the total is over

@@ -31,6 +31,8 @@ public struct FolderScan: Sendable {
         public var unassigned: [String]
         /// Things the user should fix, e.g. synced copies of OSS objects that no `--oss-map` connects.
         public var notes: [String] = []
+        /// The jobs' timeline files, already read and resolved (pricing reuses them instead of reading again).
+        public var timelines: [String: PreparedTimeline] = [:]
     }
 
     /// Finds the jobs under `root`. Throws `ManifestError` only when `root` is not a readable folder.
@@ -42,12 +44,14 @@ public struct FolderScan: Sendable {
 
         let rootPath = PathText.absolute(root, relativeTo: FileManager.default.currentDirectoryPath)
         var claimed = Set<String>()
+        var timelines: [String: PreparedTimeline] = [:]
         for job in discovered {
             for path in job.localPaths { claimed.insert(PathText.realPath(path) ?? path) }
             if let timeline = job.timelinePath {
                 claimed.insert(PathText.realPath(timeline) ?? timeline)
                 // A timeline's clip sources belong to its job: they are measured for it, not billed on their own.
                 if let prepared = try? TimelineMeasurer.prepare(path: timeline, resolver: resolver) {
+                    timelines[timeline] = prepared
                     for path in prepared.localPaths { claimed.insert(PathText.realPath(path) ?? path) }
                 }
             }
@@ -95,7 +99,7 @@ public struct FolderScan: Sendable {
             unassigned = unassigned.filter { Shard.includes($0, k: shard.k, n: shard.n) }
         }
         jobs.sort { $0.id < $1.id }
-        return Found(jobs: jobs, failures: failures, unassigned: unassigned, notes: notes)
+        return Found(jobs: jobs, failures: failures, unassigned: unassigned, notes: notes, timelines: timelines)
     }
 
     /// The OSS URL whose key `relativePath` ends with, on a path-component boundary.

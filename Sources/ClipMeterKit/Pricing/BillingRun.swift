@@ -44,7 +44,8 @@ public final class BillingRun {
     }
 
     /// The files `specs` need measured (inputs, outputs and timeline clip media of succeeded, valid jobs).
-    public func plan(_ specs: [JobSpec]) -> [PlannedJob] {
+    /// `timelines` holds timeline files already read (by path), e.g. by `FolderScan`; others are read here.
+    public func plan(_ specs: [JobSpec], timelines: [String: PreparedTimeline] = [:]) -> [PlannedJob] {
         specs.map { spec in
             var planned = PlannedJob(spec: spec)
             // A rendered output is the better figure (TIMELINE.md rule 10): its timeline is then not needed.
@@ -53,7 +54,7 @@ public final class BillingRun {
             }
             do {
                 if let path = spec.timelinePath {
-                    planned.timeline = try TimelineMeasurer.prepare(path: path, resolver: resolver)
+                    planned.timeline = try timelines[path] ?? TimelineMeasurer.prepare(path: path, resolver: resolver)
                 } else if let json = spec.timelineJSON {
                     let base = (spec.source as NSString).deletingLastPathComponent
                     planned.timeline = try TimelineMeasurer.prepare(jsonString: json, source: "\(spec.source) (timeline of \(spec.id))",
@@ -67,8 +68,9 @@ public final class BillingRun {
     }
 
     /// Measures, assembles and prices; `extraFailures` (unreadable manifests, …) are added to the report.
-    public func price(_ specs: [JobSpec], title: String, extraFailures: [BillReport.Failure] = []) -> BillReport {
-        let planned = plan(specs)
+    public func price(_ specs: [JobSpec], title: String, extraFailures: [BillReport.Failure] = [],
+                      timelines: [String: PreparedTimeline] = [:]) -> BillReport {
+        let planned = plan(specs, timelines: timelines)
         var paths: [String] = []
         for job in planned where job.spec.isValid && job.spec.status == JobSpec.succeeded {
             let sides = billedSides(job.spec.feature)

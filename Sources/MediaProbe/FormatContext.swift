@@ -28,7 +28,8 @@ final class FormatContext {
             deadline.deallocate()
             throw OpenFailure(code: rc, step: "open")
         }
-        pointer = opened
+        // `pointer` is set only after the last throw: once every stored property is set, a throw runs
+        // `deinit`, which would close the context (and free the deadline) a second time.
         let info = avformat_find_stream_info(opened, nil)
         if info < 0 {
             var p: UnsafeMutablePointer<AVFormatContext>? = opened
@@ -36,6 +37,7 @@ final class FormatContext {
             deadline.deallocate()
             throw OpenFailure(code: info, step: "read stream info")
         }
+        pointer = opened
     }
 
     deinit {

@@ -226,7 +226,8 @@ public struct MediaProber: Sendable {
 
     private func classify(_ failure: OpenFailure, path: String, log: LogCollector, magic: Data) -> ProbeError {
         let code = failure.code
-        let reason = log.lastError.map { "\(ffmpegErrorString(code)): \($0)" } ?? ffmpegErrorString(code)
+        let said = log.lastError.map(Self.splitContext)
+        let reason = said.map { "\(ffmpegErrorString(code)): \($0.text)" } ?? ffmpegErrorString(code)
         func error(_ kind: ProbeErrorCode, _ message: String) -> ProbeError {
             ProbeError(path: path, code: kind, operation: failure.step, message: message)
         }
@@ -235,6 +236,10 @@ public struct MediaProber: Sendable {
         if code == cff_averror(EACCES) || code == cff_averror(EPERM) { return error(.permissionDenied, "permission denied") }
         if code == cff_averror(EIO) { return error(.io, reason) }
         if code == cff_averror_protocol_not_found() { return error(.unsupported, "protocol not allowed (only local files unless --allow-network): \(reason)") }
+        if failure.step == "read stream info" && !FileCheck.looksLikeContainer(magic) {
+            // Random bytes can pass FFmpeg's format probe at a low score (often as MPEG-TS) and only fail here.
+            return error(.notMedia, "not a media file FFmpeg can read (no stream could be read): \(reason)")
+        }
         if code == cff_averror(ENOSYS) || code == cff_averror_eof() && !FileCheck.looksLikeContainer(magic) {
             return error(.unsupported, reason)
         }
@@ -244,15 +249,31 @@ public struct MediaProber: Sendable {
         if code == cff_averror_invaliddata() || code == cff_averror_demuxer_not_found() {
             return error(.notMedia, "not a media file FFmpeg can read: \(reason)")
         }
+        if code == cff_averror(EINVAL), let demuxer = said?.demuxer {
+            // A demuxer took the file and then met nonsense: damaged media, not a failing disk.
+            return error(.truncated, "the file starts like \(demuxer) but is damaged or cut short: \(reason)")
+        }
         return error(.io, reason)
+    }
+
+    /// Splits FFmpeg's "[mp3 @ 0x55d0c…] message" into the component name and the message, so reasons
+    /// carry no heap addresses and can say which demuxer gave up.
+    static func splitContext(_ line: String) -> (demuxer: String?, text: String) {
+        guard line.hasPrefix("["), let close = line.firstIndex(of: "]"),
+              let at = line[..<close].range(of: " @ ") else { return (nil, line) }
+        let name = String(line[line.index(after: line.startIndex)..<at.lowerBound])
+        let text = line[line.index(after: close)...].trimmingCharacters(in: .whitespaces)
+        return (name.isEmpty ? nil : name, text.isEmpty ? line : text)
     }
 
     private func ffmpegWarnings(_ log: LogCollector) -> [String] {
         var seen = Set<String>()
         var out: [String] = []
         for line in log.lines where line.level <= AV_LOG_WARNING {
-            let text = line.text.lowercased().contains("estimating duration from bitrate")
-                ? "estimated-from-bitrate: FFmpeg: \(line.text)" : "ffmpeg: \(line.text)"
+            let said = Self.splitContext(line.text)
+            let plain = said.demuxer.map { "\($0): \(said.text)" } ?? said.text
+            let text = plain.lowercased().contains("estimating duration from bitrate")
+                ? "estimated-from-bitrate: FFmpeg: \(plain)" : "ffmpeg: \(plain)"
             if seen.insert(text).inserted && out.count < 10 { out.append(text) }
         }
         return out

@@ -7,7 +7,7 @@ import GRDB
 /// `user_version`, so older builds can refuse the file from its header alone.
 enum LedgerSchema {
     /// Newest schema version this build knows; mirrored in `PRAGMA user_version`.
-    static let version = 1
+    static let version = 2
 
     /// `PRAGMA application_id` of every ledger ("CLMT"), so another application's database is never mistaken for one.
     static let applicationID: Int32 = 0x434C_4D54
@@ -39,6 +39,26 @@ enum LedgerSchema {
                 CREATE INDEX job_by_finish ON job (finishedAtMillis, id);
                 PRAGMA application_id = \(applicationID);
                 PRAGMA user_version = 1;
+                """)
+        }
+        // A scan's output kept for replay when the same command meets the same tree again (see ReplayStore).
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE scanReplay (
+                    key TEXT NOT NULL PRIMARY KEY,
+                    treeState BLOB NOT NULL,
+                    exitStatus INTEGER NOT NULL,
+                    stderr TEXT NOT NULL,
+                    outputBytes INTEGER NOT NULL,
+                    recordedAtMillis INTEGER NOT NULL
+                );
+                CREATE TABLE scanReplayChunk (
+                    key TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    bytes BLOB NOT NULL,
+                    PRIMARY KEY (key, seq)
+                );
+                PRAGMA user_version = 2;
                 """)
         }
         return migrator

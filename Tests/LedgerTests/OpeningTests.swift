@@ -82,24 +82,26 @@ final class OpeningTests: LedgerTestCase {
     func testHigherUserVersionIsNewerSchemaAndLeftUntouched() throws {
         let file = path("ledger.sqlite")
         try Ledger(path: file).recordJobs([job("1")])
-        try withRawSQLite(file) { db in try db.execute(sql: "PRAGMA user_version = 2") }
+        let newer = Ledger.schemaVersion + 1
+        try withRawSQLite(file) { db in try db.execute(sql: "PRAGMA user_version = \(newer)") }
         let before = try bytes(file)
 
         let error = ledgerError { _ = try Ledger(path: file) }
 
-        XCTAssertEqual(error, .newerSchema(path: file, found: 2, supported: Ledger.schemaVersion))
+        XCTAssertEqual(error, .newerSchema(path: file, found: newer, supported: Ledger.schemaVersion))
         XCTAssertEqual(try bytes(file), before)
     }
 
     func testUnknownAppliedMigrationIsNewerSchemaAndLeftUntouched() throws {
         let file = path("ledger.sqlite")
         try Ledger(path: file).recordJobs([job("1")])
-        try withRawSQLite(file) { db in try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v2')") }
+        let newer = Ledger.schemaVersion + 1
+        try withRawSQLite(file) { db in try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v\(newer)')") }
         let before = try bytes(file)
 
         let error = ledgerError { _ = try Ledger(path: file) }
 
-        XCTAssertEqual(error, .newerSchema(path: file, found: 2, supported: Ledger.schemaVersion))
+        XCTAssertEqual(error, .newerSchema(path: file, found: newer, supported: Ledger.schemaVersion))
         XCTAssertEqual(try bytes(file), before)
     }
 
@@ -153,6 +155,26 @@ final class OpeningTests: LedgerTestCase {
     }
 
     /// Edits the file the way a newer ClipMeter (or a curious user with sqlite3) would, bypassing `Ledger`.
+    func testAVersionOneLedgerIsUpgradedInPlaceKeepingItsJobs() throws {
+        let file = path("ledger.sqlite")
+        try Ledger(path: file).recordJobs([job("1"), job("2")])
+        // Turn the file back into what the first release wrote: no replay tables, user_version 1.
+        try withRawSQLite(file) { db in
+            try db.execute(sql: """
+                DROP TABLE scanReplay; DROP TABLE scanReplayChunk;
+                DELETE FROM grdb_migrations WHERE identifier = 'v2'; PRAGMA user_version = 1;
+                """)
+        }
+
+        let ledger = try Ledger(path: file)
+
+        XCTAssertEqual(try ledger.jobs(from: nil, to: nil).map(\.id), ["1", "2"])
+        XCTAssertNil(try ledger.replay(forKey: "k"))
+        try withRawSQLite(file) { db in
+            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA user_version"), Ledger.schemaVersion)
+        }
+    }
+
     private func withRawSQLite(_ file: String, _ edit: (Database) throws -> Void) throws {
         let queue = try DatabaseQueue(path: file)
         try queue.write(edit)

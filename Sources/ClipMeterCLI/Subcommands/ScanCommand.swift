@@ -28,6 +28,8 @@ struct ScanCommand: ParsableCommand {
     var noLedger = false
     @Option(help: "K/N: scan only share K of N (by job id), for N machines each scanning into its own ledger.")
     var shard: String?
+    @Flag(name: .customLong("no-replay"), help: "Do the full scan even when the tree is unchanged since the same command last ran on this ledger.")
+    var noReplay = false
 
     @OptionGroup var rateOptions: RateOptions
     @OptionGroup var pricing: PricingFlags
@@ -50,7 +52,6 @@ struct ScanCommand: ParsableCommand {
         guard PathKind.isDirectory(directory) else {
             throw UsageError("\(directory): not a folder (scan takes a folder; use estimate for single files)")
         }
-        let card = try rateOptions.card()
         let maxCost = try BillOutcome.budget(budget.maxCost)
         let shardParts: (k: Int, n: Int)?
         do { shardParts = try shard.map(Shard.parse) } catch { throw UsageError("\(error)") }
@@ -64,6 +65,22 @@ struct ScanCommand: ParsableCommand {
         }
 
         let resolver = try resolve.resolver(roots: [directory])
+        // The tree's state is taken before anything is read, so a file changing during the scan never gets a
+        // stale bill replayed against its new state.
+        let replay = noReplay ? nil : store.flatMap {
+            ScanReplay(ledger: $0, arguments: Array(CommandLine.arguments.dropFirst()),
+                       folders: resolver.readableFolders,
+                       files: [rateOptions.rates].compactMap { $0 } + resolve.mediaMap.filter(PathKind.isRegularFile) + Array(resolver.mediaMap.values))
+        }
+        if let replay, let (status, stored) = replay.replayIfUnchanged() {
+            if Terminal.stderrIsTerminal || ProcessInfo.processInfo.environment["CLIPMETER_STATS"] != nil {
+                Terminal.err("clipmeter: nothing changed since the scan of \(DateText.string(stored.recordedAt, in: pricing.timeZone)); its bill was replayed from the ledger: 0 file(s) measured (--no-replay does the full scan)")
+            }
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
+        // Loaded only now: a replay needs no card (its file, or this build's bundled cards, are in the key and state).
+        let card = try rateOptions.card()
         var found: FolderScan.Found
         do {
             found = try FolderScan(resolver: resolver, defaultFeature: feature, timeZone: pricing.timeZone, shard: shardParts)
@@ -98,10 +115,13 @@ struct ScanCommand: ParsableCommand {
             }
         }
 
-        BillFormat(rawValue: format.rawValue)?.print(report, explain: budget.explain)
+        let recorder = OutputRecorder()
+        BillFormat(rawValue: format.rawValue)?.print(report, explain: budget.explain, out: recorder.out, err: recorder.err)
+        let status = BillOutcome.status(report, maxCost: maxCost, err: recorder.err)
+        replay?.store(recorder, exitStatus: status)
         if Terminal.stderrIsTerminal || ProcessInfo.processInfo.environment["CLIPMETER_STATS"] != nil {
             Terminal.err("clipmeter: \(jobCount) job(s); \(measurer.probedCount) file(s) measured, \(measurer.cachedCount) from the ledger")
         }
-        try BillOutcome.finish(report, maxCost: maxCost)
+        if status != 0 { throw ExitCode(status) }
     }
 }

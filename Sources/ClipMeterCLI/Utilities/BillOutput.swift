@@ -13,19 +13,25 @@ enum BillOutcome {
     /// Reports failures and the budget on stderr and throws the SPEC §7 exit code: 3 when the total is over
     /// `--max-cost` (the known part alone already breaks the budget), else 1 when anything failed.
     static func finish(_ report: BillReport, maxCost: Decimal?) throws {
+        let code = status(report, maxCost: maxCost, err: Terminal.err)
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// Reports failures and the budget through `err` and returns the exit status `finish` would throw.
+    static func status(_ report: BillReport, maxCost: Decimal?, err: (String) -> Void) -> Int32 {
         let bill = report.bill
         if !report.failures.isEmpty {
-            Terminal.err("clipmeter: \(report.failures.count) file(s) or job(s) could not be measured or priced; they are not in the total:")
+            err("clipmeter: \(report.failures.count) file(s) or job(s) could not be measured or priced; they are not in the total:")
             for failure in report.failures.prefix(20) {
-                Terminal.err("  \(failure.path)\(failure.jobID.map { " [\($0)]" } ?? ""): \(failure.code): \(failure.message)")
+                err("  \(failure.path)\(failure.jobID.map { " [\($0)]" } ?? ""): \(failure.code): \(failure.message)")
             }
-            if report.failures.count > 20 { Terminal.err("  … and \(report.failures.count - 20) more (see the JSON or CSV output)") }
+            if report.failures.count > 20 { err("  … and \(report.failures.count - 20) more (see the JSON or CSV output)") }
         }
         if let maxCost, bill.total > maxCost {
-            Terminal.err("clipmeter: total \(MoneyText.string(bill.total)) \(bill.currency) exceeds --max-cost \(MoneyText.string(maxCost)) \(bill.currency)")
-            throw ExitCode(ExitStatus.overBudget)
+            err("clipmeter: total \(MoneyText.string(bill.total)) \(bill.currency) exceeds --max-cost \(MoneyText.string(maxCost)) \(bill.currency)")
+            return ExitStatus.overBudget
         }
-        if !report.failures.isEmpty { throw ExitCode(ExitStatus.inputFailed) }
+        return report.failures.isEmpty ? 0 : ExitStatus.inputFailed
     }
 }
 
@@ -43,20 +49,26 @@ enum BillFormat: String {
 
     /// Prints `report` to stdout; with `explain`, the arithmetic follows the table (or goes to stderr).
     func print(_ report: BillReport, explain: Bool) {
+        print(report, explain: explain, out: { fputs($0, stdout) }, err: Terminal.err)
+    }
+
+    /// Prints through `out` (raw text, newlines included) and `err` (one line per call).
+    func print(_ report: BillReport, explain: Bool, out: (String) -> Void, err: (String) -> Void) {
+        func line(_ text: String) { out(text); out("\n") }
         switch self {
-        case .table: Terminal.out(BillRenderer.table(report, explain: explain))
+        case .table: line(BillRenderer.table(report, explain: explain))
         case .json:
-            BillRenderer.json(report) { fputs($0, stdout) }
-            fputs("\n", stdout)
+            BillRenderer.json(report, write: out)
+            out("\n")
         case .ndjson:
-            for job in report.bill.jobs { Terminal.out(BillRenderer.ndjsonJob(job)) }
-            Terminal.out(BillRenderer.ndjsonSummary(report))
-        case .csv: Terminal.out(BillRenderer.csv(report))
-        case .focus: Terminal.out(BillRenderer.focus(report))
-        case .html: Terminal.out(BillRenderer.html(report))
+            for job in report.bill.jobs { line(BillRenderer.ndjsonJob(job)) }
+            line(BillRenderer.ndjsonSummary(report))
+        case .csv: line(BillRenderer.csv(report))
+        case .focus: line(BillRenderer.focus(report))
+        case .html: line(BillRenderer.html(report))
         }
         if explain && self != .table {
-            for line in report.bill.explainLines() { Terminal.err(line) }
+            for text in report.bill.explainLines() { err(text) }
         }
     }
 }

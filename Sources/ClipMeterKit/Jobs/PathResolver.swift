@@ -44,6 +44,9 @@ public struct PathResolver: Sendable {
         self.allowedFiles = Set(self.mediaMap.values.compactMap { PathText.realPath($0) })
     }
 
+    /// Every folder a resolved path may come from, as the user named it (absolute): what a scan can read.
+    public var readableFolders: [String] { allowedLexical }
+
     // MARK: - Resolving
 
     /// Resolves one reference as written in a source whose folder is `baseDirectory`. Globs and folders expand

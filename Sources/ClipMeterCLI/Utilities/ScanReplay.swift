@@ -1,0 +1,134 @@
+import ClipMeterKit
+import Foundation
+import Ledger
+
+/// Replays a scan's stored output when the same command meets the same tree, and stores it after a full scan.
+///
+/// The SPEC target is a re-scan of an unchanged tree 20× faster than the first scan; measuring nothing is not
+/// enough for that, because pricing and rendering thousands of jobs again costs more than the walk. The key is
+/// everything besides the files that shapes the output (this build, the working directory, the arguments, the
+/// time zone, whether stdout is a terminal); the tree state is every file the scan could read (`TreeState`).
+/// Both must match byte for byte, so a changed, added or removed file, a new rate card or a rebuilt binary
+/// all fall through to a full scan, which then stores a fresh replay.
+struct ScanReplay {
+    let ledger: Ledger
+    let key: String
+    let state: TreeState
+
+    /// Nil when the tree has no trustworthy state (a symlinked folder in it).
+    init?(ledger: Ledger, arguments: [String], folders: [String], files: [String]) {
+        let excluded = Set(["", "-wal", "-shm", "-journal"].map { ledger.path + $0 })
+        guard let state = TreeState.capture(folders: folders, files: files, excluding: excluded) else { return nil }
+        self.ledger = ledger
+        self.state = state
+        self.key = Self.key(arguments: arguments)
+    }
+
+    static func key(arguments: [String]) -> String {
+        var parts = ["clipmeter-scan-replay-1", Self.buildIdentity, FileManager.default.currentDirectoryPath,
+                     TimeZone.current.identifier, isatty(STDOUT_FILENO) == 1 ? "tty" : "pipe"]
+        parts += arguments
+        // A JSON array: unambiguous for any argument text (SQLite text stops at a NUL, so no NUL separators).
+        let data = (try? JSONSerialization.data(withJSONObject: parts, options: [])) ?? Data(parts.joined(separator: "\n").utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// This executable's path, size and times: a rebuilt binary (new rules, new bundled cards) never replays.
+    private static let buildIdentity: String = {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
+        var info = stat()
+        guard stat(exe, &info) == 0 else { return exe }
+        return "\(exe) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) \(info.st_ino)"
+    }()
+
+    /// Prints the stored output and stderr and returns the stored exit status, or nil (printing nothing) when
+    /// there is no replay for this key and state.
+    func replayIfUnchanged() -> (status: Int32, stored: StoredReplay)? {
+        guard let stored = try? ledger.replay(forKey: key), stored.treeState == state.bytes else { return nil }
+        var written = false
+        do {
+            let complete = try ledger.replayOutput(forKey: key) { chunk in
+                written = true
+                chunk.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, stdout) }
+            }
+            guard complete else { return written ? (ExitStatus.inputFailed, stored) : nil }
+        } catch {
+            // Nothing printed yet: fall back to the full scan. Half printed: say so and fail.
+            guard written else { return nil }
+            Terminal.err("clipmeter: the stored bill could not be read back completely (\(error)); run again with --no-replay")
+            return (ExitStatus.inputFailed, stored)
+        }
+        fflush(stdout)
+        if !stored.stderr.isEmpty { FileHandle.standardError.write(Data(stored.stderr.utf8)) }
+        return (stored.exitStatus, stored)
+    }
+
+    /// Stores what `recorder` captured; a failure only costs the next run its shortcut, so it is a warning.
+    func store(_ recorder: OutputRecorder, exitStatus: Int32) {
+        guard let file = recorder.finish() else { return }
+        defer { try? FileManager.default.removeItem(at: file) }
+        do {
+            try ledger.storeReplay(forKey: key, treeState: state.bytes, exitStatus: exitStatus,
+                                   stderr: recorder.stderrText, outputFile: file)
+        } catch {
+            Terminal.err("clipmeter: warning: the bill was not stored for replay (\(error)); the next scan does the full work")
+        }
+    }
+}
+
+/// Passes a command's output through to stdout and stderr while keeping a copy: stdout in a temporary file
+/// (a bill for 20,000 jobs need not sit in memory twice), stderr in memory (a few lines).
+final class OutputRecorder {
+    private var handle: FileHandle?
+    private let url: URL
+    private var buffer: [UInt8] = []
+    private(set) var stderrText = ""
+
+    init() {
+        url = URL(fileURLWithPath: NSTemporaryDirectory())
+            .appendingPathComponent("clipmeter-scan-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).out")
+        if FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]) {
+            handle = try? FileHandle(forWritingTo: url)
+        }
+        buffer.reserveCapacity(1 << 18)
+    }
+
+    func out(_ text: String) {
+        fputs(text, stdout)
+        guard handle != nil else { return }
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 18 { flush() }
+    }
+
+    func err(_ text: String) {
+        Terminal.err(text)
+        stderrText += text + "\n"
+    }
+
+    private func flush() {
+        guard let handle, !buffer.isEmpty else { return }
+        do { try handle.write(contentsOf: buffer) } catch {
+            try? handle.close()
+            self.handle = nil
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// The captured stdout, or nil when it could not be kept whole.
+    func finish() -> URL? {
+        flush()
+        fflush(stdout)
+        guard let handle else {
+            try? FileManager.default.removeItem(at: url)
+            return nil
+        }
+        try? handle.close()
+        self.handle = nil
+        return url
+    }
+
+    deinit {
+        if let handle { try? handle.close() }
+    }
+}

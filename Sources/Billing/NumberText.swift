@@ -34,7 +34,7 @@ public enum NumberText {
     }
 
     /// Rounds half away from zero to `decimals` places.
-    static func rounded(_ value: Decimal, _ decimals: Int) -> Decimal {
+    public static func rounded(_ value: Decimal, _ decimals: Int) -> Decimal {
         var input = value
         var output = Decimal()
         NSDecimalRound(&output, &input, decimals, .plain)

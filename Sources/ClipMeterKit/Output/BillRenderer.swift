@@ -128,7 +128,7 @@ public enum BillRenderer {
         }
         write(head + "\n  \"jobs\": [")
         for (index, job) in bill.jobs.enumerated() {
-            write((index == 0 ? "\n    " : ",\n    ") + orderedJob(encoded(job)).rendered(pretty: true, indent: 2))
+            write((index == 0 ? "\n    " : ",\n    ") + jobJSON(job).rendered(pretty: true, indent: 2))
         }
         write(bill.jobs.isEmpty ? "]," : "\n  ],")
         let tail: [(String, JSONValue)] = [
@@ -145,7 +145,41 @@ public enum BillRenderer {
 
     /// One line per priced job (the PricedJob JSON object, compact), for streaming.
     public static func ndjsonJob(_ job: PricedJob) -> String {
-        orderedJob(encoded(job)).rendered()
+        jobJSON(job).rendered()
+    }
+
+    /// A priced job as the JSON bill shows it, built straight from its fields: the same value as
+    /// `PricedJob.encode(to:)` reordered (a test holds the two together), without the encoder's cost, which was
+    /// a fifth of a 2,000-job re-scan.
+    public static func jobJSON(_ job: PricedJob) -> JSONValue {
+        let zone = job.timeZone
+        func date(_ value: Date?) -> JSONValue { value.map { .string(DateText.string($0, in: zone)) } ?? .null }
+        return .object([
+            ("id", .string(job.id)), ("feature", .string(job.feature)), ("status", .string(job.status.rawValue)),
+            ("cost", .string(MoneyText.string(job.cost))), ("finishedAt", date(job.finishedAt)),
+            ("cycleStart", date(job.cycleStart)), ("reason", job.reason.map { .string($0) } ?? .null),
+            ("warnings", .array(job.warnings.map { .string($0) })),
+            ("items", .array(job.items.map(itemJSON))),
+        ])
+    }
+
+    private static func itemJSON(_ item: LineItem) -> JSONValue {
+        var members: [(String, JSONValue)] = [("component", .string(item.component))]
+        if let file = item.file { members.append(("file", .string(file))) }
+        members += [
+            ("quantity", .number(NumberText.rounded(item.quantity, 6).description)), ("unit", .string(item.unit)),
+            ("billedQuantity", .number(item.billedQuantity.description)),
+            ("unitPrice", item.unitPrice.map { .string(MoneyText.string($0)) } ?? .null),
+            ("cost", .string(MoneyText.string(item.cost))), ("explain", .string(item.explain)),
+            ("feature", .string(item.feature)), ("measured", .number(item.measured.description)),
+            ("measuredUnit", .string(item.measuredUnit)),
+        ]
+        return .object(members)
+    }
+
+    /// What `jobJSON` must equal: the job's Codable form in the bill's key order.
+    public static func encodedJobJSON(_ job: PricedJob) -> JSONValue {
+        orderedJob(encoded(job))
     }
 
     /// The last NDJSON line: {"type":"summary", currency, total, rateCard, rounding, cycles, warnings, errors}.

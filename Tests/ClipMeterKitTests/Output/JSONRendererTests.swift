@@ -3,6 +3,22 @@ import ClipMeterKit
 import XCTest
 
 final class JSONRendererTests: XCTestCase {
+    func testTheDirectJobJSONIsExactlyTheJobsCodableForm() throws {
+        let jobs = [RenderFixtures.seedJob, RenderFixtures.editJob, RenderFixtures.failedJob, RenderFixtures.boundaryJob,
+                    RenderFixtures.hostileJob]
+        for card in ["cn", "intl-singapore"] {
+            for job in try RenderFixtures.bill(jobs, card: card).jobs {
+                XCTAssertEqual(BillRenderer.jobJSON(job).rendered(pretty: true, indent: 2),
+                               BillRenderer.encodedJobJSON(job).rendered(pretty: true, indent: 2), "\(job.id) on \(card)")
+            }
+        }
+        let unpriced = try RenderFixtures.bill([BillableJob(id: "undated", feature: "video-editing",
+                                                            outputs: [RenderFixtures.file("odd.mp4", "0.000001", 5000, 5000)])])
+        for job in unpriced.jobs {
+            XCTAssertEqual(BillRenderer.jobJSON(job).rendered(), BillRenderer.encodedJobJSON(job).rendered())
+        }
+    }
+
     func testSeedJSONHasSpecKeysMoneyStringsAndEmptyErrors() throws {
         let bill = try RenderFixtures.bill([RenderFixtures.seedJob])
         let text = BillRenderer.json(BillReport(bill: bill, title: "seed"))

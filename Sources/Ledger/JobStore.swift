@@ -8,12 +8,22 @@ extension Ledger {
         """
 
     /// Upserts by job id in one transaction: a job re-priced on a later run replaces its row, so a run killed and run
-    /// again never duplicates a job.
+    /// again never duplicates a job. A row that would change in nothing but `recordedAt` is left as it is, so a
+    /// re-scan of mostly unchanged jobs rewrites only the ones that changed.
     public func recordJobs(_ records: [JobRecord]) throws {
         guard !records.isEmpty else { return }
         try writing("recording jobs") { db in
             let statement = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO job (\(Self.jobColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO job (\(Self.jobColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET
+                    feature = excluded.feature, status = excluded.status, cost = excluded.cost,
+                    currency = excluded.currency, rateCard = excluded.rateCard,
+                    finishedAtMillis = excluded.finishedAtMillis, cycleStartMillis = excluded.cycleStartMillis,
+                    payload = excluded.payload, recordedAtMillis = excluded.recordedAtMillis
+                WHERE NOT (job.feature IS excluded.feature AND job.status IS excluded.status
+                    AND job.cost IS excluded.cost AND job.currency IS excluded.currency
+                    AND job.rateCard IS excluded.rateCard AND job.finishedAtMillis IS excluded.finishedAtMillis
+                    AND job.cycleStartMillis IS excluded.cycleStartMillis AND job.payload IS excluded.payload)
                 """)
             for record in records {
                 try statement.execute(arguments: [

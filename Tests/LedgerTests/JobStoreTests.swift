@@ -27,6 +27,15 @@ final class JobStoreTests: LedgerTestCase {
         XCTAssertEqual(try ledger.jobs(withIDs: ["job-1"]), [repriced])
     }
 
+    func testRecordingAnUnchangedJobAgainKeepsItsFirstRecording() throws {
+        let ledger = try Ledger(path: path("ledger.sqlite"))
+        let first = job("job-1", recordedAt: hour10)
+        try ledger.recordJobs([first])
+        try ledger.recordJobs([job("job-1", recordedAt: hour10.addingTimeInterval(3600))])
+
+        XCTAssertEqual(try ledger.jobs(withIDs: ["job-1"]), [first], "nothing changed, so nothing was rewritten")
+    }
+
     func testDuplicateIDsWithinOneBatchKeepTheLast() throws {
         let ledger = try Ledger(path: path("ledger.sqlite"))
         try ledger.recordJobs([job("job-1", cost: "1"), job("job-1", cost: "2")])

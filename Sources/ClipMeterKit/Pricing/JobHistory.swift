@@ -9,18 +9,16 @@ public enum JobHistory {
 
     /// Records every priced job of `bill` (upserted by id: a re-scan replaces, never duplicates).
     public static func record(_ bill: Bill, in ledger: Ledger) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         let now = Date()
         // In batches: memory stays bounded, and each batch is one transaction (upserts by id, so a run killed
         // between two batches and run again records every job exactly once).
         var start = 0
         while start < bill.jobs.count {
             let batch = bill.jobs[start..<min(start + batchSize, bill.jobs.count)]
-            let records = try batch.map { job in
+            let records = batch.map { job in
                 JobRecord(id: job.id, feature: job.feature, status: job.status.rawValue, cost: MoneyText.string(job.cost),
                           currency: bill.currency, rateCard: bill.rateCard, finishedAt: job.finishedAt,
-                          cycleStart: job.cycleStart, payload: try encoder.encode(job), recordedAt: now)
+                          cycleStart: job.cycleStart, payload: Data(BillRenderer.jobJSON(job).rendered().utf8), recordedAt: now)
             }
             try ledger.recordJobs(records)
             start += batchSize

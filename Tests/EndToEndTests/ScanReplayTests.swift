@@ -6,7 +6,8 @@ import XCTest
 /// and nothing replayed once anything the scan reads has changed.
 final class ScanReplayTests: XCTestCase {
     private let ossMap = "oss://example-bucket=ims-sync"
-    private let stats = ["CLIPMETER_STATS": "1"]
+    /// Statistics on stderr, and replays stored even for a tree written a moment ago (the default waits 2 s).
+    private let stats = ["CLIPMETER_STATS": "1", "CLIPMETER_REPLAY_SETTLE_SECONDS": "0"]
 
     /// stderr without the statistics line, which says how the bill was made.
     private func messages(_ stderr: String) -> String {
@@ -92,6 +93,20 @@ final class ScanReplayTests: XCTestCase {
         try bundled.stdout.replacingOccurrences(of: "\"0.3\"", with: "\"0.4\"").write(toFile: card, atomically: false, encoding: .utf8)
         let repriced = try CLI.run(args, in: samples, environment: stats)
         XCTAssertFalse(isReplay(repriced), repriced.stderr)
+    }
+
+    func testATreeWrittenJustBeforeTheScanIsNotStoredUntilItHasSettled() throws {
+        let samples = try CLI.samplesCopy()
+        try Data("fresh".utf8).write(to: URL(fileURLWithPath: samples + "/renders/NOTES.txt"))
+        let env = ["CLIPMETER_STATS": "1"]
+        let args = ["scan", "--oss-map", ossMap, "--format", "json", "."]
+        _ = try CLI.run(args, in: samples, environment: env)
+        let second = try CLI.run(args, in: samples, environment: env)
+        XCTAssertFalse(isReplay(second), "files touched within 2 s of the walk could still change unseen: \(second.stderr)")
+
+        Thread.sleep(forTimeInterval: 2.2)
+        _ = try CLI.run(args, in: samples, environment: env)
+        XCTAssertTrue(isReplay(try CLI.run(args, in: samples, environment: env)))
     }
 
     func testNoLedgerMeansNoReplay() throws {

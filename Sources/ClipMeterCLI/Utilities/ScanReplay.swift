@@ -64,9 +64,21 @@ struct ScanReplay {
         return (stored.exitStatus, stored)
     }
 
+    /// Seconds everything in the tree must be older than the walk before a replay is stored: above the coarsest
+    /// timestamp granularity in use (2 s on FAT). `CLIPMETER_REPLAY_SETTLE_SECONDS` overrides it for tests.
+    static var settleSeconds: Double {
+        ProcessInfo.processInfo.environment["CLIPMETER_REPLAY_SETTLE_SECONDS"].flatMap(Double.init) ?? 2
+    }
+
     /// Stores what `recorder` captured; a failure only costs the next run its shortcut, so it is a warning.
+    /// A tree touched just before the walk is not stored at all (see `TreeState.isSettled`): the next scan of it
+    /// does the full work and stores the replay then.
     func store(_ recorder: OutputRecorder, exitStatus: Int32) {
         guard let file = recorder.finish() else { return }
+        guard state.isSettled(margin: Self.settleSeconds) else {
+            try? FileManager.default.removeItem(at: file)
+            return
+        }
         defer { try? FileManager.default.removeItem(at: file) }
         do {
             try ledger.storeReplay(forKey: key, treeState: state.bytes, exitStatus: exitStatus,

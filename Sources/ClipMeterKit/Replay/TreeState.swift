@@ -8,12 +8,28 @@ import Foundation
 /// folder would escape this picture, so a tree holding one has no state at all (nil) and is never replayed.
 public struct TreeState: Sendable, Equatable {
     public let bytes: Data
+    /// When the walk started, and the newest modification or change time it saw (seconds since 1970).
+    ///
+    /// A file written twice within one tick of the filesystem's clock keeps its times, so a state taken between
+    /// the two writes could later match a tree that did change ("racy git"). A state is only trusted for storing
+    /// once everything in it is older than the walk by more than any timestamp granularity (`isSettled`).
+    public let capturedAt: Double
+    public let newestTimestamp: Double
 
-    public init(bytes: Data) { self.bytes = bytes }
+    public init(bytes: Data, capturedAt: Double = 0, newestTimestamp: Double = 0) {
+        self.bytes = bytes
+        self.capturedAt = capturedAt
+        self.newestTimestamp = newestTimestamp
+    }
+
+    /// True when every entry was last touched more than `margin` seconds before the walk began.
+    public func isSettled(margin: Double) -> Bool { newestTimestamp < capturedAt - margin }
 
     /// Walks `folders` (recursively, hidden entries included, symlinks not followed) and stats `files`;
     /// entries whose path is in `excluding` (the ledger itself) are left out. Nil when a symlinked folder is met.
     public static func capture(folders: [String], files: [String], excluding: Set<String>) -> TreeState? {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
         let cwd = FileManager.default.currentDirectoryPath
         var walker = Walker(excluding: Set(excluding.map { PathText.absolute($0, relativeTo: cwd) }))
         for folder in Set(folders.map { PathText.absolute($0, relativeTo: cwd) }).sorted() {
@@ -24,12 +40,14 @@ public struct TreeState: Sendable, Equatable {
             walker.text("file ")
             guard walker.visit(path: file, descend: false) else { return nil }
         }
-        return TreeState(bytes: Data(walker.bytes))
+        return TreeState(bytes: Data(walker.bytes), capturedAt: Double(now.tv_sec) + Double(now.tv_nsec) / 1e9,
+                         newestTimestamp: walker.newest)
     }
 
     private struct Walker {
         let excluding: Set<String>
         var bytes: [UInt8] = []
+        var newest: Double = 0
 
         init(excluding: Set<String>) {
             self.excluding = excluding
@@ -117,6 +135,8 @@ public struct TreeState: Sendable, Equatable {
         }
 
         private mutating func times(_ s: stat) {
+            newest = max(newest, Double(s.st_mtim.tv_sec) + Double(s.st_mtim.tv_nsec) / 1e9,
+                         Double(s.st_ctim.tv_sec) + Double(s.st_ctim.tv_nsec) / 1e9)
             number(s.st_size)
             number(s.st_mtim.tv_sec); number(s.st_mtim.tv_nsec)
             number(s.st_ctim.tv_sec); number(s.st_ctim.tv_nsec)

@@ -87,6 +87,14 @@ final class TreeStateTests: XCTestCase {
         XCTAssertNotEqual(try state(), before)
     }
 
+    func testAJustWrittenTreeIsNotSettled() throws {
+        let captured = try XCTUnwrap(TreeState.capture(folders: [tree.path], files: [], excluding: []))
+        XCTAssertFalse(captured.isSettled(margin: 2), "written in setUp, a moment ago")
+        XCTAssertGreaterThan(captured.newestTimestamp, captured.capturedAt - 60)
+        XCTAssertTrue(TreeState(bytes: Data(), capturedAt: 100, newestTimestamp: 97.9).isSettled(margin: 2))
+        XCTAssertFalse(TreeState(bytes: Data(), capturedAt: 100, newestTimestamp: 98).isSettled(margin: 2))
+    }
+
     func testASymlinkedFolderMeansNoStateAtAll() throws {
         let outside = try TestMedia.temporaryDirectory("linked")
         defer { try? fm.removeItem(at: outside) }

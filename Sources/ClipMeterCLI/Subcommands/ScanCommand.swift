@@ -13,7 +13,8 @@ struct ScanCommand: ParsableCommand {
         discussion: """
             Jobs come from manifests (clipmeter.yaml, *.job.json), saved IMS responses, the folder convention
             JOB/inputs/** + JOB/outputs/**, and — with --feature — every other media file as a job of its own.
-            Measurements are cached in the ledger (DIR/.clipmeter/ledger.sqlite): a re-scan measures only what changed.
+            Measurements are cached in the ledger (DIR/.clipmeter/ledger.sqlite): a re-scan measures only what changed,
+            and when nothing the scan reads has changed it replays the stored bill (--no-replay does the full scan).
             Exit codes: 0 billed, 1 some file could not be measured or a job is invalid (the rest is still billed),
             2 usage error, 3 the total exceeds --max-cost.
             """)

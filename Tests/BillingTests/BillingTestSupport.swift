@@ -1,5 +1,6 @@
 import Billing
 import Foundation
+import TestSupport
 import XCTest
 
 /// Decimal from a literal string, so test figures are exact.
@@ -42,18 +43,7 @@ func jsonObject<T: Encodable>(_ value: T) throws -> [String: Any] {
     return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
 }
 
-/// A small deterministic generator (SplitMix64) so property tests are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SeededGenerator {
     /// Milliseconds-exact seconds in [0, maxSeconds].
     mutating func seconds(upTo maxSeconds: Int) -> Decimal {
         Decimal(Int.random(in: 0...(maxSeconds * 1000), using: &self)) / 1000

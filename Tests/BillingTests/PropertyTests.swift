@@ -1,5 +1,6 @@
 import Billing
 import Foundation
+import TestSupport
 import XCTest
 
 /// Properties over many generated jobs (seeded, so failures reproduce): more usage never costs less, and summing

@@ -3,6 +3,8 @@ import Foundation
 /// Writes to stdout and stderr; the progress bar appears only when stderr is a terminal.
 enum Terminal {
     static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
+    /// Whether to end with a statistics line: on a terminal, or when `CLIPMETER_STATS` asks for it (tests, scripts).
+    static let showsStats = stderrIsTerminal || ProcessInfo.processInfo.environment["CLIPMETER_STATS"] != nil
 
     static func out(_ text: String) {
         fputs(text, stdout)

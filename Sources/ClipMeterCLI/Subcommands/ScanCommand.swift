@@ -74,7 +74,7 @@ struct ScanCommand: ParsableCommand {
                        files: [rateOptions.rates].compactMap { $0 } + resolve.mediaMap.filter(PathKind.isRegularFile) + Array(resolver.mediaMap.values))
         }
         if let replay, let (status, stored) = replay.replayIfUnchanged() {
-            if Terminal.stderrIsTerminal || ProcessInfo.processInfo.environment["CLIPMETER_STATS"] != nil {
+            if Terminal.showsStats {
                 Terminal.err("clipmeter: nothing changed since the scan of \(DateText.string(stored.recordedAt, in: pricing.timeZone)); its bill was replayed from the ledger: 0 file(s) measured (--no-replay does the full scan)")
             }
             if status != 0 { throw ExitCode(status) }
@@ -120,7 +120,7 @@ struct ScanCommand: ParsableCommand {
         BillFormat(rawValue: format.rawValue)?.print(report, explain: budget.explain, out: recorder.out, err: recorder.err)
         let status = BillOutcome.status(report, maxCost: maxCost, err: recorder.err)
         replay?.store(recorder, exitStatus: status)
-        if Terminal.stderrIsTerminal || ProcessInfo.processInfo.environment["CLIPMETER_STATS"] != nil {
+        if Terminal.showsStats {
             Terminal.err("clipmeter: \(jobCount) job(s); \(measurer.probedCount) file(s) measured, \(measurer.cachedCount) from the ledger")
         }
         if status != 0 { throw ExitCode(status) }

@@ -75,11 +75,8 @@ struct ScanReplay {
     /// does the full work and stores the replay then.
     func store(_ recorder: OutputRecorder, exitStatus: Int32) {
         guard let file = recorder.finish() else { return }
-        guard state.isSettled(margin: Self.settleSeconds) else {
-            try? FileManager.default.removeItem(at: file)
-            return
-        }
         defer { try? FileManager.default.removeItem(at: file) }
+        guard state.isSettled(margin: Self.settleSeconds) else { return }
         do {
             try ledger.storeReplay(forKey: key, treeState: state.bytes, exitStatus: exitStatus,
                                    stderr: recorder.stderrText, outputFile: file)

@@ -91,7 +91,7 @@ public struct TreeState: Sendable, Equatable {
             }
             defer { closedir(dir) }
             let fd = dirfd(dir)
-            var entries: [(name: [UInt8], info: stat?)] = []
+            var entries: [(name: [UInt8], info: stat?, error: Int32)] = []
             while let entry = readdir(dir) {
                 let name: [UInt8] = withUnsafePointer(to: entry.pointee.d_name) {
                     $0.withMemoryRebound(to: UInt8.self, capacity: 256) { Array(UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)))) }
@@ -104,7 +104,7 @@ public struct TreeState: Sendable, Equatable {
                         fstatat(fd, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), &child, AT_SYMLINK_NOFOLLOW) == 0
                     }
                 }
-                entries.append((name, ok ? child : nil))
+                entries.append((name, ok ? child : nil, ok ? 0 : errno))
             }
             entries.sort { $0.name.lexicographicallyPrecedes($1.name) }
             let prefix = path.hasSuffix("/") ? path : path + "/"
@@ -114,7 +114,7 @@ public struct TreeState: Sendable, Equatable {
                 if let childInfo = entry.info {
                     guard record(path: child, info: childInfo, descend: true) else { return false }
                 } else {
-                    line("missing", child, errno: errno)
+                    line("missing", child, errno: entry.error)
                 }
             }
             return true

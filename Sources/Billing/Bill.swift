@@ -92,10 +92,16 @@ public struct PricedJob: Codable, Sendable, Equatable {
     public var feature: String
     /// Succeeded or failed.
     public var status: JobStatus
-    /// Sum of the line items' costs.
-    public var cost: Decimal
-    /// Priced components.
+    /// Sum of the line items' costs (the high end of a range); nil when the cost cannot be known (`unknown`).
+    public var cost: Decimal?
+    /// The low end when the job's outputs are bounded but not known (a pre-flight estimate); nil when exact.
+    public var costLow: Decimal?
+    /// Why the cost cannot be known; such a job is out of every total and reported as an error.
+    public var unknown: UnknownCost?
+    /// Priced components (at the high end of a range).
     public var items: [LineItem]
+    /// The same components at the low end of a range; empty when the cost is exact.
+    public var lowItems: [LineItem] = []
     /// Unverified prices, missing prices, boundary warnings and warnings carried from the job.
     public var warnings: [String]
     /// When the job finished.
@@ -109,13 +115,17 @@ public struct PricedJob: Codable, Sendable, Equatable {
 
     /// Creates a priced job.
     public init(
-        id: String, feature: String, status: JobStatus, cost: Decimal, items: [LineItem], warnings: [String],
-        finishedAt: Date?, cycleStart: Date?, reason: String?, timeZone: TimeZone = PricingOptions.shanghai
+        id: String, feature: String, status: JobStatus, cost: Decimal?, items: [LineItem], warnings: [String],
+        finishedAt: Date?, cycleStart: Date?, reason: String?, timeZone: TimeZone = PricingOptions.shanghai,
+        costLow: Decimal? = nil, unknown: UnknownCost? = nil, lowItems: [LineItem] = []
     ) {
         self.id = id
         self.feature = feature
         self.status = status
         self.cost = cost
+        self.costLow = costLow
+        self.unknown = unknown
+        self.lowItems = lowItems
         self.items = items
         self.warnings = warnings
         self.finishedAt = finishedAt
@@ -124,7 +134,14 @@ public struct PricedJob: Codable, Sendable, Equatable {
         self.timeZone = timeZone
     }
 
-    enum CodingKeys: String, CodingKey { case id, feature, status, cost, items, warnings, finishedAt, cycleStart, reason }
+    enum CodingKeys: String, CodingKey {
+        case id, feature, status, cost, costRange, items, lowItems, warnings, finishedAt, cycleStart, reason
+    }
+
+    enum RangeKeys: String, CodingKey { case low, high }
+
+    /// The cost when it is known, the range's high end included: what totals and budgets add up.
+    public var knownCost: Decimal? { unknown == nil ? cost : nil }
 
     /// Money as a string, dates ISO 8601 with the billing zone's offset.
     public func encode(to encoder: Encoder) throws {
@@ -132,8 +149,14 @@ public struct PricedJob: Codable, Sendable, Equatable {
         try c.encode(id, forKey: .id)
         try c.encode(feature, forKey: .feature)
         try c.encode(status, forKey: .status)
-        try c.encode(MoneyText.string(cost), forKey: .cost)
+        try c.encode(cost.map(MoneyText.string), forKey: .cost)
+        if let costLow, let cost {
+            var range = c.nestedContainer(keyedBy: RangeKeys.self, forKey: .costRange)
+            try range.encode(MoneyText.string(costLow), forKey: .low)
+            try range.encode(MoneyText.string(cost), forKey: .high)
+        }
         try c.encode(items, forKey: .items)
+        if !lowItems.isEmpty { try c.encode(lowItems, forKey: .lowItems) }
         try c.encode(warnings, forKey: .warnings)
         try c.encode(finishedAt.map { DateText.string($0, in: timeZone) }, forKey: .finishedAt)
         try c.encode(cycleStart.map { DateText.string($0, in: timeZone) }, forKey: .cycleStart)
@@ -146,8 +169,13 @@ public struct PricedJob: Codable, Sendable, Equatable {
         id = try c.decode(String.self, forKey: .id)
         feature = try c.decode(String.self, forKey: .feature)
         status = try c.decode(JobStatus.self, forKey: .status)
-        cost = try c.decode(FlexibleDecimal.self, forKey: .cost).value
+        cost = try c.decodeIfPresent(FlexibleDecimal.self, forKey: .cost)?.value
+        if c.contains(.costRange) {
+            let range = try c.nestedContainer(keyedBy: RangeKeys.self, forKey: .costRange)
+            costLow = try range.decode(FlexibleDecimal.self, forKey: .low).value
+        }
         items = try c.decodeIfPresent([LineItem].self, forKey: .items) ?? []
+        lowItems = try c.decodeIfPresent([LineItem].self, forKey: .lowItems) ?? []
         warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
         finishedAt = try Self.date(c, .finishedAt)
         cycleStart = try Self.date(c, .cycleStart)
@@ -229,8 +257,10 @@ public struct BillingCycle: Codable, Sendable, Equatable {
 public struct Bill: Codable, Sendable, Equatable {
     /// The card's currency.
     public var currency: String
-    /// Sum of all job costs.
+    /// Sum of the known job costs (the high end of each range); jobs whose cost is unknown are not in it.
     public var total: Decimal
+    /// Sum of the low ends, when at least one job is a range; nil when every cost is exact.
+    public var totalLow: Decimal?
     /// Id of the card used.
     public var rateCard: String
     /// `per-task` or `per-cycle`.
@@ -245,10 +275,11 @@ public struct Bill: Codable, Sendable, Equatable {
     /// Creates a bill.
     public init(
         currency: String, total: Decimal, rateCard: String, rounding: String, jobs: [PricedJob], cycles: [BillingCycle],
-        warnings: [String]
+        warnings: [String], totalLow: Decimal? = nil
     ) {
         self.currency = currency
         self.total = total
+        self.totalLow = totalLow
         self.rateCard = rateCard
         self.rounding = rounding
         self.jobs = jobs
@@ -256,13 +287,18 @@ public struct Bill: Codable, Sendable, Equatable {
         self.warnings = warnings
     }
 
-    enum CodingKeys: String, CodingKey { case currency, total, rateCard, rounding, jobs, cycles, warnings }
+    enum CodingKeys: String, CodingKey { case currency, total, totalRange, rateCard, rounding, jobs, cycles, warnings }
 
-    /// Exactly the SPEC §7 keys; money as a string.
+    /// Exactly the SPEC §7 keys (plus `totalRange` when a job is a range); money as a string.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(currency, forKey: .currency)
         try c.encode(MoneyText.string(total), forKey: .total)
+        if let totalLow {
+            var range = c.nestedContainer(keyedBy: PricedJob.RangeKeys.self, forKey: .totalRange)
+            try range.encode(MoneyText.string(totalLow), forKey: .low)
+            try range.encode(MoneyText.string(total), forKey: .high)
+        }
         try c.encode(rateCard, forKey: .rateCard)
         try c.encode(rounding, forKey: .rounding)
         try c.encode(jobs, forKey: .jobs)
@@ -275,6 +311,10 @@ public struct Bill: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         currency = try c.decode(String.self, forKey: .currency)
         total = try c.decode(FlexibleDecimal.self, forKey: .total).value
+        if c.contains(.totalRange) {
+            totalLow = try c.nestedContainer(keyedBy: PricedJob.RangeKeys.self, forKey: .totalRange)
+                .decode(FlexibleDecimal.self, forKey: .low).value
+        }
         rateCard = try c.decode(String.self, forKey: .rateCard)
         rounding = try c.decode(String.self, forKey: .rounding)
         jobs = try c.decode([PricedJob].self, forKey: .jobs)
@@ -294,18 +334,17 @@ public struct Bill: Codable, Sendable, Equatable {
         for job in jobs {
             var header = "\(job.id) (\(job.feature)"
             if job.status == .failed { header += ", failed" }
-            header += "): \(MoneyText.string(job.cost)) \(currency)"
+            header += "): \(Self.costText(job, currency: currency))"
             lines.append(header)
             if let reason = job.reason { lines.append("  \(job.status == .failed ? "failed: " : "")\(reason)") }
-            for item in job.items {
-                lines.append("  \(item.component): \(item.explain)")
-            }
-            let charged = job.items.filter { $0.unitPrice != nil }
-            if charged.count > 1 {
-                let parts = charged.map { MoneyText.string($0.cost) }.joined(separator: " + ")
-                lines.append("  Total \(parts) = \(MoneyText.string(job.cost)) \(currency)")
-            } else if charged.count == 1 {
-                lines.append("  Total \(MoneyText.string(job.cost)) \(currency)")
+            if job.lowItems.isEmpty {
+                lines += Self.itemLines(job.items, total: job.cost, currency: currency, indent: "  ")
+            } else {
+                // A range: the arithmetic of each bound, low first.
+                lines.append("  low bound:")
+                lines += Self.itemLines(job.lowItems, total: job.costLow, currency: currency, indent: "    ")
+                lines.append("  high bound:")
+                lines += Self.itemLines(job.items, total: job.cost, currency: currency, indent: "    ")
             }
             for warning in job.warnings { lines.append("  warning: \(warning)") }
         }
@@ -315,9 +354,35 @@ public struct Bill: Codable, Sendable, Equatable {
             lines.append("Cycle \(range) (\(cycle.timeZone.identifier)): \(MoneyText.string(cycle.total)) \(currency) — \(parts.joined(separator: ", "))")
         }
         if jobs.count > 1 {
-            let parts = jobs.filter { $0.cost != 0 }.map { MoneyText.string($0.cost) }
+            let parts = jobs.compactMap(\.knownCost).filter { $0 != 0 }.map(MoneyText.string)
             let sum = parts.count > 1 ? parts.joined(separator: " + ") + " = " : ""
-            lines.append("Bill total \(sum)\(MoneyText.string(total)) \(currency) (\(rateCard), \(rounding))")
+            let range = totalLow.map { " (range \(MoneyText.string($0))–\(MoneyText.string(total)))" } ?? ""
+            lines.append("Bill total \(sum)\(MoneyText.string(total)) \(currency)\(range) (\(rateCard), \(rounding))")
+        }
+        let unknown = jobs.filter { $0.unknown != nil }
+        if !unknown.isEmpty {
+            lines.append("Not in the total (cost unknown): " + unknown.map(\.id).joined(separator: ", "))
+        }
+        return lines
+    }
+
+    /// "0.72 CNY", "0.60–0.90 CNY" for a range, "unknown (unbounded)" when it cannot be known.
+    public static func costText(_ job: PricedJob, currency: String) -> String {
+        if let unknown = job.unknown { return "unknown (\(unknown.code))" }
+        guard let cost = job.cost else { return "unknown" }
+        if let low = job.costLow { return "\(MoneyText.string(low))–\(MoneyText.string(cost)) \(currency)" }
+        return "\(MoneyText.string(cost)) \(currency)"
+    }
+
+    private static func itemLines(_ items: [LineItem], total: Decimal?, currency: String, indent: String) -> [String] {
+        var lines = items.map { "\(indent)\($0.component): \($0.explain)" }
+        let charged = items.filter { $0.unitPrice != nil }
+        guard let total else { return lines }
+        if charged.count > 1 {
+            let parts = charged.map { MoneyText.string($0.cost) }.joined(separator: " + ")
+            lines.append("\(indent)Total \(parts) = \(MoneyText.string(total)) \(currency)")
+        } else if charged.count == 1 {
+            lines.append("\(indent)Total \(MoneyText.string(total)) \(currency)")
         }
         return lines
     }

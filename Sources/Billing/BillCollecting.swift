@@ -18,14 +18,14 @@ extension Bill {
                 let line = warning.hasPrefix(Pricer.unverifiedPrefix) ? warning : "\(job.id): \(warning)"
                 if seen.insert(line).inserted { warnings.append(line) }
             }
-            guard let start = job.cycleStart else { continue }
+            guard let start = job.cycleStart, let cost = job.knownCost else { continue }
             let empty = BillingCycle(start: start, end: start.addingTimeInterval(3600), total: 0, byFeature: [:],
                                      timeZone: timeZone)
-            cycles[start, default: empty].total += job.cost
+            cycles[start, default: empty].total += cost
             for item in job.items { cycles[start, default: empty].byFeature[item.feature, default: 0] += item.cost }
             cycles[start, default: empty].jobIDs.append(job.id)
         }
-        self.init(currency: currency, total: zoned.reduce(Decimal(0)) { $0 + $1.cost }, rateCard: rateCard,
+        self.init(currency: currency, total: zoned.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }, rateCard: rateCard,
                   rounding: rounding, jobs: zoned, cycles: cycles.values.sorted { $0.start < $1.start },
                   warnings: warnings)
     }

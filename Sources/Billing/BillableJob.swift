@@ -31,6 +31,9 @@ public struct MeasuredMedia: Codable, Sendable, Equatable {
     /// Whether the file has no picture, when known otherwise than from its streams (an output known only from
     /// an IMS response has no measured streams but is a video); nil infers it from codec and size.
     public var audioOnly: Bool?
+    /// The least the file can last when it is not rendered yet and only bounded (`seconds` is then the most);
+    /// nil when `seconds` is exact. A job with any bounded file is priced as a range.
+    public var lowSeconds: Decimal?
 
     /// Creates a measured file; only `path` and `seconds` are required.
     public init(
@@ -41,7 +44,8 @@ public struct MeasuredMedia: Codable, Sendable, Equatable {
         codec: String? = nil,
         alternativeSeconds: [String: Decimal] = [:],
         note: String? = nil,
-        audioOnly: Bool? = nil
+        audioOnly: Bool? = nil,
+        lowSeconds: Decimal? = nil
     ) {
         self.path = path
         self.seconds = seconds
@@ -51,6 +55,7 @@ public struct MeasuredMedia: Codable, Sendable, Equatable {
         self.alternativeSeconds = alternativeSeconds
         self.note = note
         self.audioOnly = audioOnly
+        self.lowSeconds = lowSeconds
     }
 
     /// True when the file has no picture: no video codec and no display size.
@@ -85,6 +90,15 @@ public struct BillableJob: Codable, Sendable, Equatable {
     public var outputCodec: String?
     /// Warnings from earlier stages (measuring, manifest reading), carried into the priced job.
     public var warnings: [String]
+    /// The least the generated timeline can last when only a bound is known (`timelineSeconds` is the most).
+    public var timelineLowSeconds: Decimal?
+    /// The outputs are the sub-jobs of one batch submission, whose inputs were supplied once (`BatchInputs`).
+    public var isBatch: Bool = false
+    /// Set by whoever assembled the job when its cost is already known to be unknowable (an unbounded output).
+    public var unknownCost: UnknownCost?
+    /// The documented rule that makes this job free (a feature in public preview, not billed): priced at 0
+    /// with the rule as its explanation.
+    public var notBilled: String?
 
     /// Creates a job; everything but id and feature has a neutral default.
     public init(
@@ -126,16 +140,20 @@ public struct PricingOptions: Sendable {
     public var timeZone: TimeZone
     /// Name of the duration policy behind `MeasuredMedia.seconds`, used in `boundary:` warnings.
     public var durationPolicy: String
+    /// Whether a batch's inputs count once per batch (default) or once per output.
+    public var batchInputs: BatchInputs
 
     /// Creates options; defaults match SPEC: per-task, Asia/Shanghai, container durations.
     public init(
         rounding: RoundingScope = .perTask,
         timeZone: TimeZone = PricingOptions.shanghai,
-        durationPolicy: String = "container"
+        durationPolicy: String = "container",
+        batchInputs: BatchInputs = .perBatch
     ) {
         self.rounding = rounding
         self.timeZone = timeZone
         self.durationPolicy = durationPolicy
+        self.batchInputs = batchInputs
     }
 
     /// Alibaba Cloud's billing clock (UTC+8, no daylight saving).

@@ -39,21 +39,41 @@ public struct Pricer: Sendable {
         var cycles: [Date: BillingCycle] = [:]
         var billWarnings: [String] = []
         var seenWarnings = Set<String>()
+        var totalLow: Decimal = 0
+        var anyRange = false
         for draft in drafts {
             let job = draft.job
             let items = draft.charges.map(\.item)
-            let cost = items.reduce(Decimal(0)) { $0 + $1.cost }
-            let warnings = unique(job.warnings + draft.warnings).map(intern)
+            let unknown = job.unknownCost ?? draft.unknowns.first
+            let high = items.reduce(Decimal(0)) { $0 + $1.cost }
+            // The low end of a bounded job: the same job with every bounded figure at its least, priced per task.
+            var low: (cost: Decimal, items: [LineItem])?
+            if unknown == nil, job.status == .succeeded, let lowJob = Self.lowVariant(job) {
+                let items = self.draft(lowJob, index: draft.index).charges.map(\.item)
+                let cost = items.reduce(Decimal(0)) { $0 + $1.cost }
+                if cost != high { low = (cost, items) }
+            }
+            var warnings = unique(job.warnings + draft.warnings).map(intern)
+            if let low, low.cost > high {
+                warnings.append(intern("range: the low bound prices higher than the high bound (\(MoneyText.string(low.cost)) > \(MoneyText.string(high))); the higher figure is used"))
+            }
+            let cost: Decimal? = unknown == nil ? max(high, low?.cost ?? high) : nil
             let priced = PricedJob(
                 id: job.id, feature: job.feature, status: job.status, cost: cost, items: items, warnings: warnings,
-                finishedAt: job.finishedAt, cycleStart: draft.cycle?.start, reason: draft.reason, timeZone: options.timeZone
+                finishedAt: job.finishedAt, cycleStart: draft.cycle?.start, reason: draft.reason(unknown: unknown),
+                timeZone: options.timeZone, costLow: low.map { min($0.cost, high) }, unknown: unknown,
+                lowItems: low?.items ?? []
             )
             pricedJobs.append(priced)
+            if let cost {
+                totalLow += priced.costLow ?? cost
+                anyRange = anyRange || priced.costLow != nil
+            }
             for warning in warnings {
                 let line = warning.hasPrefix(Self.unverifiedPrefix) ? warning : "\(job.id): \(warning)"
                 if seenWarnings.insert(line).inserted { billWarnings.append(line) }
             }
-            if let interval = draft.cycle {
+            if let interval = draft.cycle, let cost {
                 // Mutated in place: a copy taken out and stored back would copy `jobIDs` for every job.
                 let empty = BillingCycle(start: interval.start, end: interval.end, total: 0, byFeature: [:],
                                          timeZone: options.timeZone)
@@ -62,11 +82,35 @@ public struct Pricer: Sendable {
                 cycles[interval.start, default: empty].jobIDs.append(job.id)
             }
         }
-        let total = pricedJobs.reduce(Decimal(0)) { $0 + $1.cost }
+        let total = pricedJobs.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }
         return Bill(
             currency: card.currency, total: total, rateCard: card.id, rounding: options.rounding.rawValue,
-            jobs: pricedJobs, cycles: cycles.values.sorted { $0.start < $1.start }, warnings: billWarnings
+            jobs: pricedJobs, cycles: cycles.values.sorted { $0.start < $1.start }, warnings: billWarnings,
+            totalLow: anyRange ? totalLow : nil
         )
+    }
+
+    /// The job with every bounded figure at its least, or nil when nothing about it is bounded.
+    static func lowVariant(_ job: BillableJob) -> BillableJob? {
+        let bounded = (job.inputs + job.outputs).contains { $0.lowSeconds != nil } || job.timelineLowSeconds != nil
+        guard bounded else { return nil }
+        var low = job
+        func least(_ media: MeasuredMedia) -> MeasuredMedia {
+            var copy = media
+            if let seconds = media.lowSeconds {
+                copy.seconds = seconds
+                copy.alternativeSeconds = [:]
+                copy.lowSeconds = nil
+            }
+            return copy
+        }
+        low.inputs = job.inputs.map(least)
+        low.outputs = job.outputs.map(least)
+        if let seconds = job.timelineLowSeconds {
+            low.timelineSeconds = seconds
+            low.timelineLowSeconds = nil
+        }
+        return low
     }
 
     /// The hourly cycle `[start, end)` in the billing zone that contains `date`.
@@ -87,19 +131,29 @@ public struct Pricer: Sendable {
         var cycle: DateInterval?
         var charges: [Charge] = []
         var warnings: [String] = []
-        var reasons: [String] = []
+        /// Why the cost cannot be known, in the order found; the first one is the job's error.
+        var unknowns: [UnknownCost] = []
         /// Remarks for the main charge's explanation (not warnings).
         var notes: [String] = []
 
-        var reason: String? {
+        /// The failure reason, or every reason the cost is unknown ("no price: a; b" when all are prices).
+        func reason(unknown: UnknownCost?) -> String? {
             if job.status == .failed { return job.failureReason ?? "failed" }
-            return reasons.isEmpty ? nil : "no price: " + unique(reasons).joined(separator: "; ")
+            let all = unique((unknown.map { [$0] } ?? []) + unknowns)
+            guard !all.isEmpty else { return nil }
+            let prices = all.compactMap { if case .noPrice(let why) = $0 { return why } else { return nil } }
+            if prices.count == all.count { return "no price: " + unique(prices).joined(separator: "; ") }
+            return unique(all.map { $0.message }).joined(separator: "; ")
         }
     }
 
     func draft(_ job: BillableJob, index: Int) -> Draft {
         var draft = Draft(job: job, index: index, cycle: job.finishedAt.map(cycle(containing:)))
         guard job.status == .succeeded else { return draft }
+        if let rule = job.notBilled {
+            draft.charges.append(notBilledCharge(job, rule: rule))
+            return draft
+        }
 
         if FeatureID(rawValue: job.feature) != nil {
             switch card.features[job.feature] {
@@ -185,40 +239,82 @@ public struct Pricer: Sendable {
 
     private func priceDuration(_ rate: FeatureRate, _ draft: inout Draft) {
         let job = draft.job
-        var terms: [Term] = []
-        let inputs = job.inputs
-        if !inputs.isEmpty { terms.append(Term(label: inputs.count > 1 ? "\(inputs.count) inputs" : nil, media: inputs)) }
+        let inputs = Term(label: job.inputs.count > 1 ? "\(job.inputs.count) inputs" : nil, media: job.inputs)
+        var outputs: [MeasuredMedia] = []
+        var timeline: Decimal?
 
         if rate.basis == .inputPlusOutputSeconds {
             if job.previewOnly, rate.previewOnly == .timelineAsOutput {
-                if let timeline = job.timelineSeconds {
-                    terms.append(Term(label: "timeline", fixed: timeline))
+                if let seconds = job.timelineSeconds {
+                    timeline = seconds
                 } else if !job.outputs.isEmpty {
                     draft.warnings.append("preview-only job without a timeline length: the outputs' duration stands in for it")
-                    terms.append(Term(label: job.outputs.count > 1 ? "\(job.outputs.count) outputs" : nil, media: job.outputs))
+                    outputs = job.outputs
                 } else {
-                    draft.warnings.append("preview-only job without a timeline length: output duration counted as 0 s; the real bill will be higher")
+                    draft.unknowns.append(.nothingMeasured("preview-only job without a timeline length or an output duration"))
                 }
-            } else if !job.outputs.isEmpty {
-                terms.append(Term(label: job.outputs.count > 1 ? "\(job.outputs.count) outputs" : nil, media: job.outputs))
+            } else {
+                outputs = job.outputs
             }
         } else if !job.outputs.isEmpty {
             draft.notes.append("outputs not billed: \(job.feature) bills input duration only")
         }
+        if job.inputs.isEmpty && outputs.isEmpty && timeline == nil {
+            draft.unknowns.append(.nothingMeasured("no media measured for \(job.feature)"))
+        }
 
+        // A batch: its inputs once against all its outputs (one task), or once per output (a task each).
+        let perOutput = job.isBatch && outputs.count > 1 && options.batchInputs == .perOutput
+        let charges = perOutput
+            ? outputs.enumerated().map { index, output in
+                durationCharge(rate, job: job, terms: [inputs, Term(label: "output \(index + 1)", media: [output])],
+                               component: "\(job.feature) (output \(index + 1) of \(outputs.count))", notes: draft.notes)
+            }
+            : [durationCharge(rate, job: job, terms: durationTerms(inputs, outputs: outputs, timeline: timeline),
+                              component: job.feature, notes: draft.notes)]
+        if job.isBatch && outputs.count > 1 {
+            let alternative = perOutput
+                ? durationCharge(rate, job: job, terms: durationTerms(inputs, outputs: outputs, timeline: nil),
+                                 component: job.feature, notes: []).item.cost
+                : outputs.reduce(Decimal(0)) { sum, output in
+                    sum + durationCharge(rate, job: job, terms: [inputs, Term(label: nil, media: [output])],
+                                         component: job.feature, notes: []).item.cost
+                }
+            let billed = charges.reduce(Decimal(0)) { $0 + $1.item.cost }
+            if alternative != billed {
+                let (this, other) = perOutput ? ("once per output", "once per batch") : ("once per batch", "once per output")
+                let flag = perOutput ? BatchInputs.perBatch : BatchInputs.perOutput
+                draft.warnings.append(
+                    "batch inputs: \(MoneyText.string(billed)) \(card.currency) with the inputs counted \(this); "
+                        + "\(MoneyText.string(alternative)) \(card.currency) counted \(other) (--batch-inputs \(flag.rawValue))")
+            }
+        }
+        for charge in charges {
+            if charge.measured == 0, !(job.inputs.isEmpty && outputs.isEmpty && timeline == nil) {
+                draft.warnings.append("zero duration: nothing billed for \(job.feature); check that the media were measured")
+            }
+            draft.warnings += boundaryWarnings(charge, policies: Set(charge.terms.flatMap(\.policies)), file: nil)
+            draft.warnings += unverifiedWarnings(rate, rateID: job.feature, label: nil, charge: charge)
+            draft.charges.append(charge)
+        }
+    }
+
+    private func durationTerms(_ inputs: Term, outputs: [MeasuredMedia], timeline: Decimal?) -> [Term] {
+        var terms: [Term] = inputs.media.isEmpty ? [] : [inputs]
+        if let timeline { terms.append(Term(label: "timeline", fixed: timeline)) }
+        if !outputs.isEmpty { terms.append(Term(label: outputs.count > 1 ? "\(outputs.count) outputs" : nil, media: outputs)) }
+        return terms
+    }
+
+    private func durationCharge(_ rate: FeatureRate, job: BillableJob, terms: [Term], component: String,
+                                notes: [String]) -> Charge {
         let seconds = terms.reduce(Decimal(0)) { $0 + $1.seconds(policy: nil) }
         var charge = Charge(
-            component: job.feature, feature: job.feature, rateID: job.feature, priceKey: job.feature, measured: seconds,
+            component: component, feature: job.feature, rateID: job.feature, priceKey: job.feature, measured: seconds,
             measuredUnit: "s", terms: terms, unit: rate.unit, rule: rate.rounding, unitPrice: rate.price, noPrice: nil
         )
-        charge.explainSuffix = draft.notes
-        charge = charge.priced(currency: card.currency)
-        if seconds == 0 {
-            draft.warnings.append("zero duration: nothing billed for \(job.feature); check that the media were measured")
-        }
-        draft.warnings += boundaryWarnings(charge, policies: Set(terms.flatMap(\.policies)), file: nil)
-        draft.warnings += unverifiedWarnings(rate, rateID: job.feature, label: nil, charge: charge)
-        draft.charges.append(charge)
+        charge.explainSuffix = notes
+        return charge.priced(currency: card.currency)
     }
 
     // MARK: Per output file (video editing, MPS)
@@ -226,7 +322,7 @@ public struct Pricer: Sendable {
     private func priceOutputFiles(_ rate: FeatureRate, rateID: String, _ draft: inout Draft) {
         let job = draft.job
         if job.outputs.isEmpty {
-            draft.warnings.append("no output files: nothing billed for \(job.feature)")
+            draft.unknowns.append(.nothingMeasured("no output files for \(job.feature)"))
             return
         }
         var table: PriceTable? = rate.prices
@@ -245,6 +341,7 @@ public struct Pricer: Sendable {
             var dimensions: String?
             var price: Decimal?
             var noPrice: String?
+            var unknownResolution = false
             if table == nil, editionLabel != nil {
                 noPrice = "no \(editionLabel ?? "") edition price"
             } else if let flat = rate.price, table == nil || ((table?.codecPrices.isEmpty ?? true) && table?.audioPrice == nil) {
@@ -278,6 +375,7 @@ public struct Pricer: Sendable {
                     dimensions = "\(width)×\(height)"
                 } else {
                     noPrice = "resolution of \(output.path) unknown; pass the output resolution"
+                    unknownResolution = true
                 }
             }
             let label = labelParts.joined(separator: " ")
@@ -290,7 +388,12 @@ public struct Pricer: Sendable {
             )
             charge.file = output.path
             charge = charge.priced(currency: card.currency)
-            if let noPrice { draft.noPrice("\(output.path): \(noPrice)") }
+            if unknownResolution {
+                draft.unknowns.append(.unknownResolution(file: output.path))
+                draft.warnings.append("no price: \(output.path): \(noPrice ?? "")")
+            } else if let noPrice {
+                draft.noPrice("\(output.path): \(noPrice)")
+            }
             draft.warnings += boundaryWarnings(charge, policies: Set(output.alternativeSeconds.keys), file: output.path)
             draft.warnings += unverifiedWarnings(rate, rateID: rateID, label: label, charge: charge)
             draft.charges.append(charge)
@@ -314,6 +417,18 @@ public struct Pricer: Sendable {
             measured: seconds, measuredUnit: "s", terms: [], unit: .minute, rule: RoundingRule(), unitPrice: 0, noPrice: nil
         )
         charge.free = true
+        return charge.priced(currency: card.currency)
+    }
+
+    /// A job a documented rule makes free (e.g. a feature in public preview): 0, with the rule as its arithmetic.
+    private func notBilledCharge(_ job: BillableJob, rule: String) -> Charge {
+        var charge = Charge(
+            component: "\(job.feature) (not billed)", feature: job.feature, rateID: job.feature,
+            priceKey: "\(job.feature)|not-billed", measured: 0, measuredUnit: "s", terms: [], unit: .minute,
+            rule: RoundingRule(), unitPrice: 0, noPrice: nil
+        )
+        charge.free = true
+        charge.freeRule = "not billed: \(rule)"
         return charge.priced(currency: card.currency)
     }
 
@@ -364,7 +479,8 @@ public struct Pricer: Sendable {
         struct Key: Hashable { var cycle: Date; var priceKey: String; var unitPrice: Decimal }
         var groups: [Key: [(draft: Int, charge: Int)]] = [:]
         for (d, draft) in drafts.enumerated() {
-            guard let cycle = draft.cycle else { continue }
+            // A job whose cost is unknown is in no total, so it takes no share of a cycle's sum either.
+            guard let cycle = draft.cycle, draft.job.unknownCost == nil, draft.unknowns.isEmpty else { continue }
             for (c, charge) in draft.charges.enumerated() {
                 guard let price = charge.unitPrice, !charge.free, charge.rule.aggregatesSafely else { continue }
                 groups[Key(cycle: cycle.start, priceKey: charge.priceKey, unitPrice: price), default: []].append((d, c))
@@ -455,6 +571,8 @@ struct Charge {
     var noPrice: String?
     var file: String?
     var free = false
+    /// The rule a free charge's explanation names (default: the preview-only rule).
+    var freeRule: String?
     var explainSuffix: [String] = []
     var cycleShare: CycleShare?
     var item = LineItem(
@@ -507,7 +625,7 @@ struct Charge {
 
     private func explain(billed: Decimal, cost: Decimal, currency: String) -> String {
         if free {
-            return "preview-only: free (rendering this timeline later is billed as video editing)"
+            return freeRule ?? "preview-only: free (rendering this timeline later is billed as video editing)"
         }
         var text: String
         if let share = cycleShare {
@@ -600,13 +718,13 @@ struct Charge {
 
 extension Pricer.Draft {
     mutating func noPrice(_ why: String) {
-        reasons.append(why)
+        unknowns.append(.noPrice(why))
         warnings.append("no price: \(why)")
     }
 }
 
 /// Order-preserving de-duplication.
-func unique(_ strings: [String]) -> [String] {
-    var seen = Set<String>()
-    return strings.filter { seen.insert($0).inserted }
+func unique<T: Hashable>(_ values: [T]) -> [T] {
+    var seen = Set<T>()
+    return values.filter { seen.insert($0).inserted }
 }

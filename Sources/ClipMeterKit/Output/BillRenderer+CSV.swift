@@ -22,8 +22,10 @@ extension BillRenderer {
             let finished = job.finishedAt.map { ReportDate.iso($0, in: job.timeZone) } ?? ""
             let cycle = job.cycleStart.map { ReportDate.iso($0, in: job.timeZone) } ?? ""
             let head = [job.id, job.feature, job.status.rawValue, finished, cycle]
-            if job.items.isEmpty {
-                rows.append(head + ["", "", "", "", "", MoneyText.string(0), bill.currency, job.reason ?? "", ""])
+            if job.items.isEmpty || job.unknown != nil {
+                // No charge to itemise, or a cost that cannot be known: one row, its cost empty when unknown.
+                let cost = job.unknown == nil ? MoneyText.string(job.cost ?? 0) : ""
+                rows.append(head + ["", "", "", "", "", cost, bill.currency, job.reason ?? "", ""])
                 continue
             }
             for item in job.items {
@@ -57,7 +59,8 @@ extension BillRenderer {
         "x_JobId", "x_Feature", "x_JobStatus", "x_RateCard", "x_Rounding", "x_File", "x_Warnings",
     ]
 
-    /// FinOps FOCUS 1.0 CSV, one row per line item (jobs without items charge nothing and have no row).
+    /// FinOps FOCUS 1.0 CSV, one row per line item (jobs without items charge nothing and have no row; a job whose
+    /// cost is unknown is no charge and has none either).
     /// ChargePeriodStart/End are the item's hourly cycle `[start, end)` in UTC (`…Z`), empty when the job has no
     /// finish time; BillingPeriodStart/End the calendar month holding that cycle in the billing zone. BilledCost,
     /// EffectiveCost, ListCost and ContractedCost are the item's exact cost (list prices are what ClipMeter knows),
@@ -65,7 +68,7 @@ extension BillRenderer {
     public static func focus(_ report: BillReport) -> String {
         let bill = report.bill
         var rows: [[String]] = [focusColumns]
-        for job in bill.jobs {
+        for job in bill.jobs where job.unknown == nil {
             let period = job.cycleStart.map { start in
                 (start: start, end: start.addingTimeInterval(3600), month: billingMonth(containing: start, in: job.timeZone))
             }

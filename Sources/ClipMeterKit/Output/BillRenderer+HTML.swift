@@ -90,7 +90,7 @@ private struct HTMLPage {
 
     private func summaryCards() -> String {
         let failed = bill.jobs.filter { $0.status == .failed }.count
-        let unpriced = bill.jobs.filter { $0.reason?.hasPrefix("no price") ?? false }.count
+        let unpriced = bill.jobs.filter { $0.unknown != nil }.count
         var jobNotes: [String] = []
         if failed > 0 { jobNotes.append("\(failed) failed") }
         if unpriced > 0 { jobNotes.append("\(unpriced) without a price") }
@@ -112,7 +112,7 @@ private struct HTMLPage {
         let undated = bill.jobs.filter { $0.cycleStart == nil }
         var note = ""
         if !undated.isEmpty {
-            let amount = undated.reduce(Decimal(0)) { $0 + $1.cost }
+            let amount = undated.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }
             note = "<p class=\"note\">\(undated.count == 1 ? "1 job has" : "\(undated.count) jobs have") no finish time and \(undated.count == 1 ? "is" : "are") in no cycle: \(e(money(amount))) \(e(currency)).</p>"
         }
         guard !bill.cycles.isEmpty else {
@@ -275,8 +275,8 @@ private struct HTMLPage {
     }
 
     private func jobRow(_ job: PricedJob) -> String {
-        let unpriced = job.reason?.hasPrefix("no price") ?? false
-        let badge = job.status == .failed ? "failed" : (unpriced ? "no price" : "succeeded")
+        let unpriced = job.unknown != nil
+        let badge = job.status == .failed ? "failed" : (job.unknown.map { $0.code.replacingOccurrences(of: "-", with: " ") } ?? "succeeded")
         let badgeClass = job.status == .failed ? "bad" : (unpriced ? "warn" : "good")
         let finished = job.finishedAt.map { date in
             "<time datetime=\"\(e(ReportDate.iso(date, in: job.timeZone)))\">\(e(shortDate(date, in: job.timeZone)))</time>"
@@ -302,7 +302,7 @@ private struct HTMLPage {
             details.append("<details class=\"job-warnings\"><summary>\(summary)</summary><ul class=\"job-warnings\">\(other.map { "<li class=\"warning\">\(e($0))</li>" }.joined())</ul></details>")
         }
         return """
-        <tr class="job \(badgeClass)"><td class="id">\(e(job.id))</td><td class="feature">\(e(job.feature))</td><td><span class="badge \(badgeClass)">\(badge)</span></td><td class="date">\(finished)</td><td class="num cost">\(e(money(job.cost)))</td><td class="details">\(details.joined())</td></tr>
+        <tr class="job \(badgeClass)"><td class="id">\(e(job.id))</td><td class="feature">\(e(job.feature))</td><td><span class="badge \(badgeClass)">\(badge)</span></td><td class="date">\(finished)</td><td class="num cost">\(e(BillRenderer.costCell(job)))</td><td class="details">\(details.joined())</td></tr>
         """
     }
 

@@ -18,7 +18,7 @@ public enum BillRenderer {
         if bill.jobs.isEmpty {
             blocks.append("No jobs.")
         } else {
-            let costs = rightAligned(bill.jobs.map { MoneyText.string($0.cost) }, header: "COST")
+            let costs = rightAligned(bill.jobs.map(costCell), header: "COST")
             let rows = bill.jobs.enumerated().map { index, job in
                 [oneLine(job.id), oneLine(job.feature), job.status.rawValue, costs.cells[index], oneLine(notes(for: job))]
             }
@@ -32,7 +32,10 @@ public enum BillRenderer {
             blocks.append(TextTable.render(header: ["CYCLE", totals.header], rows: rows))
         }
 
-        blocks.append("TOTAL \(MoneyText.string(bill.total)) \(bill.currency)  (rate card \(bill.rateCard), rounding \(bill.rounding))")
+        let range = bill.totalLow.map { "  range \(MoneyText.string($0))–\(MoneyText.string(bill.total))" } ?? ""
+        let unknown = bill.jobs.filter { $0.unknown != nil }.count
+        let left = unknown == 0 ? "" : "  (\(unknown) job\(unknown == 1 ? "" : "s") with an unknown cost not included)"
+        blocks.append("TOTAL \(MoneyText.string(bill.total)) \(bill.currency)\(range)  (rate card \(bill.rateCard), rounding \(bill.rounding))\(left)")
 
         if !bill.warnings.isEmpty {
             blocks.append((["Warnings (\(bill.warnings.count)):"] + bill.warnings.map { "  - " + oneLine($0) }).joined(separator: "\n"))
@@ -96,7 +99,7 @@ public enum BillRenderer {
         }
         let undated = bill.jobs.filter { $0.cycleStart == nil }
         if !undated.isEmpty {
-            let amount = undated.reduce(Decimal(0)) { $0 + $1.cost }
+            let amount = undated.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }
             let label = undated.count == 1 ? "no finish time (1 job)" : "no finish time (\(undated.count) jobs)"
             rows.append(CycleSummary(label: label, total: MoneyText.string(amount), amount: amount, cycle: nil))
         }
@@ -119,10 +122,14 @@ public enum BillRenderer {
     public static func json(_ report: BillReport, write: (String) -> Void) {
         let bill = report.bill
         var head = "{"
-        let scalars: [(String, JSONValue)] = [
+        var scalars: [(String, JSONValue)] = [
             ("currency", .string(bill.currency)), ("total", .string(MoneyText.string(bill.total))),
-            ("rateCard", .string(bill.rateCard)), ("rounding", .string(bill.rounding)),
         ]
+        if let low = bill.totalLow {
+            scalars.append(("totalRange", .object([("low", .string(MoneyText.string(low))),
+                                                   ("high", .string(MoneyText.string(bill.total)))])))
+        }
+        scalars += [("rateCard", .string(bill.rateCard)), ("rounding", .string(bill.rounding))]
         for (key, value) in scalars {
             head += "\n  " + JSONValue.string(key).rendered() + ": " + value.rendered() + ","
         }
@@ -154,13 +161,27 @@ public enum BillRenderer {
     public static func jobJSON(_ job: PricedJob) -> JSONValue {
         let zone = job.timeZone
         func date(_ value: Date?) -> JSONValue { value.map { .string(DateText.string($0, in: zone)) } ?? .null }
+        var range: [(String, JSONValue)] = []
+        if let low = job.costLow, let high = job.cost {
+            range = [("costRange", .object([("low", .string(MoneyText.string(low))), ("high", .string(MoneyText.string(high)))]))]
+        }
+        let lowItems: [(String, JSONValue)] = job.lowItems.isEmpty ? [] : [("lowItems", .array(job.lowItems.map(itemJSON)))]
         return .object([
             ("id", .string(job.id)), ("feature", .string(job.feature)), ("status", .string(job.status.rawValue)),
-            ("cost", .string(MoneyText.string(job.cost))), ("finishedAt", date(job.finishedAt)),
+            ("cost", job.cost.map { .string(MoneyText.string($0)) } ?? .null),
+        ] + range + [
+            ("finishedAt", date(job.finishedAt)),
             ("cycleStart", date(job.cycleStart)), ("reason", job.reason.map { .string($0) } ?? .null),
             ("warnings", .array(job.warnings.map { .string($0) })),
             ("items", .array(job.items.map(itemJSON))),
-        ])
+        ] + lowItems)
+    }
+
+    /// A job's COST cell: "0.72", "0.60–0.90" for a range, "unknown" when it cannot be known.
+    static func costCell(_ job: PricedJob) -> String {
+        guard job.unknown == nil, let cost = job.cost else { return "unknown" }
+        if let low = job.costLow { return "\(MoneyText.string(low))–\(MoneyText.string(cost))" }
+        return MoneyText.string(cost)
     }
 
     private static func itemJSON(_ item: LineItem) -> JSONValue {
@@ -207,8 +228,10 @@ public enum BillRenderer {
     }
 
     private static func orderedJob(_ job: JSONValue) -> JSONValue {
-        job.ordered(["id", "feature", "status", "cost", "finishedAt", "cycleStart", "reason", "warnings", "items"])
+        job.ordered(["id", "feature", "status", "cost", "costRange", "finishedAt", "cycleStart", "reason", "warnings",
+                     "items", "lowItems"])
             .updating("items") { $0.mapElements(orderedItem) }
+            .updating("lowItems") { $0.mapElements(orderedItem) }
     }
 
     private static func orderedItem(_ item: JSONValue) -> JSONValue {

@@ -7,16 +7,18 @@ public enum JobHistory {
     /// Jobs written per transaction.
     static let batchSize = 1000
 
-    /// Records every priced job of `bill` (upserted by id: a re-scan replaces, never duplicates).
+    /// Records every priced job of `bill` (upserted by id: a re-scan replaces, never duplicates). A job whose
+    /// cost is unknown, or only bounded (a request not yet run), is no charge and is not recorded.
     public static func record(_ bill: Bill, in ledger: Ledger) throws {
         let now = Date()
+        let charges = bill.jobs.filter { $0.knownCost != nil && $0.costLow == nil }
         // In batches: memory stays bounded, and each batch is one transaction (upserts by id, so a run killed
         // between two batches and run again records every job exactly once).
         var start = 0
-        while start < bill.jobs.count {
-            let batch = bill.jobs[start..<min(start + batchSize, bill.jobs.count)]
+        while start < charges.count {
+            let batch = charges[start..<min(start + batchSize, charges.count)]
             let records = batch.map { job in
-                JobRecord(id: job.id, feature: job.feature, status: job.status.rawValue, cost: MoneyText.string(job.cost),
+                JobRecord(id: job.id, feature: job.feature, status: job.status.rawValue, cost: MoneyText.string(job.cost ?? 0),
                           currency: bill.currency, rateCard: bill.rateCard, finishedAt: job.finishedAt,
                           cycleStart: job.cycleStart, payload: Data(BillRenderer.jobJSON(job).rendered().utf8), recordedAt: now)
             }

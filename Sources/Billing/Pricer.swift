@@ -98,9 +98,9 @@ public struct Pricer: Sendable {
         func least(_ media: MeasuredMedia) -> MeasuredMedia {
             var copy = media
             if let seconds = media.lowSeconds {
+                // Still marked bounded (low = high), so its arithmetic offers no trimming hint.
                 copy.seconds = seconds
                 copy.alternativeSeconds = [:]
-                copy.lowSeconds = nil
             }
             return copy
         }
@@ -272,7 +272,7 @@ public struct Pricer: Sendable {
             }
             : [durationCharge(rate, job: job, terms: durationTerms(inputs, outputs: outputs, timeline: timeline),
                               component: job.feature, notes: draft.notes)]
-        if job.isBatch && outputs.count > 1 {
+        if job.isBatch && outputs.count > 1 && job.unknownCost == nil {
             let alternative = perOutput
                 ? durationCharge(rate, job: job, terms: durationTerms(inputs, outputs: outputs, timeline: nil),
                                  component: job.feature, notes: []).item.cost
@@ -541,6 +541,9 @@ struct Term {
 
     var policies: [String] { media.flatMap { $0.alternativeSeconds.keys } }
 
+    /// True when a figure is a bound of an output not rendered yet, not a measurement.
+    var isBound: Bool { media.contains { $0.lowSeconds != nil } }
+
     var text: String {
         let seconds = NumberText.seconds(seconds(policy: nil))
         return label.map { "\(seconds) (\($0))" } ?? seconds
@@ -706,7 +709,8 @@ struct Charge {
 
     /// "trimming 0.02 s would bill 1 min instead of 2" when a billed whole unit hangs on under 2 seconds.
     private func trimHint() -> String? {
-        guard measuredUnit == "s", rule.mode == .up, rule.decimals == 0, unit == .minute else { return nil }
+        guard measuredUnit == "s", rule.mode == .up, rule.decimals == 0, unit == .minute,
+              !terms.contains(where: \.isBound) else { return nil }
         let billed = perTaskBilled
         let lower = billed - 1
         guard lower >= 1, lower >= (rule.minimum ?? 0) else { return nil }

@@ -23,14 +23,23 @@ public enum UnknownCost: Codable, Sendable, Equatable, Hashable {
         }
     }
 
-    /// The reason in words, as the job's `reason` and the error's message show it.
+    /// The reason in words, as the job's `reason` shows it: "unbounded: …".
     public var message: String {
         switch self {
-        case .noPrice(let why): return "no price: \(why)"
+        case .noPrice, .unknownResolution: return "no price: \(detail)"
+        case .unbounded: return "unbounded: \(detail)"
+        case .nothingMeasured: return "nothing measured: \(detail)"
+        }
+    }
+
+    /// The reason without its kind, for lists that show the code beside it.
+    public var detail: String {
+        switch self {
+        case .noPrice(let why): return why
         case .unknownResolution(let file):
-            return "no price: resolution of \(file) unknown; pass the output resolution (--output-resolution, Width/Height)"
-        case .unbounded(let field, let detail): return "unbounded: \(detail); set \(field) to bound it"
-        case .nothingMeasured(let why): return "nothing measured: \(why)"
+            return "resolution of \(file) unknown; pass the output resolution (--output-resolution, Width/Height)"
+        case .unbounded(let field, let detail): return "\(detail); set \(field) to bound it"
+        case .nothingMeasured(let why): return why
         }
     }
 }

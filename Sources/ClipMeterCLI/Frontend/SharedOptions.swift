@@ -72,6 +72,9 @@ struct PricingFlags: ParsableArguments {
     @Option(help: "Billing time zone for hourly cycles and times written without an offset (default Asia/Shanghai).")
     var timezone: String = "Asia/Shanghai"
 
+    @Option(name: .customLong("batch-inputs"), help: "per-batch (default: a batch's inputs count once against all its outputs) or per-output (once per output); the other reading is shown when it bills differently.")
+    var batchInputs: BatchInputs = .perBatch
+
     func validate() throws {
         if TimeZone(identifier: timezone) == nil { throw ValidationError("--timezone \(timezone) is not a known time zone (e.g. Asia/Shanghai, UTC)") }
     }
@@ -79,11 +82,12 @@ struct PricingFlags: ParsableArguments {
     var timeZone: TimeZone { TimeZone(identifier: timezone) ?? PricingOptions.shanghai }
 
     func options(policy: DurationPolicy) -> PricingOptions {
-        PricingOptions(rounding: rounding, timeZone: timeZone, durationPolicy: policy.rawValue)
+        PricingOptions(rounding: rounding, timeZone: timeZone, durationPolicy: policy.rawValue, batchInputs: batchInputs)
     }
 }
 
 extension RoundingScope: ExpressibleByArgument {}
+extension BatchInputs: ExpressibleByArgument {}
 
 /// Where media named by jobs and timelines may be found, and the roots they may not escape.
 struct ResolveOptions: ParsableArguments {

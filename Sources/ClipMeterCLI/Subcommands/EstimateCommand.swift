@@ -15,7 +15,12 @@ struct EstimateCommand: ParsableCommand {
               clipmeter estimate --feature image-text-matching --input in.mp4 --output out.mp4 --tokens 900 --explain
               clipmeter estimate --feature video-editing --timeline timeline.json --output-resolution 1920x1080
               clipmeter estimate jobs.yaml --max-cost 50
-            Exit codes: 0 priced, 1 a file could not be measured or a job is invalid (the rest is still priced),
+              clipmeter estimate submit.json --oss-map oss://bucket=/data/bucket --max-cost 20 --explain
+            Sources: manifests (JSON/YAML), saved IMS responses (GetBatchMediaProducingJob, GetMediaProducingJob,
+            ListMediaProducingJobs, GetSmartHandleJob) and Submit* request bodies. A request whose outputs are only
+            bounded is priced as a range (cost is its high end); one that nothing bounds, or that has no price, is an
+            error (exit 1), never 0.
+            Exit codes: 0 priced, 1 a file could not be measured, a job is invalid, unbounded or has no price (the rest is still priced),
             2 usage error, 3 the total exceeds --max-cost (the estimate is printed first).
             """)
 
@@ -60,20 +65,42 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: "table (default), json or csv.")
     var format: Format = .table
 
-    @Argument(help: "Manifests (JSON/YAML) and saved GetMediaProducingJob / GetBatchMediaProducingJob responses.")
+    @Option(help: "The IMS API of request bodies without an \"Action\" field (e.g. SubmitBatchMediaProducingJob).")
+    var api: String?
+
+    @Argument(help: "Manifests (JSON/YAML), saved IMS responses and Submit* request bodies.")
     var sources: [String] = []
 
+    /// Flags that describe a job of their own; with sources they would add a second, made-up job.
+    var jobFlags: [String] {
+        var named: [String] = []
+        if !input.isEmpty { named.append("--input") }
+        if !output.isEmpty { named.append("--output") }
+        if tokens != nil { named.append("--tokens") }
+        if previewOnly { named.append("--preview-only") }
+        if timeline != nil { named.append("--timeline") }
+        if outputDuration != nil { named.append("--output-duration") }
+        if status != nil { named.append("--status") }
+        if finishedAt != nil { named.append("--finished-at") }
+        return named
+    }
+
     var describesFlagJob: Bool {
-        feature != nil || !input.isEmpty || !output.isEmpty || tokens != nil || previewOnly || timeline != nil
-            || outputDuration != nil || outputResolution != nil
+        sources.isEmpty && (feature != nil || !jobFlags.isEmpty || outputResolution != nil)
     }
 
     func validate() throws {
         if !describesFlagJob && sources.isEmpty {
-            throw ValidationError("describe a job with --feature and its media, or name manifests or saved IMS responses")
+            throw ValidationError("describe a job with --feature and its media, or name manifests, saved IMS responses or request bodies")
+        }
+        if !sources.isEmpty && !jobFlags.isEmpty {
+            throw ValidationError("\(jobFlags.joined(separator: ", ")) describe a job of their own: price it in a separate command, not alongside files (with files, only --feature, --output-resolution, --output-codec and --edition apply, to the files' jobs)")
         }
         if describesFlagJob && feature == nil { throw ValidationError("--feature is required to price a job from flags") }
         if let tokens, tokens < 0 { throw ValidationError("--tokens must not be negative") }
+        if let api, IMSRequestAPI(name: api) == nil {
+            throw ValidationError("--api \(api): expected one of \(IMSRequestAPI.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
     }
 
     func run() throws {
@@ -89,11 +116,21 @@ struct EstimateCommand: ParsableCommand {
 
         var specs: [JobSpec] = []
         if describesFlagJob { specs.append(try flagJob(zone: zone, resolver: resolver)) }
+        let size = try outputResolution.map(parseResolution)
         for source in sources {
             do {
-                specs += try JobFile.load(path: source, resolver: resolver, defaultFeature: feature, timeZone: zone)
+                specs += try JobFile.load(path: source, resolver: resolver, defaultFeature: feature,
+                                          api: api.flatMap(IMSRequestAPI.init(name:)), timeZone: zone)
             } catch {
                 throw UsageError("\(error)")
+            }
+        }
+        if !sources.isEmpty {
+            // Output facts from flags fill what the files' jobs leave unsaid; they never override the files.
+            for index in specs.indices {
+                if specs[index].outputWidth == nil, let size { (specs[index].outputWidth, specs[index].outputHeight) = size }
+                if specs[index].outputCodec == nil { specs[index].outputCodec = outputCodec }
+                if specs[index].edition == nil { specs[index].edition = edition }
             }
         }
 
@@ -123,12 +160,7 @@ struct EstimateCommand: ParsableCommand {
         }
         spec.outputDuration = try nonNegativeDecimal(outputDuration, "--output-duration")
         if let outputResolution {
-            let parts = outputResolution.lowercased().split(whereSeparator: { $0 == "x" || $0 == "×" || $0 == "*" })
-            guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width > 0, height > 0 else {
-                throw UsageError("--output-resolution \(outputResolution): expected WxH, e.g. 1920x1080")
-            }
-            spec.outputWidth = width
-            spec.outputHeight = height
+            (spec.outputWidth, spec.outputHeight) = try parseResolution(outputResolution)
         }
         spec.outputCodec = outputCodec
         spec.edition = edition
@@ -145,5 +177,14 @@ struct EstimateCommand: ParsableCommand {
             spec.finishedAt = date
         }
         return spec
+    }
+
+    private func parseResolution(_ text: String) throws -> (Int, Int) {
+        let parts = text.lowercased().split(whereSeparator: { $0 == "x" || $0 == "×" || $0 == "*" })
+        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width > 0, height > 0,
+              width <= 16384, height <= 16384 else {
+            throw UsageError("--output-resolution \(text): expected WxH, e.g. 1920x1080")
+        }
+        return (width, height)
     }
 }

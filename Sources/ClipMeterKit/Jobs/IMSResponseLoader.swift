@@ -1,161 +1,295 @@
 import Foundation
 
-/// Reads saved IMS API responses as job sources (SPEC §5): `GetBatchMediaProducingJob` (one job per sub-job)
-/// and `GetMediaProducingJob` (one video-editing job). The raw response body and the SDK's
-/// `{headers, statusCode, body}` dump are both accepted. `InputConfig`, `OutputConfig` and `Timeline` are JSON
-/// strings inside the JSON and are parsed as such.
+/// Reads saved IMS API responses as job sources (SPEC §5.1): `GetBatchMediaProducingJob` (one job per batch:
+/// its inputs once, its succeeded sub-jobs' outputs; failed sub-jobs listed at 0), `GetMediaProducingJob`,
+/// `ListMediaProducingJobs` (each job in the list) and `GetSmartHandleJob` (highlight extraction). The raw
+/// response body and the SDK's `{headers, statusCode, body}` dump are both accepted.
 public enum IMSResponseLoader {
-    /// IMS `JobType` → billed feature. `Smart_Mix` covers several features (image-text matching, highlights…),
-    /// so it needs `--feature`.
-    public static let featureByJobType: [String: String] = ["Script": "script-to-video"]
+    /// IMS batch `JobType` → billed feature. `Smart_Mix` is image-text matching (the movie scene when its
+    /// `SceneInfo` says so); the `*_Media_Select` / `*_Timeline_Organize` stages are not billed (public preview).
+    public static let featureByJobType: [String: String] = [
+        "Script": "script-to-video", "Smart_Mix": "image-text-matching", "Sports_Highlights": "sports-highlights",
+        "Screen_Media_Highlights": "highlight-mashup", "Scene_Batch_Editing": "video-editing",
+        "Smart_Mix_Media_Select": "image-text-matching", "Smart_Mix_Timeline_Organize": "image-text-matching",
+        "Screen_Media_Highlights_Media_Select": "highlight-mashup",
+        "Screen_Media_Highlights_Timeline_Organize": "highlight-mashup",
+    ]
 
-    /// True when `data` is a saved `GetBatchMediaProducingJob` or `GetMediaProducingJob` response. Cheap on
-    /// other JSON: the text is only parsed when it names one of the two payloads.
-    public static func isIMSResponse(_ data: Data) -> Bool {
-        guard data.range(of: Data("EditingBatchJob".utf8)) != nil || data.range(of: Data("MediaProducingJob".utf8)) != nil,
-              let document = try? SourceValue.json(data)
-        else { return false }
-        return payload(of: document) != nil
+    static let batchKey = "EditingBatchJob"
+    static let singleKey = "MediaProducingJob"
+    static let listKey = "MediaProducingJobList"
+    static let smartKey = "SmartJobInfo"
+
+    /// The kind of response and its payload, or nil when `document` is no saved response ClipMeter reads.
+    static func payload(of document: SourceValue) -> (kind: String, value: SourceValue)? {
+        for candidate in [document, document["body"] ?? .null] {
+            if let fields = candidate[batchKey], fields.mapValue != nil { return (batchKey, fields) }
+            if let fields = candidate[singleKey], fields.mapValue != nil { return (singleKey, fields) }
+            if let list = candidate[listKey], case .list = list { return (listKey, list) }
+            if candidate[smartKey]?.mapValue != nil || (candidate["JobResult"] != nil && candidate["State"] != nil) {
+                return (smartKey, candidate)
+            }
+        }
+        return nil
     }
 
-    /// The jobs described by a saved response read from `path`. Media URLs resolve through the resolver's
-    /// `--oss-map`; an output that is not synced keeps the response's `Duration` and says so in `warnings`.
-    /// Times without an offset are read in `timeZone`.
-    public static func load(path: String, data: Data, resolver: PathResolver, defaultFeature: String?,
-                            timeZone: TimeZone = JobTime.defaultTimeZone) throws -> [JobSpec] {
+    static func load(path: String, document: SourceValue, resolver: PathResolver, feature: String?,
+                     timeZone: TimeZone) throws -> [JobSpec] {
+        guard let (kind, value) = payload(of: document) else {
+            throw ManifestError(path: path, message: "not a saved IMS response ClipMeter reads")
+        }
+        let reader = ResponseReader(fields: IMSFields(path: path, resolver: resolver, timeZone: timeZone, root: kind),
+                                    feature: feature)
+        switch kind {
+        case batchKey: return try reader.batch(value.mapValue ?? [:])
+        case singleKey: return [try reader.single(value.mapValue ?? [:])]
+        case listKey:
+            return try reader.fields.list(value).enumerated().map { index, item in
+                guard let fields = item.mapValue else {
+                    throw ManifestError(path: path, field: "\(listKey)[\(index)]", message: "expected an object, found \(item.kindName)")
+                }
+                let entry = ResponseReader(fields: reader.fields.under("\(listKey)[\(index)]"), feature: feature)
+                return try entry.single(fields)
+            }
+        default: return [try reader.smartHandle(value.mapValue ?? [:])]
+        }
+    }
+}
+
+/// A JSON document named as a job source that IMS wrote or will read: a saved response or a request body.
+public enum IMSDocument {
+    /// Responses and bodies larger than this are not read (a JSON this big is not an API document).
+    public static let maximumBytes = 32 << 20
+
+    /// True when `data` is a saved IMS response or a `Submit*` request body (or a list of bodies). Cheap on
+    /// other JSON: the text is only parsed when it names something IMS-like.
+    public static func recognizes(_ data: Data) -> Bool {
+        let markers = ["EditingBatchJob", "MediaProducingJob", "SmartJobInfo", "JobResult", "InputConfig", "OutputConfig",
+                       "OutputMediaConfig", "Timeline", "TemplateId", "ProjectId", "MediaSelectResult", "\"Action\""]
+        guard markers.contains(where: { data.range(of: Data($0.utf8)) != nil }),
+              let document = try? SourceValue.json(data) else { return false }
+        return IMSResponseLoader.payload(of: document) != nil || IMSRequestLoader.recognizes(document)
+    }
+
+    /// The jobs `data` (read from `path`) describes. `feature` overrides what the document implies (with a
+    /// warning); `api` names the request API when a body has no `Action`.
+    public static func load(path: String, data: Data, resolver: PathResolver, feature: String?, api: IMSRequestAPI? = nil,
+                            timeZone: TimeZone = JobTime.defaultTimeZone, idBase: String? = nil) throws -> [JobSpec] {
         let document: SourceValue
         do {
             document = try SourceValue.json(data)
         } catch {
             throw ManifestError(path: path, message: "malformed JSON: \(ManifestLoader.reason(error))")
         }
-        guard let (kind, fields) = payload(of: document) else {
-            throw ManifestError(path: path,
-                message: "not a GetBatchMediaProducingJob or GetMediaProducingJob response (no EditingBatchJob or MediaProducingJob object)")
+        if IMSResponseLoader.payload(of: document) != nil {
+            return try IMSResponseLoader.load(path: path, document: document, resolver: resolver, feature: feature,
+                                              timeZone: timeZone)
         }
-        let directory = (PathText.absolute(path, relativeTo: FileManager.default.currentDirectoryPath) as NSString)
-            .deletingLastPathComponent
-        let reader = ResponseReader(path: path, directory: directory, resolver: resolver, timeZone: timeZone, root: kind)
-        switch kind {
-        case batchKey: return try reader.batch(fields, defaultFeature: defaultFeature)
-        default: return [try reader.single(fields)]
+        if IMSRequestLoader.recognizes(document) || api != nil {
+            return try IMSRequestLoader.load(path: path, document: document, resolver: resolver, feature: feature, api: api,
+                                             timeZone: timeZone, idBase: idBase)
         }
-    }
-
-    static let batchKey = "EditingBatchJob"
-    static let singleKey = "MediaProducingJob"
-
-    private static func payload(of document: SourceValue) -> (String, [String: SourceValue])? {
-        for candidate in [document, document["body"] ?? .null] {
-            if let fields = candidate[batchKey]?.mapValue { return (batchKey, fields) }
-            if let fields = candidate[singleKey]?.mapValue { return (singleKey, fields) }
-        }
-        return nil
+        throw ManifestError(path: path, message: "neither a saved IMS response nor a Submit* request body")
     }
 }
 
 // MARK: - Reading one response
 
 private struct ResponseReader {
-    let path: String
-    let directory: String
-    let resolver: PathResolver
-    let timeZone: TimeZone
-    let root: String
+    let fields: IMSFields
+    let feature: String?
 
-    func batch(_ fields: [String: SourceValue], defaultFeature: String?) throws -> [JobSpec] {
-        let batchID = try text(fields, "JobId", required: true)!
-        let jobType = try text(fields, "JobType")
-        let inputConfig = try embedded(fields, "InputConfig")
-        let outputConfig = try embedded(fields, "OutputConfig")
-        let completed = try time(fields, "CompleteTime")
+    func batch(_ batch: [String: SourceValue]) throws -> [JobSpec] {
+        let batchID = try fields.text(batch, "JobId", required: true) ?? ""
+        let jobType = try fields.text(batch, "JobType")
+        let input = try fields.embedded(batch, "InputConfig")
+        let output = try fields.embedded(batch, "OutputConfig")
+        let outputs = fields.under(fields.fieldName("OutputConfig"))
 
-        var template = JobSpec(id: batchID, source: path)
-        template.finishedAt = completed
-        if let jobType, let feature = IMSResponseLoader.featureByJobType[jobType] {
-            template.feature = feature
-        } else if let defaultFeature {
-            template.feature = defaultFeature
-        } else {
-            template.problems.append("unknown job type '\(jobType ?? "none")': pass --feature to say which feature batch \(batchID) is billed as")
-        }
-        template.previewOnly = try flag(outputConfig, "GeneratePreviewOnly", field: "OutputConfig.GeneratePreviewOnly") ?? false
-        template.maxDuration = try number(outputConfig, "MaxDuration", field: "OutputConfig.MaxDuration")
-        template.outputWidth = try number(outputConfig, "Width", field: "OutputConfig.Width").map { NSDecimalNumber(decimal: $0).intValue }
-        template.outputHeight = try number(outputConfig, "Height", field: "OutputConfig.Height").map { NSDecimalNumber(decimal: $0).intValue }
-        if completed == nil {
-            template.warnings.append("batch \(batchID) has no CompleteTime")
+        var job = JobSpec(id: batchID, source: fields.path)
+        job.isBatch = true
+        job.finishedAt = try fields.time(batch, "CompleteTime")
+        if job.finishedAt == nil { job.warnings.append("batch \(batchID) has no CompleteTime") }
+        applyFeature(jobType: jobType, input: input, to: &job)
+        job.previewOnly = try outputs.flag(output, "GeneratePreviewOnly") ?? false
+        job.maxDuration = try outputs.number(output, "MaxDuration")
+        if let width = try outputs.count(output, "Width", maximum: 16384), let height = try outputs.count(output, "Height", maximum: 16384) {
+            job.outputWidth = width
+            job.outputHeight = height
         }
 
-        // Inputs: every MediaArray entry, shared by the batch's sub-jobs.
-        var inputTexts: [String] = []
-        for group in inputConfig["MediaGroupArray"].map(listItems) ?? [] {
-            inputTexts += (group["MediaArray"].map(listItems) ?? []).compactMap(\.stringValue)
+        // Inputs, once per batch: grouped and flat media arrays, and a sports job's single InputMedia.
+        var names = fields.list(input["MediaGroupArray"]).flatMap { fields.mediaNames($0["MediaArray"]) }
+        names += fields.mediaNames(input["MediaArray"])
+        if case .string(let single)? = input["InputMedia"] { names.append(single) }
+        fields.resolveInputs(names, job: &job)
+        if job.feature == "script-to-video", !job.inputs.isEmpty {
+            job.warnings.append("inputs are listed for reference only: script-to-video is billed on its outputs")
         }
-        inputTexts += (inputConfig["MediaArray"].map(listItems) ?? []).compactMap(\.stringValue)
-        var seen = Set<String>()
-        for input in inputTexts where seen.insert(input).inserted {
-            template.inputs += resolve(input, reportedDuration: nil, role: "input", job: &template)
-        }
-        if template.feature == "script-to-video", !template.inputs.isEmpty {
-            template.warnings.append("inputs are listed for reference only: script-to-video is billed on its outputs")
-        }
-
-        guard let subJobs = fields["SubJobList"].map(listItems), !subJobs.isEmpty else {
-            var job = template
-            let status = try text(fields, "Status") ?? "unknown"
-            job.problems.append("batch \(batchID) lists no sub-jobs (status \(status)): nothing to bill yet")
+        if let jobType, jobType.hasSuffix("_Media_Select") || jobType.hasSuffix("_Timeline_Organize") {
+            job.notBilled = IMSRequestLoader.previewNotBilled
             return [job]
         }
-        return try subJobs.enumerated().map { index, subJob in
-            guard let sub = subJob.mapValue else {
-                throw ManifestError(path: path, field: "\(root).SubJobList[\(index)]", message: "expected an object, found \(subJob.kindName)")
+
+        let subJobs = fields.list(batch["SubJobList"])
+        guard !subJobs.isEmpty else {
+            let status = try fields.text(batch, "Status") ?? "unknown"
+            if status.lowercased() == "failed" {
+                job.status = JobSpec.failed
+                job.failureReason = try extendError(batch) ?? "the batch failed (no error in Extend)"
+            } else {
+                job.problems.append("batch \(batchID) lists no sub-jobs (status \(status)): nothing to bill yet")
             }
-            var job = template
-            job.id = try text(sub, "JobId", field: "SubJobList[\(index)].JobId") ?? "\(batchID)#\(index + 1)"
-            try applyStatus(sub, field: "SubJobList[\(index)]", to: &job)
-            let duration = try number(sub, "Duration", field: "SubJobList[\(index)].Duration")
-            if job.status == JobSpec.succeeded {
-                if let url = try text(sub, "MediaURL", field: "SubJobList[\(index)].MediaURL") {
-                    job.outputs = resolve(url, reportedDuration: duration, role: "output", job: &job)
-                } else if let mediaID = try text(sub, "MediaId", field: "SubJobList[\(index)].MediaId") {
-                    job.outputs = resolve(mediaID, reportedDuration: duration, role: "output", job: &job)
-                } else if !job.previewOnly {
-                    job.warnings.append("sub-job \(job.id) names no output MediaURL")
-                }
-            }
-            return job
+            return [job]
         }
+
+        // The batch is the task: succeeded sub-jobs' outputs are its outputs; failed ones are listed at 0.
+        var failed: [JobSpec] = []
+        var succeeded = 0
+        for (index, item) in subJobs.enumerated() {
+            let field = "SubJobList[\(index)]"
+            guard let sub = item.mapValue else { throw fields.error(field, "expected an object, found \(item.kindName)") }
+            var subJob = job
+            subJob.id = try fields.text(sub, "JobId", field: "\(field).JobId") ?? "\(batchID)#\(index + 1)"
+            subJob.inputs = []
+            subJob.warnings = []
+            try applyStatus(sub, field: field, to: &subJob)
+            if !subJob.problems.isEmpty {
+                job.problems += subJob.problems.filter { !job.problems.contains($0) }
+                continue
+            }
+            if subJob.status == JobSpec.failed {
+                subJob.isBatch = false
+                subJob.failureReason = "sub-job of batch \(batchID): " + (subJob.failureReason ?? "failed")
+                failed.append(subJob)
+                continue
+            }
+            succeeded += 1
+            let duration = try fields.number(sub, "Duration", field: "\(field).Duration")
+            if let url = try fields.text(sub, "MediaURL", field: "\(field).MediaURL") ?? fields.text(sub, "MediaId", field: "\(field).MediaId") {
+                job.outputs += fields.resolve(url, reportedDuration: duration, role: "output", job: &job)
+            } else if !job.previewOnly {
+                job.warnings.append("sub-job \(subJob.id) names no output MediaURL")
+            }
+        }
+        if succeeded == 0, job.problems.isEmpty {
+            job.status = JobSpec.failed
+            job.failureReason = "no sub-job of batch \(batchID) succeeded"
+            job.inputs = []
+        } else if !failed.isEmpty {
+            job.warnings.append("\(failed.count) of \(subJobs.count) sub-jobs failed; they are listed at 0 and their outputs are not billed")
+        }
+        return [job] + failed
     }
 
     func single(_ fields: [String: SourceValue]) throws -> JobSpec {
-        var job = JobSpec(id: try text(fields, "JobId", required: true)!, feature: "video-editing", source: path)
-        job.finishedAt = try time(fields, "CompleteTime")
+        var job = JobSpec(id: try self.fields.text(fields, "JobId", required: true) ?? "", feature: "video-editing",
+                          source: self.fields.path)
+        job.finishedAt = try self.fields.time(fields, "CompleteTime")
         try applyStatus(fields, field: nil, to: &job)
-        if let timeline = fields["Timeline"] {
-            switch timeline {
-            case .string(let text) where !text.trimmingCharacters(in: .whitespaces).isEmpty: job.timelineJSON = text
-            case .map: job.timelineJSON = timeline.jsonText()
-            default: break
+        if fields["SubJobMaterials"] != nil {
+            // A sub-job of a batch is billed as its batch's feature, which this response does not carry.
+            if feature == nil {
+                job.problems.append("job \(job.id) is a sub-job of a batch (it has SubJobMaterials): it is billed as its batch's feature; price the GetBatchMediaProducingJob response, or pass --feature")
             }
         }
-        let duration = try number(fields, "Duration", field: "Duration")
-        if job.status == JobSpec.succeeded {
-            if let url = try text(fields, "MediaURL") {
-                job.outputs = resolve(url, reportedDuration: duration, role: "output", job: &job)
-            } else if let mediaID = try text(fields, "MediaId") {
-                job.outputs = resolve(mediaID, reportedDuration: duration, role: "output", job: &job)
+        if let feature, feature != job.feature {
+            if fields["SubJobMaterials"] == nil {
+                job.warnings.append("feature \(feature) from --feature overrides video-editing, which GetMediaProducingJob implies")
             }
+            job.feature = feature
+        }
+        switch fields["Timeline"] {
+        case .string(let text)? where !text.trimmingCharacters(in: .whitespaces).isEmpty: job.timelineJSON = text
+        case .map?: job.timelineJSON = fields["Timeline"]?.jsonText()
+        default: break
+        }
+        let duration = try self.fields.number(fields, "Duration", field: "Duration")
+        if job.status == JobSpec.succeeded,
+           let url = try self.fields.text(fields, "MediaURL") ?? self.fields.text(fields, "MediaId") {
+            job.outputs = self.fields.resolve(url, reportedDuration: duration, role: "output", job: &job)
+        }
+        return job
+    }
+
+    /// `GetSmartHandleJob`: the result of a highlight extraction, billed on its input.
+    func smartHandle(_ body: [String: SourceValue]) throws -> JobSpec {
+        var job = JobSpec(id: try fields.text(body, "JobId", required: true) ?? "", source: fields.path)
+        let info = body["SmartJobInfo"]?.mapValue ?? [:]
+        let type = try fields.text(info, "JobType", field: "SmartJobInfo.JobType")
+        if let feature {
+            job.feature = feature
+        } else if type == nil || type!.lowercased().contains("highlight") {
+            job.feature = "highlight-extraction"
+        } else {
+            job.problems.append("GetSmartHandleJob of job type \(type!) is not a production feature ClipMeter prices; pass --feature if it is billed as one")
+        }
+        let state = try fields.text(body, "State") ?? ""
+        switch state.lowercased() {
+        case "finished", "success", "succeeded": job.status = JobSpec.succeeded
+        case "failed", "fail":
+            job.status = JobSpec.failed
+            let reason = [try fields.text(body, "ErrorCode"), try fields.text(body, "ErrorMessage")].compactMap { $0 }
+            job.failureReason = reason.isEmpty ? "failed (no error code in the response)" : reason.joined(separator: ": ")
+        default:
+            job.status = JobSpec.failed
+            job.problems.append("job \(job.id) is not finished (State '\(state)'): only Finished and Failed jobs can be billed")
+        }
+        // No completion time in this response: its last modification is when it finished.
+        job.finishedAt = try fields.under("SmartJobInfo").time(info, "ModifiedTime")
+        var names: [String] = []
+        switch info["InputConfig"] {
+        case .map(let input)?:
+            if case .string(let file)? = input["InputFile"] { names.append(file) }
+            names += fields.mediaNames(input["MediaArray"])
+        case .string?:
+            let input = try fields.under("SmartJobInfo").embedded(info, "InputConfig")
+            if case .string(let file)? = input["InputFile"] { names.append(file) }
+            names += fields.mediaNames(input["MediaArray"])
+        default: break
+        }
+        fields.resolveInputs(names, job: &job)
+        if job.inputs.isEmpty, job.status == JobSpec.succeeded {
+            job.problems.append("SmartJobInfo.InputConfig names no input: a highlight extraction is billed on its input")
         }
         return job
     }
 
     // MARK: - Pieces
 
+    private func applyFeature(jobType: String?, input: [String: SourceValue], to job: inout JobSpec) {
+        var implied = jobType.flatMap { IMSResponseLoader.featureByJobType[$0] }
+        if implied == "image-text-matching", jobType == "Smart_Mix", isMovie(input["SceneInfo"]) {
+            implied = "image-text-matching-movie"
+        }
+        if let feature {
+            if let implied, implied != feature {
+                job.warnings.append("feature \(feature) from --feature overrides \(implied), which JobType \(jobType ?? "") implies")
+            }
+            job.feature = feature
+        } else if let implied {
+            job.feature = implied
+        } else {
+            job.problems.append("unknown job type '\(jobType ?? "none")': pass --feature to say which feature batch \(job.id) is billed as")
+        }
+    }
+
+    private func isMovie(_ value: SourceValue?) -> Bool {
+        guard case .map(let map)? = value, let scene = map["Scene"]?.stringValue?.lowercased() else { return false }
+        return scene.contains("movie") || scene.contains("film")
+    }
+
+    /// A failed batch's reason from its `Extend` JSON string (`{ErrorCode, ErrorMessage}`).
+    private func extendError(_ batch: [String: SourceValue]) throws -> String? {
+        let extend = (try? fields.embedded(batch, "Extend")) ?? [:]
+        let parts = [try fields.text(extend, "ErrorCode"), try fields.text(extend, "ErrorMessage")].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: ": ")
+    }
+
     /// `Success`/`Failed` → succeeded/failed with "ErrorCode: ErrorMessage"; `Init`/`Processing` → a problem.
-    private func applyStatus(_ fields: [String: SourceValue], field: String?, to job: inout JobSpec) throws {
+    private func applyStatus(_ body: [String: SourceValue], field: String?, to job: inout JobSpec) throws {
         let prefix = field.map { "\($0)." } ?? ""
-        let word = try text(fields, "Status", field: prefix + "Status") ?? ""
+        let word = try fields.text(body, "Status", field: prefix + "Status") ?? ""
         guard let status = JobSpec.normalizedStatus(word), word.lowercased() != "finished" else {
             job.status = JobSpec.failed
             job.problems.append("job \(job.id) is not finished (status '\(word)'): only Success and Failed jobs can be billed")
@@ -163,97 +297,10 @@ private struct ResponseReader {
         }
         job.status = status
         if status == JobSpec.failed {
-            let code = try text(fields, "ErrorCode", field: prefix + "ErrorCode") ?? text(fields, "Code", field: prefix + "Code")
-            let message = try text(fields, "ErrorMessage", field: prefix + "ErrorMessage") ?? text(fields, "Message", field: prefix + "Message")
+            let code = try fields.text(body, "ErrorCode", field: prefix + "ErrorCode") ?? fields.text(body, "Code", field: prefix + "Code")
+            let message = try fields.text(body, "ErrorMessage", field: prefix + "ErrorMessage") ?? fields.text(body, "Message", field: prefix + "Message")
             job.failureReason = [code, message].compactMap { $0 }.joined(separator: ": ")
             if job.failureReason?.isEmpty ?? true { job.failureReason = "failed (no error code in the response)" }
-        }
-    }
-
-    private func resolve(_ reference: String, reportedDuration: Decimal?, role: String, job: inout JobSpec) -> [MediaReference] {
-        resolver.resolve(reference, relativeTo: directory).map { resolved in
-            var reference = resolved
-            reference.reportedDuration = reportedDuration
-            if reference.escapesRoots {
-                job.problems.append("\(role) \(reference.original): \(reference.problem!)")
-            } else if reference.localPath == nil, let reportedDuration {
-                job.warnings.append("\(role) \(reference.original) is not synced locally (\(reference.problem ?? "unresolved")); using the response's Duration \(reportedDuration) s")
-            }
-            return reference
-        }
-    }
-
-    private func listItems(_ value: SourceValue) -> [SourceValue] {
-        if case .list(let items) = value { return items }
-        return []
-    }
-
-    private func fieldName(_ field: String) -> String { "\(root).\(field)" }
-
-    private func text(_ fields: [String: SourceValue], _ key: String, field: String? = nil, required: Bool = false) throws -> String? {
-        switch fields[key] {
-        case .string(let value)?:
-            let trimmed = value.trimmingCharacters(in: .whitespaces)
-            if !trimmed.isEmpty { return trimmed }
-        case .number(let value)?:
-            return "\(value)"
-        case nil, .null?:
-            break
-        case let other?:
-            throw ManifestError(path: path, field: fieldName(field ?? key), message: "expected text, found \(other.kindName)")
-        }
-        if required { throw ManifestError(path: path, field: fieldName(field ?? key), message: "missing") }
-        return nil
-    }
-
-    private func number(_ fields: [String: SourceValue], _ key: String, field: String) throws -> Decimal? {
-        switch fields[key] {
-        case .number(let value)? where value >= 0: return value
-        case .string(let value)?:
-            if value.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
-            if let number = SourceValue.exactNumber(value.trimmingCharacters(in: .whitespaces)), number >= 0 { return number }
-        case nil, .null?: return nil
-        default: break
-        }
-        throw ManifestError(path: path, field: fieldName(field), message: "expected a number ≥ 0")
-    }
-
-    private func flag(_ fields: [String: SourceValue], _ key: String, field: String) throws -> Bool? {
-        switch fields[key] {
-        case .bool(let value)?: return value
-        case .string(let value)? where ["true", "false"].contains(value.lowercased()): return value.lowercased() == "true"
-        case nil, .null?: return nil
-        default: throw ManifestError(path: path, field: fieldName(field), message: "expected true or false")
-        }
-    }
-
-    private func time(_ fields: [String: SourceValue], _ key: String) throws -> Date? {
-        guard let value = try text(fields, key) else { return nil }
-        guard let date = JobTime.parse(value, timeZone: timeZone) else {
-            throw ManifestError(path: path, field: fieldName(key), message: "expected an ISO 8601 time, found \"\(value)\"")
-        }
-        return date
-    }
-
-    /// A configuration that IMS returns as a JSON string inside the JSON (or, from some SDK dumps, as an object).
-    private func embedded(_ fields: [String: SourceValue], _ key: String) throws -> [String: SourceValue] {
-        switch fields[key] {
-        case .map(let map)?: return map
-        case .string(let text)?:
-            if text.trimmingCharacters(in: .whitespaces).isEmpty { return [:] }
-            do {
-                guard case .map(let map) = try SourceValue.json(Data(text.utf8)) else {
-                    throw ManifestError(path: path, field: fieldName(key), message: "expected a JSON object inside the string")
-                }
-                return map
-            } catch let error as ManifestError {
-                throw error
-            } catch {
-                throw ManifestError(path: path, field: fieldName(key), message: "the embedded JSON is malformed: \(ManifestLoader.reason(error))")
-            }
-        case nil, .null?: return [:]
-        case let other?:
-            throw ManifestError(path: path, field: fieldName(key), message: "expected a JSON string, found \(other.kindName)")
         }
     }
 }

@@ -81,11 +81,11 @@ public struct JobDiscovery: Sendable {
             guard let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int,
                   size <= Self.maximumResponseBytes,
                   let data = FileManager.default.contents(atPath: file),
-                  IMSResponseLoader.isIMSResponse(data)
+                  IMSDocument.recognizes(data)
             else { continue }
             do {
-                jobs += try IMSResponseLoader.load(path: file, data: data, resolver: resolver, defaultFeature: defaultFeature,
-                                                   timeZone: timeZone)
+                jobs += try IMSDocument.load(path: file, data: data, resolver: resolver, feature: defaultFeature,
+                                             timeZone: timeZone, idBase: PathText.relative(file, to: rootPath))
             } catch let error as ManifestError {
                 errors.append(error)
             } catch {

@@ -1,15 +1,19 @@
 import Foundation
 
-/// One job source named on the command line (`estimate MANIFEST-OR-RESPONSE...`): a saved IMS response when
-/// its content says so, else a manifest.
+/// One job source named on the command line (`estimate SOURCE...`): a saved IMS response or a `Submit*` request
+/// body when its content says so (or `api` names one), else a manifest.
 public enum JobFile {
-    /// Loads the jobs of `path`, whichever kind of source it is.
-    public static func load(path: String, resolver: PathResolver, defaultFeature: String?,
+    /// Loads the jobs of `path`, whichever kind of source it is. `feature` is the `--feature` flag: a default
+    /// for manifests, an override (with a warning) for IMS documents, which imply their own feature.
+    public static func load(path: String, resolver: PathResolver, defaultFeature: String?, api: IMSRequestAPI? = nil,
                             timeZone: TimeZone = JobTime.defaultTimeZone) throws -> [JobSpec] {
-        if path.lowercased().hasSuffix(".json"), let data = FileManager.default.contents(atPath: path),
-           IMSResponseLoader.isIMSResponse(data) {
-            return try IMSResponseLoader.load(path: path, data: data, resolver: resolver, defaultFeature: defaultFeature,
-                                              timeZone: timeZone)
+        if path.lowercased().hasSuffix(".json"), PathText.kind(path) == .file,
+           let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+           size <= IMSDocument.maximumBytes,
+           let data = FileManager.default.contents(atPath: path),
+           api != nil || IMSDocument.recognizes(data) {
+            return try IMSDocument.load(path: path, data: data, resolver: resolver, feature: defaultFeature, api: api,
+                                        timeZone: timeZone)
         }
         return try ManifestLoader.load(path: path, resolver: resolver, defaultFeature: defaultFeature, timeZone: timeZone)
     }

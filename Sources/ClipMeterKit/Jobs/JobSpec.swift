@@ -41,6 +41,12 @@ public struct JobSpec: Sendable, Codable, Equatable {
     public var edition: String?
     /// `OutputConfig.MaxDuration` of a batch job: caps the length of each generated video.
     public var maxDuration: Decimal?
+    /// Outputs that are not rendered yet (a request body), with how long each can last.
+    public var outputPlan: OutputPlan?
+    /// The outputs are the sub-jobs of one batch submission, whose inputs were supplied once.
+    public var isBatch: Bool = false
+    /// The documented rule that makes the job free (a feature in public preview): priced at 0, naming the rule.
+    public var notBilled: String?
     /// The file (or folder) the job came from, for messages.
     public var source: String
     /// Things the user should know that do not make the job invalid.
@@ -100,6 +106,36 @@ public struct JobSpec: Sendable, Codable, Equatable {
         default: return nil
         }
     }
+}
+
+/// Outputs a request will produce, not rendered yet: how many, and how long each can last.
+public struct OutputPlan: Sendable, Codable, Equatable {
+    /// Number of outputs (`OutputConfig.Count`, one per project id, …).
+    public var count: Int
+    /// How long each output lasts, as far as the request tells.
+    public var length: PlannedLength
+    /// Take the output's size from the largest input when the request states none (IMS's documented default
+    /// for `OutputMediaConfig`).
+    public var sizeFromInputs: Bool
+
+    /// A plan of `count` outputs of `length`.
+    public init(count: Int, length: PlannedLength, sizeFromInputs: Bool = false) {
+        self.count = count
+        self.length = length
+        self.sizeFromInputs = sizeFromInputs
+    }
+}
+
+/// How long a planned output lasts: known, bounded, taken from the job's timeline, or without any bound.
+public enum PlannedLength: Sendable, Codable, Equatable {
+    /// Exactly this many seconds (`FixedDuration`, `SingleShotDuration` × groups).
+    case exact(Decimal, basis: String)
+    /// Between `low` and `high` seconds (`MaxDuration` caps a length the AI or the voice-over decides).
+    case between(low: Decimal, high: Decimal, basis: String)
+    /// The job's timeline length, capped at `cap` seconds when a `MaxDuration` is set; `capField` names it.
+    case timeline(cap: Decimal?, capField: String)
+    /// Nothing bounds it; `field` would.
+    case unbounded(field: String, detail: String)
 }
 
 /// A media file a job names, as written and as resolved.

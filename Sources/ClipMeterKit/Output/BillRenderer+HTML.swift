@@ -109,7 +109,7 @@ private struct HTMLPage {
     // MARK: Cycle chart
 
     private func cycleChart() -> String {
-        let undated = bill.jobs.filter { $0.cycleStart == nil }
+        let undated = bill.jobs.filter { $0.cycleStart == nil && $0.knownCost != nil }
         var note = ""
         if !undated.isEmpty {
             let amount = undated.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }

@@ -97,7 +97,7 @@ public enum BillRenderer {
                 total: MoneyText.string(cycle.total), amount: cycle.total, cycle: cycle
             )
         }
-        let undated = bill.jobs.filter { $0.cycleStart == nil }
+        let undated = bill.jobs.filter { $0.cycleStart == nil && $0.knownCost != nil }
         if !undated.isEmpty {
             let amount = undated.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }
             let label = undated.count == 1 ? "no finish time (1 job)" : "no finish time (\(undated.count) jobs)"

@@ -49,7 +49,8 @@ public final class BillingRun {
         specs.map { spec in
             var planned = PlannedJob(spec: spec)
             // A rendered output is the better figure (TIMELINE.md rule 10): its timeline is then not needed.
-            guard spec.isValid, spec.status == JobSpec.succeeded, spec.previewOnly || spec.outputs.isEmpty else {
+            guard spec.isValid, spec.status == JobSpec.succeeded, spec.notBilled == nil,
+                  spec.previewOnly || spec.outputs.isEmpty else {
                 return planned
             }
             do {
@@ -72,9 +73,9 @@ public final class BillingRun {
                       timelines: [String: PreparedTimeline] = [:]) -> BillReport {
         let planned = plan(specs, timelines: timelines)
         var paths: [String] = []
-        for job in planned where job.spec.isValid && job.spec.status == JobSpec.succeeded {
+        for job in planned where job.spec.isValid && job.spec.status == JobSpec.succeeded && job.spec.notBilled == nil {
             let sides = billedSides(job.spec.feature)
-            if sides.inputs { paths += job.spec.inputs.compactMap(\.localPath) }
+            if sides.inputs || (job.spec.outputPlan?.sizeFromInputs ?? false) { paths += job.spec.inputs.compactMap(\.localPath) }
             if sides.outputs { paths += job.spec.outputs.compactMap(\.localPath) }
             paths += job.timeline?.localPaths ?? []
         }
@@ -90,6 +91,13 @@ public final class BillingRun {
         }
         measurer.flush()
         let bill = Pricer(card: settings.card, options: settings.pricing).price(billable)
+        // A cost that cannot be known is an error of its job, reported like a file that could not be measured.
+        let sources = Dictionary(specs.map { ($0.id, $0.source) }, uniquingKeysWith: { first, _ in first })
+        for job in bill.jobs {
+            guard let unknown = job.unknown else { continue }
+            failures.append(BillReport.Failure(path: sources[job.id] ?? job.id, jobID: job.id, code: unknown.code,
+                                               message: unknown.detail))
+        }
         return BillReport(bill: bill, failures: failures, title: title, region: settings.card.region ?? settings.card.id)
     }
 
@@ -118,9 +126,14 @@ public final class BillingRun {
         var job = BillableJob(id: spec.id, feature: feature, finishedAt: spec.finishedAt, tokens: spec.tokens,
                               previewOnly: spec.previewOnly, edition: spec.edition, outputCodec: spec.outputCodec,
                               warnings: spec.warnings)
+        job.isBatch = spec.isBatch
         if spec.status == JobSpec.failed {
             job.status = .failed
             job.failureReason = spec.failureReason ?? "the task failed"
+            return .success(job)
+        }
+        if let rule = spec.notBilled {
+            job.notBilled = rule
             return .success(job)
         }
         var failures: [BillReport.Failure] = []
@@ -145,7 +158,10 @@ public final class BillingRun {
             }
         }
 
-        if spec.previewOnly {
+        if let plan = spec.outputPlan, spec.outputs.isEmpty {
+            planOutputs(plan, spec: spec, media: spec.inputs.compactMap(\.localPath) + (planned.timeline?.localPaths ?? []),
+                        timelineSeconds: timelineSeconds, timelineUnknown: timelineUnknown, job: &job)
+        } else if spec.previewOnly {
             if let seconds = timelineSeconds ?? (planned.timeline == nil ? spec.outputDuration : nil) {
                 job.timelineSeconds = seconds
             } else if !isFreeWhenPreviewOnly(feature) && failures.isEmpty {
@@ -165,6 +181,73 @@ public final class BillingRun {
             }
         }
         return failures.isEmpty ? .success(job) : .failure(Problems(list: failures))
+    }
+
+    /// Outputs not rendered yet, from a request's plan: `count` outputs of a known or bounded length (preview-only:
+    /// that length is the generated timeline's), or an unbounded job that is an error naming the field.
+    private func planOutputs(_ plan: OutputPlan, spec: JobSpec, media: [String], timelineSeconds: Decimal?, timelineUnknown: String?,
+                             job: inout BillableJob) {
+        var low: Decimal?
+        var high: Decimal = 0
+        var basis: String
+        switch plan.length {
+        case .exact(let seconds, let why):
+            high = seconds
+            basis = why
+        case .between(let least, let most, let why):
+            (low, high, basis) = (least, most, why)
+        case .timeline(let cap, let capField):
+            if let seconds = timelineSeconds {
+                high = cap.map { min($0, seconds) } ?? seconds
+                basis = "the timeline's length \(format(seconds)) s"
+                if let cap, cap < seconds { basis += ", capped by \(capField) \(format(cap)) s" }
+            } else if let cap {
+                (low, high) = (0, cap)
+                basis = "at most \(capField) \(format(cap)) s (\(timelineUnknown ?? "the timeline's length is unknown"))"
+            } else {
+                job.unknownCost = .unbounded(field: capField, detail: timelineUnknown ?? "the timeline's length is unknown")
+                basis = "unbounded"
+            }
+        case .unbounded(let field, let detail):
+            job.unknownCost = .unbounded(field: field, detail: detail)
+            basis = "unbounded"
+        }
+        let range = low.map { "\(format($0))–\(format(high)) s" } ?? "\(format(high)) s"
+        if job.unknownCost == nil { job.warnings.append("\(plan.count) planned output\(plan.count == 1 ? "" : "s") of \(range) each: \(basis)") }
+        if spec.previewOnly {
+            // The generated timelines are the outputs of a preview-only job: their total length bills.
+            job.timelineSeconds = high * Decimal(plan.count)
+            job.timelineLowSeconds = low.map { $0 * Decimal(plan.count) }
+            return
+        }
+        var width = spec.outputWidth, height = spec.outputHeight
+        if width == nil, plan.sizeFromInputs, let largest = largestPicture(media) {
+            (width, height) = (largest.width, largest.height)
+            job.warnings.append("no output Width/Height: the largest input's \(largest.width)×\(largest.height) sets the tier (IMS's default output size)")
+        }
+        // An output that exists lasts more than 0 s: its least is taken as 1 ms, so a per-output minimum (and a
+        // sum that crosses a whole minute) still applies at the low end.
+        let least = low.map { max($0, Self.shortestOutput) }
+        job.outputs = (1...max(plan.count, 1)).map { index in
+            MeasuredMedia(path: plan.count == 1 ? "planned output" : "planned output \(index) of \(plan.count)",
+                          seconds: high, width: width, height: height, codec: spec.outputCodec, note: basis,
+                          audioOnly: false, lowSeconds: least)
+        }
+    }
+
+    /// The least a rendered output can last: any output is longer than 0 s.
+    static let shortestOutput = Decimal(string: "0.001")!
+
+    /// The largest picture among the job's measured inputs and timeline media, for IMS's default output size.
+    private func largestPicture(_ paths: [String]) -> (width: Int, height: Int)? {
+        var best: (width: Int, height: Int)?
+        for path in paths {
+            guard case .success(let measurement)? = measurer.outcome(for: path),
+                  let media = measurement.measuredMedia(path: path, policy: .container),
+                  let width = media.width, let height = media.height else { continue }
+            if width * height > (best.map { $0.width * $0.height } ?? 0) { best = (width, height) }
+        }
+        return best
     }
 
     /// Which of a job's media its feature bills: files it does not bill are neither measured nor required

@@ -24,7 +24,7 @@ final class BoundaryTests: XCTestCase {
         for (seconds, minutes, cost) in table {
             let job = try matching(seconds)
             XCTAssertEqual(job.items.first?.billedQuantity, minutes, "\(seconds) s")
-            XCTAssertEqual(MoneyText.string(job.cost), cost, "\(seconds) s")
+            XCTAssertEqual(job.cost.map(MoneyText.string), cost, "\(seconds) s")
         }
     }
 
@@ -62,7 +62,7 @@ final class BoundaryTests: XCTestCase {
         for (tokens, thousands, cost) in table {
             let job = try priceOne(BillableJob(id: "t", feature: "text-generation", tokens: tokens))
             XCTAssertEqual(job.items.first?.billedQuantity, thousands, "\(String(describing: tokens)) tokens")
-            XCTAssertEqual(MoneyText.string(job.cost), cost, "\(String(describing: tokens)) tokens")
+            XCTAssertEqual(job.cost.map(MoneyText.string), cost, "\(String(describing: tokens)) tokens")
             if thousands == nil { XCTAssertTrue(job.items.isEmpty, "no line for zero tokens") }
         }
         let exact = try priceOne(BillableJob(id: "t", feature: "text-generation", tokens: 1000))
@@ -99,10 +99,10 @@ final class BoundaryTests: XCTestCase {
         XCTAssertEqual(job.items[0].explain, "(90 s (2 inputs) + 31 s (timeline)) / 60 = 2.02 min → rounded up to 3 min × 1 CNY/min = 3.00 CNY; trimming 1 s would bill 2 min instead of 3")
     }
 
-    func testPreviewOnlyWithoutTimelineLengthWarns() throws {
+    func testPreviewOnlyWithoutTimelineLengthIsUnknownNotInputsOnly() throws {
         let job = try priceOne(BillableJob(id: "p", feature: "image-text-matching", inputs: [media("a.mp4", "30")], previewOnly: true))
-        XCTAssertEqual(job.cost, dec("0.3"))
-        XCTAssertTrue(job.warnings.contains { $0.contains("without a timeline length") }, "\(job.warnings)")
+        XCTAssertNil(job.cost, "the output side is unknown: inputs alone would under-bill")
+        XCTAssertEqual(job.unknown?.code, "nothing-measured")
     }
 
     func testScriptToVideoPreviewOnlyIsFreeAndRenderedIsVideoEditing() throws {
@@ -148,14 +148,15 @@ final class BoundaryTests: XCTestCase {
         ]
         for (feature, cost) in expected {
             let job = try priceOne(BillableJob(id: "f", feature: feature, inputs: [media("in.mp4", "90")], outputs: [media("o.mp4", "23")]))
-            XCTAssertEqual(MoneyText.string(job.cost), cost, feature)
+            XCTAssertEqual(job.cost.map(MoneyText.string), cost, feature)
         }
     }
 
     func testUnknownFeatureIsReportedNotPricedAtZeroSilently() throws {
         let bill = try price([BillableJob(id: "u", feature: "image-magic", inputs: [media("in.mp4", "60")], tokens: 900)])
         let job = bill.jobs[0]
-        XCTAssertEqual(job.cost, dec("0.12"), "tokens are still priced")
+        XCTAssertNil(job.cost, "the feature has no price, so the job's cost is unknown")
+        XCTAssertEqual(job.items.first { $0.feature == "text-generation" }?.cost, dec("0.12"), "the token line is still priced")
         XCTAssertTrue(job.reason?.hasPrefix("no price: unknown feature \"image-magic\"") ?? false, job.reason ?? "nil")
         XCTAssertTrue(bill.warnings.contains { $0.hasPrefix("u: no price: unknown feature") }, "\(bill.warnings)")
     }
@@ -166,6 +167,7 @@ final class BoundaryTests: XCTestCase {
             card: "intl-singapore"
         )
         XCTAssertEqual(bill.total, 0)
+        XCTAssertNil(bill.jobs[0].cost)
         XCTAssertEqual(bill.jobs[0].reason, "no price: sports-highlights: sports highlights runs only in China (Shanghai) and has no USD price")
         XCTAssertFalse(bill.warnings.isEmpty)
     }
@@ -175,7 +177,7 @@ final class BoundaryTests: XCTestCase {
             BillableJob(id: "x", feature: "image-text-matching", inputs: [media("in.mp4", "90")], tokens: 10),
             card: "intl-frankfurt"
         )
-        XCTAssertEqual(job.cost, 0)
+        XCTAssertNil(job.cost)
         XCTAssertTrue(job.reason?.contains("Germany (Frankfurt)") ?? false, job.reason ?? "nil")
         XCTAssertTrue(job.reason?.contains("text-generation") ?? false, "the token line is unpriced too: \(job.reason ?? "nil")")
     }

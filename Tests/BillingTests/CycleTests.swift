@@ -66,7 +66,7 @@ final class CycleTests: XCTestCase {
         XCTAssertEqual(perCycle.cycles.map(\.total), [dec("0.6"), dec("0.3")])
         XCTAssertEqual(perCycle.total, dec("0.9"))
         XCTAssertEqual(perCycle.jobs.map { $0.items[0].billedQuantity }, [1, 1, 0, 1], "each job pays what it adds to the cycle")
-        XCTAssertEqual(perCycle.jobs.reduce(Decimal(0)) { $0 + $1.cost }, perCycle.total)
+        XCTAssertEqual(perCycle.jobs.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }, perCycle.total)
         XCTAssertTrue(
             perCycle.jobs[2].items[0].explain.hasSuffix("cycle 2024-05-01 08:00–09:00 so far (3 jobs): 120 s / 60 = 2 min; this job adds 0 min × 0.3 CNY/min = 0.00 CNY"),
             perCycle.jobs[2].items[0].explain

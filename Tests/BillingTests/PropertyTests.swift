@@ -35,7 +35,7 @@ final class PropertyTests: XCTestCase {
             let before = pricer.price(jobs(0)).jobs
             let after = pricer.price(jobs(extra)).jobs
             for (a, b) in zip(before, after) {
-                XCTAssertGreaterThanOrEqual(b.cost, a.cost, "\(a.id) \(feature): \(base) s + \(extra) s")
+                XCTAssertGreaterThanOrEqual(try XCTUnwrap(b.cost), try XCTUnwrap(a.cost), "\(a.id) \(feature): \(base) s + \(extra) s")
             }
         }
     }
@@ -79,10 +79,10 @@ final class PropertyTests: XCTestCase {
             let taskBill = perTask.price(jobs)
             let cycleBill = perCycle.price(jobs)
             XCTAssertLessThanOrEqual(cycleBill.total, taskBill.total)
-            XCTAssertEqual(cycleBill.jobs.reduce(Decimal(0)) { $0 + $1.cost }, cycleBill.total, "job costs add up to the bill")
+            XCTAssertEqual(cycleBill.jobs.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }, cycleBill.total, "job costs add up to the bill")
             XCTAssertEqual(
                 cycleBill.cycles.reduce(Decimal(0)) { $0 + $1.total }
-                    + cycleBill.jobs.filter { $0.cycleStart == nil }.reduce(Decimal(0)) { $0 + $1.cost },
+                    + cycleBill.jobs.filter { $0.cycleStart == nil }.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) },
                 cycleBill.total, "cycle totals plus uncycled jobs add up to the bill"
             )
             for (a, b) in zip(taskBill.cycles, cycleBill.cycles) {
@@ -92,5 +92,61 @@ final class PropertyTests: XCTestCase {
             if cycleBill.total < taskBill.total { sawSaving = true }
         }
         XCTAssertTrue(sawSaving, "per-cycle rounding should save something on random batches")
+    }
+
+    /// A job whose outputs are only bounded costs a range: low ≤ high whatever the bounds, the high end equals the
+    /// job priced at its upper bounds, the low end the job priced at its lower bounds, and a bound that is exact
+    /// (low = high) is no range at all.
+    func testBoundedOutputsGiveLowNotAboveHigh() throws {
+        let cn = try card("cn")
+        var rng = SeededGenerator(seed: 2026)
+        let features = durationFeatures + ["video-editing", "mps-transcode", "script-to-video"]
+        for round in 0..<300 {
+            let feature = features[round % features.count]
+            let (width, height) = sizes[Int.random(in: 0..<sizes.count, using: &rng)]
+            let count = Int.random(in: 1...5, using: &rng)
+            let high = rng.seconds(upTo: 200)
+            let low = min(high, rng.seconds(upTo: 200))
+            let options = PricingOptions(batchInputs: Bool.random(using: &rng) ? .perBatch : .perOutput)
+            let pricer = Pricer(card: cn, options: options)
+            func job(_ outputs: (Int) -> MeasuredMedia) -> BillableJob {
+                var job = BillableJob(id: "j", feature: feature, inputs: [MeasuredMedia(path: "in", seconds: rng.seconds(upTo: 90))],
+                                      outputs: (1...count).map(outputs))
+                job.isBatch = true
+                return job
+            }
+            var bounded = job { MeasuredMedia(path: "o\($0)", seconds: high, width: width, height: height, lowSeconds: low) }
+            let input = bounded.inputs
+            var atHigh = job { MeasuredMedia(path: "o\($0)", seconds: high, width: width, height: height) }
+            var atLow = job { MeasuredMedia(path: "o\($0)", seconds: low, width: width, height: height) }
+            atHigh.inputs = input
+            atLow.inputs = input
+            bounded.inputs = input
+            let priced = try XCTUnwrap(pricer.price([bounded]).jobs.first)
+            let highCost = try XCTUnwrap(pricer.price([atHigh]).jobs.first?.cost)
+            let lowCost = try XCTUnwrap(pricer.price([atLow]).jobs.first?.cost)
+            XCTAssertEqual(priced.cost, max(highCost, lowCost), "\(feature) \(low)–\(high) s × \(count)")
+            XCTAssertLessThanOrEqual(priced.costLow ?? highCost, try XCTUnwrap(priced.cost))
+            if lowCost == highCost { XCTAssertNil(priced.costLow, "an exact figure is no range") }
+            else { XCTAssertEqual(priced.costLow, lowCost) }
+        }
+    }
+
+    /// A batch's two readings: per output never bills less than per batch (the inputs are counted more often).
+    func testInputsPerOutputNeverBillLessThanPerBatch() throws {
+        let cn = try card("cn")
+        var rng = SeededGenerator(seed: 8)
+        for round in 0..<200 {
+            let feature = durationFeatures[round % durationFeatures.count]
+            var job = BillableJob(id: "b", feature: feature, inputs: [MeasuredMedia(path: "in", seconds: rng.seconds(upTo: 300))],
+                                  outputs: (1...Int.random(in: 2...6, using: &rng)).map { MeasuredMedia(path: "o\($0)", seconds: rng.seconds(upTo: 60)) })
+            job.isBatch = true
+            let batch = try XCTUnwrap(Pricer(card: cn).price([job]).jobs.first)
+            let perOutput = try XCTUnwrap(Pricer(card: cn, options: PricingOptions(batchInputs: .perOutput)).price([job]).jobs.first)
+            XCTAssertGreaterThanOrEqual(try XCTUnwrap(perOutput.cost), try XCTUnwrap(batch.cost))
+            if perOutput.cost != batch.cost {
+                XCTAssertTrue(batch.warnings.contains { $0.hasPrefix("batch inputs:") }, "the other reading is shown")
+            }
+        }
     }
 }

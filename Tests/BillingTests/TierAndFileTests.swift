@@ -32,7 +32,10 @@ final class TierAndFileTests: XCTestCase {
             media("8k.mp4", "60", 7680, 4320, codec: "h264"), media("hd.mp4", "60", 1920, 1080, codec: "h264"),
         ])])
         let job = bill.jobs[0]
-        XCTAssertEqual(job.cost, dec("0.0651"), "the HD file is still priced")
+        XCTAssertNil(job.cost, "one file without a price makes the job's cost unknown, never a partial sum")
+        XCTAssertEqual(job.unknown?.code, "no-price")
+        XCTAssertEqual(job.items[1].cost, dec("0.0651"), "the HD file's own line is still priced")
+        XCTAssertEqual(bill.total, 0, "the job is out of the total")
         XCTAssertNil(job.items[0].unitPrice)
         XCTAssertEqual(job.items[0].cost, 0)
         XCTAssertTrue(job.items[0].explain.contains("no price: 7680×4320 is larger than the largest tier 4K (3840×2160)"), job.items[0].explain)
@@ -45,7 +48,8 @@ final class TierAndFileTests: XCTestCase {
 
     func testAV1HasNoPriceInBundledCards() throws {
         let job = try priceOne(BillableJob(id: "a", feature: "mps-transcode", outputs: [media("o.webm", "60", 1280, 720, codec: "av1")]))
-        XCTAssertEqual(job.cost, 0)
+        XCTAssertNil(job.cost)
+        XCTAssertEqual(job.unknown, .noPrice("o.webm: card cn has no av1 price for mps-transcode (priced codecs: h264, h265)"))
         XCTAssertEqual(job.reason, "no price: o.webm: card cn has no av1 price for mps-transcode (priced codecs: h264, h265)")
     }
 
@@ -61,7 +65,7 @@ final class TierAndFileTests: XCTestCase {
         XCTAssertEqual(cn.cost, dec("0.0112"))
         XCTAssertEqual(cn.items[0].component, "mps-transcode audio: o.m4a")
         let intl = try priceOne(BillableJob(id: "a", feature: "mps-transcode", outputs: [media("o.m4a", "120")]), card: "intl-london")
-        XCTAssertEqual(intl.cost, 0)
+        XCTAssertNil(intl.cost)
         XCTAssertEqual(intl.reason, "no price: o.m4a: card intl-london has no audio-only price for mps-transcode")
     }
 
@@ -115,7 +119,7 @@ final class TierAndFileTests: XCTestCase {
         var unknown = short
         unknown.edition = "ultimate"
         let job = try priceOne(unknown)
-        XCTAssertEqual(job.cost, 0)
+        XCTAssertNil(job.cost)
         XCTAssertTrue(job.reason?.contains("no \"ultimate\" edition") ?? false, job.reason ?? "nil")
 
         let long = BillableJob(id: "v", feature: "video-editing", outputs: [media("o.mp4", "150", 3840, 2160, codec: "hevc")])
@@ -137,7 +141,8 @@ final class TierAndFileTests: XCTestCase {
             BillableJob(id: "v", feature: "video-editing", outputs: [media("o.mp4", "60", 1920, 1080, codec: "h264")]),
             card: "intl-us-silicon-valley"
         )
-        XCTAssertEqual(job.cost, 0)
+        XCTAssertNil(job.cost)
+        XCTAssertEqual(job.unknown?.code, "no-price")
         XCTAssertTrue(job.reason?.hasPrefix("no price: video-editing: no USD video editing price") ?? false, job.reason ?? "nil")
     }
 
@@ -146,12 +151,13 @@ final class TierAndFileTests: XCTestCase {
             media("a.mp4", "90", 3840, 2160, codec: "hevc"), media("b.m4a", "30"),
         ]))
         XCTAssertEqual(job.cost, dec("1.5") * dec("0.007") + dec("0.5") * dec("0.007"))
-        XCTAssertEqual(try priceOne(BillableJob(id: "r", feature: "mps-remux", outputs: [media("a.mp4", "90")]), card: "intl-london").cost, 0)
+        XCTAssertEqual(try priceOne(BillableJob(id: "r", feature: "mps-remux", outputs: [media("a.mp4", "90")]), card: "intl-london").cost, nil)
     }
 
-    func testNoOutputsWarns() throws {
+    func testNoOutputsIsNothingMeasuredNotZero() throws {
         let job = try priceOne(BillableJob(id: "n", feature: "mps-transcode"))
-        XCTAssertEqual(job.cost, 0)
-        XCTAssertTrue(job.warnings.contains("no output files: nothing billed for mps-transcode"))
+        XCTAssertNil(job.cost)
+        XCTAssertEqual(job.unknown, .nothingMeasured("no output files for mps-transcode"))
+        XCTAssertEqual(job.reason, "nothing measured: no output files for mps-transcode")
     }
 }

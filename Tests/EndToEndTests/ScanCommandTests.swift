@@ -27,19 +27,26 @@ final class ScanCommandTests: XCTestCase {
     func testSyncedCopiesOfAResponsesOutputsAreNotBilledTwiceWithoutOSSMap() throws {
         let samples = try CLI.samplesCopy()
         let result = try CLI.run(["scan", "--no-ledger", "--feature", "video-editing", "--format", "json", "."], in: samples)
-        XCTAssertEqual(result.status, 0, result.stderr)
+        // Without the map the request bodies' inputs (oss://example-bucket/media/…) and the unsynced editing
+        // output's size are unknown: errors, exit 1, the rest still billed.
+        XCTAssertEqual(result.status, 1, result.stderr)
         let bill = try XCTUnwrap(try result.json() as? [String: Any])
+        let codes = Set(bill.objects("errors").compactMap { ($0["error"] as? [String: Any])?.string("code") })
+        XCTAssertEqual(codes, ["not-found", "unknown-resolution", "unbounded"], "\(bill.objects("errors"))")
+        let features = Dictionary(uniqueKeysWithValues: bill.objects("jobs").map { ($0.string("id") ?? "", $0.string("feature") ?? "") })
+        XCTAssertEqual(features["ims-requests/scene-timeline-organization.json#1"], "highlight-mashup",
+                       "scan's --feature is for loose files: it never overrides what a request implies")
         let ids = bill.objects("jobs").compactMap { $0.string("id") }
         XCTAssertFalse(ids.contains("ims-sync/renders/out_0.mp4"), "billed by the saved batch response already")
-        XCTAssertTrue(ids.contains("8e81933d44e3ae69e2f81485000000a1"))
+        XCTAssertTrue(ids.contains("b6b2750d4308892ac3330238a1b2c3d4"))
         XCTAssertTrue((bill["warnings"] as? [String] ?? []).contains { $0.contains("synced copy") })
     }
 
     func testRescanOfAnUnchangedTreeMeasuresNothingAndGivesTheSameBill() throws {
         let samples = try CLI.samplesCopy()
         let env = ["CLIPMETER_STATS": "1"]
-        let first = try CLI.run(["scan", "--format", "json", "."], in: samples, environment: env)
-        let second = try CLI.run(["scan", "--format", "json", "."], in: samples, environment: env)
+        let first = try CLI.run(["scan", "--format", "json", "--oss-map", ossMap, "."], in: samples, environment: env)
+        let second = try CLI.run(["scan", "--format", "json", "--oss-map", ossMap, "."], in: samples, environment: env)
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(first.stderr.contains("0 from the ledger"), first.stderr)
         XCTAssertTrue(second.stderr.contains(" 0 file(s) measured"), second.stderr)
@@ -48,7 +55,7 @@ final class ScanCommandTests: XCTestCase {
         // A changed file is measured again; nothing else is.
         let output = samples + "/seed-example/outputs/output-23s.mp4"
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: output)
-        let third = try CLI.run(["scan", "--format", "json", "."], in: samples, environment: env)
+        let third = try CLI.run(["scan", "--format", "json", "--oss-map", ossMap, "."], in: samples, environment: env)
         XCTAssertTrue(third.stderr.contains(" 1 file(s) measured"), third.stderr)
     }
 

@@ -34,12 +34,12 @@ public enum IMSResponseLoader {
     }
 
     static func load(path: String, document: SourceValue, resolver: PathResolver, feature: String?,
-                     timeZone: TimeZone) throws -> [JobSpec] {
+                     fallbackFeature: String? = nil, timeZone: TimeZone) throws -> [JobSpec] {
         guard let (kind, value) = payload(of: document) else {
             throw ManifestError(path: path, message: "not a saved IMS response ClipMeter reads")
         }
         let reader = ResponseReader(fields: IMSFields(path: path, resolver: resolver, timeZone: timeZone, root: kind),
-                                    feature: feature)
+                                    feature: feature, fallback: fallbackFeature)
         switch kind {
         case batchKey: return try reader.batch(value.mapValue ?? [:])
         case singleKey: return [try reader.single(value.mapValue ?? [:])]
@@ -48,7 +48,8 @@ public enum IMSResponseLoader {
                 guard let fields = item.mapValue else {
                     throw ManifestError(path: path, field: "\(listKey)[\(index)]", message: "expected an object, found \(item.kindName)")
                 }
-                let entry = ResponseReader(fields: reader.fields.under("\(listKey)[\(index)]"), feature: feature)
+                let entry = ResponseReader(fields: reader.fields.under("\(listKey)[\(index)]"), feature: feature,
+                                           fallback: fallbackFeature)
                 return try entry.single(fields)
             }
         default: return [try reader.smartHandle(value.mapValue ?? [:])]
@@ -72,8 +73,11 @@ public enum IMSDocument {
     }
 
     /// The jobs `data` (read from `path`) describes. `feature` overrides what the document implies (with a
-    /// warning); `api` names the request API when a body has no `Action`.
-    public static func load(path: String, data: Data, resolver: PathResolver, feature: String?, api: IMSRequestAPI? = nil,
+    /// warning: `estimate --feature`); `fallbackFeature` only names the feature a document leaves unknown (an
+    /// unknown JobType: `scan --feature`, which is about loose files); `api` names the request API when a body
+    /// has no `Action`.
+    public static func load(path: String, data: Data, resolver: PathResolver, feature: String?,
+                            fallbackFeature: String? = nil, api: IMSRequestAPI? = nil,
                             timeZone: TimeZone = JobTime.defaultTimeZone, idBase: String? = nil) throws -> [JobSpec] {
         let document: SourceValue
         do {
@@ -83,7 +87,7 @@ public enum IMSDocument {
         }
         if IMSResponseLoader.payload(of: document) != nil {
             return try IMSResponseLoader.load(path: path, document: document, resolver: resolver, feature: feature,
-                                              timeZone: timeZone)
+                                              fallbackFeature: fallbackFeature, timeZone: timeZone)
         }
         if IMSRequestLoader.recognizes(document) || api != nil {
             return try IMSRequestLoader.load(path: path, document: document, resolver: resolver, feature: feature, api: api,
@@ -97,7 +101,10 @@ public enum IMSDocument {
 
 private struct ResponseReader {
     let fields: IMSFields
+    /// `--feature` of `estimate`: replaces what the response implies.
     let feature: String?
+    /// `--feature` of `scan`: names only a feature the response leaves unknown.
+    var fallback: String? = nil
 
     func batch(_ batch: [String: SourceValue]) throws -> [JobSpec] {
         let batchID = try fields.text(batch, "JobId", required: true) ?? ""
@@ -152,7 +159,9 @@ private struct ResponseReader {
             var subJob = job
             subJob.id = try fields.text(sub, "JobId", field: "\(field).JobId") ?? "\(batchID)#\(index + 1)"
             subJob.inputs = []
+            subJob.outputs = []
             subJob.warnings = []
+            subJob.problems = []
             try applyStatus(sub, field: field, to: &subJob)
             if !subJob.problems.isEmpty {
                 job.problems += subJob.problems.filter { !job.problems.contains($0) }
@@ -221,6 +230,8 @@ private struct ResponseReader {
             job.feature = feature
         } else if type == nil || type!.lowercased().contains("highlight") {
             job.feature = "highlight-extraction"
+        } else if let fallback {
+            job.feature = fallback
         } else {
             job.problems.append("GetSmartHandleJob of job type \(type!) is not a production feature ClipMeter prices; pass --feature if it is billed as one")
         }
@@ -269,6 +280,8 @@ private struct ResponseReader {
             job.feature = feature
         } else if let implied {
             job.feature = implied
+        } else if let fallback {
+            job.feature = fallback
         } else {
             job.problems.append("unknown job type '\(jobType ?? "none")': pass --feature to say which feature batch \(job.id) is billed as")
         }

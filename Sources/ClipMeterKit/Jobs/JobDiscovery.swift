@@ -84,8 +84,9 @@ public struct JobDiscovery: Sendable {
                   IMSDocument.recognizes(data)
             else { continue }
             do {
-                jobs += try IMSDocument.load(path: file, data: data, resolver: resolver, feature: defaultFeature,
-                                             timeZone: timeZone, idBase: PathText.relative(file, to: rootPath))
+                jobs += try IMSDocument.load(path: file, data: data, resolver: resolver, feature: nil,
+                                             fallbackFeature: defaultFeature, timeZone: timeZone,
+                                             idBase: PathText.relative(file, to: rootPath))
             } catch let error as ManifestError {
                 errors.append(error)
             } catch {

@@ -178,7 +178,7 @@ public enum BillRenderer {
     }
 
     /// A job's COST cell: "0.72", "0.60–0.90" for a range, "unknown" when it cannot be known.
-    static func costCell(_ job: PricedJob) -> String {
+    public static func costCell(_ job: PricedJob) -> String {
         guard job.unknown == nil, let cost = job.cost else { return "unknown" }
         if let low = job.costLow { return "\(MoneyText.string(low))–\(MoneyText.string(cost))" }
         return MoneyText.string(cost)

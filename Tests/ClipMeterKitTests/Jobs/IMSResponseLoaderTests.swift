@@ -10,7 +10,7 @@ final class IMSResponseLoaderTests: XCTestCase {
 
     // MARK: - GetBatchMediaProducingJob
 
-    func testBatchResponseBecomesOneJobPerSubJob() throws {
+    func testBatchResponseIsOneJobAndFailedSubJobsAreListedAtZero() throws {
         let tree = try JobsTempTree()
         let responsePath = try tree.write("responses/batch.json", JobsFixtures.batchResponse)
         let out0 = try tree.write("synced/renders/out_0.mp4")
@@ -18,38 +18,39 @@ final class IMSResponseLoaderTests: XCTestCase {
         let resolver = try resolver(tree, maps: ["oss://example-bucket/renders=\(tree.path("synced/renders"))"])
 
         let data = try XCTUnwrap(FileManager.default.contents(atPath: responsePath))
-        XCTAssertTrue(IMSResponseLoader.isIMSResponse(data))
-        let jobs = try IMSResponseLoader.load(path: responsePath, data: data, resolver: resolver, defaultFeature: nil)
+        XCTAssertTrue(IMSDocument.recognizes(data))
+        let jobs = try IMSDocument.load(path: responsePath, data: data, resolver: resolver, feature: nil)
 
-        XCTAssertEqual(jobs.map(\.id), ["8e81933d44e3ae69e2f81485000000a1", "8e81933d44e3ae69e2f81485000000a2",
-                                        "8e81933d44e3ae69e2f81485000000a3"])
-        XCTAssertEqual(jobs.map(\.status), ["succeeded", "succeeded", "failed"])
-        XCTAssertEqual(jobs.map(\.feature), Array(repeating: "script-to-video", count: 3))
+        // The batch is the task: one job with its succeeded sub-jobs' outputs; the failed sub-job at 0 on its own.
+        XCTAssertEqual(jobs.map(\.id), ["b6b2750d4308892ac3330238a1b2c3d4", "8e81933d44e3ae69e2f81485000000a3"])
+        XCTAssertEqual(jobs.map(\.status), ["succeeded", "failed"])
+        XCTAssertEqual(jobs.map(\.feature), Array(repeating: "script-to-video", count: 2))
         XCTAssertTrue(jobs.allSatisfy(\.isValid), "\(jobs.map(\.problems))")
         XCTAssertTrue(jobs.allSatisfy { $0.finishedAt == jobsDate("2026-11-20T00:57:07Z") })
-        XCTAssertTrue(jobs.allSatisfy { $0.maxDuration == 15 && !$0.previewOnly })
+        XCTAssertTrue(jobs[0].isBatch && jobs[0].maxDuration == 15 && !jobs[0].previewOnly)
         XCTAssertEqual(jobs[0].outputWidth, 1080)
         XCTAssertEqual(jobs[0].outputHeight, 1920)
         XCTAssertTrue(jobs.allSatisfy { $0.source == responsePath })
 
         // Synced output: resolved locally, with the response's duration kept exactly (not 14.900000000000002).
-        XCTAssertEqual(jobs[0].outputs.count, 1)
+        XCTAssertEqual(jobs[0].outputs.count, 2)
         XCTAssertEqual(jobs[0].outputs[0].localPath, out0)
         XCTAssertEqual(jobs[0].outputs[0].reportedDuration, Decimal(string: "14.9"))
         XCTAssertEqual(jobs[0].outputs[0].original,
                        "https://example-bucket.oss-cn-shanghai.aliyuncs.com/renders/out_0.mp4")
 
         // Missing output: no local file, but the stated Duration survives and the job says so.
-        XCTAssertNil(jobs[1].outputs[0].localPath)
-        XCTAssertEqual(jobs[1].outputs[0].reportedDuration, 15)
-        XCTAssertNotNil(jobs[1].outputs[0].problem)
-        XCTAssertTrue(jobs[1].warnings.contains { $0.contains("not synced") && $0.contains("Duration 15") },
-                      "\(jobs[1].warnings)")
-        XCTAssertFalse(jobs[0].warnings.contains { $0.contains("not synced") })
+        XCTAssertNil(jobs[0].outputs[1].localPath)
+        XCTAssertEqual(jobs[0].outputs[1].reportedDuration, 15)
+        XCTAssertNotNil(jobs[0].outputs[1].problem)
+        XCTAssertTrue(jobs[0].warnings.contains { $0.contains("not synced") && $0.contains("Duration 15") },
+                      "\(jobs[0].warnings)")
+        XCTAssertTrue(jobs[0].warnings.contains { $0.contains("1 of 3 sub-jobs failed") }, "\(jobs[0].warnings)")
 
-        // Failed sub-job: no outputs, the reason as "ErrorCode: ErrorMessage".
-        XCTAssertEqual(jobs[2].failureReason, "InvalidMaterial.NotFound: The specified clips id not found")
-        XCTAssertTrue(jobs[2].outputs.isEmpty)
+        // Failed sub-job: no outputs, no inputs, the reason as "ErrorCode: ErrorMessage".
+        XCTAssertEqual(jobs[1].failureReason,
+                       "sub-job of batch b6b2750d4308892ac3330238a1b2c3d4: InvalidMaterial.NotFound: The specified clips id not found")
+        XCTAssertTrue(jobs[1].outputs.isEmpty && jobs[1].inputs.isEmpty)
 
         // Inputs come from InputConfig and are marked reference-only for script-to-video.
         XCTAssertEqual(jobs[0].inputs.map(\.original), ["oss://example-bucket/inputs/a.mp4"])
@@ -63,27 +64,33 @@ final class IMSResponseLoaderTests: XCTestCase {
         let response = JobsFixtures.batchResponse
             .replacingOccurrences(of: #"\"GeneratePreviewOnly\":false"#, with: #"\"GeneratePreviewOnly\":true"#)
         XCTAssertNotEqual(response, JobsFixtures.batchResponse)
-        let jobs = try IMSResponseLoader.load(path: tree.path("r.json"), data: Data(response.utf8),
+        let jobs = try IMSDocument.load(path: tree.path("r.json"), data: Data(response.utf8),
                                               resolver: try resolver(tree, maps: ["oss://example-bucket=\(tree.path("bucket"))"]),
-                                              defaultFeature: nil)
-        XCTAssertTrue(jobs.allSatisfy(\.previewOnly))
+                                              feature: nil)
+        XCTAssertTrue(jobs[0].previewOnly)
         XCTAssertEqual(jobs[0].inputs.map(\.localPath), [input])
     }
 
-    func testJobTypeDecidesFeatureAndUnknownTypesNeedFeatureFlag() throws {
+    func testJobTypeDecidesFeatureAndTheFeatureFlagOverridesItWithAWarning() throws {
         let tree = try JobsTempTree()
-        let smartMix = JobsFixtures.batchResponse.replacingOccurrences(of: #""JobType": "Script""#,
-                                                                       with: #""JobType": "Smart_Mix""#)
         let resolver = try resolver(tree, maps: [])
-        let withoutFlag = try IMSResponseLoader.load(path: "r.json", data: Data(smartMix.utf8), resolver: resolver,
-                                                     defaultFeature: nil)
-        XCTAssertTrue(withoutFlag.allSatisfy { $0.feature == nil })
-        XCTAssertTrue(withoutFlag.allSatisfy { $0.problems.contains { $0.contains("unknown job type 'Smart_Mix'") && $0.contains("--feature") } })
+        func load(_ jobType: String, feature: String? = nil) throws -> JobSpec {
+            let text = JobsFixtures.batchResponse.replacingOccurrences(of: #""JobType": "Script""#, with: "\"JobType\": \"\(jobType)\"")
+            return try IMSDocument.load(path: "r.json", data: Data(text.utf8), resolver: resolver, feature: feature)[0]
+        }
+        XCTAssertEqual(try load("Smart_Mix").feature, "image-text-matching")
+        XCTAssertEqual(try load("Sports_Highlights").feature, "sports-highlights")
+        XCTAssertEqual(try load("Screen_Media_Highlights").feature, "highlight-mashup")
+        XCTAssertEqual(try load("Scene_Batch_Editing").feature, "video-editing")
+        XCTAssertNotNil(try load("Smart_Mix_Media_Select").notBilled)
+        XCTAssertNotNil(try load("Screen_Media_Highlights_Timeline_Organize").notBilled)
+        let unknown = try load("Future_Type")
+        XCTAssertNil(unknown.feature)
+        XCTAssertTrue(unknown.problems.contains { $0.contains("unknown job type 'Future_Type'") && $0.contains("--feature") })
 
-        let withFlag = try IMSResponseLoader.load(path: "r.json", data: Data(smartMix.utf8), resolver: resolver,
-                                                  defaultFeature: "image-text-matching")
-        XCTAssertTrue(withFlag.allSatisfy { $0.feature == "image-text-matching" && $0.isValid })
-        XCTAssertFalse(withFlag[0].warnings.contains { $0.contains("reference only") })
+        let overridden = try load("Smart_Mix", feature: "highlight-mashup")
+        XCTAssertEqual(overridden.feature, "highlight-mashup")
+        XCTAssertTrue(overridden.warnings.contains { $0.contains("overrides image-text-matching") }, "\(overridden.warnings)")
     }
 
     func testUnfinishedSubJobIsInvalidAndSDKBodyWrapperIsAccepted() throws {
@@ -93,11 +100,14 @@ final class IMSResponseLoaderTests: XCTestCase {
           "SubJobList": [{"JobId": "s1", "Status": "Processing"}, {"JobId": "s2", "Status": "Failed"}]}}}
         """
         let data = Data(response.utf8)
-        XCTAssertTrue(IMSResponseLoader.isIMSResponse(data))
-        let jobs = try IMSResponseLoader.load(path: "r.json", data: data, resolver: try resolver(JobsTempTree(), maps: []),
-                                              defaultFeature: nil)
+        XCTAssertTrue(IMSDocument.recognizes(data))
+        let jobs = try IMSDocument.load(path: "r.json", data: data, resolver: try resolver(JobsTempTree(), maps: []),
+                                              feature: nil)
         XCTAssertEqual(jobs.count, 2)
+        guard jobs.count == 2 else { return }
+        XCTAssertEqual(jobs[0].id, "batch1")
         XCTAssertTrue(jobs[0].problems.contains { $0.contains("not finished") && $0.contains("Processing") })
+        XCTAssertEqual(jobs[1].id, "s2")
         XCTAssertEqual(jobs[1].status, "failed")
         XCTAssertTrue(jobs[1].isValid)
         XCTAssertNotNil(jobs[1].failureReason)
@@ -106,8 +116,8 @@ final class IMSResponseLoaderTests: XCTestCase {
 
     func testMalformedEmbeddedConfigNamesTheField() throws {
         let broken = JobsFixtures.batchResponse.replacingOccurrences(of: #""InputConfig": "{"#, with: #""InputConfig": "{oops"#)
-        XCTAssertThrowsError(try IMSResponseLoader.load(path: "saved.json", data: Data(broken.utf8),
-                                                         resolver: try resolver(JobsTempTree(), maps: []), defaultFeature: nil)) { error in
+        XCTAssertThrowsError(try IMSDocument.load(path: "saved.json", data: Data(broken.utf8),
+                                                         resolver: try resolver(JobsTempTree(), maps: []), feature: nil)) { error in
             let error = error as? ManifestError
             XCTAssertEqual(error?.path, "saved.json")
             XCTAssertEqual(error?.field, "EditingBatchJob.InputConfig")
@@ -121,11 +131,11 @@ final class IMSResponseLoaderTests: XCTestCase {
         let output = try tree.write("oss/edits/example2.mp4")
         let path = try tree.write("single.json", JobsFixtures.singleResponse)
         let data = try XCTUnwrap(FileManager.default.contents(atPath: path))
-        XCTAssertTrue(IMSResponseLoader.isIMSResponse(data))
+        XCTAssertTrue(IMSDocument.recognizes(data))
 
-        let jobs = try IMSResponseLoader.load(path: path, data: data,
+        let jobs = try IMSDocument.load(path: path, data: data,
                                               resolver: try resolver(tree, maps: ["oss://example-bucket/=\(tree.path("oss"))"]),
-                                              defaultFeature: "image-text-matching")
+                                              feature: nil)
         XCTAssertEqual(jobs.count, 1)
         let job = jobs[0]
         XCTAssertEqual(job.id, "cdb3e74639973036bc84000000b1")
@@ -142,10 +152,10 @@ final class IMSResponseLoaderTests: XCTestCase {
     }
 
     func testOtherJSONIsNotAResponse() {
-        XCTAssertFalse(IMSResponseLoader.isIMSResponse(Data(#"{"VideoTracks": []}"#.utf8)))
-        XCTAssertFalse(IMSResponseLoader.isIMSResponse(Data(#"{"id": "x", "feature": "video-editing"}"#.utf8)))
-        XCTAssertFalse(IMSResponseLoader.isIMSResponse(Data(#"{"note": "MediaProducingJob"}"#.utf8)))
-        XCTAssertFalse(IMSResponseLoader.isIMSResponse(Data("not json MediaProducingJob".utf8)))
+        XCTAssertFalse(IMSDocument.recognizes(Data(#"{"VideoTracks": []}"#.utf8)))
+        XCTAssertFalse(IMSDocument.recognizes(Data(#"{"id": "x", "feature": "video-editing"}"#.utf8)))
+        XCTAssertFalse(IMSDocument.recognizes(Data(#"{"note": "MediaProducingJob"}"#.utf8)))
+        XCTAssertFalse(IMSDocument.recognizes(Data("not json MediaProducingJob".utf8)))
     }
 
     func testJobFilePicksResponseOrManifestByContent() throws {

@@ -79,15 +79,15 @@ final class JobDiscoveryTests: XCTestCase {
         XCTAssertEqual(errors, [])
         let byID = Dictionary(uniqueKeysWithValues: jobs.map { ($0.id, $0) })
         XCTAssertEqual(Set(byID.keys), ["job2", "batch/job2", "batch/job3", "edit-job",
-                                        "8e81933d44e3ae69e2f81485000000a1", "8e81933d44e3ae69e2f81485000000a2",
-                                        "8e81933d44e3ae69e2f81485000000a3"])
+                                        "b6b2750d4308892ac3330238a1b2c3d4", "8e81933d44e3ae69e2f81485000000a3"])
         // Only the unclaimed b.mp4 is left for the folder job, with a note.
         XCTAssertEqual(byID["batch/job2"]?.outputs.map(\.original), ["batch/job2/outputs/b.mp4"])
         XCTAssertTrue(byID["batch/job2"]?.warnings.contains { $0.contains("named by a manifest") } ?? false)
         XCTAssertEqual(byID["job2"]?.outputs.map(\.localPath), [tree.path("batch/job2/outputs/a.mp4")])
         // The response's outputs are billed once, through the response (ims/ is fully claimed).
         XCTAssertNil(byID["ims"])
-        XCTAssertEqual(byID["8e81933d44e3ae69e2f81485000000a2"]?.outputs.map(\.localPath), [tree.path("ims/outputs/out_1.mp4")])
+        XCTAssertEqual(byID["b6b2750d4308892ac3330238a1b2c3d4"]?.outputs.map(\.localPath),
+                       [tree.path("ims/outputs/out_0.mp4"), tree.path("ims/outputs/out_1.mp4")])
         // The folder manifest took the folder's media and timeline; no separate "edit" folder job.
         XCTAssertNil(byID["edit"])
         XCTAssertEqual(byID["edit-job"]?.inputs.map(\.localPath), [tree.path("edit/inputs/in.mp4")])

@@ -11,7 +11,7 @@ final class TableRendererTests: XCTestCase {
         XCTAssertTrue(lines[0].hasPrefix("ID"), lines[0])
         for column in ["FEATURE", "STATUS", "COST", "NOTES"] { XCTAssertTrue(lines[0].contains(column), column) }
         for job in report.bill.jobs {
-            XCTAssertTrue(lines.contains { $0.hasPrefix(job.id + " ") && $0.contains(MoneyText.string(job.cost)) }, job.id)
+            XCTAssertTrue(lines.contains { $0.hasPrefix(job.id + " ") && $0.contains(BillRenderer.costCell(job)) }, job.id)
         }
         XCTAssertTrue(lines.contains { $0.hasPrefix("broken") && $0.contains("failed: InvalidParameter: no clips") })
         XCTAssertTrue(lines.contains { $0.hasPrefix("edge") && $0.contains("boundary warning") })
@@ -52,7 +52,7 @@ final class TableRendererTests: XCTestCase {
         let costEnd = try XCTUnwrap(header.range(of: "COST")).upperBound.utf16Offset(in: header)
         for id in ["seed", "edit-1", "undated"] {
             let line = try XCTUnwrap(lines.first { $0.hasPrefix(id + " ") })
-            let cost = MoneyText.string(try XCTUnwrap(bill.jobs.first { $0.id == id }).cost)
+            let cost = BillRenderer.costCell(try XCTUnwrap(bill.jobs.first { $0.id == id }))
             let end = try XCTUnwrap(line.range(of: " " + cost + " ")).upperBound.utf16Offset(in: line) - 1
             XCTAssertEqual(end, costEnd, line)
         }

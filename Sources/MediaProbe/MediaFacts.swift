@@ -107,6 +107,9 @@ public struct MediaFacts: Codable, Sendable {
     public var mode: ProbeMode
     public var streams: [StreamFacts]
     public var warnings: [String]
+    /// Bytes libavformat read to measure the file (nil for URLs and for facts cached before it was counted):
+    /// shows whether a duration cost the header and tail or the whole file.
+    public var bytesRead: Int64?
 
     public init(path: String, size: Int64, modifiedAtNanos: Int64, container: String, mode: ProbeMode) {
         self.path = path

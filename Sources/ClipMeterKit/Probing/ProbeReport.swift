@@ -27,6 +27,7 @@ public struct ProbeReport: Sendable {
                 ("containerDuration", .number(facts.containerDuration)),
                 ("containerDurationMethod", .string(facts.containerDurationMethod)),
                 ("startTime", .number(facts.startTime)),
+                ("bytesRead", facts.bytesRead.map { .number($0) } ?? .null),
                 ("mode", .string(facts.mode.rawValue)),
                 ("durationPolicy", .string(policy.rawValue)),
                 ("streams", .array(facts.streams.map(streamJSON))),

@@ -41,6 +41,9 @@ enum FileCheck {
             }
             throw fail(errorCode(e), describe(e, path: path))
         }
+        if (info.st_mode & S_IFMT) == S_IFDIR && access(path, R_OK | X_OK) != 0 {
+            throw fail(.permissionDenied, "is a folder this user cannot read, so its files cannot be listed or measured")
+        }
         if let kind = specialKind(info.st_mode) {
             throw fail(.unsupported, "is \(kind), not a regular file; only regular files are measured")
         }

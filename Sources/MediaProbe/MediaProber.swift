@@ -58,6 +58,10 @@ public struct MediaProber: Sendable {
         facts.containerLongName = context.header.formatLongName
         readHeader(context, into: &facts)
         try checkIndexAgainstFileSize(context, facts: facts)
+        try checkHoldsMedia(facts)
+        if let note = TransportStreamCheck.cutShort(container: facts.container, size: facts.size) {
+            facts.warnings.append(note)
+        }
 
         let estimation = context.header.estimation
         let headerTrusted = (estimation == .timestamps || estimation == .stream)
@@ -106,7 +110,8 @@ public struct MediaProber: Sendable {
     private func streamFacts(_ s: StreamHeader) -> StreamFacts {
         var facts = StreamFacts(index: s.index, type: s.type, codec: s.codec)
         facts.isAttachedPicture = s.isAttachedPicture
-        if let duration = s.duration, s.timeBase.den > 0 {
+        // Cover art is one still picture: the "duration" demuxers give it is the audio's, and no length of its own.
+        if let duration = s.duration, s.timeBase.den > 0, !s.isAttachedPicture {
             let time = s.timeBase.time(duration)
             facts.durationTicks = time
             facts.duration = time.seconds
@@ -137,6 +142,21 @@ public struct MediaProber: Sendable {
                                  message: "the file is cut short: its index needs \(end) bytes but the file has \(facts.size)")
             }
         }
+    }
+
+    /// A header's duration is a claim; without an audio or video stream nothing backs it. A partially synced
+    /// M4A keeps its `moov` (727 s) after its tracks are gone, and must never bill those 727 s.
+    private func checkHoldsMedia(_ facts: MediaFacts) throws(ProbeError) {
+        let media = facts.contentStreams.filter { $0.type == .audio || $0.type == .video }
+        guard media.isEmpty else { return }
+        if facts.contentStreams.isEmpty, let claim = facts.containerDuration, claim > 0 {
+            throw ProbeError(path: facts.path, code: .truncated, operation: "read stream info",
+                             message: "the header claims \(format(claim)) s of media but the file holds no audio or video stream (cut out, or not fully synced yet)")
+        }
+        let what = facts.streams.isEmpty ? "no stream at all"
+            : "only " + Set(facts.streams.map { $0.isAttachedPicture ? "cover art" : $0.type.rawValue }).sorted().joined(separator: " and ")
+        throw ProbeError(path: facts.path, code: .notMedia, operation: "read stream info",
+                         message: "holds no audio or video stream (\(what)): nothing in it can be billed by duration")
     }
 
     /// Replaces header stream durations with timestamp-derived ones.
@@ -175,9 +195,25 @@ public struct MediaProber: Sendable {
         var spanEnd: Decimal?
         for i in facts.streams.indices {
             let index = facts.streams[i].index
-            guard let span = outcome.spans[index], let ticks = span.ticks,
-                  index < context.streams.count else { continue }
-            let tb = context.streams[index].timeBase
+            guard let span = outcome.spans[index], index < context.streams.count,
+                  !facts.streams[i].isAttachedPicture else { continue }
+            let stream = context.streams[index]
+            let tb = stream.timeBase
+            if span.lastCorrupt {
+                facts.warnings.append("truncated: stream \(index)'s last packet is incomplete (the demuxer flagged it corrupt): the file was cut short, and its duration covers the surviving part only")
+            }
+            var ticks: Int64
+            if let timed = span.ticks {
+                ticks = timed
+            } else if span.untimedPackets > 0, span.untimedTicks > 0 {
+                ticks = span.untimedTicks
+                let rate = stream.averageFrameRate.isValid ? stream.averageFrameRate : stream.realFrameRate
+                let basis = rate.isValid ? "\(span.untimedPackets) frames × 1/\(rate.den == 1 ? "\(rate.num)" : "(\(rate.num)/\(rate.den))") s, the stream's own frame rate"
+                    : "the sum of its \(span.untimedPackets) packets' durations"
+                facts.warnings.append("frame-count: stream \(index) (\(stream.codec)) is a raw elementary stream without timestamps; its duration is \(basis)")
+            } else {
+                continue
+            }
             let time = tb.time(ticks)
             facts.streams[i].durationTicks = time
             facts.streams[i].duration = time.seconds
@@ -185,7 +221,7 @@ public struct MediaProber: Sendable {
                 let guess = tb.time(span.guessTicks).seconds
                 facts.warnings.append("guessed-last-packet: stream \(index)'s last packet has no duration; added a guessed \(format(guess)) s")
             }
-            if !facts.streams[i].isAttachedPicture, let first = span.first {
+            if let first = span.first ?? (span.untimedPackets > 0 ? 0 : nil) {
                 let start = tb.time(first).seconds
                 spanStart = min(spanStart ?? start, start)
                 spanEnd = max(spanEnd ?? (start + time.seconds), start + time.seconds)
@@ -310,5 +346,16 @@ enum PlaylistText {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         let text = String(decoding: bytes.drop { $0 == 0x20 || (0x09...0x0D).contains($0) }, as: UTF8.self)
         return text.hasPrefix("#EXTM3U") || text.hasPrefix("ffconcat")
+    }
+}
+
+/// MPEG-TS has no index and no trailer, so a transfer cut mid-way leaves a file that still opens and
+/// measures; its size gives the cut away when it falls inside a transport packet.
+enum TransportStreamCheck {
+    static func cutShort(container: String, size: Int64) -> String? {
+        guard container.split(separator: ",").contains("mpegts"), size > 0 else { return nil }
+        // 188-byte packets, 192 with an M2TS timecode, 204 with Reed-Solomon parity.
+        if [188, 192, 204].contains(where: { size % Int64($0) == 0 }) { return nil }
+        return "truncated: the file ends \(size % 188) bytes into a transport-stream packet: it was cut short (an interrupted copy or sync?), and its duration covers the surviving part only"
     }
 }

@@ -11,6 +11,9 @@ struct StreamSpan {
     var lastDuration: Int64 = 0
     /// True when the last packet read was flagged corrupt (an MPEG-TS PES packet cut short).
     var lastCorrupt = false
+    /// Packets with neither pts nor dts (raw elementary streams), and the sum of their durations.
+    var untimedPackets = 0
+    var untimedTicks: Int64 = 0
 
     var ticks: Int64? {
         guard let first, let end else { return nil }
@@ -61,7 +64,17 @@ struct TimestampScanner {
                 guard index >= 0, index < context.streams.count else { continue }
                 let stream = context.streams[index]
                 // Undo a timestamp wrap the demuxer did not correct (MPEG-TS's 33-bit counter).
-                guard var pts = packet.pts ?? packet.dts else { continue }
+                guard var pts = packet.pts ?? packet.dts else {
+                    // A raw elementary stream has frames but no clock: count them, as a packet scan does.
+                    if !packet.isDiscard {
+                        var span = spans[index, default: StreamSpan()]
+                        span.untimedPackets += 1
+                        span.untimedTicks += packet.duration > 0 ? packet.duration : guessDuration(stream: stream, previous: 0)
+                        span.lastCorrupt = packet.isCorrupt
+                        spans[index] = span
+                    }
+                    continue
+                }
                 let bits = stream.ptsWrapBits
                 if bits > 0 && bits < 63 {
                     let period = Int64(1) << Int64(bits)

@@ -39,7 +39,8 @@ public struct ProbeReport: Sendable {
 
     private func streamJSON(_ s: StreamFacts) -> JSONValue {
         var members: [(String, JSONValue)] = [
-            ("index", .number(s.index)), ("type", .string(s.type.rawValue)), ("codec", .string(s.codec)),
+            // Cover art is reported as what it is, an image, so no reader takes it for a video track.
+            ("index", .number(s.index)), ("type", .string(s.isAttachedPicture ? "image" : s.type.rawValue)), ("codec", .string(s.codec)),
             ("duration", .number(s.duration)),
         ]
         switch s.type {

@@ -165,6 +165,12 @@ final class FormatContext {
         av_seek_frame(context, -1, max(microseconds, 0), AVSEEK_FLAG_BACKWARD) >= 0
     }
 
+    /// Seeks to a byte offset; the demuxer resynchronises on its next packet header. For containers without
+    /// an index, where a timestamp seek would read everything before the target.
+    func seek(toByte offset: Int64) -> Bool {
+        av_seek_frame(context, -1, max(offset, 0), AVSEEK_FLAG_BYTE) >= 0
+    }
+
     /// Back to the first packet, for a full scan after a shortcut gave up.
     func rewind() {
         if av_seek_frame(context, -1, Int64.min, AVSEEK_FLAG_BACKWARD) < 0 {

@@ -23,6 +23,9 @@ public enum DurationSource: String, Codable, Sendable {
     case header
     /// The container's sample index: first and last timestamps read around it, nothing in between.
     case index
+    /// The first packets and, after a seek near the end, the last ones: the packet-scan answer without
+    /// reading the middle (Matroska/WebM, FLV, AVI).
+    case tail
     /// A scan of every packet's timestamps.
     case packets
 }

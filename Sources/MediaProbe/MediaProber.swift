@@ -165,14 +165,17 @@ public struct MediaProber: Sendable {
         var outcome: TimestampScanner.Outcome?
         var source = DurationSource.packets
         do throws(TimestampScanner.ScanFailure) {
-            // The index shortcut is worth it only where the index holds every timestamp and the file is long.
-            if facts.container.contains("mov"), let header = facts.containerDuration, header > 30 {
-                let tailStart = NSDecimalNumber(decimal: header).doubleValue - 10 + NSDecimalNumber(decimal: facts.startTime ?? 0).doubleValue
-                if let shortcut = try scanner.headAndTailScan(tailStartSeconds: tailStart) {
-                    outcome = shortcut
-                    source = .index
-                } else {
+            // The shortcut is worth it only on long files, and safe only where a timestamp seek lands where
+            // it should (an index, or cluster/tag timestamps) and every packet carries its own timestamp.
+            if let (shortcut, tailStart) = TailShortcut.plan(container: facts.container,
+                                                             duration: facts.containerDuration, start: facts.startTime) {
+                switch try scanner.headAndTailScan(from: tailStart) {
+                case .measured(let measured):
+                    outcome = measured
+                    source = shortcut
+                case .untrusted(let reason):
                     context.rewind()
+                    facts.warnings.append("full-scan: the end of the file could not be read on its own (\(reason)); every packet was read instead")
                 }
             }
             if outcome == nil {
@@ -357,5 +360,27 @@ enum TransportStreamCheck {
         // 188-byte packets, 192 with an M2TS timecode, 204 with Reed-Solomon parity.
         if [188, 192, 204].contains(where: { size % Int64($0) == 0 }) { return nil }
         return "truncated: the file ends \(size % 188) bytes into a transport-stream packet: it was cut short (an interrupted copy or sync?), and its duration covers the surviving part only"
+    }
+}
+
+/// Which containers may take their exact duration from the head and the tail, and what that is called.
+enum TailShortcut {
+    /// The shortcut for a file, or nil where a full scan is the only safe (or the cheaper) way.
+    static func plan(container: String, duration: Decimal?, start: Decimal?)
+        -> (DurationSource, TimestampScanner.TailStart)? {
+        let names = Set(container.split(separator: ",").map(String.init))
+        // Short files are cheap to scan whole.
+        guard let duration, duration > 30 else { return nil }
+        let seconds = NSDecimalNumber(decimal: duration).doubleValue
+        let tail = TimestampScanner.TailStart.seconds(seconds - 10 + NSDecimalNumber(decimal: start ?? 0).doubleValue)
+        // MP4/MOV: the sample index holds every timestamp.
+        if names.contains("mov") { return (.index, tail) }
+        // Matroska/WebM (Cues) and AVI (idx1): a timestamp seek goes through the index; every packet is timed.
+        if !names.isDisjoint(with: ["matroska", "webm", "avi"]) { return (.tail, tail) }
+        // Scanned in full: FLV (no index, so a timestamp seek reads everything before the target, and
+        // libavformat 5.1's FLV demuxer does not resynchronise after a byte seek), MPEG-TS and Ogg (left to
+        // libavformat's own end-of-file estimate in auto mode; 33-bit wraps, granule end-trimming), MP3
+        // (frames carry no timestamp at all).
+        return nil
     }
 }

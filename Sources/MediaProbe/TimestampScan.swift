@@ -92,10 +92,23 @@ struct TimestampScanner {
 
     // MARK: - Head and tail
 
+    /// What the head-and-tail shortcut found: spans, or why they cannot be trusted.
+    enum ShortcutResult {
+        case measured(Outcome)
+        case untrusted(String)
+    }
+
     /// Reads the first packets until no later packet can start earlier, then seeks near the end and reads to
-    /// EOF. Exact for indexed containers (MP4/MOV) whose timestamps never go backwards by more than the
-    /// reorder delay; returns nil when the shortcut cannot be trusted, so the caller scans everything.
-    func headAndTailScan(tailStartSeconds: Double) throws(ScanFailure) -> Outcome? {
+    /// EOF. Gives the packet-scan answer when every stream's last packets lie after the seek point and
+    /// timestamps never go backwards there (beyond reordering); anything else is reported as untrusted so the
+    /// caller scans everything.
+    /// Where the tail starts: a timestamp (through the container's index) or a byte offset.
+    enum TailStart {
+        case seconds(Double)
+        case byte(Int64)
+    }
+
+    func headAndTailScan(from start: TailStart) throws(ScanFailure) -> ShortcutResult {
         var head: [Int: StreamSpan] = [:]
         var settled = Set<Int>()
         let contentStreams = Set(context.streams.filter { !$0.isAttachedPicture }.map(\.index))
@@ -105,10 +118,10 @@ struct TimestampScanner {
             switch context.readPacket() {
             case .packet(let p): packet = p
             case .timedOut: throw .timedOut
-            case .endOfFile, .failed: return nil
+            case .endOfFile, .failed: return .untrusted("the file ended before every stream's first packets were read")
             }
             count += 1
-            if count > 20_000 { return nil }
+            if count > 20_000 { return .untrusted("a stream has no packets in the first 20,000") }
             let index = packet.streamIndex
             guard contentStreams.contains(index), let pts = packet.pts ?? packet.dts else { continue }
             accumulate(&head[index, default: StreamSpan()], pts: pts, packet: packet, stream: context.streams[index])
@@ -118,31 +131,46 @@ struct TimestampScanner {
             }
         }
 
-        let target = Int64(tailStartSeconds * Double(ContainerHeader.timeBase.den))
-        if !context.seek(toMicroseconds: target) { return nil }
+        let seeked: Bool
+        switch start {
+        case .seconds(let seconds): seeked = context.seek(toMicroseconds: Int64(seconds * Double(ContainerHeader.timeBase.den)))
+        case .byte(let offset): seeked = context.seek(toByte: offset)
+        }
+        if !seeked { return .untrusted("the demuxer cannot seek in it") }
         var tail: [Int: StreamSpan] = [:]
+        var lastDTS: [Int: Int64] = [:]
         reading: while true {
             switch context.readPacket() {
             case .endOfFile: break reading
             case .timedOut: throw .timedOut
-            case .failed: return nil
+            case .failed(let code): return .untrusted("reading the tail failed: \(ffmpegErrorString(code))")
             case .packet(let packet):
                 let index = packet.streamIndex
-                if contentStreams.contains(index), let pts = packet.pts ?? packet.dts {
+                guard contentStreams.contains(index) else { continue }
+                if let dts = packet.dts {
+                    if let previous = lastDTS[index], dts < previous {
+                        return .untrusted("stream \(index)'s timestamps go backwards near the end (a discontinuity)")
+                    }
+                    lastDTS[index] = dts
+                }
+                if let pts = packet.pts ?? packet.dts {
                     accumulate(&tail[index, default: StreamSpan()], pts: pts, packet: packet, stream: context.streams[index])
                 }
             }
         }
         var spans: [Int: StreamSpan] = [:]
         for index in contentStreams {
-            guard var span = head[index], let tailSpan = tail[index], let tailEnd = tailSpan.end else { return nil }
+            guard var span = head[index] else { return .untrusted("stream \(index) has no timed packet at the start") }
+            guard let tailSpan = tail[index], let tailEnd = tailSpan.end else {
+                return .untrusted("stream \(index) has no timed packet in the last part of the file")
+            }
             span.end = max(span.end ?? Int64.min, tailEnd)
             span.endGuessed = tailEnd >= (span.end ?? 0) ? tailSpan.endGuessed : span.endGuessed
             span.guessTicks = tailSpan.guessTicks
             span.lastCorrupt = tailSpan.lastCorrupt
             spans[index] = span
         }
-        return Outcome(spans: spans, notes: [], endedEarly: false)
+        return .measured(Outcome(spans: spans, notes: [], endedEarly: false))
     }
 
     // MARK: - Accumulation

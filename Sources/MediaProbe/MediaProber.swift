@@ -144,6 +144,13 @@ public struct MediaProber: Sendable {
         }
     }
 
+    /// The limit as a user wrote it; never traps on a NaN or an infinite limit a caller let through.
+    private var timeLimitText: String {
+        let t = options.timeLimit
+        guard t.isFinite, t >= 0, t < 1e15 else { return "\(t) s" }
+        return t == t.rounded() ? "\(Int(t)) s" : "\(t) s"
+    }
+
     /// A header's duration is a claim; without an audio or video stream nothing backs it. A partially synced
     /// M4A keeps its `moov` (727 s) after its tracks are gone, and must never bill those 727 s.
     private func checkHoldsMedia(_ facts: MediaFacts) throws(ProbeError) {
@@ -186,7 +193,7 @@ public struct MediaProber: Sendable {
             switch error {
             case .timedOut:
                 throw ProbeError(path: facts.path, code: .timeout, operation: "scan packets",
-                                 message: "gave up after the per-file time limit of \(Int(options.timeLimit)) s")
+                                 message: "gave up after the per-file time limit of \(timeLimitText)")
             case .readError(let code, let packets):
                 throw ProbeError(path: facts.path, code: .io, operation: "scan packets",
                                  message: "\(ffmpegErrorString(code)) after \(packets) packets")
@@ -253,7 +260,7 @@ public struct MediaProber: Sendable {
         func error(_ kind: ProbeErrorCode, _ message: String) -> ProbeError {
             ProbeError(path: path, code: kind, operation: failure.step, message: message)
         }
-        if code == cff_averror_exit() { return error(.timeout, "gave up after the per-file time limit of \(Int(options.timeLimit)) s") }
+        if code == cff_averror_exit() { return error(.timeout, "gave up after the per-file time limit of \(timeLimitText)") }
         if let format = failure.refusedFormat {
             return refusal(format, error: error)
         }

@@ -50,7 +50,7 @@ final class FileCheckTests: XCTestCase {
         try FileManager.default.copyItem(atPath: try TestMedia.file("m4a.m4a"), toPath: path("x.mp4"))
         let previous = FileManager.default.currentDirectoryPath
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(dir.path))
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         let facts = try XCTUnwrap(MediaProber().probe("file:x.mp4").facts)
         XCTAssertTrue(facts.hasVideo, "'file:x.mp4' must be the 4 s video of that name, not the audio in x.mp4")
         XCTAssertEqual(facts.duration(policy: .container), 4)

@@ -20,7 +20,14 @@ let package = Package(
             pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "pkg-config"])]
         ),
-        .target(name: "MediaProbe", dependencies: ["CFFmpeg"]),
+        // The C half of that boundary: bodies and state of the shim (the per-file I/O confinement, the log
+        // trampoline), declarations only in its header.
+        .target(
+            name: "CFFmpegShim",
+            dependencies: ["CFFmpeg"],
+            linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avutil")]
+        ),
+        .target(name: "MediaProbe", dependencies: ["CFFmpeg", "CFFmpegShim"]),
         .target(name: "Timeline"),
         .target(
             name: "Billing",

@@ -1,4 +1,5 @@
-import CFFmpeg
+internal import CFFmpeg
+internal import CFFmpegShim
 import Foundation
 
 /// Routes FFmpeg's log lines to the probe running on the same thread, so a line such as
@@ -51,7 +52,7 @@ final class LogCollector: @unchecked Sendable {
     var lastError: String? { lines.last { $0.level <= AV_LOG_ERROR }?.text }
 }
 
-/// Receives each formatted FFmpeg line from the C trampoline (shim.h).
+/// Receives each formatted FFmpeg line from the C trampoline (CFFmpegShim/shim.c).
 private let ffmpegLogSink: @convention(c) (Int32, UnsafePointer<CChar>?) -> Void = { level, line in
     guard let line else { return }
     FFmpegLog.deliver(level: level, line: String(cString: line))

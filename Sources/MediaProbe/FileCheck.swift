@@ -3,59 +3,114 @@ import Foundation
 import Glibc
 #endif
 
-/// Checks a path with the file system before FFmpeg sees it: FFmpeg would block forever on a FIFO and
-/// gives vague errors for directories, dangling links and empty files.
-enum FileCheck {
-    struct Checked {
-        var size: Int64
-        var modifiedAtNanos: Int64
-        var magic: Data
-    }
+/// A regular file opened for measuring: the descriptor FFmpeg will read and what `fstat` said about it.
+/// FormatContext takes the descriptor over (and closes it); nothing else closes it.
+struct OpenedFile {
+    let path: String
+    let descriptor: Int32
+    let size: Int64
+    let modifiedAtNanos: Int64
+    /// The first bytes, so a failure can tell damaged media from junk.
+    let magic: Data
+}
 
-    static func check(_ path: String) throws(ProbeError) -> Checked {
-        func fail(_ code: ProbeErrorCode, _ message: String) -> ProbeError {
-            ProbeError(path: path, code: code, operation: "stat", message: message)
+/// Opens a path only when it is a regular file, with errors a user can act on. FFmpeg would block forever
+/// on a FIFO and gives vague errors for directories, dangling links, long paths and empty files.
+///
+/// The order matters for hostile folders: `lstat`/`stat` first (a special file gets its own error without
+/// being opened), then `open` with `O_NONBLOCK` (opening a FIFO never waits for a writer), then `fstat` of
+/// the descriptor, so a file swapped for a FIFO between the check and the open is still caught.
+enum FileCheck {
+    static func open(_ path: String) throws(ProbeError) -> OpenedFile {
+        func fail(_ code: ProbeErrorCode, _ message: String, _ operation: String = "stat") -> ProbeError {
+            ProbeError(path: path, code: code, operation: operation, message: message)
+        }
+        if path.utf8.count >= Int(PATH_MAX) {
+            throw fail(.unsupported, "the path is \(path.utf8.count) bytes long; the system opens paths of at most \(PATH_MAX - 1) bytes (PATH_MAX): move the file to a shorter path")
         }
         var link = stat()
         if lstat(path, &link) != 0 {
-            let e = errno
-            if e == EACCES { throw fail(.permissionDenied, "permission denied on a parent folder") }
-            throw fail(.notFound, "no such file")
+            throw fail(errorCode(errno), describe(errno, path: path))
         }
         var info = stat()
         if stat(path, &info) != 0 {
-            if (link.st_mode & S_IFMT) == S_IFLNK {
+            let e = errno
+            if (link.st_mode & S_IFMT) == S_IFLNK && e == ENOENT {
                 let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
                 throw fail(.notFound, "broken symbolic link (points to \(target))")
             }
-            throw fail(.io, String(cString: strerror(errno)))
+            throw fail(errorCode(e), describe(e, path: path))
         }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw fail(.unsupported, "is a directory, not a file")
-        case S_IFIFO: throw fail(.unsupported, "is a FIFO (named pipe), not a regular file")
-        case S_IFSOCK: throw fail(.unsupported, "is a socket, not a regular file")
-        default: throw fail(.unsupported, "is a device or special file, not a regular file")
+        if (info.st_mode & S_IFMT) == S_IFDIR && access(path, R_OK | X_OK) != 0 {
+            throw fail(.permissionDenied, "is a folder this user cannot read, so its files cannot be listed or measured")
         }
-        let fd = open(path, O_RDONLY | O_NONBLOCK)
+        if let kind = specialKind(info.st_mode) {
+            throw fail(.unsupported, "is \(kind), not a regular file; only regular files are measured")
+        }
+        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
         if fd < 0 {
             let e = errno
-            if e == EACCES || e == EPERM { throw fail(.permissionDenied, "permission denied (cannot open for reading)") }
-            throw fail(.io, String(cString: strerror(e)))
+            throw fail(errorCode(e), describe(e, path: path), "open")
         }
-        defer { close(fd) }
-        if info.st_size == 0 { throw fail(.notMedia, "empty file (0 bytes)") }
+        var opened = stat()
+        if fstat(fd, &opened) != 0 {
+            let e = errno
+            close(fd)
+            throw fail(.io, "cannot read the file's status: \(String(cString: strerror(e)))", "open")
+        }
+        if let kind = specialKind(opened.st_mode) {
+            close(fd)
+            throw fail(.unsupported, "became \(kind) while being opened (the folder is changing); only regular files are measured", "open")
+        }
+        // Reads of a regular file never block; clearing the flag keeps FFmpeg's reads plain blocking reads.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        if opened.st_size == 0 {
+            close(fd)
+            throw fail(.notMedia, "empty file (0 bytes)", "read")
+        }
         var buffer = [UInt8](repeating: 0, count: 64)
-        let n = read(fd, &buffer, buffer.count)
-        if n < 0 { throw fail(.io, "cannot read: \(String(cString: strerror(errno)))") }
-        let magic = Data(buffer.prefix(max(n, 0)))
-        if let text = String(data: magic.prefix(16), encoding: .ascii),
-           text.hasPrefix("#EXTM3U") || text.hasPrefix("ffconcat") {
-            throw ProbeError(path: path, code: .unsupported, operation: "read",
-                             message: "playlists (HLS, ffconcat) are not measured: their entries could point outside the scanned folders; measure the media files themselves")
+        let n = pread(fd, &buffer, buffer.count, 0)
+        if n < 0 {
+            let e = errno
+            close(fd)
+            throw fail(.io, "cannot read: \(String(cString: strerror(e)))", "read")
         }
-        let nanos = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-        return Checked(size: Int64(info.st_size), modifiedAtNanos: nanos, magic: magic)
+        let nanos = Int64(opened.st_mtim.tv_sec) * 1_000_000_000 + Int64(opened.st_mtim.tv_nsec)
+        return OpenedFile(path: path, descriptor: fd, size: Int64(opened.st_size), modifiedAtNanos: nanos,
+                          magic: Data(buffer.prefix(max(n, 0))))
+    }
+
+    /// What a non-regular file is, in words; nil for a regular file.
+    private static func specialKind(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        default: return "a special file"
+        }
+    }
+
+    private static func errorCode(_ e: Int32) -> ProbeErrorCode {
+        switch e {
+        case ENOENT, ENOTDIR: return .notFound
+        case EACCES, EPERM: return .permissionDenied
+        case ENAMETOOLONG, ELOOP, ENXIO, ENODEV, EOPNOTSUPP: return .unsupported
+        default: return .io
+        }
+    }
+
+    private static func describe(_ e: Int32, path: String) -> String {
+        switch e {
+        case ENOENT: return "no such file"
+        case ENOTDIR: return "no such file (a parent in the path is not a folder)"
+        case EACCES, EPERM: return "permission denied (the file, or a folder on its path, is not readable for this user)"
+        case ENAMETOOLONG: return "a name in the path is longer than the system allows (NAME_MAX or PATH_MAX): rename or move the file"
+        case ELOOP: return "too many levels of symbolic links (a link loop)"
+        default: return String(cString: strerror(e))
+        }
     }
 
     /// True when the first bytes carry a well-known container signature (so a failure means damage, not junk).

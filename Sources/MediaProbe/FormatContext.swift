@@ -1,64 +1,362 @@
-import CFFmpeg
+internal import CFFmpeg
+internal import CFFmpegShim
 import Foundation
 
-/// Sole owner of one AVFormatContext: opened in `init`, closed only in `deinit`.
-/// Callers copy what they need into value types; no raw AVStream pointer leaves this file's users.
-final class FormatContext {
-    let pointer: UnsafeMutablePointer<AVFormatContext>
-    /// The interrupt deadline (monotonic ns) FFmpeg's callback reads; lives as long as the context.
-    private let deadline: UnsafeMutablePointer<Int64>
+/// What FFmpeg is given to read: a regular file ClipMeter has already opened and vetted, or a URL
+/// (only with `--allow-network`).
+enum ProbeSource {
+    case file(OpenedFile)
+    case url(String)
+}
 
-    /// Opens `path` with only the `file` protocol (unless network is allowed) and a time limit set *before*
-    /// avformat_open_input, so even a stuck open gives up.
-    init(path: String, timeLimit: TimeInterval, allowNetwork: Bool) throws(OpenFailure) {
-        deadline = .allocate(capacity: 1)
-        deadline.pointee = cff_monotonic_ns() + Int64(timeLimit * 1_000_000_000)
-        guard let ctx = avformat_alloc_context() else {
-            deadline.deallocate()
+/// Sole owner of one AVFormatContext and of the state its callbacks read: opened in `init`, closed only in
+/// `deinit`. Everything it hands out is a Swift value copied from FFmpeg; no FFmpeg pointer leaves it.
+///
+/// Confinement (issue 12): FFmpeg reads a local file only through a custom AVIOContext over the descriptor
+/// FileCheck opened, so it never resolves the path itself (no `file:` URL parsing, no race between the
+/// check and the open). Every open a demuxer asks for by name goes through an `io_open` guard that refuses
+/// it; only a network URL's own first open is let through. The demuxer is vetted against
+/// `DemuxerPolicy` before any demuxer code runs, and the whitelist is also handed to FFmpeg so nested
+/// contexts inherit it.
+final class FormatContext {
+    private let context: UnsafeMutablePointer<AVFormatContext>
+    private let io: OpaquePointer
+    private let packet: UnsafeMutablePointer<AVPacket>
+    /// The container-level facts, copied once the stream info is read.
+    let header: ContainerHeader
+    /// One entry per stream libavformat found while opening, in index order.
+    let streams: [StreamHeader]
+
+    /// Opens `source` with the deadline already armed, so even a stuck open gives up.
+    init(source: ProbeSource, timeLimit: TimeInterval, allowNetwork: Bool,
+         demuxers: DemuxerPolicy = .selfContained) throws(OpenFailure) {
+        let name: String
+        let descriptor: Int32
+        switch source {
+        case .file(let file):
+            descriptor = file.descriptor
+            // Only a name for FFmpeg's messages and its extension-based format scoring: nothing opens it.
+            name = "file:" + file.path
+        case .url(let url):
+            descriptor = -1
+            name = url
+        }
+        let deadline = cff_monotonic_ns() &+ Self.nanoseconds(timeLimit)
+        guard let io = cff_probe_io_create(deadline, descriptor, descriptor < 0 ? name : nil) else {
             throw OpenFailure(code: cff_averror(ENOMEM), step: "allocate a format context")
         }
-        cff_set_deadline_interrupt(ctx, deadline)
+        guard let packet = av_packet_alloc() else {
+            cff_probe_io_free(io)
+            throw OpenFailure(code: cff_averror(ENOMEM), step: "allocate a packet")
+        }
+        func fail(_ failure: OpenFailure) -> OpenFailure {
+            var failure = failure
+            failure.refusedOpens = Int(cff_probe_io_refused_opens(io))
+            failure.bytesRead = cff_probe_io_bytes_read(io)
+            var p: UnsafeMutablePointer<AVPacket>? = packet
+            av_packet_free(&p)
+            cff_probe_io_free(io)
+            return failure
+        }
+        guard let ctx = avformat_alloc_context() else {
+            throw fail(OpenFailure(code: cff_averror(ENOMEM), step: "allocate a format context"))
+        }
+        let attached = cff_probe_io_attach(io, ctx)
+        if attached < 0 {
+            avformat_free_context(ctx)
+            throw fail(OpenFailure(code: attached, step: "open"))
+        }
+        var format: UnsafePointer<AVInputFormat>? = nil
+        var probeScore: Int32?
+        if descriptor >= 0 {
+            let score = cff_probe_io_probe_format(io, ctx, name, &format)
+            let formatName = cString(format?.pointee.name) ?? ""
+            if score < 0 || !demuxers.allows(formatName) {
+                avformat_free_context(ctx)
+                throw fail(OpenFailure(code: score < 0 ? score : cff_averror(EINVAL), step: "open",
+                                       refusedFormat: score < 0 ? nil : formatName))
+            }
+            probeScore = score
+        }
         var options: OpaquePointer? = nil
-        av_dict_set(&options, "protocol_whitelist", allowNetwork ? "file,http,https,tcp,tls,crypto" : "file", 0)
+        // A local file is read through the descriptor, so FFmpeg needs no protocol at all: an empty list
+        // ("none" names no protocol) also stops demuxers that open by URL without io_open (DASH in 5.1).
+        av_dict_set(&options, "protocol_whitelist", descriptor >= 0 ? "none" : allowNetwork ? "http,https,tcp,tls,crypto" : "file", 0)
+        av_dict_set(&options, "format_whitelist", demuxers.whitelist, 0)
+        // MOV/MP4 data references name other files; the guard would refuse them anyway, this keeps the
+        // demuxer from asking.
+        av_dict_set(&options, "enable_drefs", "0", 0)
+        av_dict_set(&options, "use_absolute_path", "0", 0)
         var ctxOptional: UnsafeMutablePointer<AVFormatContext>? = ctx
-        let rc = avformat_open_input(&ctxOptional, path, nil, &options)
+        let rc = avformat_open_input(&ctxOptional, name, format, &options)
         av_dict_free(&options)
         guard rc >= 0, let opened = ctxOptional else {
-            // avformat_open_input frees the context on failure.
-            deadline.deallocate()
-            throw OpenFailure(code: rc, step: "open")
+            // avformat_open_input frees the context on failure; the custom AVIOContext stays ours to free.
+            let refused = rc == cff_averror(EINVAL) && format == nil ? "a format outside the whitelist" : nil
+            throw fail(OpenFailure(code: rc, step: "open", refusedFormat: refused, probeScore: probeScore))
         }
-        // `pointer` is set only after the last throw: once every stored property is set, a throw runs
-        // `deinit`, which would close the context (and free the deadline) a second time.
         let info = avformat_find_stream_info(opened, nil)
         if info < 0 {
             var p: UnsafeMutablePointer<AVFormatContext>? = opened
             avformat_close_input(&p)
-            deadline.deallocate()
-            throw OpenFailure(code: info, step: "read stream info")
+            throw fail(OpenFailure(code: info, step: "read stream info", probeScore: probeScore))
         }
-        pointer = opened
+        // Stored properties are set only after the last throw: once all are set, a throw would run
+        // `deinit` and close the context a second time.
+        context = opened
+        self.io = io
+        self.packet = packet
+        header = ContainerHeader(opened.pointee)
+        streams = (0..<Int(opened.pointee.nb_streams)).compactMap { index in
+            opened.pointee.streams?[index].map { StreamHeader($0, index: index) }
+        }
     }
 
     deinit {
-        var p: UnsafeMutablePointer<AVFormatContext>? = pointer
+        var p: UnsafeMutablePointer<AVFormatContext>? = context
         avformat_close_input(&p)
-        deadline.deallocate()
+        var pk: UnsafeMutablePointer<AVPacket>? = packet
+        av_packet_free(&pk)
+        cff_probe_io_free(io)
+    }
+
+    /// A time limit in nanoseconds, clamped so that no limit (infinite, NaN, huge) can overflow the clock.
+    private static func nanoseconds(_ seconds: TimeInterval) -> Int64 {
+        guard seconds.isFinite else { return seconds > 0 ? Int64.max / 2 : 0 }
+        return Int64(min(max(seconds, 0), 1e9) * 1e9)
     }
 
     /// True once the per-file time limit has passed.
-    var timedOut: Bool { cff_monotonic_ns() > deadline.pointee }
+    var timedOut: Bool { cff_probe_io_timed_out(io) != 0 }
 
-    var streamCount: Int { Int(pointer.pointee.nb_streams) }
+    /// Bytes FFmpeg has read from the file so far (nil for a URL, where no descriptor is counted).
+    var bytesRead: Int64 { cff_probe_io_bytes_read(io) }
 
-    func stream(_ index: Int) -> UnsafeMutablePointer<AVStream>? {
-        guard index >= 0, index < streamCount, let streams = pointer.pointee.streams else { return nil }
-        return streams[index]
+    /// Opens a demuxer asked for and the guard refused (a reference movie, a playlist entry).
+    var refusedOpens: Int { Int(cff_probe_io_refused_opens(io)) }
+
+    // MARK: - Packets
+
+    /// Reads the next packet's timing, keeping nothing of the packet itself.
+    func readPacket() -> PacketRead {
+        while true {
+            let rc = av_read_frame(context, packet)
+            if rc == cff_averror(EAGAIN) {
+                if timedOut { return .timedOut }
+                continue
+            }
+            if rc == cff_averror_eof() { return .endOfFile }
+            if rc < 0 { return rc == cff_averror_exit() || timedOut ? .timedOut : .failed(rc) }
+            defer { av_packet_unref(packet) }
+            let p = packet.pointee
+            return .packet(PacketInfo(
+                streamIndex: Int(p.stream_index),
+                pts: p.pts == cff_nopts_value() ? nil : p.pts,
+                dts: p.dts == cff_nopts_value() ? nil : p.dts,
+                duration: p.duration,
+                isDiscard: cff_pkt_is_discard(packet) != 0,
+                isCorrupt: cff_pkt_is_corrupt(packet) != 0))
+        }
+    }
+
+    /// Seeks to the last keyframe at or before `microseconds` (AV_TIME_BASE units); false when the demuxer
+    /// cannot seek.
+    func seek(toMicroseconds microseconds: Int64) -> Bool {
+        av_seek_frame(context, -1, max(microseconds, 0), AVSEEK_FLAG_BACKWARD) >= 0
+    }
+
+    /// Seeks to a byte offset; the demuxer resynchronises on its next packet header. For containers without
+    /// an index, where a timestamp seek would read everything before the target.
+    func seek(toByte offset: Int64) -> Bool {
+        av_seek_frame(context, -1, max(offset, 0), AVSEEK_FLAG_BYTE) >= 0
+    }
+
+    /// Back to the first packet, for a full scan after a shortcut gave up.
+    func rewind() {
+        if av_seek_frame(context, -1, Int64.min, AVSEEK_FLAG_BACKWARD) < 0 {
+            avformat_seek_file(context, -1, Int64.min, 0, 0, 0)
+        }
     }
 }
 
-/// An FFmpeg failure while opening: the return code and which step failed.
+// MARK: - Values copied out of FFmpeg
+
+/// A rational number as FFmpeg keeps time bases and frame rates.
+struct Rational: Hashable {
+    var num: Int32
+    var den: Int32
+
+    var isValid: Bool { num > 0 && den > 0 }
+
+    /// `value` in this time base expressed in `other`, rounded to nearest as FFmpeg does.
+    func rescale(_ value: Int64, to other: Rational) -> Int64 {
+        av_rescale_q(value, AVRational(num: num, den: den), AVRational(num: other.num, den: other.den))
+    }
+
+    /// `ticks` of this time base as exact seconds.
+    func time(_ ticks: Int64) -> MediaTime { MediaTime(ticks: ticks, timeBaseNum: num, timeBaseDen: den) }
+}
+
+/// How libavformat obtained the container duration.
+enum DurationEstimation {
+    case timestamps, stream, bitrate
+}
+
+/// The container-level header facts.
+struct ContainerHeader {
+    var formatName: String
+    var formatLongName: String?
+    /// Start time in AV_TIME_BASE units, nil when unknown.
+    var startTime: Int64?
+    /// Duration in AV_TIME_BASE units, nil when unknown or not positive.
+    var duration: Int64?
+    var estimation: DurationEstimation
+
+    fileprivate init(_ ctx: AVFormatContext) {
+        formatName = cString(ctx.iformat?.pointee.name) ?? "unknown"
+        formatLongName = cString(ctx.iformat?.pointee.long_name)
+        startTime = ctx.start_time == cff_nopts_value() ? nil : ctx.start_time
+        duration = ctx.duration == cff_nopts_value() || ctx.duration <= 0 ? nil : ctx.duration
+        switch ctx.duration_estimation_method {
+        case AVFMT_DURATION_FROM_PTS: estimation = .timestamps
+        case AVFMT_DURATION_FROM_STREAM: estimation = .stream
+        default: estimation = .bitrate
+        }
+    }
+
+    /// AV_TIME_BASE, the unit of `startTime` and `duration`.
+    static let timeBase = Rational(num: 1, den: Int32(cff_time_base()))
+}
+
+/// One stream's header facts.
+struct StreamHeader {
+    var index: Int
+    var type: StreamType
+    var codec: String
+    var isAttachedPicture: Bool
+    var timeBase: Rational
+    var duration: Int64?
+    var startTime: Int64?
+    /// Frames the header claims (0 when it does not say).
+    var frameCount: Int64
+    var width: Int?
+    var height: Int?
+    var rotation: Double?
+    var averageFrameRate: Rational
+    var realFrameRate: Rational
+    var sampleRate: Int?
+    var channels: Int?
+    /// Bits of the demuxer's timestamp counter (33 for MPEG-TS), 0 when it never wraps.
+    var ptsWrapBits: Int32
+    /// Where the last index entry ends (byte offset + size), nil without an index.
+    var lastIndexEnd: Int64?
+
+    fileprivate init(_ st: UnsafeMutablePointer<AVStream>, index: Int) {
+        let s = st.pointee
+        self.index = index
+        timeBase = Rational(num: s.time_base.num, den: s.time_base.den)
+        isAttachedPicture = (s.disposition & AV_DISPOSITION_ATTACHED_PIC) != 0
+        duration = s.duration == cff_nopts_value() || s.duration <= 0 ? nil : s.duration
+        startTime = s.start_time == cff_nopts_value() ? nil : s.start_time
+        frameCount = s.nb_frames
+        averageFrameRate = Rational(num: s.avg_frame_rate.num, den: s.avg_frame_rate.den)
+        realFrameRate = Rational(num: s.r_frame_rate.num, den: s.r_frame_rate.den)
+        ptsWrapBits = s.pts_wrap_bits
+        let end = cff_stream_last_index_end(st)
+        lastIndexEnd = end >= 0 ? end : nil
+        guard let par = s.codecpar else {
+            type = .data
+            codec = "unknown"
+            return
+        }
+        switch par.pointee.codec_type {
+        case AVMEDIA_TYPE_VIDEO: type = .video
+        case AVMEDIA_TYPE_AUDIO: type = .audio
+        case AVMEDIA_TYPE_SUBTITLE: type = .subtitle
+        default: type = .data
+        }
+        codec = cString(avcodec_get_name(par.pointee.codec_id)) ?? "unknown"
+        if type == .video {
+            width = par.pointee.width > 0 ? Int(par.pointee.width) : nil
+            height = par.pointee.height > 0 ? Int(par.pointee.height) : nil
+            let degrees = cff_stream_rotation(st)
+            rotation = degrees.isNaN ? nil : degrees
+        }
+        if type == .audio {
+            sampleRate = par.pointee.sample_rate > 0 ? Int(par.pointee.sample_rate) : nil
+            let count = cff_channels(par)
+            channels = count > 0 ? Int(count) : nil
+        }
+    }
+}
+
+/// The timing of one packet.
+struct PacketInfo {
+    var streamIndex: Int
+    var pts: Int64?
+    var dts: Int64?
+    /// In the stream's time base; 0 or less when the demuxer did not know it.
+    var duration: Int64
+    var isDiscard: Bool
+    var isCorrupt: Bool
+}
+
+/// What one read gave.
+enum PacketRead {
+    case packet(PacketInfo)
+    case endOfFile
+    case timedOut
+    case failed(Int32)
+}
+
+/// An FFmpeg failure while opening: the return code, which step failed, and whether confinement said no.
 struct OpenFailure: Error {
     var code: Int32
     var step: String
+    /// The demuxer libavformat picked and `DemuxerPolicy` refused.
+    var refusedFormat: String?
+    /// libavformat's confidence in the demuxer it picked (AVPROBE_SCORE_*); nil when it did not probe.
+    var probeScore: Int32?
+    /// Opens of other files the io_open guard refused before the failure.
+    var refusedOpens = 0
+    var bytesRead: Int64 = 0
+}
+
+// MARK: - Demuxers
+
+/// Which demuxers may run: those that read one self-contained file. Playlists, manifests, sequences and
+/// anything else that names other files (HLS, DASH, concat, image2, IMF, VobSub, SDP/RTP) are left out, as
+/// are devices, which read no file at all.
+struct DemuxerPolicy {
+    let names: Set<String>
+
+    static let selfContained = DemuxerPolicy(names: [
+        // Containers
+        "mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm", "mpegts", "mpeg", "flv", "live_flv", "avi",
+        "asf", "asf_o", "wtv", "mxf", "gxf", "nut", "rm", "ogg", "wav", "w64", "aiff", "caf", "ivf", "dv", "nsv",
+        "swf", "smjpeg", "pva", "nuv", "xwma", "wsaud", "rso", "mtv", "lxf", "kux", "ifv", "vivo", "bink",
+        "binka", "smk", "thp", "mca", "dsf", "film_cpk", "roq", "3dostr", "psxstr",
+        // Raw and single-stream audio
+        "mp3", "aac", "ac3", "eac3", "dts", "dtshd", "truehd", "mlp", "flac", "ape", "wv", "tta", "tak", "mpc",
+        "mpc8", "oma", "amr", "amrnb", "amrwb", "au", "voc", "loas", "gsm", "g722", "g723_1", "g729", "sbc",
+        "ilbc", "codec2", "shn", "spdif", "sox", "ircam", "nistsphere", "qcp", "aptx", "aptx_hd", "dfpwm",
+        // Raw video elementary streams and single images
+        "h261", "h263", "h264", "hevc", "m4v", "mpegvideo", "vc1", "dirac", "dnxhd", "cavsvideo", "avs2", "avs3",
+        "av1", "obu", "mjpeg", "yuv4mpegpipe", "gif", "apng", "jpeg_pipe", "png_pipe", "bmp_pipe", "webp_pipe",
+        "tiff_pipe", "gif_pipe", "j2k_pipe", "jpegls_pipe", "jpegxl_pipe", "qoi_pipe", "psd_pipe",
+    ])
+
+    /// Demuxers that read other files by name: refused because of where they could lead.
+    static let referencing: Set<String> = ["hls", "dash", "concat", "image2", "image2pipe", "webm_dash_manifest",
+                                           "imf", "vobsub", "ffmetadata", "sdp", "rtp", "rtsp", "sap", "data",
+                                           "mpjpeg", "tedcaptions"]
+
+    /// Comma-separated, as FFmpeg's `format_whitelist` option wants it.
+    var whitelist: String { names.sorted().joined(separator: ",") }
+
+    /// A demuxer's name may list aliases ("mov,mp4,m4a,3gp,3g2,mj2"); one allowed alias allows it, as in
+    /// FFmpeg's own whitelist check.
+    func allows(_ formatName: String) -> Bool {
+        formatName.split(separator: ",").contains { names.contains(String($0)) }
+    }
 }

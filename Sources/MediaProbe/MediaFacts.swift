@@ -23,6 +23,9 @@ public enum DurationSource: String, Codable, Sendable {
     case header
     /// The container's sample index: first and last timestamps read around it, nothing in between.
     case index
+    /// The first packets and, after a seek near the end, the last ones: the packet-scan answer without
+    /// reading the middle (Matroska/WebM, FLV, AVI).
+    case tail
     /// A scan of every packet's timestamps.
     case packets
 }
@@ -107,6 +110,9 @@ public struct MediaFacts: Codable, Sendable {
     public var mode: ProbeMode
     public var streams: [StreamFacts]
     public var warnings: [String]
+    /// Bytes libavformat read to measure the file (nil for URLs and for facts cached before it was counted):
+    /// shows whether a duration cost the header and tail or the whole file.
+    public var bytesRead: Int64?
 
     public init(path: String, size: Int64, modifiedAtNanos: Int64, container: String, mode: ProbeMode) {
         self.path = path

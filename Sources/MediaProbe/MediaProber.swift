@@ -1,4 +1,4 @@
-import CFFmpeg
+internal import CFFmpeg
 import Foundation
 
 /// Settings for one probe run.
@@ -45,28 +45,32 @@ public struct MediaProber: Sendable {
             throw ProbeError(path: path, code: .unsupported, operation: "open",
                              message: "network URLs are not opened unless --allow-network is given (only local files by default)")
         }
-        let file = isURL ? FileCheck.Checked(size: 0, modifiedAtNanos: 0, magic: Data()) : try FileCheck.check(path)
+        let file: OpenedFile? = isURL ? nil : try FileCheck.open(path)
         let context: FormatContext
         do {
-            context = try FormatContext(path: path, timeLimit: options.timeLimit, allowNetwork: options.allowNetwork)
+            context = try FormatContext(source: file.map(ProbeSource.file) ?? .url(path),
+                                        timeLimit: options.timeLimit, allowNetwork: options.allowNetwork)
         } catch {
-            throw classify(error, path: path, log: log, magic: file.magic)
+            throw classify(error, path: path, log: log, magic: file?.magic ?? Data())
         }
-        var facts = MediaFacts(path: path, size: file.size, modifiedAtNanos: file.modifiedAtNanos,
-                               container: cString(context.pointer.pointee.iformat?.pointee.name) ?? "unknown",
-                               mode: options.mode)
-        facts.containerLongName = cString(context.pointer.pointee.iformat?.pointee.long_name)
+        var facts = MediaFacts(path: path, size: file?.size ?? 0, modifiedAtNanos: file?.modifiedAtNanos ?? 0,
+                               container: context.header.formatName, mode: options.mode)
+        facts.containerLongName = context.header.formatLongName
         readHeader(context, into: &facts)
         try checkIndexAgainstFileSize(context, facts: facts)
+        try checkHoldsMedia(facts)
+        if let note = TransportStreamCheck.cutShort(container: facts.container, size: facts.size) {
+            facts.warnings.append(note)
+        }
 
-        let method = context.pointer.pointee.duration_estimation_method
-        let headerTrusted = (method == AVFMT_DURATION_FROM_PTS || method == AVFMT_DURATION_FROM_STREAM)
+        let estimation = context.header.estimation
+        let headerTrusted = (estimation == .timestamps || estimation == .stream)
             && facts.containerDuration != nil
             && facts.contentStreams.allSatisfy { $0.duration != nil }
         switch options.mode {
         case .fast:
             facts.durationSource = .header
-            if method == AVFMT_DURATION_FROM_BITRATE {
+            if estimation == .bitrate {
                 facts.warnings.append("estimated-from-bitrate: libavformat estimated this duration from the bit rate; it is not exact (use --mode exact)")
             }
         case .auto where headerTrusted:
@@ -77,66 +81,53 @@ public struct MediaProber: Sendable {
         if facts.containerDuration == nil && facts.contentStreams.allSatisfy({ $0.duration == nil }) {
             facts.warnings.append("no-duration: neither the header nor the timestamps give a duration")
         }
+        if context.refusedOpens > 0 {
+            facts.warnings.append("refused-open: the file refers to \(context.refusedOpens) other file(s); they were not read, and only what this file holds is measured")
+        }
+        if file != nil { facts.bytesRead = context.bytesRead }
         let bitrateNoted = facts.warnings.contains { $0.hasPrefix("estimated-from-bitrate") }
         facts.warnings.append(contentsOf: ffmpegWarnings(log).filter { !(bitrateNoted && $0.hasPrefix("estimated-from-bitrate")) })
         return facts
     }
 
     private func readHeader(_ context: FormatContext, into facts: inout MediaFacts) {
-        let ctx = context.pointer.pointee
-        if ctx.start_time != cff_nopts_value() {
-            facts.startTime = MediaTime(ticks: ctx.start_time, timeBaseNum: 1, timeBaseDen: cff_time_base()).seconds
+        let header = context.header
+        let tb = ContainerHeader.timeBase
+        if let start = header.startTime { facts.startTime = tb.time(start).seconds }
+        switch header.estimation {
+        case .timestamps: facts.containerDurationMethod = "timestamps"
+        case .stream: facts.containerDurationMethod = "stream"
+        case .bitrate: facts.containerDurationMethod = "bitrate"
         }
-        let method = ctx.duration_estimation_method
-        facts.containerDurationMethod = method == AVFMT_DURATION_FROM_PTS ? "timestamps"
-            : method == AVFMT_DURATION_FROM_STREAM ? "stream" : "bitrate"
-        if ctx.duration != cff_nopts_value() && ctx.duration > 0 {
-            facts.containerDuration = MediaTime(ticks: ctx.duration, timeBaseNum: 1, timeBaseDen: cff_time_base()).seconds
+        if let duration = header.duration {
+            facts.containerDuration = tb.time(duration).seconds
         } else {
             facts.containerDurationMethod = "none"
         }
-        for index in 0..<context.streamCount {
-            guard let st = context.stream(index) else { continue }
-            facts.streams.append(streamFacts(st, index: index))
-        }
+        facts.streams = context.streams.map(streamFacts)
     }
 
-    private func streamFacts(_ st: UnsafeMutablePointer<AVStream>, index: Int) -> StreamFacts {
-        let s = st.pointee
-        guard let par = s.codecpar?.pointee else { return StreamFacts(index: index, type: .data, codec: "unknown") }
-        let type: StreamType
-        switch par.codec_type {
-        case AVMEDIA_TYPE_VIDEO: type = .video
-        case AVMEDIA_TYPE_AUDIO: type = .audio
-        case AVMEDIA_TYPE_SUBTITLE: type = .subtitle
-        default: type = .data
-        }
-        var facts = StreamFacts(index: index, type: type, codec: cString(avcodec_get_name(par.codec_id)) ?? "unknown")
-        facts.isAttachedPicture = (s.disposition & AV_DISPOSITION_ATTACHED_PIC) != 0
-        let tb = s.time_base
-        if s.duration != cff_nopts_value() && s.duration > 0 && tb.den > 0 {
-            let time = MediaTime(ticks: s.duration, timeBaseNum: tb.num, timeBaseDen: tb.den)
+    private func streamFacts(_ s: StreamHeader) -> StreamFacts {
+        var facts = StreamFacts(index: s.index, type: s.type, codec: s.codec)
+        facts.isAttachedPicture = s.isAttachedPicture
+        // Cover art is one still picture: the "duration" demuxers give it is the audio's, and no length of its own.
+        if let duration = s.duration, s.timeBase.den > 0, !s.isAttachedPicture {
+            let time = s.timeBase.time(duration)
             facts.durationTicks = time
             facts.duration = time.seconds
         }
-        if s.start_time != cff_nopts_value() && tb.den > 0 {
-            facts.startTime = MediaTime(ticks: s.start_time, timeBaseNum: tb.num, timeBaseDen: tb.den).seconds
+        if let start = s.startTime, s.timeBase.den > 0 {
+            facts.startTime = s.timeBase.time(start).seconds
         }
-        switch type {
-        case .video:
-            if par.width > 0 { facts.width = Int(par.width) }
-            if par.height > 0 { facts.height = Int(par.height) }
-            let rotation = cff_stream_rotation(st)
-            if !rotation.isNaN { facts.rotation = (rotation * 100).rounded() / 100 + 0 }
-            let rate = s.avg_frame_rate.num > 0 && s.avg_frame_rate.den > 0 ? s.avg_frame_rate : s.r_frame_rate
-            if rate.num > 0 && rate.den > 0 { facts.frameRate = "\(rate.num)/\(rate.den)" }
-        case .audio:
-            if par.sample_rate > 0 { facts.sampleRate = Int(par.sample_rate) }
-            let channels = cff_channels(s.codecpar)
-            if channels > 0 { facts.channels = Int(channels) }
-        default:
-            break
+        facts.width = s.width
+        facts.height = s.height
+        if let rotation = s.rotation { facts.rotation = (rotation * 100).rounded() / 100 + 0 }
+        if s.type == .video {
+            let rate = s.averageFrameRate.isValid ? s.averageFrameRate : s.realFrameRate
+            if rate.isValid { facts.frameRate = "\(rate.num)/\(rate.den)" }
         }
+        facts.sampleRate = s.sampleRate
+        facts.channels = s.channels
         return facts
     }
 
@@ -144,16 +135,35 @@ public struct MediaProber: Sendable {
     /// promise the data cannot keep.
     private func checkIndexAgainstFileSize(_ context: FormatContext, facts: MediaFacts) throws(ProbeError) {
         guard facts.container.contains("mov") else { return }
-        for index in 0..<context.streamCount {
-            guard let st = context.stream(index) else { continue }
-            let count = avformat_index_get_entries_count(st)
-            guard count > 0, let last = avformat_index_get_entry(st, count - 1) else { continue }
-            let end = last.pointee.pos + Int64(last.pointee.size)
+        for stream in context.streams {
+            guard let end = stream.lastIndexEnd else { continue }
             if end > facts.size {
                 throw ProbeError(path: facts.path, code: .truncated, operation: "check the sample index",
                                  message: "the file is cut short: its index needs \(end) bytes but the file has \(facts.size)")
             }
         }
+    }
+
+    /// The limit as a user wrote it; never traps on a NaN or an infinite limit a caller let through.
+    private var timeLimitText: String {
+        let t = options.timeLimit
+        guard t.isFinite, t >= 0, t < 1e15 else { return "\(t) s" }
+        return t == t.rounded() ? "\(Int(t)) s" : "\(t) s"
+    }
+
+    /// A header's duration is a claim; without an audio or video stream nothing backs it. A partially synced
+    /// M4A keeps its `moov` (727 s) after its tracks are gone, and must never bill those 727 s.
+    private func checkHoldsMedia(_ facts: MediaFacts) throws(ProbeError) {
+        let media = facts.contentStreams.filter { $0.type == .audio || $0.type == .video }
+        guard media.isEmpty else { return }
+        if facts.contentStreams.isEmpty, let claim = facts.containerDuration, claim > 0 {
+            throw ProbeError(path: facts.path, code: .truncated, operation: "read stream info",
+                             message: "the header claims \(format(claim)) s of media but the file holds no audio or video stream (cut out, or not fully synced yet)")
+        }
+        let what = facts.streams.isEmpty ? "no stream at all"
+            : "only " + Set(facts.streams.map { $0.isAttachedPicture ? "cover art" : $0.type.rawValue }).sorted().joined(separator: " and ")
+        throw ProbeError(path: facts.path, code: .notMedia, operation: "read stream info",
+                         message: "holds no audio or video stream (\(what)): nothing in it can be billed by duration")
     }
 
     /// Replaces header stream durations with timestamp-derived ones.
@@ -162,14 +172,17 @@ public struct MediaProber: Sendable {
         var outcome: TimestampScanner.Outcome?
         var source = DurationSource.packets
         do throws(TimestampScanner.ScanFailure) {
-            // The index shortcut is worth it only where the index holds every timestamp and the file is long.
-            if facts.container.contains("mov"), let header = facts.containerDuration, header > 30 {
-                let tailStart = NSDecimalNumber(decimal: header).doubleValue - 10 + NSDecimalNumber(decimal: facts.startTime ?? 0).doubleValue
-                if let shortcut = try scanner.headAndTailScan(tailStartSeconds: tailStart) {
-                    outcome = shortcut
-                    source = .index
-                } else if av_seek_frame(context.pointer, -1, Int64.min, AVSEEK_FLAG_BACKWARD) < 0 {
-                    avformat_seek_file(context.pointer, -1, Int64.min, 0, 0, 0)
+            // The shortcut is worth it only on long files, and safe only where a timestamp seek lands where
+            // it should (an index, or cluster/tag timestamps) and every packet carries its own timestamp.
+            if let (shortcut, tailStart) = TailShortcut.plan(container: facts.container,
+                                                             duration: facts.containerDuration, start: facts.startTime) {
+                switch try scanner.headAndTailScan(from: tailStart) {
+                case .measured(let measured):
+                    outcome = measured
+                    source = shortcut
+                case .untrusted(let reason):
+                    context.rewind()
+                    facts.warnings.append("full-scan: the end of the file could not be read on its own (\(reason)); every packet was read instead")
                 }
             }
             if outcome == nil {
@@ -180,7 +193,7 @@ public struct MediaProber: Sendable {
             switch error {
             case .timedOut:
                 throw ProbeError(path: facts.path, code: .timeout, operation: "scan packets",
-                                 message: "gave up after the per-file time limit of \(Int(options.timeLimit)) s")
+                                 message: "gave up after the per-file time limit of \(timeLimitText)")
             case .readError(let code, let packets):
                 throw ProbeError(path: facts.path, code: .io, operation: "scan packets",
                                  message: "\(ffmpegErrorString(code)) after \(packets) packets")
@@ -192,18 +205,34 @@ public struct MediaProber: Sendable {
         var spanEnd: Decimal?
         for i in facts.streams.indices {
             let index = facts.streams[i].index
-            guard let span = outcome.spans[index], let ticks = span.ticks,
-                  let st = context.stream(index) else { continue }
-            let tb = st.pointee.time_base
-            let time = MediaTime(ticks: ticks, timeBaseNum: tb.num, timeBaseDen: tb.den)
+            guard let span = outcome.spans[index], index < context.streams.count,
+                  !facts.streams[i].isAttachedPicture else { continue }
+            let stream = context.streams[index]
+            let tb = stream.timeBase
+            if span.lastCorrupt {
+                facts.warnings.append("truncated: stream \(index)'s last packet is incomplete (the demuxer flagged it corrupt): the file was cut short, and its duration covers the surviving part only")
+            }
+            var ticks: Int64
+            if let timed = span.ticks {
+                ticks = timed
+            } else if span.untimedPackets > 0, span.untimedTicks > 0 {
+                ticks = span.untimedTicks
+                let rate = stream.averageFrameRate.isValid ? stream.averageFrameRate : stream.realFrameRate
+                let basis = rate.isValid ? "\(span.untimedPackets) frames × 1/\(rate.den == 1 ? "\(rate.num)" : "(\(rate.num)/\(rate.den))") s, the stream's own frame rate"
+                    : "the sum of its \(span.untimedPackets) packets' durations"
+                facts.warnings.append("frame-count: stream \(index) (\(stream.codec)) is a raw elementary stream without timestamps; its duration is \(basis)")
+            } else {
+                continue
+            }
+            let time = tb.time(ticks)
             facts.streams[i].durationTicks = time
             facts.streams[i].duration = time.seconds
             if span.endGuessed {
-                let guess = MediaTime(ticks: span.guessTicks, timeBaseNum: tb.num, timeBaseDen: tb.den).seconds
+                let guess = tb.time(span.guessTicks).seconds
                 facts.warnings.append("guessed-last-packet: stream \(index)'s last packet has no duration; added a guessed \(format(guess)) s")
             }
-            if !facts.streams[i].isAttachedPicture, let first = span.first {
-                let start = MediaTime(ticks: first, timeBaseNum: tb.num, timeBaseDen: tb.den).seconds
+            if let first = span.first ?? (span.untimedPackets > 0 ? 0 : nil) {
+                let start = tb.time(first).seconds
                 spanStart = min(spanStart ?? start, start)
                 spanEnd = max(spanEnd ?? (start + time.seconds), start + time.seconds)
             }
@@ -231,7 +260,22 @@ public struct MediaProber: Sendable {
         func error(_ kind: ProbeErrorCode, _ message: String) -> ProbeError {
             ProbeError(path: path, code: kind, operation: failure.step, message: message)
         }
-        if code == cff_averror_exit() { return error(.timeout, "gave up after the per-file time limit of \(Int(options.timeLimit)) s") }
+        if code == cff_averror_exit() { return error(.timeout, "gave up after the per-file time limit of \(timeLimitText)") }
+        if let format = failure.refusedFormat {
+            return refusal(format, error: error)
+        }
+        if PlaylistText.startsLikePlaylist(magic) {
+            // Not a guard (the demuxer whitelist and the io_open guard are): only a clearer reason for a
+            // playlist FFmpeg did not even recognise as one.
+            return error(.unsupported, "looks like a playlist (HLS or ffconcat): it names other files, which ClipMeter never opens; measure the media files themselves")
+        }
+        if let score = failure.probeScore, score <= AVPROBE_SCORE_EXTENSION, code != cff_averror(EIO) {
+            // Only the file name suggested the format; nothing in the bytes did.
+            return error(.notMedia, "not a media file: nothing in it is a format FFmpeg recognises (only its name suggested one): \(reason)")
+        }
+        if failure.refusedOpens > 0 {
+            return error(.unsupported, "the file refers to other files, which are never opened: ClipMeter measures one self-contained file at a time; measure the media files themselves")
+        }
         if code == cff_averror(ENOENT) { return error(.notFound, "no such file") }
         if code == cff_averror(EACCES) || code == cff_averror(EPERM) { return error(.permissionDenied, "permission denied") }
         if code == cff_averror(EIO) { return error(.io, reason) }
@@ -254,6 +298,19 @@ public struct MediaProber: Sendable {
             return error(.truncated, "the file starts like \(demuxer) but is damaged or cut short: \(reason)")
         }
         return error(.io, reason)
+    }
+
+    /// Why a demuxer was not allowed to run. Playlists and manifests are `unsupported` (they are real, but
+    /// they name other files); text that FFmpeg would read as subtitles is `not-media`.
+    private func refusal(_ format: String, error: (ProbeErrorCode, String) -> ProbeError) -> ProbeError {
+        let names = Set(format.split(separator: ",").map(String.init))
+        if !names.isDisjoint(with: DemuxerPolicy.referencing) {
+            return error(.unsupported, "is a \(format) playlist, manifest or sequence: it names other files, which ClipMeter never opens (they could be outside the scanned folders); measure the media files themselves")
+        }
+        if !names.isDisjoint(with: MediaSniffer.textFormats) {
+            return error(.notMedia, "not a media file: FFmpeg reads it only as \(format) text")
+        }
+        return error(.unsupported, "FFmpeg reads it as \(format), a format ClipMeter does not measure (only self-contained media files)")
     }
 
     /// Splits FFmpeg's "[mp3 @ 0x55d0c…] message" into the component name and the message, so reasons
@@ -284,5 +341,53 @@ public struct MediaProber: Sendable {
         var rounded = Decimal()
         NSDecimalRound(&rounded, &v, 6, .plain)
         return "\(rounded)"
+    }
+}
+
+/// Recognises the start of a text playlist behind the prefixes that once hid one from a byte-0 check (an
+/// ID3v2 tag, a UTF-8 BOM, whitespace). Used only to word an error; never the thing that keeps FFmpeg in.
+enum PlaylistText {
+    static func startsLikePlaylist(_ magic: Data) -> Bool {
+        var bytes = [UInt8](magic)
+        if bytes.count >= 10, bytes[0] == 0x49, bytes[1] == 0x44, bytes[2] == 0x33 {
+            let size = bytes[6...9].reduce(0) { ($0 << 7) | Int($1 & 0x7F) }
+            bytes = Array(bytes.dropFirst(min(bytes.count, 10 + size)))
+        }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        let text = String(decoding: bytes.drop { $0 == 0x20 || (0x09...0x0D).contains($0) }, as: UTF8.self)
+        return text.hasPrefix("#EXTM3U") || text.hasPrefix("ffconcat")
+    }
+}
+
+/// MPEG-TS has no index and no trailer, so a transfer cut mid-way leaves a file that still opens and
+/// measures; its size gives the cut away when it falls inside a transport packet.
+enum TransportStreamCheck {
+    static func cutShort(container: String, size: Int64) -> String? {
+        guard container.split(separator: ",").contains("mpegts"), size > 0 else { return nil }
+        // 188-byte packets, 192 with an M2TS timecode, 204 with Reed-Solomon parity.
+        if [188, 192, 204].contains(where: { size % Int64($0) == 0 }) { return nil }
+        return "truncated: the file ends \(size % 188) bytes into a transport-stream packet: it was cut short (an interrupted copy or sync?), and its duration covers the surviving part only"
+    }
+}
+
+/// Which containers may take their exact duration from the head and the tail, and what that is called.
+enum TailShortcut {
+    /// The shortcut for a file, or nil where a full scan is the only safe (or the cheaper) way.
+    static func plan(container: String, duration: Decimal?, start: Decimal?)
+        -> (DurationSource, TimestampScanner.TailStart)? {
+        let names = Set(container.split(separator: ",").map(String.init))
+        // Short files are cheap to scan whole.
+        guard let duration, duration > 30 else { return nil }
+        let seconds = NSDecimalNumber(decimal: duration).doubleValue
+        let tail = TimestampScanner.TailStart.seconds(seconds - 10 + NSDecimalNumber(decimal: start ?? 0).doubleValue)
+        // MP4/MOV: the sample index holds every timestamp.
+        if names.contains("mov") { return (.index, tail) }
+        // Matroska/WebM (Cues) and AVI (idx1): a timestamp seek goes through the index; every packet is timed.
+        if !names.isDisjoint(with: ["matroska", "webm", "avi"]) { return (.tail, tail) }
+        // Scanned in full: FLV (no index, so a timestamp seek reads everything before the target, and
+        // libavformat 5.1's FLV demuxer does not resynchronise after a byte seek), MPEG-TS and Ogg (left to
+        // libavformat's own end-of-file estimate in auto mode; 33-bit wraps, granule end-trimming), MP3
+        // (frames carry no timestamp at all).
+        return nil
     }
 }

@@ -1,4 +1,3 @@
-import CFFmpeg
 import Foundation
 
 /// Per-stream presentation span found by reading packet timestamps.
@@ -10,6 +9,11 @@ struct StreamSpan {
     var guessTicks: Int64 = 0
     var packets = 0
     var lastDuration: Int64 = 0
+    /// True when the last packet read was flagged corrupt (an MPEG-TS PES packet cut short).
+    var lastCorrupt = false
+    /// Packets with neither pts nor dts (raw elementary streams), and the sum of their durations.
+    var untimedPackets = 0
+    var untimedTicks: Int64 = 0
 
     var ticks: Int64? {
         guard let first, let end else { return nil }
@@ -43,116 +47,139 @@ struct TimestampScanner {
         var endedEarly = false
         var wrapOffset: [Int: Int64] = [:]
         var lastRaw: [Int: Int64] = [:]
-        guard let packet = av_packet_alloc() else { throw .readError(cff_averror(ENOMEM), packets: 0) }
-        var packetRef: UnsafeMutablePointer<AVPacket>? = packet
-        defer { av_packet_free(&packetRef) }
         var total = 0
-        while true {
-            let rc = av_read_frame(context.pointer, packet)
-            if rc == cff_averror_eof() { break }
-            if rc == cff_averror(EAGAIN) { continue }
-            if rc < 0 {
-                if rc == cff_averror_exit() || context.timedOut { throw .timedOut }
+        reading: while true {
+            switch context.readPacket() {
+            case .endOfFile:
+                break reading
+            case .timedOut:
+                throw .timedOut
+            case .failed(let code):
                 endedEarly = true
-                notes.append("reading stopped after \(total) packets: \(ffmpegErrorString(rc))")
-                break
-            }
-            total += 1
-            let index = Int(packet.pointee.stream_index)
-            if let stream = context.stream(index) {
+                notes.append("reading stopped after \(total) packets: \(ffmpegErrorString(code))")
+                break reading
+            case .packet(let packet):
+                total += 1
+                let index = packet.streamIndex
+                guard index >= 0, index < context.streams.count else { continue }
+                let stream = context.streams[index]
                 // Undo a timestamp wrap the demuxer did not correct (MPEG-TS's 33-bit counter).
-                var pts = packet.pointee.pts != cff_nopts_value() ? packet.pointee.pts : packet.pointee.dts
-                if pts != cff_nopts_value() {
-                    let bits = stream.pointee.pts_wrap_bits
-                    if bits > 0 && bits < 63 {
-                        let period = Int64(1) << Int64(bits)
-                        if let previous = lastRaw[index], previous - pts > period / 2 {
-                            wrapOffset[index, default: 0] += period
-                        }
-                        lastRaw[index] = pts
-                        pts += wrapOffset[index, default: 0]
+                guard var pts = packet.pts ?? packet.dts else {
+                    // A raw elementary stream has frames but no clock: count them, as a packet scan does.
+                    if !packet.isDiscard {
+                        var span = spans[index, default: StreamSpan()]
+                        span.untimedPackets += 1
+                        span.untimedTicks += packet.duration > 0 ? packet.duration : guessDuration(stream: stream, previous: 0)
+                        span.lastCorrupt = packet.isCorrupt
+                        spans[index] = span
                     }
+                    continue
+                }
+                let bits = stream.ptsWrapBits
+                if bits > 0 && bits < 63 {
+                    let period = Int64(1) << Int64(bits)
+                    if let previous = lastRaw[index], previous - pts > period / 2 {
+                        wrapOffset[index, default: 0] += period
+                    }
+                    lastRaw[index] = pts
+                    pts += wrapOffset[index, default: 0]
                 }
                 accumulate(&spans[index, default: StreamSpan()], pts: pts, packet: packet, stream: stream)
             }
-            av_packet_unref(packet)
         }
         return Outcome(spans: spans, notes: notes, endedEarly: endedEarly)
     }
 
     // MARK: - Head and tail
 
-    /// Reads the first packets until no later packet can start earlier, then seeks near the end and reads to
-    /// EOF. Exact for indexed containers (MP4/MOV) whose timestamps never go backwards by more than the
-    /// reorder delay; returns nil when the shortcut cannot be trusted, so the caller scans everything.
-    func headAndTailScan(tailStartSeconds: Double) throws(ScanFailure) -> Outcome? {
-        guard let packet = av_packet_alloc() else { return nil }
-        var packetRef: UnsafeMutablePointer<AVPacket>? = packet
-        defer { av_packet_free(&packetRef) }
+    /// What the head-and-tail shortcut found: spans, or why they cannot be trusted.
+    enum ShortcutResult {
+        case measured(Outcome)
+        case untrusted(String)
+    }
 
+    /// Reads the first packets until no later packet can start earlier, then seeks near the end and reads to
+    /// EOF. Gives the packet-scan answer when every stream's last packets lie after the seek point and
+    /// timestamps never go backwards there (beyond reordering); anything else is reported as untrusted so the
+    /// caller scans everything.
+    /// Where the tail starts: a timestamp (through the container's index) or a byte offset.
+    enum TailStart {
+        case seconds(Double)
+        case byte(Int64)
+    }
+
+    func headAndTailScan(from start: TailStart) throws(ScanFailure) -> ShortcutResult {
         var head: [Int: StreamSpan] = [:]
         var settled = Set<Int>()
-        let contentStreams = Set((0..<context.streamCount).filter { index in
-            guard let st = context.stream(index) else { return false }
-            return (st.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC) == 0
-        })
+        let contentStreams = Set(context.streams.filter { !$0.isAttachedPicture }.map(\.index))
         var count = 0
         while settled.count < contentStreams.count {
-            let rc = av_read_frame(context.pointer, packet)
-            if rc == cff_averror(EAGAIN) { continue }
-            if rc < 0 {
-                if rc == cff_averror_exit() || context.timedOut { throw .timedOut }
-                return nil
+            let packet: PacketInfo
+            switch context.readPacket() {
+            case .packet(let p): packet = p
+            case .timedOut: throw .timedOut
+            case .endOfFile, .failed: return .untrusted("the file ended before every stream's first packets were read")
             }
             count += 1
-            defer { av_packet_unref(packet) }
-            if count > 20_000 { return nil }
-            let index = Int(packet.pointee.stream_index)
-            guard contentStreams.contains(index), let stream = context.stream(index) else { continue }
-            let pts = packet.pointee.pts != cff_nopts_value() ? packet.pointee.pts : packet.pointee.dts
-            accumulate(&head[index, default: StreamSpan()], pts: pts, packet: packet, stream: stream)
+            if count > 20_000 { return .untrusted("a stream has no packets in the first 20,000") }
+            let index = packet.streamIndex
+            guard contentStreams.contains(index), let pts = packet.pts ?? packet.dts else { continue }
+            accumulate(&head[index, default: StreamSpan()], pts: pts, packet: packet, stream: context.streams[index])
             // Every later packet has dts ≥ this dts and pts ≥ its dts: once dts passes the minimum, it is final.
-            if let first = head[index]?.first, packet.pointee.dts != cff_nopts_value(), packet.pointee.dts > first {
+            if let first = head[index]?.first, let dts = packet.dts, dts > first {
                 settled.insert(index)
             }
         }
 
-        let target = Int64(tailStartSeconds * Double(cff_time_base()))
-        if av_seek_frame(context.pointer, -1, max(target, 0), AVSEEK_FLAG_BACKWARD) < 0 { return nil }
+        let seeked: Bool
+        switch start {
+        case .seconds(let seconds): seeked = context.seek(toMicroseconds: Int64(seconds * Double(ContainerHeader.timeBase.den)))
+        case .byte(let offset): seeked = context.seek(toByte: offset)
+        }
+        if !seeked { return .untrusted("the demuxer cannot seek in it") }
         var tail: [Int: StreamSpan] = [:]
-        while true {
-            let rc = av_read_frame(context.pointer, packet)
-            if rc == cff_averror_eof() { break }
-            if rc == cff_averror(EAGAIN) { continue }
-            if rc < 0 {
-                if rc == cff_averror_exit() || context.timedOut { throw .timedOut }
-                return nil
+        var lastDTS: [Int: Int64] = [:]
+        reading: while true {
+            switch context.readPacket() {
+            case .endOfFile: break reading
+            case .timedOut: throw .timedOut
+            case .failed(let code): return .untrusted("reading the tail failed: \(ffmpegErrorString(code))")
+            case .packet(let packet):
+                let index = packet.streamIndex
+                guard contentStreams.contains(index) else { continue }
+                if let dts = packet.dts {
+                    if let previous = lastDTS[index], dts < previous {
+                        return .untrusted("stream \(index)'s timestamps go backwards near the end (a discontinuity)")
+                    }
+                    lastDTS[index] = dts
+                }
+                if let pts = packet.pts ?? packet.dts {
+                    accumulate(&tail[index, default: StreamSpan()], pts: pts, packet: packet, stream: context.streams[index])
+                }
             }
-            let index = Int(packet.pointee.stream_index)
-            if contentStreams.contains(index), let stream = context.stream(index) {
-                let pts = packet.pointee.pts != cff_nopts_value() ? packet.pointee.pts : packet.pointee.dts
-                accumulate(&tail[index, default: StreamSpan()], pts: pts, packet: packet, stream: stream)
-            }
-            av_packet_unref(packet)
         }
         var spans: [Int: StreamSpan] = [:]
         for index in contentStreams {
-            guard var span = head[index], let tailSpan = tail[index], tailSpan.end != nil else { return nil }
-            span.end = max(span.end ?? Int64.min, tailSpan.end!)
-            span.endGuessed = tailSpan.end! >= (span.end ?? 0) ? tailSpan.endGuessed : span.endGuessed
+            guard var span = head[index] else { return .untrusted("stream \(index) has no timed packet at the start") }
+            guard let tailSpan = tail[index], let tailEnd = tailSpan.end else {
+                return .untrusted("stream \(index) has no timed packet in the last part of the file")
+            }
+            span.end = max(span.end ?? Int64.min, tailEnd)
+            span.endGuessed = tailEnd >= (span.end ?? 0) ? tailSpan.endGuessed : span.endGuessed
             span.guessTicks = tailSpan.guessTicks
+            span.lastCorrupt = tailSpan.lastCorrupt
             spans[index] = span
         }
-        return Outcome(spans: spans, notes: [], endedEarly: false)
+        return .measured(Outcome(spans: spans, notes: [], endedEarly: false))
     }
 
     // MARK: - Accumulation
 
-    private func accumulate(_ span: inout StreamSpan, pts: Int64, packet: UnsafeMutablePointer<AVPacket>,
-                            stream: UnsafeMutablePointer<AVStream>) {
-        guard pts != cff_nopts_value(), cff_pkt_is_discard(packet) == 0 else { return }
+    private func accumulate(_ span: inout StreamSpan, pts: Int64, packet: PacketInfo, stream: StreamHeader) {
+        guard !packet.isDiscard else { return }
         span.packets += 1
-        var duration = packet.pointee.duration
+        span.lastCorrupt = packet.isCorrupt
+        var duration = packet.duration
         var guessed = false
         if duration <= 0 {
             duration = guessDuration(stream: stream, previous: span.lastDuration)
@@ -170,11 +197,10 @@ struct TimestampScanner {
 
     /// A packet without a duration lasts, by guess, as long as the previous one, or one frame at the
     /// stream's average frame rate.
-    private func guessDuration(stream: UnsafeMutablePointer<AVStream>, previous: Int64) -> Int64 {
+    private func guessDuration(stream: StreamHeader, previous: Int64) -> Int64 {
         if previous > 0 { return previous }
-        let rate = stream.pointee.avg_frame_rate
-        let tb = stream.pointee.time_base
-        guard rate.num > 0, rate.den > 0, tb.num > 0, tb.den > 0 else { return 0 }
-        return av_rescale_q(1, AVRational(num: rate.den, den: rate.num), tb)
+        let rate = stream.averageFrameRate
+        guard rate.isValid, stream.timeBase.isValid else { return 0 }
+        return Rational(num: rate.den, den: rate.num).rescale(1, to: stream.timeBase)
     }
 }

@@ -99,3 +99,18 @@ final class BrokenInputTests: XCTestCase {
         }
     }
 }
+
+/// A time limit no clock can hold (NaN, infinite, absurdly large) must neither trap nor hang a probe.
+final class TimeLimitEdgeTests: XCTestCase {
+    func testNaNInfiniteAndHugeTimeLimitsNeverCrash() throws {
+        let path = try TestMedia.file("video-only.mp4")
+        for limit in [Double.infinity, 1e308, .nan, -1] {
+            let outcome = MediaProber(options: ProbeOptions(mode: .exact, timeLimit: limit)).probe(path)
+            if let error = outcome.error {
+                XCTAssertEqual(error.code, .timeout, "\(limit): \(error)")
+            } else {
+                XCTAssertEqual(outcome.facts?.duration(policy: .container), 4, "\(limit)")
+            }
+        }
+    }
+}

@@ -65,3 +65,30 @@ final class ExactDurationTests: XCTestCase {
         XCTAssertNotEqual(facts.streams[0].duration, facts.streams[1].duration)
     }
 }
+
+/// Issue 9, item 1: long Matroska and AVI files get the packet-scan answer from their head and tail.
+final class TailShortcutTests: XCTestCase {
+    func testLongMatroskaAndAVIReadTheHeadAndTheTailAndStillMatchTheScan() throws {
+        for name in ["mkv-long.mkv", "avi-long.avi"] {
+            let path = try TestMedia.file(name)
+            let size = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64)
+            let reference = try TestMedia.packetScan(path)
+            for mode in [ProbeMode.auto, .exact] {
+                let facts = try XCTUnwrap(MediaProber(options: ProbeOptions(mode: mode)).probe(path).facts)
+                XCTAssertEqual(facts.durationSource, .tail, "\(name) \(mode): \(facts.warnings)")
+                XCTAssertLessThan(try XCTUnwrap(facts.bytesRead), size * 6 / 10, "\(name) \(mode): read most of the file")
+                for stream in facts.contentStreams {
+                    let measured = try XCTUnwrap(stream.duration)
+                    XCTAssertLessThanOrEqual(abs(measured - reference[stream.index]!), Decimal(string: "0.001")!, "\(name) #\(stream.index)")
+                }
+            }
+        }
+    }
+
+    func testAContainerWithoutATrustworthyTailIsScannedInFull() throws {
+        let facts = try XCTUnwrap(MediaProber().probe(try TestMedia.file("flv-long.flv")).facts)
+        XCTAssertEqual(facts.durationSource, .packets)
+        let reference = try TestMedia.packetScan(try TestMedia.file("flv-long.flv"))
+        XCTAssertEqual(facts.streams.first?.duration, reference[0])
+    }
+}

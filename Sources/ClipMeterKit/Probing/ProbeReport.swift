@@ -27,6 +27,7 @@ public struct ProbeReport: Sendable {
                 ("containerDuration", .number(facts.containerDuration)),
                 ("containerDurationMethod", .string(facts.containerDurationMethod)),
                 ("startTime", .number(facts.startTime)),
+                ("bytesRead", facts.bytesRead.map { .number($0) } ?? .null),
                 ("mode", .string(facts.mode.rawValue)),
                 ("durationPolicy", .string(policy.rawValue)),
                 ("streams", .array(facts.streams.map(streamJSON))),
@@ -38,7 +39,8 @@ public struct ProbeReport: Sendable {
 
     private func streamJSON(_ s: StreamFacts) -> JSONValue {
         var members: [(String, JSONValue)] = [
-            ("index", .number(s.index)), ("type", .string(s.type.rawValue)), ("codec", .string(s.codec)),
+            // Cover art is reported as what it is, an image, so no reader takes it for a video track.
+            ("index", .number(s.index)), ("type", .string(s.isAttachedPicture ? "image" : s.type.rawValue)), ("codec", .string(s.codec)),
             ("duration", .number(s.duration)),
         ]
         switch s.type {

@@ -73,7 +73,9 @@ struct EstimateCommand: ParsableCommand {
             throw ValidationError("describe a job with --feature and its media, or name manifests or saved IMS responses")
         }
         if describesFlagJob && feature == nil { throw ValidationError("--feature is required to price a job from flags") }
-        if let tokens, tokens < 0 { throw ValidationError("--tokens must not be negative") }
+        if let tokens, tokens < 0 || tokens > QuantityLimits.maxTokens {
+            throw ValidationError("--tokens must be a whole number of tokens from 0 to \(QuantityLimits.maxTokens)")
+        }
     }
 
     func run() throws {
@@ -121,7 +123,7 @@ struct EstimateCommand: ParsableCommand {
             guard PathKind.isRegularFile(timeline) else { throw UsageError("--timeline \(timeline): no such file") }
             spec.timelinePath = timeline
         }
-        spec.outputDuration = try nonNegativeDecimal(outputDuration, "--output-duration")
+        spec.outputDuration = try nonNegativeDecimal(outputDuration, "--output-duration", maximum: QuantityLimits.maxSeconds)
         if let outputResolution {
             let parts = outputResolution.lowercased().split(whereSeparator: { $0 == "x" || $0 == "×" || $0 == "*" })
             guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width > 0, height > 0 else {

@@ -300,6 +300,8 @@ private struct JobReader {
         let items: [SourceValue]
         if case .list(let list) = value { items = list } else { items = [value] }
         var references: [MediaReference] = []
+        // Two items reaching one file (`renders/**` and `renders/latest/a.mp4`, or a hard link) bill it once.
+        var seen = Set<FileIdentity>()
         for (index, item) in items.enumerated() {
             let itemField = items.count == 1 && !(value.isList) ? field : "\(field)[\(index)]"
             var text: String
@@ -324,6 +326,9 @@ private struct JobReader {
             }
             text = text.trimmingCharacters(in: .whitespacesAndNewlines)
             for var reference in resolver.resolve(text, relativeTo: directory) {
+                if let path = reference.localPath, let identity = FileIdentity(path: path), !seen.insert(identity).inserted {
+                    continue
+                }
                 reference.reportedDuration = duration
                 if reference.escapesRoots {
                     job.problems.append("\(name == "inputs" ? "input" : "output") \(reference.original): \(reference.problem!)")

@@ -170,13 +170,20 @@ private struct Engine {
         }
     }
 
-    /// The first field of a clip that no timeline may hold: a negative time or a speed that is not positive.
+    /// One year: no timeline position, clip length or speed factor beyond this is a real edit.
+    static let maximumSeconds: Decimal = 31_536_000
+
+    /// The first field of a clip that no timeline may hold: a negative or absurdly large time (`1e30` would
+    /// print a 28-digit bill), or a speed that is not positive.
     static func rejectedField(_ clip: IMSClip) -> String? {
         let times: [(String, Decimal?)] = [("TimelineIn", clip.timelineIn), ("TimelineOut", clip.timelineOut),
                                            ("Duration", clip.duration), ("In", clip.inPoint), ("Out", clip.outPoint)]
         for (name, value) in times {
             if let value, value < 0 {
                 return "\(name) \(SecondsFormat.text(value)) is negative; the clip is rejected and its length unknown"
+            }
+            if let value, value > maximumSeconds {
+                return "\(name) \(value) s is more than a year; the clip is rejected and its length unknown"
             }
         }
         if let speed = clip.speed, speed <= 0 {

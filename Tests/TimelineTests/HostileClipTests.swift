@@ -7,7 +7,8 @@ import XCTest
 final class HostileClipTests: XCTestCase {
     func testNegativeTimesAndNonPositiveSpeedsMakeTheLengthUnknown() throws {
         let fields = [#""Duration": -30"#, #""TimelineIn": -20, "TimelineOut": 5"#, #""TimelineOut": -5"#,
-                      #""In": -10, "Out": 5"#, #""Out": -5"#, #""Out": 10, "Speed": 0"#, #""Out": 10, "Speed": -2"#]
+                      #""In": -10, "Out": 5"#, #""Out": -5"#, #""Out": 10, "Speed": 0"#, #""Out": 10, "Speed": -2"#,
+                      #""Duration": 1e30"#, #""TimelineIn": 0, "TimelineOut": 1e30"#]
         for field in fields {
             let json = """
             {"VideoTracks": [{"VideoTrackClips": [

@@ -120,7 +120,7 @@ struct EstimateCommand: ParsableCommand {
         spec.tokens = tokens
         spec.previewOnly = previewOnly
         if let timeline {
-            guard PathKind.isRegularFile(timeline) else { throw UsageError("--timeline \(timeline): no such file") }
+            guard PathKind.isRegularFile(timeline) else { throw UsageError("--timeline \(timeline): no such file, or not a regular file") }
             spec.timelinePath = timeline
         }
         spec.outputDuration = try nonNegativeDecimal(outputDuration, "--output-duration", maximum: QuantityLimits.maxSeconds)

@@ -25,7 +25,7 @@ enum SourceValue: Equatable, Sendable {
     /// Yams shares an aliased node instead of copying it, so composing is cheap; the expansion happens here,
     /// and stops after `maxNodes` nodes: a nine-level alias bomb is a few hundred bytes of text that would
     /// otherwise grow into hundreds of millions of values. Plain scalars under a key in `textKeys` keep the
-    /// text as written (`id: 001` is the id "001", not the number 1).
+    /// text as written (`id: 001` is the id "001", not the number 1; `id: yes` is "yes").
     static func yaml(_ text: String, maxNodes: Int = ReadLimits.standard.maxNodes,
                      textKeys: Set<String> = []) throws -> SourceValue {
         guard let node = try Yams.compose(yaml: text) else { return .null }
@@ -52,8 +52,8 @@ enum SourceValue: Equatable, Sendable {
         switch node {
         case .scalar(let scalar):
             let plain = scalar.style == .plain || scalar.style == .any
-            self = asText && plain && SourceValue.scalar(scalar.string, plain: true).isNumber
-                ? .string(scalar.string) : SourceValue.scalar(scalar.string, plain: plain)
+            let value = SourceValue.scalar(scalar.string, plain: plain)
+            self = asText && value.isNumberOrBool ? .string(scalar.string) : value
         case .sequence(let sequence):
             var items: [SourceValue] = []
             for item in sequence { items.append(try SourceValue(node: item, budget: &budget, textKeys: textKeys, asText: false)) }
@@ -73,9 +73,11 @@ enum SourceValue: Equatable, Sendable {
         }
     }
 
-    private var isNumber: Bool {
-        if case .number = self { return true }
-        return false
+    private var isNumberOrBool: Bool {
+        switch self {
+        case .number, .bool: return true
+        default: return false
+        }
     }
 
     /// A YAML scalar by its text: plain `null`/`~`/empty is null, plain `true`/`false` a bool, plain digits a

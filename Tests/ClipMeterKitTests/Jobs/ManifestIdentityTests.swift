@@ -18,8 +18,9 @@ final class ManifestIdentityTests: XCTestCase {
         - {id: 1.10, feature: text-generation, tokens: 5}
         - {id: 0x1F, feature: text-generation, tokens: 5}
         - {id: "007", feature: text-generation, tokens: 005}
+        - {id: true, feature: text-generation, tokens: 5}
         """)
-        XCTAssertEqual(jobs.map(\.id), ["001", "1", "1.10", "0x1F", "007"])
+        XCTAssertEqual(jobs.map(\.id), ["001", "1", "1.10", "0x1F", "007", "true"])
         XCTAssertEqual(jobs[4].tokens, 5, "numbers are still numbers where a number is meant")
     }
 

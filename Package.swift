@@ -28,21 +28,23 @@ let package = Package(
             linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avutil")]
         ),
         .target(name: "MediaProbe", dependencies: ["CFFmpeg", "CFFmpegShim"]),
-        .target(name: "Timeline"),
+        // The one strict decimal parser, shared by the pure modules (Timeline must not depend on Billing).
+        .target(name: "Quantities"),
+        .target(name: "Timeline", dependencies: ["Quantities"]),
         .target(
             name: "Billing",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["Quantities", .product(name: "Yams", package: "Yams")],
             resources: [.copy("RateCards")]
         ),
         .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "ClipMeterKit",
-            dependencies: ["MediaProbe", "Timeline", "Billing", "Ledger", .product(name: "Yams", package: "Yams")]
+            dependencies: ["MediaProbe", "Timeline", "Billing", "Ledger", "Quantities", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "ClipMeterCLI",
             dependencies: [
-                "ClipMeterKit", "MediaProbe", "Timeline", "Billing", "Ledger",
+                "ClipMeterKit", "MediaProbe", "Timeline", "Billing", "Ledger", "Quantities",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,6 +53,7 @@ let package = Package(
         // Generated test media and the ffprobe packet-scan reference, shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaProbeTests", dependencies: ["MediaProbe", "TestSupport"]),
+        .testTarget(name: "QuantitiesTests", dependencies: ["Quantities"]),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline"]),
         .testTarget(name: "BillingTests", dependencies: ["Billing", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),

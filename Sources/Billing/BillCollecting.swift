@@ -30,3 +30,20 @@ extension Bill {
                   warnings: warnings)
     }
 }
+
+extension BillingCycle {
+    /// The billing hour `[start, start + 1 h)` holding `date`: an absolute hour, aligned to the zone's standard
+    /// offset.
+    ///
+    /// The calendar's local hour is not a partition of time where a daylight-saving shift is not a whole hour:
+    /// Australia/Lord_Howe moves by 30 minutes, so 01:30–02:30 standard time and 02:00–03:00 daylight time
+    /// overlap, and one job could be counted in two cycles. Standard offsets only change by law, never twice a
+    /// year, so aligning to them gives hours that never overlap and match the local clock outside such zones'
+    /// summers (and in every zone whose shifts are whole hours).
+    public static func hour(containing date: Date, in zone: TimeZone) -> DateInterval {
+        let standardOffset = Double(zone.secondsFromGMT(for: date)) - zone.daylightSavingTimeOffset(for: date)
+        let local = date.timeIntervalSince1970 + standardOffset
+        let start = (local / 3600).rounded(.down) * 3600 - standardOffset
+        return DateInterval(start: Date(timeIntervalSince1970: start), duration: 3600)
+    }
+}

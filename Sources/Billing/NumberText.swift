@@ -78,10 +78,14 @@ public enum NumberText {
 public enum DateText {
     /// ISO 8601 with the zone's offset ("2026-11-20T08:40:00+08:00", "Z" in UTC), milliseconds only when
     /// there are any. Written by hand: a formatter per date dominated the time of a 20,000-job scan.
+    ///
+    /// A time whose local year would leave 0001–9999 in `zone` (9999-12-31T23:59:59Z is year 10000 in Shanghai)
+    /// is written in UTC instead, so what ClipMeter prints it can always read back.
     public static func string(_ date: Date, in zone: TimeZone) -> String {
         let seconds = date.timeIntervalSince1970
         let whole = seconds.rounded(.down)
-        let offset = zone.secondsFromGMT(for: date)
+        var offset = zone.secondsFromGMT(for: date)
+        if !(Self.firstSecond...Self.lastSecond).contains(whole + Double(offset)) { offset = 0 }
         var local = time_t(Int64(whole) + Int64(offset))
         var parts = tm()
         gmtime_r(&local, &parts)
@@ -97,6 +101,9 @@ public enum DateText {
     }
 
     private static let parsers = ParserCache()
+    /// 0001-01-01T00:00:00 and 9999-12-31T23:59:59 as local seconds since 1970: the years ISO 8601 writes in four digits.
+    private static let firstSecond: Double = -62_135_596_800
+    private static let lastSecond: Double = 253_402_300_799
 
     /// Reads what `string(_:in:)` writes (and any ISO 8601 internet date-time, with or without fractions).
     public static func parse(_ text: String) -> Date? {

@@ -115,9 +115,7 @@ public struct Pricer: Sendable {
 
     /// The hourly cycle `[start, end)` in the billing zone that contains `date`.
     public func cycle(containing date: Date) -> DateInterval {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = options.timeZone
-        return calendar.dateInterval(of: .hour, for: date) ?? DateInterval(start: date, duration: 3600)
+        BillingCycle.hour(containing: date, in: options.timeZone)
     }
 
     static let unverifiedPrefix = "unverified"

@@ -1,4 +1,5 @@
 import Foundation
+import Quantities
 
 // MARK: - Rate card
 
@@ -498,12 +499,10 @@ struct FlexibleDecimal: Codable, Sendable {
         let c = try decoder.singleValueContainer()
         if let text = try? c.decode(String.self) {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
-            guard let parsed = Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX")),
-                  trimmed.range(of: #"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"#, options: .regularExpression) != nil
-            else {
-                throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a number: \"\(text)\"")
+            switch StrictDecimal.parse(trimmed) {
+            case .success(let parsed): value = parsed
+            case .failure(let problem): throw DecodingError.dataCorruptedError(in: c, debugDescription: "\(problem)")
             }
-            value = parsed
         } else if let int = try? c.decode(Int.self) {
             value = Decimal(int)
         } else if let double = try? c.decode(Double.self) {

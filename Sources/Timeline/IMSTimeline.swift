@@ -1,4 +1,5 @@
 import Foundation
+import Quantities
 
 // MARK: - Track kinds
 
@@ -308,8 +309,7 @@ extension KeyedDecodingContainer where Key == AnyKey {
         if let text = try? decode(String.self, forKey: key) {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { return nil }
-            guard Self.isNumeric(trimmed), let value = Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX"))
-            else {
+            guard let value = StrictDecimal.value(trimmed) else {
                 throw DecodingError.typeMismatch(Decimal.self, DecodingError.Context(
                     codingPath: codingPath + [key], debugDescription: "expected a number of seconds, found \"\(text)\""
                 ))
@@ -351,10 +351,5 @@ extension KeyedDecodingContainer where Key == AnyKey {
         throw DecodingError.typeMismatch(Bool.self, DecodingError.Context(
             codingPath: codingPath + [key], debugDescription: "expected true or false"
         ))
-    }
-
-    /// Plain decimal notation only: `Decimal(string:)` alone would read "12abc" as 12.
-    private static func isNumeric(_ text: String) -> Bool {
-        text.range(of: #"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"#, options: .regularExpression) != nil
     }
 }

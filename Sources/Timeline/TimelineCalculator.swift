@@ -104,6 +104,18 @@ private struct Engine {
                 continue
             }
 
+            if let problem = Self.rejectedField(clip) {
+                // A negative time would shorten the bill; no reading of it is safe, so the length is unknown.
+                let start = clip.timelineIn.flatMap { $0 >= 0 ? $0 : nil } ?? cursor
+                placed[trackNumber]!.append(Placed(start: start, end: nil, unknownReason: problem, lengthens: true,
+                                                   explicitTimelineOut: false))
+                pendingOverlap = nil
+                cursor = nil
+                cursorReason = "starts after clip \(clipIndex), whose end is unknown"
+                previousStart = start
+                continue
+            }
+
             var warnings: [String] = []
             for effect in clip.effects where effect.isFreezeFrame {
                 let seconds = effect.duration.map { " by its Duration of \(SecondsFormat.text($0)) s" } ?? ""
@@ -156,6 +168,28 @@ private struct Engine {
             previousStart = result.start
             placed[trackNumber]!.append(result)
         }
+    }
+
+    /// One year: no timeline position, clip length or speed factor beyond this is a real edit.
+    static let maximumSeconds: Decimal = 31_536_000
+
+    /// The first field of a clip that no timeline may hold: a negative or absurdly large time (`1e30` would
+    /// print a 28-digit bill), or a speed that is not positive.
+    static func rejectedField(_ clip: IMSClip) -> String? {
+        let times: [(String, Decimal?)] = [("TimelineIn", clip.timelineIn), ("TimelineOut", clip.timelineOut),
+                                           ("Duration", clip.duration), ("In", clip.inPoint), ("Out", clip.outPoint)]
+        for (name, value) in times {
+            if let value, value < 0 {
+                return "\(name) \(SecondsFormat.text(value)) is negative; the clip is rejected and its length unknown"
+            }
+            if let value, value > maximumSeconds {
+                return "\(name) \(value) s is more than a year; the clip is rejected and its length unknown"
+            }
+        }
+        if let speed = clip.speed, speed <= 0 {
+            return "Speed \(SecondsFormat.text(speed)) is not positive; the clip is rejected and its length unknown"
+        }
+        return nil
     }
 
     private func referenceProblem(_ reference: String) -> String {

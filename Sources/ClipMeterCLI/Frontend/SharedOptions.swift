@@ -3,6 +3,7 @@ import Foundation
 import Billing
 import ClipMeterKit
 import MediaProbe
+import Quantities
 import Timeline
 
 extension ProbeMode: ExpressibleByArgument {}
@@ -25,9 +26,14 @@ struct MeasureOptions: ParsableArguments {
     @Flag(name: .customLong("allow-network"), help: "Let FFmpeg open network URLs (off: local files only).")
     var allowNetwork = false
 
+    /// A day: longer is no time limit at all, and `inf` or `1e308` would overflow the microseconds FFmpeg counts.
+    static let maximumTimeLimit: Double = 86_400
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        guard timeLimit > 0 else { throw ValidationError("--time-limit must be positive") }
+        guard timeLimit.isFinite, timeLimit > 0, timeLimit <= Self.maximumTimeLimit else {
+            throw ValidationError("--time-limit must be a number of seconds above 0 and at most \(Int(Self.maximumTimeLimit)) (a day)")
+        }
     }
 
     var probeOptions: ProbeOptions { ProbeOptions(mode: mode, timeLimit: timeLimit, allowNetwork: allowNetwork) }
@@ -49,8 +55,11 @@ struct RateOptions: ParsableArguments {
     func card() throws -> RateCard {
         do {
             if let rates {
-                guard let data = FileManager.default.contents(atPath: rates) else {
-                    throw UsageError("rate card \(rates): cannot be read (no such file or permission denied)")
+                let data: Data
+                do {
+                    data = try RegularFile.read(rates, maxBytes: ReadLimits.standard.maxBytes)
+                } catch let error as FileReadError {
+                    throw UsageError("rate card \(rates): cannot be read: \(error.message)")
                 }
                 return try RateCards.load(data: data, name: rates)
             }
@@ -100,6 +109,9 @@ struct ResolveOptions: ParsableArguments {
     @Option(name: .customLong("media-map"), help: "MediaId=PATH, or a JSON file {\"MediaId\": \"path\"} (repeatable).")
     var mediaMap: [String] = []
 
+    /// Every command that resolves media also reads job sources or timelines: the size cap travels with it.
+    @OptionGroup var readLimits: ReadLimitOptions
+
     /// Parsed `--oss-map` entries; a malformed one is a usage error.
     func ossMappings() throws -> [OSSMapping] {
         do { return try ossMap.map { try OSSMapping(parsing: $0) } } catch { throw UsageError("\(error)") }
@@ -116,7 +128,7 @@ struct ResolveOptions: ParsableArguments {
                 guard !id.isEmpty, !path.isEmpty else { throw UsageError("--media-map \(entry): expected MediaId=PATH") }
                 result[id] = path
             } else {
-                guard let data = FileManager.default.contents(atPath: entry),
+                guard let data = try? RegularFile.read(entry, maxBytes: ReadLimits.standard.maxBytes),
                       let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                     throw UsageError("--media-map \(entry): expected MediaId=PATH or a readable JSON object file {\"MediaId\": \"path\"}")
                 }
@@ -132,7 +144,9 @@ struct ResolveOptions: ParsableArguments {
 
     /// A resolver whose allowed roots are `roots` plus the folders named here.
     func resolver(roots: [String]) throws -> PathResolver {
-        PathResolver(roots: roots, mediaRoot: mediaRoot, ossMappings: try ossMappings(), mediaMap: try mediaMapping())
+        var resolver = PathResolver(roots: roots, mediaRoot: mediaRoot, ossMappings: try ossMappings(), mediaMap: try mediaMapping())
+        resolver.readLimits = readLimits.limits
+        return resolver
     }
 }
 
@@ -150,14 +164,31 @@ struct TimelineFlags: ParsableArguments {
     }
 }
 
-/// Parses a non-negative exact decimal number of seconds or money from a flag.
-func nonNegativeDecimal(_ text: String?, _ flag: String) throws -> Decimal? {
+/// Parses a non-negative exact decimal number of seconds or money from a flag, whole text or usage error
+/// (`1-2` and `1.2.3` were once read as 1 and 1.2).
+func nonNegativeDecimal(_ text: String?, _ flag: String, maximum: Decimal? = nil) throws -> Decimal? {
     guard let text else { return nil }
-    guard let value = Decimal(string: text.trimmingCharacters(in: .whitespaces), locale: Locale(identifier: "en_US_POSIX")),
-          value >= 0, text.allSatisfy({ "0123456789.+-eE ".contains($0) }) else {
-        throw UsageError("\(flag) \(text): expected a non-negative number")
+    switch StrictDecimal.parse(text) {
+    case .failure(let problem):
+        throw UsageError("\(flag) \(text): \(problem)")
+    case .success(let value):
+        guard value >= 0 else { throw UsageError("\(flag) \(text): expected a number ≥ 0") }
+        if let maximum, value > maximum { throw UsageError("\(flag) \(text): more than the maximum of \(maximum)") }
+        return value
     }
-    return value
+}
+
+/// How large a job source may be: shared by estimate, scan and timeline.
+struct ReadLimitOptions: ParsableArguments {
+    @Option(name: .customLong("max-manifest-bytes"),
+            help: "Largest manifest, saved response or timeline read, in bytes (default 64 MB).")
+    var maxManifestBytes: Int = ReadLimits.standard.maxBytes
+
+    func validate() throws {
+        guard maxManifestBytes > 0 else { throw ValidationError("--max-manifest-bytes must be positive") }
+    }
+
+    var limits: ReadLimits { ReadLimits(maxBytes: maxManifestBytes, maxNodes: ReadLimits.standard.maxNodes) }
 }
 
 /// File-type checks for flag values.
@@ -167,8 +198,9 @@ enum PathKind {
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
+    /// A regular file (through symlinks): a FIFO given as `--timeline` or `--media-map` would block its reader.
     static func isRegularFile(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 }

@@ -97,7 +97,9 @@ struct EstimateCommand: ParsableCommand {
             throw ValidationError("\(jobFlags.joined(separator: ", ")) describe a job of their own: price it in a separate command, not alongside files (with files, only --feature, --output-resolution, --output-codec and --edition apply, to the files' jobs)")
         }
         if describesFlagJob && feature == nil { throw ValidationError("--feature is required to price a job from flags") }
-        if let tokens, tokens < 0 { throw ValidationError("--tokens must not be negative") }
+        if let tokens, tokens < 0 || tokens > QuantityLimits.maxTokens {
+            throw ValidationError("--tokens must be a whole number of tokens from 0 to \(QuantityLimits.maxTokens)")
+        }
         if let api, IMSRequestAPI(name: api) == nil {
             throw ValidationError("--api \(api): expected one of \(IMSRequestAPI.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -155,10 +157,10 @@ struct EstimateCommand: ParsableCommand {
         spec.tokens = tokens
         spec.previewOnly = previewOnly
         if let timeline {
-            guard PathKind.isRegularFile(timeline) else { throw UsageError("--timeline \(timeline): no such file") }
+            guard PathKind.isRegularFile(timeline) else { throw UsageError("--timeline \(timeline): no such file, or not a regular file") }
             spec.timelinePath = timeline
         }
-        spec.outputDuration = try nonNegativeDecimal(outputDuration, "--output-duration")
+        spec.outputDuration = try nonNegativeDecimal(outputDuration, "--output-duration", maximum: QuantityLimits.maxSeconds)
         if let outputResolution {
             (spec.outputWidth, spec.outputHeight) = try parseResolution(outputResolution)
         }

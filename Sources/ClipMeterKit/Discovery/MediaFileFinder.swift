@@ -3,10 +3,12 @@ import MediaProbe
 
 /// Expands the paths a user names into the files to measure.
 ///
-/// Folders are walked recursively, hidden entries (`.clipmeter`, `.git`) skipped, symlinked folders followed
-/// once (a loop is survived, not followed forever). A file is taken by content, not by name: anything is
-/// measured except documents (by extension) that libavformat does not recognise as media, so a README
-/// beside the videos is not an error but a video saved as `.txt` is still measured.
+/// Folders are walked recursively, hidden entries (`.clipmeter`, `.git`) skipped. A folder named on the command
+/// line is entered even when it is a symlink, but a symlinked folder met inside the walk is not: `self -> .`
+/// would loop and `latest -> 2026-11-20` would list every file twice. A file is taken by content, not by name:
+/// anything is measured except documents (by extension) that libavformat does not recognise as media, so a
+/// README beside the videos is not an error but a video saved as `.txt` is still measured. A FIFO, socket or
+/// device is listed (the prober reports it) but never opened here; named like a document, it is left out.
 public struct MediaFileFinder: Sendable {
     /// Extensions of files that are usually not media; such a file is still measured if its bytes say media.
     public static let documentExtensions: Set<String> = ["txt", "md", "json", "yaml", "yml", "csv", "tsv", "html",
@@ -20,10 +22,8 @@ public struct MediaFileFinder: Sendable {
     public func files(in paths: [String]) -> [String] {
         var found = Set<String>()
         for path in paths {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                var visited = Set<DirectoryID>()
-                walk(path, visited: &visited, into: &found)
+            if PathText.kind(path) == .directory {
+                walk(path, into: &found)
             } else {
                 found.insert(path)
             }
@@ -31,34 +31,46 @@ public struct MediaFileFinder: Sendable {
         return found.sorted()
     }
 
-    private struct DirectoryID: Hashable { var device: UInt64; var inode: UInt64 }
-
-    private func walk(_ directory: String, visited: inout Set<DirectoryID>, into found: inout Set<String>) {
-        var info = stat()
-        guard stat(directory, &info) == 0 else { return }
-        guard visited.insert(DirectoryID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))).inserted else { return }
+    /// One `lstat` per entry on the path as built: no `realpath`, whose cost grows with the depth.
+    private func walk(_ directory: String, into found: inout Set<String>) {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         for name in entries where !name.hasPrefix(".") {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
             var entry = stat()
-            guard stat(path, &entry) == 0 else {
-                found.insert(path) // dangling link: reported as not-found
+            guard lstat(path, &entry) == 0 else {
+                found.insert(path) // vanished, or a path too long: the prober says which
                 continue
             }
-            if (entry.st_mode & S_IFMT) == S_IFDIR {
-                walk(path, visited: &visited, into: &found)
+            var mode = entry.st_mode & S_IFMT
+            if mode == S_IFDIR {
+                walk(path, into: &found)
+                continue
+            }
+            if mode == S_IFLNK {
+                var target = stat()
+                guard stat(path, &target) == 0 else {
+                    found.insert(path) // dangling link: reported as not-found
+                    continue
+                }
+                mode = target.st_mode & S_IFMT
+                if mode == S_IFDIR { continue }
+            }
+            if mode != S_IFREG {
+                if !isDocumentName(path) { found.insert(path) }
             } else if isCandidate(path) {
                 found.insert(path)
             }
         }
     }
 
-    private func isCandidate(_ path: String) -> Bool {
+    private func isDocumentName(_ path: String) -> Bool {
         let ext = (path as NSString).pathExtension.lowercased()
         let base = (path as NSString).lastPathComponent.lowercased()
-        if Self.documentExtensions.contains(ext) || base.hasSuffix(".job.json") || base == "readme" || base == "license" {
-            return MediaSniffer.looksLikeMedia(path)
-        }
-        return true
+        return Self.documentExtensions.contains(ext) || base.hasSuffix(".job.json") || base == "readme" || base == "license"
+    }
+
+    /// Only ever called for a regular file: sniffing opens it.
+    private func isCandidate(_ path: String) -> Bool {
+        isDocumentName(path) ? MediaSniffer.looksLikeMedia(path) : true
     }
 }

@@ -43,16 +43,20 @@ public struct FolderScan: Sendable {
         let failures = errors.map { BillReport.Failure(path: $0.path, code: "unreadable-source", message: $0.description) }
 
         let rootPath = PathText.absolute(root, relativeTo: FileManager.default.currentDirectoryPath)
-        var claimed = Set<String>()
+        let realRoot = PathText.realPath(rootPath) ?? rootPath
+        // Files are claimed by (device, inode): a loose file reached by another name (a symlink, a hard link)
+        // than the one its job used is still the same bytes, billed once.
+        var claimed = Set<FileIdentity>()
+        func claim(_ path: String) { if let identity = FileIdentity(path: path) { claimed.insert(identity) } }
         var timelines: [String: PreparedTimeline] = [:]
         for job in discovered {
-            for path in job.localPaths { claimed.insert(PathText.realPath(path) ?? path) }
+            job.localPaths.forEach(claim)
             if let timeline = job.timelinePath {
-                claimed.insert(PathText.realPath(timeline) ?? timeline)
+                claim(timeline)
                 // A timeline's clip sources belong to its job: they are measured for it, not billed on their own.
                 if let prepared = try? TimelineMeasurer.prepare(path: timeline, resolver: resolver) {
                     timelines[timeline] = prepared
-                    for path in prepared.localPaths { claimed.insert(PathText.realPath(path) ?? path) }
+                    prepared.localPaths.forEach(claim)
                 }
             }
         }
@@ -70,9 +74,14 @@ public struct FolderScan: Sendable {
             }
         }
         for file in MediaFileFinder().files(in: [rootPath]) {
-            let real = PathText.realPath(file) ?? file
             let relative = PathText.relative(file, to: rootPath)
-            guard !claimed.contains(real), !isInJobMediaFolder(relative) else { continue }
+            guard !isInJobMediaFolder(relative) else { continue }
+            let identity = FileIdentity(path: file)
+            if let identity { guard claimed.insert(identity).inserted else { continue } }
+            // The walk enters no symlinked folder, so only a linked file needs its real path looked up (a lookup
+            // per path component); every other file is where the walk found it, inside the root.
+            let isLink = PathText.isSymlink(file)
+            let real = isLink ? PathText.realPath(file) ?? file : PathText.join(realRoot, relative)
             if let url = syncedCopy(of: relative, in: unmappedKeys) {
                 notes.append("\(relative) looks like the synced copy of \(url), which a saved response already bills; it is not billed again. Pass --oss-map to measure it instead of using the response's Duration")
                 continue
@@ -81,7 +90,7 @@ public struct FolderScan: Sendable {
                 unassigned.append(relative)
                 continue
             }
-            if let problem = resolver.containmentProblem(for: file) {
+            if isLink, let problem = resolver.containmentProblem(for: file) {
                 var job = JobSpec(id: relative, feature: feature, source: file)
                 job.problems.append("\(relative): \(problem)")
                 jobs.append(job)

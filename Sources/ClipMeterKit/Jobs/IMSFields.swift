@@ -62,18 +62,23 @@ struct IMSFields {
         return nil
     }
 
-    /// A number ≥ 0, from a number or a numeric string.
+    /// A number from 0 to a year of seconds, from a number or a numeric string: a `Duration` of 1e30 is no
+    /// measurement, and must not turn into a 28-digit bill.
     func number(_ fields: [String: SourceValue], _ key: String, field: String? = nil) throws -> Decimal? {
+        var found: Decimal?
         switch fields[key] {
-        case .number(let value)? where value >= 0: return value
+        case .number(let value)?: found = value
         case .string(let value)?:
             let trimmed = value.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { return nil }
-            if let number = SourceValue.exactNumber(trimmed), number >= 0 { return number }
+            found = SourceValue.exactNumber(trimmed)
         case nil, .null?: return nil
         default: break
         }
-        throw error(field ?? key, "expected a number ≥ 0")
+        guard let found, found >= 0, found <= QuantityLimits.maxSeconds else {
+            throw error(field ?? key, "expected a number from 0 to \(QuantityLimits.maxSeconds)")
+        }
+        return found
     }
 
     /// A whole number ≥ 1 that fits in an Int (a count of outputs, a size in pixels).

@@ -22,8 +22,6 @@ public struct JobDiscovery: Sendable {
     public static let nonMediaExtensions: Set<String> = ["json", "yaml", "yml", "txt", "md", "csv", "tsv", "html",
         "htm", "xml", "pdf", "log", "sqlite", "db", "srt", "vtt", "ass", "ssa", "lrc", "m3u", "m3u8", "ini", "toml",
         "part", "tmp", "crdownload"]
-    /// Saved responses larger than this are not read (a JSON this big is not an API response).
-    static let maximumResponseBytes = 32 << 20
 
     /// A discovery that resolves paths with `resolver`.
     public init(resolver: PathResolver, defaultFeature: String?, timeZone: TimeZone = JobTime.defaultTimeZone) {
@@ -50,11 +48,10 @@ public struct JobDiscovery: Sendable {
             throw ManifestError(path: root, message: "the folder cannot be listed (permission denied?)")
         }
         var tree = Tree()
-        var visited = Set<String>()
-        walk(rootPath, root: rootPath, realRoot: PathText.realPath(rootPath) ?? rootPath, visited: &visited, into: &tree)
+        if resolver.containmentProblem(for: rootPath) == nil { walk(rootPath, into: &tree) }
 
         var jobs: [JobSpec] = []
-        var errors: [ManifestError] = []
+        var errors: [ManifestError] = tree.errors
         var filledFolders = Set<String>()
         let jobFolders = Set(tree.jobFolders)
 
@@ -78,11 +75,15 @@ public struct JobDiscovery: Sendable {
 
         // Saved IMS responses.
         for file in tree.jsonFiles {
-            guard let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int,
-                  size <= Self.maximumResponseBytes,
-                  let data = FileManager.default.contents(atPath: file),
-                  IMSDocument.recognizes(data)
-            else { continue }
+            let data: Data
+            do {
+                data = try RegularFile.read(file, maxBytes: resolver.readLimits.maxBytes)
+            } catch let error as FileReadError {
+                // Too large or vanished: it may be a saved response, and skipping it silently would under-bill.
+                errors.append(ManifestError(path: file, message: "not read: \(error.message)"))
+                continue
+            }
+            guard IMSDocument.recognizes(data) else { continue }
             do {
                 jobs += try IMSDocument.load(path: file, data: data, resolver: resolver, feature: nil,
                                              fallbackFeature: defaultFeature, timeZone: timeZone,
@@ -100,7 +101,8 @@ public struct JobDiscovery: Sendable {
             if let job = folderJob(folder, root: rootPath, claimed: claimed) { jobs.append(job) }
         }
 
-        return (deduplicated(jobs), errors.sorted { ($0.path, $0.field ?? "") < ($1.path, $1.field ?? "") })
+        return (JobSpec.mergingDuplicateIDs(jobs).sorted { $0.id < $1.id },
+                errors.sorted { ($0.path, $0.field ?? "") < ($1.path, $1.field ?? "") })
     }
 
     // MARK: - Walking
@@ -109,31 +111,58 @@ public struct JobDiscovery: Sendable {
         var manifests: [String] = []
         var jsonFiles: [String] = []
         var jobFolders: [String] = []
+        /// Entries named like a job source that cannot be read as one (a FIFO, a path too long).
+        var errors: [ManifestError] = []
     }
 
-    private func walk(_ directory: String, root: String, realRoot: String, visited: inout Set<String>, into tree: inout Tree) {
-        guard let real = PathText.realPath(directory), PathText.isInside(real, root: realRoot) || directory == root,
-              resolver.containmentProblem(for: directory) == nil, visited.insert(real).inserted
-        else { return }
+    /// Lists the tree with `lstat` only: no `realpath` per folder (a lookup per path component, which made a
+    /// depth-1,000 tree cubic), no symlinked folder entered (every folder reached is then inside the root, and
+    /// `self -> .` cannot loop), and nothing opened. A FIFO, socket or device named like a manifest or a response
+    /// is reported, never read.
+    private func walk(_ directory: String, into tree: inout Tree) {
         let names = PathText.visibleEntries(directory)
-        let isJobFolder = names.contains { ($0 == "inputs" || $0 == "outputs")
-            && PathText.kind(PathText.join(directory, $0)) == .directory }
-        if isJobFolder { tree.jobFolders.append(directory) }
+        var entries: [(name: String, path: String, info: stat?, error: Int32)] = []
         for name in names {
             let path = PathText.join(directory, name)
-            switch PathText.kind(path) {
-            case .directory?:
-                // A job's media folders hold media, not further jobs.
-                if isJobFolder && (name == "inputs" || name == "outputs") { continue }
-                walk(path, root: root, realRoot: realRoot, visited: &visited, into: &tree)
-            case .file?:
-                if Self.isManifestName(name) {
-                    tree.manifests.append(path)
-                } else if name.lowercased().hasSuffix(".json") {
-                    tree.jsonFiles.append(path)
+            var info = stat()
+            if lstat(path, &info) == 0 {
+                entries.append((name, path, info, 0))
+            } else {
+                entries.append((name, path, nil, errno))
+            }
+        }
+        let isJobFolder = entries.contains { ($0.name == "inputs" || $0.name == "outputs")
+            && PathText.kind($0.path) == .directory }
+        if isJobFolder { tree.jobFolders.append(directory) }
+        for entry in entries {
+            let lower = entry.name.lowercased()
+            let isSource = Self.isManifestName(entry.name) || lower.hasSuffix(".json")
+            guard let info = entry.info else {
+                if entry.error == ENAMETOOLONG {
+                    tree.errors.append(ManifestError(path: entry.path, message: FileReadError(path: entry.path, reason: .pathTooLong).message))
                 }
-            default:
                 continue
+            }
+            var mode = info.st_mode & S_IFMT
+            if mode == S_IFDIR {
+                // A job's media folders hold media, not further jobs.
+                if isJobFolder && (entry.name == "inputs" || entry.name == "outputs") { continue }
+                walk(entry.path, into: &tree)
+                continue
+            }
+            guard isSource else { continue }
+            if mode == S_IFLNK {
+                var target = stat()
+                guard stat(entry.path, &target) == 0 else { continue } // dangling: nothing to read
+                mode = target.st_mode & S_IFMT
+                if mode == S_IFDIR { continue }
+            }
+            if let kind = RegularFile.kindName(mode) {
+                tree.errors.append(ManifestError(path: entry.path, message: "is \(kind), not a regular file; it is not read"))
+            } else if Self.isManifestName(entry.name) {
+                tree.manifests.append(entry.path)
+            } else {
+                tree.jsonFiles.append(entry.path)
             }
         }
     }
@@ -216,22 +245,5 @@ public struct JobDiscovery: Sendable {
     private func skippedNote(_ skipped: [String]) -> String {
         let shown = skipped.prefix(3).joined(separator: ", ")
         return "left out \(skipped.count) non-media file(s): \(shown)\(skipped.count > 3 ? ", …" : "")"
-    }
-
-    /// One job per id: the first source wins and the others are named in its warnings (the ledger records a
-    /// job once per id, so two copies of one saved response must not bill twice).
-    private func deduplicated(_ jobs: [JobSpec]) -> [JobSpec] {
-        var order: [String] = []
-        var byID: [String: JobSpec] = [:]
-        for job in jobs {
-            if var first = byID[job.id] {
-                first.warnings.append("job id \(job.id) is also described by \(job.source); that copy is ignored")
-                byID[job.id] = first
-            } else {
-                byID[job.id] = job
-                order.append(job.id)
-            }
-        }
-        return order.sorted().map { byID[$0]! }
     }
 }

@@ -7,13 +7,17 @@ public enum JobFile {
     /// for manifests, an override (with a warning) for IMS documents, which imply their own feature.
     public static func load(path: String, resolver: PathResolver, defaultFeature: String?, api: IMSRequestAPI? = nil,
                             timeZone: TimeZone = JobTime.defaultTimeZone) throws -> [JobSpec] {
-        if path.lowercased().hasSuffix(".json"), PathText.kind(path) == .file,
-           let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
-           size <= IMSDocument.maximumBytes,
-           let data = FileManager.default.contents(atPath: path),
-           api != nil || IMSDocument.recognizes(data) {
-            return try IMSDocument.load(path: path, data: data, resolver: resolver, feature: defaultFeature, api: api,
-                                        timeZone: timeZone)
+        if path.lowercased().hasSuffix(".json") {
+            let data: Data
+            do {
+                data = try RegularFile.read(path, maxBytes: resolver.readLimits.maxBytes)
+            } catch let error as FileReadError {
+                throw ManifestError(path: path, message: "cannot read the file: \(error.message)")
+            }
+            if api != nil || IMSDocument.recognizes(data) {
+                return try IMSDocument.load(path: path, data: data, resolver: resolver, feature: defaultFeature, api: api,
+                                            timeZone: timeZone)
+            }
         }
         return try ManifestLoader.load(path: path, resolver: resolver, defaultFeature: defaultFeature, timeZone: timeZone)
     }

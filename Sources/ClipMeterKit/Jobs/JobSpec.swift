@@ -160,3 +160,47 @@ public struct MediaReference: Sendable, Codable, Equatable, Hashable {
     /// True when the reference was refused because it points outside the allowed roots (an error, not a read).
     public var escapesRoots: Bool { problem?.hasPrefix(PathResolver.escapeProblemPrefix) ?? false }
 }
+
+extension JobSpec {
+    /// One job per id, for estimate and scan alike. Copies that describe the same job (one saved response
+    /// synced to two folders) are one job, the other copies named in its warnings. Copies that differ are an
+    /// error on that job: the ledger records a job once per id, so silently keeping either would drop a bill.
+    public static func mergingDuplicateIDs(_ jobs: [JobSpec]) -> [JobSpec] {
+        var order: [String] = []
+        var byID: [String: JobSpec] = [:]
+        for job in jobs {
+            guard var first = byID[job.id] else {
+                byID[job.id] = job
+                order.append(job.id)
+                continue
+            }
+            if first.sameContent(as: job) {
+                first.warnings.append("job id \(job.id) is also described by \(job.source); that copy is ignored")
+            } else {
+                first.problems.append("job id \(job.id) is used by \(first.source) and by \(job.source) for different jobs:"
+                    + " ids must be unique, so neither is billed until one is renamed")
+            }
+            byID[job.id] = first
+        }
+        return order.map { byID[$0]! }
+    }
+
+    /// Equal apart from where the job was read and what was said about reading it.
+    func sameContent(as other: JobSpec) -> Bool {
+        var a = self, b = other
+        a.source = ""; b.source = ""
+        a.warnings = []; b.warnings = []
+        return a == b
+    }
+}
+
+/// The largest quantities a job source may state. Past these a figure is a typo or an attack, and priced as
+/// written it would print a 28-digit total; refusing it names the field instead.
+public enum QuantityLimits {
+    /// One year of media in one field.
+    public static let maxSeconds: Decimal = 31_536_000
+    /// A trillion tokens.
+    public static let maxTokens = 1_000_000_000_000
+    /// Wider or taller than any codec IMS or MPS encodes (H.264 and HEVC stop at 16,384 or below).
+    public static let maxPixels = 65_536
+}

@@ -54,11 +54,11 @@ public enum ManifestLoader {
                             idBase: String?) throws -> [Entry] {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw ManifestError(path: path, message: "cannot read the manifest (\(Self.reason(error)))")
+            data = try RegularFile.read(path, maxBytes: resolver.readLimits.maxBytes)
+        } catch let error as FileReadError {
+            throw ManifestError(path: path, message: "cannot read the manifest: \(error.message)")
         }
-        let document = try parse(data, path: path)
+        let document = try parse(data, path: path, maxNodes: resolver.readLimits.maxNodes)
         let directory = (PathText.absolute(path, relativeTo: FileManager.default.currentDirectoryPath) as NSString)
             .deletingLastPathComponent
 
@@ -99,14 +99,17 @@ public enum ManifestLoader {
         }
     }
 
-    static func parse(_ data: Data, path: String) throws -> SourceValue {
+    /// Keys whose plain YAML scalars are text as written, never numbers: an id `001` or `1.10` is not 1 or 1.1.
+    static let textKeys: Set<String> = ["id", "feature", "status", "failurereason", "region", "outputcodec", "edition"]
+
+    static func parse(_ data: Data, path: String, maxNodes: Int = ReadLimits.standard.maxNodes) throws -> SourceValue {
         let isJSON = path.lowercased().hasSuffix(".json")
         do {
             if isJSON { return try SourceValue.json(data) }
             guard let text = String(data: data, encoding: .utf8) else {
                 throw ManifestError(path: path, message: "the manifest is not UTF-8 text")
             }
-            return try SourceValue.yaml(text)
+            return try SourceValue.yaml(text, maxNodes: maxNodes, textKeys: textKeys)
         } catch let error as ManifestError {
             throw error
         } catch let error as SourceValueError {
@@ -176,7 +179,7 @@ private struct JobReader {
             default: throw fail(name, "expected text, found \(value.kindName)")
             }
         }
-        func decimal(_ name: String) throws -> Decimal? {
+        func number(_ name: String, expected: String) throws -> Decimal? {
             guard let value = fields[name]?.value else { return nil }
             let number: Decimal?
             switch value {
@@ -184,16 +187,27 @@ private struct JobReader {
             case .string(let text): number = SourceValue.exactNumber(text.trimmingCharacters(in: .whitespaces))
             default: number = nil
             }
-            guard let number, number >= 0 else { throw fail(name, "expected a number of seconds ≥ 0, found \(describe(value))") }
+            guard let number else { throw fail(name, "expected \(expected), found \(describe(value))") }
             return number
         }
-        func integer(_ name: String, minimum: Int) throws -> Int? {
-            guard let value = try decimal(name) else { return nil }
+        func decimal(_ name: String) throws -> Decimal? {
+            let expected = "a number of seconds ≥ 0"
+            guard let value = try number(name, expected: expected) else { return nil }
+            guard value >= 0 else { throw fail(name, "expected \(expected), found \(value)") }
+            guard value <= QuantityLimits.maxSeconds else {
+                throw fail(name, "\(value) s is more than \(QuantityLimits.maxSeconds) s (a year), which no job produces")
+            }
+            return value
+        }
+        func integer(_ name: String, minimum: Int, maximum: Int, unit: String) throws -> Int? {
+            let expected = "a whole number of \(unit) ≥ \(minimum)"
+            guard let value = try number(name, expected: expected) else { return nil }
             var whole = Decimal()
             var copy = value
             NSDecimalRound(&whole, &copy, 0, .plain)
-            guard value == whole, value >= Decimal(minimum), value <= Decimal(Int.max / 2) else {
-                throw fail(name, "expected a whole number ≥ \(minimum), found \(value)")
+            guard value == whole, value >= Decimal(minimum) else { throw fail(name, "expected \(expected), found \(value)") }
+            guard value <= Decimal(maximum) else {
+                throw fail(name, "\(value) \(unit) is more than the \(maximum) any job can have")
             }
             return NSDecimalNumber(decimal: value).intValue
         }
@@ -237,13 +251,14 @@ private struct JobReader {
         }
         job.region = try string("region")
         job.previewOnly = try bool("previewOnly") ?? false
-        job.tokens = try integer("tokens", minimum: 0)
+        job.tokens = try integer("tokens", minimum: 0, maximum: QuantityLimits.maxTokens, unit: "tokens")
         job.outputDuration = try decimal("outputDuration")
-        job.outputWidth = try integer("outputWidth", minimum: 1)
-        job.outputHeight = try integer("outputHeight", minimum: 1)
+        job.outputWidth = try integer("outputWidth", minimum: 1, maximum: QuantityLimits.maxPixels, unit: "pixels")
+        job.outputHeight = try integer("outputHeight", minimum: 1, maximum: QuantityLimits.maxPixels, unit: "pixels")
         if let resolution = try string("outputResolution") {
             let parts = resolution.lowercased().split(separator: "x").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.count == 2, let width = parts[0], let height = parts[1], width > 0, height > 0 else {
+            guard parts.count == 2, let width = parts[0], let height = parts[1], width > 0, height > 0,
+                  width <= QuantityLimits.maxPixels, height <= QuantityLimits.maxPixels else {
                 throw fail("outputResolution", "expected WIDTHxHEIGHT such as 1920x1080, found \"\(resolution)\"")
             }
             job.outputWidth = job.outputWidth ?? width
@@ -285,6 +300,8 @@ private struct JobReader {
         let items: [SourceValue]
         if case .list(let list) = value { items = list } else { items = [value] }
         var references: [MediaReference] = []
+        // Two items reaching one file (`renders/**` and `renders/latest/a.mp4`, or a hard link) bill it once.
+        var seen = Set<FileIdentity>()
         for (index, item) in items.enumerated() {
             let itemField = items.count == 1 && !(value.isList) ? field : "\(field)[\(index)]"
             var text: String
@@ -299,7 +316,7 @@ private struct JobReader {
                 }
                 text = reference
                 if let seconds = keys["duration"] {
-                    guard case .number(let number) = seconds, number >= 0 else {
+                    guard case .number(let number) = seconds, number >= 0, number <= QuantityLimits.maxSeconds else {
                         throw ManifestError(path: path, field: "\(itemField).duration", message: "expected a number of seconds ≥ 0, found \(describe(seconds))")
                     }
                     duration = number
@@ -309,6 +326,9 @@ private struct JobReader {
             }
             text = text.trimmingCharacters(in: .whitespacesAndNewlines)
             for var reference in resolver.resolve(text, relativeTo: directory) {
+                if let path = reference.localPath, let identity = FileIdentity(path: path), !seen.insert(identity).inserted {
+                    continue
+                }
                 reference.reportedDuration = duration
                 if reference.escapesRoots {
                     job.problems.append("\(name == "inputs" ? "input" : "output") \(reference.original): \(reference.problem!)")

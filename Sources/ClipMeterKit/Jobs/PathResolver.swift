@@ -25,6 +25,9 @@ public struct PathResolver: Sendable {
     /// Files named one by one with `--media-map`: allowed wherever they are.
     private let allowedFiles: Set<String>
     private let restricted: Bool
+    /// How large a manifest, response or timeline may be, and how far its YAML may expand: set once by the
+    /// command (`--max-manifest-bytes`) and carried to every reader with the roots.
+    public var readLimits: ReadLimits = .standard
 
     /// Problems about containment start with this text (see `MediaReference.escapesRoots`).
     public static let escapeProblemPrefix = "escapes the allowed roots"
@@ -152,7 +155,7 @@ public struct PathResolver: Sendable {
                 return [MediaReference(original: original,
                     problem: dangling ? "no such file: \(literal) is a broken link" : "no such file: \(literal)")]
             case .directory:
-                let files = Glob.expand(pattern: "**", in: literal, mayEnter: { containmentProblem(for: $0) == nil })
+                let files = Glob.matches(pattern: "**", in: literal, mayEnter: { containmentProblem(for: $0) == nil })
                 return references(for: files, original: original, display: display,
                                   emptyProblem: "folder \(literal) has no files")
             case .file:
@@ -169,17 +172,46 @@ public struct PathResolver: Sendable {
         if let problem = containmentProblem(for: fixedPath) {
             return [MediaReference(original: original, problem: problem)]
         }
-        let matches = Glob.expand(pattern: relativePattern, in: start, mayEnter: { containmentProblem(for: $0) == nil })
-            .map(PathText.normalized)
+        let matches = Glob.matches(pattern: relativePattern, in: start, mayEnter: { containmentProblem(for: $0) == nil })
+            .map { Glob.Match(path: PathText.normalized($0.path), realPath: $0.realPath, kind: $0.kind) }
         return references(for: matches, original: original, display: display,
                           emptyProblem: "glob \(original) matched no files")
     }
 
-    private func references(for paths: [String], original: String, display: (String) -> String,
+    /// One reference per file matched. A file reached twice (through `latest -> 2026-11-20`, or two names of
+    /// one hard-linked file) is one reference: the same bytes are billed once.
+    private func references(for matches: [Glob.Match], original: String, display: (String) -> String,
                             emptyProblem: String) -> [MediaReference] {
-        let files = paths.filter { PathText.kind($0) == .file }
+        let files = matches.filter { $0.kind == .file }
         guard !files.isEmpty else { return [MediaReference(original: original, problem: emptyProblem)] }
-        return files.map { checked($0, original: display($0)) }
+        var seen = Set<FileIdentity>()
+        var result: [MediaReference] = []
+        for file in files {
+            guard let real = file.realPath else {
+                result.append(MediaReference(original: display(file.path), problem: "no such file: \(file.path)"))
+                continue
+            }
+            if let problem = containmentProblem(lexical: file.path, real: real) {
+                result.append(MediaReference(original: display(file.path), problem: problem))
+                continue
+            }
+            if let identity = FileIdentity(path: real), !seen.insert(identity).inserted { continue }
+            result.append(MediaReference(original: display(file.path), localPath: real))
+        }
+        return result
+    }
+
+    /// `containmentProblem(for:)` when the real path is already known (from a walk), without asking the disk.
+    private func containmentProblem(lexical path: String, real: String) -> String? {
+        let normalized = PathText.normalized(path)
+        guard restricted, !allowedFiles.contains(real) else { return nil }
+        guard isAllowed(normalized) else {
+            return "\(Self.escapeProblemPrefix) (\(normalized) is outside \(rootList))"
+        }
+        guard isAllowed(real) else {
+            return "\(Self.escapeProblemPrefix) (\(normalized) is a link to \(real), outside \(rootList))"
+        }
+        return nil
     }
 
     /// A single existing path checked for containment (following symlinks).

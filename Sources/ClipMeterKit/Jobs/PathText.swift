@@ -60,7 +60,24 @@ enum PathText {
         }
     }
 
-    enum FileKind { case file, directory, other }
+    /// True when `path` itself is a symbolic link (`lstat`).
+    static func isSymlink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+    }
+
+    enum FileKind {
+        case file, directory, other
+
+        /// The kind a `stat` mode names.
+        init(mode: mode_t) {
+            switch mode & S_IFMT {
+            case S_IFDIR: self = .directory
+            case S_IFREG: self = .file
+            default: self = .other
+            }
+        }
+    }
 
     /// Modification time of a file (following symlinks).
     static func modificationDate(_ path: String) -> Date? {
@@ -72,5 +89,25 @@ enum PathText {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { !$0.hasPrefix(".") }
             .sorted()
+    }
+}
+
+/// A file's identity on disk, (device, inode): the same for every name and link that reaches it, so a file
+/// found by two routes is billed once.
+public struct FileIdentity: Hashable, Sendable {
+    public var device: UInt64
+    public var inode: UInt64
+
+    /// The identity of what `path` names (following symlinks); nil when it does not exist.
+    public init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+    }
+
+    public init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Quantities
 import Yams
 
 /// A parsed JSON or YAML document, kept exact: numbers are `Decimal` parsed from their digits (a `Double`
@@ -20,28 +21,62 @@ enum SourceValue: Equatable, Sendable {
     }
 
     /// Parses the first YAML document (JSON is accepted too, as YAML flow style).
-    static func yaml(_ text: String) throws -> SourceValue {
+    ///
+    /// Yams shares an aliased node instead of copying it, so composing is cheap; the expansion happens here,
+    /// and stops after `maxNodes` nodes: a nine-level alias bomb is a few hundred bytes of text that would
+    /// otherwise grow into hundreds of millions of values. Plain scalars under a key in `textKeys` keep the
+    /// text as written (`id: 001` is the id "001", not the number 1; `id: yes` is "yes").
+    static func yaml(_ text: String, maxNodes: Int = ReadLimits.standard.maxNodes,
+                     textKeys: Set<String> = []) throws -> SourceValue {
         guard let node = try Yams.compose(yaml: text) else { return .null }
-        return try SourceValue(node: node)
+        var budget = NodeBudget(remaining: maxNodes, limit: maxNodes)
+        return try SourceValue(node: node, budget: &budget, textKeys: textKeys, asText: false)
     }
 
-    private init(node: Node) throws {
+    /// Counts the values built from one YAML document.
+    private struct NodeBudget {
+        var remaining: Int
+        let limit: Int
+
+        mutating func spend() throws {
+            remaining -= 1
+            guard remaining >= 0 else {
+                throw SourceValueError(message: "the document expands to more than \(limit) values (YAML aliases"
+                    + " repeated inside each other, an \"alias bomb\"?); it is not read")
+            }
+        }
+    }
+
+    private init(node: Node, budget: inout NodeBudget, textKeys: Set<String>, asText: Bool) throws {
+        try budget.spend()
         switch node {
         case .scalar(let scalar):
-            self = SourceValue.scalar(scalar.string, plain: scalar.style == .plain || scalar.style == .any)
+            let plain = scalar.style == .plain || scalar.style == .any
+            let value = SourceValue.scalar(scalar.string, plain: plain)
+            self = asText && value.isNumberOrBool ? .string(scalar.string) : value
         case .sequence(let sequence):
-            self = .list(try sequence.map { try SourceValue(node: $0) })
+            var items: [SourceValue] = []
+            for item in sequence { items.append(try SourceValue(node: item, budget: &budget, textKeys: textKeys, asText: false)) }
+            self = .list(items)
         case .mapping(let mapping):
             var result: [String: SourceValue] = [:]
             for (key, value) in mapping {
                 guard case .scalar(let keyScalar) = key else {
                     throw SourceValueError(message: "a mapping key is not a plain value")
                 }
-                result[keyScalar.string] = try SourceValue(node: value)
+                result[keyScalar.string] = try SourceValue(node: value, budget: &budget, textKeys: textKeys,
+                                                           asText: textKeys.contains(ManifestLoader.canonical(keyScalar.string)))
             }
             self = .map(result)
         case .alias:
             throw SourceValueError(message: "YAML aliases are not supported here")
+        }
+    }
+
+    private var isNumberOrBool: Bool {
+        switch self {
+        case .number, .bool: return true
+        default: return false
         }
     }
 
@@ -59,11 +94,9 @@ enum SourceValue: Equatable, Sendable {
         return .string(text)
     }
 
-    /// `Decimal(string:)` accepts prefixes ("12abc" → 12); this accepts only a whole decimal literal.
+    /// A whole decimal literal, through the one strict parser (`Decimal(string:)` would read "12abc" as 12).
     static func exactNumber(_ text: String) -> Decimal? {
-        let pattern = #"^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$"#
-        guard text.range(of: pattern, options: .regularExpression) != nil else { return nil }
-        return Decimal(string: text.hasPrefix("+") ? String(text.dropFirst()) : text, locale: Locale(identifier: "en_US_POSIX"))
+        StrictDecimal.value(text)
     }
 
     // MARK: - Access

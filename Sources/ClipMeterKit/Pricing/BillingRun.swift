@@ -71,7 +71,7 @@ public final class BillingRun {
     /// Measures, assembles and prices; `extraFailures` (unreadable manifests, …) are added to the report.
     public func price(_ specs: [JobSpec], title: String, extraFailures: [BillReport.Failure] = [],
                       timelines: [String: PreparedTimeline] = [:]) -> BillReport {
-        let planned = plan(specs, timelines: timelines)
+        let planned = plan(JobSpec.mergingDuplicateIDs(specs), timelines: timelines)
         var paths: [String] = []
         for job in planned where job.spec.isValid && job.spec.status == JobSpec.succeeded && job.spec.notBilled == nil {
             let sides = billedSides(job.spec.feature)

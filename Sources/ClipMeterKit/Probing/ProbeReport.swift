@@ -107,6 +107,7 @@ public struct ProbeReport: Sendable {
 /// CSV quoting per RFC 4180.
 public enum CSV {
     public static func field(_ value: String) -> String {
+        if let neutralized = formulaSafe(value) { return neutralized }
         if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }

@@ -22,8 +22,11 @@ public enum TimelineMeasurer {
     /// Reads and parses a Timeline JSON file and resolves its clip media relative to the file's folder.
     /// Throws `TimelineError` (not JSON, no tracks, bad field) or a read error naming the file.
     public static func prepare(path: String, resolver: PathResolver) throws -> PreparedTimeline {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TimelineError(source: path, problem: .notJSON(PathText.kind(path) == nil ? "no such file" : "cannot be read"))
+        let data: Data
+        do {
+            data = try RegularFile.read(path, maxBytes: resolver.readLimits.maxBytes)
+        } catch let error as FileReadError {
+            throw TimelineError(source: path, problem: .notJSON(error.message))
         }
         let timeline = try TimelineParser.parse(data, source: path)
         return prepare(timeline, source: path, baseDirectory: (path as NSString).deletingLastPathComponent, resolver: resolver)

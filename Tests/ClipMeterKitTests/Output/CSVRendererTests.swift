@@ -137,3 +137,33 @@ final class FOCUSRendererTests: XCTestCase {
         XCTAssertEqual(rows[0]["BilledCost"], "0.30")
     }
 }
+
+/// Issue 12 defect 10: text a spreadsheet would run as a formula is neutralised; numbers stay numbers.
+final class CSVInjectionTests: XCTestCase {
+    func testFormulaTriggersGetAQuoteInsideTheQuotedField() throws {
+        let job = BillableJob(id: "=HYPERLINK(\"http://x\",\"y\")", feature: "mps-transcode",
+                              finishedAt: RenderFixtures.instant("2024-05-01T09:50:00+08:00"),
+                              outputs: [RenderFixtures.file("@SUM(1+1).mp4", "30", 1280, 720, codec: "h264")])
+        let report = BillReport(bill: try RenderFixtures.bill([job]),
+                                failures: [BillReport.Failure(path: "+cmd|' /C calc'!A0", jobID: "-2+3", code: "not-media",
+                                                              message: "\tbad")],
+                                title: "t", region: "cn")
+        for text in [BillRenderer.csv(report), BillRenderer.focus(report)] {
+            XCTAssertTrue(text.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""), text)
+            XCTAssertFalse(text.contains(",=") || text.contains(",@") || text.contains(",+") || text.contains("\n="), text)
+            XCTAssertFalse(text.split(separator: ",").contains { $0.hasPrefix("-2") }, text)
+        }
+        let csv = BillRenderer.csv(report)
+        XCTAssertTrue(csv.contains("\"'+cmd|' /C calc'!A0\""), csv)
+        XCTAssertTrue(csv.contains("\"'-2+3\""), csv)
+        XCTAssertTrue(csv.contains("\"'@SUM(1+1).mp4\""), csv)
+    }
+
+    func testNumbersStayNumbers() {
+        XCTAssertEqual(CSV.field("-0.50"), "-0.50")
+        XCTAssertEqual(CSV.field("+3"), "+3")
+        XCTAssertEqual(CSV.field("-"), "\"'-\"")
+        XCTAssertEqual(CSV.field("=1+2"), "\"'=1+2\"")
+        XCTAssertEqual(CSV.field("plain"), "plain")
+    }
+}

@@ -9,19 +9,19 @@ import MediaProbe
 struct EstimateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "estimate",
-        abstract: "Price one job from flags, or the jobs of manifests and saved IMS responses.",
+        abstract: "Price one job from flags, or the jobs of manifests, saved IMS responses and Submit* request bodies.",
         discussion: """
             Examples:
               clipmeter estimate --feature image-text-matching --input in.mp4 --output out.mp4 --tokens 900 --explain
               clipmeter estimate --feature video-editing --timeline timeline.json --output-resolution 1920x1080
               clipmeter estimate jobs.yaml --max-cost 50
               clipmeter estimate submit.json --oss-map oss://bucket=/data/bucket --max-cost 20 --explain
-            Sources: manifests (JSON/YAML), saved IMS responses (GetBatchMediaProducingJob, GetMediaProducingJob,
-            ListMediaProducingJobs, GetSmartHandleJob) and Submit* request bodies. A request whose outputs are only
-            bounded is priced as a range (cost is its high end); one that nothing bounds, or that has no price, is an
+            Sources: manifests (JSON/YAML), saved IMS responses (GetBatchMediaProducingJob, GetMediaProducingJob, \
+            ListMediaProducingJobs, GetSmartHandleJob) and Submit* request bodies. A request whose outputs are only \
+            bounded is priced as a range (cost is its high end); one that nothing bounds, or that has no price, is an \
             error (exit 1), never 0.
-            Exit codes: 0 priced, 1 a file could not be measured, a job is invalid, unbounded or has no price (the rest is still priced),
-            2 usage error, 3 the total exceeds --max-cost (the estimate is printed first).
+            Exit codes: 0 priced, 1 a file could not be measured, a job is invalid, unbounded or has no price (the \
+            rest is still priced), 2 usage error, 3 the total exceeds --max-cost (the estimate is printed first).
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }

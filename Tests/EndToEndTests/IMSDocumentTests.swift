@@ -158,6 +158,39 @@ final class IMSDocumentTests: XCTestCase {
         XCTAssertEqual(job.string("reason"), "InvalidParameter: The MediaGroupArray is empty.")
     }
 
+    /// Responses in the decoded form (configurations as objects, as some SDK dumps write them) read the same.
+    func testResponsesInTheDecodedFormGiveTheSameFigures() throws {
+        let dir = try TestMedia.temporaryDirectory("ims-decoded-responses")
+        let names = try FileManager.default.contentsOfDirectory(atPath: "\(TestMedia.packageRoot.path)/\(fixtures)/responses")
+        XCTAssertGreaterThanOrEqual(names.count, 9)
+        func decoded(_ value: Any) -> Any {
+            if let map = value as? [String: Any] {
+                return map.mapValues { child -> Any in
+                    if let text = child as? String, text.hasPrefix("{"),
+                       let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) { return decoded(object) }
+                    return decoded(child)
+                }
+            }
+            if let list = value as? [Any] { return list.map(decoded) }
+            return value
+        }
+        for name in names.sorted() {
+            let original = "\(TestMedia.packageRoot.path)/\(fixtures)/responses/\(name)"
+            let copy = dir.appendingPathComponent(name).path
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: original)))
+            try JSONSerialization.data(withJSONObject: decoded(object)).write(to: URL(fileURLWithPath: copy))
+            XCTAssertNotEqual(try String(contentsOfFile: copy, encoding: .utf8).contains("\\\""), true, "\(name) still has JSON strings")
+            let args = ["--format", "json"]
+            let a = try CLI.run(["estimate", original] + Array(args) + ossMap)
+            let b = try CLI.run(["estimate", copy] + Array(args) + ossMap)
+            XCTAssertEqual(a.status, b.status, name)
+            let totalA = (try? a.json() as? [String: Any])?.string("total")
+            let totalB = (try? b.json() as? [String: Any])?.string("total")
+            XCTAssertEqual(totalA, totalB, name)
+            XCTAssertNotNil(totalA, name)
+        }
+    }
+
     func testBatchInputsOncePerBatchShowTheOtherReading() throws {
         let response = "\(fixtures)/responses/screen-media-highlights.json"
         let perBatch = try CLI.run(["estimate", response, "--format", "json"] + ossMap)

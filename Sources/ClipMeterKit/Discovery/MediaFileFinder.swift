@@ -33,7 +33,12 @@ public struct MediaFileFinder: Sendable {
 
     /// One `lstat` per entry on the path as built: no `realpath`, whose cost grows with the depth.
     private func walk(_ directory: String, into found: inout Set<String>) {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            // A folder that cannot be listed hides files that would be billed: the prober reports it
+            // (permission-denied), never a silent skip.
+            found.insert(directory)
+            return
+        }
         for name in entries where !name.hasPrefix(".") {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
             var entry = stat()

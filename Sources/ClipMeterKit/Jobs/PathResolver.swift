@@ -161,7 +161,8 @@ public struct PathResolver: Sendable {
             case .file:
                 return [checked(literal, original: original)]
             case .other:
-                return [MediaReference(original: original, problem: "not a regular file: \(literal)")]
+                // A FIFO, socket or device: the prober, which never opens one, reports what it is.
+                return [checked(literal, original: original)]
             }
         }
         let start = pattern.hasPrefix("/") ? "/" : directory

@@ -9,7 +9,7 @@ public struct LineItem: Codable, Sendable, Equatable {
     /// Measured quantity in `unit` before rounding (113 s → 1.883… min; 900 tokens → 0.9 × 1,000 tokens).
     public var quantity: Decimal
     /// Billing unit: `minute` or `1000-tokens`.
-    public var unit: String
+    public var unit: BillingUnit
     /// Quantity after the card's rounding rule (and, per cycle, this job's share of the cycle's rounded sum).
     public var billedQuantity: Decimal
     /// Price per unit; nil when the card has no price for this component.
@@ -23,14 +23,14 @@ public struct LineItem: Codable, Sendable, Equatable {
     /// Measured amount in its natural unit before conversion (seconds or tokens), exact.
     public var measured: Decimal
     /// Natural unit of `measured`: `s` or `tokens`.
-    public var measuredUnit: String
+    public var measuredUnit: MeasuredUnit
     /// The output file this item prices, for per-file features.
     public var file: String?
 
     /// Creates a line item.
     public init(
-        component: String, quantity: Decimal, unit: String, billedQuantity: Decimal, unitPrice: Decimal?, cost: Decimal,
-        explain: String, feature: String, measured: Decimal, measuredUnit: String, file: String? = nil
+        component: String, quantity: Decimal, unit: BillingUnit, billedQuantity: Decimal, unitPrice: Decimal?, cost: Decimal,
+        explain: String, feature: String, measured: Decimal, measuredUnit: MeasuredUnit, file: String? = nil
     ) {
         self.component = component
         self.quantity = quantity
@@ -49,7 +49,8 @@ public struct LineItem: Codable, Sendable, Equatable {
         case component, quantity, unit, billedQuantity, unitPrice, cost, explain, feature, measured, measuredUnit, file
     }
 
-    /// Money as strings, quantities as numbers (quantity shown to 6 decimals; `measured` is exact).
+    /// Money as strings, quantities as numbers (quantity shown to 6 decimals: it is `measured` over the unit, which
+    /// is exact and from which decoding derives it again).
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(component, forKey: .component)
@@ -70,14 +71,17 @@ public struct LineItem: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         component = try c.decode(String.self, forKey: .component)
         quantity = try c.decode(FlexibleDecimal.self, forKey: .quantity).value
-        unit = try c.decode(String.self, forKey: .unit)
+        unit = try c.decode(BillingUnit.self, forKey: .unit)
         billedQuantity = try c.decode(FlexibleDecimal.self, forKey: .billedQuantity).value
         unitPrice = try c.decodeIfPresent(FlexibleDecimal.self, forKey: .unitPrice)?.value
         cost = try c.decode(FlexibleDecimal.self, forKey: .cost).value
         explain = try c.decode(String.self, forKey: .explain)
         feature = try c.decodeIfPresent(String.self, forKey: .feature) ?? component
         measured = try c.decodeIfPresent(FlexibleDecimal.self, forKey: .measured)?.value ?? quantity
-        measuredUnit = try c.decodeIfPresent(String.self, forKey: .measuredUnit) ?? unit
+        measuredUnit = try c.decodeIfPresent(MeasuredUnit.self, forKey: .measuredUnit) ?? unit.measured
+        if let exact = try c.decodeIfPresent(FlexibleDecimal.self, forKey: .measured)?.value {
+            quantity = exact / unit.measuredPerUnit
+        }
         file = try c.decodeIfPresent(String.self, forKey: .file)
     }
 }
@@ -102,8 +106,11 @@ public struct PricedJob: Codable, Sendable, Equatable {
     public var items: [LineItem]
     /// The same components at the low end of a range; empty when the cost is exact.
     public var lowItems: [LineItem] = []
-    /// Unverified prices, missing prices, boundary warnings and warnings carried from the job.
-    public var warnings: [String]
+    /// Unverified prices, missing prices, boundary warnings and warnings carried from the job, by kind.
+    public var diagnostics: [PricingWarning]
+
+    /// The warnings in words.
+    public var warnings: [String] { diagnostics.map(\.description) }
     /// When the job finished.
     public var finishedAt: Date?
     /// Start of the hourly cycle the job belongs to; nil when `finishedAt` is unknown.
@@ -115,7 +122,7 @@ public struct PricedJob: Codable, Sendable, Equatable {
 
     /// Creates a priced job.
     public init(
-        id: String, feature: String, status: JobStatus, cost: Decimal?, items: [LineItem], warnings: [String],
+        id: String, feature: String, status: JobStatus, cost: Decimal?, items: [LineItem], diagnostics: [PricingWarning],
         finishedAt: Date?, cycleStart: Date?, reason: String?, timeZone: TimeZone = PricingOptions.shanghai,
         costLow: Decimal? = nil, unknown: UnknownCost? = nil, lowItems: [LineItem] = []
     ) {
@@ -127,7 +134,7 @@ public struct PricedJob: Codable, Sendable, Equatable {
         self.unknown = unknown
         self.lowItems = lowItems
         self.items = items
-        self.warnings = warnings
+        self.diagnostics = diagnostics
         self.finishedAt = finishedAt
         self.cycleStart = cycleStart
         self.reason = reason
@@ -135,7 +142,7 @@ public struct PricedJob: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, feature, status, cost, costRange, items, lowItems, warnings, finishedAt, cycleStart, reason
+        case id, feature, status, cost, costRange, items, lowItems, diagnostics, warnings, finishedAt, cycleStart, reason
     }
 
     enum RangeKeys: String, CodingKey { case low, high }
@@ -143,7 +150,8 @@ public struct PricedJob: Codable, Sendable, Equatable {
     /// The cost when it is known, the range's high end included: what totals and budgets add up.
     public var knownCost: Decimal? { unknown == nil ? cost : nil }
 
-    /// Money as a string, dates ISO 8601 with the billing zone's offset.
+    /// The model's own form (what the ledger stores): money as a string, dates ISO 8601 with the billing zone's
+    /// offset, warnings by kind. The JSON bill a user reads is `BillRenderer.jobJSON`, with warnings in words.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
@@ -157,7 +165,7 @@ public struct PricedJob: Codable, Sendable, Equatable {
         }
         try c.encode(items, forKey: .items)
         if !lowItems.isEmpty { try c.encode(lowItems, forKey: .lowItems) }
-        try c.encode(warnings, forKey: .warnings)
+        try c.encode(diagnostics, forKey: .diagnostics)
         try c.encode(finishedAt.map { DateText.string($0, in: timeZone) }, forKey: .finishedAt)
         try c.encode(cycleStart.map { DateText.string($0, in: timeZone) }, forKey: .cycleStart)
         try c.encode(reason, forKey: .reason)
@@ -176,7 +184,9 @@ public struct PricedJob: Codable, Sendable, Equatable {
         }
         items = try c.decodeIfPresent([LineItem].self, forKey: .items) ?? []
         lowItems = try c.decodeIfPresent([LineItem].self, forKey: .lowItems) ?? []
-        warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
+        // Typed since ledger schema 3; older ledgers stored the warnings' words, which read back as job notes.
+        diagnostics = try c.decodeIfPresent([PricingWarning].self, forKey: .diagnostics)
+            ?? (c.decodeIfPresent([String].self, forKey: .warnings) ?? []).map(PricingWarning.job)
         finishedAt = try Self.date(c, .finishedAt)
         cycleStart = try Self.date(c, .cycleStart)
         reason = try c.decodeIfPresent(String.self, forKey: .reason)

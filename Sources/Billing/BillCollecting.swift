@@ -14,8 +14,8 @@ extension Bill {
         for var job in jobs {
             job.timeZone = timeZone
             zoned.append(job)
-            for warning in job.warnings {
-                let line = warning.hasPrefix(Pricer.unverifiedPrefix) ? warning : "\(job.id): \(warning)"
+            for warning in job.diagnostics {
+                let line = warning.concernsTheCard ? warning.description : "\(job.id): \(warning)"
                 if seen.insert(line).inserted { warnings.append(line) }
             }
             guard let start = job.cycleStart, let cost = job.knownCost else { continue }

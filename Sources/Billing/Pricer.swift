@@ -22,11 +22,11 @@ public struct Pricer: Sendable {
     public func price(_ jobs: [BillableJob]) -> Bill {
         // Warnings repeat across jobs (an unverified price on every output): one stored copy each keeps a bill
         // of 20,000 jobs small.
-        var interned: [String: String] = [:]
-        func intern(_ text: String) -> String {
-            if let stored = interned[text] { return stored }
-            interned[text] = text
-            return text
+        var interned: [PricingWarning: PricingWarning] = [:]
+        func intern(_ warning: PricingWarning) -> PricingWarning {
+            if let stored = interned[warning] { return stored }
+            interned[warning] = warning
+            return warning
         }
         var drafts = jobs.enumerated().map { index, job in
             var draft = draft(job, index: index)
@@ -53,13 +53,11 @@ public struct Pricer: Sendable {
                 let cost = items.reduce(Decimal(0)) { $0 + $1.cost }
                 if cost != high { low = (cost, items) }
             }
-            var warnings = unique(job.warnings + draft.warnings).map(intern)
-            if let low, low.cost > high {
-                warnings.append(intern("range: the low bound prices higher than the high bound (\(MoneyText.string(low.cost)) > \(MoneyText.string(high))); the higher figure is used"))
-            }
+            var warnings = unique(job.warnings.map(PricingWarning.job) + draft.warnings).map(intern)
+            if let low, low.cost > high { warnings.append(.rangeInverted(low: low.cost, high: high)) }
             let cost: Decimal? = unknown == nil ? max(high, low?.cost ?? high) : nil
             let priced = PricedJob(
-                id: job.id, feature: job.feature, status: job.status, cost: cost, items: items, warnings: warnings,
+                id: job.id, feature: job.feature, status: job.status, cost: cost, items: items, diagnostics: warnings,
                 finishedAt: job.finishedAt, cycleStart: draft.cycle?.start, reason: draft.reason(unknown: unknown),
                 timeZone: options.timeZone, costLow: low.map { min($0.cost, high) }, unknown: unknown,
                 lowItems: low?.items ?? []
@@ -70,7 +68,7 @@ public struct Pricer: Sendable {
                 anyRange = anyRange || priced.costLow != nil
             }
             for warning in warnings {
-                let line = warning.hasPrefix(Self.unverifiedPrefix) ? warning : "\(job.id): \(warning)"
+                let line = warning.concernsTheCard ? warning.description : "\(job.id): \(warning)"
                 if seenWarnings.insert(line).inserted { billWarnings.append(line) }
             }
             if let interval = draft.cycle, let cost {
@@ -118,8 +116,6 @@ public struct Pricer: Sendable {
         BillingCycle.hour(containing: date, in: options.timeZone)
     }
 
-    static let unverifiedPrefix = "unverified"
-
     // MARK: - Per job
 
     /// A job on its way to being priced.
@@ -128,7 +124,7 @@ public struct Pricer: Sendable {
         var index: Int
         var cycle: DateInterval?
         var charges: [Charge] = []
-        var warnings: [String] = []
+        var warnings: [PricingWarning] = []
         /// Why the cost cannot be known, in the order found; the first one is the job's error.
         var unknowns: [UnknownCost] = []
         /// Remarks for the main charge's explanation (not warnings).
@@ -215,7 +211,7 @@ public struct Pricer: Sendable {
             draft.noPrice("card \(card.id) has no price for \(feature) (\(NumberText.grouped(String(tokens))) tokens)")
             draft.charges.append(Charge(
                 component: feature, feature: feature, rateID: feature, priceKey: feature, measured: Decimal(tokens),
-                measuredUnit: "tokens", terms: [], unit: .thousandTokens, rule: RoundingRule(), unitPrice: nil,
+                measuredUnit: .tokens, terms: [], unit: .thousandTokens, rule: RoundingRule(), unitPrice: nil,
                 noPrice: "card \(card.id) has no price for \(feature)"
             ).priced(currency: card.currency))
             return
@@ -225,7 +221,7 @@ public struct Pricer: Sendable {
         }
         var charge = Charge(
             component: feature, feature: feature, rateID: feature, priceKey: feature, measured: Decimal(tokens),
-            measuredUnit: "tokens", terms: [], unit: rate.unit, rule: rate.rounding,
+            measuredUnit: .tokens, terms: [], unit: rate.unit, rule: rate.rounding,
             unitPrice: rate.unavailable == nil ? rate.price : nil, noPrice: rate.unavailable
         )
         charge = charge.priced(currency: card.currency)
@@ -246,7 +242,7 @@ public struct Pricer: Sendable {
                 if let seconds = job.timelineSeconds {
                     timeline = seconds
                 } else if !job.outputs.isEmpty {
-                    draft.warnings.append("preview-only job without a timeline length: the outputs' duration stands in for it")
+                    draft.warnings.append(.outputsStandInForTimeline)
                     outputs = job.outputs
                 } else {
                     draft.unknowns.append(.nothingMeasured("preview-only job without a timeline length or an output duration"))
@@ -280,16 +276,13 @@ public struct Pricer: Sendable {
                 }
             let billed = charges.reduce(Decimal(0)) { $0 + $1.item.cost }
             if alternative != billed {
-                let (this, other) = perOutput ? ("once per output", "once per batch") : ("once per batch", "once per output")
-                let flag = perOutput ? BatchInputs.perBatch : BatchInputs.perOutput
-                draft.warnings.append(
-                    "batch inputs: \(MoneyText.string(billed)) \(card.currency) with the inputs counted \(this); "
-                        + "\(MoneyText.string(alternative)) \(card.currency) counted \(other) (--batch-inputs \(flag.rawValue))")
+                draft.warnings.append(.batchInputs(billed: billed, alternative: alternative, currency: card.currency,
+                                                   reading: options.batchInputs))
             }
         }
         for charge in charges {
             if charge.measured == 0, !(job.inputs.isEmpty && outputs.isEmpty && timeline == nil) {
-                draft.warnings.append("zero duration: nothing billed for \(job.feature); check that the media were measured")
+                draft.warnings.append(.zeroDuration(feature: job.feature))
             }
             draft.warnings += boundaryWarnings(charge, policies: Set(charge.terms.flatMap(\.policies)), file: nil)
             draft.warnings += unverifiedWarnings(rate, rateID: job.feature, label: nil, charge: charge)
@@ -309,7 +302,7 @@ public struct Pricer: Sendable {
         let seconds = terms.reduce(Decimal(0)) { $0 + $1.seconds(policy: nil) }
         var charge = Charge(
             component: component, feature: job.feature, rateID: job.feature, priceKey: job.feature, measured: seconds,
-            measuredUnit: "s", terms: terms, unit: rate.unit, rule: rate.rounding, unitPrice: rate.price, noPrice: nil
+            measuredUnit: .seconds, terms: terms, unit: rate.unit, rule: rate.rounding, unitPrice: rate.price, noPrice: nil
         )
         charge.explainSuffix = notes
         return charge.priced(currency: card.currency)
@@ -351,7 +344,7 @@ public struct Pricer: Sendable {
             } else {
                 let codec = Self.priceCodec(output.codec ?? job.outputCodec)
                 if output.codec == nil, job.outputCodec == nil {
-                    draft.warnings.append("\(output.path): output codec unknown, priced as h264")
+                    draft.warnings.append(.codecUnknown(file: output.path))
                 }
                 labelParts.append(codec)
                 if let width = output.width, let height = output.height {
@@ -381,14 +374,14 @@ public struct Pricer: Sendable {
             var charge = Charge(
                 component: "\(job.feature)\(via)\(shown.isEmpty ? "" : " " + shown): \(output.path)",
                 feature: job.feature, rateID: rateID, priceKey: "\(rateID)|\(label)", measured: output.seconds,
-                measuredUnit: "s", terms: [Term(label: nil, media: [output])], unit: rate.unit, rule: rate.rounding,
+                measuredUnit: .seconds, terms: [Term(label: nil, media: [output])], unit: rate.unit, rule: rate.rounding,
                 unitPrice: noPrice == nil ? price : nil, noPrice: noPrice
             )
             charge.file = output.path
             charge = charge.priced(currency: card.currency)
             if unknownResolution {
                 draft.unknowns.append(.unknownResolution(file: output.path))
-                draft.warnings.append("no price: \(output.path): \(noPrice ?? "")")
+                draft.warnings.append(.noPrice("\(output.path): \(noPrice ?? "")"))
             } else if let noPrice {
                 draft.noPrice("\(output.path): \(noPrice)")
             }
@@ -412,7 +405,7 @@ public struct Pricer: Sendable {
         let seconds = job.timelineSeconds ?? 0
         var charge = Charge(
             component: "\(feature) (preview-only)", feature: feature, rateID: feature, priceKey: "\(feature)|preview",
-            measured: seconds, measuredUnit: "s", terms: [], unit: .minute, rule: RoundingRule(), unitPrice: 0, noPrice: nil
+            measured: seconds, measuredUnit: .seconds, terms: [], unit: .minute, rule: RoundingRule(), unitPrice: 0, noPrice: nil
         )
         charge.free = true
         return charge.priced(currency: card.currency)
@@ -422,7 +415,7 @@ public struct Pricer: Sendable {
     private func notBilledCharge(_ job: BillableJob, rule: String) -> Charge {
         var charge = Charge(
             component: "\(job.feature) (not billed)", feature: job.feature, rateID: job.feature,
-            priceKey: "\(job.feature)|not-billed", measured: 0, measuredUnit: "s", terms: [], unit: .minute,
+            priceKey: "\(job.feature)|not-billed", measured: 0, measuredUnit: .seconds, terms: [], unit: .minute,
             rule: RoundingRule(), unitPrice: 0, noPrice: nil
         )
         charge.free = true
@@ -432,41 +425,32 @@ public struct Pricer: Sendable {
 
     // MARK: Warnings
 
-    private func unverifiedWarnings(_ rate: FeatureRate, rateID: String, label: String?, charge: Charge) -> [String] {
+    private func unverifiedWarnings(_ rate: FeatureRate, rateID: String, label: String?, charge: Charge) -> [PricingWarning] {
         guard let price = charge.unitPrice, !charge.free else { return [] }
-        var warnings: [String] = []
-        let source = (rate.source ?? card.sources.first).map { " (source: \($0))" } ?? ""
-        let check = "check the live price page or pass --rates FILE\(source)"
+        var warnings: [PricingWarning] = []
+        let source = rate.source ?? card.sources.first
         if !rate.verified {
             let what = [rateID, label].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-            let date = rate.priceDate.map { ", price from \($0)" } ?? ""
-            warnings.append(
-                "\(Self.unverifiedPrefix) price: \(what) at \(NumberText.plain(price)) \(card.currency)/\(rate.unit.label) on card \(card.id)"
-                    + " is not confirmed on a current price page\(date); \(check)"
-            )
+            warnings.append(.unverifiedPrice(item: what, price: price, currency: card.currency, unit: rate.unit, card: card.id,
+                                             priceDate: rate.priceDate, source: source))
         }
         if !rate.rounding.verified {
-            let note = rate.rounding.note.map { " (\($0))" } ?? ""
-            warnings.append(
-                "\(Self.unverifiedPrefix) rounding: \(rateID) rounds \(rate.rounding.summary(unit: rate.unit, flagUnverified: false))\(note); \(check)"
-            )
+            warnings.append(.unverifiedRounding(feature: rateID, rule: rate.rounding.summary(unit: rate.unit, flagUnverified: false),
+                                                note: rate.rounding.note, source: source))
         }
         return warnings
     }
 
-    private func boundaryWarnings(_ charge: Charge, policies: Set<String>, file: String?) -> [String] {
-        var warnings: [String] = []
+    private func boundaryWarnings(_ charge: Charge, policies: Set<String>, file: String?) -> [PricingWarning] {
+        var warnings: [PricingWarning] = []
         for policy in policies.sorted() where policy != options.durationPolicy {
             let alternative = charge.terms.reduce(Decimal(0)) { $0 + $1.seconds(policy: policy) }
             let billed = charge.rule.billed(alternative / charge.unit.measuredPerUnit)
             let current = charge.perTaskBilled
             guard billed != current else { continue }
-            let unit = charge.unit.label
-            let what = file.map { "\($0) " } ?? ""
-            warnings.append(
-                "boundary: \(what)billed \(NumberText.plain(current)) \(unit) under \(options.durationPolicy) (\(NumberText.seconds(charge.measured))) "
-                    + "but \(NumberText.plain(billed)) \(unit) under \(policy) (\(NumberText.seconds(alternative)))"
-            )
+            warnings.append(.boundary(file: file, unit: charge.unit, policy: options.durationPolicy, billed: current,
+                                      measured: charge.measured, alternativePolicy: policy, alternativeBilled: billed,
+                                      alternativeMeasured: alternative))
         }
         return warnings
     }
@@ -564,7 +548,7 @@ struct Charge {
     var rateID: String
     var priceKey: String
     var measured: Decimal
-    var measuredUnit: String
+    var measuredUnit: MeasuredUnit
     var terms: [Term]
     var unit: BillingUnit
     var rule: RoundingRule
@@ -577,12 +561,12 @@ struct Charge {
     var explainSuffix: [String] = []
     var cycleShare: CycleShare?
     var item = LineItem(
-        component: "", quantity: 0, unit: "", billedQuantity: 0, unitPrice: nil, cost: 0, explain: "", feature: "",
-        measured: 0, measuredUnit: ""
+        component: "", quantity: 0, unit: .minute, billedQuantity: 0, unitPrice: nil, cost: 0, explain: "", feature: "",
+        measured: 0, measuredUnit: .seconds
     )
 
     init(
-        component: String, feature: String, rateID: String, priceKey: String, measured: Decimal, measuredUnit: String,
+        component: String, feature: String, rateID: String, priceKey: String, measured: Decimal, measuredUnit: MeasuredUnit,
         terms: [Term], unit: BillingUnit, rule: RoundingRule, unitPrice: Decimal?, noPrice: String?
     ) {
         self.component = component
@@ -605,7 +589,7 @@ struct Charge {
 
     /// "(90 s + 23 s)", "113 s", "900 tokens".
     var measuredText: String {
-        if measuredUnit == "tokens" { return "\(NumberText.display(measured)) tokens" }
+        if measuredUnit == .tokens { return "\(NumberText.display(measured)) tokens" }
         if terms.count > 1 { return "(" + terms.map(\.text).joined(separator: " + ") + ")" }
         if let term = terms.first { return term.text }
         return NumberText.seconds(measured)
@@ -617,7 +601,7 @@ struct Charge {
         let billed = cycleShare?.share ?? perTaskBilled
         let cost = unitPrice.map { billed * $0 } ?? 0
         copy.item = LineItem(
-            component: component, quantity: quantity, unit: unit.rawValue, billedQuantity: billed, unitPrice: unitPrice,
+            component: component, quantity: quantity, unit: unit, billedQuantity: billed, unitPrice: unitPrice,
             cost: cost, explain: explain(billed: billed, cost: cost, currency: currency), feature: feature,
             measured: measured, measuredUnit: measuredUnit, file: file
         )
@@ -631,14 +615,14 @@ struct Charge {
         var text: String
         if let share = cycleShare {
             // Per cycle: this job's figure, then the cycle's running sum and its rounding, then this job's share.
-            let running = measuredUnit == "tokens"
+            let running = measuredUnit == .tokens
                 ? tokenArithmetic(measured: share.runningMeasured)
                 : durationArithmetic(measured: share.runningMeasured)
             let jobs = "\(share.jobsSoFar) job\(share.jobsSoFar == 1 ? "" : "s")"
             let own = share.jobsSoFar == 1 ? "" : "\(measuredText); "
             text = "\(own)cycle \(share.range) so far (\(jobs)): \(running); this job adds \(NumberText.plain(share.share))"
-            text += measuredUnit == "tokens" ? "" : " \(unit.label)"
-        } else if measuredUnit == "tokens" {
+            text += measuredUnit == .tokens ? "" : " \(unit.label)"
+        } else if measuredUnit == .tokens {
             text = tokenArithmetic(measured: measured)
             if noPrice == nil, unitPrice != nil { text += " = \(NumberText.plain(billed))" }
         } else {
@@ -648,7 +632,7 @@ struct Charge {
             return text + "; no price: \(noPrice)"
         }
         guard let price = unitPrice else { return text }
-        let priceText = measuredUnit == "tokens"
+        let priceText = measuredUnit == .tokens
             ? "\(NumberText.plain(price)) \(currency) per \(unit.label)"
             : "\(NumberText.plain(price)) \(currency)/\(unit.label)"
         text += " × \(priceText) = \(MoneyText.string(cost)) \(currency)"
@@ -707,7 +691,7 @@ struct Charge {
 
     /// "trimming 0.02 s would bill 1 min instead of 2" when a billed whole unit hangs on under 2 seconds.
     private func trimHint() -> String? {
-        guard measuredUnit == "s", rule.mode == .up, rule.decimals == 0, unit == .minute,
+        guard measuredUnit == .seconds, rule.mode == .up, rule.decimals == 0, unit == .minute,
               !terms.contains(where: \.isBound) else { return nil }
         let billed = perTaskBilled
         let lower = billed - 1
@@ -721,7 +705,7 @@ struct Charge {
 extension Pricer.Draft {
     mutating func noPrice(_ why: String) {
         unknowns.append(.noPrice(why))
-        warnings.append("no price: \(why)")
+        warnings.append(.noPrice(why))
     }
 }
 

@@ -91,6 +91,9 @@ public enum FeatureID: String, Codable, Sendable, CaseIterable {
     case videoEditing = "video-editing"
     case mpsTranscode = "mps-transcode"
     case mpsRemux = "mps-remux"
+
+    /// Billed by ApsaraVideo Media Processing rather than Intelligent Media Services.
+    public var isMediaProcessing: Bool { self == .mpsTranscode || self == .mpsRemux }
 }
 
 /// What quantity a feature is billed on.
@@ -120,10 +123,19 @@ public enum BillingBasis: String, Codable, Sendable, CaseIterable {
     }
 }
 
+/// The natural unit a component is measured in before conversion to its billing unit.
+public enum MeasuredUnit: String, Codable, Sendable, CaseIterable {
+    case seconds = "s"
+    case tokens
+}
+
 /// The unit a quantity is billed in; converts the measured amount (seconds or tokens) into it.
 public enum BillingUnit: String, Codable, Sendable, CaseIterable {
     case minute
     case thousandTokens = "1000-tokens"
+
+    /// What is measured to bill in this unit.
+    public var measured: MeasuredUnit { self == .thousandTokens ? .tokens : .seconds }
 
     /// How many measured units (seconds, tokens) make one billing unit.
     var measuredPerUnit: Decimal {

@@ -31,7 +31,7 @@ extension BillRenderer {
             }
             for item in job.items {
                 rows.append(head + [
-                    item.component, DecimalText.plain(item.quantity), item.unit, NumberText.plain(item.billedQuantity),
+                    item.component, DecimalText.plain(item.quantity), item.unit.rawValue, NumberText.plain(item.billedQuantity),
                     item.unitPrice.map(MoneyText.string) ?? "", MoneyText.string(item.cost), bill.currency, item.explain,
                     item.file ?? "",
                 ])
@@ -117,17 +117,21 @@ extension BillRenderer {
     /// "Intelligent Media Services" for IMS features (production, editing, tokens), "ApsaraVideo Media Processing"
     /// for `mps-*`.
     public static func serviceName(forFeature feature: String) -> String {
-        feature.hasPrefix("mps-") ? "ApsaraVideo Media Processing" : "Intelligent Media Services"
+        FeatureID(rawValue: feature)?.isMediaProcessing ?? false ? "ApsaraVideo Media Processing" : "Intelligent Media Services"
     }
 
     /// Billing units as FOCUS readers expect to see them spelled.
-    private static func focusUnit(_ unit: String) -> String {
+    private static func focusUnit(_ unit: BillingUnit) -> String {
         switch unit {
-        case "minute": return "Minutes"
-        case "s": return "Seconds"
-        case "tokens": return "Tokens"
-        case "1000-tokens": return "1000 Tokens"
-        default: return unit
+        case .minute: return "Minutes"
+        case .thousandTokens: return "1000 Tokens"
+        }
+    }
+
+    private static func focusUnit(_ unit: MeasuredUnit) -> String {
+        switch unit {
+        case .seconds: return "Seconds"
+        case .tokens: return "Tokens"
         }
     }
 

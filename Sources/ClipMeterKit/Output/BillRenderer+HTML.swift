@@ -50,8 +50,16 @@ private struct HTMLPage {
     private func e(_ text: String) -> String { BillRenderer.htmlEscape(text) }
     private func money(_ amount: Decimal) -> String { MoneyText.string(amount) }
 
-    private var boundaryWarnings: [String] { bill.warnings.filter(BillRenderer.isBoundaryWarning) }
-    private var otherWarnings: [String] { bill.warnings.filter { !BillRenderer.isBoundaryWarning($0) } }
+    /// Boundary warnings by kind, worded as the bill's warning list words them ("JOB: boundary: …").
+    private var boundaryWarnings: [String] {
+        var seen = Set<String>()
+        return bill.jobs.flatMap { job in job.diagnostics.filter(\.isBoundary).map { "\(job.id): \($0)" } }
+            .filter { seen.insert($0).inserted }
+    }
+    private var otherWarnings: [String] {
+        let boundary = Set(boundaryWarnings)
+        return bill.warnings.filter { !boundary.contains($0) }
+    }
 
     func render() -> String {
         // Whole seconds: a page header has no use for the clock's milliseconds.
@@ -291,9 +299,9 @@ private struct HTMLPage {
         }
         // Boundary warnings stay in sight; the rest (long unverified-price notes, also listed above) fold away.
         // A no-price warning repeats the reason already shown.
-        let warnings = job.warnings.filter { $0 != job.reason }
-        let boundary = warnings.filter(BillRenderer.isBoundaryWarning)
-        let other = warnings.filter { !BillRenderer.isBoundaryWarning($0) }
+        let warnings = job.diagnostics.filter { $0.description != job.reason }
+        let boundary = warnings.filter(\.isBoundary).map(\.description)
+        let other = warnings.filter { !$0.isBoundary }.map(\.description)
         if !boundary.isEmpty {
             details.append("<ul class=\"job-warnings\">\(boundary.map { "<li class=\"warning boundary\">\(e($0))</li>" }.joined())</ul>")
         }

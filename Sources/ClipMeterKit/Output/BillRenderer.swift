@@ -59,8 +59,8 @@ public enum BillRenderer {
         if let reason = job.reason { parts.append(job.status == .failed ? "failed: \(reason)" : reason) }
         if job.cycleStart == nil { parts.append("no finish time, in no cycle") }
         // A no-price reason is also one of the job's warnings: count only what the reason does not already say.
-        let warnings = job.warnings.filter { $0 != job.reason }
-        let boundary = warnings.filter(isBoundaryWarning).count
+        let warnings = job.diagnostics.filter { $0.description != job.reason }
+        let boundary = warnings.filter(\.isBoundary).count
         if boundary > 0 { parts.append(boundary == 1 ? "boundary warning" : "\(boundary) boundary warnings") }
         let other = warnings.count - boundary
         if other > 0 { parts.append(other == 1 ? "1 warning" : "\(other) warnings") }
@@ -139,7 +139,7 @@ public enum BillRenderer {
         }
         write(bill.jobs.isEmpty ? "]," : "\n  ],")
         let tail: [(String, JSONValue)] = [
-            ("cycles", .array(bill.cycles.map { orderedCycle(encoded($0)) })),
+            ("cycles", .array(bill.cycles.map(cycleJSON))),
             ("warnings", .array(bill.warnings.map { .string($0) })),
             ("errors", errors(report.failures)),
         ]
@@ -188,32 +188,43 @@ public enum BillRenderer {
         var members: [(String, JSONValue)] = [("component", .string(item.component))]
         if let file = item.file { members.append(("file", .string(file))) }
         members += [
-            ("quantity", .number(NumberText.rounded(item.quantity, 6).description)), ("unit", .string(item.unit)),
+            ("quantity", .number(NumberText.rounded(item.quantity, 6).description)), ("unit", .string(item.unit.rawValue)),
             ("billedQuantity", .number(item.billedQuantity.description)),
             ("unitPrice", item.unitPrice.map { .string(MoneyText.string($0)) } ?? .null),
             ("cost", .string(MoneyText.string(item.cost))), ("explain", .string(item.explain)),
             ("feature", .string(item.feature)), ("measured", .number(item.measured.description)),
-            ("measuredUnit", .string(item.measuredUnit)),
+            ("measuredUnit", .string(item.measuredUnit.rawValue)),
         ]
         return .object(members)
     }
 
-    /// What `jobJSON` must equal: the job's Codable form in the bill's key order.
-    public static func encodedJobJSON(_ job: PricedJob) -> JSONValue {
-        orderedJob(encoded(job))
+    /// The last NDJSON line: {"type":"summary", currency, total, totalRange?, rateCard, rounding, cycles, warnings, errors}.
+    public static func ndjsonSummary(_ report: BillReport) -> String {
+        let bill = report.bill
+        var members: [(String, JSONValue)] = [("type", .string("summary")), ("currency", .string(bill.currency)),
+                                              ("total", .string(MoneyText.string(bill.total)))]
+        if let low = bill.totalLow {
+            members.append(("totalRange", .object([("low", .string(MoneyText.string(low))),
+                                                   ("high", .string(MoneyText.string(bill.total)))])))
+        }
+        members += [
+            ("rateCard", .string(bill.rateCard)), ("rounding", .string(bill.rounding)),
+            ("cycles", .array(bill.cycles.map(cycleJSON))),
+            ("warnings", .array(bill.warnings.map { .string($0) })),
+            ("errors", errors(report.failures)),
+        ]
+        return JSONValue.object(members).rendered()
     }
 
-    /// The last NDJSON line: {"type":"summary", currency, total, rateCard, rounding, cycles, warnings, errors}.
-    public static func ndjsonSummary(_ report: BillReport) -> String {
-        let bill = encoded(report.bill)
-        let members: [(String, JSONValue)] = [("type", .string("summary"))]
-            + ["currency", "total", "rateCard", "rounding"].map { ($0, bill[$0] ?? .null) }
-            + [
-                ("cycles", (bill["cycles"] ?? .array([])).mapElements(orderedCycle)),
-                ("warnings", bill["warnings"] ?? .array([])),
-                ("errors", errors(report.failures)),
-            ]
-        return JSONValue.object(members).rendered()
+    /// One hourly cycle: `[start, end)` with the zone's offset, the zone, its total and its cost per feature.
+    static func cycleJSON(_ cycle: BillingCycle) -> JSONValue {
+        let zone = cycle.timeZone
+        return .object([
+            ("start", .string(DateText.string(cycle.start, in: zone))), ("end", .string(DateText.string(cycle.end, in: zone))),
+            ("timeZone", .string(zone.identifier)), ("total", .string(MoneyText.string(cycle.total))),
+            ("byFeature", .object(cycle.byFeature.keys.sorted().map { ($0, .string(MoneyText.string(cycle.byFeature[$0] ?? 0))) })),
+            ("jobs", .array(cycle.jobIDs.map { .string($0) })),
+        ])
     }
 
     /// `[{path, jobId, error: {code, message}}]`, the shape `probe` uses for a file's error.
@@ -227,38 +238,7 @@ public enum BillRenderer {
         })
     }
 
-    private static func orderedJob(_ job: JSONValue) -> JSONValue {
-        job.ordered(["id", "feature", "status", "cost", "costRange", "finishedAt", "cycleStart", "reason", "warnings",
-                     "items", "lowItems"])
-            .updating("items") { $0.mapElements(orderedItem) }
-            .updating("lowItems") { $0.mapElements(orderedItem) }
-    }
-
-    private static func orderedItem(_ item: JSONValue) -> JSONValue {
-        item.ordered(["component", "file", "quantity", "unit", "billedQuantity", "unitPrice", "cost", "explain",
-                      "feature", "measured", "measuredUnit"])
-    }
-
-    private static func orderedCycle(_ cycle: JSONValue) -> JSONValue {
-        cycle.ordered(["start", "end", "timeZone", "total", "byFeature", "jobs"])
-    }
-
-    /// What the Billing types' own `encode(to:)` writes. Their encoders only write strings, numbers and arrays,
-    /// so failing here is a bug; the output then says so instead of crashing the run.
-    private static func encoded<T: Encodable>(_ value: T) -> JSONValue {
-        do {
-            return try JSONValue.encoding(value)
-        } catch {
-            return .object([("encodingError", .string(String(describing: error)))])
-        }
-    }
-
     // MARK: - Shared
-
-    /// True for the warnings the Pricer writes when another duration policy would bill a different minute.
-    static func isBoundaryWarning(_ warning: String) -> Bool {
-        warning.range(of: "boundary", options: .caseInsensitive) != nil
-    }
 
     /// The bill's time zone: its cycles', else its jobs', else Alibaba's default.
     static func zone(of bill: Bill) -> TimeZone {

@@ -12,6 +12,9 @@ public enum JobHistory {
     public static func record(_ bill: Bill, in ledger: Ledger) throws {
         let now = Date()
         let charges = bill.jobs.filter { $0.knownCost != nil && $0.costLow == nil }
+        // The billing model's own form, not a renderer's: it reads back with its warnings still typed.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
         // In batches: memory stays bounded, and each batch is one transaction (upserts by id, so a run killed
         // between two batches and run again records every job exactly once).
         var start = 0
@@ -20,7 +23,7 @@ public enum JobHistory {
             let records = batch.map { job in
                 JobRecord(id: job.id, feature: job.feature, status: job.status.rawValue, cost: MoneyText.string(job.cost ?? 0),
                           currency: bill.currency, rateCard: bill.rateCard, finishedAt: job.finishedAt,
-                          cycleStart: job.cycleStart, payload: Data(BillRenderer.jobJSON(job).rendered().utf8), recordedAt: now)
+                          cycleStart: job.cycleStart, payload: (try? encoder.encode(job)) ?? Data(), recordedAt: now)
             }
             try ledger.recordJobs(records)
             start += batchSize

@@ -83,3 +83,27 @@ final class TableRendererTests: XCTestCase {
         XCTAssertTrue(table.contains("line break "), "a newline in an id must not break the row: \(table)")
     }
 }
+
+/// Boundary warnings are recognised by kind: an id or a file name that says "boundary" makes no warning one.
+final class BoundaryClassificationTests: XCTestCase {
+    func testOnlyABoundaryCaseCountsAsABoundaryWarning() throws {
+        let misleading = BillableJob(id: "boundary-job", feature: "mps-transcode",
+                                     outputs: [RenderFixtures.file("boundary-59.98s-video-60.02s-audio.mp4", "30", 1280, 720)],
+                                     warnings: ["boundary-59.98s-video-60.02s-audio.mp4 was synced at 08:00"])
+        let bill = try RenderFixtures.bill([misleading, RenderFixtures.boundaryJob])
+        let job = try XCTUnwrap(bill.jobs.first { $0.id == "boundary-job" })
+        XCTAssertTrue(job.warnings.contains { $0.contains("output codec unknown") }, "\(job.warnings)")
+        XCTAssertFalse(job.diagnostics.contains(where: \.isBoundary))
+        let notes = BillRenderer.table(BillReport(bill: bill, title: "t"), explain: false)
+        let row = try XCTUnwrap(notes.split(separator: "\n").first { $0.hasPrefix("boundary-job") })
+        XCTAssertFalse(row.contains("boundary warning"), String(row))
+        let edge = try XCTUnwrap(notes.split(separator: "\n").first { $0.hasPrefix("edge") })
+        XCTAssertTrue(edge.contains("boundary warning"), String(edge))
+
+        let html = BillRenderer.html(BillReport(bill: bill, title: "t"))
+        let highlighted = html.components(separatedBy: "<li class=\"warning boundary\">").dropFirst()
+            .map { $0.components(separatedBy: "</li>")[0] }
+        XCTAssertEqual(highlighted.count, 2, "the real boundary warning, in the summary and on its job row")
+        XCTAssertTrue(highlighted.allSatisfy { $0.contains("59.98 s") && !$0.contains("codec") && !$0.contains("synced") }, "\(highlighted)")
+    }
+}

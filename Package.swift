@@ -59,6 +59,7 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(name: "ClipMeterKitTests", dependencies: ["ClipMeterKit", "Billing", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ClipMeterKit", "TestSupport"]),
+        .testTarget(name: "ClipMeterCLITests", dependencies: ["ClipMeterCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ],
     swiftLanguageModes: [.v5]
 )

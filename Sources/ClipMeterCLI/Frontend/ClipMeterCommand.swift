@@ -1,5 +1,13 @@
 import ArgumentParser
 import Foundation
+import MediaProbe
+
+/// ClipMeter's own version; `--version` adds the FFmpeg libraries it runs with.
+public enum ClipMeterVersion {
+    public static let number = "0.7.0"
+    /// `clipmeter 0.7.0 (libavformat …, libavcodec …, libavutil …)`.
+    public static var text: String { "clipmeter \(number) (\(LibraryVersions.summary))" }
+}
 
 /// The `clipmeter` root command; each subcommand lives in its own file under Subcommands/.
 public struct ClipMeterCommand: ParsableCommand {
@@ -7,6 +15,7 @@ public struct ClipMeterCommand: ParsableCommand {
         commandName: "clipmeter",
         abstract: "Measure media with FFmpeg and price it the way Alibaba Cloud IMS and MPS bill it.",
         discussion: "Exit codes: 0 success, 1 some input could not be measured or a job is invalid, 2 usage error, 3 --max-cost exceeded.",
+        version: ClipMeterVersion.text,
         subcommands: ClipMeterCommand.subcommandTypes
     )
 

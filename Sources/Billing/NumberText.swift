@@ -1,4 +1,5 @@
 import Foundation
+import Quantities
 
 /// Money as text: plain decimal notation, at least two decimals, more when the value has them ("0.60", "0.0651").
 public enum MoneyText {
@@ -35,10 +36,7 @@ public enum NumberText {
 
     /// Rounds half away from zero to `decimals` places.
     public static func rounded(_ value: Decimal, _ decimals: Int) -> Decimal {
-        var input = value
-        var output = Decimal()
-        NSDecimalRound(&output, &input, decimals, .plain)
-        return output
+        DecimalRounding.rounded(value, places: decimals)
     }
 
     /// Inserts thousands separators into the integer part of a plain number.

@@ -429,14 +429,11 @@ public struct RoundingRule: Codable, Sendable, Equatable {
 
     /// The rounding step alone, before the minimum is applied (explanations say which of the two decided).
     func roundedIgnoringMinimum(_ quantity: Decimal) -> Decimal {
-        var value = quantity
-        var rounded = Decimal()
         switch mode {
-        case .up: NSDecimalRound(&rounded, &value, decimals, .up)
-        case .halfUp: NSDecimalRound(&rounded, &value, decimals, .plain)
-        case .none: rounded = quantity
+        case .up: return DecimalRounding.rounded(quantity, places: decimals, .up)
+        case .halfUp: return DecimalRounding.rounded(quantity, places: decimals, .halfUp)
+        case .none: return quantity
         }
-        return rounded
     }
 
     /// True when summing quantities before rounding can never bill more than rounding each one

@@ -1,4 +1,5 @@
 import Foundation
+import Quantities
 
 // MARK: - What the caller supplies
 
@@ -161,10 +162,7 @@ public struct ClipSpan: Codable, Sendable {
 public enum SecondsFormat {
     /// Rounds to `places` decimals (half away from zero), the form used in JSON.
     public static func rounded(_ value: Decimal, places: Int = 6) -> Decimal {
-        var input = value
-        var output = Decimal()
-        NSDecimalRound(&output, &input, places, .plain)
-        return output
+        DecimalRounding.rounded(value, places: places)
     }
 
     /// "14.9", "3.3333": for warnings and tables.

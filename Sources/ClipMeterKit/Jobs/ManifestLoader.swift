@@ -1,4 +1,5 @@
 import Foundation
+import Quantities
 
 /// A manifest, response or folder that cannot be read as a job source. The CLI maps it to exit 2.
 public struct ManifestError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -202,10 +203,7 @@ private struct JobReader {
         func integer(_ name: String, minimum: Int, maximum: Int, unit: String) throws -> Int? {
             let expected = "a whole number of \(unit) ≥ \(minimum)"
             guard let value = try number(name, expected: expected) else { return nil }
-            var whole = Decimal()
-            var copy = value
-            NSDecimalRound(&whole, &copy, 0, .plain)
-            guard value == whole, value >= Decimal(minimum) else { throw fail(name, "expected \(expected), found \(value)") }
+            guard DecimalRounding.isWhole(value), value >= Decimal(minimum) else { throw fail(name, "expected \(expected), found \(value)") }
             guard value <= Decimal(maximum) else {
                 throw fail(name, "\(value) \(unit) is more than the \(maximum) any job can have")
             }

@@ -131,38 +131,21 @@ enum SourceValue: Equatable, Sendable {
 
     // MARK: - Writing
 
-    /// Compact JSON text of this value (keys sorted), used to hand an inline timeline on as JSON.
+    /// Compact JSON text of this value (keys sorted), used to hand an inline timeline on as JSON; written by
+    /// `JSONValue`, the one JSON escaper.
     func jsonText() -> String {
-        switch self {
-        case .null: return "null"
-        case .bool(let value): return value ? "true" : "false"
-        case .number(let value): return "\(value)"
-        case .string(let value): return SourceValue.quoted(value)
-        case .list(let values): return "[" + values.map { $0.jsonText() }.joined(separator: ",") + "]"
-        case .map(let map):
-            return "{" + map.keys.sorted().map { SourceValue.quoted($0) + ":" + map[$0]!.jsonText() }
-                .joined(separator: ",") + "}"
-        }
+        json.rendered()
     }
 
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
+    private var json: JSONValue {
+        switch self {
+        case .null: return .null
+        case .bool(let value): return .bool(value)
+        case .number(let value): return .number("\(value)")
+        case .string(let value): return .string(value)
+        case .list(let values): return .array(values.map(\.json))
+        case .map(let map): return .object(map.keys.sorted().map { ($0, map[$0]?.json ?? .null) })
         }
-        return out + "\""
     }
 }
 

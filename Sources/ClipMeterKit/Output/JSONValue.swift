@@ -1,4 +1,5 @@
 import Foundation
+import Quantities
 
 /// A JSON document with ordered keys and exact numbers, so output is stable byte for byte and a Decimal
 /// never passes through Double on its way out.
@@ -96,9 +97,7 @@ public indirect enum JSONValue: Sendable, Equatable {
 public enum DecimalText {
     /// Rounds half-up to `scale` places and drops trailing zeros ("60", "59.98", "0.021333").
     public static func plain(_ value: Decimal, scale: Int = 6) -> String {
-        var input = value
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &input, scale, .plain)
+        let rounded = DecimalRounding.rounded(value, places: scale)
         var text = NSDecimalNumber(decimal: rounded).stringValue
         if text.contains("e") || text.contains("E") { text = "\(rounded)" }
         return text
@@ -106,9 +105,7 @@ public enum DecimalText {
 
     /// Fixed number of places ("0.60"), for money columns.
     public static func fixed(_ value: Decimal, places: Int) -> String {
-        var input = value
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &input, places, .plain)
+        let rounded = DecimalRounding.rounded(value, places: places)
         var text = plain(rounded, scale: places)
         guard places > 0 else { return text }
         if !text.contains(".") { text += "." }

@@ -1,5 +1,7 @@
 internal import CFFmpeg
+internal import CFFmpegShim
 import Foundation
+import OSSAccess
 
 /// Settings for one probe run.
 public struct ProbeOptions: Sendable, Hashable {
@@ -8,12 +10,23 @@ public struct ProbeOptions: Sendable, Hashable {
     public var timeLimit: TimeInterval
     /// Allow network protocols (http, https, tcp, tls). Off: FFmpeg may open local files only.
     public var allowNetwork: Bool
+    /// `--oss-endpoint`: where OSS objects are read in place (an `-internal` endpoint, a gateway, a test
+    /// server). Giving one is consent to read OSS objects over the network, as `allowNetwork` is.
+    public var ossEndpoint: String?
+    /// OSS objects measured at once: reading them waits on the network, not on the cores.
+    public var remoteJobs: Int
 
-    public init(mode: ProbeMode = .auto, timeLimit: TimeInterval = 30, allowNetwork: Bool = false) {
+    public init(mode: ProbeMode = .auto, timeLimit: TimeInterval = 30, allowNetwork: Bool = false,
+                ossEndpoint: String? = nil, remoteJobs: Int = 16) {
         self.mode = mode
         self.timeLimit = timeLimit
         self.allowNetwork = allowNetwork
+        self.ossEndpoint = ossEndpoint
+        self.remoteJobs = max(1, remoteJobs)
     }
+
+    /// True when an OSS URL no `--oss-map` resolves may be read in place.
+    public var readsObjectsInPlace: Bool { allowNetwork || ossEndpoint != nil }
 }
 
 /// Measures media files with libavformat. Stateless and thread-safe: probe many files in parallel.
@@ -26,6 +39,7 @@ public struct MediaProber: Sendable {
 
     /// Probes one file. Never throws and never crashes on bad input: failures come back as `.failure`.
     public func probe(_ path: String) -> ProbeOutcome {
+        if readsInPlace(path) { return probeObject(path, identity: nil) }
         let collector = LogCollector()
         let result = FFmpegLog.collecting(into: collector) { () -> Result<MediaFacts, ProbeError> in
             do throws(ProbeError) {
@@ -41,6 +55,10 @@ public struct MediaProber: Sendable {
 
     private func measure(_ path: String, log: LogCollector) throws(ProbeError) -> MediaFacts {
         let isURL = path.contains("://")
+        if isURL && !options.allowNetwork, let object = OSSObjectURL(url: path) {
+            throw ProbeError(path: object.ossURL, code: .unsupported, operation: "open",
+                             message: "OSS objects are read in place only with --allow-network or --oss-endpoint URL (or measure a synced copy: --oss-map \(object.ossURL)=LOCAL_DIR)")
+        }
         if isURL && !options.allowNetwork {
             throw ProbeError(path: path, code: .unsupported, operation: "open",
                              message: "network URLs are not opened unless --allow-network is given (only local files by default)")
@@ -55,6 +73,13 @@ public struct MediaProber: Sendable {
         }
         var facts = MediaFacts(path: path, size: file?.size ?? 0, modifiedAtNanos: file?.modifiedAtNanos ?? 0,
                                container: context.header.formatName, mode: options.mode)
+        try measure(context, into: &facts, log: log)
+        if file != nil { facts.bytesRead = context.bytesRead }
+        return facts
+    }
+
+    /// Everything after the open, the same for a local file and an object read in place.
+    func measure(_ context: FormatContext, into facts: inout MediaFacts, log: LogCollector) throws(ProbeError) {
         facts.containerLongName = context.header.formatLongName
         readHeader(context, into: &facts)
         try checkIndexAgainstFileSize(context, facts: facts)
@@ -84,10 +109,8 @@ public struct MediaProber: Sendable {
         if context.refusedOpens > 0 {
             facts.warnings.append("refused-open: the file refers to \(context.refusedOpens) other file(s); they were not read, and only what this file holds is measured")
         }
-        if file != nil { facts.bytesRead = context.bytesRead }
         let bitrateNoted = facts.warnings.contains { $0.hasPrefix("estimated-from-bitrate") }
         facts.warnings.append(contentsOf: ffmpegWarnings(log).filter { !(bitrateNoted && $0.hasPrefix("estimated-from-bitrate")) })
-        return facts
     }
 
     private func readHeader(_ context: FormatContext, into facts: inout MediaFacts) {
@@ -145,7 +168,7 @@ public struct MediaProber: Sendable {
     }
 
     /// The limit as a user wrote it; never traps on a NaN or an infinite limit a caller let through.
-    private var timeLimitText: String {
+    var timeLimitText: String {
         let t = options.timeLimit
         guard t.isFinite, t >= 0, t < 1e15 else { return "\(t) s" }
         return t == t.rounded() ? "\(Int(t)) s" : "\(t) s"
@@ -253,7 +276,7 @@ public struct MediaProber: Sendable {
 
     // MARK: - Errors and warnings
 
-    private func classify(_ failure: OpenFailure, path: String, log: LogCollector, magic: Data) -> ProbeError {
+    func classify(_ failure: OpenFailure, path: String, log: LogCollector, magic: Data) -> ProbeError {
         let code = failure.code
         let said = log.lastError.map(Self.splitContext)
         let reason = said.map { "\(ffmpegErrorString(code)): \($0.text)" } ?? ffmpegErrorString(code)

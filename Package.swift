@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "ClipMeterCLI",
             dependencies: [
-                "ClipMeterKit", "MediaProbe", "Timeline", "Billing", "Ledger", "Quantities",
+                "ClipMeterKit", "MediaProbe", "OSSAccess", "Timeline", "Billing", "Ledger", "Quantities",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

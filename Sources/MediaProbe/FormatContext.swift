@@ -93,6 +93,10 @@ final class FormatContext {
             av_dict_set(&options, "max_redirects", "0", 0)
             av_dict_set(&options, "reconnect", "0", 0)
             av_dict_set(&options, "icy", "0", 0)
+            // A seek abandons the open-ended range request it was reading; what the server had already
+            // pushed into the socket is transferred (and billed as OSS egress) for nothing. A small receive
+            // window keeps that to about this much per seek.
+            av_dict_set(&options, "recv_buffer_size", "65536", 0)
         }
         av_dict_set(&options, "format_whitelist", demuxers.whitelist, 0)
         // MOV/MP4 data references name other files; the guard would refuse them anyway, this keeps the

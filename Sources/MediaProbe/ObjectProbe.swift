@@ -11,6 +11,12 @@ public struct ObjectIdentity: Sendable, Hashable {
     public var size: Int64
     public var etag: String
 
+    public init(objectURL: String, size: Int64, etag: String) {
+        self.objectURL = objectURL
+        self.size = size
+        self.etag = etag
+    }
+
     /// The ETag folded into the modification-time field of the cache key (the ledger's key has no ETag
     /// column; a changed object has a new ETag, so a new key). Never 0, so it is not mistaken for "unknown".
     public var etagStamp: Int64 {

@@ -28,8 +28,9 @@ public final class NginxServer: @unchecked Sendable {
         ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Starts nginx serving `corpus` and waits until it accepts connections.
-    public init(serving corpus: URL) throws {
+    /// Starts nginx serving `corpus` (and each of `buckets` under its name) and waits until it accepts
+    /// connections.
+    public init(serving corpus: URL, buckets extra: [String: URL] = [:]) throws {
         guard let binary = Self.binary else {
             throw Unavailable(description: "nginx is not installed (apt-get install -y nginx-light); scripts/test installs it")
         }
@@ -40,6 +41,9 @@ public final class NginxServer: @unchecked Sendable {
         for (name, status) in [("forbidden", 403), ("missing", 404), ("unsatisfiable", 416), ("broken", 500)] {
             buckets += "        location /\(name)/ { return \(status); }\n"
             buckets += "        location /get-\(name)/ { alias \(root)/; if ($request_method = GET) { return \(status); } }\n"
+        }
+        for (name, folder) in extra.sorted(by: { $0.key < $1.key }) {
+            buckets += "        location /\(name)/ { alias \(folder.standardizedFileURL.path)/; }\n"
         }
         let elsewhere = "http://localhost:\(port)/corpus/mp4-av.mp4"
         buckets += "        location /moved/ { return 302 \(elsewhere); }\n"

@@ -11,7 +11,9 @@ public enum SharedNginx {
     public static func server() throws -> NginxServer {
         lock.lock(); defer { lock.unlock() }
         if let running { return running }
-        let started = try NginxServer(serving: TestMedia.corpus())
+        // The samples' synced folder as the bucket the IMS request samples name (oss://example-bucket/…).
+        let samples = TestMedia.packageRoot.appendingPathComponent("media-samples/ims-sync")
+        let started = try NginxServer(serving: TestMedia.corpus(), buckets: ["example-bucket": samples])
         running = started
         atexit { SharedNginx.stopNow() }
         return started

@@ -97,6 +97,9 @@ final class FormatContext {
             // pushed into the socket is transferred (and billed as OSS egress) for nothing. A small receive
             // window keeps that to about this much per seek.
             av_dict_set(&options, "recv_buffer_size", "65536", 0)
+            // FFmpeg's TLS does not check the server's certificate unless asked; a signed URL must not go
+            // to whoever answers.
+            av_dict_set(&options, "tls_verify", "1", 0)
         }
         av_dict_set(&options, "format_whitelist", demuxers.whitelist, 0)
         // MOV/MP4 data references name other files; the guard would refuse them anyway, this keeps the

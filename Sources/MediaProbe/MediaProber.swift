@@ -197,9 +197,12 @@ public struct MediaProber: Sendable {
         do throws(TimestampScanner.ScanFailure) {
             // The shortcut is worth it only on long files, and safe only where a timestamp seek lands where
             // it should (an index, or cluster/tag timestamps) and every packet carries its own timestamp.
-            if let (shortcut, tailStart) = TailShortcut.plan(container: facts.container,
-                                                             duration: facts.containerDuration, start: facts.startTime) {
-                switch try scanner.headAndTailScan(from: tailStart) {
+            if let (shortcut, tailStart) = TailShortcut.plan(container: facts.container, duration: facts.containerDuration,
+                                                             start: facts.startTime, size: facts.size) {
+                // A byte seek lands anywhere in the file's clock: the result is checked against the file's size.
+                var fileSize: Int64?
+                if case .byte = tailStart { fileSize = facts.size }
+                switch try scanner.headAndTailScan(from: tailStart, fileSize: fileSize) {
                 case .measured(let measured):
                     outcome = measured
                     source = shortcut
@@ -396,7 +399,7 @@ enum TransportStreamCheck {
 /// Which containers may take their exact duration from the head and the tail, and what that is called.
 enum TailShortcut {
     /// The shortcut for a file, or nil where a full scan is the only safe (or the cheaper) way.
-    static func plan(container: String, duration: Decimal?, start: Decimal?)
+    static func plan(container: String, duration: Decimal?, start: Decimal?, size: Int64 = 0)
         -> (DurationSource, TimestampScanner.TailStart)? {
         let names = Set(container.split(separator: ",").map(String.init))
         // Short files are cheap to scan whole.
@@ -407,10 +410,16 @@ enum TailShortcut {
         if names.contains("mov") { return (.index, tail) }
         // Matroska/WebM (Cues) and AVI (idx1): a timestamp seek goes through the index; every packet is timed.
         if !names.isDisjoint(with: ["matroska", "webm", "avi"]) { return (.tail, tail) }
+        // MPEG-TS: no index, but every PES packet carries its timestamps and the demuxer finds the next sync
+        // byte after a byte seek. The last ~15 s at the average bit rate (256 KB to 24 MB) hold every stream's last
+        // packets unless a stream fell silent long before the end, which the scan then reports as untrusted.
+        if names.contains("mpegts"), size > 0 {
+            let window = Int64(min(max(Double(size) / seconds * 15, 262_144), 24_000_000))
+            if size > window * 2 { return (.tail, .byte(size - window)) }
+        }
         // Scanned in full: FLV (no index, so a timestamp seek reads everything before the target, and
-        // libavformat 5.1's FLV demuxer does not resynchronise after a byte seek), MPEG-TS and Ogg (left to
-        // libavformat's own end-of-file estimate in auto mode; 33-bit wraps, granule end-trimming), MP3
-        // (frames carry no timestamp at all).
+        // libavformat 5.1's FLV demuxer does not resynchronise after a byte seek), Ogg (granule end-trimming),
+        // MP3 (frames carry no timestamp at all).
         return nil
     }
 }

@@ -8,7 +8,7 @@ import Glibc
 ///
 /// One process (`master_process off`) in a temporary prefix, stopped by its process id. Buckets:
 /// `corpus` (the corpus, byte ranges), `stall` (1 byte/s), `forbidden`/`missing`/`unsatisfiable`/
-/// `broken`/`moved` (403/404/416/500/302 for every request), and `get-forbidden`, `get-missing`,
+/// `broken`/`moved` (403/404/416/500/302 to `redirect-target` for every request), and `get-forbidden`, `get-missing`,
 /// `get-unsatisfiable`, `get-broken`, `get-moved`: a good HEAD, then the failure on the reads.
 public final class NginxServer: @unchecked Sendable {
     /// Why nginx cannot run here; tests skip on it only outside CI.
@@ -45,7 +45,10 @@ public final class NginxServer: @unchecked Sendable {
         for (name, folder) in extra.sorted(by: { $0.key < $1.key }) {
             buckets += "        location /\(name)/ { alias \(folder.standardizedFileURL.path)/; }\n"
         }
-        let elsewhere = "http://localhost:\(port)/corpus/mp4-av.mp4"
+        // The redirect target serves the corpus too, under a name nothing else reads: a request there means
+        // a redirect was followed.
+        let elsewhere = "http://localhost:\(port)/redirect-target/mkv.mkv"
+        buckets += "        location /redirect-target/ { alias \(root)/; }\n"
         buckets += "        location /moved/ { return 302 \(elsewhere); }\n"
         buckets += "        location /get-moved/ { alias \(root)/; if ($request_method = GET) { return 302 \(elsewhere); } }\n"
         let user = getuid() == 0 ? "user root;\n" : ""

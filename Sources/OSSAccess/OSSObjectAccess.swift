@@ -79,9 +79,7 @@ public struct OSSObjectAccess: Sendable {
         request.httpMethod = "HEAD"
         request.timeoutInterval = max(timeout, 0.001)
         let outcome = HeadOutcome()
-        let session = URLSession(configuration: .ephemeral, delegate: RedirectRefusal(), delegateQueue: nil)
-        defer { session.finishTasksAndInvalidate() }
-        let task = session.dataTask(with: request) { _, response, error in
+        let task = Self.session.dataTask(with: request) { _, response, error in
             outcome.set(response as? HTTPURLResponse, error)
         }
         task.resume()
@@ -109,6 +107,16 @@ public struct OSSObjectAccess: Sendable {
             return .failure(Self.statusError(status, url: shown))
         }
     }
+
+    /// One session for every HEAD of the process (a scan may send thousands): no cookies, no cache, no
+    /// credentials store, and redirects refused.
+    private static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieAcceptPolicy = .never
+        configuration.urlCache = nil
+        configuration.httpMaximumConnectionsPerHost = 16
+        return URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil)
+    }()
 
     /// An HTTP status as an error a user can act on.
     public static func statusError(_ status: Int, url: String) -> OSSAccessError {

@@ -51,7 +51,8 @@ public final class MediaMeasurer {
         for path in todo {
             if let identity = identities[path] {
                 switch identity {
-                case .success(let object): keys[path] = MeasurementKey.object(object, mode: mode)
+                // Without an ETag a rewrite of the same size would look unchanged: such objects are never cached.
+                case .success(let object): keys[path] = object.etag.isEmpty ? nil : MeasurementKey.object(object, mode: mode)
                 case .failure(let error): results[path] = .failure(error)
                 }
             } else {
@@ -84,7 +85,7 @@ public final class MediaMeasurer {
 
         let prober = self.prober
         let encoder = JSONEncoder()
-        let failedEarly = todo.filter { results[$0] != nil && keys[$0] == nil }
+        let failedEarly = todo.filter { identities[$0] != nil && results[$0] != nil && keys[$0] == nil }
         done += failedEarly.count
         if !failedEarly.isEmpty { progress?(done, todo.count) }
         let remoteMisses = misses.filter { identities[$0] != nil }

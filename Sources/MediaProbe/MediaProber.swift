@@ -48,7 +48,13 @@ public struct MediaProber: Sendable {
                 return .failure(error)
             }
         }
-        return ProbeOutcome(path: path, result: result)
+        // A signed link someone pasted keeps its signature out of the output even when it is not read.
+        let shown = OSSObjectURL(url: path) != nil ? Self.displayName(path) : path
+        return ProbeOutcome(path: shown, result: result.mapError { error in
+            var error = error
+            error.path = shown
+            return error
+        })
     }
 
     // MARK: - Steps

@@ -35,11 +35,12 @@ extension MediaProber {
         options.readsObjectsInPlace && OSSObjectURL(url: path) != nil
     }
 
-    /// How `path` is shown: an OSS URL without its query (a signature someone pasted never reaches the
-    /// output), anything else as given.
+    /// How `path` is shown: an OSS URL as the user spelled it but without its query or fragment (a
+    /// signature someone pasted never reaches the output), anything else as given.
     public static func displayName(_ path: String) -> String {
-        guard let object = OSSObjectURL(url: path) else { return path }
-        return path.lowercased().hasPrefix("oss://") ? object.ossURL : object.displayURL
+        guard OSSObjectURL(url: path) != nil else { return path }
+        let trimmed = path.trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(trimmed.prefix { $0 != "?" && $0 != "#" })
     }
 
     /// One HEAD request for an object read in place; nil when `path` is not one.

@@ -92,8 +92,7 @@ public struct OSSObjectAccess: Sendable {
             if let error = error as? URLError, error.code == .timedOut {
                 return .failure(OSSAccessError(.timeout, "the HEAD request for \(shown) got no answer within the time limit"))
             }
-            let reason = (error as? URLError).map { "\($0.code.rawValue)" } ?? "no response"
-            return .failure(OSSAccessError(.io, "cannot reach \(endpoint.scheme)://\(endpoint.authority) (URL error \(reason))"))
+            return .failure(OSSAccessError(.io, "cannot reach \(endpoint.scheme)://\(endpoint.authority): \(Self.reason(error))"))
         }
         let status = response.statusCode
         switch status {
@@ -117,6 +116,22 @@ public struct OSSObjectAccess: Sendable {
         configuration.httpMaximumConnectionsPerHost = 16
         return URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil)
     }()
+
+    /// Why a request got no answer, in words (URLError's own descriptions are generic on Linux).
+    static func reason(_ error: Error?) -> String {
+        guard let error = error as? URLError else { return "no response" }
+        switch error.code {
+        case .cannotConnectToHost: return "connection refused"
+        case .cannotFindHost, .dnsLookupFailed: return "host not found (check the endpoint's name)"
+        case .networkConnectionLost: return "the connection was lost"
+        case .notConnectedToInternet: return "no network"
+        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
+             .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot, .clientCertificateRejected:
+            return "the TLS connection failed (certificate not trusted?)"
+        case .badServerResponse: return "not an HTTP answer"
+        default: return "URL error \(error.code.rawValue)"
+        }
+    }
 
     /// An HTTP status as an error a user can act on.
     public static func statusError(_ status: Int, url: String) -> OSSAccessError {

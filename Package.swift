@@ -27,7 +27,10 @@ let package = Package(
             dependencies: ["CFFmpeg"],
             linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avutil")]
         ),
-        .target(name: "MediaProbe", dependencies: ["CFFmpeg", "CFFmpegShim"]),
+        // OSS objects read in place: URL parsing, endpoints, V1/V4 pre-signed URLs (digests from libavutil),
+        // the HEAD that identifies an object for the cache.
+        .target(name: "OSSAccess", dependencies: ["CFFmpegShim"]),
+        .target(name: "MediaProbe", dependencies: ["CFFmpeg", "CFFmpegShim", "OSSAccess"]),
         // The one strict decimal parser, shared by the pure modules (Timeline must not depend on Billing).
         .target(name: "Quantities"),
         .target(name: "Timeline", dependencies: ["Quantities"]),
@@ -39,12 +42,12 @@ let package = Package(
         .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "ClipMeterKit",
-            dependencies: ["MediaProbe", "Timeline", "Billing", "Ledger", "Quantities", .product(name: "Yams", package: "Yams")]
+            dependencies: ["MediaProbe", "OSSAccess", "Timeline", "Billing", "Ledger", "Quantities", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "ClipMeterCLI",
             dependencies: [
-                "ClipMeterKit", "MediaProbe", "Timeline", "Billing", "Ledger", "Quantities",
+                "ClipMeterKit", "MediaProbe", "OSSAccess", "Timeline", "Billing", "Ledger", "Quantities",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +56,7 @@ let package = Package(
         // Generated test media and the ffprobe packet-scan reference, shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaProbeTests", dependencies: ["MediaProbe", "TestSupport"]),
+        .testTarget(name: "OSSAccessTests", dependencies: ["OSSAccess", "TestSupport"]),
         .testTarget(name: "QuantitiesTests", dependencies: ["Quantities"]),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline"]),
         .testTarget(name: "BillingTests", dependencies: ["Billing", "TestSupport"]),

@@ -2,9 +2,12 @@
 
 #include <libavutil/avstring.h>
 #include <libavutil/display.h>
+#include <libavutil/hmac.h>
+#include <libavutil/sha.h>
 #include <libavutil/log.h>
 #include <libavutil/mem.h>
 #include <errno.h>
+#include <string.h>
 #include <math.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -84,8 +87,11 @@ static int cff_io_open_guard(struct AVFormatContext *s, AVIOContext **pb, const 
         return io->default_io_open(s, pb, url, flags, options);
     }
     io->refused += 1;
-    av_log(s, AV_LOG_ERROR, "refused to open another file (%s): only the file being measured may be read\n",
-           url ? url : "?");
+    // Only up to a query string: a signed URL's query carries its signature.
+    const char *shown = url ? url : "?";
+    int shown_length = (int)strcspn(shown, "?#");
+    av_log(s, AV_LOG_ERROR, "refused to open another file (%.*s): only the file being measured may be read\n",
+           shown_length, shown);
     return AVERROR(EPERM);
 }
 
@@ -151,6 +157,48 @@ void cff_probe_io_free(cff_probe_io *io) {
 int64_t cff_probe_io_bytes_read(const cff_probe_io *io) { return io ? io->bytes_read : 0; }
 
 int cff_probe_io_refused_opens(const cff_probe_io *io) { return io ? io->refused : 0; }
+
+int64_t cff_context_bytes_read(const AVFormatContext *ctx) {
+    return ctx && ctx->pb ? ctx->pb->bytes_read : 0;
+}
+
+int cff_context_io_error(const AVFormatContext *ctx) {
+    if (!ctx || !ctx->pb) return 0;
+    int error = ctx->pb->error;
+    return error == AVERROR_EOF ? 0 : error;
+}
+
+// MARK: - HTTP status errors
+
+int cff_averror_http_forbidden(void) { return AVERROR_HTTP_FORBIDDEN; }
+
+int cff_averror_http_not_found(void) { return AVERROR_HTTP_NOT_FOUND; }
+
+int cff_averror_is_http(int code) {
+    return code == AVERROR_HTTP_BAD_REQUEST || code == AVERROR_HTTP_UNAUTHORIZED || code == AVERROR_HTTP_FORBIDDEN
+        || code == AVERROR_HTTP_NOT_FOUND || code == AVERROR_HTTP_OTHER_4XX || code == AVERROR_HTTP_SERVER_ERROR;
+}
+
+// MARK: - Digests
+
+int cff_hmac(int sha256, const uint8_t *key, unsigned key_length, const uint8_t *data, unsigned data_length,
+             uint8_t *out) {
+    AVHMAC *hmac = av_hmac_alloc(sha256 ? AV_HMAC_SHA256 : AV_HMAC_SHA1);
+    if (!hmac) return AVERROR(ENOMEM);
+    int length = av_hmac_calc(hmac, data, data_length, key, key_length, out, 32);
+    av_hmac_free(hmac);
+    return length;
+}
+
+int cff_sha256(const uint8_t *data, size_t length, uint8_t *out) {
+    struct AVSHA *sha = av_sha_alloc();
+    if (!sha) return AVERROR(ENOMEM);
+    av_sha_init(sha, 256);
+    av_sha_update(sha, data, length);
+    av_sha_final(sha, out);
+    av_free(sha);
+    return 0;
+}
 
 // MARK: - Stream and packet fields
 

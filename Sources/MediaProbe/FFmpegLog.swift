@@ -38,9 +38,34 @@ final class LogCollector: @unchecked Sendable {
     private(set) var lines: [(level: Int32, text: String)] = []
 
     func add(level: Int32, line: String) {
-        let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = Self.scrubbed(line.trimmingCharacters(in: .whitespacesAndNewlines))
         guard !text.isEmpty, lines.count < 200 else { return }
         lines.append((level, text))
+    }
+
+    /// The line with every URL's query string cut off: FFmpeg echoes the URL it opened, and a pre-signed
+    /// URL's query holds its signature and, with STS, the security token.
+    static func scrubbed(_ line: String) -> String {
+        guard line.contains("://"), line.contains("?") else { return line }
+        var out = ""
+        var inURL = false
+        var dropping = false
+        var previous: [Character] = []
+        for ch in line {
+            if ch.isWhitespace || ch == "'" || ch == "\"" || ch == ")" || ch == "]" || ch == ">" {
+                inURL = false
+                dropping = false
+            }
+            if inURL && !dropping && (ch == "?" || ch == "#") {
+                dropping = true
+                out += "?…"
+            }
+            if !dropping { out.append(ch) }
+            previous.append(ch)
+            if previous.count > 3 { previous.removeFirst() }
+            if previous == [":", "/", "/"] { inURL = true }
+        }
+        return out
     }
 
     /// True when any line contains one of the phrases (case-insensitive).

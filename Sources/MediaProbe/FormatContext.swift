@@ -7,6 +7,8 @@ import Foundation
 enum ProbeSource {
     case file(OpenedFile)
     case url(String)
+    /// An object read in place by HTTP range requests: `url` may carry a signature, so it is never shown.
+    case object(url: String)
 }
 
 /// Sole owner of one AVFormatContext and of the state its callbacks read: opened in `init`, closed only in
@@ -37,10 +39,12 @@ final class FormatContext {
             descriptor = file.descriptor
             // Only a name for FFmpeg's messages and its extension-based format scoring: nothing opens it.
             name = "file:" + file.path
-        case .url(let url):
+        case .url(let url), .object(let url):
             descriptor = -1
             name = url
         }
+        let isObject: Bool
+        if case .object = source { isObject = true } else { isObject = false }
         let deadline = cff_monotonic_ns() &+ Self.nanoseconds(timeLimit)
         guard let io = cff_probe_io_create(deadline, descriptor, descriptor < 0 ? name : nil) else {
             throw OpenFailure(code: cff_averror(ENOMEM), step: "allocate a format context")
@@ -81,7 +85,22 @@ final class FormatContext {
         var options: OpaquePointer? = nil
         // A local file is read through the descriptor, so FFmpeg needs no protocol at all: an empty list
         // ("none" names no protocol) also stops demuxers that open by URL without io_open (DASH in 5.1).
-        av_dict_set(&options, "protocol_whitelist", descriptor >= 0 ? "none" : allowNetwork ? "http,https,tcp,tls,crypto" : "file", 0)
+        av_dict_set(&options, "protocol_whitelist",
+                    descriptor >= 0 ? "none" : isObject ? "http,https,tcp,tls" : allowNetwork ? "http,https,tcp,tls,crypto" : "file", 0)
+        if isObject {
+            // An object is read where it was named: a 3xx ends the read (FFmpeg would follow up to 8 to any
+            // host), and a broken transfer is an error, not a silent reconnect that could read another body.
+            av_dict_set(&options, "max_redirects", "0", 0)
+            av_dict_set(&options, "reconnect", "0", 0)
+            av_dict_set(&options, "icy", "0", 0)
+            // A seek abandons the open-ended range request it was reading; what the server had already
+            // pushed into the socket is transferred (and billed as OSS egress) for nothing. A small receive
+            // window keeps that to about this much per seek.
+            av_dict_set(&options, "recv_buffer_size", "65536", 0)
+            // FFmpeg's TLS does not check the server's certificate unless asked; a signed URL must not go
+            // to whoever answers.
+            av_dict_set(&options, "tls_verify", "1", 0)
+        }
         av_dict_set(&options, "format_whitelist", demuxers.whitelist, 0)
         // MOV/MP4 data references name other files; the guard would refuse them anyway, this keeps the
         // demuxer from asking.
@@ -129,8 +148,15 @@ final class FormatContext {
     /// True once the per-file time limit has passed.
     var timedOut: Bool { cff_probe_io_timed_out(io) != 0 }
 
-    /// Bytes FFmpeg has read from the file so far (nil for a URL, where no descriptor is counted).
-    var bytesRead: Int64 { cff_probe_io_bytes_read(io) }
+    /// Bytes FFmpeg has read from the file so far: through the descriptor, or over HTTP for a URL.
+    var bytesRead: Int64 { max(cff_probe_io_bytes_read(io), cff_context_bytes_read(context)) }
+
+    /// The error a URL's transfer ended with (a connection cut short, a 5xx on a later range), nil when
+    /// none: demuxers treat a failed read as the end of the file, which would measure a truncated object.
+    var transferError: Int32? {
+        let error = cff_context_io_error(context)
+        return error < 0 ? error : nil
+    }
 
     /// Opens a demuxer asked for and the guard refused (a reference movie, a playlist entry).
     var refusedOpens: Int { Int(cff_probe_io_refused_opens(io)) }

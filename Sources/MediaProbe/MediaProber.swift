@@ -1,5 +1,7 @@
 internal import CFFmpeg
+internal import CFFmpegShim
 import Foundation
+import OSSAccess
 
 /// Settings for one probe run.
 public struct ProbeOptions: Sendable, Hashable {
@@ -8,12 +10,23 @@ public struct ProbeOptions: Sendable, Hashable {
     public var timeLimit: TimeInterval
     /// Allow network protocols (http, https, tcp, tls). Off: FFmpeg may open local files only.
     public var allowNetwork: Bool
+    /// `--oss-endpoint`: where OSS objects are read in place (an `-internal` endpoint, a gateway, a test
+    /// server). Giving one is consent to read OSS objects over the network, as `allowNetwork` is.
+    public var ossEndpoint: String?
+    /// OSS objects measured at once: reading them waits on the network, not on the cores.
+    public var remoteJobs: Int
 
-    public init(mode: ProbeMode = .auto, timeLimit: TimeInterval = 30, allowNetwork: Bool = false) {
+    public init(mode: ProbeMode = .auto, timeLimit: TimeInterval = 30, allowNetwork: Bool = false,
+                ossEndpoint: String? = nil, remoteJobs: Int = 16) {
         self.mode = mode
         self.timeLimit = timeLimit
         self.allowNetwork = allowNetwork
+        self.ossEndpoint = ossEndpoint
+        self.remoteJobs = max(1, remoteJobs)
     }
+
+    /// True when an OSS URL no `--oss-map` resolves may be read in place.
+    public var readsObjectsInPlace: Bool { allowNetwork || ossEndpoint != nil }
 }
 
 /// Measures media files with libavformat. Stateless and thread-safe: probe many files in parallel.
@@ -26,6 +39,7 @@ public struct MediaProber: Sendable {
 
     /// Probes one file. Never throws and never crashes on bad input: failures come back as `.failure`.
     public func probe(_ path: String) -> ProbeOutcome {
+        if readsInPlace(path) { return probeObject(path, identity: nil) }
         let collector = LogCollector()
         let result = FFmpegLog.collecting(into: collector) { () -> Result<MediaFacts, ProbeError> in
             do throws(ProbeError) {
@@ -34,13 +48,23 @@ public struct MediaProber: Sendable {
                 return .failure(error)
             }
         }
-        return ProbeOutcome(path: path, result: result)
+        // A signed link someone pasted keeps its signature out of the output even when it is not read.
+        let shown = OSSObjectURL(url: path) != nil ? Self.displayName(path) : path
+        return ProbeOutcome(path: shown, result: result.mapError { error in
+            var error = error
+            error.path = shown
+            return error
+        })
     }
 
     // MARK: - Steps
 
     private func measure(_ path: String, log: LogCollector) throws(ProbeError) -> MediaFacts {
         let isURL = path.contains("://")
+        if isURL && !options.allowNetwork, let object = OSSObjectURL(url: path) {
+            throw ProbeError(path: object.ossURL, code: .unsupported, operation: "open",
+                             message: "OSS objects are read in place only with --allow-network or --oss-endpoint URL (or measure a synced copy: --oss-map \(object.ossURL)=LOCAL_DIR)")
+        }
         if isURL && !options.allowNetwork {
             throw ProbeError(path: path, code: .unsupported, operation: "open",
                              message: "network URLs are not opened unless --allow-network is given (only local files by default)")
@@ -55,6 +79,13 @@ public struct MediaProber: Sendable {
         }
         var facts = MediaFacts(path: path, size: file?.size ?? 0, modifiedAtNanos: file?.modifiedAtNanos ?? 0,
                                container: context.header.formatName, mode: options.mode)
+        try measure(context, into: &facts, log: log)
+        if file != nil { facts.bytesRead = context.bytesRead }
+        return facts
+    }
+
+    /// Everything after the open, the same for a local file and an object read in place.
+    func measure(_ context: FormatContext, into facts: inout MediaFacts, log: LogCollector) throws(ProbeError) {
         facts.containerLongName = context.header.formatLongName
         readHeader(context, into: &facts)
         try checkIndexAgainstFileSize(context, facts: facts)
@@ -84,10 +115,8 @@ public struct MediaProber: Sendable {
         if context.refusedOpens > 0 {
             facts.warnings.append("refused-open: the file refers to \(context.refusedOpens) other file(s); they were not read, and only what this file holds is measured")
         }
-        if file != nil { facts.bytesRead = context.bytesRead }
         let bitrateNoted = facts.warnings.contains { $0.hasPrefix("estimated-from-bitrate") }
         facts.warnings.append(contentsOf: ffmpegWarnings(log).filter { !(bitrateNoted && $0.hasPrefix("estimated-from-bitrate")) })
-        return facts
     }
 
     private func readHeader(_ context: FormatContext, into facts: inout MediaFacts) {
@@ -145,7 +174,7 @@ public struct MediaProber: Sendable {
     }
 
     /// The limit as a user wrote it; never traps on a NaN or an infinite limit a caller let through.
-    private var timeLimitText: String {
+    var timeLimitText: String {
         let t = options.timeLimit
         guard t.isFinite, t >= 0, t < 1e15 else { return "\(t) s" }
         return t == t.rounded() ? "\(Int(t)) s" : "\(t) s"
@@ -174,9 +203,12 @@ public struct MediaProber: Sendable {
         do throws(TimestampScanner.ScanFailure) {
             // The shortcut is worth it only on long files, and safe only where a timestamp seek lands where
             // it should (an index, or cluster/tag timestamps) and every packet carries its own timestamp.
-            if let (shortcut, tailStart) = TailShortcut.plan(container: facts.container,
-                                                             duration: facts.containerDuration, start: facts.startTime) {
-                switch try scanner.headAndTailScan(from: tailStart) {
+            if let (shortcut, tailStart) = TailShortcut.plan(container: facts.container, duration: facts.containerDuration,
+                                                             start: facts.startTime, size: facts.size) {
+                // A byte seek lands anywhere in the file's clock: the result is checked against the file's size.
+                var fileSize: Int64?
+                if case .byte = tailStart { fileSize = facts.size }
+                switch try scanner.headAndTailScan(from: tailStart, fileSize: fileSize) {
                 case .measured(let measured):
                     outcome = measured
                     source = shortcut
@@ -253,7 +285,7 @@ public struct MediaProber: Sendable {
 
     // MARK: - Errors and warnings
 
-    private func classify(_ failure: OpenFailure, path: String, log: LogCollector, magic: Data) -> ProbeError {
+    func classify(_ failure: OpenFailure, path: String, log: LogCollector, magic: Data) -> ProbeError {
         let code = failure.code
         let said = log.lastError.map(Self.splitContext)
         let reason = said.map { "\(ffmpegErrorString(code)): \($0.text)" } ?? ffmpegErrorString(code)
@@ -373,7 +405,7 @@ enum TransportStreamCheck {
 /// Which containers may take their exact duration from the head and the tail, and what that is called.
 enum TailShortcut {
     /// The shortcut for a file, or nil where a full scan is the only safe (or the cheaper) way.
-    static func plan(container: String, duration: Decimal?, start: Decimal?)
+    static func plan(container: String, duration: Decimal?, start: Decimal?, size: Int64 = 0)
         -> (DurationSource, TimestampScanner.TailStart)? {
         let names = Set(container.split(separator: ",").map(String.init))
         // Short files are cheap to scan whole.
@@ -384,10 +416,16 @@ enum TailShortcut {
         if names.contains("mov") { return (.index, tail) }
         // Matroska/WebM (Cues) and AVI (idx1): a timestamp seek goes through the index; every packet is timed.
         if !names.isDisjoint(with: ["matroska", "webm", "avi"]) { return (.tail, tail) }
+        // MPEG-TS: no index, but every PES packet carries its timestamps and the demuxer finds the next sync
+        // byte after a byte seek. The last ~15 s at the average bit rate (256 KB to 24 MB) hold every stream's last
+        // packets unless a stream fell silent long before the end, which the scan then reports as untrusted.
+        if names.contains("mpegts"), size > 0 {
+            let window = Int64(min(max(Double(size) / seconds * 15, 262_144), 24_000_000))
+            if size > window * 2 { return (.tail, .byte(size - window)) }
+        }
         // Scanned in full: FLV (no index, so a timestamp seek reads everything before the target, and
-        // libavformat 5.1's FLV demuxer does not resynchronise after a byte seek), MPEG-TS and Ogg (left to
-        // libavformat's own end-of-file estimate in auto mode; 33-bit wraps, granule end-trimming), MP3
-        // (frames carry no timestamp at all).
+        // libavformat 5.1's FLV demuxer does not resynchronise after a byte seek), Ogg (granule end-trimming),
+        // MP3 (frames carry no timestamp at all).
         return nil
     }
 }

@@ -108,7 +108,9 @@ struct TimestampScanner {
         case byte(Int64)
     }
 
-    func headAndTailScan(from start: TailStart) throws(ScanFailure) -> ShortcutResult {
+    /// `fileSize`, for a byte-seek tail: checks that the span is the file's, not a clock that restarted
+    /// in the unread middle (see the end of this function).
+    func headAndTailScan(from start: TailStart, fileSize: Int64? = nil) throws(ScanFailure) -> ShortcutResult {
         var head: [Int: StreamSpan] = [:]
         var settled = Set<Int>()
         let contentStreams = Set(context.streams.filter { !$0.isAttachedPicture }.map(\.index))
@@ -131,6 +133,7 @@ struct TimestampScanner {
             }
         }
 
+        let bytesBeforeTail = context.bytesRead
         let seeked: Bool
         switch start {
         case .seconds(let seconds): seeked = context.seek(toMicroseconds: Int64(seconds * Double(ContainerHeader.timeBase.den)))
@@ -159,16 +162,37 @@ struct TimestampScanner {
             }
         }
         var spans: [Int: StreamSpan] = [:]
+        var spanSeconds = 0.0
+        var tailSeconds = 0.0
         for index in contentStreams {
             guard var span = head[index] else { return .untrusted("stream \(index) has no timed packet at the start") }
             guard let tailSpan = tail[index], let tailEnd = tailSpan.end else {
                 return .untrusted("stream \(index) has no timed packet in the last part of the file")
+            }
+            if let first = span.first, tailEnd <= first {
+                return .untrusted("stream \(index)'s timestamps at the end are before those at the start (they wrap or restart)")
+            }
+            let tb = context.streams[index].timeBase
+            if tb.isValid, let first = span.first, let tailFirst = tailSpan.first {
+                let seconds = { (ticks: Int64) in Double(ticks) * Double(tb.num) / Double(tb.den) }
+                spanSeconds = max(spanSeconds, seconds(tailEnd - first))
+                tailSeconds = max(tailSeconds, seconds(tailEnd - tailFirst))
             }
             span.end = max(span.end ?? Int64.min, tailEnd)
             span.endGuessed = tailEnd >= (span.end ?? 0) ? tailSpan.endGuessed : span.endGuessed
             span.guessTicks = tailSpan.guessTicks
             span.lastCorrupt = tailSpan.lastCorrupt
             spans[index] = span
+        }
+        // A clock that restarts (a splice, an encoder restart) in the part never read leaves head and tail
+        // looking sane but the span wrong: too short (the average bit rate far above that of the end), or,
+        // where libavformat took the restart for a 33-bit wrap, 26 hours too long (far below).
+        if let fileSize, tailSeconds >= 1, spanSeconds > 0 {
+            let tailRate = Double(context.bytesRead - bytesBeforeTail) / tailSeconds
+            let averageRate = Double(fileSize) / spanSeconds
+            if averageRate > tailRate * 2.5 || averageRate * 2.5 < tailRate {
+                return .untrusted(String(format: "its span of %.0f s does not fit its size (%.2f× the bit rate of its end): the clock probably restarts or jumps in the middle", spanSeconds, averageRate / tailRate))
+            }
         }
         return .measured(Outcome(spans: spans, notes: [], endedEarly: false))
     }

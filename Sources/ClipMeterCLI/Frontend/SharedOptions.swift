@@ -3,6 +3,7 @@ import Foundation
 import Billing
 import ClipMeterKit
 import MediaProbe
+import OSSAccess
 import Quantities
 import Timeline
 
@@ -23,8 +24,14 @@ struct MeasureOptions: ParsableArguments {
     @Option(name: .customLong("time-limit"), help: "Per-file time limit in seconds.")
     var timeLimit: Double = 30
 
-    @Flag(name: .customLong("allow-network"), help: "Let FFmpeg open network URLs (off: local files only).")
+    @Flag(name: .customLong("allow-network"), help: "Let FFmpeg open network URLs, and read OSS objects no --oss-map resolves in place (off: local files only).")
     var allowNetwork = false
+
+    @Option(name: .customLong("oss-endpoint"), help: "Endpoint OSS objects are read in place through (https://oss-REGION[-internal].aliyuncs.com, a gateway); implies reading unmapped OSS objects by range requests. Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET[/SECURITY_TOKEN], none for public objects.")
+    var ossEndpoint: String?
+
+    @Option(name: .customLong("remote-jobs"), help: "OSS objects measured at once (default 16; they wait on the network, not the cores).")
+    var remoteJobs: Int = 16
 
     /// A day: longer is no time limit at all, and `inf` or `1e308` would overflow the microseconds FFmpeg counts.
     static let maximumTimeLimit: Double = 86_400
@@ -34,9 +41,23 @@ struct MeasureOptions: ParsableArguments {
         guard timeLimit.isFinite, timeLimit > 0, timeLimit <= Self.maximumTimeLimit else {
             throw ValidationError("--time-limit must be a number of seconds above 0 and at most \(Int(Self.maximumTimeLimit)) (a day)")
         }
+        guard (1...256).contains(remoteJobs) else { throw ValidationError("--remote-jobs must be between 1 and 256") }
+        if let ossEndpoint, OSSEndpoint(ossEndpoint) == nil {
+            throw ValidationError("--oss-endpoint \(ossEndpoint): expected http(s)://host[:port], e.g. https://oss-cn-hangzhou-internal.aliyuncs.com")
+        }
+        ObjectReads.enabled = allowNetwork || ossEndpoint != nil
     }
 
-    var probeOptions: ProbeOptions { ProbeOptions(mode: mode, timeLimit: timeLimit, allowNetwork: allowNetwork) }
+    var probeOptions: ProbeOptions {
+        ProbeOptions(mode: mode, timeLimit: timeLimit, allowNetwork: allowNetwork, ossEndpoint: ossEndpoint, remoteJobs: remoteJobs)
+    }
+}
+
+/// Whether unmapped OSS objects are read in place, handed from MeasureOptions (where the flags are) to
+/// ResolveOptions (which builds the resolver): two option groups parsed together, validated before `run`.
+/// A command may also set it from `MeasureOptions.probeOptions.readsObjectsInPlace` on its resolver.
+enum ObjectReads {
+    nonisolated(unsafe) static var enabled = false
 }
 
 /// Which rate card prices the jobs: `--rates FILE` or `--region R` (default `cn`).
@@ -146,6 +167,7 @@ struct ResolveOptions: ParsableArguments {
     func resolver(roots: [String]) throws -> PathResolver {
         var resolver = PathResolver(roots: roots, mediaRoot: mediaRoot, ossMappings: try ossMappings(), mediaMap: try mediaMapping())
         resolver.readLimits = readLimits.limits
+        resolver.readsObjectsInPlace = ObjectReads.enabled
         return resolver
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OSSAccess
 
 /// An object in Alibaba Cloud OSS named by a URL: the bucket and the (decoded) object key.
 public struct OSSLocation: Sendable, Hashable {
@@ -19,46 +20,16 @@ public struct OSSLocation: Sendable, Hashable {
     /// Parses `oss://BUCKET/KEY` and `http(s)://BUCKET.oss-REGION[-internal].aliyuncs.com/KEY` (also the
     /// accelerate endpoints); nil for anything else. Query strings (signed URLs) and fragments are dropped and
     /// https keys are percent-decoded, so a signed download link maps to the same file as the plain URL.
+    /// The parsing is OSSAccess's, so a mapping and a read in place always agree on the object.
     public init?(url: String) {
-        let text = url.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let schemeEnd = text.range(of: "://") else { return nil }
-        let scheme = text[..<schemeEnd.lowerBound].lowercased()
-        let rest = text[schemeEnd.upperBound...]
-        let hostEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        var host = String(rest[..<hostEnd]).lowercased()
-        var path = String(rest[hostEnd...])
-        if let cut = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = String(path[..<cut]) }
-        if path.hasPrefix("/") { path.removeFirst() }
-        if let at = host.lastIndex(of: "@") { host = String(host[host.index(after: at)...]) }
-        if let colon = host.firstIndex(of: ":") { host = String(host[..<colon]) }
-
-        switch scheme {
-        case "oss":
-            guard OSSLocation.isBucketName(host) else { return nil }
-            self.init(bucket: host, key: path, region: nil)
-        case "http", "https":
-            let labels = host.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            guard labels.count >= 4, host.hasSuffix(".aliyuncs.com"), OSSLocation.isBucketName(labels[0]),
-                  labels[1] == "oss" || labels[1].hasPrefix("oss-")
-            else { return nil }
-            var region: String? = nil
-            if labels[1].hasPrefix("oss-") {
-                var name = String(labels[1].dropFirst(4))
-                if name.hasSuffix("-internal") { name = String(name.dropLast(9)) }
-                region = name == "accelerate" || name == "accelerate-overseas" ? nil : name
-            }
-            self.init(bucket: labels[0], key: path.removingPercentEncoding ?? path, region: region)
-        default:
-            return nil
-        }
+        guard let object = OSSObjectURL(url: url) else { return nil }
+        self.init(bucket: object.bucket, key: object.key, region: object.region)
     }
 
     /// `oss://bucket/key`: the canonical spelling used in messages.
     public var ossURL: String { "oss://\(bucket)/\(key)" }
 
-    static func isBucketName(_ text: String) -> Bool {
-        !text.isEmpty && text.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "_" }
-    }
+    static func isBucketName(_ text: String) -> Bool { OSSObjectURL.isBucketName(text) }
 
     /// True for strings that look like an OSS URL (so an unmapped one is reported, not taken for a path).
     public static func isOSSURL(_ text: String) -> Bool { OSSLocation(url: text) != nil }

@@ -1,4 +1,5 @@
 import Foundation
+import MediaProbe
 
 /// Turns what a job source names (a path, a glob, an OSS URL, a MediaId) into local files, and keeps every
 /// resolved path inside the allowed roots.
@@ -28,6 +29,11 @@ public struct PathResolver: Sendable {
     /// How large a manifest, response or timeline may be, and how far its YAML may expand: set once by the
     /// command (`--max-manifest-bytes`) and carried to every reader with the roots.
     public var readLimits: ReadLimits = .standard
+
+    /// Read an OSS URL no `--oss-map` resolves in place (`--allow-network` or `--oss-endpoint`): it becomes a
+    /// reference whose `localPath` is the object's URL without a query, which MediaProbe reads by range
+    /// requests. Off, it stays a problem ("unmapped"), as before: reading over the network needs consent.
+    public var readsObjectsInPlace = false
 
     /// Problems about containment start with this text (see `MediaReference.escapesRoots`).
     public static let escapeProblemPrefix = "escapes the allowed roots"
@@ -123,8 +129,11 @@ public struct PathResolver: Sendable {
     private func resolveOSS(original: String, location: OSSLocation) -> [MediaReference] {
         let candidates = ossMappings.filter { $0.localPath(for: location) != nil }
         guard let mapping = candidates.max(by: { $0.prefix.count < $1.prefix.count }) else {
+            if readsObjectsInPlace {
+                return [MediaReference(original: MediaProber.displayName(original), localPath: MediaProber.displayName(original))]
+            }
             return [MediaReference(original: original,
-                problem: "unmapped OSS URL \(location.ossURL): pass --oss-map oss://\(location.bucket)/PREFIX=LOCAL_DIR")]
+                problem: "unmapped OSS URL \(location.ossURL): pass --oss-map oss://\(location.bucket)/PREFIX=LOCAL_DIR, or --allow-network (--oss-endpoint URL for oss:// URLs) to read it in place")]
         }
         // Judge the key lexically against the mapped folder first: `oss://b/p/../../etc/x` must not leave it.
         var remainder = location.key

@@ -10,6 +10,13 @@ extension MeasurementKey {
         let nanos = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         return MeasurementKey(path: path, size: Int64(info.st_size), modifiedAtNanos: nanos, mode: mode.rawValue)
     }
+
+    /// The key of an OSS object read in place, from its HEAD: the ledger's key fields hold the object's
+    /// identity without a schema change (path = `oss://bucket/key`, whichever endpoint or spelling named it;
+    /// size; the modification time = a stamp of the ETag, which changes whenever the content does).
+    public static func object(_ identity: ObjectIdentity, mode: ProbeMode) -> MeasurementKey {
+        MeasurementKey(path: identity.objectURL, size: identity.size, modifiedAtNanos: identity.etagStamp, mode: mode.rawValue)
+    }
 }
 
 /// Where measurements of unchanged files are remembered between runs (the ledger), so a re-scan measures

@@ -5,6 +5,10 @@ import MediaProbe
 /// Measures the files a run needs, each once: unchanged files come from the cache, the rest are probed in
 /// parallel (bounded by `jobs`) and written back to the cache in batches as they finish, so a run killed
 /// half-way keeps what it measured and the next run picks up from there.
+///
+/// OSS objects read in place are keyed by one HEAD request each (bucket, key, ETag, size), so an unchanged
+/// object is answered from the cache without a media byte read; they are measured on their own pool
+/// (`ProbeOptions.remoteJobs`): they wait on the network, and must not hold the cores' slots meanwhile.
 public final class MediaMeasurer {
     /// The probe settings; the cache key includes their mode.
     public let prober: MediaProber
@@ -42,7 +46,19 @@ public final class MediaMeasurer {
         guard !todo.isEmpty else { return }
         let mode = prober.options.mode
         var keys: [String: MeasurementKey] = [:]
-        for path in todo { keys[path] = MeasurementKey.current(path: path, mode: mode) }
+        let remote = todo.filter { self.prober.readsInPlace($0) }
+        let identities = objectIdentities(remote)
+        for path in todo {
+            if let identity = identities[path] {
+                switch identity {
+                // Without an ETag a rewrite of the same size would look unchanged: such objects are never cached.
+                case .success(let object): keys[path] = object.etag.isEmpty ? nil : MeasurementKey.object(object, mode: mode)
+                case .failure(let error): results[path] = .failure(error)
+                }
+            } else {
+                keys[path] = MeasurementKey.current(path: path, mode: mode)
+            }
+        }
 
         var cached: [MeasurementKey: Data] = [:]
         if let cache {
@@ -51,7 +67,7 @@ public final class MediaMeasurer {
         var misses: [String] = []
         var done = 0
         let decoder = JSONDecoder()
-        for path in todo {
+        for path in todo where results[path] == nil {
             if let key = keys[path], let data = cached[key], let outcome = try? decoder.decode(CachedOutcome.self, from: data) {
                 switch outcome {
                 case .measured(let measurement): results[path] = .success(measurement)
@@ -69,10 +85,14 @@ public final class MediaMeasurer {
 
         let prober = self.prober
         let encoder = JSONEncoder()
-        ParallelProbe(jobs: jobs, ordered: false).run(misses, work: { prober.probe($0) }) { _, outcome in
+        let failedEarly = todo.filter { identities[$0] != nil && results[$0] != nil && keys[$0] == nil }
+        done += failedEarly.count
+        if !failedEarly.isEmpty { progress?(done, todo.count) }
+        let remoteMisses = misses.filter { identities[$0] != nil }
+        let localMisses = misses.filter { identities[$0] == nil }
+        func deliver(_ path: String, _ outcome: ProbeOutcome) {
             probedCount += 1
             done += 1
-            let path = outcome.path
             switch outcome.result {
             case .success(let facts):
                 let measurement = MediaMeasurement(facts: facts)
@@ -90,7 +110,26 @@ public final class MediaMeasurer {
             }
             progress?(done, todo.count)
         }
+        ParallelProbe(jobs: jobs, ordered: false).run(localMisses, work: { prober.probe($0) }) { index, outcome in
+            deliver(localMisses[index], outcome)
+        }
+        let known = identities.compactMapValues { try? $0.get() }
+        ParallelProbe(jobs: prober.options.remoteJobs, ordered: false).run(remoteMisses, work: { path in
+            prober.probeObject(path, identity: known[path])
+        }) { index, outcome in
+            deliver(remoteMisses[index], outcome)
+        }
         flush()
+    }
+
+    /// One HEAD per object, on the remote pool.
+    private func objectIdentities(_ paths: [String]) -> [String: Result<ObjectIdentity, ProbeError>] {
+        var found: [String: Result<ObjectIdentity, ProbeError>] = [:]
+        let prober = self.prober
+        ParallelProbe(jobs: prober.options.remoteJobs, ordered: false).run(paths, work: { prober.objectIdentity($0) }) { index, identity in
+            if let identity { found[paths[index]] = identity }
+        }
+        return found
     }
 
     /// Forgets the outcomes of this run (after pricing), so rendering a large bill does not also hold them.

@@ -37,7 +37,9 @@ struct ProbeCommand: ParsableCommand {
         case .csv: Terminal.out(ProbeReport.csvHeader)
         default: break
         }
-        ParallelProbe(jobs: measure.jobs, ordered: format != .ndjson).run(files, work: { prober.probe($0) }) { _, outcome in
+        // Objects read in place wait on the network, not the cores: they get the larger remote pool.
+        let jobs = files.contains(where: prober.readsInPlace) ? max(measure.jobs, measure.remoteJobs) : measure.jobs
+        ParallelProbe(jobs: jobs, ordered: format != .ndjson).run(files, work: { prober.probe($0) }) { _, outcome in
             progress.advance()
             if outcome.error != nil { failures += 1 }
             switch format {

@@ -53,6 +53,15 @@ public struct PathResolver: Sendable {
         self.allowedFiles = Set(self.mediaMap.values.compactMap { PathText.realPath($0) })
     }
 
+    /// The same resolver (mappings, limits, consent to read objects) confined to `roots` instead; no roots
+    /// means no confinement (paths the user typed).
+    public func confined(to roots: [String]) -> PathResolver {
+        var copy = PathResolver(roots: roots, mediaRoot: mediaRoot, ossMappings: ossMappings, mediaMap: mediaMap)
+        copy.readLimits = readLimits
+        copy.readsObjectsInPlace = readsObjectsInPlace
+        return copy
+    }
+
     /// Every folder a resolved path may come from, as the user named it (absolute): what a scan can read.
     public var readableFolders: [String] { allowedLexical }
 

@@ -25,7 +25,8 @@ let package = Package(
         .target(
             name: "Billing",
             dependencies: [.product(name: "Yams", package: "Yams")],
-            resources: [.copy("RateCards")]
+            // The cards are compiled in (BundledRateCardData.swift, scripts/embed-rate-cards); the JSON stays the source.
+            exclude: ["RateCards"]
         ),
         .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(

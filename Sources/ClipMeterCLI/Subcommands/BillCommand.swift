@@ -40,7 +40,8 @@ struct BillCommand: ParsableCommand {
         for path in paths {
             // Reading history must never create an empty ledger where the user mistyped a path.
             guard PathKind.isRegularFile(path) else { throw UsageError("ledger \(path): no such file (scan a folder first, or pass --ledger)") }
-            do { ledgers.append(try Ledger(path: path)) } catch { throw UsageError("\(error)") }
+            // Read-only: an archived ledger on a read-only disk must bill, and reading must never migrate a file.
+            do { ledgers.append(try Ledger(location: path, access: .readOnly)) } catch { throw UsageError("\(error)") }
         }
         let bill: Bill
         do { bill = try JobHistory.bill(from: ledgers, from: start, to: end, timeZone: zone) } catch { throw UsageError("\(error)") }

@@ -110,16 +110,24 @@ struct ScanCommand: ParsableCommand {
             report.bill.warnings.append("\(found.unassigned.count) media file(s) belong to no job (\(shown)\(found.unassigned.count > 3 ? ", …" : "")): pass --feature to bill each as a job, or describe them in a clipmeter.yaml")
         }
         report.bill.warnings += measurer.cacheProblems
+        // A bill that `clipmeter bill` will never show is a failed run, not a warning among hundreds: the message
+        // goes first on stderr, the bill is still printed, and the exit status is 2 whatever else happened.
+        var recordingFailed = false
         if let store {
             do { try JobHistory.record(report.bill, in: store) } catch {
-                report.bill.warnings.append("ledger: the priced jobs could not be recorded (\(error))")
+                recordingFailed = true
+                Terminal.err("clipmeter: priced jobs could not be recorded in the ledger (\(error)); the bill below is not in the ledger, run the scan again once it is writable")
             }
         }
 
         let recorder = OutputRecorder()
         BillFormat(rawValue: format.rawValue)?.print(report, explain: budget.explain, out: recorder.out, err: recorder.err)
-        let status = BillOutcome.status(report, maxCost: maxCost, err: recorder.err)
-        replay?.store(recorder, exitStatus: status)
+        var status = BillOutcome.status(report, maxCost: maxCost, err: recorder.err)
+        if recordingFailed {
+            status = 2
+        } else {
+            replay?.store(recorder, exitStatus: status)
+        }
         if Terminal.showsStats {
             Terminal.err("clipmeter: \(jobCount) job(s); \(measurer.probedCount) file(s) measured, \(measurer.cachedCount) from the ledger")
         }

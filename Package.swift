@@ -20,6 +20,8 @@ let package = Package(
             pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "pkg-config"])]
         ),
+        // PostgreSQL's client library, for a ledger shared by many scanners (`--ledger postgres://…`).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "MediaProbe", dependencies: ["CFFmpeg"]),
         .target(name: "Timeline"),
         .target(
@@ -28,7 +30,7 @@ let package = Package(
             // The cards are compiled in (BundledRateCardData.swift, scripts/embed-rate-cards); the JSON stays the source.
             exclude: ["RateCards"]
         ),
-        .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Ledger", dependencies: ["CLibPQ", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "ClipMeterKit",
             dependencies: ["MediaProbe", "Timeline", "Billing", "Ledger", .product(name: "Yams", package: "Yams")]
@@ -47,7 +49,7 @@ let package = Package(
         .testTarget(name: "MediaProbeTests", dependencies: ["MediaProbe", "TestSupport"]),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline"]),
         .testTarget(name: "BillingTests", dependencies: ["Billing", "TestSupport"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
         .testTarget(name: "ClipMeterKitTests", dependencies: ["ClipMeterKit", "Billing", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ClipMeterKit", "TestSupport"]),
     ],

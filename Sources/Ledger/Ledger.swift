@@ -38,7 +38,11 @@ public final class Ledger: Sendable {
     /// (`schema`, default `clipmeter`) is created and migrated when the role may. Connection settings the URL leaves
     /// out come from libpq's environment (`PGPASSWORD`, `~/.pgpass`, `PGSSLMODE`, …).
     public init(location: String, schema: String? = nil, access: Access = .readWrite) throws {
-        backend = try SQLiteLedger(path: location, access: access)
+        if Self.isDatabaseURL(location) {
+            backend = try PostgresLedger(url: location, schema: schema ?? Self.defaultSchema, access: access)
+        } else {
+            backend = try SQLiteLedger(path: location, access: access)
+        }
     }
 
     /// Whether `location` names a PostgreSQL database rather than a file.

@@ -13,8 +13,10 @@ struct BillCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv, focus, html }
 
-    @Option(help: "Ledger file (repeatable; default .clipmeter/ledger.sqlite in the current folder).")
+    @Option(help: "Ledger file or postgres:// URL (repeatable; default $CLIPMETER_LEDGER, else .clipmeter/ledger.sqlite here).")
     var ledger: [String] = []
+    @Option(name: .customLong("ledger-schema"), help: "PostgreSQL schema of the ledger (default $CLIPMETER_LEDGER_SCHEMA, else clipmeter).")
+    var ledgerSchema: String?
     @Option(help: "Only jobs that finished at or after this time (ISO 8601; without an offset read in --timezone).")
     var from: String?
     @Option(help: "Only jobs that finished before this time.")
@@ -35,17 +37,19 @@ struct BillCommand: ParsableCommand {
         let start = try time(from, "--from", zone)
         let end = try time(to, "--to", zone)
         if let start, let end, end <= start { throw UsageError("--to must be later than --from") }
-        let paths = ledger.isEmpty ? [".clipmeter/ledger.sqlite"] : ledger
+        let paths = ledger.isEmpty ? [LedgerChoice.location(nil) ?? ".clipmeter/ledger.sqlite"] : ledger
         var ledgers: [Ledger] = []
         for path in paths {
             // Reading history must never create an empty ledger where the user mistyped a path.
-            guard PathKind.isRegularFile(path) else { throw UsageError("ledger \(path): no such file (scan a folder first, or pass --ledger)") }
+            if !Ledger.isDatabaseURL(path) && !PathKind.isRegularFile(path) {
+                throw UsageError("ledger \(path): no such file (scan a folder first, or pass --ledger)")
+            }
             // Read-only: an archived ledger on a read-only disk must bill, and reading must never migrate a file.
-            do { ledgers.append(try Ledger(location: path, access: .readOnly)) } catch { throw UsageError("\(error)") }
+            ledgers.append(try LedgerChoice.open(path, schema: LedgerChoice.schema(ledgerSchema), access: .readOnly))
         }
         let bill: Bill
         do { bill = try JobHistory.bill(from: ledgers, from: start, to: end, timeZone: zone) } catch { throw UsageError("\(error)") }
-        let report = BillReport(bill: bill, title: "ledger " + paths.joined(separator: ", "))
+        let report = BillReport(bill: bill, title: "ledger " + ledgers.map(\.path).joined(separator: ", "))
         BillFormat(rawValue: format.rawValue)?.print(report, explain: explain)
     }
 

@@ -79,11 +79,13 @@ final class PostgresLedger: LedgerBackend {
     }
 
     /// Refuses a role that could read but not record, before a scan spends an hour measuring for nothing.
+    /// (`has_table_privilege` with a list is true when *any* is held, hence one check per privilege.)
     private func checkWritable() throws {
         let rows = try run("checking the role's privileges") { tx in
             try tx.query("""
-                SELECT t, has_table_privilege(format('%I.%I', $1::text, t), 'SELECT, INSERT, UPDATE, DELETE')
-                FROM unnest($2::text[]) AS t
+                SELECT t, bool_and(has_table_privilege(format('%I.%I', $1::text, t), p))
+                FROM unnest($2::text[]) AS t, unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p
+                GROUP BY t ORDER BY t
                 """, [.text(schema), .text("{" + PostgresSchema.writtenTables.joined(separator: ",") + "}")])
         }
         let denied = rows.filter { $0.count == 2 && $0[1] != "t" }.compactMap { $0[0] }

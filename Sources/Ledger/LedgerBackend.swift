@@ -15,6 +15,8 @@ protocol LedgerBackend: Sendable {
     func jobs(from: Date?, to: Date?) throws -> [JobRecord]
     /// The recorded jobs with these ids, in no particular order.
     func jobs(withIDs ids: [String]) throws -> [JobRecord]
+    /// The hourly cycles of the jobs finished in [from, to), summed without loading the jobs.
+    func cycleTotals(from: Date?, to: Date?) throws -> [CycleTotal]
     /// Number of recorded jobs and cached measurements.
     func counts() throws -> (jobs: Int, measurements: Int)
 

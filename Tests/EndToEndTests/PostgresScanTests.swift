@@ -37,6 +37,9 @@ final class PostgresScanTests: XCTestCase {
         XCTAssertEqual(try total(bill), try total(reference))
         XCTAssertEqual(try jobIDs(bill).sorted(), try jobIDs(reference).sorted(), "each job once, none missing")
         XCTAssertFalse(bill.stdout.contains(password), "the password never appears in the output")
+        let summary = try CLI.run(["bill", "--ledger", url, "--ledger-schema", schema, "--summary", "--format", "json"])
+        XCTAssertEqual(summary.status, 0, summary.stderr)
+        XCTAssertEqual(try total(summary), try total(reference), "the database's sums equal the full bill")
     }
 
     func testKilledScannerRerunChangesNoTotal() throws {

@@ -168,11 +168,33 @@ final class PostgresLedger: LedgerBackend {
         }
     }
 
+    /// `GROUP BY` over exact `numeric` costs: one row per cycle crosses the wire, whatever the number of jobs.
+    func cycleTotals(from: Date?, to: Date?) throws -> [CycleTotal] {
+        let range = JobRange(from: from, to: to)
+        var conditions: [String] = []
+        var values: [PGConnection.Value] = []
+        if let low = range.fromMillis { values.append(.int(low)); conditions.append("finished_at_millis >= $\(values.count)") }
+        if let high = range.toMillis { values.append(.int(high)); conditions.append("finished_at_millis < $\(values.count)") }
+        let condition = conditions.isEmpty ? "true" : conditions.joined(separator: " AND ")
+        return try run("summing cycles") { tx in
+            try tx.query("""
+                SELECT cycle_start_millis, currency, count(*), sum(cost)::text FROM \(s).job WHERE \(condition)
+                GROUP BY cycle_start_millis, currency ORDER BY cycle_start_millis IS NULL, cycle_start_millis, currency
+                """, values).map(Self.cycleTotal)
+        }
+    }
+
     func counts() throws -> (jobs: Int, measurements: Int) {
         try run("counting rows") { tx in
             let row = try tx.query("SELECT (SELECT count(*) FROM \(s).job), (SELECT count(*) FROM \(s).measurement)").first
             return (jobs: Int(row?[0] ?? "") ?? 0, measurements: Int(row?[1] ?? "") ?? 0)
         }
+    }
+
+    private static func cycleTotal(_ row: [String?]) -> CycleTotal {
+        let millis: Int64? = row[0].flatMap { Int64($0) }
+        let jobs: Int = Int(row[2] ?? "") ?? 0
+        return CycleTotal(start: millis.map(LedgerTime.date), currency: row[1] ?? "", jobs: jobs, total: row[3] ?? "0")
     }
 
     private static func jobRecord(_ row: [String?]) -> JobRecord {

@@ -166,6 +166,25 @@ final class PostgresScanTests: XCTestCase {
         XCTAssertTrue(outOfRange.stderr.contains("expected 0 … 1"), outOfRange.stderr)
     }
 
+    /// The scan's arguments (and so its replay key) hold the URL with the password; the ledger must not.
+    func testAReplayedScanLeavesNoPasswordInTheDatabase() throws {
+        let tree = try ScanCommandTests.tree(files: 2)
+        Thread.sleep(forTimeInterval: 2.2)  // a replay is stored only for a tree settled for 2 s
+        let arguments = ["scan", "--feature", "mps-transcode", "--ledger", url, "--ledger-schema", schema, "--format", "json", tree.path]
+        let first = try CLI.run(arguments, environment: ["CLIPMETER_STATS": "1"])
+        let second = try CLI.run(arguments, environment: ["CLIPMETER_STATS": "1"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stderr.contains("replayed"), second.stderr)
+        XCTAssertEqual(second.stdout, first.stdout)
+        XCTAssertEqual(try psql("SELECT count(*) FROM \(schema).scan_replay"), "1")
+        let leaks = try psql("""
+            SELECT count(*) FROM \(schema).scan_replay WHERE position('\(password)' IN key) > 0
+                OR position('\(password)' IN stderr) > 0 OR position('\(password)' IN convert_from(tree_state, 'SQL_ASCII')) > 0
+            """)
+        XCTAssertEqual(leaks, "0")
+    }
+
     // MARK: - Helpers
 
     private var password: String { URLComponents(string: url)?.password ?? "\u{0}" }

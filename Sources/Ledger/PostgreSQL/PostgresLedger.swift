@@ -13,6 +13,8 @@ final class PostgresLedger: LedgerBackend {
     /// The quoted schema name, spliced into SQL (values always travel as parameters).
     private let s: String
     private let access: Ledger.Access
+    /// The URL's password in the forms it may appear in a replay key (the scan's own arguments), never stored.
+    private let secrets: [String]
 
     /// Rows per multi-row INSERT: few round trips, far under PostgreSQL's 65,535 bound parameters.
     static let rowsPerStatement = 200
@@ -24,6 +26,7 @@ final class PostgresLedger: LedgerBackend {
         self.schema = schema
         s = PGConnection.quoteIdentifier(schema)
         self.access = access
+        secrets = PostgresURL.secrets(in: url)
         guard !schema.isEmpty, schema.utf8.count <= 63 else {
             throw LedgerError.io(path: location, message: "the schema name must be 1 to 63 bytes long (--ledger-schema)")
         }
@@ -261,8 +264,14 @@ final class PostgresLedger: LedgerBackend {
 
     // MARK: - Replays
 
+    /// The replay key as stored: it holds the scan's arguments, which may hold the ledger URL's password.
+    private func storedKey(_ key: String) -> String {
+        secrets.reduce(key) { $0.replacingOccurrences(of: $1, with: "***") }
+    }
+
     func replay(forKey key: String) throws -> StoredReplay? {
-        try run("reading a stored scan") { tx in
+        let key = storedKey(key)
+        return try run("reading a stored scan") { tx in
             guard let row = try tx.query("""
                 SELECT tree_state, exit_status, stderr, output_bytes, recorded_at_millis FROM \(s).scan_replay WHERE key = $1
                 """, [.text(key)]).first else { return nil }
@@ -273,9 +282,10 @@ final class PostgresLedger: LedgerBackend {
     }
 
     func replayOutput(forKey key: String, _ body: (Data) throws -> Void) throws -> Bool {
+        let key = storedKey(key)
         // One chunk per query inside one repeatable-read transaction: a consistent snapshot without holding the
         // whole output in memory.
-        try run("reading a stored scan's output", isolation: "REPEATABLE READ") { tx in
+        return try run("reading a stored scan's output", isolation: "REPEATABLE READ") { tx in
             guard let expected = try tx.query("SELECT output_bytes FROM \(s).scan_replay WHERE key = $1", [.text(key)])
                 .first?.first.flatMap({ $0 }).flatMap({ Int64($0) }) else { return false }
             let count = Int(try tx.query("SELECT count(*) FROM \(s).scan_replay_chunk WHERE key = $1", [.text(key)])
@@ -294,6 +304,7 @@ final class PostgresLedger: LedgerBackend {
 
     func storeReplay(forKey key: String, treeState: Data, exitStatus: Int32, stderr: String,
                      outputFile: URL, recordedAt: Date) throws {
+        let key = storedKey(key)
         guard let handle = try? FileHandle(forReadingFrom: outputFile) else {
             throw LedgerError.io(path: location, message: "the scan's captured output (\(outputFile.path)) could not be read back")
         }

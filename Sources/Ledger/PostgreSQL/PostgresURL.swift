@@ -17,14 +17,16 @@ enum PostgresURL {
 
     /// Removes the password from a message in case libpq echoed any part of the URL.
     static func scrub(_ message: String, url: String) -> String {
-        var text = message
-        if let parts = URLComponents(string: url) {
-            let secrets = [parts.password, parts.percentEncodedPassword]
-                + (parts.queryItems ?? []).filter { $0.name.lowercased() == "password" }.map(\.value)
-            for secret in secrets.compactMap({ $0 }) where !secret.isEmpty {
-                text = text.replacingOccurrences(of: secret, with: "***")
-            }
-        }
-        return text
+        secrets(in: url).reduce(message) { $0.replacingOccurrences(of: $1, with: "***") }
+    }
+
+    /// The URL's password as written, decoded, and as JSON would escape it; longest first so none is left half.
+    static func secrets(in url: String) -> [String] {
+        guard let parts = URLComponents(string: url) else { return [] }
+        let found = [parts.password, parts.percentEncodedPassword]
+            + (parts.queryItems ?? []).filter { $0.name.lowercased() == "password" }.map(\.value)
+        let plain = found.compactMap { $0 }.filter { !$0.isEmpty }
+        let escaped = plain.map { $0.replacingOccurrences(of: "/", with: "\\/") }
+        return Array(Set(plain + escaped)).sorted { $0.count > $1.count }
     }
 }

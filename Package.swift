@@ -31,15 +31,18 @@ let package = Package(
         // the HEAD that identifies an object for the cache.
         .target(name: "OSSAccess", dependencies: ["CFFmpegShim"]),
         .target(name: "MediaProbe", dependencies: ["CFFmpeg", "CFFmpegShim", "OSSAccess"]),
+        // PostgreSQL's client library, for a ledger shared by many scanners (`--ledger postgres://…`).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // The one strict decimal parser, shared by the pure modules (Timeline must not depend on Billing).
         .target(name: "Quantities"),
         .target(name: "Timeline", dependencies: ["Quantities"]),
         .target(
             name: "Billing",
             dependencies: ["Quantities", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("RateCards")]
+            // The cards are compiled in (BundledRateCardData.swift, scripts/embed-rate-cards); the JSON stays the source.
+            exclude: ["RateCards"]
         ),
-        .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Ledger", dependencies: ["CLibPQ", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "ClipMeterKit",
             dependencies: ["MediaProbe", "OSSAccess", "Timeline", "Billing", "Ledger", "Quantities", .product(name: "Yams", package: "Yams")]
@@ -60,7 +63,7 @@ let package = Package(
         .testTarget(name: "QuantitiesTests", dependencies: ["Quantities"]),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline"]),
         .testTarget(name: "BillingTests", dependencies: ["Billing", "TestSupport"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
         .testTarget(name: "ClipMeterKitTests", dependencies: ["ClipMeterKit", "Billing", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ClipMeterKit", "TestSupport"]),
         .testTarget(name: "ClipMeterCLITests", dependencies: ["ClipMeterCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

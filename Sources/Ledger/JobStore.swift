@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// The priced jobs: one row per job id, selectable by finish time.
-extension Ledger {
+extension SQLiteLedger {
     private static let jobColumns = """
         id, feature, status, cost, currency, rateCard, finishedAtMillis, cycleStartMillis, payload, recordedAtMillis
         """
@@ -10,7 +10,7 @@ extension Ledger {
     /// Upserts by job id in one transaction: a job re-priced on a later run replaces its row, so a run killed and run
     /// again never duplicates a job. A row that would change in nothing but `recordedAt` is left as it is, so a
     /// re-scan of mostly unchanged jobs rewrites only the ones that changed.
-    public func recordJobs(_ records: [JobRecord]) throws {
+    func recordJobs(_ records: [JobRecord]) throws {
         guard !records.isEmpty else { return }
         try writing("recording jobs") { db in
             let statement = try db.cachedStatement(sql: """
@@ -39,7 +39,7 @@ extension Ledger {
     ///
     /// Jobs without `finishedAt` belong to no cycle, so they are listed only when both bounds are nil. Sorted by
     /// `finishedAt` (jobs without one last), then by id.
-    public func jobs(from: Date?, to: Date?) throws -> [JobRecord] {
+    func jobs(from: Date?, to: Date?) throws -> [JobRecord] {
         let range = JobRange(from: from, to: to)
         return try reading("reading jobs") { db in
             let sql = "SELECT \(Self.jobColumns) FROM job WHERE \(range.sqlCondition) "
@@ -49,7 +49,7 @@ extension Ledger {
     }
 
     /// The recorded jobs with these ids, in no particular order; ids the ledger does not hold are skipped.
-    public func jobs(withIDs ids: [String]) throws -> [JobRecord] {
+    func jobs(withIDs ids: [String]) throws -> [JobRecord] {
         guard !ids.isEmpty else { return [] }
         let unique = Array(Set(ids))
         return try reading("reading jobs") { db in
@@ -64,7 +64,7 @@ extension Ledger {
     }
 
     /// Number of recorded jobs and cached measurements, from one snapshot.
-    public func counts() throws -> (jobs: Int, measurements: Int) {
+    func counts() throws -> (jobs: Int, measurements: Int) {
         try reading("counting rows") { db in
             let row = try Row.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM job), (SELECT COUNT(*) FROM measurement)")
             return (jobs: row?[0] ?? 0, measurements: row?[1] ?? 0)

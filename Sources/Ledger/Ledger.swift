@@ -1,96 +1,107 @@
 import Foundation
-import GRDB
 
-/// ClipMeter's on-disk memory: cached measurements, so a re-scan probes only what changed, and priced jobs, so
+/// ClipMeter's memory between runs: cached measurements, so a re-scan probes only what changed, and priced jobs, so
 /// `clipmeter bill --from --to` can print past cycles.
 ///
-/// One SQLite file in WAL mode. Every write method is one transaction, so a run killed at any point leaves each batch
-/// either whole or absent; a 30 s busy timeout lets two processes scanning into the same ledger both succeed. The
-/// ledger stores opaque blobs next to a few indexed columns and knows nothing of media or prices.
+/// A local SQLite file by default, or a PostgreSQL database shared by many scanners when the location is a
+/// `postgres://` or `postgresql://` URL. Both keep the same promises (SPEC §6): every write is one transaction, a job
+/// is recorded once by id with the newest recording winning, and a ledger with a foreign or newer schema is refused
+/// unchanged. The ledger stores opaque blobs next to a few indexed columns and knows nothing of media or prices.
 /// Every method throws only `LedgerError`.
 public final class Ledger: Sendable {
-    /// Newest schema version this build knows.
+    /// Newest SQLite schema version this build knows.
     public static let schemaVersion = LedgerSchema.version
+    /// Replays kept per ledger; the oldest beyond this are dropped when a new one is stored.
+    public static let replaysKept = 8
+    /// The schema a PostgreSQL ledger uses unless told otherwise (`--ledger-schema`).
+    public static let defaultSchema = "clipmeter"
 
-    /// The ledger file, as given to `init(path:)`.
-    public let path: String
+    /// Whether the caller will only read: `bill` must work on an archived, read-only ledger and must never create one.
+    public enum Access: Sendable {
+        case readWrite
+        case readOnly
+    }
 
-    let pool: DatabasePool
+    /// Where the ledger lives, fit to print: the file path, or the database URL with any password removed.
+    public var path: String { backend.location }
 
-    /// Opens the ledger at `path`, creating the file and its parent folders when missing, and migrates it.
+    let backend: any LedgerBackend
+
+    /// Opens the SQLite ledger file at `path` for reading and writing (see `init(location:schema:access:)`).
+    public convenience init(path: String) throws {
+        try self.init(location: path)
+    }
+
+    /// Opens the ledger at `location`: a `postgres://` / `postgresql://` URL, or else an SQLite file path.
     ///
-    /// A file that is not SQLite, is damaged or belongs to another application throws `LedgerError.corrupt`; one
-    /// written by a newer schema throws `LedgerError.newerSchema`. Either way the file is left exactly as it was:
-    /// it is vetted from its header and a read-only connection before anything may write to it.
-    public init(path: String) throws {
-        self.path = path
-        try LedgerFile.prepareFolder(for: path)
-        let exists = try LedgerFile.vetHeader(
-            at: path, supportedVersion: LedgerSchema.version, applicationID: LedgerSchema.applicationID)
-        do {
-            if exists {
-                try Self.inspectReadOnly(path)
-            }
-            pool = try Self.openPool(path)
-        } catch {
-            throw LedgerError(error, path: path, while: "opening it")
+    /// A file is created (with its folders) when missing unless `access` is `.readOnly`; a PostgreSQL schema
+    /// (`schema`, default `clipmeter`) is created and migrated when the role may. Connection settings the URL leaves
+    /// out come from libpq's environment (`PGPASSWORD`, `~/.pgpass`, `PGSSLMODE`, …).
+    public init(location: String, schema: String? = nil, access: Access = .readWrite) throws {
+        if Self.isDatabaseURL(location) {
+            backend = try PostgresLedger(url: location, schema: schema ?? Self.defaultSchema, access: access)
+        } else {
+            backend = try SQLiteLedger(path: location, access: access)
         }
     }
 
-    /// How long a write waits for another process holding the ledger before giving up.
-    static let busyTimeout: TimeInterval = 30
-
-    private static func configuration(readonly: Bool) -> Configuration {
-        var configuration = Configuration()
-        configuration.readonly = readonly
-        configuration.busyMode = .timeout(busyTimeout)
-        configuration.label = "ClipMeter.Ledger"
-        return configuration
+    /// Whether `location` names a PostgreSQL database rather than a file.
+    public static func isDatabaseURL(_ location: String) -> Bool {
+        let lower = location.lowercased()
+        return lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
     }
 
-    /// Opens the pool and migrates, retrying while another process is doing the same.
+    // MARK: - Jobs
+
+    /// Upserts by job id in one transaction: a job re-priced on a later run replaces its row, so a run killed and run
+    /// again never duplicates a job.
+    public func recordJobs(_ records: [JobRecord]) throws { try backend.recordJobs(records) }
+
+    /// Jobs whose `finishedAt` is in [from, to), a nil bound being open, compared to the millisecond.
     ///
-    /// Opening writes (it switches the file to WAL mode and GRDB probes the log with a throwaway savepoint), and two
-    /// processes opening one fresh ledger at once can get SQLITE_BUSY from SQLite without its busy handler being
-    /// consulted. Both steps are idempotent, so retrying for as long as the busy timeout is safe.
-    private static func openPool(_ path: String) throws -> DatabasePool {
-        let deadline = Date().addingTimeInterval(busyTimeout)
-        while true {
-            do {
-                let pool = try DatabasePool(path: path, configuration: configuration(readonly: false))
-                try LedgerSchema.migrate(pool, path: path)
-                return pool
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
-                usleep(UInt32.random(in: 5_000...50_000))
-            }
-        }
+    /// Jobs without `finishedAt` belong to no cycle, so they are listed only when both bounds are nil. Sorted by
+    /// `finishedAt` (jobs without one last), then by id in byte order.
+    public func jobs(from: Date?, to: Date?) throws -> [JobRecord] { try backend.jobs(from: from, to: to) }
+
+    /// The recorded jobs with these ids, in no particular order; ids the ledger does not hold are skipped.
+    public func jobs(withIDs ids: [String]) throws -> [JobRecord] { try backend.jobs(withIDs: ids) }
+
+    /// Number of recorded jobs and cached measurements, from one snapshot.
+    public func counts() throws -> (jobs: Int, measurements: Int) { try backend.counts() }
+
+    // MARK: - Measurements
+
+    /// All cached measurements whose key matches exactly; a file whose key differs in any part is simply absent.
+    public func measurements(for keys: [MeasurementKey]) throws -> [MeasurementKey: Data] {
+        try backend.measurements(for: keys)
     }
 
-    /// Checks the schema through a read-only connection, which sees committed data still in the write-ahead log
-    /// but, unlike a pool, never switches the journal mode or writes to the file.
-    private static func inspectReadOnly(_ path: String) throws {
-        let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
-        try queue.read { db in try LedgerSchema.checkCompatible(db, path: path) }
-        try queue.close()
+    /// Stores many measurements in one transaction: all of them or, if the process dies, none. One row per
+    /// (path, mode) however often the file changes; within one call the last entry for a (path, mode) wins.
+    public func storeMeasurements(_ entries: [(key: MeasurementKey, facts: Data)]) throws {
+        try backend.storeMeasurements(entries)
     }
 
-    // MARK: - Access shared by the stores
+    // MARK: - Replays
 
-    /// Runs `body` in one write transaction, translating failures into `LedgerError`.
-    func writing<T>(_ action: String, _ body: (Database) throws -> T) throws -> T {
-        do {
-            return try pool.write(body)
-        } catch {
-            throw LedgerError(error, path: path, while: action)
-        }
+    /// The replay stored for `key`, without its output.
+    public func replay(forKey key: String) throws -> StoredReplay? { try backend.replay(forKey: key) }
+
+    /// Hands the stored output for `key` to `body` chunk by chunk, in order, from one consistent snapshot, and
+    /// returns whether the chunks added up to the stored size (a replay stored whole always does).
+    @discardableResult
+    public func replayOutput(forKey key: String, _ body: (Data) throws -> Void) throws -> Bool {
+        try backend.replayOutput(forKey: key, body)
     }
 
-    /// Runs `body` on one consistent snapshot, translating failures into `LedgerError`.
-    func reading<T>(_ action: String, _ body: (Database) throws -> T) throws -> T {
-        do {
-            return try pool.read(body)
-        } catch {
-            throw LedgerError(error, path: path, while: action)
-        }
+    /// Stores (or replaces) the replay for `key` in one transaction, reading the output from `outputFile`, and
+    /// drops the oldest replays beyond `replaysKept`.
+    public func storeReplay(forKey key: String, treeState: Data, exitStatus: Int32, stderr: String,
+                            outputFile: URL, recordedAt: Date = Date()) throws {
+        try backend.storeReplay(forKey: key, treeState: treeState, exitStatus: exitStatus, stderr: stderr,
+                                outputFile: outputFile, recordedAt: recordedAt)
     }
+
+    /// Forgets every stored replay (the next scan of any tree does the full work).
+    public func forgetReplays() throws { try backend.forgetReplays() }
 }

@@ -27,12 +27,19 @@ public enum LedgerError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String {
         switch self {
         case .corrupt(let path, let message):
+            if Ledger.isDatabaseURL(path) {
+                return "\(path) is not a ClipMeter ledger: \(message); it was left unchanged."
+            }
             return "\(path) is not a ClipMeter ledger or is damaged: \(message); "
                 + "move it away or pass --ledger PATH to use another file."
         case .newerSchema(let path, let found, let supported):
             return "\(path) was written by a newer ClipMeter (ledger schema \(found), this build reads up to "
                 + "\(supported)); upgrade clipmeter, or pass --ledger PATH to use another file."
         case .io(let path, let message):
+            if Ledger.isDatabaseURL(path) {
+                return "Cannot use the ledger \(path): \(message). "
+                    + "Check the server, the role and its privileges, or pass --ledger PATH or --no-ledger."
+            }
             return "Cannot use the ledger \(path): \(message). "
                 + "Check that its folder exists and is writable, or pass --ledger PATH or --no-ledger."
         }

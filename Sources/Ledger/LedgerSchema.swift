@@ -7,7 +7,7 @@ import GRDB
 /// `user_version`, so older builds can refuse the file from its header alone.
 enum LedgerSchema {
     /// Newest schema version this build knows; mirrored in `PRAGMA user_version`.
-    static let version = 2
+    static let version = 3
 
     /// `PRAGMA application_id` of every ledger ("CLMT"), so another application's database is never mistaken for one.
     static let applicationID: Int32 = 0x434C_4D54
@@ -59,6 +59,16 @@ enum LedgerSchema {
                     PRIMARY KEY (key, seq)
                 );
                 PRAGMA user_version = 2;
+                """)
+        }
+        // Measurements keyed also by ctime and inode (see MeasurementKey). Rows cached under the old key cannot be
+        // told from a file rewritten with its old size and mtime, so they are dropped and measured once more.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                DELETE FROM measurement;
+                ALTER TABLE measurement ADD COLUMN changedAtNanos INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE measurement ADD COLUMN inode INTEGER NOT NULL DEFAULT 0;
+                PRAGMA user_version = 3;
                 """)
         }
         return migrator

@@ -1,7 +1,10 @@
 /// Identifies one measurement of one file: the same bytes measured the same way give the same facts.
 ///
-/// Size and modification time stand in for the content (hashing every file would cost as much as probing it);
-/// the probe mode is part of the key because `fast` and `exact` measure different things.
+/// Size and modification time stand in for the content (hashing every file would cost as much as probing it), but
+/// both can be forged: a file rewritten with the same size and its old mtime put back (`touch -r`) looks unchanged.
+/// The status-change time (ctime) cannot be set by a user and moves on every rewrite, and the inode changes when a
+/// file is replaced by another, so both are part of the key too; the probe mode is because `fast` and `exact`
+/// measure different things.
 public struct MeasurementKey: Hashable, Sendable {
     /// The file's path as the scanner saw it (the caller decides whether it is absolute or root-relative).
     public var path: String
@@ -9,14 +12,20 @@ public struct MeasurementKey: Hashable, Sendable {
     public var size: Int64
     /// The file's modification time in nanoseconds since 1970, so a rewrite within the same second still misses.
     public var modifiedAtNanos: Int64
+    /// The file's status-change time (ctime) in nanoseconds since 1970.
+    public var changedAtNanos: Int64
+    /// The file's inode number (stored as its bit pattern in a signed 64-bit column).
+    public var inode: UInt64
     /// The probe mode (`fast`, `exact`, `auto`, …) the facts were measured with.
     public var mode: String
 
     /// Creates a key from the file's identity and the probe mode.
-    public init(path: String, size: Int64, modifiedAtNanos: Int64, mode: String) {
+    public init(path: String, size: Int64, modifiedAtNanos: Int64, changedAtNanos: Int64, inode: UInt64, mode: String) {
         self.path = path
         self.size = size
         self.modifiedAtNanos = modifiedAtNanos
+        self.changedAtNanos = changedAtNanos
+        self.inode = inode
         self.mode = mode
     }
 }

@@ -15,14 +15,12 @@ public struct StoredReplay: Sendable, Equatable {
     public var recordedAt: Date
 }
 
-extension Ledger {
-    /// Replays kept per ledger; the oldest beyond this are dropped when a new one is stored.
-    public static let replaysKept = 8
+extension SQLiteLedger {
     /// Size of one stored output chunk.
     static let replayChunkBytes = 1 << 20
 
     /// The replay stored for `key`, without its output.
-    public func replay(forKey key: String) throws -> StoredReplay? {
+    func replay(forKey key: String) throws -> StoredReplay? {
         try reading("reading a stored scan") { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT treeState, exitStatus, stderr, outputBytes, recordedAtMillis FROM scanReplay WHERE key = ?
@@ -36,7 +34,7 @@ extension Ledger {
     /// Hands the stored output for `key` to `body` chunk by chunk, in order, from one consistent snapshot, and
     /// returns whether the chunks added up to the stored size (a replay stored whole always does).
     @discardableResult
-    public func replayOutput(forKey key: String, _ body: (Data) throws -> Void) throws -> Bool {
+    func replayOutput(forKey key: String, _ body: (Data) throws -> Void) throws -> Bool {
         try reading("reading a stored scan's output") { db in
             let expected = try Int64.fetchOne(db, sql: "SELECT outputBytes FROM scanReplay WHERE key = ?", arguments: [key])
             guard let expected else { return false }
@@ -53,7 +51,7 @@ extension Ledger {
 
     /// Stores (or replaces) the replay for `key` in one transaction, reading the output from `outputFile`, and
     /// drops the oldest replays beyond `replaysKept`.
-    public func storeReplay(forKey key: String, treeState: Data, exitStatus: Int32, stderr: String,
+    func storeReplay(forKey key: String, treeState: Data, exitStatus: Int32, stderr: String,
                             outputFile: URL, recordedAt: Date = Date()) throws {
         guard let handle = try? FileHandle(forReadingFrom: outputFile) else {
             throw LedgerError.io(path: path, message: "the scan's captured output (\(outputFile.path)) could not be read back")
@@ -76,7 +74,7 @@ extension Ledger {
                 """, arguments: [key, treeState, Int64(exitStatus), stderr, total, LedgerTime.millis(recordedAt)])
             let stale = try String.fetchAll(db, sql: """
                 SELECT key FROM scanReplay ORDER BY recordedAtMillis DESC, key LIMIT -1 OFFSET ?
-                """, arguments: [Self.replaysKept])
+                """, arguments: [Ledger.replaysKept])
             for old in stale {
                 try db.execute(sql: "DELETE FROM scanReplayChunk WHERE key = ?", arguments: [old])
                 try db.execute(sql: "DELETE FROM scanReplay WHERE key = ?", arguments: [old])
@@ -85,7 +83,7 @@ extension Ledger {
     }
 
     /// Forgets every stored replay (the next scan of any tree does the full work).
-    public func forgetReplays() throws {
+    func forgetReplays() throws {
         try writing("forgetting stored scans") { db in
             try db.execute(sql: "DELETE FROM scanReplayChunk")
             try db.execute(sql: "DELETE FROM scanReplay")

@@ -72,7 +72,7 @@ final class CrashSafetyTests: LedgerTestCase {
             let prefix = "r\(round)-b\(batch)"
             try ledger.recordJobs((0..<Self.batchSize).map { job("\(prefix)-\($0)", payloadSize: 2_000) })
             try ledger.storeMeasurements((0..<Self.batchSize).map {
-                (key: MeasurementKey(path: "\(prefix)/\($0)", size: 1, modifiedAtNanos: 1, mode: "auto"),
+                (key: MeasurementKey(path: "\(prefix)/\($0)", size: 1, modifiedAtNanos: 1, changedAtNanos: 7, inode: 42, mode: "auto"),
                  facts: Data(repeating: 7, count: 1_000))
             })
             batch += 1

@@ -3,7 +3,7 @@ import XCTest
 import Ledger
 
 final class MeasurementCacheTests: LedgerTestCase {
-    private let key = MeasurementKey(path: "/media/a.mp4", size: 1_234, modifiedAtNanos: 1_700_000_000_123_456_789, mode: "auto")
+    private let key = MeasurementKey(path: "/media/a.mp4", size: 1_234, modifiedAtNanos: 1_700_000_000_123_456_789, changedAtNanos: 7, inode: 42, mode: "auto")
 
     func testExactKeyHitsAndAnyDifferenceMisses() throws {
         let ledger = try Ledger(path: path("ledger.sqlite"))
@@ -14,9 +14,27 @@ final class MeasurementCacheTests: LedgerTestCase {
         var otherTime = key; otherTime.modifiedAtNanos += 1
         var otherMode = key; otherMode.mode = "exact"
         var otherPath = key; otherPath.path = "/media/b.mp4"
-        let found = try ledger.measurements(for: [key, otherSize, otherTime, otherMode, otherPath])
+        var otherChange = key; otherChange.changedAtNanos += 1
+        var otherInode = key; otherInode.inode = UInt64.max
+        let found = try ledger.measurements(for: [key, otherSize, otherTime, otherMode, otherPath, otherChange, otherInode])
 
         XCTAssertEqual(found, [key: facts])
+    }
+
+    /// A file rewritten with its old size and mtime put back keeps neither its ctime nor (when replaced) its inode.
+    func testRewriteWithTheOldSizeAndModificationTimeMissesTheCache() throws {
+        let ledger = try Ledger(path: path("ledger.sqlite"))
+        try ledger.storeMeasurements([(key: key, facts: Data("30 s".utf8))])
+        var rewritten = key
+        rewritten.changedAtNanos += 5_000_000_000
+        var replaced = key
+        replaced.inode += 1
+        XCTAssertEqual(try ledger.measurements(for: [rewritten]), [:])
+        XCTAssertEqual(try ledger.measurements(for: [replaced]), [:])
+        var highInode = key
+        highInode.inode = UInt64(Int64.max) + 12
+        try ledger.storeMeasurements([(key: highInode, facts: Data("150 s".utf8))])
+        XCTAssertEqual(try ledger.measurements(for: [highInode]), [highInode: Data("150 s".utf8)], "inodes above Int64.max round-trip")
     }
 
     func testNewerEntryReplacesTheOldOneForTheSamePathAndMode() throws {
@@ -64,13 +82,13 @@ final class MeasurementCacheTests: LedgerTestCase {
     func testTwentyThousandMeasurementsInOneBatchAndOneLookup() throws {
         let ledger = try Ledger(path: path("ledger.sqlite"))
         let keys = (0..<20_000).map {
-            MeasurementKey(path: "/media/clip-\($0).mp4", size: Int64($0), modifiedAtNanos: Int64($0) * 1_000, mode: "auto")
+            MeasurementKey(path: "/media/clip-\($0).mp4", size: Int64($0), modifiedAtNanos: Int64($0) * 1_000, changedAtNanos: 7, inode: 42, mode: "auto")
         }
         let started = Date()
         try ledger.storeMeasurements(keys.map { (key: $0, facts: Data("{\"size\":\($0.size)}".utf8)) })
         let stored = Date()
         let misses = (0..<100).map {
-            MeasurementKey(path: "/media/clip-\($0).mp4", size: Int64($0), modifiedAtNanos: -1, mode: "auto")
+            MeasurementKey(path: "/media/clip-\($0).mp4", size: Int64($0), modifiedAtNanos: -1, changedAtNanos: 7, inode: 42, mode: "auto")
         }
         let found = try ledger.measurements(for: keys + misses)
         let looked = Date()

@@ -158,11 +158,12 @@ final class OpeningTests: LedgerTestCase {
     func testAVersionOneLedgerIsUpgradedInPlaceKeepingItsJobs() throws {
         let file = path("ledger.sqlite")
         try Ledger(path: file).recordJobs([job("1"), job("2")])
-        // Turn the file back into what the first release wrote: no replay tables, user_version 1.
+        // Turn the file back into what the first release wrote: no replay tables, no ctime/inode, user_version 1.
         try withRawSQLite(file) { db in
             try db.execute(sql: """
                 DROP TABLE scanReplay; DROP TABLE scanReplayChunk;
-                DELETE FROM grdb_migrations WHERE identifier = 'v2'; PRAGMA user_version = 1;
+                ALTER TABLE measurement DROP COLUMN changedAtNanos; ALTER TABLE measurement DROP COLUMN inode;
+                DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3'); PRAGMA user_version = 1;
                 """)
         }
 
@@ -172,6 +173,31 @@ final class OpeningTests: LedgerTestCase {
         XCTAssertNil(try ledger.replay(forKey: "k"))
         try withRawSQLite(file) { db in
             XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA user_version"), Ledger.schemaVersion)
+        }
+    }
+
+    /// Measurements cached before the key had ctime and inode cannot be trusted (a rewritten file with its old size
+    /// and mtime put back would hit them), so the v3 migration drops them and keeps every job.
+    func testAVersionTwoLedgerForgetsItsMeasurementsAndKeepsItsJobs() throws {
+        let file = path("ledger.sqlite")
+        try Ledger(path: file).recordJobs([job("1")])
+        try withRawSQLite(file) { db in
+            try db.execute(sql: """
+                ALTER TABLE measurement DROP COLUMN changedAtNanos; ALTER TABLE measurement DROP COLUMN inode;
+                INSERT INTO measurement (path, mode, size, modifiedAtNanos, facts) VALUES ('/m/a.mp4', 'auto', 1, 1, x'00');
+                DELETE FROM grdb_migrations WHERE identifier = 'v3'; PRAGMA user_version = 2;
+                """)
+        }
+
+        let ledger = try Ledger(path: file)
+
+        XCTAssertEqual(try ledger.counts().measurements, 0, "measurements keyed without ctime and inode are dropped")
+        XCTAssertEqual(try ledger.jobs(from: nil, to: nil).map(\.id), ["1"])
+        let key = MeasurementKey(path: "/m/a.mp4", size: 1, modifiedAtNanos: 1, changedAtNanos: 2, inode: 3, mode: "auto")
+        try ledger.storeMeasurements([(key: key, facts: Data([1]))])
+        XCTAssertEqual(try ledger.measurements(for: [key]), [key: Data([1])])
+        try withRawSQLite(file) { db in
+            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA user_version"), 3)
         }
     }
 

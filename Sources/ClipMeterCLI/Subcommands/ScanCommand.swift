@@ -23,12 +23,16 @@ struct ScanCommand: ParsableCommand {
 
     @Option(help: "Feature of folder-convention jobs and loose media files (e.g. video-editing, image-text-matching).")
     var feature: String?
-    @Option(help: "Ledger file (default DIR/.clipmeter/ledger.sqlite).")
+    @Option(help: "Ledger file or postgres://USER@HOST:PORT/DB URL (default $CLIPMETER_LEDGER, else DIR/.clipmeter/ledger.sqlite).")
     var ledger: String?
+    @Option(name: .customLong("ledger-schema"), help: "PostgreSQL schema of the ledger (default $CLIPMETER_LEDGER_SCHEMA, else clipmeter).")
+    var ledgerSchema: String?
     @Flag(name: .customLong("no-ledger"), help: "Neither read nor write a ledger: measure everything, record nothing.")
     var noLedger = false
-    @Option(help: "K/N: scan only share K of N (by job id), for N machines each scanning into its own ledger.")
+    @Option(help: "K/N: scan only share K of N (by job id), for N machines; or auto: K from JOB_COMPLETION_INDEX (Kubernetes Indexed Job).")
     var shard: String?
+    @Option(help: "The shard count N for --shard auto (default $CLIPMETER_SHARDS).")
+    var shards: Int?
     @Flag(name: .customLong("no-replay"), help: "Do the full scan even when the tree is unchanged since the same command last ran on this ledger.")
     var noReplay = false
 
@@ -54,15 +58,14 @@ struct ScanCommand: ParsableCommand {
             throw UsageError("\(directory): not a folder (scan takes a folder; use estimate for single files)")
         }
         let maxCost = try BillOutcome.budget(budget.maxCost)
-        let shardParts: (k: Int, n: Int)?
-        do { shardParts = try shard.map(Shard.parse) } catch { throw UsageError("\(error)") }
+        let shardParts = try LedgerChoice.shard(shard, shards: shards)
 
         let store: Ledger?
         if noLedger {
             store = nil
         } else {
-            let path = ledger ?? (directory as NSString).appendingPathComponent(".clipmeter/ledger.sqlite")
-            do { store = try Ledger(path: path) } catch { throw UsageError("\(error)") }
+            let location = LedgerChoice.location(ledger) ?? (directory as NSString).appendingPathComponent(".clipmeter/ledger.sqlite")
+            store = try LedgerChoice.open(location, schema: LedgerChoice.schema(ledgerSchema), access: .readWrite)
         }
 
         let resolver = try resolve.resolver(roots: [directory])
@@ -110,16 +113,24 @@ struct ScanCommand: ParsableCommand {
             report.bill.warnings.append("\(found.unassigned.count) media file(s) belong to no job (\(shown)\(found.unassigned.count > 3 ? ", …" : "")): pass --feature to bill each as a job, or describe them in a clipmeter.yaml")
         }
         report.bill.warnings += measurer.cacheProblems
+        // A bill that `clipmeter bill` will never show is a failed run, not a warning among hundreds: the message
+        // goes first on stderr, the bill is still printed, and the exit status is 2 whatever else happened.
+        var recordingFailed = false
         if let store {
             do { try JobHistory.record(report.bill, in: store) } catch {
-                report.bill.warnings.append("ledger: the priced jobs could not be recorded (\(error))")
+                recordingFailed = true
+                Terminal.err("clipmeter: priced jobs could not be recorded in the ledger (\(error)); the bill below is not in the ledger, run the scan again once it is writable")
             }
         }
 
         let recorder = OutputRecorder()
         BillFormat(rawValue: format.rawValue)?.print(report, explain: budget.explain, out: recorder.out, err: recorder.err)
-        let status = BillOutcome.status(report, maxCost: maxCost, err: recorder.err)
-        replay?.store(recorder, exitStatus: status)
+        var status = BillOutcome.status(report, maxCost: maxCost, err: recorder.err)
+        if recordingFailed {
+            status = 2
+        } else {
+            replay?.store(recorder, exitStatus: status)
+        }
         if Terminal.showsStats {
             Terminal.err("clipmeter: \(jobCount) job(s); \(measurer.probedCount) file(s) measured, \(measurer.cachedCount) from the ledger")
         }

@@ -7,8 +7,10 @@ extension MeasurementKey {
     public static func current(path: String, mode: ProbeMode) -> MeasurementKey? {
         var info = stat()
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        let nanos = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-        return MeasurementKey(path: path, size: Int64(info.st_size), modifiedAtNanos: nanos, mode: mode.rawValue)
+        let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        let changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+        return MeasurementKey(path: path, size: Int64(info.st_size), modifiedAtNanos: modified, changedAtNanos: changed,
+                              inode: UInt64(info.st_ino), mode: mode.rawValue)
     }
 
     /// The key of an OSS object read in place, from its HEAD: the ledger's key fields hold the object's

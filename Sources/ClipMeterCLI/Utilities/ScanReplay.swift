@@ -1,3 +1,5 @@
+import ArgumentParser
+import Billing
 import ClipMeterKit
 import Foundation
 import Ledger
@@ -41,6 +43,17 @@ struct ScanReplay {
         guard stat(exe, &info) == 0 else { return exe }
         return "\(exe) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) \(info.st_ino)"
     }()
+
+    /// True when the stored bill was replayed (printed, with its stats line, and its exit status thrown when not
+    /// 0); false, having printed nothing, when the scan must run.
+    func replayed(timeZone: TimeZone) throws -> Bool {
+        guard let (status, stored) = replayIfUnchanged() else { return false }
+        if Terminal.showsStats {
+            Terminal.err("clipmeter: nothing changed since the scan of \(DateText.string(stored.recordedAt, in: timeZone)); its bill was replayed from the ledger: 0 file(s) measured (--no-replay does the full scan)")
+        }
+        if status != 0 { throw ExitCode(status) }
+        return true
+    }
 
     /// Prints the stored output and stderr and returns the stored exit status, or nil (printing nothing) when
     /// there is no replay for this key and state.

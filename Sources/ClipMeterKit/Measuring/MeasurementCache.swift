@@ -15,9 +15,11 @@ extension MeasurementKey {
 
     /// The key of an OSS object read in place, from its HEAD: the ledger's key fields hold the object's
     /// identity without a schema change (path = `oss://bucket/key`, whichever endpoint or spelling named it;
-    /// size; the modification time = a stamp of the ETag, which changes whenever the content does).
+    /// size; the modification and change times = a stamp of the ETag, which changes whenever the content does).
     public static func object(_ identity: ObjectIdentity, mode: ProbeMode) -> MeasurementKey {
-        MeasurementKey(path: identity.objectURL, size: identity.size, modifiedAtNanos: identity.etagStamp, mode: mode.rawValue)
+        // An object has no change time or inode: the ETag stamp stands in for both, so a rewritten object misses.
+        MeasurementKey(path: identity.objectURL, size: identity.size, modifiedAtNanos: identity.etagStamp,
+                       changedAtNanos: identity.etagStamp, inode: 0, mode: mode.rawValue)
     }
 }
 

@@ -1,0 +1,33 @@
+import ArgumentParser
+import ClipMeterKit
+import Foundation
+import Ledger
+
+/// Where `scan` keeps its ledger and which share of the jobs it scans.
+struct LedgerOptions: ParsableArguments {
+    @Option(help: "Ledger file or postgres://USER@HOST:PORT/DB URL (default $CLIPMETER_LEDGER, else DIR/.clipmeter/ledger.sqlite).")
+    var ledger: String?
+    @Option(name: .customLong("ledger-schema"), help: "PostgreSQL schema of the ledger (default $CLIPMETER_LEDGER_SCHEMA, else clipmeter).")
+    var ledgerSchema: String?
+    @Flag(name: .customLong("no-ledger"), help: "Neither read nor write a ledger: measure everything, record nothing.")
+    var noLedger = false
+    @Option(help: "K/N: scan only share K of N (by job id), for N machines; or auto: K from JOB_COMPLETION_INDEX (Kubernetes Indexed Job).")
+    var shard: String?
+    @Option(help: "The shard count N for --shard auto (default $CLIPMETER_SHARDS).")
+    var shards: Int?
+    @Flag(name: .customLong("no-replay"), help: "Do the full scan even when the tree is unchanged since the same command last ran on this ledger.")
+    var noReplay = false
+
+    func validate() throws {
+        if ledger != nil && noLedger { throw ValidationError("--ledger and --no-ledger are exclusive") }
+    }
+
+    /// The ledger to read and write for a scan of `directory`, nil with `--no-ledger`.
+    func open(for directory: String) throws -> Ledger? {
+        guard !noLedger else { return nil }
+        let location = LedgerChoice.location(ledger) ?? (directory as NSString).appendingPathComponent(".clipmeter/ledger.sqlite")
+        return try LedgerChoice.open(location, schema: LedgerChoice.schema(ledgerSchema), access: .readWrite)
+    }
+
+    func shardParts() throws -> (k: Int, n: Int)? { try LedgerChoice.shard(shard, shards: shards) }
+}

@@ -1,0 +1,76 @@
+import Billing
+import Foundation
+import Ledger
+import MediaProbe
+
+/// What `scan` is asked to bill.
+public struct ScanRequest {
+    /// The folder to scan.
+    public var directory: String
+    /// Feature of folder-convention jobs and loose media files.
+    public var feature: String?
+    /// Share K of N of the jobs (by job id), nil for all.
+    public var shard: (k: Int, n: Int)?
+    /// `--oss-map`, `--media-root`, `--media-map`, read limits and object reads, confined to the folder.
+    public var resolver: PathResolver
+    public var probe: ProbeOptions
+    public var jobs: Int
+    public var settings: BillingSettings
+
+    public init(directory: String, feature: String?, shard: (k: Int, n: Int)?, resolver: PathResolver, probe: ProbeOptions,
+                jobs: Int, settings: BillingSettings) {
+        self.directory = directory
+        self.feature = feature
+        self.shard = shard
+        self.resolver = resolver
+        self.probe = probe
+        self.jobs = jobs
+        self.settings = settings
+    }
+}
+
+/// What a scan produced: the report to render, whether recording it failed, and the counts for `--stats`.
+public struct ScanOutcome {
+    public var report: BillReport
+    /// Why the priced jobs could not be recorded (a full disk, a read-only ledger): the run must then fail.
+    public var recordingError: Error?
+    public var jobCount: Int
+    public var measured: Int
+    public var fromLedger: Int
+}
+
+/// `scan` as a workflow: find the jobs of a tree, measure through the ledger's cache, price, note what the
+/// bill should say about the tree, record the priced jobs. The command chooses the ledger, replays an unchanged
+/// tree's stored bill, and renders.
+public enum ScanSession {
+    /// Runs the scan. A folder that cannot be scanned at all throws; everything inside it that fails is a
+    /// failure in the report.
+    public static func run(_ request: ScanRequest, ledger: Ledger?,
+                           progress: ((Int, Int) -> Void)? = nil) throws -> ScanOutcome {
+        var found = try FolderScan(resolver: request.resolver, defaultFeature: request.feature,
+                                   timeZone: request.settings.pricing.timeZone, shard: request.shard)
+            .jobs(in: request.directory)
+        let jobCount = found.jobs.count
+        let measurer = MediaMeasurer(prober: MediaProber(options: request.probe), jobs: request.jobs,
+                                     cache: ledger.map { LedgerMeasurementCache(ledger: $0) })
+        measurer.progress = progress
+        var report = BillingRun(measurer: measurer, resolver: request.resolver, settings: request.settings)
+            .price(found.jobs, title: request.directory, extraFailures: found.failures, timelines: found.timelines)
+        // Only the priced bill is needed from here on: memory goes to rendering it, not to its sources.
+        found.jobs = []
+        measurer.releaseOutcomes()
+
+        report.bill.warnings += found.notes
+        if !found.unassigned.isEmpty {
+            let shown = found.unassigned.prefix(3).joined(separator: ", ")
+            report.bill.warnings.append("\(found.unassigned.count) media file(s) belong to no job (\(shown)\(found.unassigned.count > 3 ? ", …" : "")): pass --feature to bill each as a job, or describe them in a clipmeter.yaml")
+        }
+        report.bill.warnings += measurer.cacheProblems
+        var recordingError: Error?
+        if let ledger {
+            do { try JobHistory.record(report.bill, in: ledger) } catch { recordingError = error }
+        }
+        return ScanOutcome(report: report, recordingError: recordingError, jobCount: jobCount,
+                           measured: measurer.probedCount, fromLedger: measurer.cachedCount)
+    }
+}

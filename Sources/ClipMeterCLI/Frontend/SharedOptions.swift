@@ -33,6 +33,9 @@ struct MeasureOptions: ParsableArguments {
     @Option(name: .customLong("remote-jobs"), help: "OSS objects measured at once (default 16; they wait on the network, not the cores).")
     var remoteJobs: Int = 16
 
+    @Option(help: "A file modified less than this many seconds before it is measured may still be syncing: its job says so, and a scan holding it stores no replay (default 2).")
+    var settle: Double = ScanReplay.settleSeconds
+
     /// A day: longer is no time limit at all, and `inf` or `1e308` would overflow the microseconds FFmpeg counts.
     static let maximumTimeLimit: Double = 86_400
 
@@ -42,6 +45,9 @@ struct MeasureOptions: ParsableArguments {
             throw ValidationError("--time-limit must be a number of seconds above 0 and at most \(Int(Self.maximumTimeLimit)) (a day)")
         }
         guard (1...256).contains(remoteJobs) else { throw ValidationError("--remote-jobs must be between 1 and 256") }
+        guard settle.isFinite, settle >= 0, settle <= Self.maximumTimeLimit else {
+            throw ValidationError("--settle must be a number of seconds from 0 to \(Int(Self.maximumTimeLimit))")
+        }
         if let ossEndpoint, OSSEndpoint(ossEndpoint) == nil {
             throw ValidationError("--oss-endpoint \(ossEndpoint): expected http(s)://host[:port], e.g. https://oss-cn-hangzhou-internal.aliyuncs.com")
         }

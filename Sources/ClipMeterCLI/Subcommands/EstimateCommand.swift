@@ -54,7 +54,8 @@ struct EstimateCommand: ParsableCommand {
         let request = EstimateRequest(
             sources: sources, flagJob: job.describesJob(besideFiles: !sources.isEmpty) ? try job.job(timeZone: pricing.timeZone) : nil,
             feature: job.feature, api: api.flatMap(IMSRequestAPI.init(name:)), output: try job.outputFacts(),
-            resolver: try resolve.resolver(roots: []), probe: measure.probeOptions, jobs: measure.jobs, settings: settings)
+            resolver: try resolve.resolver(roots: []), probe: measure.probeOptions, jobs: measure.jobs, settings: settings,
+            settleSeconds: measure.settle)
         let report: BillReport
         do { report = try EstimateSession.run(request) } catch { throw UsageError("\(error)") }
         BillFormat(rawValue: format.rawValue)?.print(report, explain: budget.explain)

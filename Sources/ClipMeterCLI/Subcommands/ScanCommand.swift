@@ -45,7 +45,7 @@ struct ScanCommand: ParsableCommand {
         let settings = BillingSettings(card: try rateOptions.card(), pricing: pricing.options(policy: measure.durationPolicy),
                                        policy: measure.durationPolicy, timeline: try timelineFlags.options())
         let request = ScanRequest(directory: directory, feature: feature, shard: shard, resolver: resolver,
-                                  probe: measure.probeOptions, jobs: measure.jobs, settings: settings)
+                                  probe: measure.probeOptions, jobs: measure.jobs, settings: settings, settleSeconds: measure.settle)
         let progress = ProgressBar(total: 0)
         let outcome: ScanOutcome
         do { outcome = try ScanSession.run(request, ledger: store) { progress.update(done: $0, total: $1) } } catch { throw UsageError("\(error)") }
@@ -58,7 +58,7 @@ struct ScanCommand: ParsableCommand {
         BillFormat(rawValue: format.rawValue)?.print(outcome.report, explain: budget.explain, out: recorder.out, err: recorder.err)
         let judged = BillOutcome.status(outcome.report, maxCost: maxCost, err: recorder.err)
         let status = outcome.recordingError == nil ? judged : ExitStatus.usage
-        if outcome.recordingError == nil { replay?.store(recorder, exitStatus: status) }
+        if outcome.recordingError == nil && !outcome.unsettled { replay?.store(recorder, exitStatus: status) }
         if Terminal.showsStats { Terminal.err("clipmeter: \(outcome.jobCount) job(s); \(outcome.measured) file(s) measured, \(outcome.fromLedger) from the ledger") }
         if status != 0 { throw ExitCode(status) }
     }

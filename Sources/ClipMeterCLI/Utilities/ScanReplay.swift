@@ -77,8 +77,9 @@ struct ScanReplay {
         return (stored.exitStatus, stored)
     }
 
-    /// Seconds everything in the tree must be older than the walk before a replay is stored: above the coarsest
-    /// timestamp granularity in use (2 s on FAT). `CLIPMETER_REPLAY_SETTLE_SECONDS` overrides it for tests.
+    /// Seconds everything in the tree must be older than the walk before a replay is stored, and the default of
+    /// `--settle`: above the coarsest timestamp granularity in use (2 s on FAT). `CLIPMETER_REPLAY_SETTLE_SECONDS`
+    /// overrides it for tests of freshly made trees.
     static var settleSeconds: Double {
         ProcessInfo.processInfo.environment["CLIPMETER_REPLAY_SETTLE_SECONDS"].flatMap(Double.init) ?? 2
     }

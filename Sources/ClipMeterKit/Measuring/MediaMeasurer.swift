@@ -23,6 +23,11 @@ public final class MediaMeasurer {
     public private(set) var cachedCount = 0
     /// Why the cache could not be read or written (the run goes on without it); reported once.
     public private(set) var cacheProblems: [String] = []
+    /// A local file modified less than this many seconds before it is measured may still be syncing
+    /// (`--settle`): its measurement says so. So does one that changed while it was measured.
+    public var settleSeconds: Double = 2
+    /// True once a measured file was found still syncing.
+    public private(set) var sawUnsettledFile = false
 
     /// Outcomes so far, by path.
     private var results: [String: Result<MediaMeasurement, ProbeError>] = [:]
@@ -70,7 +75,7 @@ public final class MediaMeasurer {
         for path in todo where results[path] == nil {
             if let key = keys[path], let data = cached[key], let outcome = try? decoder.decode(CachedOutcome.self, from: data) {
                 switch outcome {
-                case .measured(let measurement): results[path] = .success(measurement)
+                case .measured(let measurement): results[path] = .success(syncing(path, measurement, before: key, after: key))
                 case .failed(let code, let message, let operation):
                     results[path] = .failure(ProbeError(path: path, code: ProbeErrorCode(rawValue: code) ?? .io,
                                                         operation: operation, message: message))
@@ -96,8 +101,11 @@ public final class MediaMeasurer {
             switch outcome.result {
             case .success(let facts):
                 let measurement = MediaMeasurement(facts: facts)
-                results[path] = .success(measurement)
-                if let key = keys[path], let data = try? encoder.encode(CachedOutcome.measured(measurement)) {
+                let after = identities[path] == nil ? MeasurementKey.current(path: path, mode: mode) : keys[path]
+                results[path] = .success(syncing(path, measurement, before: keys[path], after: after))
+                // Cached without the syncing note (the note depends on when it is read, not on the file), and
+                // only when the file did not change under the probe: its key then still names what was read.
+                if let key = keys[path], key == after, let data = try? encoder.encode(CachedOutcome.measured(measurement)) {
                     remember(key, data)
                 }
             case .failure(let error):
@@ -120,6 +128,25 @@ public final class MediaMeasurer {
             deliver(remoteMisses[index], outcome)
         }
         flush()
+    }
+
+    /// The measurement with a "may still be syncing" note when the local file changed while it was measured, or
+    /// was modified within `settleSeconds` of now (a sync or a render still writing it).
+    private func syncing(_ path: String, _ measurement: MediaMeasurement, before: MeasurementKey?,
+                         after: MeasurementKey?) -> MediaMeasurement {
+        guard let before, !prober.readsInPlace(path) else { return measurement }
+        var noted = measurement
+        if before != after {
+            sawUnsettledFile = true
+            noted.warnings.append("may still be syncing: the file changed while it was measured; scan again once it is complete")
+            return noted
+        }
+        let age = Date().timeIntervalSince1970 - Double(before.modifiedAtNanos) / 1_000_000_000
+        if age < settleSeconds {
+            sawUnsettledFile = true
+            noted.warnings.append("may still be syncing: modified \(String(format: "%.1f", max(age, 0))) s before it was measured (within --settle \(settleSeconds) s)")
+        }
+        return noted
     }
 
     /// One HEAD per object, on the remote pool.

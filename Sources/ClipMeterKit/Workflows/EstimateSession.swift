@@ -55,9 +55,11 @@ public struct EstimateRequest: Sendable {
     public var probe: ProbeOptions
     public var jobs: Int
     public var settings: BillingSettings
+    /// `--settle`: seconds within which a modified file may still be syncing.
+    public var settleSeconds: Double = 2
 
     public init(sources: [String], flagJob: FlagJob?, feature: String?, api: IMSRequestAPI?, output: OutputFacts,
-                resolver: PathResolver, probe: ProbeOptions, jobs: Int, settings: BillingSettings) {
+                resolver: PathResolver, probe: ProbeOptions, jobs: Int, settings: BillingSettings, settleSeconds: Double = 2) {
         self.sources = sources
         self.flagJob = flagJob
         self.feature = feature
@@ -67,6 +69,7 @@ public struct EstimateRequest: Sendable {
         self.probe = probe
         self.jobs = jobs
         self.settings = settings
+        self.settleSeconds = settleSeconds
     }
 }
 
@@ -93,6 +96,7 @@ public enum EstimateSession {
             for index in specs.indices { fill(&specs[index], from: request.output) }
         }
         let measurer = MediaMeasurer(prober: MediaProber(options: request.probe), jobs: request.jobs)
+        measurer.settleSeconds = request.settleSeconds
         return BillingRun(measurer: measurer, resolver: resolver, settings: request.settings)
             .price(specs, title: request.sources.isEmpty ? "estimate" : request.sources.joined(separator: ", "))
     }

@@ -16,9 +16,11 @@ public struct ScanRequest {
     public var probe: ProbeOptions
     public var jobs: Int
     public var settings: BillingSettings
+    /// `--settle`: seconds within which a modified file may still be syncing.
+    public var settleSeconds: Double = 2
 
     public init(directory: String, feature: String?, shard: (k: Int, n: Int)?, resolver: PathResolver, probe: ProbeOptions,
-                jobs: Int, settings: BillingSettings) {
+                jobs: Int, settings: BillingSettings, settleSeconds: Double = 2) {
         self.directory = directory
         self.feature = feature
         self.shard = shard
@@ -26,6 +28,7 @@ public struct ScanRequest {
         self.probe = probe
         self.jobs = jobs
         self.settings = settings
+        self.settleSeconds = settleSeconds
     }
 }
 
@@ -37,6 +40,8 @@ public struct ScanOutcome {
     public var jobCount: Int
     public var measured: Int
     public var fromLedger: Int
+    /// A measured file may still be syncing: a replay of this bill must not be stored.
+    public var unsettled: Bool
 }
 
 /// `scan` as a workflow: find the jobs of a tree, measure through the ledger's cache, price, note what the
@@ -54,8 +59,10 @@ public enum ScanSession {
         let measurer = MediaMeasurer(prober: MediaProber(options: request.probe), jobs: request.jobs,
                                      cache: ledger.map { LedgerMeasurementCache(ledger: $0) })
         measurer.progress = progress
+        measurer.settleSeconds = request.settleSeconds
         var report = BillingRun(measurer: measurer, resolver: request.resolver, settings: request.settings)
             .price(found.jobs, title: request.directory, extraFailures: found.failures, timelines: found.timelines)
+        let unsettled = measurer.sawUnsettledFile
         // Only the priced bill is needed from here on: memory goes to rendering it, not to its sources.
         found.jobs = []
         measurer.releaseOutcomes()
@@ -71,6 +78,6 @@ public enum ScanSession {
             do { try JobHistory.record(report.bill, in: ledger) } catch { recordingError = error }
         }
         return ScanOutcome(report: report, recordingError: recordingError, jobCount: jobCount,
-                           measured: measurer.probedCount, fromLedger: measurer.cachedCount)
+                           measured: measurer.probedCount, fromLedger: measurer.cachedCount, unsettled: unsettled)
     }
 }

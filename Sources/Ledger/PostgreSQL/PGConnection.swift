@@ -108,6 +108,7 @@ final class PGConnection: @unchecked Sendable {
         }
     }
 
+    @discardableResult
     private func unlockedQuery(_ sql: String, _ parameters: [Value] = []) throws -> [[String?]] {
         var buffers: [UnsafeMutablePointer<CChar>?] = []
         var lengths: [Int32] = []

@@ -76,7 +76,7 @@ enum LedgerFile {
         return (Array(buffer[0..<filled]), Int64(status.st_size))
     }
 
-    private static func hasNonEmptyLog(_ path: String) -> Bool {
+    static func hasNonEmptyLog(_ path: String) -> Bool {
         let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber
         return (size?.int64Value ?? 0) > 0
     }

@@ -60,6 +60,10 @@ final class SQLiteLedger: LedgerBackend {
             try queue.read { db in try LedgerSchema.checkCompatible(db, path: path) }
             return queue
         } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_IOERR].contains(error.resultCode) {
+            // An immutable open ignores the write-ahead log, so jobs committed only there would silently vanish.
+            if LedgerFile.hasNonEmptyLog(path) {
+                throw LedgerError.io(path: path, message: "it is in a read-only folder with an unfinished write-ahead log (\((path as NSString).lastPathComponent)-wal) that SQLite can only read from a writable folder; copy the ledger and its -wal file to one")
+            }
             do {
                 let queue = try DatabaseQueue(path: immutableURI(path), configuration: configuration(readonly: true))
                 try queue.read { db in try LedgerSchema.checkCompatible(db, path: path) }

@@ -105,6 +105,45 @@ final class LedgerSafetyTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), before)
     }
 
+    /// Jobs committed only to a write-ahead log left by a killed writer cannot be read from a read-only folder;
+    /// billing without them would understate the bill, so it is a clear error instead.
+    func testBillRefusesAReadOnlyLedgerWhoseLogHoldsCommittedJobs() throws {
+        let tree = try ScanCommandTests.tree(files: 4)
+        let folder = tree.deletingLastPathComponent().appendingPathComponent("archive")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let ledger = folder.appendingPathComponent("ledger.sqlite").path
+        XCTAssertEqual(try CLI.run(["scan", "--feature", "mps-transcode", "--ledger", ledger, tree.path]).status, 0)
+        // A writer killed after committing, before any checkpoint: the change lives only in ledger.sqlite-wal.
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        writer.arguments = [ledger]
+        let input = Pipe()
+        writer.standardInput = input
+        writer.standardOutput = FileHandle.nullDevice
+        writer.standardError = FileHandle.nullDevice
+        try writer.run()
+        input.fileHandleForWriting.write(Data("PRAGMA wal_autocheckpoint = 0; DELETE FROM job WHERE rowid = (SELECT min(rowid) FROM job);\n".utf8))
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: ledger + "-wal"))?[.size] as? Int ?? 0) == 0 {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.2)
+        kill(writer.processIdentifier, SIGKILL)
+        writer.waitUntilExit()
+        XCTAssertGreaterThan((try FileManager.default.attributesOfItem(atPath: ledger + "-wal"))[.size] as? Int ?? 0, 0)
+        try? FileManager.default.removeItem(atPath: ledger + "-shm")
+
+        let readOnly = tree.deletingLastPathComponent().appendingPathComponent("archive-ro")
+        try FileManager.default.createDirectory(at: readOnly, withIntermediateDirectories: true)
+        try mount(["--bind", folder.path, readOnly.path])
+        defer { _ = try? TestMedia.run("/usr/bin/env", ["umount", readOnly.path]) }
+        try mount(["-o", "remount,ro,bind", readOnly.path])
+        let bill = try CLI.run(["bill", "--ledger", readOnly.appendingPathComponent("ledger.sqlite").path, "--format", "json"])
+        XCTAssertEqual(bill.status, 2, bill.stdout)
+        XCTAssertTrue(bill.stderr.contains("write-ahead log"), bill.stderr)
+        XCTAssertTrue(bill.stdout.isEmpty, "no bill that silently misses the log's jobs")
+    }
+
     // MARK: - Helpers
 
     private func mount(_ arguments: [String]) throws {

@@ -74,7 +74,7 @@ final class PostgresScanTests: XCTestCase {
         let arguments = ["scan", "--feature", "video-editing", "--jobs", "1", "--ledger", url, "--ledger-schema", schema,
                          "--format", "json", tree.path]
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("restart-\(schema).err")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: output.path, contents: nil))
         let scanner = try start(arguments, stderr: try FileHandle(forWritingTo: output))
         // Restart as soon as the scanner holds its connection: it is then measuring, long before it records.
         let deadline = Date().addingTimeInterval(20)

@@ -40,3 +40,22 @@ final class PreciseErrorCodeTests: XCTestCase {
         XCTAssertEqual((records.first?["error"] as? [String: Any])?.string("code"), "permission-denied")
     }
 }
+
+/// `estimate --ledger`: the measurements are shared with scans, but a pre-flight estimate is no charge.
+final class EstimateLedgerTests: XCTestCase {
+    func testEstimateUsesTheLedgerButRecordsNoCharge() throws {
+        let dir = try TestMedia.temporaryDirectory("estimate-ledger")
+        let ledger = dir.appendingPathComponent("ledger.sqlite").path
+        let args = ["estimate", "--feature", "image-text-matching", "--input", "media-samples/seed-example/inputs/input-90s.mp4",
+                    "--output-duration", "23", "--ledger", ledger, "--format", "json"]
+        for _ in 0..<2 {
+            let result = try CLI.run(args)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            XCTAssertEqual((try result.json() as? [String: Any])?.string("total"), "0.60")
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: ledger))
+        let bill = try CLI.run(["bill", "--ledger", ledger, "--format", "json"])
+        XCTAssertEqual(bill.status, 0, bill.stderr)
+        XCTAssertEqual((try bill.json() as? [String: Any])?.objects("jobs").count, 0, "an estimate is not a charge")
+    }
+}

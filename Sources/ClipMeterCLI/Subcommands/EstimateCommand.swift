@@ -32,6 +32,8 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: "table (default), json or csv.") var format: Format = .table
     @Option(help: "The IMS API of request bodies without an \"Action\" field (e.g. SubmitBatchMediaProducingJob).") var api: String?
     @Argument(help: "Manifests (JSON/YAML), saved IMS responses and Submit* request bodies.") var sources: [String] = []
+    @Option(help: "A ledger (file or postgres:// URL; default $CLIPMETER_LEDGER) whose measurements are reused and extended; an estimate records no charge.") var ledger: String?
+    @Option(name: .customLong("ledger-schema"), help: "PostgreSQL schema of the ledger (default $CLIPMETER_LEDGER_SCHEMA, else clipmeter).") var ledgerSchema: String?
 
     func validate() throws {
         let describes = job.describesJob(besideFiles: !sources.isEmpty)
@@ -57,7 +59,8 @@ struct EstimateCommand: ParsableCommand {
             resolver: try resolve.resolver(roots: []), probe: measure.probeOptions, jobs: measure.jobs, settings: settings,
             settleSeconds: measure.settle)
         let report: BillReport
-        do { report = try EstimateSession.run(request) } catch { throw UsageError("\(error)") }
+        let store = try LedgerChoice.location(ledger).map { try LedgerChoice.open($0, schema: LedgerChoice.schema(ledgerSchema), access: .readWrite) }
+        do { report = try EstimateSession.run(request, ledger: store) } catch { throw UsageError("\(error)") }
         BillFormat(rawValue: format.rawValue)?.print(report, explain: budget.explain)
         try BillOutcome.finish(report, maxCost: maxCost)
     }

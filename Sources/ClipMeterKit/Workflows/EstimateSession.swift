@@ -1,5 +1,6 @@
 import Billing
 import Foundation
+import Ledger
 import MediaProbe
 
 /// A job described on the command line, already parsed: typed values only, no flag text.
@@ -78,7 +79,9 @@ public struct EstimateRequest: Sendable {
 public enum EstimateSession {
     /// The priced report. A source that cannot be read at all throws its `ManifestError` (a usage error: the
     /// user named it); everything inside a readable source that fails is a failure in the report.
-    public static func run(_ request: EstimateRequest) throws -> BillReport {
+    /// With a `ledger`, unchanged files are answered from its measurements and new ones added to them; an
+    /// estimate is no charge, so no job is recorded.
+    public static func run(_ request: EstimateRequest, ledger: Ledger? = nil) throws -> BillReport {
         let cwd = FileManager.default.currentDirectoryPath
         // Media named by a manifest, response or timeline may not leave the folders the user gave.
         let named = request.sources + (request.flagJob?.timelinePath.map { [$0] } ?? [])
@@ -95,7 +98,8 @@ public enum EstimateSession {
             // Output facts from flags fill what the files' jobs leave unsaid; they never override the files.
             for index in specs.indices { fill(&specs[index], from: request.output) }
         }
-        let measurer = MediaMeasurer(prober: MediaProber(options: request.probe), jobs: request.jobs)
+        let measurer = MediaMeasurer(prober: MediaProber(options: request.probe), jobs: request.jobs,
+                                     cache: ledger.map { LedgerMeasurementCache(ledger: $0) })
         measurer.settleSeconds = request.settleSeconds
         return BillingRun(measurer: measurer, resolver: resolver, settings: request.settings)
             .price(specs, title: request.sources.isEmpty ? "estimate" : request.sources.joined(separator: ", "))

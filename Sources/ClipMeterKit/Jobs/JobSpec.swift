@@ -158,7 +158,14 @@ public struct MediaReference: Sendable, Codable, Equatable, Hashable {
     }
 
     /// True when the reference was refused because it points outside the allowed roots (an error, not a read).
-    public var escapesRoots: Bool { problem?.hasPrefix(PathResolver.escapeProblemPrefix) ?? false }
+    public var escapesRoots = false
+
+    /// A reference refused for leaving the allowed roots: never read, always an error of its job.
+    static func refused(_ original: String, _ problem: String) -> MediaReference {
+        var reference = MediaReference(original: original, problem: problem)
+        reference.escapesRoots = true
+        return reference
+    }
 }
 
 extension JobSpec {

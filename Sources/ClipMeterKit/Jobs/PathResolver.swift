@@ -35,7 +35,7 @@ public struct PathResolver: Sendable {
     /// requests. Off, it stays a problem ("unmapped"), as before: reading over the network needs consent.
     public var readsObjectsInPlace = false
 
-    /// Problems about containment start with this text (see `MediaReference.escapesRoots`).
+    /// How a refusal to leave the roots starts, in words (`MediaReference.escapesRoots` says it by kind).
     public static let escapeProblemPrefix = "escapes the allowed roots"
 
     /// A resolver. Relative `roots`, `mediaRoot`, mapping folders and `mediaMap` paths are taken relative to
@@ -150,8 +150,7 @@ public struct PathResolver: Sendable {
         while remainder.hasPrefix("/") { remainder.removeFirst() }
         let mappedPath = PathText.normalized(PathText.join(mapping.localDirectory, remainder))
         guard PathText.isInside(mappedPath, root: mapping.localDirectory) else {
-            return [MediaReference(original: original,
-                problem: "\(Self.escapeProblemPrefix) (\(location.ossURL) maps to \(mappedPath), outside \(mapping.localDirectory))")]
+            return [.refused(original, "\(Self.escapeProblemPrefix) (\(location.ossURL) maps to \(mappedPath), outside \(mapping.localDirectory))")]
         }
         let objectPrefix = mapping.prefix.isEmpty ? "" : mapping.prefix + "/"
         return resolveLocal(original: original, directory: mapping.localDirectory, pattern: remainder, display: { path in
@@ -166,7 +165,7 @@ public struct PathResolver: Sendable {
         let isPattern = !isLiteral && Glob.isPattern(pattern)
         let literal = PathText.absolute(pattern, relativeTo: directory)
         if !isPattern {
-            if let problem = containmentProblem(for: literal) { return [MediaReference(original: original, problem: problem)] }
+            if let problem = containmentProblem(for: literal) { return [.refused(original, problem)] }
             switch PathText.kind(literal) {
             case nil:
                 let dangling = (try? FileManager.default.destinationOfSymbolicLink(atPath: literal)) != nil
@@ -189,7 +188,7 @@ public struct PathResolver: Sendable {
         let fixed = relativePattern.split(separator: "/").prefix { !Glob.isPattern(String($0)) }.joined(separator: "/")
         let fixedPath = PathText.absolute(fixed, relativeTo: start)
         if let problem = containmentProblem(for: fixedPath) {
-            return [MediaReference(original: original, problem: problem)]
+            return [.refused(original, problem)]
         }
         let matches = Glob.matches(pattern: relativePattern, in: start, mayEnter: { containmentProblem(for: $0) == nil })
             .map { Glob.Match(path: PathText.normalized($0.path), realPath: $0.realPath, kind: $0.kind) }
@@ -211,7 +210,7 @@ public struct PathResolver: Sendable {
                 continue
             }
             if let problem = containmentProblem(lexical: file.path, real: real) {
-                result.append(MediaReference(original: display(file.path), problem: problem))
+                result.append(.refused(display(file.path), problem))
                 continue
             }
             if let identity = FileIdentity(path: real), !seen.insert(identity).inserted { continue }
@@ -235,7 +234,7 @@ public struct PathResolver: Sendable {
 
     /// A single existing path checked for containment (following symlinks).
     private func checked(_ path: String, original: String) -> MediaReference {
-        if let problem = containmentProblem(for: path) { return MediaReference(original: original, problem: problem) }
+        if let problem = containmentProblem(for: path) { return .refused(original, problem) }
         guard let real = PathText.realPath(path) else {
             return MediaReference(original: original, problem: "no such file: \(path)")
         }

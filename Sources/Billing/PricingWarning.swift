@@ -3,7 +3,7 @@ import Foundation
 /// Something a priced job's reader should know, as a typed case: renderers classify by case (a boundary warning
 /// is highlighted, an unverified price is listed once per bill), never by searching the words. The words live in
 /// `description` alone, as GRDB's `DatabaseError` keeps its code apart from its message.
-public enum PricingWarning: Codable, Hashable, Sendable, CustomStringConvertible {
+public indirect enum PricingWarning: Codable, Hashable, Sendable, CustomStringConvertible {
     /// Another duration policy would bill a different quantity (SPEC §2: a 59.98 s picture under 60.02 s audio).
     case boundary(file: String?, unit: BillingUnit, policy: String, billed: Decimal, measured: Decimal,
                   alternativePolicy: String, alternativeBilled: Decimal, alternativeMeasured: Decimal)

@@ -2,7 +2,7 @@ import Foundation
 
 /// Why a job's cost cannot be known. Each case makes the job an error (`cost` nil, out of every total, exit 1):
 /// a budget gate must never pass because ClipMeter priced what it did not know at 0.
-public enum UnknownCost: Codable, Sendable, Equatable, Hashable {
+public indirect enum UnknownCost: Codable, Sendable, Equatable, Hashable {
     /// The card has no price for what the job uses (a feature, an edition, a codec or tier, audio-only).
     case noPrice(String)
     /// A per-file feature needs the output's resolution to pick a tier, and nothing states it.

@@ -13,8 +13,7 @@ public enum JobHistory {
         let now = Date()
         let charges = bill.jobs.filter { $0.knownCost != nil && $0.costLow == nil }
         // The billing model's own form, not a renderer's: it reads back with its warnings still typed.
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        var form = LedgerForm()
         // In batches: memory stays bounded, and each batch is one transaction (upserts by id, so a run killed
         // between two batches and run again records every job exactly once).
         var start = 0
@@ -23,7 +22,7 @@ public enum JobHistory {
             let records = batch.map { job in
                 JobRecord(id: job.id, feature: job.feature, status: job.status.rawValue, cost: MoneyText.string(job.cost ?? 0),
                           currency: bill.currency, rateCard: bill.rateCard, finishedAt: job.finishedAt,
-                          cycleStart: job.cycleStart, payload: (try? encoder.encode(job)) ?? Data(), recordedAt: now)
+                          cycleStart: job.cycleStart, payload: Data(form.json(job).rendered().utf8), recordedAt: now)
             }
             try ledger.recordJobs(records)
             start += batchSize
@@ -55,5 +54,55 @@ public enum JobHistory {
         // Each job keeps the cost (and so the rounding) it was priced with when it was scanned.
         return Bill(collecting: jobs, currency: currencies.first ?? "", rateCard: cards.joined(separator: "+"),
                     rounding: "as recorded", timeZone: timeZone)
+    }
+}
+
+/// A priced job in its own Codable form (what `PricedJob.init(from:)` reads), written directly: `JSONEncoder` was
+/// most of the cost of recording a large bill. Each distinct warning is encoded once and reused (they repeat
+/// across jobs: the same unverified price on every output).
+struct LedgerForm {
+    private var encodedWarnings: [PricingWarning: JSONValue] = [:]
+    private let encoder = JSONEncoder()
+
+    mutating func json(_ job: PricedJob) -> JSONValue {
+        let zone = job.timeZone
+        func date(_ value: Date?) -> JSONValue { value.map { .string(DateText.string($0, in: zone)) } ?? .null }
+        var members: [(String, JSONValue)] = [
+            ("id", .string(job.id)), ("feature", .string(job.feature)), ("status", .string(job.status.rawValue)),
+            ("cost", job.cost.map { .string(MoneyText.string($0)) } ?? .null),
+        ]
+        if let low = job.costLow, let high = job.cost {
+            members.append(("costRange", .object([("low", .string(MoneyText.string(low))), ("high", .string(MoneyText.string(high)))])))
+        }
+        members.append(("items", .array(job.items.map(Self.item))))
+        if !job.lowItems.isEmpty { members.append(("lowItems", .array(job.lowItems.map(Self.item)))) }
+        members += [
+            ("diagnostics", .array(job.diagnostics.map { warning(for: $0) })),
+            ("finishedAt", date(job.finishedAt)), ("cycleStart", date(job.cycleStart)), ("reason", .string(job.reason)),
+        ]
+        return .object(members)
+    }
+
+    private mutating func warning(for warning: PricingWarning) -> JSONValue {
+        if let known = encodedWarnings[warning] { return known }
+        let text = (try? encoder.encode(warning)).flatMap { String(data: $0, encoding: .utf8) }
+        // Encoding a warning cannot fail (strings and numbers only); if it ever did, its words survive as a job note.
+        let value: JSONValue = text.map { .raw($0) } ?? .object([("job", .object([("_0", .string(warning.description))]))])
+        encodedWarnings[warning] = value
+        return value
+    }
+
+    /// `LineItem.encode(to:)`'s keys and values; exact numbers written as their exact decimal text.
+    private static func item(_ item: LineItem) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("component", .string(item.component)), ("quantity", .number(NumberText.rounded(item.quantity, 6).description)),
+            ("unit", .string(item.unit.rawValue)), ("billedQuantity", .number(item.billedQuantity.description)),
+            ("unitPrice", item.unitPrice.map { .string(MoneyText.string($0)) } ?? .null),
+            ("cost", .string(MoneyText.string(item.cost))), ("explain", .string(item.explain)),
+            ("feature", .string(item.feature)), ("measured", .number(item.measured.description)),
+            ("measuredUnit", .string(item.measuredUnit.rawValue)),
+        ]
+        if let file = item.file { members.append(("file", .string(file))) }
+        return .object(members)
     }
 }

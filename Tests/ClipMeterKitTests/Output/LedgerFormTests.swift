@@ -1,0 +1,33 @@
+import Billing
+import Foundation
+import XCTest
+@testable import ClipMeterKit
+
+/// The ledger's payload is written directly (no `JSONEncoder` per job) and must read back through
+/// `PricedJob`'s own decoder exactly: costs, line items, ranges and the typed warnings.
+final class LedgerFormTests: XCTestCase {
+    func testTheDirectlyWrittenFormReadsBackAsTheSameJob() throws {
+        let bounded = BillableJob(id: "range", feature: "image-text-matching", finishedAt: Date(timeIntervalSince1970: 1_700_000_000),
+                                  inputs: [RenderFixtures.file("in.mp4", "40")],
+                                  outputs: [MeasuredMedia(path: "planned", seconds: 30, lowSeconds: Decimal(string: "0.001"))])
+        let jobs = [RenderFixtures.seedJob, RenderFixtures.editJob, RenderFixtures.failedJob, RenderFixtures.boundaryJob,
+                    RenderFixtures.hostileJob, bounded]
+        var form = LedgerForm()
+        for card in ["cn", "intl-singapore"] {
+            for job in try RenderFixtures.bill(jobs, card: card).jobs {
+                let data = Data(form.json(job).rendered().utf8)
+                let decoded = try JSONDecoder().decode(PricedJob.self, from: data)
+                XCTAssertEqual(decoded.id, job.id)
+                XCTAssertEqual(decoded.cost, job.cost, job.id)
+                XCTAssertEqual(decoded.costLow, job.costLow, job.id)
+                XCTAssertEqual(decoded.items, job.items, job.id)
+                XCTAssertEqual(decoded.lowItems, job.lowItems, job.id)
+                XCTAssertEqual(decoded.diagnostics, job.diagnostics, job.id)
+                XCTAssertEqual(decoded.finishedAt, job.finishedAt, job.id)
+                XCTAssertEqual(decoded.cycleStart, job.cycleStart, job.id)
+                XCTAssertEqual(decoded.reason, job.reason, job.id)
+            }
+        }
+        XCTAssertNotNil(try RenderFixtures.bill([bounded]).jobs.first?.costLow, "the fixture is a range")
+    }
+}

@@ -13,6 +13,29 @@ enum LedgerFile {
         }
     }
 
+    /// Refuses a ledger whose file, or one of SQLite's companion files (`-wal`, `-shm`, `-journal`), exists but is
+    /// not a regular file: opening a FIFO blocks forever, and anyone who can write into a scanned folder can put one
+    /// where `DIR/.clipmeter/ledger.sqlite` will be opened.
+    static func refuseSpecialFiles(at path: String) throws {
+        for candidate in [path, path + "-wal", path + "-shm", path + "-journal"] {
+            var info = stat()
+            guard stat(candidate, &info) == 0 else { continue }
+            let kind: String?
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: kind = nil
+            case S_IFDIR: kind = candidate == path ? nil : "a folder"  // the main path's folder case is reported below
+            case S_IFIFO: kind = "a FIFO (named pipe)"
+            case S_IFSOCK: kind = "a socket"
+            case S_IFCHR, S_IFBLK: kind = "a device"
+            default: kind = "not a regular file"
+            }
+            if let kind {
+                let name = (candidate as NSString).lastPathComponent
+                throw LedgerError.io(path: path, message: "\(name) is \(kind), not a regular file; it is not opened")
+            }
+        }
+    }
+
     /// Rejects an existing file that cannot be a ledger this build may open, reading only its header.
     ///
     /// Returns false when there is nothing to vet (no file, or an empty one SQLite treats as a new database), true when

@@ -24,6 +24,7 @@ final class SQLiteLedger: LedgerBackend {
     /// it is vetted from its header and a read-only connection before anything may write to it.
     init(path: String, access: Ledger.Access) throws {
         self.path = path
+        try LedgerFile.refuseSpecialFiles(at: path)
         if access == .readOnly {
             reader = try Self.openReadOnly(path)
             pool = nil

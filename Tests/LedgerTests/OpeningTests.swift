@@ -17,6 +17,24 @@ final class OpeningTests: LedgerTestCase {
         XCTAssertEqual(try Ledger(path: file).jobs(from: nil, to: nil).map(\.id), ["kept"])
     }
 
+    /// A FIFO where the ledger or its write-ahead log will be opened would block forever (issue 12): refused at
+    /// once, for reading and for writing, without opening it.
+    func testAFIFONamedLikeTheLedgerOrItsLogIsRefusedNotOpened() throws {
+        for companion in ["", "-wal", "-shm", "-journal"] {
+            let file = path("case\(companion.isEmpty ? "main" : companion)/ledger.sqlite")
+            try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            XCTAssertEqual(mkfifo(file + companion, 0o644), 0)
+            for access in [Ledger.Access.readWrite, .readOnly] {
+                let started = Date()
+                XCTAssertThrowsError(try Ledger(location: file, access: access), "\(companion) \(access)") { error in
+                    XCTAssertTrue("\(error)".contains("FIFO"), "\(error)")
+                }
+                XCTAssertLessThan(Date().timeIntervalSince(started), 5, "refused at once, never blocked on the pipe")
+            }
+        }
+    }
+
     func testEmptyFileBecomesALedger() throws {
         let file = path("ledger.sqlite")
         XCTAssertTrue(FileManager.default.createFile(atPath: file, contents: Data()))

@@ -197,6 +197,26 @@ final class FormatContext {
         av_seek_frame(context, -1, max(offset, 0), AVSEEK_FLAG_BYTE) >= 0
     }
 
+    /// Reads `count` bytes at `offset` straight from the input, beside the demuxer, and puts the read position
+    /// back where the demuxer left it: for structure the demuxer does not expose (FLV's PreviousTagSize
+    /// chain). Counted in `bytesRead`. Nil when the input cannot seek there or ends first.
+    func readBytes(at offset: Int64, count: Int) -> [UInt8]? {
+        guard let pb = context.pointee.pb, count > 0, offset >= 0 else { return nil }
+        let resume = avio_tell(pb)
+        defer { _ = avio_seek(pb, resume, SEEK_SET) }
+        guard avio_seek(pb, offset, SEEK_SET) == offset else { return nil }
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = bytes.withUnsafeMutableBufferPointer { buffer in
+                avio_read(pb, buffer.baseAddress! + filled, Int32(min(count - filled, 1 << 24)))
+            }
+            if n <= 0 { break }
+            filled += Int(n)
+        }
+        return filled == count ? bytes : nil
+    }
+
     /// Back to the first packet, for a full scan after a shortcut gave up.
     func rewind() {
         if av_seek_frame(context, -1, Int64.min, AVSEEK_FLAG_BACKWARD) < 0 {

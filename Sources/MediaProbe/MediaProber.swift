@@ -207,13 +207,19 @@ public struct MediaProber: Sendable {
                                                              start: facts.startTime, size: facts.size) {
                 // A byte seek lands anywhere in the file's clock: the result is checked against the file's size.
                 var fileSize: Int64?
-                if case .byte = tailStart { fileSize = facts.size }
+                var repositions = false
+                switch tailStart {
+                case .byte: fileSize = facts.size
+                case .flvTagChain: fileSize = facts.size; repositions = true
+                case .seconds: break
+                }
                 switch try scanner.headAndTailScan(from: tailStart, fileSize: fileSize) {
                 case .measured(let measured):
                     outcome = measured
                     source = shortcut
                 case .untrusted(let reason):
-                    context.rewind()
+                    // The FLV tag-chain scan leaves the demuxer at the first packet itself.
+                    if !repositions { context.rewind() }
                     facts.warnings.append("full-scan: the end of the file could not be read on its own (\(reason)); every packet was read instead")
                 }
             }
@@ -423,9 +429,14 @@ enum TailShortcut {
             let window = Int64(min(max(Double(size) / seconds * 15, 262_144), 24_000_000))
             if size > window * 2 { return (.tail, .byte(size - window)) }
         }
-        // Scanned in full: FLV (no index, so a timestamp seek reads everything before the target, and
-        // libavformat 5.1's FLV demuxer does not resynchronise after a byte seek), Ogg (granule end-trimming),
-        // MP3 (frames carry no timestamp at all).
+        // FLV: no index, so a timestamp seek reads everything before the target, and libavformat 5.1's FLV
+        // demuxer does not resynchronise after a byte seek. Its own tag chain is read back from the end
+        // instead (every tag is followed by its size), a few seconds' worth, at most 8 MB.
+        if names.contains("flv"), size > 0 {
+            let window = Int64(min(max(Double(size) / seconds * 15, 262_144), 24_000_000))
+            if size > window * 2 { return (.tail, .flvTagChain(maxBytes: min(window, 8_000_000))) }
+        }
+        // Scanned in full: Ogg (granule end-trimming), MP3 (frames carry no timestamp at all).
         return nil
     }
 }

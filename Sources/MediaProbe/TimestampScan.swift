@@ -106,11 +106,17 @@ struct TimestampScanner {
     enum TailStart {
         case seconds(Double)
         case byte(Int64)
+        /// FLV: the tag chain walked back from the end, reading at most this many bytes (`flvTagChainScan`).
+        case flvTagChain(maxBytes: Int64)
     }
 
     /// `fileSize`, for a byte-seek tail: checks that the span is the file's, not a clock that restarted
     /// in the unread middle (see the end of this function).
     func headAndTailScan(from start: TailStart, fileSize: Int64? = nil) throws(ScanFailure) -> ShortcutResult {
+        if case .flvTagChain(let maxBytes) = start {
+            guard let fileSize else { return .untrusted("the file's size is unknown") }
+            return try flvTagChainScan(maxBytes: maxBytes, fileSize: fileSize)
+        }
         var head: [Int: StreamSpan] = [:]
         var settled = Set<Int>()
         let contentStreams = Set(context.streams.filter { !$0.isAttachedPicture }.map(\.index))
@@ -138,6 +144,7 @@ struct TimestampScanner {
         switch start {
         case .seconds(let seconds): seeked = context.seek(toMicroseconds: Int64(seconds * Double(ContainerHeader.timeBase.den)))
         case .byte(let offset): seeked = context.seek(toByte: offset)
+        case .flvTagChain: seeked = false
         }
         if !seeked { return .untrusted("the demuxer cannot seek in it") }
         var tail: [Int: StreamSpan] = [:]
@@ -192,6 +199,123 @@ struct TimestampScanner {
             let averageRate = Double(fileSize) / spanSeconds
             if averageRate > tailRate * 2.5 || averageRate * 2.5 < tailRate {
                 return .untrusted(String(format: "its span of %.0f s does not fit its size (%.2f× the bit rate of its end): the clock probably restarts or jumps in the middle", spanSeconds, averageRate / tailRate))
+            }
+        }
+        return .measured(Outcome(spans: spans, notes: [], endedEarly: false))
+    }
+
+    // MARK: - FLV tag chain
+
+    /// FLV: each stream's end from the tag chain (`FLVTail`), read beside the demuxer before it returns any
+    /// packet; then the first packets through the demuxer, for each stream's first pts and its steady packet
+    /// duration, which the last packet is given (what libavformat's packet scan reports for it: FLV tags
+    /// carry no duration, so it derives one from the codec, the same for every packet of a stream).
+    /// `.untrusted` leaves the demuxer at the first tag, ready for a full scan (a timestamp rewind cannot
+    /// reach it: FLV has no index before the first keyframe's).
+    func flvTagChainScan(maxBytes: Int64, fileSize: Int64) throws(ScanFailure) -> ShortcutResult {
+        let content = context.streams.filter { !$0.isAttachedPicture }
+        var tagType: [Int: UInt8] = [:]
+        for stream in content {
+            guard stream.timeBase == Rational(num: 1, den: 1000) else {
+                return .untrusted("stream \(stream.index)'s time base is not FLV's millisecond")
+            }
+            switch stream.type {
+            case .audio where !tagType.values.contains(FLVTail.audioTag): tagType[stream.index] = FLVTail.audioTag
+            case .video where !tagType.values.contains(FLVTail.videoTag): tagType[stream.index] = FLVTail.videoTag
+            default: return .untrusted("stream \(stream.index) is not the file's one audio or one video stream")
+            }
+        }
+        guard !tagType.isEmpty else { return .untrusted("no audio or video stream") }
+        // The header: "FLV", version, flags, then DataOffset; PreviousTagSize0 (4 bytes) precedes the first tag.
+        guard let header = context.readBytes(at: 0, count: 9), header.starts(with: [0x46, 0x4C, 0x56]) else {
+            return .untrusted("no FLV header")
+        }
+        let firstTag = header[5..<9].reduce(Int64(0)) { $0 << 8 | Int64($1) } + 4
+        var bytes: [UInt8] = []
+        var chunk: Int64 = 262_144
+        var ends: [UInt8: FLVTail.StreamEnd] = [:]
+        var walkedFrom = fileSize
+        walking: while true {
+            let want = min(Int64(bytes.count) + chunk, maxBytes, fileSize)
+            let more = want - Int64(bytes.count)
+            guard more > 0, let read = context.readBytes(at: fileSize - want, count: Int(more)) else {
+                return .untrusted("the last bytes of the file could not be read")
+            }
+            bytes = read + bytes
+            switch FLVTail.walk(bytes, fileSize: fileSize, firstTagOffset: firstTag) {
+            case .untrusted(let reason):
+                return .untrusted(reason)
+            case .tags(let found, let reached, let reachedStart):
+                ends = found
+                walkedFrom = reached
+                if reachedStart || FLVTail.covers(found, types: Set(tagType.values)) { break walking }
+            }
+            if want >= min(maxBytes, fileSize) { break }
+            chunk *= 2
+        }
+        for (index, type) in tagType.sorted(by: { $0.key < $1.key }) where ends[type] == nil {
+            return .untrusted("stream \(index) has no packet in the last \(fileSize - walkedFrom) bytes")
+        }
+
+        // The head, through the demuxer: every stream's first pts, and the duration its packets settle on.
+        func untrustedAfterHead(_ reason: String) -> ShortcutResult {
+            _ = context.seek(toByte: 0)  // clamped to the first tag
+            return .untrusted(reason)
+        }
+        let steadyCount = 8
+        var head: [Int: StreamSpan] = [:]
+        var durations: [Int: [Int64]] = [:]
+        var settled = Set<Int>()
+        var count = 0
+        while !tagType.keys.allSatisfy({ settled.contains($0) && durations[$0, default: []].count >= steadyCount }) {
+            let packet: PacketInfo
+            switch context.readPacket() {
+            case .packet(let p): packet = p
+            case .timedOut: throw .timedOut
+            case .endOfFile, .failed: return untrustedAfterHead("the file ended before every stream's first packets were read")
+            }
+            count += 1
+            if count > 20_000 { return untrustedAfterHead("a stream has too few packets in the first 20,000") }
+            let index = packet.streamIndex
+            guard tagType[index] != nil, !packet.isDiscard, let pts = packet.pts ?? packet.dts else { continue }
+            accumulate(&head[index, default: StreamSpan()], pts: pts, packet: packet, stream: context.streams[index])
+            durations[index, default: []].append(packet.duration)
+            if let first = head[index]?.first, let dts = packet.dts, dts > first { settled.insert(index) }
+        }
+
+        var spans: [Int: StreamSpan] = [:]
+        var spanSeconds = 0.0
+        var tailSeconds = 0.0
+        for (index, type) in tagType {
+            guard var span = head[index], let first = span.first, let end = ends[type] else {
+                return untrustedAfterHead("stream \(index) has no timed packet at the start")
+            }
+            let recent = durations[index, default: []].suffix(steadyCount)
+            guard let steady = recent.first, steady > 0 else {
+                return untrustedAfterHead("stream \(index)'s packets carry no duration, so its last packet's is unknown")
+            }
+            guard recent.allSatisfy({ $0 == steady }) else {
+                return untrustedAfterHead("stream \(index)'s packet durations vary (\(recent.map(String.init).joined(separator: ", ")) ms), so its last packet's is unknown")
+            }
+            let tailEnd = end.maxPTS + steady
+            if tailEnd <= first {
+                return untrustedAfterHead("stream \(index)'s timestamps at the end are before those at the start (they wrap or restart)")
+            }
+            span.end = max(span.end ?? Int64.min, tailEnd)
+            span.endGuessed = false
+            span.guessTicks = 0
+            span.lastCorrupt = false
+            spans[index] = span
+            spanSeconds = max(spanSeconds, Double(tailEnd - first) / 1000)
+            tailSeconds = max(tailSeconds, Double(end.lastDTS - end.earliestDTS) / 1000)
+        }
+        // As for a byte-seek tail: a clock that restarts or jumps in the unread middle shows as a span that
+        // does not fit the file's size at the bit rate of its end.
+        if tailSeconds >= 1, spanSeconds > 0 {
+            let tailRate = Double(fileSize - walkedFrom) / tailSeconds
+            let averageRate = Double(fileSize) / spanSeconds
+            if averageRate > tailRate * 2.5 || averageRate * 2.5 < tailRate {
+                return untrustedAfterHead(String(format: "its span of %.0f s does not fit its size (%.2f× the bit rate of its end): the clock probably restarts or jumps in the middle", spanSeconds, averageRate / tailRate))
             }
         }
         return .measured(Outcome(spans: spans, notes: [], endedEarly: false))

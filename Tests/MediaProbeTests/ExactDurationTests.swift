@@ -86,9 +86,10 @@ final class TailShortcutTests: XCTestCase {
     }
 
     func testAContainerWithoutATrustworthyTailIsScannedInFull() throws {
-        let facts = try XCTUnwrap(MediaProber().probe(try TestMedia.file("flv-long.flv")).facts)
+        // MP3 frames carry no timestamp: nothing near the end says where the stream is.
+        let facts = try XCTUnwrap(MediaProber().probe(try TestMedia.file("mp3-noxing.mp3")).facts)
         XCTAssertEqual(facts.durationSource, .packets)
-        let reference = try TestMedia.packetScan(try TestMedia.file("flv-long.flv"))
+        let reference = try TestMedia.packetScan(try TestMedia.file("mp3-noxing.mp3"))
         XCTAssertEqual(facts.streams.first?.duration, reference[0])
     }
 }

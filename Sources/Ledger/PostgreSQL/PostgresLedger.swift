@@ -143,18 +143,23 @@ final class PostgresLedger: LedgerBackend {
     }
 
     func jobs(from: Date?, to: Date?) throws -> [JobRecord] {
-        let range = JobRange(from: from, to: to)
-        var conditions: [String] = []
-        var values: [PGConnection.Value] = []
-        if let low = range.fromMillis { values.append(.int(low)); conditions.append("finished_at_millis >= $\(values.count)") }
-        if let high = range.toMillis { values.append(.int(high)); conditions.append("finished_at_millis < $\(values.count)") }
-        let condition = conditions.isEmpty ? "true" : conditions.joined(separator: " AND ")
+        let (condition, values) = Self.finishedWithin(from: from, to: to)
         return try run("reading jobs") { tx in
             try tx.query("""
                 SELECT \(Self.jobColumns) FROM \(s).job WHERE \(condition)
                 ORDER BY finished_at_millis IS NULL, finished_at_millis, id
                 """, values).map(Self.jobRecord)
         }
+    }
+
+    /// The SQL condition (with its parameters) for jobs that finished in [from, to).
+    private static func finishedWithin(from: Date?, to: Date?) -> (condition: String, values: [PGConnection.Value]) {
+        let range = JobRange(from: from, to: to)
+        var conditions: [String] = []
+        var values: [PGConnection.Value] = []
+        if let low = range.fromMillis { values.append(.int(low)); conditions.append("finished_at_millis >= $\(values.count)") }
+        if let high = range.toMillis { values.append(.int(high)); conditions.append("finished_at_millis < $\(values.count)") }
+        return (conditions.isEmpty ? "true" : conditions.joined(separator: " AND "), values)
     }
 
     func jobs(withIDs ids: [String]) throws -> [JobRecord] {
@@ -173,12 +178,7 @@ final class PostgresLedger: LedgerBackend {
 
     /// `GROUP BY` over exact `numeric` costs: one row per cycle crosses the wire, whatever the number of jobs.
     func cycleTotals(from: Date?, to: Date?) throws -> [CycleTotal] {
-        let range = JobRange(from: from, to: to)
-        var conditions: [String] = []
-        var values: [PGConnection.Value] = []
-        if let low = range.fromMillis { values.append(.int(low)); conditions.append("finished_at_millis >= $\(values.count)") }
-        if let high = range.toMillis { values.append(.int(high)); conditions.append("finished_at_millis < $\(values.count)") }
-        let condition = conditions.isEmpty ? "true" : conditions.joined(separator: " AND ")
+        let (condition, values) = Self.finishedWithin(from: from, to: to)
         return try run("summing cycles") { tx in
             try tx.query("""
                 SELECT cycle_start_millis, currency, count(*), sum(cost)::text FROM \(s).job WHERE \(condition)

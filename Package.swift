@@ -30,7 +30,7 @@ let package = Package(
         // OSS objects read in place: URL parsing, endpoints, V1/V4 pre-signed URLs (digests from libavutil),
         // the HEAD that identifies an object for the cache.
         .target(name: "OSSAccess", dependencies: ["CFFmpegShim"]),
-        .target(name: "MediaProbe", dependencies: ["CFFmpeg", "CFFmpegShim", "OSSAccess"]),
+        .target(name: "MediaProbe", dependencies: ["CFFmpeg", "CFFmpegShim", "OSSAccess", "Quantities"]),
         // PostgreSQL's client library, for a ledger shared by many scanners (`--ledger postgres://…`).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // The one strict decimal parser, shared by the pure modules (Timeline must not depend on Billing).

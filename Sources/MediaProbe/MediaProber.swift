@@ -1,6 +1,7 @@
 internal import CFFmpeg
 internal import CFFmpegShim
 import Foundation
+import Quantities
 import OSSAccess
 
 /// Settings for one probe run.
@@ -375,10 +376,7 @@ public struct MediaProber: Sendable {
     }
 
     private func format(_ value: Decimal) -> String {
-        var v = value
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &v, 6, .plain)
-        return "\(rounded)"
+        "\(DecimalRounding.rounded(value, places: 6))"
     }
 }
 

@@ -51,19 +51,11 @@ struct MeasureOptions: ParsableArguments {
         if let ossEndpoint, OSSEndpoint(ossEndpoint) == nil {
             throw ValidationError("--oss-endpoint \(ossEndpoint): expected http(s)://host[:port], e.g. https://oss-cn-hangzhou-internal.aliyuncs.com")
         }
-        ObjectReads.enabled = allowNetwork || ossEndpoint != nil
     }
 
     var probeOptions: ProbeOptions {
         ProbeOptions(mode: mode, timeLimit: timeLimit, allowNetwork: allowNetwork, ossEndpoint: ossEndpoint, remoteJobs: remoteJobs)
     }
-}
-
-/// Whether unmapped OSS objects are read in place, handed from MeasureOptions (where the flags are) to
-/// ResolveOptions (which builds the resolver): two option groups parsed together, validated before `run`.
-/// A command may also set it from `MeasureOptions.probeOptions.readsObjectsInPlace` on its resolver.
-enum ObjectReads {
-    nonisolated(unsafe) static var enabled = false
 }
 
 /// Which rate card prices the jobs: `--rates FILE` or `--region R` (default `cn`).
@@ -169,11 +161,12 @@ struct ResolveOptions: ParsableArguments {
         return result
     }
 
-    /// A resolver whose allowed roots are `roots` plus the folders named here.
-    func resolver(roots: [String]) throws -> PathResolver {
+    /// A resolver whose allowed roots are `roots` plus the folders named here; unmapped OSS objects become
+    /// references read in place when `measure` consents (`--allow-network`, `--oss-endpoint`).
+    func resolver(roots: [String], measure: MeasureOptions) throws -> PathResolver {
         var resolver = PathResolver(roots: roots, mediaRoot: mediaRoot, ossMappings: try ossMappings(), mediaMap: try mediaMapping())
         resolver.readLimits = readLimits.limits
-        resolver.readsObjectsInPlace = ObjectReads.enabled
+        resolver.readsObjectsInPlace = measure.probeOptions.readsObjectsInPlace
         return resolver
     }
 }

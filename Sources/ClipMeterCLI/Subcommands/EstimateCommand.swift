@@ -56,7 +56,7 @@ struct EstimateCommand: ParsableCommand {
         let request = EstimateRequest(
             sources: sources, flagJob: job.describesJob(besideFiles: !sources.isEmpty) ? try job.job(timeZone: pricing.timeZone) : nil,
             feature: job.feature, api: api.flatMap(IMSRequestAPI.init(name:)), output: try job.outputFacts(),
-            resolver: try resolve.resolver(roots: []), probe: measure.probeOptions, jobs: measure.jobs, settings: settings,
+            resolver: try resolve.resolver(roots: [], measure: measure), probe: measure.probeOptions, jobs: measure.jobs, settings: settings,
             settleSeconds: measure.settle)
         let report: BillReport
         let store = try LedgerChoice.location(ledger).map { try LedgerChoice.open($0, schema: LedgerChoice.schema(ledgerSchema), access: .readWrite) }

@@ -35,7 +35,7 @@ struct ScanCommand: ParsableCommand {
         let maxCost = try BillOutcome.budget(budget.maxCost)
         let shard = try ledger.shardParts()
         let store = try ledger.open(for: directory)
-        let resolver = try resolve.resolver(roots: [directory])
+        let resolver = try resolve.resolver(roots: [directory], measure: measure)
         // The tree's state is taken before anything is read, so a file changing during the scan never gets a
         // stale bill replayed against its new state.
         let replay = ledger.noReplay ? nil : store.flatMap { ScanReplay(ledger: $0, arguments: Array(CommandLine.arguments.dropFirst()), folders: resolver.readableFolders,

@@ -28,7 +28,7 @@ struct TimelineCommand: ParsableCommand {
 
     func run() throws {
         let folder = (file as NSString).deletingLastPathComponent
-        let resolver = try resolve.resolver(roots: [folder.isEmpty ? "." : folder])
+        let resolver = try resolve.resolver(roots: [folder.isEmpty ? "." : folder], measure: measure)
         var options = try timelineFlags.options()
         options.maxDuration = try nonNegativeDecimal(maxDuration, "--max-duration")
         let prepared: PreparedTimeline

@@ -402,24 +402,22 @@ public struct Pricer: Sendable {
     }
 
     private func freePreview(_ job: BillableJob, feature: String) -> Charge {
-        let seconds = job.timelineSeconds ?? 0
-        var charge = Charge(
-            component: "\(feature) (preview-only)", feature: feature, rateID: feature, priceKey: "\(feature)|preview",
-            measured: seconds, measuredUnit: .seconds, terms: [], unit: .minute, rule: RoundingRule(), unitPrice: 0, noPrice: nil
-        )
-        charge.free = true
-        return charge.priced(currency: card.currency)
+        freeCharge(feature: feature, kind: "preview-only", key: "preview", seconds: job.timelineSeconds ?? 0, rule: nil)
     }
 
     /// A job a documented rule makes free (e.g. a feature in public preview): 0, with the rule as its arithmetic.
     private func notBilledCharge(_ job: BillableJob, rule: String) -> Charge {
+        freeCharge(feature: job.feature, kind: "not billed", key: "not-billed", seconds: 0, rule: "not billed: \(rule)")
+    }
+
+    /// A charge of 0 by a rule; `rule` nil explains it as the preview-only rule.
+    private func freeCharge(feature: String, kind: String, key: String, seconds: Decimal, rule: String?) -> Charge {
         var charge = Charge(
-            component: "\(job.feature) (not billed)", feature: job.feature, rateID: job.feature,
-            priceKey: "\(job.feature)|not-billed", measured: 0, measuredUnit: .seconds, terms: [], unit: .minute,
-            rule: RoundingRule(), unitPrice: 0, noPrice: nil
+            component: "\(feature) (\(kind))", feature: feature, rateID: feature, priceKey: "\(feature)|\(key)",
+            measured: seconds, measuredUnit: .seconds, terms: [], unit: .minute, rule: RoundingRule(), unitPrice: 0, noPrice: nil
         )
         charge.free = true
-        charge.freeRule = "not billed: \(rule)"
+        charge.freeRule = rule
         return charge.priced(currency: card.currency)
     }
 

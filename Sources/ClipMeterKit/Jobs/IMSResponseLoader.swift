@@ -65,11 +65,17 @@ public enum IMSDocument {
     /// True when `data` is a saved IMS response or a `Submit*` request body (or a list of bodies). Cheap on
     /// other JSON: the text is only parsed when it names something IMS-like.
     public static func recognizes(_ data: Data) -> Bool {
+        document(data) != nil
+    }
+
+    /// The parsed document when `data` is one `recognizes` accepts, so the caller loads it without parsing again.
+    static func document(_ data: Data) -> SourceValue? {
         let markers = ["EditingBatchJob", "MediaProducingJob", "SmartJobInfo", "JobResult", "InputConfig", "OutputConfig",
                        "OutputMediaConfig", "Timeline", "TemplateId", "ProjectId", "MediaSelectResult", "\"Action\""]
         guard markers.contains(where: { data.range(of: Data($0.utf8)) != nil }),
-              let document = try? SourceValue.json(data) else { return false }
-        return IMSResponseLoader.payload(of: document) != nil || IMSRequestLoader.recognizes(document)
+              let document = try? SourceValue.json(data),
+              IMSResponseLoader.payload(of: document) != nil || IMSRequestLoader.recognizes(document) else { return nil }
+        return document
     }
 
     /// The jobs `data` (read from `path`) describes. `feature` overrides what the document implies (with a
@@ -85,6 +91,14 @@ public enum IMSDocument {
         } catch {
             throw ManifestError(path: path, message: "malformed JSON: \(ManifestLoader.reason(error))")
         }
+        return try load(path: path, document: document, resolver: resolver, feature: feature,
+                        fallbackFeature: fallbackFeature, api: api, timeZone: timeZone, idBase: idBase)
+    }
+
+    /// `load(path:data:…)` for a document already parsed (by `document(_:)`).
+    static func load(path: String, document: SourceValue, resolver: PathResolver, feature: String?,
+                     fallbackFeature: String? = nil, api: IMSRequestAPI? = nil,
+                     timeZone: TimeZone = JobTime.defaultTimeZone, idBase: String? = nil) throws -> [JobSpec] {
         if IMSResponseLoader.payload(of: document) != nil {
             return try IMSResponseLoader.load(path: path, document: document, resolver: resolver, feature: feature,
                                               fallbackFeature: fallbackFeature, timeZone: timeZone)

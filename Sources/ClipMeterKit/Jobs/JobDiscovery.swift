@@ -83,9 +83,9 @@ public struct JobDiscovery: Sendable {
                 errors.append(ManifestError(path: file, message: "not read: \(error.message)"))
                 continue
             }
-            guard IMSDocument.recognizes(data) else { continue }
+            guard let document = IMSDocument.document(data) else { continue }
             do {
-                jobs += try IMSDocument.load(path: file, data: data, resolver: resolver, feature: nil,
+                jobs += try IMSDocument.load(path: file, document: document, resolver: resolver, feature: nil,
                                              fallbackFeature: defaultFeature, timeZone: timeZone,
                                              idBase: PathText.relative(file, to: rootPath))
             } catch let error as ManifestError {

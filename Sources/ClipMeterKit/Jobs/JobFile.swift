@@ -14,7 +14,11 @@ public enum JobFile {
             } catch let error as FileReadError {
                 throw ManifestError(path: path, message: "cannot read the file: \(error.message)")
             }
-            if api != nil || IMSDocument.recognizes(data) {
+            if let document = IMSDocument.document(data) {
+                return try IMSDocument.load(path: path, document: document, resolver: resolver, feature: defaultFeature,
+                                            api: api, timeZone: timeZone)
+            }
+            if api != nil {
                 return try IMSDocument.load(path: path, data: data, resolver: resolver, feature: defaultFeature, api: api,
                                             timeZone: timeZone)
             }

@@ -109,8 +109,6 @@ public struct PricedJob: Codable, Sendable, Equatable {
     /// Unverified prices, missing prices, boundary warnings and warnings carried from the job, by kind.
     public var diagnostics: [PricingWarning]
 
-    /// The warnings in words.
-    public var warnings: [String] { diagnostics.map(\.description) }
     /// When the job finished.
     public var finishedAt: Date?
     /// Start of the hourly cycle the job belongs to; nil when `finishedAt` is unknown.
@@ -279,13 +277,13 @@ public struct Bill: Codable, Sendable, Equatable {
     public var jobs: [PricedJob]
     /// Hourly cycles with at least one job, oldest first.
     public var cycles: [BillingCycle]
-    /// Every job warning, deduplicated, prefixed with the job id.
-    public var warnings: [String]
+    /// Every job warning, deduplicated; a card's warnings once for the whole bill.
+    public var warnings: [BillWarning]
 
     /// Creates a bill.
     public init(
         currency: String, total: Decimal, rateCard: String, rounding: String, jobs: [PricedJob], cycles: [BillingCycle],
-        warnings: [String], totalLow: Decimal? = nil
+        warnings: [BillWarning], totalLow: Decimal? = nil
     ) {
         self.currency = currency
         self.total = total
@@ -329,7 +327,7 @@ public struct Bill: Codable, Sendable, Equatable {
         rounding = try c.decode(String.self, forKey: .rounding)
         jobs = try c.decode([PricedJob].self, forKey: .jobs)
         cycles = try c.decodeIfPresent([BillingCycle].self, forKey: .cycles) ?? []
-        warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
+        warnings = try c.decodeIfPresent([BillWarning].self, forKey: .warnings) ?? []
         if let zone = cycles.first?.timeZone {
             for index in jobs.indices { jobs[index].timeZone = zone }
         }
@@ -356,7 +354,7 @@ public struct Bill: Codable, Sendable, Equatable {
                 lines.append("  high bound:")
                 lines += Self.itemLines(job.items, total: job.cost, currency: currency, indent: "    ")
             }
-            for warning in job.warnings { lines.append("  warning: \(warning)") }
+            for warning in job.diagnostics { lines.append("  warning: \(warning)") }
         }
         for cycle in cycles {
             let range = DateText.hourRange(cycle.start, cycle.end, in: cycle.timeZone)

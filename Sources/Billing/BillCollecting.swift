@@ -8,15 +8,15 @@ extension Bill {
     public init(collecting jobs: [PricedJob], currency: String, rateCard: String, rounding: String,
                 timeZone: TimeZone = PricingOptions.shanghai) {
         var cycles: [Date: BillingCycle] = [:]
-        var warnings: [String] = []
-        var seen = Set<String>()
+        var warnings: [BillWarning] = []
+        var seen = Set<BillWarning>()
         var zoned: [PricedJob] = []
         for var job in jobs {
             job.timeZone = timeZone
             zoned.append(job)
             for warning in job.diagnostics {
-                let line = warning.concernsTheCard ? warning.description : "\(job.id): \(warning)"
-                if seen.insert(line).inserted { warnings.append(line) }
+                let entry = BillWarning(job: job.id, warning)
+                if seen.insert(entry).inserted { warnings.append(entry) }
             }
             guard let start = job.cycleStart, let cost = job.knownCost else { continue }
             let empty = BillingCycle(start: start, end: start.addingTimeInterval(3600), total: 0, byFeature: [:],

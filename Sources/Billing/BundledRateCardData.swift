@@ -431,7 +431,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical editing table: at least 1 minute per output; fractional minutes assumed kept to 2 decimals half up as MPS does (not documented)"
       },
-      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found); pass --rates FILE"
+      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found)"
     },
     "mps-transcode": {
       "name": "MPS transcoding",
@@ -480,7 +480,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical MPS/VOD docs (2021): minutes kept to 2 decimals half up, under 1 s counts as 0.02 min; the same docs' summary table also says under 1 minute counts as 1 minute (unresolved)"
       },
-      "unavailable": "no USD price for remux (container conversion) was found; pass --rates FILE"
+      "unavailable": "no USD price for remux (container conversion) was found"
     }
   },
   "notes": [
@@ -542,7 +542,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest thousand, under 1,000 billed as 1,000"
       },
-      "unavailable": "no USD price for IMS batch video production in Germany (Frankfurt): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE"
+      "unavailable": "no USD price for IMS batch video production in Germany (Frankfurt): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only"
     },
     "script-to-video": {
       "name": "Script-to-video",
@@ -565,7 +565,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Germany (Frankfurt): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in Germany (Frankfurt): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "image-text-matching-movie": {
@@ -580,7 +580,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Germany (Frankfurt): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in Germany (Frankfurt): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "sports-highlights": {
@@ -595,7 +595,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Germany (Frankfurt): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in Germany (Frankfurt): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "highlight-mashup": {
@@ -610,7 +610,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Germany (Frankfurt): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in Germany (Frankfurt): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "highlight-extraction": {
@@ -625,7 +625,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Germany (Frankfurt): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE"
+      "unavailable": "no USD price for IMS batch video production in Germany (Frankfurt): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only"
     },
     "video-editing": {
       "name": "Video editing",
@@ -639,7 +639,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical editing table: at least 1 minute per output; fractional minutes assumed kept to 2 decimals half up as MPS does (not documented)"
       },
-      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found); pass --rates FILE"
+      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found)"
     },
     "mps-transcode": {
       "name": "MPS transcoding",
@@ -687,7 +687,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical MPS/VOD docs (2021): minutes kept to 2 decimals half up, under 1 s counts as 0.02 min; the same docs' summary table also says under 1 minute counts as 1 minute (unresolved)"
       },
-      "unavailable": "no USD price for remux (container conversion) was found; pass --rates FILE"
+      "unavailable": "no USD price for remux (container conversion) was found"
     }
   },
   "notes": [
@@ -749,7 +749,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest thousand, under 1,000 billed as 1,000"
       },
-      "unavailable": "no USD price for IMS batch video production in China (Hong Kong): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE"
+      "unavailable": "no USD price for IMS batch video production in China (Hong Kong): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only"
     },
     "script-to-video": {
       "name": "Script-to-video",
@@ -772,7 +772,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in China (Hong Kong): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in China (Hong Kong): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "image-text-matching-movie": {
@@ -787,7 +787,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in China (Hong Kong): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in China (Hong Kong): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "sports-highlights": {
@@ -802,7 +802,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in China (Hong Kong): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in China (Hong Kong): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "highlight-mashup": {
@@ -817,7 +817,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in China (Hong Kong): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in China (Hong Kong): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "highlight-extraction": {
@@ -832,7 +832,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in China (Hong Kong): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE"
+      "unavailable": "no USD price for IMS batch video production in China (Hong Kong): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only"
     },
     "video-editing": {
       "name": "Video editing",
@@ -846,7 +846,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical editing table: at least 1 minute per output; fractional minutes assumed kept to 2 decimals half up as MPS does (not documented)"
       },
-      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found); pass --rates FILE"
+      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found)"
     },
     "mps-transcode": {
       "name": "MPS transcoding",
@@ -894,7 +894,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical MPS/VOD docs (2021): minutes kept to 2 decimals half up, under 1 s counts as 0.02 min; the same docs' summary table also says under 1 minute counts as 1 minute (unresolved)"
       },
-      "unavailable": "no USD price for remux (container conversion) was found; pass --rates FILE"
+      "unavailable": "no USD price for remux (container conversion) was found"
     }
   },
   "notes": [
@@ -956,7 +956,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest thousand, under 1,000 billed as 1,000"
       },
-      "unavailable": "no USD price for IMS batch video production in Indonesia (Jakarta): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE"
+      "unavailable": "no USD price for IMS batch video production in Indonesia (Jakarta): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only"
     },
     "script-to-video": {
       "name": "Script-to-video",
@@ -979,7 +979,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Indonesia (Jakarta): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in Indonesia (Jakarta): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "image-text-matching-movie": {
@@ -994,7 +994,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Indonesia (Jakarta): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in Indonesia (Jakarta): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "sports-highlights": {
@@ -1009,7 +1009,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Indonesia (Jakarta): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in Indonesia (Jakarta): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "highlight-mashup": {
@@ -1024,7 +1024,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Indonesia (Jakarta): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in Indonesia (Jakarta): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "highlight-extraction": {
@@ -1039,7 +1039,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Indonesia (Jakarta): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE"
+      "unavailable": "no USD price for IMS batch video production in Indonesia (Jakarta): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only"
     },
     "video-editing": {
       "name": "Video editing",
@@ -1053,7 +1053,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical editing table: at least 1 minute per output; fractional minutes assumed kept to 2 decimals half up as MPS does (not documented)"
       },
-      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found); pass --rates FILE"
+      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found)"
     },
     "mps-transcode": {
       "name": "MPS transcoding",
@@ -1101,7 +1101,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical MPS/VOD docs (2021): minutes kept to 2 decimals half up, under 1 s counts as 0.02 min; the same docs' summary table also says under 1 minute counts as 1 minute (unresolved)"
       },
-      "unavailable": "no USD price for remux (container conversion) was found; pass --rates FILE"
+      "unavailable": "no USD price for remux (container conversion) was found"
     }
   },
   "notes": [
@@ -1163,7 +1163,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest thousand, under 1,000 billed as 1,000"
       },
-      "unavailable": "no USD price for IMS batch video production in Japan (Tokyo): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE"
+      "unavailable": "no USD price for IMS batch video production in Japan (Tokyo): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only"
     },
     "script-to-video": {
       "name": "Script-to-video",
@@ -1186,7 +1186,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Japan (Tokyo): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in Japan (Tokyo): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "image-text-matching-movie": {
@@ -1201,7 +1201,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Japan (Tokyo): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in Japan (Tokyo): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "sports-highlights": {
@@ -1216,7 +1216,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Japan (Tokyo): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in Japan (Tokyo): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "highlight-mashup": {
@@ -1231,7 +1231,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Japan (Tokyo): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in Japan (Tokyo): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "highlight-extraction": {
@@ -1246,7 +1246,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Japan (Tokyo): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE"
+      "unavailable": "no USD price for IMS batch video production in Japan (Tokyo): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only"
     },
     "video-editing": {
       "name": "Video editing",
@@ -1260,7 +1260,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical editing table: at least 1 minute per output; fractional minutes assumed kept to 2 decimals half up as MPS does (not documented)"
       },
-      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found); pass --rates FILE"
+      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found)"
     },
     "mps-transcode": {
       "name": "MPS transcoding",
@@ -1308,7 +1308,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical MPS/VOD docs (2021): minutes kept to 2 decimals half up, under 1 s counts as 0.02 min; the same docs' summary table also says under 1 minute counts as 1 minute (unresolved)"
       },
-      "unavailable": "no USD price for remux (container conversion) was found; pass --rates FILE"
+      "unavailable": "no USD price for remux (container conversion) was found"
     }
   },
   "notes": [
@@ -1370,7 +1370,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest thousand, under 1,000 billed as 1,000"
       },
-      "unavailable": "no USD price for IMS batch video production in UK (London): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE"
+      "unavailable": "no USD price for IMS batch video production in UK (London): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only"
     },
     "script-to-video": {
       "name": "Script-to-video",
@@ -1393,7 +1393,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in UK (London): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in UK (London): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "image-text-matching-movie": {
@@ -1408,7 +1408,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in UK (London): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in UK (London): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "sports-highlights": {
@@ -1423,7 +1423,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in UK (London): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in UK (London): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "highlight-mashup": {
@@ -1438,7 +1438,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in UK (London): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in UK (London): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "highlight-extraction": {
@@ -1453,7 +1453,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in UK (London): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE"
+      "unavailable": "no USD price for IMS batch video production in UK (London): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only"
     },
     "video-editing": {
       "name": "Video editing",
@@ -1467,7 +1467,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical editing table: at least 1 minute per output; fractional minutes assumed kept to 2 decimals half up as MPS does (not documented)"
       },
-      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found); pass --rates FILE"
+      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found)"
     },
     "mps-transcode": {
       "name": "MPS transcoding",
@@ -1515,7 +1515,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical MPS/VOD docs (2021): minutes kept to 2 decimals half up, under 1 s counts as 0.02 min; the same docs' summary table also says under 1 minute counts as 1 minute (unresolved)"
       },
-      "unavailable": "no USD price for remux (container conversion) was found; pass --rates FILE"
+      "unavailable": "no USD price for remux (container conversion) was found"
     }
   },
   "notes": [
@@ -1577,7 +1577,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest thousand, under 1,000 billed as 1,000"
       },
-      "unavailable": "no USD price for IMS batch video production in Saudi Arabia (Riyadh): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE"
+      "unavailable": "no USD price for IMS batch video production in Saudi Arabia (Riyadh): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only"
     },
     "script-to-video": {
       "name": "Script-to-video",
@@ -1600,7 +1600,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Saudi Arabia (Riyadh): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in Saudi Arabia (Riyadh): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "image-text-matching-movie": {
@@ -1615,7 +1615,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Saudi Arabia (Riyadh): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in Saudi Arabia (Riyadh): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "sports-highlights": {
@@ -1630,7 +1630,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Saudi Arabia (Riyadh): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in Saudi Arabia (Riyadh): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "highlight-mashup": {
@@ -1645,7 +1645,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Saudi Arabia (Riyadh): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE",
+      "unavailable": "no USD price for IMS batch video production in Saudi Arabia (Riyadh): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only",
       "previewOnly": "timeline-as-output"
     },
     "highlight-extraction": {
@@ -1660,7 +1660,7 @@ enum BundledRateCardData {
         "verified": true,
         "note": "seed: rounded up to the nearest minute, under 1 minute billed as 1 minute"
       },
-      "unavailable": "no USD price for IMS batch video production in Saudi Arabia (Riyadh): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only; pass --rates FILE"
+      "unavailable": "no USD price for IMS batch video production in Saudi Arabia (Riyadh): the international price page lists Chinese mainland, Singapore and US (Silicon Valley) only"
     },
     "video-editing": {
       "name": "Video editing",
@@ -1674,7 +1674,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical editing table: at least 1 minute per output; fractional minutes assumed kept to 2 decimals half up as MPS does (not documented)"
       },
-      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found); pass --rates FILE"
+      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found)"
     },
     "mps-transcode": {
       "name": "MPS transcoding",
@@ -1722,7 +1722,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical MPS/VOD docs (2021): minutes kept to 2 decimals half up, under 1 s counts as 0.02 min; the same docs' summary table also says under 1 minute counts as 1 minute (unresolved)"
       },
-      "unavailable": "no USD price for remux (container conversion) was found; pass --rates FILE"
+      "unavailable": "no USD price for remux (container conversion) was found"
     }
   },
   "notes": [
@@ -1891,7 +1891,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical editing table: at least 1 minute per output; fractional minutes assumed kept to 2 decimals half up as MPS does (not documented)"
       },
-      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found); pass --rates FILE"
+      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found)"
     },
     "mps-transcode": {
       "name": "MPS transcoding",
@@ -1939,7 +1939,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical MPS/VOD docs (2021): minutes kept to 2 decimals half up, under 1 s counts as 0.02 min; the same docs' summary table also says under 1 minute counts as 1 minute (unresolved)"
       },
-      "unavailable": "no USD price for remux (container conversion) was found; pass --rates FILE"
+      "unavailable": "no USD price for remux (container conversion) was found"
     }
   },
   "notes": [
@@ -2108,7 +2108,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical editing table: at least 1 minute per output; fractional minutes assumed kept to 2 decimals half up as MPS does (not documented)"
       },
-      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found); pass --rates FILE"
+      "unavailable": "no USD video editing price is bundled (the current IMS editing price page was not found)"
     },
     "mps-transcode": {
       "name": "MPS transcoding",
@@ -2156,7 +2156,7 @@ enum BundledRateCardData {
         "verified": false,
         "note": "historical MPS/VOD docs (2021): minutes kept to 2 decimals half up, under 1 s counts as 0.02 min; the same docs' summary table also says under 1 minute counts as 1 minute (unresolved)"
       },
-      "unavailable": "no USD price for remux (container conversion) was found; pass --rates FILE"
+      "unavailable": "no USD price for remux (container conversion) was found"
     }
   },
   "notes": [

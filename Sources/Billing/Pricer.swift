@@ -37,8 +37,8 @@ public struct Pricer: Sendable {
 
         var pricedJobs: [PricedJob] = []
         var cycles: [Date: BillingCycle] = [:]
-        var billWarnings: [String] = []
-        var seenWarnings = Set<String>()
+        var billWarnings: [BillWarning] = []
+        var seenWarnings = Set<BillWarning>()
         var totalLow: Decimal = 0
         var anyRange = false
         for draft in drafts {
@@ -68,8 +68,8 @@ public struct Pricer: Sendable {
                 anyRange = anyRange || priced.costLow != nil
             }
             for warning in warnings {
-                let line = warning.concernsTheCard ? warning.description : "\(job.id): \(warning)"
-                if seenWarnings.insert(line).inserted { billWarnings.append(line) }
+                let entry = BillWarning(job: job.id, warning)
+                if seenWarnings.insert(entry).inserted { billWarnings.append(entry) }
             }
             if let interval = draft.cycle, let cost {
                 // Mutated in place: a copy taken out and stored back would copy `jobIDs` for every job.

@@ -63,9 +63,8 @@ public indirect enum PricingWarning: Codable, Hashable, Sendable, CustomStringCo
             return "preview-only job without a timeline length: the outputs' duration stands in for it"
         case let .batchInputs(billed, alternative, currency, reading):
             let (this, other) = reading == .perBatch ? ("once per batch", "once per output") : ("once per output", "once per batch")
-            let flag = reading == .perBatch ? BatchInputs.perOutput : BatchInputs.perBatch
             return "batch inputs: \(MoneyText.string(billed)) \(currency) with the inputs counted \(this); "
-                + "\(MoneyText.string(alternative)) \(currency) counted \(other) (--batch-inputs \(flag.rawValue))"
+                + "\(MoneyText.string(alternative)) \(currency) counted \(other)"
         case let .rangeInverted(low, high):
             return "range: the low bound prices higher than the high bound (\(MoneyText.string(low)) > \(MoneyText.string(high))); the higher figure is used"
         case .job(let text):
@@ -74,6 +73,34 @@ public indirect enum PricingWarning: Codable, Hashable, Sendable, CustomStringCo
     }
 
     private static func check(_ source: String?) -> String {
-        "check the live price page or pass --rates FILE" + (source.map { " (source: \($0))" } ?? "")
+        "check the live price page" + (source.map { " (source: \($0))" } ?? "")
+    }
+}
+
+/// A warning in the bill's list: about the rate card (listed once, whichever jobs used it) or about one job.
+public enum BillWarning: Codable, Hashable, Sendable, CustomStringConvertible {
+    case card(PricingWarning)
+    case job(id: String, PricingWarning)
+
+    /// The bill's entry for a job's warning: card warnings lose the job, so a bill lists each once.
+    public init(job id: String, _ warning: PricingWarning) {
+        self = warning.concernsTheCard ? .card(warning) : .job(id: id, warning)
+    }
+
+    /// The warning itself, whoever it concerns.
+    public var warning: PricingWarning {
+        switch self {
+        case .card(let warning), .job(_, let warning): return warning
+        }
+    }
+
+    /// The job it concerns; nil for a card warning.
+    public var jobID: String? {
+        if case .job(let id, _) = self { return id }
+        return nil
+    }
+
+    public var description: String {
+        jobID.map { "\($0): \(warning)" } ?? warning.description
     }
 }

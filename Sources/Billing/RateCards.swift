@@ -42,7 +42,7 @@ public enum RateCards {
         guard bundledIDs.contains(id), let text = BundledRateCardData.json[id] else {
             throw RateCardError(
                 file: id, field: "",
-                message: "no bundled rate card \"\(id)\" (bundled: \(bundledIDs.joined(separator: ", ")); or pass --rates FILE)"
+                message: "no bundled rate card \"\(id)\" (bundled: \(bundledIDs.joined(separator: ", ")))"
             )
         }
         return try load(data: Data(text.utf8), name: "\(id).json")

@@ -37,14 +37,14 @@ public indirect enum UnknownCost: Codable, Sendable, Equatable, Hashable {
         switch self {
         case .noPrice(let why): return why
         case .unknownResolution(let file):
-            return "resolution of \(file) unknown; pass the output resolution (--output-resolution, Width/Height)"
+            return "resolution of \(file) unknown; state the output resolution (Width/Height)"
         case .unbounded(let field, let detail): return "\(detail); set \(field) to bound it"
         case .nothingMeasured(let why): return why
         }
     }
 }
 
-/// How a batch's inputs count against its outputs (`--batch-inputs`).
+/// How a batch's inputs count against its outputs.
 ///
 /// The billing document bills "input + output duration per task". A batch submission is the task by default:
 /// its inputs are supplied and analysed once, its outputs summed. The other reading counts the inputs once per

@@ -32,7 +32,7 @@ final class BoundaryTests: XCTestCase {
         let job = try matching("0")
         XCTAssertEqual(job.cost, 0)
         XCTAssertNil(job.reason)
-        XCTAssertTrue(job.warnings.contains { $0.hasPrefix("zero duration") }, "\(job.warnings)")
+        XCTAssertEqual(job.diagnostics, [.zeroDuration(feature: "image-text-matching")])
         XCTAssertTrue(job.items[0].explain.contains("nothing billed"), job.items[0].explain)
     }
 
@@ -114,7 +114,7 @@ final class BoundaryTests: XCTestCase {
         XCTAssertNil(preview.reason)
         XCTAssertEqual(preview.items.count, 1)
         XCTAssertTrue(preview.items[0].explain.hasPrefix("preview-only: free"), preview.items[0].explain)
-        XCTAssertEqual(preview.warnings, [], "a free preview uses no unverified price")
+        XCTAssertEqual(preview.diagnostics, [], "a free preview uses no unverified price")
 
         // Rendered: 90 s HD H.264 output as basic video editing, 1.5 min × 0.0651.
         let rendered = try priceOne(BillableJob(
@@ -122,7 +122,9 @@ final class BoundaryTests: XCTestCase {
         ))
         XCTAssertEqual(rendered.cost, dec("0.09765"))
         XCTAssertEqual(rendered.items[0].component, "script-to-video as video-editing basic h264 HD 1920×1080: o.mp4")
-        XCTAssertTrue(rendered.warnings.contains { $0.hasPrefix("unverified price: video-editing") }, "\(rendered.warnings)")
+        XCTAssertTrue(rendered.diagnostics.contains {
+            if case .unverifiedPrice(let item, _, _, _, _, _, _) = $0 { return item.hasPrefix("video-editing") } else { return false }
+        }, "\(rendered.diagnostics)")
     }
 
     func testScriptToVideoWithTokensStillPaysForTokens() throws {
@@ -158,7 +160,8 @@ final class BoundaryTests: XCTestCase {
         XCTAssertNil(job.cost, "the feature has no price, so the job's cost is unknown")
         XCTAssertEqual(job.items.first { $0.feature == "text-generation" }?.cost, dec("0.12"), "the token line is still priced")
         XCTAssertTrue(job.reason?.hasPrefix("no price: unknown feature \"image-magic\"") ?? false, job.reason ?? "nil")
-        XCTAssertTrue(bill.warnings.contains { $0.hasPrefix("u: no price: unknown feature") }, "\(bill.warnings)")
+        XCTAssertEqual(bill.warnings.first?.jobID, "u")
+        XCTAssertTrue(bill.warnings.contains { if case .noPrice = $0.warning { return true } else { return false } }, "\(bill.warnings)")
     }
 
     func testSportsHighlightsHasNoUSDPrice() throws {

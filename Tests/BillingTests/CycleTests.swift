@@ -106,7 +106,7 @@ final class CycleTests: XCTestCase {
         let priced = try priceOne(job)
         XCTAssertEqual(priced.cost, dec("0.3"))
         XCTAssertEqual(
-            priced.warnings.filter { $0.hasPrefix("boundary:") },
+            priced.diagnostics.filter(\.isBoundary).map(\.description),
             ["boundary: billed 1 min under container (59.98 s) but 2 min under longest-stream (60.02 s)"]
         )
         // The same figures under a different primary policy.
@@ -114,7 +114,7 @@ final class CycleTests: XCTestCase {
             BillableJob(id: "b", feature: "image-text-matching", inputs: [media("in.mp4", "60.02", alternatives: ["container": "59.98"])]),
             options: PricingOptions(durationPolicy: "longest-stream")
         )
-        XCTAssertEqual(other.warnings, ["boundary: billed 2 min under longest-stream (60.02 s) but 1 min under container (59.98 s)"])
+        XCTAssertEqual(other.diagnostics.map(\.description), ["boundary: billed 2 min under longest-stream (60.02 s) but 1 min under container (59.98 s)"])
         XCTAssertTrue(other.items[0].explain.contains("trimming 0.02 s would bill 1 min instead of 2"), other.items[0].explain)
     }
 
@@ -125,12 +125,12 @@ final class CycleTests: XCTestCase {
             outputs: [media("out.mp4", "29.99", alternatives: ["longest-stream": "30.02"])]
         )
         XCTAssertEqual(
-            try priceOne(job).warnings,
+            try priceOne(job).diagnostics.map(\.description),
             ["boundary: billed 1 min under container (59.99 s) but 2 min under longest-stream (60.02 s)"]
         )
         var safe = job
         safe.outputs = [media("out.mp4", "10", alternatives: ["longest-stream": "10.05"])]
-        XCTAssertEqual(try priceOne(safe).warnings, [], "no warning when both policies bill the same minutes")
+        XCTAssertEqual(try priceOne(safe).diagnostics, [], "no warning when both policies bill the same minutes")
     }
 
     func testUnverifiedWarningsAreDedupedInTheBill() throws {
@@ -138,10 +138,14 @@ final class CycleTests: XCTestCase {
             BillableJob(id: "v\(index)", feature: "video-editing", outputs: [media("o\(index).mp4", "60", 1920, 1080, codec: "h264")])
         }
         let bill = try price(jobs)
-        XCTAssertEqual(bill.warnings.filter { $0.hasPrefix("unverified price") }.count, 1, "\(bill.warnings)")
-        XCTAssertEqual(bill.warnings.filter { $0.hasPrefix("unverified rounding") }.count, 1, "\(bill.warnings)")
-        XCTAssertTrue(bill.jobs.allSatisfy { $0.warnings.contains { $0.hasPrefix("unverified price: video-editing basic h264 HD") } })
-        XCTAssertTrue(bill.warnings[0].contains("check the live price page"), bill.warnings[0])
+        XCTAssertEqual(bill.warnings.filter { if case .card(.unverifiedPrice) = $0 { return true } else { return false } }.count, 1, "\(bill.warnings)")
+        XCTAssertEqual(bill.warnings.filter { if case .card(.unverifiedRounding) = $0 { return true } else { return false } }.count, 1, "\(bill.warnings)")
+        XCTAssertEqual(bill.warnings.count, 2, "card warnings are listed once, not once per job")
+        XCTAssertTrue(bill.jobs.allSatisfy { $0.diagnostics.contains {
+            if case .unverifiedPrice(let item, _, _, _, _, _, _) = $0 { return item.hasPrefix("video-editing basic h264 HD") } else { return false }
+        } })
+        XCTAssertTrue(bill.warnings[0].description.contains("check the live price page"), bill.warnings[0].description)
+        XCTAssertFalse(bill.warnings[0].description.contains("--"), "Billing names no flag: \(bill.warnings[0])")
     }
 
     func testExplainLinesListCyclesAndBillTotal() throws {

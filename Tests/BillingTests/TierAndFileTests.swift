@@ -40,7 +40,7 @@ final class TierAndFileTests: XCTestCase {
         XCTAssertEqual(job.items[0].cost, 0)
         XCTAssertTrue(job.items[0].explain.contains("no price: 7680×4320 is larger than the largest tier 4K (3840×2160)"), job.items[0].explain)
         XCTAssertEqual(job.reason, "no price: 8k.mp4: 7680×4320 is larger than the largest tier 4K (3840×2160)")
-        XCTAssertTrue(bill.warnings.contains("big: no price: 8k.mp4: 7680×4320 is larger than the largest tier 4K (3840×2160)"))
+        XCTAssertTrue(bill.warnings.contains(.job(id: "big", .noPrice("8k.mp4: 7680×4320 is larger than the largest tier 4K (3840×2160)"))), "\(bill.warnings)")
         let json = try jsonObject(bill)
         let item = try XCTUnwrap(((json["jobs"] as? [[String: Any]])?.first?["items"] as? [[String: Any]])?.first)
         XCTAssertTrue(item["unitPrice"] is NSNull, "an unpriced item says null, not 0")
@@ -89,8 +89,10 @@ final class TierAndFileTests: XCTestCase {
         }
         let job = try priceOne(BillableJob(id: "m", feature: "mps-transcode", outputs: [media("o.mp4", "23.5", 1920, 1080, codec: "h264")]))
         XCTAssertEqual(job.items[0].explain, "23.5 s / 60 = 0.3917 min → rounded half up to 0.39 min × 0.0651 CNY/min = 0.025389 CNY")
-        XCTAssertTrue(job.warnings.contains { $0.hasPrefix("unverified rounding: mps-transcode") }, "\(job.warnings)")
-        XCTAssertTrue(job.warnings.contains { $0.hasPrefix("unverified price: mps-transcode h264 HD") }, "\(job.warnings)")
+        XCTAssertTrue(job.diagnostics.contains { if case .unverifiedRounding("mps-transcode", _, _, _) = $0 { return true } else { return false } }, "\(job.diagnostics)")
+        XCTAssertTrue(job.diagnostics.contains {
+            if case .unverifiedPrice(let item, _, _, _, _, _, _) = $0 { return item.hasPrefix("mps-transcode h264 HD") } else { return false }
+        }, "\(job.diagnostics)")
     }
 
     func testIntlTranscodeIsVerifiedPriceButUnverifiedRounding() throws {
@@ -100,8 +102,7 @@ final class TierAndFileTests: XCTestCase {
         )
         XCTAssertEqual(bill.total, dec("0.45"))  // 1.5 min × 0.3
         XCTAssertEqual(bill.warnings.count, 1)
-        XCTAssertTrue(bill.warnings[0].hasPrefix("unverified rounding"), bill.warnings[0])
-        XCTAssertTrue(bill.warnings[0].contains("--rates"))
+        guard case .card(.unverifiedRounding) = bill.warnings[0] else { return XCTFail("\(bill.warnings[0])") }
     }
 
     func testH265LDOnlyPricedForChineseMainland() throws {
@@ -133,7 +134,7 @@ final class TierAndFileTests: XCTestCase {
         job.outputCodec = nil
         let assumed = try priceOne(job)
         XCTAssertEqual(assumed.cost, dec("0.0326"))
-        XCTAssertTrue(assumed.warnings.contains("planned: output codec unknown, priced as h264"), "\(assumed.warnings)")
+        XCTAssertTrue(assumed.diagnostics.contains(.codecUnknown(file: "planned")), "\(assumed.diagnostics)")
     }
 
     func testVideoEditingHasNoUSDPrice() throws {

@@ -30,7 +30,7 @@ public struct FolderScan: Sendable {
         /// Media files that belong to no job (only without `--feature`), relative to the root.
         public var unassigned: [String]
         /// Things the user should fix, e.g. synced copies of OSS objects that no `--oss-map` connects.
-        public var notes: [String] = []
+        public var notes: [ReportNote] = []
         /// The jobs' timeline files, already read and resolved (pricing reuses them instead of reading again).
         public var timelines: [String: PreparedTimeline] = [:]
     }
@@ -61,7 +61,7 @@ public struct FolderScan: Sendable {
             }
         }
         var unassigned: [String] = []
-        var notes: [String] = []
+        var notes: [ReportNote] = []
         let ids = Set(discovered.map(\.id))
         // OSS objects a response names but no --oss-map resolves, by key: a loose file whose path ends with such
         // a key is almost surely its synced copy, already billed (from the response's Duration) by that job.
@@ -83,7 +83,7 @@ public struct FolderScan: Sendable {
             let isLink = PathText.isSymlink(file)
             let real = isLink ? PathText.realPath(file) ?? file : PathText.join(realRoot, relative)
             if let url = syncedCopy(of: relative, in: unmappedKeys) {
-                notes.append("\(relative) looks like the synced copy of \(url), which a saved response already bills; it is not billed again. Pass --oss-map to measure it instead of using the response's Duration")
+                notes.append(.syncedCopy(file: relative, object: url))
                 continue
             }
             guard let feature = defaultFeature else {

@@ -176,7 +176,7 @@ public final class MediaMeasurer {
     }
 
     private func noteCacheProblem(_ error: Error) {
-        let text = "measurement cache: \(error)"
+        let text = "\(error)"
         if !cacheProblems.contains(text) { cacheProblems.append(text) }
     }
 }

@@ -26,7 +26,7 @@ extension BillRenderer {
             if job.items.isEmpty || job.unknown != nil {
                 // No charge to itemise, or a cost that cannot be known: one row, its cost empty when unknown.
                 let cost = job.unknown == nil ? MoneyText.string(job.cost ?? 0) : ""
-                rows.append(head + ["", "", "", "", "", cost, bill.currency, job.reason ?? "", ""])
+                rows.append(head + ["", "", "", "", "", cost, bill.currency, Wording.reason(of: job) ?? "", ""])
                 continue
             }
             for item in job.items {
@@ -99,7 +99,7 @@ extension BillRenderer {
                     "SkuId": item.feature, "SkuPriceId": "\(bill.rateCard):\(priceComponent(item))",
                     "x_JobId": job.id, "x_Feature": job.feature, "x_JobStatus": job.status.rawValue,
                     "x_RateCard": bill.rateCard, "x_Rounding": bill.rounding, "x_File": item.file ?? "",
-                    "x_Warnings": job.warnings.joined(separator: " | "),
+                    "x_Warnings": Wording.warnings(of: job).joined(separator: " | "),
                 ]
                 rows.append(focusColumns.map { row[$0] ?? "" })
             }

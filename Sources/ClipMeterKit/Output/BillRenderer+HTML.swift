@@ -52,13 +52,10 @@ private struct HTMLPage {
 
     /// Boundary warnings by kind, worded as the bill's warning list words them ("JOB: boundary: …").
     private var boundaryWarnings: [String] {
-        var seen = Set<String>()
-        return bill.jobs.flatMap { job in job.diagnostics.filter(\.isBoundary).map { "\(job.id): \($0)" } }
-            .filter { seen.insert($0).inserted }
+        bill.warnings.filter(\.warning.isBoundary).map(Wording.text)
     }
     private var otherWarnings: [String] {
-        let boundary = Set(boundaryWarnings)
-        return bill.warnings.filter { !boundary.contains($0) }
+        bill.warnings.filter { !$0.warning.isBoundary }.map(Wording.text) + report.notes.map(Wording.text)
     }
 
     func render() -> String {
@@ -108,7 +105,7 @@ private struct HTMLPage {
         <div class="card total"><span class="label">Total</span><span class="value" id="total">\(e(money(bill.total))) <small>\(e(currency))</small></span></div>
         <div class="card"><span class="label">Jobs</span><span class="value">\(bill.jobs.count)</span><span class="sub">\(e(jobNotes.joined(separator: ", ")))</span></div>
         <div class="card"><span class="label">Hourly cycles</span><span class="value">\(bill.cycles.count)</span></div>
-        <div class="card\(boundary > 0 ? " attention" : "")"><span class="label">Warnings</span><span class="value">\(bill.warnings.count)</span><span class="sub">\(boundary > 0 ? "\(boundary) on a billing boundary" : "")</span></div>
+        <div class="card\(boundary > 0 ? " attention" : "")"><span class="label">Warnings</span><span class="value">\(boundaryWarnings.count + otherWarnings.count)</span><span class="sub">\(boundary > 0 ? "\(boundary) on a billing boundary" : "")</span></div>
         <div class="card\(report.failures.isEmpty ? "" : " bad")"><span class="label">Failures</span><span class="value">\(report.failures.count)</span></div>
         </section>
         """
@@ -248,7 +245,7 @@ private struct HTMLPage {
     // MARK: Warnings
 
     private func warningSection() -> String {
-        guard !bill.warnings.isEmpty else { return "" }
+        guard !bill.warnings.isEmpty || !report.notes.isEmpty else { return "" }
         var html = "<section id=\"warnings\"><h2>Warnings</h2>"
         if !boundaryWarnings.isEmpty {
             html += "<div class=\"boundary-warnings\"><h3>On a billing boundary</h3><p>Another duration policy would bill these files a different number of minutes: check them before trusting the figure.</p><ul>"
@@ -290,7 +287,7 @@ private struct HTMLPage {
             "<time datetime=\"\(e(ReportDate.iso(date, in: job.timeZone)))\">\(e(shortDate(date, in: job.timeZone)))</time>"
         } ?? "—"
         var details: [String] = []
-        if let reason = job.reason { details.append("<p class=\"reason\">\(e(reason))</p>") }
+        if let reason = Wording.reason(of: job) { details.append("<p class=\"reason\">\(e(reason))</p>") }
         if !job.items.isEmpty {
             let items = job.items.map { item in
                 "<li><span class=\"cost\">\(e(money(item.cost)))</span><span class=\"component\">\(e(item.component))</span><br><span class=\"explain\">\(e(item.explain))</span></li>"
@@ -299,9 +296,9 @@ private struct HTMLPage {
         }
         // Boundary warnings stay in sight; the rest (long unverified-price notes, also listed above) fold away.
         // A no-price warning repeats the reason already shown.
-        let warnings = job.diagnostics.filter { $0.description != job.reason }
-        let boundary = warnings.filter(\.isBoundary).map(\.description)
-        let other = warnings.filter { !$0.isBoundary }.map(\.description)
+        let warnings = Wording.warningsBesideReason(of: job)
+        let boundary = warnings.filter(\.isBoundary).map(Wording.text)
+        let other = warnings.filter { !$0.isBoundary }.map(Wording.text)
         if !boundary.isEmpty {
             details.append("<ul class=\"job-warnings\">\(boundary.map { "<li class=\"warning boundary\">\(e($0))</li>" }.joined())</ul>")
         }

@@ -37,8 +37,9 @@ public enum BillRenderer {
         let left = unknown == 0 ? "" : "  (\(unknown) job\(unknown == 1 ? "" : "s") with an unknown cost not included)"
         blocks.append("TOTAL \(MoneyText.string(bill.total)) \(bill.currency)\(range)  (rate card \(bill.rateCard), rounding \(bill.rounding))\(left)")
 
-        if !bill.warnings.isEmpty {
-            blocks.append((["Warnings (\(bill.warnings.count)):"] + bill.warnings.map { "  - " + oneLine($0) }).joined(separator: "\n"))
+        let warnings = Wording.warningLines(report)
+        if !warnings.isEmpty {
+            blocks.append((["Warnings (\(warnings.count)):"] + warnings.map { "  - " + oneLine($0) }).joined(separator: "\n"))
         }
         if !report.failures.isEmpty {
             let lines = report.failures.map { failure in
@@ -56,10 +57,10 @@ public enum BillRenderer {
     /// The NOTES cell: the failure or no-price reason, and how many warnings the job carries.
     static func notes(for job: PricedJob) -> String {
         var parts: [String] = []
-        if let reason = job.reason { parts.append(job.status == .failed ? "failed: \(reason)" : reason) }
+        if let reason = Wording.reason(of: job) { parts.append(job.status == .failed ? "failed: \(reason)" : reason) }
         if job.cycleStart == nil { parts.append("no finish time, in no cycle") }
         // A no-price reason is also one of the job's warnings: count only what the reason does not already say.
-        let warnings = job.diagnostics.filter { $0.description != job.reason }
+        let warnings = Wording.warningsBesideReason(of: job)
         let boundary = warnings.filter(\.isBoundary).count
         if boundary > 0 { parts.append(boundary == 1 ? "boundary warning" : "\(boundary) boundary warnings") }
         let other = warnings.count - boundary
@@ -140,7 +141,7 @@ public enum BillRenderer {
         write(bill.jobs.isEmpty ? "]," : "\n  ],")
         let tail: [(String, JSONValue)] = [
             ("cycles", .array(bill.cycles.map(cycleJSON))),
-            ("warnings", .array(bill.warnings.map { .string($0) })),
+            ("warnings", .array(Wording.warningLines(report).map { .string($0) })),
             ("errors", errors(report.failures)),
         ]
         for (index, (key, value)) in tail.enumerated() {
@@ -171,8 +172,8 @@ public enum BillRenderer {
             ("cost", job.cost.map { .string(MoneyText.string($0)) } ?? .null),
         ] + range + [
             ("finishedAt", date(job.finishedAt)),
-            ("cycleStart", date(job.cycleStart)), ("reason", job.reason.map { .string($0) } ?? .null),
-            ("warnings", .array(job.warnings.map { .string($0) })),
+            ("cycleStart", date(job.cycleStart)), ("reason", Wording.reason(of: job).map { .string($0) } ?? .null),
+            ("warnings", .array(Wording.warnings(of: job).map { .string($0) })),
             ("items", .array(job.items.map(itemJSON))),
         ] + lowItems)
     }
@@ -210,7 +211,7 @@ public enum BillRenderer {
         members += [
             ("rateCard", .string(bill.rateCard)), ("rounding", .string(bill.rounding)),
             ("cycles", .array(bill.cycles.map(cycleJSON))),
-            ("warnings", .array(bill.warnings.map { .string($0) })),
+            ("warnings", .array(Wording.warningLines(report).map { .string($0) })),
             ("errors", errors(report.failures)),
         ]
         return JSONValue.object(members).rendered()

@@ -14,6 +14,8 @@ public struct BillReport: Sendable {
     public var region: String?
     /// When the report was made; HTML and FOCUS exports show it.
     public var generatedAt: Date
+    /// What the scan noticed beyond the priced jobs, listed after the bill's warnings.
+    public var notes: [ReportNote] = []
 
     /// A report; `failures` empty means everything was measured and priced.
     public init(bill: Bill, failures: [Failure] = [], title: String, region: String? = nil, generatedAt: Date = Date()) {

@@ -67,12 +67,11 @@ public enum ScanSession {
         found.jobs = []
         measurer.releaseOutcomes()
 
-        report.bill.warnings += found.notes
+        report.notes += found.notes
         if !found.unassigned.isEmpty {
-            let shown = found.unassigned.prefix(3).joined(separator: ", ")
-            report.bill.warnings.append("\(found.unassigned.count) media file(s) belong to no job (\(shown)\(found.unassigned.count > 3 ? ", …" : "")): pass --feature to bill each as a job, or describe them in a clipmeter.yaml")
+            report.notes.append(.unassignedMedia(count: found.unassigned.count, examples: Array(found.unassigned.prefix(3))))
         }
-        report.bill.warnings += measurer.cacheProblems
+        report.notes += measurer.cacheProblems.map(ReportNote.cacheProblem)
         var recordingError: Error?
         if let ledger {
             do { try JobHistory.record(report.bill, in: ledger) } catch { recordingError = error }

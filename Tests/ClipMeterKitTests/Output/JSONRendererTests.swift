@@ -15,7 +15,7 @@ final class JSONRendererTests: XCTestCase {
                 XCTAssertEqual(decoded.items, job.items, "\(job.id) on \(card)")
                 XCTAssertEqual(decoded.cost, job.cost)
                 let shown = try RenderFixtures.jsonObject(BillRenderer.jobJSON(job).rendered())
-                XCTAssertEqual(shown["warnings"] as? [String], job.warnings)
+                XCTAssertEqual(shown["warnings"] as? [String], Wording.warnings(of: job))
             }
         }
         let boundary = try XCTUnwrap(try RenderFixtures.bill([RenderFixtures.boundaryJob]).jobs.first)
@@ -47,13 +47,13 @@ final class JSONRendererTests: XCTestCase {
         let report = try RenderFixtures.mixedReport()
         let rendered = try RenderFixtures.jsonObject(BillRenderer.json(report))
         XCTAssertEqual(Set(rendered.keys), ["currency", "total", "rateCard", "rounding", "jobs", "cycles", "warnings", "errors"])
-        XCTAssertEqual(rendered["warnings"] as? [String], report.bill.warnings)
+        XCTAssertEqual(rendered["warnings"] as? [String], Wording.warningLines(report))
         let shownJobs = try XCTUnwrap(rendered["jobs"] as? [[String: Any]])
         XCTAssertEqual(shownJobs.count, report.bill.jobs.count)
         for (shown, job) in zip(shownJobs, report.bill.jobs) {
             XCTAssertEqual(shown["id"] as? String, job.id)
             XCTAssertEqual(shown["cost"] as? String, job.cost.map(MoneyText.string))
-            XCTAssertEqual(shown["warnings"] as? [String], job.warnings, "warnings in words, from the typed ones")
+            XCTAssertEqual(shown["warnings"] as? [String], Wording.warnings(of: job), "warnings in words, from the typed ones")
             XCTAssertEqual((shown["items"] as? [Any])?.count, job.items.count)
         }
         XCTAssertEqual((rendered["cycles"] as? [Any])?.count, report.bill.cycles.count)

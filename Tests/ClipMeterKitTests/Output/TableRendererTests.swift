@@ -92,7 +92,7 @@ final class BoundaryClassificationTests: XCTestCase {
                                      warnings: ["boundary-59.98s-video-60.02s-audio.mp4 was synced at 08:00"])
         let bill = try RenderFixtures.bill([misleading, RenderFixtures.boundaryJob])
         let job = try XCTUnwrap(bill.jobs.first { $0.id == "boundary-job" })
-        XCTAssertTrue(job.warnings.contains { $0.contains("output codec unknown") }, "\(job.warnings)")
+        XCTAssertTrue(job.diagnostics.contains(.codecUnknown(file: "boundary-59.98s-video-60.02s-audio.mp4")), "\(job.diagnostics)")
         XCTAssertFalse(job.diagnostics.contains(where: \.isBoundary))
         let notes = BillRenderer.table(BillReport(bill: bill, title: "t"), explain: false)
         let row = try XCTUnwrap(notes.split(separator: "\n").first { $0.hasPrefix("boundary-job") })

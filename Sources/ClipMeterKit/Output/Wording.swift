@@ -1,0 +1,78 @@
+import Billing
+import Foundation
+
+/// A remark on a whole report that no priced job carries: what the folder scan or the measurement cache noticed.
+public enum ReportNote: Hashable, Sendable {
+    /// Media files that no job claims; `examples` are the first few, relative to the folder.
+    case unassignedMedia(count: Int, examples: [String])
+    /// A file that looks like the synced copy of an object a saved response already bills.
+    case syncedCopy(file: String, object: String)
+    /// A measurement the ledger could not keep (the bill is right; the next scan measures it again).
+    case cacheProblem(String)
+}
+
+/// The words a reader sees for the typed results of the layers below, with the advice that names ClipMeter's
+/// flags. The lower modules say what happened; only this edge knows which flag would change it, so a renamed
+/// flag is one edit here and a ledger's stored warnings are worded by the binary that shows them.
+public enum Wording {
+    /// A job's or the card's warning, with its advice.
+    public static func text(_ warning: PricingWarning) -> String {
+        switch warning {
+        case .unverifiedPrice, .unverifiedRounding:
+            return "\(warning), or pass --rates FILE"
+        case .batchInputs(_, _, _, let reading):
+            let other = reading == .perBatch ? BatchInputs.perOutput : BatchInputs.perBatch
+            return "\(warning) (--batch-inputs \(other.rawValue))"
+        case .noPrice:
+            return "\(warning) (a rate card with the price: --rates FILE)"
+        default:
+            return warning.description
+        }
+    }
+
+    /// An entry of the bill's warning list: "JOB: warning", a card's warning alone.
+    public static func text(_ warning: BillWarning) -> String {
+        warning.jobID.map { "\($0): \(text(warning.warning))" } ?? text(warning.warning)
+    }
+
+    /// A report note in words.
+    public static func text(_ note: ReportNote) -> String {
+        switch note {
+        case let .unassignedMedia(count, examples):
+            let shown = examples.prefix(3).joined(separator: ", ") + (count > 3 ? ", …" : "")
+            return "\(count) media file(s) belong to no job (\(shown)): pass --feature to bill each as a job, or describe them in a clipmeter.yaml"
+        case let .syncedCopy(file, object):
+            return "\(file) looks like the synced copy of \(object), which a saved response already bills; it is not billed again. Pass --oss-map to measure it instead of using the response's Duration"
+        case .cacheProblem(let problem):
+            return "measurement cache: \(problem)"
+        }
+    }
+
+    /// Every warning line of a report: the bill's, then the report's own notes.
+    public static func warningLines(_ report: BillReport) -> [String] {
+        report.bill.warnings.map(text) + report.notes.map(text)
+    }
+
+    /// A job's warnings in words.
+    public static func warnings(of job: PricedJob) -> [String] {
+        job.diagnostics.map(text)
+    }
+
+    /// Why a job failed or costs what cannot be known, with the advice that would make it known.
+    public static func reason(of job: PricedJob) -> String? {
+        guard let reason = job.reason else { return nil }
+        guard job.status == .succeeded, let unknown = job.unknown else { return reason }
+        switch unknown {
+        case .unknownResolution: return reason + " (--output-resolution WxH)"
+        case .noPrice: return reason + " (a rate card with the price: --rates FILE)"
+        default: return reason
+        }
+    }
+
+    /// The warnings a job's notes count beside its reason: a missing price is already the reason of a job whose
+    /// cost is unknown, so it is not counted twice.
+    public static func warningsBesideReason(of job: PricedJob) -> [PricingWarning] {
+        guard job.unknown != nil else { return job.diagnostics }
+        return job.diagnostics.filter { if case .noPrice = $0 { return false } else { return true } }
+    }
+}

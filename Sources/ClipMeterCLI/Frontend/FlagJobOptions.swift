@@ -89,4 +89,19 @@ struct FlagJobOptions: ParsableArguments {
         }
         return facts
     }
+
+    /// The checks `estimate` makes before it runs: a job from flags, or files, never both.
+    func validate(besideFiles sources: [String], api: String?) throws {
+        let describes = describesJob(besideFiles: !sources.isEmpty)
+        if !describes && sources.isEmpty {
+            throw ValidationError("describe a job with --feature and its media, or name manifests, saved IMS responses or request bodies")
+        }
+        if !sources.isEmpty && !jobFlags.isEmpty {
+            throw ValidationError("\(jobFlags.joined(separator: ", ")) describe a job of their own: price it in a separate command, not alongside files (with files, only --feature, --output-resolution, --output-codec and --edition apply, to the files' jobs)")
+        }
+        if describes && feature == nil { throw ValidationError("--feature is required to price a job from flags") }
+        if let api, IMSRequestAPI(name: api) == nil {
+            throw ValidationError("--api \(api): expected one of \(IMSRequestAPI.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
 }

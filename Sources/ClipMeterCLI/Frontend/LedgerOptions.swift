@@ -31,3 +31,16 @@ struct LedgerOptions: ParsableArguments {
 
     func shardParts() throws -> (k: Int, n: Int)? { try LedgerChoice.shard(shard, shards: shards) }
 }
+
+/// The ledger `estimate` reuses measurements from (an estimate records no charge).
+struct EstimateLedgerOptions: ParsableArguments {
+    @Option(help: "A ledger (file or postgres:// URL; default $CLIPMETER_LEDGER) whose measurements are reused and extended; an estimate records no charge.")
+    var ledger: String?
+    @Option(name: .customLong("ledger-schema"), help: "PostgreSQL schema of the ledger (default $CLIPMETER_LEDGER_SCHEMA, else clipmeter).")
+    var ledgerSchema: String?
+
+    /// The ledger named by the flag or the environment, nil when none is.
+    func open() throws -> Ledger? {
+        try LedgerChoice.location(ledger).map { try LedgerChoice.open($0, schema: LedgerChoice.schema(ledgerSchema), access: .readWrite) }
+    }
+}

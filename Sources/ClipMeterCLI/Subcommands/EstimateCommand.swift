@@ -32,22 +32,9 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: "table (default), json or csv.") var format: Format = .table
     @Option(help: "The IMS API of request bodies without an \"Action\" field (e.g. SubmitBatchMediaProducingJob).") var api: String?
     @Argument(help: "Manifests (JSON/YAML), saved IMS responses and Submit* request bodies.") var sources: [String] = []
-    @Option(help: "A ledger (file or postgres:// URL; default $CLIPMETER_LEDGER) whose measurements are reused and extended; an estimate records no charge.") var ledger: String?
-    @Option(name: .customLong("ledger-schema"), help: "PostgreSQL schema of the ledger (default $CLIPMETER_LEDGER_SCHEMA, else clipmeter).") var ledgerSchema: String?
+    @OptionGroup var ledger: EstimateLedgerOptions
 
-    func validate() throws {
-        let describes = job.describesJob(besideFiles: !sources.isEmpty)
-        if !describes && sources.isEmpty {
-            throw ValidationError("describe a job with --feature and its media, or name manifests, saved IMS responses or request bodies")
-        }
-        if !sources.isEmpty && !job.jobFlags.isEmpty {
-            throw ValidationError("\(job.jobFlags.joined(separator: ", ")) describe a job of their own: price it in a separate command, not alongside files (with files, only --feature, --output-resolution, --output-codec and --edition apply, to the files' jobs)")
-        }
-        if describes && job.feature == nil { throw ValidationError("--feature is required to price a job from flags") }
-        if let api, IMSRequestAPI(name: api) == nil {
-            throw ValidationError("--api \(api): expected one of \(IMSRequestAPI.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-    }
+    func validate() throws { try job.validate(besideFiles: sources, api: api) }
 
     func run() throws {
         let maxCost = try BillOutcome.budget(budget.maxCost)
@@ -59,7 +46,7 @@ struct EstimateCommand: ParsableCommand {
             resolver: try resolve.resolver(roots: [], measure: measure), probe: measure.probeOptions, jobs: measure.jobs, settings: settings,
             settleSeconds: measure.settle)
         let report: BillReport
-        let store = try LedgerChoice.location(ledger).map { try LedgerChoice.open($0, schema: LedgerChoice.schema(ledgerSchema), access: .readWrite) }
+        let store = try ledger.open()
         do { report = try EstimateSession.run(request, ledger: store) } catch { throw UsageError("\(error)") }
         BillFormat(rawValue: format.rawValue)?.print(report, explain: budget.explain)
         try BillOutcome.finish(report, maxCost: maxCost)

@@ -1,4 +1,5 @@
 import Foundation
+import Quantities
 
 /// Whether an IMS/MPS task finished; failed tasks are listed but never charged.
 public enum JobStatus: String, Codable, Sendable {
@@ -16,7 +17,7 @@ public struct MeasuredMedia: Codable, Sendable, Equatable {
     /// Where the file lives (local path or OSS URL), shown in line items and warnings.
     public var path: String
     /// Billing duration in seconds under the chosen duration policy (see `PricingOptions.durationPolicy`).
-    public var seconds: Decimal
+    public var seconds: Seconds
     /// Display width in pixels; tiers ignore orientation, so width and height may be swapped freely.
     public var width: Int?
     /// Display height in pixels.
@@ -25,7 +26,7 @@ public struct MeasuredMedia: Codable, Sendable, Equatable {
     public var codec: String?
     /// The same file's duration under other duration policies, keyed by policy name (e.g. `"longest-stream"`),
     /// so a job that another policy would put on a different billed minute can carry a `boundary:` warning.
-    public var alternativeSeconds: [String: Decimal]
+    public var alternativeSeconds: [String: Seconds]
     /// Free-text provenance of the figures, e.g. "duration taken from the IMS response; file not synced".
     public var note: String?
     /// Whether the file has no picture, when known otherwise than from its streams (an output known only from
@@ -33,19 +34,19 @@ public struct MeasuredMedia: Codable, Sendable, Equatable {
     public var audioOnly: Bool?
     /// The least the file can last when it is not rendered yet and only bounded (`seconds` is then the most);
     /// nil when `seconds` is exact. A job with any bounded file is priced as a range.
-    public var lowSeconds: Decimal?
+    public var lowSeconds: Seconds?
 
     /// Creates a measured file; only `path` and `seconds` are required.
     public init(
         path: String,
-        seconds: Decimal,
+        seconds: Seconds,
         width: Int? = nil,
         height: Int? = nil,
         codec: String? = nil,
-        alternativeSeconds: [String: Decimal] = [:],
+        alternativeSeconds: [String: Seconds] = [:],
         note: String? = nil,
         audioOnly: Bool? = nil,
-        lowSeconds: Decimal? = nil
+        lowSeconds: Seconds? = nil
     ) {
         self.path = path
         self.seconds = seconds
@@ -83,7 +84,7 @@ public struct BillableJob: Codable, Sendable, Equatable {
     /// `GeneratePreviewOnly`: only a timeline was produced, no rendered output.
     public var previewOnly: Bool
     /// Total length of the generated timeline in seconds; the output duration of preview-only jobs.
-    public var timelineSeconds: Decimal?
+    public var timelineSeconds: Seconds?
     /// Video editing edition, `basic` (default) or `professional`.
     public var edition: String?
     /// Requested output codec when outputs are not rendered yet (or when a measured output lacks one).
@@ -91,7 +92,7 @@ public struct BillableJob: Codable, Sendable, Equatable {
     /// Warnings from earlier stages (measuring, manifest reading), carried into the priced job.
     public var warnings: [String]
     /// The least the generated timeline can last when only a bound is known (`timelineSeconds` is the most).
-    public var timelineLowSeconds: Decimal?
+    public var timelineLowSeconds: Seconds?
     /// The outputs are the sub-jobs of one batch submission, whose inputs were supplied once (`BatchInputs`).
     public var isBatch: Bool = false
     /// Set by whoever assembled the job when its cost is already known to be unknowable (an unbounded output).
@@ -111,7 +112,7 @@ public struct BillableJob: Codable, Sendable, Equatable {
         outputs: [MeasuredMedia] = [],
         tokens: Int? = nil,
         previewOnly: Bool = false,
-        timelineSeconds: Decimal? = nil,
+        timelineSeconds: Seconds? = nil,
         edition: String? = nil,
         outputCodec: String? = nil,
         warnings: [String] = []

@@ -1,4 +1,5 @@
 import Foundation
+import Quantities
 
 /// Prices billable jobs with one rate card: line items per job, hourly cycles, warnings. Pure arithmetic.
 public struct Pricer: Sendable {
@@ -235,7 +236,7 @@ public struct Pricer: Sendable {
         let job = draft.job
         let inputs = Term(label: job.inputs.count > 1 ? "\(job.inputs.count) inputs" : nil, media: job.inputs)
         var outputs: [MeasuredMedia] = []
-        var timeline: Decimal?
+        var timeline: Seconds?
 
         if rate.basis == .inputPlusOutputSeconds {
             if job.previewOnly, rate.previewOnly == .timelineAsOutput {
@@ -290,7 +291,7 @@ public struct Pricer: Sendable {
         }
     }
 
-    private func durationTerms(_ inputs: Term, outputs: [MeasuredMedia], timeline: Decimal?) -> [Term] {
+    private func durationTerms(_ inputs: Term, outputs: [MeasuredMedia], timeline: Seconds?) -> [Term] {
         var terms: [Term] = inputs.media.isEmpty ? [] : [inputs]
         if let timeline { terms.append(Term(label: "timeline", fixed: timeline)) }
         if !outputs.isEmpty { terms.append(Term(label: outputs.count > 1 ? "\(outputs.count) outputs" : nil, media: outputs)) }
@@ -299,9 +300,9 @@ public struct Pricer: Sendable {
 
     private func durationCharge(_ rate: FeatureRate, job: BillableJob, terms: [Term], component: String,
                                 notes: [String]) -> Charge {
-        let seconds = terms.reduce(Decimal(0)) { $0 + $1.seconds(policy: nil) }
+        let seconds = terms.map { $0.seconds(policy: nil) }.sum()
         var charge = Charge(
-            component: component, feature: job.feature, rateID: job.feature, priceKey: job.feature, measured: seconds,
+            component: component, feature: job.feature, rateID: job.feature, priceKey: job.feature, measured: seconds.value,
             measuredUnit: .seconds, terms: terms, unit: rate.unit, rule: rate.rounding, unitPrice: rate.price, noPrice: nil
         )
         charge.explainSuffix = notes
@@ -373,7 +374,7 @@ public struct Pricer: Sendable {
             let shown = (labelParts + [dimensions].compactMap { $0 }).joined(separator: " ")
             var charge = Charge(
                 component: "\(job.feature)\(via)\(shown.isEmpty ? "" : " " + shown): \(output.path)",
-                feature: job.feature, rateID: rateID, priceKey: "\(rateID)|\(label)", measured: output.seconds,
+                feature: job.feature, rateID: rateID, priceKey: "\(rateID)|\(label)", measured: output.seconds.value,
                 measuredUnit: .seconds, terms: [Term(label: nil, media: [output])], unit: rate.unit, rule: rate.rounding,
                 unitPrice: noPrice == nil ? price : nil, noPrice: noPrice
             )
@@ -402,19 +403,19 @@ public struct Pricer: Sendable {
     }
 
     private func freePreview(_ job: BillableJob, feature: String) -> Charge {
-        freeCharge(feature: feature, kind: "preview-only", key: "preview", seconds: job.timelineSeconds ?? 0, rule: nil)
+        freeCharge(feature: feature, kind: "preview-only", key: "preview", seconds: job.timelineSeconds ?? .zero, rule: nil)
     }
 
     /// A job a documented rule makes free (e.g. a feature in public preview): 0, with the rule as its arithmetic.
     private func notBilledCharge(_ job: BillableJob, rule: String) -> Charge {
-        freeCharge(feature: job.feature, kind: "not billed", key: "not-billed", seconds: 0, rule: "not billed: \(rule)")
+        freeCharge(feature: job.feature, kind: "not billed", key: "not-billed", seconds: .zero, rule: "not billed: \(rule)")
     }
 
     /// A charge of 0 by a rule; `rule` nil explains it as the preview-only rule.
-    private func freeCharge(feature: String, kind: String, key: String, seconds: Decimal, rule: String?) -> Charge {
+    private func freeCharge(feature: String, kind: String, key: String, seconds: Seconds, rule: String?) -> Charge {
         var charge = Charge(
             component: "\(feature) (\(kind))", feature: feature, rateID: feature, priceKey: "\(feature)|\(key)",
-            measured: seconds, measuredUnit: .seconds, terms: [], unit: .minute, rule: RoundingRule(), unitPrice: 0, noPrice: nil
+            measured: seconds.value, measuredUnit: .seconds, terms: [], unit: .minute, rule: RoundingRule(), unitPrice: 0, noPrice: nil
         )
         charge.free = true
         charge.freeRule = rule
@@ -442,7 +443,7 @@ public struct Pricer: Sendable {
     private func boundaryWarnings(_ charge: Charge, policies: Set<String>, file: String?) -> [PricingWarning] {
         var warnings: [PricingWarning] = []
         for policy in policies.sorted() where policy != options.durationPolicy {
-            let alternative = charge.terms.reduce(Decimal(0)) { $0 + $1.seconds(policy: policy) }
+            let alternative = charge.terms.map { $0.seconds(policy: policy) }.sum().value
             let billed = charge.rule.billed(alternative / charge.unit.measuredPerUnit)
             let current = charge.perTaskBilled
             guard billed != current else { continue }
@@ -499,24 +500,22 @@ public struct Pricer: Sendable {
 struct Term {
     var label: String?
     var media: [MeasuredMedia] = []
-    var fixed: Decimal?
+    var fixed: Seconds?
 
     init(label: String?, media: [MeasuredMedia]) {
         self.label = label
         self.media = media
     }
 
-    init(label: String?, fixed: Decimal) {
+    init(label: String?, fixed: Seconds) {
         self.label = label
         self.fixed = fixed
     }
 
     /// Seconds under the given policy (nil = the primary policy); media without that policy's figure keep theirs.
-    func seconds(policy: String?) -> Decimal {
+    func seconds(policy: String?) -> Seconds {
         if let fixed { return fixed }
-        return media.reduce(Decimal(0)) { sum, item in
-            sum + (policy.flatMap { item.alternativeSeconds[$0] } ?? item.seconds)
-        }
+        return media.map { item in policy.flatMap { item.alternativeSeconds[$0] } ?? item.seconds }.sum()
     }
 
     var policies: [String] { media.flatMap { $0.alternativeSeconds.keys } }
@@ -525,7 +524,7 @@ struct Term {
     var isBound: Bool { media.contains { $0.lowSeconds != nil } }
 
     var text: String {
-        let seconds = NumberText.seconds(seconds(policy: nil))
+        let seconds = NumberText.seconds(seconds(policy: nil).value)
         return label.map { "\(seconds) (\($0))" } ?? seconds
     }
 }

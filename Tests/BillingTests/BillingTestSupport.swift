@@ -1,4 +1,5 @@
 import Billing
+import Quantities
 import Foundation
 import TestSupport
 import XCTest
@@ -21,8 +22,8 @@ func instant(_ text: String) -> Date {
 func media(_ path: String, _ seconds: String, _ width: Int? = nil, _ height: Int? = nil, codec: String? = nil,
            alternatives: [String: String] = [:]) -> MeasuredMedia {
     MeasuredMedia(
-        path: path, seconds: dec(seconds), width: width, height: height, codec: codec,
-        alternativeSeconds: alternatives.mapValues { dec($0) }
+        path: path, seconds: Seconds(dec(seconds)), width: width, height: height, codec: codec,
+        alternativeSeconds: alternatives.mapValues { Seconds(dec($0)) }
     )
 }
 

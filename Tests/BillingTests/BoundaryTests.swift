@@ -1,4 +1,5 @@
 import Billing
+import Quantities
 import Foundation
 import XCTest
 
@@ -91,7 +92,7 @@ final class BoundaryTests: XCTestCase {
     func testPreviewOnlyUsesTheTimelineLengthAsOutput() throws {
         let job = try priceOne(BillableJob(
             id: "p", feature: "image-text-matching-movie", inputs: [media("a.mp4", "50"), media("b.mp4", "40")],
-            outputs: [media("ignored.mp4", "600")], previewOnly: true, timelineSeconds: dec("31")
+            outputs: [media("ignored.mp4", "600")], previewOnly: true, timelineSeconds: Seconds(dec("31"))
         ))
         // 90 + 31 = 121 s → 3 min × 1 CNY.
         XCTAssertEqual(job.cost, 3)
@@ -108,7 +109,7 @@ final class BoundaryTests: XCTestCase {
     func testScriptToVideoPreviewOnlyIsFreeAndRenderedIsVideoEditing() throws {
         let preview = try priceOne(BillableJob(
             id: "s", feature: "script-to-video", outputs: [media("o.mp4", "90", 1920, 1080, codec: "h264")],
-            previewOnly: true, timelineSeconds: dec("90")
+            previewOnly: true, timelineSeconds: Seconds(dec("90"))
         ))
         XCTAssertEqual(preview.cost, 0)
         XCTAssertNil(preview.reason)

@@ -1,4 +1,5 @@
 import Billing
+import Quantities
 import Foundation
 import TestSupport
 import XCTest
@@ -24,12 +25,12 @@ final class PropertyTests: XCTestCase {
             let codec = Bool.random(using: &rng) ? "h264" : "hevc"
             func jobs(_ add: Decimal) -> [BillableJob] {
                 [
-                    BillableJob(id: "ims", feature: feature, inputs: [MeasuredMedia(path: "in", seconds: base + add)],
-                                outputs: [MeasuredMedia(path: "out", seconds: outputBase)]),
+                    BillableJob(id: "ims", feature: feature, inputs: [MeasuredMedia(path: "in", seconds: Seconds(base + add))],
+                                outputs: [MeasuredMedia(path: "out", seconds: Seconds(outputBase))]),
                     BillableJob(id: "mps", feature: "mps-transcode",
-                                outputs: [MeasuredMedia(path: "o", seconds: base + add, width: width, height: height, codec: codec)]),
+                                outputs: [MeasuredMedia(path: "o", seconds: Seconds(base + add), width: width, height: height, codec: codec)]),
                     BillableJob(id: "edit", feature: "video-editing",
-                                outputs: [MeasuredMedia(path: "o", seconds: base + add, width: width, height: height, codec: codec)]),
+                                outputs: [MeasuredMedia(path: "o", seconds: Seconds(base + add), width: width, height: height, codec: codec)]),
                 ]
             }
             let before = pricer.price(jobs(0)).jobs
@@ -71,8 +72,8 @@ final class PropertyTests: XCTestCase {
                     id: "j\(index)", feature: feature,
                     status: Int.random(in: 0..<8, using: &rng) == 0 ? .failed : .succeeded,
                     finishedAt: finished,
-                    inputs: [MeasuredMedia(path: "in", seconds: rng.seconds(upTo: 180))],
-                    outputs: [MeasuredMedia(path: "out", seconds: rng.seconds(upTo: 120), width: width, height: height, codec: "h264")],
+                    inputs: [MeasuredMedia(path: "in", seconds: Seconds(rng.seconds(upTo: 180)))],
+                    outputs: [MeasuredMedia(path: "out", seconds: Seconds(rng.seconds(upTo: 120)), width: width, height: height, codec: "h264")],
                     tokens: Bool.random(using: &rng) ? Int.random(in: 0...3_000, using: &rng) : nil
                 ))
             }
@@ -110,15 +111,15 @@ final class PropertyTests: XCTestCase {
             let options = PricingOptions(batchInputs: Bool.random(using: &rng) ? .perBatch : .perOutput)
             let pricer = Pricer(card: cn, options: options)
             func job(_ outputs: (Int) -> MeasuredMedia) -> BillableJob {
-                var job = BillableJob(id: "j", feature: feature, inputs: [MeasuredMedia(path: "in", seconds: rng.seconds(upTo: 90))],
+                var job = BillableJob(id: "j", feature: feature, inputs: [MeasuredMedia(path: "in", seconds: Seconds(rng.seconds(upTo: 90)))],
                                       outputs: (1...count).map(outputs))
                 job.isBatch = true
                 return job
             }
-            var bounded = job { MeasuredMedia(path: "o\($0)", seconds: high, width: width, height: height, lowSeconds: low) }
+            var bounded = job { MeasuredMedia(path: "o\($0)", seconds: Seconds(high), width: width, height: height, lowSeconds: Seconds(low)) }
             let input = bounded.inputs
-            var atHigh = job { MeasuredMedia(path: "o\($0)", seconds: high, width: width, height: height) }
-            var atLow = job { MeasuredMedia(path: "o\($0)", seconds: low, width: width, height: height) }
+            var atHigh = job { MeasuredMedia(path: "o\($0)", seconds: Seconds(high), width: width, height: height) }
+            var atLow = job { MeasuredMedia(path: "o\($0)", seconds: Seconds(low), width: width, height: height) }
             atHigh.inputs = input
             atLow.inputs = input
             bounded.inputs = input
@@ -138,8 +139,8 @@ final class PropertyTests: XCTestCase {
         var rng = SeededGenerator(seed: 8)
         for round in 0..<200 {
             let feature = durationFeatures[round % durationFeatures.count]
-            var job = BillableJob(id: "b", feature: feature, inputs: [MeasuredMedia(path: "in", seconds: rng.seconds(upTo: 300))],
-                                  outputs: (1...Int.random(in: 2...6, using: &rng)).map { MeasuredMedia(path: "o\($0)", seconds: rng.seconds(upTo: 60)) })
+            var job = BillableJob(id: "b", feature: feature, inputs: [MeasuredMedia(path: "in", seconds: Seconds(rng.seconds(upTo: 300)))],
+                                  outputs: (1...Int.random(in: 2...6, using: &rng)).map { MeasuredMedia(path: "o\($0)", seconds: Seconds(rng.seconds(upTo: 60))) })
             job.isBatch = true
             let batch = try XCTUnwrap(Pricer(card: cn).price([job]).jobs.first)
             let perOutput = try XCTUnwrap(Pricer(card: cn, options: PricingOptions(batchInputs: .perOutput)).price([job]).jobs.first)

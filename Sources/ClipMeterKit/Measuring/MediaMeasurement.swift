@@ -1,5 +1,6 @@
 import Billing
 import Foundation
+import Quantities
 import MediaProbe
 
 /// What billing needs to know about one measured file, small enough to cache in the ledger for every file
@@ -45,8 +46,8 @@ public struct MediaMeasurement: Sendable, Equatable, Codable {
         guard let billed = seconds(policy: policy) else { return nil }
         var others = seconds
         others[policy.rawValue] = nil
-        return MeasuredMedia(path: path, seconds: billed, width: width, height: height, codec: codec,
-                             alternativeSeconds: others)
+        return MeasuredMedia(path: path, seconds: Seconds(billed), width: width, height: height, codec: codec,
+                             alternativeSeconds: others.mapValues(Seconds.init))
     }
 
     // MARK: - Codable (seconds as exact decimal text)

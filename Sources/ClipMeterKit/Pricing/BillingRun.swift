@@ -1,5 +1,6 @@
 import Billing
 import Foundation
+import Quantities
 import MediaProbe
 import Timeline
 
@@ -163,7 +164,7 @@ public final class BillingRun {
                         timelineSeconds: timelineSeconds, timelineUnknown: timelineUnknown, job: &job)
         } else if spec.previewOnly {
             if let seconds = timelineSeconds ?? (planned.timeline == nil ? spec.outputDuration : nil) {
-                job.timelineSeconds = seconds
+                job.timelineSeconds = Seconds(seconds)
             } else if !isFreeWhenPreviewOnly(feature) && failures.isEmpty {
                 failures.append(BillReport.Failure(
                     path: spec.timelinePath ?? spec.source, jobID: spec.id, code: "unknown-length",
@@ -216,8 +217,8 @@ public final class BillingRun {
         if job.unknownCost == nil { job.warnings.append("\(plan.count) planned output\(plan.count == 1 ? "" : "s") of \(range) each: \(basis)") }
         if spec.previewOnly {
             // The generated timelines are the outputs of a preview-only job: their total length bills.
-            job.timelineSeconds = high * Decimal(plan.count)
-            job.timelineLowSeconds = low.map { $0 * Decimal(plan.count) }
+            job.timelineSeconds = Seconds(high) * Decimal(plan.count)
+            job.timelineLowSeconds = low.map { Seconds($0) * Decimal(plan.count) }
             return
         }
         var width = spec.outputWidth, height = spec.outputHeight
@@ -230,8 +231,8 @@ public final class BillingRun {
         let least = low.map { max($0, Self.shortestOutput) }
         job.outputs = (1...max(plan.count, 1)).map { index in
             MeasuredMedia(path: plan.count == 1 ? "planned output" : "planned output \(index) of \(plan.count)",
-                          seconds: high, width: width, height: height, codec: spec.outputCodec, note: basis,
-                          audioOnly: false, lowSeconds: least)
+                          seconds: Seconds(high), width: width, height: height, codec: spec.outputCodec, note: basis,
+                          audioOnly: false, lowSeconds: least.map(Seconds.init))
         }
     }
 
@@ -268,7 +269,7 @@ public final class BillingRun {
     }
 
     private func requestedOutput(_ spec: JobSpec, seconds: Decimal, label: String) -> MeasuredMedia {
-        MeasuredMedia(path: label, seconds: seconds, width: spec.outputWidth, height: spec.outputHeight,
+        MeasuredMedia(path: label, seconds: Seconds(seconds), width: spec.outputWidth, height: spec.outputHeight,
                       codec: spec.outputCodec, note: label,
                       audioOnly: spec.outputWidth == nil && spec.outputHeight == nil && spec.outputCodec == nil ? nil : false)
     }
@@ -298,7 +299,7 @@ public final class BillingRun {
                 }
             } else if let reported = reference.reportedDuration {
                 // IMS production outputs are videos: without a size the pricer must say so, not use the audio price.
-                var media = MeasuredMedia(path: reference.original, seconds: reported,
+                var media = MeasuredMedia(path: reference.original, seconds: Seconds(reported),
                                           note: "duration from the IMS response; file not synced locally", audioOnly: false)
                 if isOutput { fillRequested(&media, spec) }
                 result.append(media)

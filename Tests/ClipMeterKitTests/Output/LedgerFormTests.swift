@@ -1,4 +1,5 @@
 import Billing
+import Quantities
 import Foundation
 import XCTest
 @testable import ClipMeterKit
@@ -9,7 +10,7 @@ final class LedgerFormTests: XCTestCase {
     func testTheDirectlyWrittenFormReadsBackAsTheSameJob() throws {
         let bounded = BillableJob(id: "range", feature: "image-text-matching", finishedAt: Date(timeIntervalSince1970: 1_700_000_000),
                                   inputs: [RenderFixtures.file("in.mp4", "40")],
-                                  outputs: [MeasuredMedia(path: "planned", seconds: 30, lowSeconds: Decimal(string: "0.001"))])
+                                  outputs: [MeasuredMedia(path: "planned", seconds: 30, lowSeconds: Decimal(string: "0.001").map(Seconds.init))])
         let jobs = [RenderFixtures.seedJob, RenderFixtures.editJob, RenderFixtures.failedJob, RenderFixtures.boundaryJob,
                     RenderFixtures.hostileJob, bounded]
         var form = LedgerForm()

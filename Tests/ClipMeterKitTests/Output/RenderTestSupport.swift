@@ -1,4 +1,5 @@
 import Billing
+import Quantities
 import ClipMeterKit
 import Foundation
 import XCTest
@@ -11,8 +12,8 @@ enum RenderFixtures {
 
     static func file(_ path: String, _ seconds: String, _ width: Int? = nil, _ height: Int? = nil, codec: String? = nil,
                      alternatives: [String: String] = [:]) -> MeasuredMedia {
-        MeasuredMedia(path: path, seconds: decimal(seconds), width: width, height: height, codec: codec,
-                      alternativeSeconds: alternatives.mapValues(decimal))
+        MeasuredMedia(path: path, seconds: Seconds(decimal(seconds)), width: width, height: height, codec: codec,
+                      alternativeSeconds: alternatives.mapValues { Seconds(decimal($0)) })
     }
 
     static func bill(_ jobs: [BillableJob], card: String = "cn") throws -> Bill {

@@ -1,4 +1,5 @@
 import Foundation
+import Quantities
 
 // MARK: - Line item
 
@@ -209,7 +210,7 @@ public struct BillingCycle: Codable, Sendable, Equatable {
     /// Exclusive end.
     public var end: Date
     /// Sum of the cycle's job costs.
-    public var total: Decimal
+    public var total: Money
     /// Cost per feature (token charges under `text-generation`).
     public var byFeature: [String: Decimal]
     /// Ids of the jobs billed in this cycle, in billing order.
@@ -219,7 +220,7 @@ public struct BillingCycle: Codable, Sendable, Equatable {
 
     /// Creates a cycle.
     public init(
-        start: Date, end: Date, total: Decimal, byFeature: [String: Decimal], jobIDs: [String] = [],
+        start: Date, end: Date, total: Money, byFeature: [String: Decimal], jobIDs: [String] = [],
         timeZone: TimeZone = PricingOptions.shanghai
     ) {
         self.start = start
@@ -230,7 +231,7 @@ public struct BillingCycle: Codable, Sendable, Equatable {
         self.timeZone = timeZone
     }
 
-    enum CodingKeys: String, CodingKey { case start, end, timeZone, total, byFeature, jobs }
+    enum CodingKeys: String, CodingKey { case start, end, timeZone, total, currency, byFeature, jobs }
 
     /// Money as strings, dates with the zone's offset, plus the zone's identifier.
     public func encode(to encoder: Encoder) throws {
@@ -239,6 +240,7 @@ public struct BillingCycle: Codable, Sendable, Equatable {
         try c.encode(DateText.string(end, in: timeZone), forKey: .end)
         try c.encode(timeZone.identifier, forKey: .timeZone)
         try c.encode(MoneyText.string(total), forKey: .total)
+        try c.encode(total.currency, forKey: .currency)
         try c.encode(byFeature.mapValues(MoneyText.string), forKey: .byFeature)
         try c.encode(jobIDs, forKey: .jobs)
     }
@@ -253,7 +255,8 @@ public struct BillingCycle: Codable, Sendable, Equatable {
         self.end = end
         timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone).flatMap(TimeZone.init(identifier:))
             ?? PricingOptions.shanghai
-        total = try c.decode(FlexibleDecimal.self, forKey: .total).value
+        total = Money(try c.decode(FlexibleDecimal.self, forKey: .total).value,
+                      try c.decodeIfPresent(String.self, forKey: .currency) ?? decoder.userInfo[Bill.currencyKey] as? String ?? "")
         byFeature = try (c.decodeIfPresent([String: FlexibleDecimal].self, forKey: .byFeature) ?? [:]).mapValues(\.value)
         jobIDs = try c.decodeIfPresent([String].self, forKey: .jobs) ?? []
     }
@@ -263,12 +266,12 @@ public struct BillingCycle: Codable, Sendable, Equatable {
 
 /// The canonical result of pricing: table, JSON, CSV and FOCUS renderers all read this.
 public struct Bill: Codable, Sendable, Equatable {
-    /// The card's currency.
-    public var currency: String
+    /// The card's currency, which every amount of the bill is in.
+    public var currency: String { total.currency }
     /// Sum of the known job costs (the high end of each range); jobs whose cost is unknown are not in it.
-    public var total: Decimal
+    public var total: Money
     /// Sum of the low ends, when at least one job is a range; nil when every cost is exact.
-    public var totalLow: Decimal?
+    public var totalLow: Money?
     /// Id of the card used.
     public var rateCard: String
     /// `per-task` or `per-cycle`.
@@ -282,10 +285,9 @@ public struct Bill: Codable, Sendable, Equatable {
 
     /// Creates a bill.
     public init(
-        currency: String, total: Decimal, rateCard: String, rounding: String, jobs: [PricedJob], cycles: [BillingCycle],
-        warnings: [BillWarning], totalLow: Decimal? = nil
+        total: Money, rateCard: String, rounding: String, jobs: [PricedJob], cycles: [BillingCycle],
+        warnings: [BillWarning], totalLow: Money? = nil
     ) {
-        self.currency = currency
         self.total = total
         self.totalLow = totalLow
         self.rateCard = rateCard
@@ -296,6 +298,9 @@ public struct Bill: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey { case currency, total, totalRange, rateCard, rounding, jobs, cycles, warnings }
+
+    /// `userInfo` key for the currency of amounts decoded outside a bill that names it.
+    public static let currencyKey = CodingUserInfoKey(rawValue: "clipmeter.currency")!
 
     /// Exactly the SPEC §7 keys (plus `totalRange` when a job is a range); money as a string.
     public func encode(to encoder: Encoder) throws {
@@ -317,16 +322,17 @@ public struct Bill: Codable, Sendable, Equatable {
     /// Reads what `encode(to:)` writes.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        currency = try c.decode(String.self, forKey: .currency)
-        total = try c.decode(FlexibleDecimal.self, forKey: .total).value
+        let currency = try c.decode(String.self, forKey: .currency)
+        total = Money(try c.decode(FlexibleDecimal.self, forKey: .total).value, currency)
         if c.contains(.totalRange) {
-            totalLow = try c.nestedContainer(keyedBy: PricedJob.RangeKeys.self, forKey: .totalRange)
-                .decode(FlexibleDecimal.self, forKey: .low).value
+            totalLow = Money(try c.nestedContainer(keyedBy: PricedJob.RangeKeys.self, forKey: .totalRange)
+                .decode(FlexibleDecimal.self, forKey: .low).value, currency)
         }
         rateCard = try c.decode(String.self, forKey: .rateCard)
         rounding = try c.decode(String.self, forKey: .rounding)
         jobs = try c.decode([PricedJob].self, forKey: .jobs)
         cycles = try c.decodeIfPresent([BillingCycle].self, forKey: .cycles) ?? []
+        for index in cycles.indices where cycles[index].total.currency.isEmpty { cycles[index].total.currency = currency }
         warnings = try c.decodeIfPresent([BillWarning].self, forKey: .warnings) ?? []
         if let zone = cycles.first?.timeZone {
             for index in jobs.indices { jobs[index].timeZone = zone }

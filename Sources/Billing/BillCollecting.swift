@@ -1,4 +1,5 @@
 import Foundation
+import Quantities
 
 extension Bill {
     /// A bill rebuilt from jobs priced earlier (the ledger's history, or several ledgers merged): each job
@@ -19,13 +20,13 @@ extension Bill {
                 if seen.insert(entry).inserted { warnings.append(entry) }
             }
             guard let start = job.cycleStart, let cost = job.knownCost else { continue }
-            let empty = BillingCycle(start: start, end: start.addingTimeInterval(3600), total: 0, byFeature: [:],
-                                     timeZone: timeZone)
-            cycles[start, default: empty].total += cost
+            let empty = BillingCycle(start: start, end: start.addingTimeInterval(3600), total: .zero(currency),
+                                     byFeature: [:], timeZone: timeZone)
+            cycles[start, default: empty].total.amount += cost
             for item in job.items { cycles[start, default: empty].byFeature[item.feature, default: 0] += item.cost }
             cycles[start, default: empty].jobIDs.append(job.id)
         }
-        self.init(currency: currency, total: zoned.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }, rateCard: rateCard,
+        self.init(total: Money(zoned.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }, currency), rateCard: rateCard,
                   rounding: rounding, jobs: zoned, cycles: cycles.values.sorted { $0.start < $1.start },
                   warnings: warnings)
     }

@@ -11,6 +11,9 @@ public enum MoneyText {
         return decimals >= 2 ? text : text + String(repeating: "0", count: 2 - decimals)
     }
 
+    /// The amount of `money` as `string(_:)` writes it (the currency is the caller's to show).
+    public static func string(_ money: Money) -> String { string(money.amount) }
+
     /// Plain decimal notation without exponent or trailing zeros: `0.30` → "0.3".
     public static func plain(_ value: Decimal) -> String {
         NumberText.plain(value)

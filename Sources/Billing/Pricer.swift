@@ -74,18 +74,18 @@ public struct Pricer: Sendable {
             }
             if let interval = draft.cycle, let cost {
                 // Mutated in place: a copy taken out and stored back would copy `jobIDs` for every job.
-                let empty = BillingCycle(start: interval.start, end: interval.end, total: 0, byFeature: [:],
-                                         timeZone: options.timeZone)
-                cycles[interval.start, default: empty].total += cost
+                let empty = BillingCycle(start: interval.start, end: interval.end, total: .zero(card.currency),
+                                         byFeature: [:], timeZone: options.timeZone)
+                cycles[interval.start, default: empty].total.amount += cost
                 for item in items { cycles[interval.start, default: empty].byFeature[item.feature, default: 0] += item.cost }
                 cycles[interval.start, default: empty].jobIDs.append(job.id)
             }
         }
         let total = pricedJobs.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }
         return Bill(
-            currency: card.currency, total: total, rateCard: card.id, rounding: options.rounding.rawValue,
+            total: Money(total, card.currency), rateCard: card.id, rounding: options.rounding.rawValue,
             jobs: pricedJobs, cycles: cycles.values.sorted { $0.start < $1.start }, warnings: billWarnings,
-            totalLow: anyRange ? totalLow : nil
+            totalLow: anyRange ? Money(totalLow, card.currency) : nil
         )
     }
 

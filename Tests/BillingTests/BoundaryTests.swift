@@ -81,7 +81,7 @@ final class BoundaryTests: XCTestCase {
             ),
             BillableJob(id: "bad2", feature: "mps-transcode", status: .failed, outputs: [media("o.mp4", "60", 1920, 1080, codec: "h264")]),
         ])
-        XCTAssertEqual(bill.total, 0)
+        XCTAssertEqual(bill.total.amount, 0)
         XCTAssertEqual(bill.jobs.map(\.reason), ["InvalidParameter: no clips", "failed"])
         XCTAssertTrue(bill.jobs.allSatisfy { $0.items.isEmpty && $0.cost == 0 && $0.status == .failed })
         XCTAssertEqual(bill.cycles.first?.jobIDs, ["bad"], "a failed job still belongs to the hour it finished in")
@@ -170,7 +170,7 @@ final class BoundaryTests: XCTestCase {
             [BillableJob(id: "s", feature: "sports-highlights", inputs: [media("in.mp4", "90")], outputs: [media("o.mp4", "23")])],
             card: "intl-singapore"
         )
-        XCTAssertEqual(bill.total, 0)
+        XCTAssertEqual(bill.total.amount, 0)
         XCTAssertNil(bill.jobs[0].cost)
         XCTAssertEqual(bill.jobs[0].reason, "no price: sports-highlights: sports highlights runs only in China (Shanghai) and has no USD price")
         XCTAssertFalse(bill.warnings.isEmpty)

@@ -19,8 +19,8 @@ final class CycleTests: XCTestCase {
             BillableJob(id: "d", feature: "image-text-matching", inputs: [media("d.mp4", "30")]),
         ])
         XCTAssertEqual(bill.cycles.map(\.jobIDs), [["a", "b"], ["c"]])
-        XCTAssertEqual(bill.cycles.map(\.total), [dec("0.6"), dec("0.3")])
-        XCTAssertEqual(bill.total, dec("1.2"), "a job without finishedAt is in the total but in no cycle")
+        XCTAssertEqual(bill.cycles.map(\.total.amount), [dec("0.6"), dec("0.3")])
+        XCTAssertEqual(bill.total.amount, dec("1.2"), "a job without finishedAt is in the total but in no cycle")
         XCTAssertNil(bill.jobs[3].cycleStart)
         XCTAssertEqual(bill.jobs[1].cycleStart, instant("2024-05-01T08:00:00+08:00"))
     }
@@ -58,15 +58,15 @@ final class CycleTests: XCTestCase {
             itm("d", "2024-05-01T09:15:00+08:00", input: "40"),
         ]
         let perTask = try price(jobs)
-        XCTAssertEqual(perTask.total, dec("1.2"))  // 4 × 1 min × 0.3
+        XCTAssertEqual(perTask.total.amount, dec("1.2"))  // 4 × 1 min × 0.3
 
         let perCycle = try price(jobs, options: PricingOptions(rounding: .perCycle))
         XCTAssertEqual(perCycle.rounding, "per-cycle")
         // 08:00 cycle: 120 s → exactly 2 min (no spurious third minute from 40/60 sums); 09:00 cycle: 1 min.
-        XCTAssertEqual(perCycle.cycles.map(\.total), [dec("0.6"), dec("0.3")])
-        XCTAssertEqual(perCycle.total, dec("0.9"))
+        XCTAssertEqual(perCycle.cycles.map(\.total.amount), [dec("0.6"), dec("0.3")])
+        XCTAssertEqual(perCycle.total.amount, dec("0.9"))
         XCTAssertEqual(perCycle.jobs.map { $0.items[0].billedQuantity }, [1, 1, 0, 1], "each job pays what it adds to the cycle")
-        XCTAssertEqual(perCycle.jobs.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }, perCycle.total)
+        XCTAssertEqual(perCycle.jobs.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }, perCycle.total.amount)
         XCTAssertTrue(
             perCycle.jobs[2].items[0].explain.hasSuffix("cycle 2024-05-01 08:00–09:00 so far (3 jobs): 120 s / 60 = 2 min; this job adds 0 min × 0.3 CNY/min = 0.00 CNY"),
             perCycle.jobs[2].items[0].explain
@@ -78,9 +78,9 @@ final class CycleTests: XCTestCase {
             itm("a", "2024-05-01T08:05:00+08:00", input: "30", tokens: 400),
             BillableJob(id: "t", feature: "text-generation", finishedAt: instant("2024-05-01T08:20:00+08:00"), tokens: 500),
         ]
-        XCTAssertEqual(try price(jobs).total, dec("0.54"))  // 0.3 + 0.12 + 0.12
+        XCTAssertEqual(try price(jobs).total.amount, dec("0.54"))  // 0.3 + 0.12 + 0.12
         let perCycle = try price(jobs, options: PricingOptions(rounding: .perCycle))
-        XCTAssertEqual(perCycle.total, dec("0.42"))  // 0.3 + 900 tokens → 0.12
+        XCTAssertEqual(perCycle.total.amount, dec("0.42"))  // 0.3 + 900 tokens → 0.12
         XCTAssertEqual(perCycle.cycles[0].byFeature["text-generation"], dec("0.12"))
         XCTAssertEqual(
             perCycle.jobs[1].items[0].explain,

@@ -47,8 +47,8 @@ final class PropertyTests: XCTestCase {
         for _ in 0..<300 {
             let tokens = Int.random(in: 0...20_000, using: &rng)
             let more = tokens + Int.random(in: 0...1_500, using: &rng)
-            let a = pricer.price([BillableJob(id: "t", feature: "text-generation", tokens: tokens)]).total
-            let b = pricer.price([BillableJob(id: "t", feature: "text-generation", tokens: more)]).total
+            let a = pricer.price([BillableJob(id: "t", feature: "text-generation", tokens: tokens)]).total.amount
+            let b = pricer.price([BillableJob(id: "t", feature: "text-generation", tokens: more)]).total.amount
             XCTAssertGreaterThanOrEqual(b, a, "\(tokens) → \(more) tokens")
         }
     }
@@ -79,18 +79,18 @@ final class PropertyTests: XCTestCase {
             }
             let taskBill = perTask.price(jobs)
             let cycleBill = perCycle.price(jobs)
-            XCTAssertLessThanOrEqual(cycleBill.total, taskBill.total)
-            XCTAssertEqual(cycleBill.jobs.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }, cycleBill.total, "job costs add up to the bill")
+            XCTAssertLessThanOrEqual(cycleBill.total.amount, taskBill.total.amount)
+            XCTAssertEqual(cycleBill.jobs.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }, cycleBill.total.amount, "job costs add up to the bill")
             XCTAssertEqual(
-                cycleBill.cycles.reduce(Decimal(0)) { $0 + $1.total }
+                cycleBill.cycles.reduce(Decimal(0)) { $0 + $1.total.amount }
                     + cycleBill.jobs.filter { $0.cycleStart == nil }.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) },
-                cycleBill.total, "cycle totals plus uncycled jobs add up to the bill"
+                cycleBill.total.amount, "cycle totals plus uncycled jobs add up to the bill"
             )
             for (a, b) in zip(taskBill.cycles, cycleBill.cycles) {
                 XCTAssertEqual(a.start, b.start)
-                XCTAssertLessThanOrEqual(b.total, a.total, "cycle \(a.start)")
+                XCTAssertLessThanOrEqual(b.total.amount, a.total.amount, "cycle \(a.start)")
             }
-            if cycleBill.total < taskBill.total { sawSaving = true }
+            if cycleBill.total.amount < taskBill.total.amount { sawSaving = true }
         }
         XCTAssertTrue(sawSaving, "per-cycle rounding should save something on random batches")
     }

@@ -78,7 +78,7 @@ final class RateCardTests: XCTestCase {
         let bill = Pricer(card: custom).price([BillableJob(
             id: "seed", feature: "image-text-matching", inputs: [media("in", "90")], outputs: [media("out", "23")], tokens: 900
         )])
-        XCTAssertEqual(bill.total, dec("0.6"))  // 2 × 0.25 + 0.10
+        XCTAssertEqual(bill.total.amount, dec("0.6"))  // 2 × 0.25 + 0.10
         XCTAssertEqual(bill.rateCard, "my-contract")
         let noVideo = Pricer(card: custom).price([BillableJob(id: "v", feature: "mps-transcode", outputs: [media("o", "60", 1920, 1080)])])
         XCTAssertEqual(noVideo.jobs[0].reason, "no price: card my-contract has no price for mps-transcode")

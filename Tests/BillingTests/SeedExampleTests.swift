@@ -14,7 +14,7 @@ final class SeedExampleTests: XCTestCase {
     func testChinaSiteComesToExactly072CNY() throws {
         let bill = try price([seedJob])
         XCTAssertEqual(bill.currency, "CNY")
-        XCTAssertEqual(bill.total, dec("0.72"))
+        XCTAssertEqual(bill.total.amount, dec("0.72"))
         let job = bill.jobs[0]
         XCTAssertEqual(job.cost, dec("0.72"))
         XCTAssertEqual(job.items.count, 2)
@@ -43,22 +43,22 @@ final class SeedExampleTests: XCTestCase {
         let cycle = bill.cycles[0]
         XCTAssertEqual(cycle.start, instant("2024-05-01T08:00:00+08:00"))
         XCTAssertEqual(cycle.end, instant("2024-05-01T09:00:00+08:00"))
-        XCTAssertEqual(cycle.total, dec("0.72"))
+        XCTAssertEqual(cycle.total.amount, dec("0.72"))
         XCTAssertEqual(cycle.byFeature, ["image-text-matching": dec("0.6"), "text-generation": dec("0.12")])
     }
 
     func testInternationalUSSiliconValleyComesTo0145USD() throws {
         let bill = try price([seedJob], card: "intl-us-silicon-valley")
         XCTAssertEqual(bill.currency, "USD")
-        XCTAssertEqual(bill.total, dec("0.145"))
+        XCTAssertEqual(bill.total.amount, dec("0.145"))
         XCTAssertEqual(bill.jobs[0].items.map(\.cost), [dec("0.12"), dec("0.025")])
         XCTAssertEqual(try jsonObject(bill)["total"] as? String, "0.145")
     }
 
     func testSingaporeMatchesUSAndMainlandIsCheaper() throws {
-        XCTAssertEqual(try price([seedJob], card: "intl-singapore").total, dec("0.145"))
+        XCTAssertEqual(try price([seedJob], card: "intl-singapore").total.amount, dec("0.145"))
         // 2 × 0.04 + 0.017
-        XCTAssertEqual(try price([seedJob], card: "intl-cn-mainland").total, dec("0.097"))
+        XCTAssertEqual(try price([seedJob], card: "intl-cn-mainland").total.amount, dec("0.097"))
     }
 
     func testJSONShapeHasSpecKeysAndMoneyStrings() throws {

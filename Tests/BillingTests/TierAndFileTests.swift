@@ -35,7 +35,7 @@ final class TierAndFileTests: XCTestCase {
         XCTAssertNil(job.cost, "one file without a price makes the job's cost unknown, never a partial sum")
         XCTAssertEqual(job.unknown?.code, "no-price")
         XCTAssertEqual(job.items[1].cost, dec("0.0651"), "the HD file's own line is still priced")
-        XCTAssertEqual(bill.total, 0, "the job is out of the total")
+        XCTAssertEqual(bill.total.amount, 0, "the job is out of the total")
         XCTAssertNil(job.items[0].unitPrice)
         XCTAssertEqual(job.items[0].cost, 0)
         XCTAssertTrue(job.items[0].explain.contains("no price: 7680×4320 is larger than the largest tier 4K (3840×2160)"), job.items[0].explain)
@@ -100,7 +100,7 @@ final class TierAndFileTests: XCTestCase {
             [BillableJob(id: "m", feature: "mps-transcode", outputs: [media("o.mp4", "90", 3840, 2160, codec: "hevc")])],
             card: "intl-riyadh"
         )
-        XCTAssertEqual(bill.total, dec("0.45"))  // 1.5 min × 0.3
+        XCTAssertEqual(bill.total.amount, dec("0.45"))  // 1.5 min × 0.3
         XCTAssertEqual(bill.warnings.count, 1)
         guard case .card(.unverifiedRounding) = bill.warnings[0] else { return XCTFail("\(bill.warnings[0])") }
     }

@@ -27,7 +27,7 @@ enum BillOutcome {
             }
             if report.failures.count > 20 { err("  … and \(report.failures.count - 20) more (see the JSON or CSV output)") }
         }
-        if let maxCost, bill.total > maxCost {
+        if let maxCost, bill.total.amount > maxCost {  // --max-cost is in the card's currency
             err("clipmeter: total \(MoneyText.string(bill.total)) \(bill.currency) exceeds --max-cost \(MoneyText.string(maxCost)) \(bill.currency)")
             return ExitStatus.overBudget
         }

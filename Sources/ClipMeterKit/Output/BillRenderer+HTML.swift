@@ -102,7 +102,7 @@ private struct HTMLPage {
         let boundary = boundaryWarnings.count
         return """
         <section class="cards" aria-label="Summary">
-        <div class="card total"><span class="label">Total</span><span class="value" id="total">\(e(money(bill.total))) <small>\(e(currency))</small></span></div>
+        <div class="card total"><span class="label">Total</span><span class="value" id="total">\(e(money(bill.total.amount))) <small>\(e(currency))</small></span></div>
         <div class="card"><span class="label">Jobs</span><span class="value">\(bill.jobs.count)</span><span class="sub">\(e(jobNotes.joined(separator: ", ")))</span></div>
         <div class="card"><span class="label">Hourly cycles</span><span class="value">\(bill.cycles.count)</span></div>
         <div class="card\(boundary > 0 ? " attention" : "")"><span class="label">Warnings</span><span class="value">\(boundaryWarnings.count + otherWarnings.count)</span><span class="sub">\(boundary > 0 ? "\(boundary) on a billing boundary" : "")</span></div>
@@ -139,7 +139,7 @@ private struct HTMLPage {
         let width = 1040.0, height = 300.0
         let left = 64.0, right = 16.0, top = 28.0, bottom = 52.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let step = axisStep(for: cycles.map(\.total).max() ?? 0)
+        let step = axisStep(for: cycles.map(\.total.amount).max() ?? 0)
         let axisTop = step * 4
         let maxPixels = pixels(axisTop)
         let slot = plotWidth / Double(cycles.count)
@@ -159,15 +159,15 @@ private struct HTMLPage {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         for (index, cycle) in cycles.enumerated() {
-            let barHeight = maxPixels > 0 ? max(pixels(cycle.total) / maxPixels * plotHeight, cycle.total > 0 ? 1 : 0) : 0
+            let barHeight = maxPixels > 0 ? max(pixels(cycle.total.amount) / maxPixels * plotHeight, cycle.total.amount > 0 ? 1 : 0) : 0
             let x = left + slot * Double(index) + (slot - barWidth) / 2
             let y = top + plotHeight - barHeight
             let range = "[\(ReportDate.iso(cycle.start, in: cycle.timeZone)), \(ReportDate.iso(cycle.end, in: cycle.timeZone)))"
-            let tooltip = "\(range): \(money(cycle.total)) \(currency), \(cycle.jobIDs.count) job\(cycle.jobIDs.count == 1 ? "" : "s")"
+            let tooltip = "\(range): \(money(cycle.total.amount)) \(currency), \(cycle.jobIDs.count) job\(cycle.jobIDs.count == 1 ? "" : "s")"
             parts.append("<rect class=\"bar\" x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(barWidth))\" height=\"\(fmt(barHeight))\" rx=\"3\"><title>\(e(tooltip))</title></rect>")
             let center = x + barWidth / 2
             if showValues {
-                parts.append("<text class=\"value\" x=\"\(fmt(center))\" y=\"\(fmt(y - 6))\" text-anchor=\"middle\">\(e(money(cycle.total)))</text>")
+                parts.append("<text class=\"value\" x=\"\(fmt(center))\" y=\"\(fmt(y - 6))\" text-anchor=\"middle\">\(e(money(cycle.total.amount)))</text>")
             }
             if index % labelEvery == 0 {
                 let clock = calendar.dateComponents([.month, .day, .hour, .minute], from: cycle.start)
@@ -223,7 +223,7 @@ private struct HTMLPage {
         let rows = totals.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         let maxPixels = pixels(rows.first?.value ?? 0)
         let body = rows.map { feature, cost -> String in
-            let share = bill.total > 0 ? DecimalText.fixed(cost / bill.total * 100, places: 1) + " %" : "—"
+            let share = bill.total.amount > 0 ? DecimalText.fixed(cost / bill.total.amount * 100, places: 1) + " %" : "—"
             let percent = maxPixels > 0 ? pixels(cost) / maxPixels * 100 : 0
             return """
             <tr><td class="id">\(e(feature))</td><td>\(e(BillRenderer.serviceName(forFeature: feature)))</td><td class="num">\(e(money(cost)))</td><td class="num muted">\(e(share))</td><td class="meter"><span style="width: \(String(format: "%.1f", percent))%"></span></td></tr>
@@ -273,7 +273,7 @@ private struct HTMLPage {
         <tbody>
         \(rows)
         </tbody>
-        <tfoot><tr><th colspan="4">Total</th><th class="num">\(e(money(bill.total)))</th><th></th></tr></tfoot>
+        <tfoot><tr><th colspan="4">Total</th><th class="num">\(e(money(bill.total.amount)))</th><th></th></tr></tfoot>
         </table>
         </section>
         """

@@ -95,7 +95,7 @@ public enum BillRenderer {
         var rows = bill.cycles.map { cycle in
             CycleSummary(
                 label: "[\(ReportDate.iso(cycle.start, in: cycle.timeZone)), \(ReportDate.iso(cycle.end, in: cycle.timeZone))) \(cycle.timeZone.identifier)",
-                total: MoneyText.string(cycle.total), amount: cycle.total, cycle: cycle
+                total: MoneyText.string(cycle.total), amount: cycle.total.amount, cycle: cycle
             )
         }
         let undated = bill.jobs.filter { $0.cycleStart == nil && $0.knownCost != nil }

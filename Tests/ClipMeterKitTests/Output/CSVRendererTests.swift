@@ -42,7 +42,7 @@ final class CSVRendererTests: XCTestCase {
         let report = try RenderFixtures.mixedReport()
         let rows = RenderFixtures.csvRows(BillRenderer.csv(report)).dropFirst()
         let sum = rows.reduce(Decimal(0)) { $0 + (Decimal(string: $1[10]) ?? -1_000_000) }
-        XCTAssertEqual(sum, report.bill.total)
+        XCTAssertEqual(sum, report.bill.total.amount)
     }
 
     func testJobIdWithCommaAndQuoteIsQuotedPerRFC4180() throws {
@@ -99,7 +99,7 @@ final class FOCUSRendererTests: XCTestCase {
         let (_, rows) = table(report)
         XCTAssertEqual(rows.count, report.bill.jobs.reduce(0) { $0 + $1.items.count }, "one row per line item")
         let billed = rows.reduce(Decimal(0)) { $0 + (Decimal(string: $1["BilledCost"] ?? "") ?? -1_000_000) }
-        XCTAssertEqual(billed, report.bill.total)
+        XCTAssertEqual(billed, report.bill.total.amount)
         XCTAssertEqual(MoneyText.string(billed), "1.101375", "0.72 + 0.081375 + 0.30, no float noise")
         XCTAssertTrue(rows.allSatisfy { $0["BilledCost"] == $0["EffectiveCost"] && $0["BillingCurrency"] == "CNY" })
     }

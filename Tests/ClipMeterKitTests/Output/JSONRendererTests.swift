@@ -92,7 +92,7 @@ final class JSONRendererTests: XCTestCase {
             XCTAssertNotNil(object["items"] as? [Any])
             total += try XCTUnwrap(Decimal(string: try XCTUnwrap(object["cost"] as? String)))
         }
-        XCTAssertEqual(total, report.bill.total, "job lines add up to the summary's total")
+        XCTAssertEqual(total, report.bill.total.amount, "job lines add up to the summary's total")
 
         let summaryLine = BillRenderer.ndjsonSummary(report)
         XCTAssertFalse(summaryLine.contains("\n"))

@@ -20,7 +20,7 @@ public struct LineItem: Codable, Sendable, Equatable {
     /// The arithmetic in words, as the seed's worked example writes it.
     public var explain: String
     /// Feature the cost is reported under in cycle totals (the job's feature, or `text-generation` for tokens).
-    public var feature: String
+    public var feature: FeatureID
     /// Measured amount in its natural unit before conversion (seconds or tokens), exact.
     public var measured: Decimal
     /// Natural unit of `measured`: `s` or `tokens`.
@@ -31,7 +31,7 @@ public struct LineItem: Codable, Sendable, Equatable {
     /// Creates a line item.
     public init(
         component: String, quantity: Decimal, unit: BillingUnit, billedQuantity: Decimal, unitPrice: Decimal?, cost: Decimal,
-        explain: String, feature: String, measured: Decimal, measuredUnit: MeasuredUnit, file: String? = nil
+        explain: String, feature: FeatureID, measured: Decimal, measuredUnit: MeasuredUnit, file: String? = nil
     ) {
         self.component = component
         self.quantity = quantity
@@ -77,7 +77,10 @@ public struct LineItem: Codable, Sendable, Equatable {
         unitPrice = try c.decodeIfPresent(FlexibleDecimal.self, forKey: .unitPrice)?.value
         cost = try c.decode(FlexibleDecimal.self, forKey: .cost).value
         explain = try c.decode(String.self, forKey: .explain)
-        feature = try c.decodeIfPresent(String.self, forKey: .feature) ?? component
+        guard let feature = try c.decodeIfPresent(FeatureID.self, forKey: .feature) ?? FeatureID(rawValue: component) else {
+            throw DecodingError.dataCorruptedError(forKey: .feature, in: c, debugDescription: "line item \(component) names no feature")
+        }
+        self.feature = feature
         measured = try c.decodeIfPresent(FlexibleDecimal.self, forKey: .measured)?.value ?? quantity
         measuredUnit = try c.decodeIfPresent(MeasuredUnit.self, forKey: .measuredUnit) ?? unit.measured
         if let exact = try c.decodeIfPresent(FlexibleDecimal.self, forKey: .measured)?.value {
@@ -93,8 +96,8 @@ public struct LineItem: Codable, Sendable, Equatable {
 public struct PricedJob: Codable, Sendable, Equatable {
     /// The job's id.
     public var id: String
-    /// The job's feature id.
-    public var feature: String
+    /// The job's feature.
+    public var feature: FeatureID
     /// Succeeded or failed.
     public var status: JobStatus
     /// Sum of the line items' costs (the high end of a range); nil when the cost cannot be known (`unknown`).
@@ -121,7 +124,7 @@ public struct PricedJob: Codable, Sendable, Equatable {
 
     /// Creates a priced job.
     public init(
-        id: String, feature: String, status: JobStatus, cost: Decimal?, items: [LineItem], diagnostics: [PricingWarning],
+        id: String, feature: FeatureID, status: JobStatus, cost: Decimal?, items: [LineItem], diagnostics: [PricingWarning],
         finishedAt: Date?, cycleStart: Date?, reason: String?, timeZone: TimeZone = PricingOptions.shanghai,
         costLow: Decimal? = nil, unknown: UnknownCost? = nil, lowItems: [LineItem] = []
     ) {
@@ -174,7 +177,7 @@ public struct PricedJob: Codable, Sendable, Equatable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
-        feature = try c.decode(String.self, forKey: .feature)
+        feature = try c.decode(FeatureID.self, forKey: .feature)
         status = try c.decode(JobStatus.self, forKey: .status)
         cost = try c.decodeIfPresent(FlexibleDecimal.self, forKey: .cost)?.value
         if c.contains(.costRange) {

@@ -23,7 +23,7 @@ extension Bill {
             let empty = BillingCycle(start: start, end: start.addingTimeInterval(3600), total: .zero(currency),
                                      byFeature: [:], timeZone: timeZone)
             cycles[start, default: empty].total.amount += cost
-            for item in job.items { cycles[start, default: empty].byFeature[item.feature, default: 0] += item.cost }
+            for item in job.items { cycles[start, default: empty].byFeature[item.feature.rawValue, default: 0] += item.cost }
             cycles[start, default: empty].jobIDs.append(job.id)
         }
         self.init(total: Money(zoned.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }, currency), rateCard: rateCard,

@@ -68,7 +68,7 @@ public struct BillableJob: Codable, Sendable, Equatable {
     /// The task's id as the user knows it (IMS JobId, manifest id or folder name).
     public var id: String
     /// Feature id from the rate card, e.g. `image-text-matching`, `mps-transcode`.
-    public var feature: String
+    public var feature: FeatureID
     /// Succeeded tasks are charged; failed ones cost nothing.
     public var status: JobStatus
     /// Why the task failed, repeated in the priced job.
@@ -104,7 +104,7 @@ public struct BillableJob: Codable, Sendable, Equatable {
     /// Creates a job; everything but id and feature has a neutral default.
     public init(
         id: String,
-        feature: String,
+        feature: FeatureID,
         status: JobStatus = .succeeded,
         failureReason: String? = nil,
         finishedAt: Date? = nil,

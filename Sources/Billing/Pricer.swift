@@ -77,7 +77,7 @@ public struct Pricer: Sendable {
                 let empty = BillingCycle(start: interval.start, end: interval.end, total: .zero(card.currency),
                                          byFeature: [:], timeZone: options.timeZone)
                 cycles[interval.start, default: empty].total.amount += cost
-                for item in items { cycles[interval.start, default: empty].byFeature[item.feature, default: 0] += item.cost }
+                for item in items { cycles[interval.start, default: empty].byFeature[item.feature.rawValue, default: 0] += item.cost }
                 cycles[interval.start, default: empty].jobIDs.append(job.id)
             }
         }
@@ -150,20 +150,16 @@ public struct Pricer: Sendable {
             return draft
         }
 
-        if FeatureID(rawValue: job.feature) != nil {
-            switch card.features[job.feature] {
-            case nil:
-                draft.noPrice("card \(card.id) has no price for \(job.feature)")
-            case let rate? where rate.unavailable != nil:
-                draft.noPrice("\(job.feature): \(rate.unavailable ?? "")")
-            case let rate?:
-                priceFeature(rate, &draft)
-            }
-        } else {
-            draft.noPrice("unknown feature \"\(job.feature)\" (known: \(FeatureID.allCases.map(\.rawValue).joined(separator: ", ")))")
+        switch card.features[job.feature.rawValue] {
+        case nil:
+            draft.noPrice("card \(card.id) has no price for \(job.feature)")
+        case let rate? where rate.unavailable != nil:
+            draft.noPrice("\(job.feature): \(rate.unavailable ?? "")")
+        case let rate?:
+            priceFeature(rate, &draft)
         }
 
-        if job.feature != FeatureID.textGeneration.rawValue, let tokens = job.tokens, tokens > 0 {
+        if job.feature != .textGeneration, let tokens = job.tokens, tokens > 0 {
             priceTokens(tokens, &draft)
         }
         return draft
@@ -185,7 +181,7 @@ public struct Pricer: Sendable {
                 draft.charges.append(freePreview(job, feature: job.feature))
                 return
             }
-            priceOutputFiles(rate, rateID: job.feature, &draft)
+            priceOutputFiles(rate, rateID: job.feature.rawValue, &draft)
         case .asFeature:
             if job.previewOnly, rate.previewOnly == .free {
                 draft.charges.append(freePreview(job, feature: job.feature))
@@ -207,12 +203,12 @@ public struct Pricer: Sendable {
     // MARK: Tokens
 
     private func priceTokens(_ tokens: Int, _ draft: inout Draft) {
-        let feature = FeatureID.textGeneration.rawValue
-        guard let rate = card.features[feature] else {
+        let feature = FeatureID.textGeneration
+        guard let rate = card.features[feature.rawValue] else {
             draft.noPrice("card \(card.id) has no price for \(feature) (\(NumberText.grouped(String(tokens))) tokens)")
             draft.charges.append(Charge(
-                component: feature, feature: feature, rateID: feature, priceKey: feature, measured: Decimal(tokens),
-                measuredUnit: .tokens, terms: [], unit: .thousandTokens, rule: RoundingRule(), unitPrice: nil,
+                component: feature.rawValue, feature: feature, rateID: feature.rawValue, priceKey: feature.rawValue,
+                measured: Decimal(tokens), measuredUnit: .tokens, terms: [], unit: .thousandTokens, rule: RoundingRule(), unitPrice: nil,
                 noPrice: "card \(card.id) has no price for \(feature)"
             ).priced(currency: card.currency))
             return
@@ -221,12 +217,12 @@ public struct Pricer: Sendable {
             draft.noPrice("\(feature): \(unavailable)")
         }
         var charge = Charge(
-            component: feature, feature: feature, rateID: feature, priceKey: feature, measured: Decimal(tokens),
-            measuredUnit: .tokens, terms: [], unit: rate.unit, rule: rate.rounding,
+            component: feature.rawValue, feature: feature, rateID: feature.rawValue, priceKey: feature.rawValue,
+            measured: Decimal(tokens), measuredUnit: .tokens, terms: [], unit: rate.unit, rule: rate.rounding,
             unitPrice: rate.unavailable == nil ? rate.price : nil, noPrice: rate.unavailable
         )
         charge = charge.priced(currency: card.currency)
-        draft.warnings += unverifiedWarnings(rate, rateID: feature, label: nil, charge: charge)
+        draft.warnings += unverifiedWarnings(rate, rateID: feature.rawValue, label: nil, charge: charge)
         draft.charges.append(charge)
     }
 
@@ -266,14 +262,14 @@ public struct Pricer: Sendable {
                                component: "\(job.feature) (output \(index + 1) of \(outputs.count))", notes: draft.notes)
             }
             : [durationCharge(rate, job: job, terms: durationTerms(inputs, outputs: outputs, timeline: timeline),
-                              component: job.feature, notes: draft.notes)]
+                              component: job.feature.rawValue, notes: draft.notes)]
         if job.isBatch && outputs.count > 1 && job.unknownCost == nil {
             let alternative = perOutput
                 ? durationCharge(rate, job: job, terms: durationTerms(inputs, outputs: outputs, timeline: nil),
-                                 component: job.feature, notes: []).item.cost
+                                 component: job.feature.rawValue, notes: []).item.cost
                 : outputs.reduce(Decimal(0)) { sum, output in
                     sum + durationCharge(rate, job: job, terms: [inputs, Term(label: nil, media: [output])],
-                                         component: job.feature, notes: []).item.cost
+                                         component: job.feature.rawValue, notes: []).item.cost
                 }
             let billed = charges.reduce(Decimal(0)) { $0 + $1.item.cost }
             if alternative != billed {
@@ -283,10 +279,10 @@ public struct Pricer: Sendable {
         }
         for charge in charges {
             if charge.measured == 0, !(job.inputs.isEmpty && outputs.isEmpty && timeline == nil) {
-                draft.warnings.append(.zeroDuration(feature: job.feature))
+                draft.warnings.append(.zeroDuration(feature: job.feature.rawValue))
             }
             draft.warnings += boundaryWarnings(charge, policies: Set(charge.terms.flatMap(\.policies)), file: nil)
-            draft.warnings += unverifiedWarnings(rate, rateID: job.feature, label: nil, charge: charge)
+            draft.warnings += unverifiedWarnings(rate, rateID: job.feature.rawValue, label: nil, charge: charge)
             draft.charges.append(charge)
         }
     }
@@ -302,7 +298,8 @@ public struct Pricer: Sendable {
                                 notes: [String]) -> Charge {
         let seconds = terms.map { $0.seconds(policy: nil) }.sum()
         var charge = Charge(
-            component: component, feature: job.feature, rateID: job.feature, priceKey: job.feature, measured: seconds.value,
+            component: component, feature: job.feature, rateID: job.feature.rawValue, priceKey: job.feature.rawValue,
+            measured: seconds.value,
             measuredUnit: .seconds, terms: terms, unit: rate.unit, rule: rate.rounding, unitPrice: rate.price, noPrice: nil
         )
         charge.explainSuffix = notes
@@ -327,7 +324,7 @@ public struct Pricer: Sendable {
                 draft.noPrice("\(rateID) has no \"\(edition)\" edition on card \(card.id) (editions: \(editions.keys.sorted().joined(separator: ", ")))")
             }
         }
-        let via = rateID == job.feature ? "" : " as \(rateID)"
+        let via = rateID == job.feature.rawValue ? "" : " as \(rateID)"
         for output in job.outputs {
             var labelParts = [editionLabel].compactMap { $0 }
             var dimensions: String?
@@ -402,7 +399,7 @@ public struct Pricer: Sendable {
         }
     }
 
-    private func freePreview(_ job: BillableJob, feature: String) -> Charge {
+    private func freePreview(_ job: BillableJob, feature: FeatureID) -> Charge {
         freeCharge(feature: feature, kind: "preview-only", key: "preview", seconds: job.timelineSeconds ?? .zero, rule: nil)
     }
 
@@ -412,9 +409,9 @@ public struct Pricer: Sendable {
     }
 
     /// A charge of 0 by a rule; `rule` nil explains it as the preview-only rule.
-    private func freeCharge(feature: String, kind: String, key: String, seconds: Seconds, rule: String?) -> Charge {
+    private func freeCharge(feature: FeatureID, kind: String, key: String, seconds: Seconds, rule: String?) -> Charge {
         var charge = Charge(
-            component: "\(feature) (\(kind))", feature: feature, rateID: feature, priceKey: "\(feature)|\(key)",
+            component: "\(feature) (\(kind))", feature: feature, rateID: feature.rawValue, priceKey: "\(feature)|\(key)",
             measured: seconds.value, measuredUnit: .seconds, terms: [], unit: .minute, rule: RoundingRule(), unitPrice: 0, noPrice: nil
         )
         charge.free = true
@@ -541,7 +538,7 @@ struct CycleShare {
 /// A component being priced: measured amount, rule and price; `priced` turns it into a line item.
 struct Charge {
     var component: String
-    var feature: String
+    var feature: FeatureID
     var rateID: String
     var priceKey: String
     var measured: Decimal
@@ -558,12 +555,12 @@ struct Charge {
     var explainSuffix: [String] = []
     var cycleShare: CycleShare?
     var item = LineItem(
-        component: "", quantity: 0, unit: .minute, billedQuantity: 0, unitPrice: nil, cost: 0, explain: "", feature: "",
+        component: "", quantity: 0, unit: .minute, billedQuantity: 0, unitPrice: nil, cost: 0, explain: "", feature: .textGeneration,
         measured: 0, measuredUnit: .seconds
     )
 
     init(
-        component: String, feature: String, rateID: String, priceKey: String, measured: Decimal, measuredUnit: MeasuredUnit,
+        component: String, feature: FeatureID, rateID: String, priceKey: String, measured: Decimal, measuredUnit: MeasuredUnit,
         terms: [Term], unit: BillingUnit, rule: RoundingRule, unitPrice: Decimal?, noPrice: String?
     ) {
         self.component = component

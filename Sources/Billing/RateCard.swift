@@ -80,7 +80,7 @@ public struct RateCard: Codable, Sendable, Equatable {
 // MARK: - Features
 
 /// Every feature id ClipMeter knows how to bill (SPEC §4.1, §4.2).
-public enum FeatureID: String, Codable, Sendable, CaseIterable {
+public enum FeatureID: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
     case textGeneration = "text-generation"
     case scriptToVideo = "script-to-video"
     case imageTextMatching = "image-text-matching"
@@ -94,6 +94,12 @@ public enum FeatureID: String, Codable, Sendable, CaseIterable {
 
     /// Billed by ApsaraVideo Media Processing rather than Intelligent Media Services.
     public var isMediaProcessing: Bool { self == .mpsTranscode || self == .mpsRemux }
+
+    /// The id as rate cards, manifests and bills write it (`image-text-matching`).
+    public var description: String { rawValue }
+
+    /// Every id, for messages that list what is known.
+    public static var known: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
 /// What quantity a feature is billed on.

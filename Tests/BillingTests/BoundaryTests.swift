@@ -6,7 +6,7 @@ import XCTest
 /// Edge cases of the IMS rules (seed 000): whole-minute rounding, the 1-minute and 1,000-token minimums,
 /// zero usage, failed and preview-only tasks, highlight extraction's input-only basis.
 final class BoundaryTests: XCTestCase {
-    private func matching(_ seconds: String, feature: String = "image-text-matching") throws -> PricedJob {
+    private func matching(_ seconds: String, feature: FeatureID = .imageTextMatching) throws -> PricedJob {
         try priceOne(BillableJob(id: "j", feature: feature, inputs: [media("in.mp4", seconds)]))
     }
 
@@ -61,25 +61,25 @@ final class BoundaryTests: XCTestCase {
             (250_000, 250, "30.00"),
         ]
         for (tokens, thousands, cost) in table {
-            let job = try priceOne(BillableJob(id: "t", feature: "text-generation", tokens: tokens))
+            let job = try priceOne(BillableJob(id: "t", feature: .textGeneration, tokens: tokens))
             XCTAssertEqual(job.items.first?.billedQuantity, thousands, "\(String(describing: tokens)) tokens")
             XCTAssertEqual(job.cost.map(MoneyText.string), cost, "\(String(describing: tokens)) tokens")
             if thousands == nil { XCTAssertTrue(job.items.isEmpty, "no line for zero tokens") }
         }
-        let exact = try priceOne(BillableJob(id: "t", feature: "text-generation", tokens: 1000))
+        let exact = try priceOne(BillableJob(id: "t", feature: .textGeneration, tokens: 1000))
         XCTAssertEqual(exact.items[0].explain, "1,000 tokens = 1 × 0.12 CNY per 1,000 tokens = 0.12 CNY")
-        let over = try priceOne(BillableJob(id: "t", feature: "text-generation", tokens: 1001))
+        let over = try priceOne(BillableJob(id: "t", feature: .textGeneration, tokens: 1001))
         XCTAssertEqual(over.items[0].explain, "1,001 tokens → rounded up to 2,000 tokens = 2 × 0.12 CNY per 1,000 tokens = 0.24 CNY")
     }
 
     func testFailedJobsAppearAtZeroWithTheirReason() throws {
         let bill = try price([
             BillableJob(
-                id: "bad", feature: "highlight-mashup", status: .failed, failureReason: "InvalidParameter: no clips",
+                id: "bad", feature: .highlightMashup, status: .failed, failureReason: "InvalidParameter: no clips",
                 finishedAt: instant("2024-05-01T08:10:00+08:00"), inputs: [media("in.mp4", "600")],
                 outputs: [media("out.mp4", "60")], tokens: 5000
             ),
-            BillableJob(id: "bad2", feature: "mps-transcode", status: .failed, outputs: [media("o.mp4", "60", 1920, 1080, codec: "h264")]),
+            BillableJob(id: "bad2", feature: .mpsTranscode, status: .failed, outputs: [media("o.mp4", "60", 1920, 1080, codec: "h264")]),
         ])
         XCTAssertEqual(bill.total.amount, 0)
         XCTAssertEqual(bill.jobs.map(\.reason), ["InvalidParameter: no clips", "failed"])
@@ -91,7 +91,7 @@ final class BoundaryTests: XCTestCase {
 
     func testPreviewOnlyUsesTheTimelineLengthAsOutput() throws {
         let job = try priceOne(BillableJob(
-            id: "p", feature: "image-text-matching-movie", inputs: [media("a.mp4", "50"), media("b.mp4", "40")],
+            id: "p", feature: .imageTextMatchingMovie, inputs: [media("a.mp4", "50"), media("b.mp4", "40")],
             outputs: [media("ignored.mp4", "600")], previewOnly: true, timelineSeconds: Seconds(dec("31"))
         ))
         // 90 + 31 = 121 s → 3 min × 1 CNY.
@@ -101,14 +101,14 @@ final class BoundaryTests: XCTestCase {
     }
 
     func testPreviewOnlyWithoutTimelineLengthIsUnknownNotInputsOnly() throws {
-        let job = try priceOne(BillableJob(id: "p", feature: "image-text-matching", inputs: [media("a.mp4", "30")], previewOnly: true))
+        let job = try priceOne(BillableJob(id: "p", feature: .imageTextMatching, inputs: [media("a.mp4", "30")], previewOnly: true))
         XCTAssertNil(job.cost, "the output side is unknown: inputs alone would under-bill")
         XCTAssertEqual(job.unknown?.code, "nothing-measured")
     }
 
     func testScriptToVideoPreviewOnlyIsFreeAndRenderedIsVideoEditing() throws {
         let preview = try priceOne(BillableJob(
-            id: "s", feature: "script-to-video", outputs: [media("o.mp4", "90", 1920, 1080, codec: "h264")],
+            id: "s", feature: .scriptToVideo, outputs: [media("o.mp4", "90", 1920, 1080, codec: "h264")],
             previewOnly: true, timelineSeconds: Seconds(dec("90"))
         ))
         XCTAssertEqual(preview.cost, 0)
@@ -119,7 +119,7 @@ final class BoundaryTests: XCTestCase {
 
         // Rendered: 90 s HD H.264 output as basic video editing, 1.5 min × 0.0651.
         let rendered = try priceOne(BillableJob(
-            id: "s", feature: "script-to-video", outputs: [media("o.mp4", "90", 1920, 1080, codec: "h264")]
+            id: "s", feature: .scriptToVideo, outputs: [media("o.mp4", "90", 1920, 1080, codec: "h264")]
         ))
         XCTAssertEqual(rendered.cost, dec("0.09765"))
         XCTAssertEqual(rendered.items[0].component, "script-to-video as video-editing basic h264 HD 1920×1080: o.mp4")
@@ -129,13 +129,13 @@ final class BoundaryTests: XCTestCase {
     }
 
     func testScriptToVideoWithTokensStillPaysForTokens() throws {
-        let job = try priceOne(BillableJob(id: "s", feature: "script-to-video", tokens: 1500, previewOnly: true, timelineSeconds: 30))
+        let job = try priceOne(BillableJob(id: "s", feature: .scriptToVideo, tokens: 1500, previewOnly: true, timelineSeconds: 30))
         XCTAssertEqual(job.cost, dec("0.24"))
     }
 
     func testHighlightExtractionBillsInputOnly() throws {
         let job = try priceOne(BillableJob(
-            id: "h", feature: "highlight-extraction", inputs: [media("match.mp4", "150")],
+            id: "h", feature: .highlightExtraction, inputs: [media("match.mp4", "150")],
             outputs: [media("clip1.mp4", "500"), media("clip2.mp4", "500")]
         ))
         // 150 s → 3 min × 2 CNY.
@@ -145,29 +145,31 @@ final class BoundaryTests: XCTestCase {
     }
 
     func testEveryDurationFeatureUsesItsOwnPrice() throws {
-        let expected: [String: String] = [
-            "image-text-matching": "0.60", "image-text-matching-movie": "2.00", "sports-highlights": "2.00",
-            "highlight-mashup": "4.00", "highlight-extraction": "4.00", // 90 s input only → 2 min × 2
+        let expected: [FeatureID: String] = [
+            .imageTextMatching: "0.60", .imageTextMatchingMovie: "2.00", .sportsHighlights: "2.00",
+            .highlightMashup: "4.00", .highlightExtraction: "4.00", // 90 s input only → 2 min × 2
         ]
         for (feature, cost) in expected {
             let job = try priceOne(BillableJob(id: "f", feature: feature, inputs: [media("in.mp4", "90")], outputs: [media("o.mp4", "23")]))
-            XCTAssertEqual(job.cost.map(MoneyText.string), cost, feature)
+            XCTAssertEqual(job.cost.map(MoneyText.string), cost, feature.rawValue)
         }
     }
 
-    func testUnknownFeatureIsReportedNotPricedAtZeroSilently() throws {
-        let bill = try price([BillableJob(id: "u", feature: "image-magic", inputs: [media("in.mp4", "60")], tokens: 900)])
+    func testAFeatureTheCardLacksIsReportedNotPricedAtZeroSilently() throws {
+        var lacking = try card("cn")
+        lacking.features[FeatureID.highlightMashup.rawValue] = nil
+        let bill = Pricer(card: lacking).price([BillableJob(id: "u", feature: .highlightMashup, inputs: [media("in.mp4", "60")], tokens: 900)])
         let job = bill.jobs[0]
         XCTAssertNil(job.cost, "the feature has no price, so the job's cost is unknown")
-        XCTAssertEqual(job.items.first { $0.feature == "text-generation" }?.cost, dec("0.12"), "the token line is still priced")
-        XCTAssertTrue(job.reason?.hasPrefix("no price: unknown feature \"image-magic\"") ?? false, job.reason ?? "nil")
+        XCTAssertEqual(job.items.first { $0.feature == .textGeneration }?.cost, dec("0.12"), "the token line is still priced")
+        XCTAssertEqual(job.reason, "no price: card cn has no price for highlight-mashup")
         XCTAssertEqual(bill.warnings.first?.jobID, "u")
         XCTAssertTrue(bill.warnings.contains { if case .noPrice = $0.warning { return true } else { return false } }, "\(bill.warnings)")
     }
 
     func testSportsHighlightsHasNoUSDPrice() throws {
         let bill = try price(
-            [BillableJob(id: "s", feature: "sports-highlights", inputs: [media("in.mp4", "90")], outputs: [media("o.mp4", "23")])],
+            [BillableJob(id: "s", feature: .sportsHighlights, inputs: [media("in.mp4", "90")], outputs: [media("o.mp4", "23")])],
             card: "intl-singapore"
         )
         XCTAssertEqual(bill.total.amount, 0)
@@ -178,7 +180,7 @@ final class BoundaryTests: XCTestCase {
 
     func testIMSFeatureOnRegionWithoutUSDPrice() throws {
         let job = try priceOne(
-            BillableJob(id: "x", feature: "image-text-matching", inputs: [media("in.mp4", "90")], tokens: 10),
+            BillableJob(id: "x", feature: .imageTextMatching, inputs: [media("in.mp4", "90")], tokens: 10),
             card: "intl-frankfurt"
         )
         XCTAssertNil(job.cost)

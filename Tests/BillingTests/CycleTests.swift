@@ -6,7 +6,7 @@ import XCTest
 final class CycleTests: XCTestCase {
     private func itm(_ id: String, _ at: String, input: String, output: String = "0", tokens: Int? = nil) -> BillableJob {
         BillableJob(
-            id: id, feature: "image-text-matching", finishedAt: instant(at), inputs: [media("\(id)-in.mp4", input)],
+            id: id, feature: .imageTextMatching, finishedAt: instant(at), inputs: [media("\(id)-in.mp4", input)],
             outputs: [media("\(id)-out.mp4", output)], tokens: tokens
         )
     }
@@ -16,7 +16,7 @@ final class CycleTests: XCTestCase {
             itm("a", "2024-05-01T08:00:00+08:00", input: "30"),
             itm("b", "2024-05-01T08:59:59+08:00", input: "30"),
             itm("c", "2024-05-01T09:00:00+08:00", input: "30"),
-            BillableJob(id: "d", feature: "image-text-matching", inputs: [media("d.mp4", "30")]),
+            BillableJob(id: "d", feature: .imageTextMatching, inputs: [media("d.mp4", "30")]),
         ])
         XCTAssertEqual(bill.cycles.map(\.jobIDs), [["a", "b"], ["c"]])
         XCTAssertEqual(bill.cycles.map(\.total.amount), [dec("0.6"), dec("0.3")])
@@ -76,7 +76,7 @@ final class CycleTests: XCTestCase {
     func testPerCycleTokensAggregateAcrossFeatures() throws {
         let jobs = [
             itm("a", "2024-05-01T08:05:00+08:00", input: "30", tokens: 400),
-            BillableJob(id: "t", feature: "text-generation", finishedAt: instant("2024-05-01T08:20:00+08:00"), tokens: 500),
+            BillableJob(id: "t", feature: .textGeneration, finishedAt: instant("2024-05-01T08:20:00+08:00"), tokens: 500),
         ]
         XCTAssertEqual(try price(jobs).total.amount, dec("0.54"))  // 0.3 + 0.12 + 0.12
         let perCycle = try price(jobs, options: PricingOptions(rounding: .perCycle))
@@ -91,7 +91,7 @@ final class CycleTests: XCTestCase {
     func testPerCycleLeavesMPSPerFile() throws {
         let jobs = (0..<3).map { index in
             BillableJob(
-                id: "m\(index)", feature: "mps-transcode", finishedAt: instant("2024-05-01T08:0\(index):00+08:00"),
+                id: "m\(index)", feature: .mpsTranscode, finishedAt: instant("2024-05-01T08:0\(index):00+08:00"),
                 outputs: [media("o\(index).mp4", "60.3", 1920, 1080, codec: "h264")]
             )
         }
@@ -100,7 +100,7 @@ final class CycleTests: XCTestCase {
 
     func testBoundaryWarningNamesBothPoliciesAndFigures() throws {
         let job = BillableJob(
-            id: "b", feature: "image-text-matching",
+            id: "b", feature: .imageTextMatching,
             inputs: [media("in.mp4", "59.98", alternatives: ["longest-stream": "60.02", "video": "59.96"])]
         )
         let priced = try priceOne(job)
@@ -111,7 +111,7 @@ final class CycleTests: XCTestCase {
         )
         // The same figures under a different primary policy.
         let other = try priceOne(
-            BillableJob(id: "b", feature: "image-text-matching", inputs: [media("in.mp4", "60.02", alternatives: ["container": "59.98"])]),
+            BillableJob(id: "b", feature: .imageTextMatching, inputs: [media("in.mp4", "60.02", alternatives: ["container": "59.98"])]),
             options: PricingOptions(durationPolicy: "longest-stream")
         )
         XCTAssertEqual(other.diagnostics.map(\.description), ["boundary: billed 2 min under longest-stream (60.02 s) but 1 min under container (59.98 s)"])
@@ -121,7 +121,7 @@ final class CycleTests: XCTestCase {
     func testBoundaryUsesTheWholeTaskSum() throws {
         // 30 + 29.99 = 59.99 s; the output's audio runs to 30.02 s → 60.01 s.
         let job = BillableJob(
-            id: "b", feature: "highlight-mashup", inputs: [media("in.mp4", "30")],
+            id: "b", feature: .highlightMashup, inputs: [media("in.mp4", "30")],
             outputs: [media("out.mp4", "29.99", alternatives: ["longest-stream": "30.02"])]
         )
         XCTAssertEqual(
@@ -135,7 +135,7 @@ final class CycleTests: XCTestCase {
 
     func testUnverifiedWarningsAreDedupedInTheBill() throws {
         let jobs = (0..<3).map { index in
-            BillableJob(id: "v\(index)", feature: "video-editing", outputs: [media("o\(index).mp4", "60", 1920, 1080, codec: "h264")])
+            BillableJob(id: "v\(index)", feature: .videoEditing, outputs: [media("o\(index).mp4", "60", 1920, 1080, codec: "h264")])
         }
         let bill = try price(jobs)
         XCTAssertEqual(bill.warnings.filter { if case .card(.unverifiedPrice) = $0 { return true } else { return false } }.count, 1, "\(bill.warnings)")

@@ -8,7 +8,7 @@ import XCTest
 /// per hourly cycle never costs more than rounding each task.
 final class PropertyTests: XCTestCase {
     private let durationFeatures = [
-        "image-text-matching", "image-text-matching-movie", "sports-highlights", "highlight-mashup", "highlight-extraction",
+        FeatureID.imageTextMatching, FeatureID.imageTextMatchingMovie, FeatureID.sportsHighlights, FeatureID.highlightMashup, FeatureID.highlightExtraction,
     ]
     private let sizes: [(Int, Int)] = [(640, 360), (720, 1280), (1920, 1080), (2560, 1440), (3840, 2160)]
 
@@ -27,9 +27,9 @@ final class PropertyTests: XCTestCase {
                 [
                     BillableJob(id: "ims", feature: feature, inputs: [MeasuredMedia(path: "in", seconds: Seconds(base + add))],
                                 outputs: [MeasuredMedia(path: "out", seconds: Seconds(outputBase))]),
-                    BillableJob(id: "mps", feature: "mps-transcode",
+                    BillableJob(id: "mps", feature: .mpsTranscode,
                                 outputs: [MeasuredMedia(path: "o", seconds: Seconds(base + add), width: width, height: height, codec: codec)]),
-                    BillableJob(id: "edit", feature: "video-editing",
+                    BillableJob(id: "edit", feature: .videoEditing,
                                 outputs: [MeasuredMedia(path: "o", seconds: Seconds(base + add), width: width, height: height, codec: codec)]),
                 ]
             }
@@ -47,8 +47,8 @@ final class PropertyTests: XCTestCase {
         for _ in 0..<300 {
             let tokens = Int.random(in: 0...20_000, using: &rng)
             let more = tokens + Int.random(in: 0...1_500, using: &rng)
-            let a = pricer.price([BillableJob(id: "t", feature: "text-generation", tokens: tokens)]).total.amount
-            let b = pricer.price([BillableJob(id: "t", feature: "text-generation", tokens: more)]).total.amount
+            let a = pricer.price([BillableJob(id: "t", feature: .textGeneration, tokens: tokens)]).total.amount
+            let b = pricer.price([BillableJob(id: "t", feature: .textGeneration, tokens: more)]).total.amount
             XCTAssertGreaterThanOrEqual(b, a, "\(tokens) → \(more) tokens")
         }
     }
@@ -59,7 +59,7 @@ final class PropertyTests: XCTestCase {
         let perCycle = Pricer(card: cn, options: PricingOptions(rounding: .perCycle))
         var rng = SeededGenerator(seed: 42)
         let start = instant("2024-05-01T07:00:00+08:00")
-        let features = durationFeatures + ["text-generation", "mps-transcode", "video-editing", "script-to-video"]
+        let features = durationFeatures + [FeatureID.textGeneration, .mpsTranscode, .videoEditing, .scriptToVideo]
         var sawSaving = false
         for _ in 0..<60 {
             var jobs: [BillableJob] = []
@@ -101,7 +101,7 @@ final class PropertyTests: XCTestCase {
     func testBoundedOutputsGiveLowNotAboveHigh() throws {
         let cn = try card("cn")
         var rng = SeededGenerator(seed: 2026)
-        let features = durationFeatures + ["video-editing", "mps-transcode", "script-to-video"]
+        let features = durationFeatures + [FeatureID.videoEditing, .mpsTranscode, .scriptToVideo]
         for round in 0..<300 {
             let feature = features[round % features.count]
             let (width, height) = sizes[Int.random(in: 0..<sizes.count, using: &rng)]

@@ -76,11 +76,11 @@ final class RateCardTests: XCTestCase {
         XCTAssertEqual(custom.id, "my-contract")
         XCTAssertEqual(custom.features["image-text-matching"]?.price, dec("0.25"))
         let bill = Pricer(card: custom).price([BillableJob(
-            id: "seed", feature: "image-text-matching", inputs: [media("in", "90")], outputs: [media("out", "23")], tokens: 900
+            id: "seed", feature: .imageTextMatching, inputs: [media("in", "90")], outputs: [media("out", "23")], tokens: 900
         )])
         XCTAssertEqual(bill.total.amount, dec("0.6"))  // 2 × 0.25 + 0.10
         XCTAssertEqual(bill.rateCard, "my-contract")
-        let noVideo = Pricer(card: custom).price([BillableJob(id: "v", feature: "mps-transcode", outputs: [media("o", "60", 1920, 1080)])])
+        let noVideo = Pricer(card: custom).price([BillableJob(id: "v", feature: .mpsTranscode, outputs: [media("o", "60", 1920, 1080)])])
         XCTAssertEqual(noVideo.jobs[0].reason, "no price: card my-contract has no price for mps-transcode")
     }
 
@@ -171,7 +171,7 @@ final class RateCardTests: XCTestCase {
         {"id": "x", "currency": "USD", "features": {"mps-remux": {"basis": "output-files", "unavailable": "not sold here"}}}
         """
         let card = try RateCards.load(data: Data(text.utf8), name: "x.json")
-        let job = Pricer(card: card).price([BillableJob(id: "r", feature: "mps-remux", outputs: [media("o", "60")])]).jobs[0]
+        let job = Pricer(card: card).price([BillableJob(id: "r", feature: .mpsRemux, outputs: [media("o", "60")])]).jobs[0]
         XCTAssertEqual(job.reason, "no price: mps-remux: not sold here")
     }
 

@@ -6,7 +6,7 @@ import XCTest
 final class SeedExampleTests: XCTestCase {
     private var seedJob: BillableJob {
         BillableJob(
-            id: "seed", feature: "image-text-matching", finishedAt: instant("2024-05-01T08:30:00+08:00"),
+            id: "seed", feature: .imageTextMatching, finishedAt: instant("2024-05-01T08:30:00+08:00"),
             inputs: [media("in.mp4", "90")], outputs: [media("out.mp4", "23")], tokens: 900
         )
     }

@@ -16,7 +16,7 @@ final class TierAndFileTests: XCTestCase {
     }
 
     func testTranscodePricesEachOutputByCodecAndTier() throws {
-        let job = try priceOne(BillableJob(id: "m", feature: "mps-transcode", outputs: [
+        let job = try priceOne(BillableJob(id: "m", feature: .mpsTranscode, outputs: [
             media("portrait.mp4", "60", 720, 1280, codec: "h264"),   // SD h264 0.0326 × 1
             media("wide.mp4", "60", 1920, 823, codec: "hevc"),       // HD h265 0.3255 × 1
             media("tall.mp4", "60", 1920, 1098, codec: "h264"),      // 2K h264 0.14 × 1
@@ -28,7 +28,7 @@ final class TierAndFileTests: XCTestCase {
     }
 
     func testLargerThan4KHasNoPriceAndSaysSo() throws {
-        let bill = try price([BillableJob(id: "big", feature: "mps-transcode", outputs: [
+        let bill = try price([BillableJob(id: "big", feature: .mpsTranscode, outputs: [
             media("8k.mp4", "60", 7680, 4320, codec: "h264"), media("hd.mp4", "60", 1920, 1080, codec: "h264"),
         ])])
         let job = bill.jobs[0]
@@ -47,7 +47,7 @@ final class TierAndFileTests: XCTestCase {
     }
 
     func testAV1HasNoPriceInBundledCards() throws {
-        let job = try priceOne(BillableJob(id: "a", feature: "mps-transcode", outputs: [media("o.webm", "60", 1280, 720, codec: "av1")]))
+        let job = try priceOne(BillableJob(id: "a", feature: .mpsTranscode, outputs: [media("o.webm", "60", 1280, 720, codec: "av1")]))
         XCTAssertNil(job.cost)
         XCTAssertEqual(job.unknown, .noPrice("o.webm: card cn has no av1 price for mps-transcode (priced codecs: h264, h265)"))
         XCTAssertEqual(job.reason, "no price: o.webm: card cn has no av1 price for mps-transcode (priced codecs: h264, h265)")
@@ -61,10 +61,10 @@ final class TierAndFileTests: XCTestCase {
     }
 
     func testAudioOnlyOutputUsesTheAudioPrice() throws {
-        let cn = try priceOne(BillableJob(id: "a", feature: "mps-transcode", outputs: [media("o.m4a", "120")]))
+        let cn = try priceOne(BillableJob(id: "a", feature: .mpsTranscode, outputs: [media("o.m4a", "120")]))
         XCTAssertEqual(cn.cost, dec("0.0112"))
         XCTAssertEqual(cn.items[0].component, "mps-transcode audio: o.m4a")
-        let intl = try priceOne(BillableJob(id: "a", feature: "mps-transcode", outputs: [media("o.m4a", "120")]), card: "intl-london")
+        let intl = try priceOne(BillableJob(id: "a", feature: .mpsTranscode, outputs: [media("o.m4a", "120")]), card: "intl-london")
         XCTAssertNil(intl.cost)
         XCTAssertEqual(intl.reason, "no price: o.m4a: card intl-london has no audio-only price for mps-transcode")
     }
@@ -83,11 +83,11 @@ final class TierAndFileTests: XCTestCase {
             ("61", "1.02"),      // 1.01667 → 1.02, no whole-minute rounding
         ]
         for (seconds, minutes) in table {
-            let job = try priceOne(BillableJob(id: "m", feature: "mps-transcode", outputs: [media("o.mp4", seconds, 1920, 1080, codec: "h264")]))
+            let job = try priceOne(BillableJob(id: "m", feature: .mpsTranscode, outputs: [media("o.mp4", seconds, 1920, 1080, codec: "h264")]))
             XCTAssertEqual(job.items[0].billedQuantity, dec(minutes), "\(seconds) s")
             XCTAssertEqual(job.cost, dec(minutes) * dec("0.0651"), "\(seconds) s")
         }
-        let job = try priceOne(BillableJob(id: "m", feature: "mps-transcode", outputs: [media("o.mp4", "23.5", 1920, 1080, codec: "h264")]))
+        let job = try priceOne(BillableJob(id: "m", feature: .mpsTranscode, outputs: [media("o.mp4", "23.5", 1920, 1080, codec: "h264")]))
         XCTAssertEqual(job.items[0].explain, "23.5 s / 60 = 0.3917 min → rounded half up to 0.39 min × 0.0651 CNY/min = 0.025389 CNY")
         XCTAssertTrue(job.diagnostics.contains { if case .unverifiedRounding("mps-transcode", _, _, _) = $0 { return true } else { return false } }, "\(job.diagnostics)")
         XCTAssertTrue(job.diagnostics.contains {
@@ -97,7 +97,7 @@ final class TierAndFileTests: XCTestCase {
 
     func testIntlTranscodeIsVerifiedPriceButUnverifiedRounding() throws {
         let bill = try price(
-            [BillableJob(id: "m", feature: "mps-transcode", outputs: [media("o.mp4", "90", 3840, 2160, codec: "hevc")])],
+            [BillableJob(id: "m", feature: .mpsTranscode, outputs: [media("o.mp4", "90", 3840, 2160, codec: "hevc")])],
             card: "intl-riyadh"
         )
         XCTAssertEqual(bill.total.amount, dec("0.45"))  // 1.5 min × 0.3
@@ -106,13 +106,13 @@ final class TierAndFileTests: XCTestCase {
     }
 
     func testH265LDOnlyPricedForChineseMainland() throws {
-        let job = BillableJob(id: "m", feature: "mps-transcode", outputs: [media("o.mp4", "60", 640, 360, codec: "hevc")])
+        let job = BillableJob(id: "m", feature: .mpsTranscode, outputs: [media("o.mp4", "60", 640, 360, codec: "hevc")])
         XCTAssertEqual(try priceOne(job, card: "intl-cn-mainland").cost, dec("0.0165"))
         XCTAssertEqual(try priceOne(job, card: "intl-japan").reason, "no price: o.mp4: card intl-japan has no h265 LD price for mps-transcode")
     }
 
     func testVideoEditingBillsAtLeastOneMinutePerOutputByEdition() throws {
-        let short = BillableJob(id: "v", feature: "video-editing", outputs: [media("o.mp4", "20", 1920, 1080, codec: "h264")])
+        let short = BillableJob(id: "v", feature: .videoEditing, outputs: [media("o.mp4", "20", 1920, 1080, codec: "h264")])
         XCTAssertEqual(try priceOne(short).cost, dec("0.0651"))  // 20 s → at least 1 min
         var professional = short
         professional.edition = "professional"
@@ -123,13 +123,13 @@ final class TierAndFileTests: XCTestCase {
         XCTAssertNil(job.cost)
         XCTAssertTrue(job.reason?.contains("no \"ultimate\" edition") ?? false, job.reason ?? "nil")
 
-        let long = BillableJob(id: "v", feature: "video-editing", outputs: [media("o.mp4", "150", 3840, 2160, codec: "hevc")])
+        let long = BillableJob(id: "v", feature: .videoEditing, outputs: [media("o.mp4", "150", 3840, 2160, codec: "hevc")])
         XCTAssertEqual(try priceOne(long).cost, dec("3.5"))  // 2.5 min × 1.40
         XCTAssertEqual(try priceOne(short).items[0].explain, "20 s / 60 = 0.3333 min → at least 1 min × 0.0651 CNY/min = 0.0651 CNY")
     }
 
     func testRequestedCodecAndUnknownCodec() throws {
-        var job = BillableJob(id: "e", feature: "video-editing", outputs: [media("planned", "60", 1280, 720)], outputCodec: "hevc")
+        var job = BillableJob(id: "e", feature: .videoEditing, outputs: [media("planned", "60", 1280, 720)], outputCodec: "hevc")
         XCTAssertEqual(try priceOne(job).cost, dec("0.1628"))
         job.outputCodec = nil
         let assumed = try priceOne(job)
@@ -139,7 +139,7 @@ final class TierAndFileTests: XCTestCase {
 
     func testVideoEditingHasNoUSDPrice() throws {
         let job = try priceOne(
-            BillableJob(id: "v", feature: "video-editing", outputs: [media("o.mp4", "60", 1920, 1080, codec: "h264")]),
+            BillableJob(id: "v", feature: .videoEditing, outputs: [media("o.mp4", "60", 1920, 1080, codec: "h264")]),
             card: "intl-us-silicon-valley"
         )
         XCTAssertNil(job.cost)
@@ -148,15 +148,15 @@ final class TierAndFileTests: XCTestCase {
     }
 
     func testRemuxIsAFlatPerMinutePrice() throws {
-        let job = try priceOne(BillableJob(id: "r", feature: "mps-remux", outputs: [
+        let job = try priceOne(BillableJob(id: "r", feature: .mpsRemux, outputs: [
             media("a.mp4", "90", 3840, 2160, codec: "hevc"), media("b.m4a", "30"),
         ]))
         XCTAssertEqual(job.cost, dec("1.5") * dec("0.007") + dec("0.5") * dec("0.007"))
-        XCTAssertEqual(try priceOne(BillableJob(id: "r", feature: "mps-remux", outputs: [media("a.mp4", "90")]), card: "intl-london").cost, nil)
+        XCTAssertEqual(try priceOne(BillableJob(id: "r", feature: .mpsRemux, outputs: [media("a.mp4", "90")]), card: "intl-london").cost, nil)
     }
 
     func testNoOutputsIsNothingMeasuredNotZero() throws {
-        let job = try priceOne(BillableJob(id: "n", feature: "mps-transcode"))
+        let job = try priceOne(BillableJob(id: "n", feature: .mpsTranscode))
         XCTAssertNil(job.cost)
         XCTAssertEqual(job.unknown, .nothingMeasured("no output files for mps-transcode"))
         XCTAssertEqual(job.reason, "nothing measured: no output files for mps-transcode")

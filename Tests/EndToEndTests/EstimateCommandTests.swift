@@ -32,6 +32,15 @@ final class EstimateCommandTests: XCTestCase {
         }
     }
 
+    func testAnUnknownFeatureIsAnInvalidJobNeverAZeroThatPassesTheBudget() throws {
+        let result = try CLI.run(["estimate", "--feature", "image-magic", "--input", input, "--max-cost", "0", "--format", "json"])
+        XCTAssertEqual(result.status, 1, "a feature ClipMeter cannot price fails the run, even under --max-cost 0")
+        let bill = try XCTUnwrap(try result.json() as? [String: Any])
+        let error = try XCTUnwrap(bill.objects("errors").first?["error"] as? [String: Any])
+        XCTAssertEqual(error["code"] as? String, "invalid-job")
+        XCTAssertTrue((error["message"] as? String)?.contains("unknown feature \"image-magic\" (known: text-generation") ?? false, "\(error)")
+    }
+
     func testRequestedOutputDurationAndInternationalCard() throws {
         let cn = try CLI.run(["estimate", "--feature", "image-text-matching", "--input", input, "--output-duration", "23",
                               "--tokens", "900", "--format", "json"])

@@ -65,7 +65,7 @@ struct FlagJobOptions: ParsableArguments {
         job.outputDuration = try nonNegativeDecimal(outputDuration, "--output-duration", maximum: QuantityLimits.maxSeconds)
         if let status {
             guard let normalized = JobSpec.normalizedStatus(status) else { throw UsageError("--status \(status): expected succeeded or failed") }
-            job.status = normalized == JobSpec.failed ? .failed : .succeeded
+            job.status = normalized
         }
         if let finishedAt {
             guard let date = JobTime.parse(finishedAt, timeZone: timeZone) else {

@@ -156,7 +156,7 @@ private struct ResponseReader {
         guard !subJobs.isEmpty else {
             let status = try fields.text(batch, "Status") ?? "unknown"
             if status.lowercased() == "failed" {
-                job.status = JobSpec.failed
+                job.status = .failed
                 job.failureReason = try extendError(batch) ?? "the batch failed (no error in Extend)"
             } else {
                 job.problems.append("batch \(batchID) lists no sub-jobs (status \(status)): nothing to bill yet")
@@ -181,7 +181,7 @@ private struct ResponseReader {
                 job.problems += subJob.problems.filter { !job.problems.contains($0) }
                 continue
             }
-            if subJob.status == JobSpec.failed {
+            if subJob.status == .failed {
                 subJob.isBatch = false
                 subJob.failureReason = "sub-job of batch \(batchID): " + (subJob.failureReason ?? "failed")
                 failed.append(subJob)
@@ -196,7 +196,7 @@ private struct ResponseReader {
             }
         }
         if succeeded == 0, job.problems.isEmpty {
-            job.status = JobSpec.failed
+            job.status = .failed
             job.failureReason = "no sub-job of batch \(batchID) succeeded"
             job.inputs = []
         } else if !failed.isEmpty {
@@ -228,7 +228,7 @@ private struct ResponseReader {
         default: break
         }
         let duration = try self.fields.number(fields, "Duration", field: "Duration")
-        if job.status == JobSpec.succeeded,
+        if job.status == .succeeded,
            let url = try self.fields.text(fields, "MediaURL") ?? self.fields.text(fields, "MediaId") {
             job.outputs = self.fields.resolve(url, reportedDuration: duration, role: "output", job: &job)
         }
@@ -251,13 +251,13 @@ private struct ResponseReader {
         }
         let state = try fields.text(body, "State") ?? ""
         switch state.lowercased() {
-        case "finished", "success", "succeeded": job.status = JobSpec.succeeded
+        case "finished", "success", "succeeded": job.status = .succeeded
         case "failed", "fail":
-            job.status = JobSpec.failed
+            job.status = .failed
             let reason = [try fields.text(body, "ErrorCode"), try fields.text(body, "ErrorMessage")].compactMap { $0 }
             job.failureReason = reason.isEmpty ? "failed (no error code in the response)" : reason.joined(separator: ": ")
         default:
-            job.status = JobSpec.failed
+            job.status = .failed
             job.problems.append("job \(job.id) is not finished (State '\(state)'): only Finished and Failed jobs can be billed")
         }
         // No completion time in this response: its last modification is when it finished.
@@ -274,7 +274,7 @@ private struct ResponseReader {
         default: break
         }
         fields.resolveInputs(names, job: &job)
-        if job.inputs.isEmpty, job.status == JobSpec.succeeded {
+        if job.inputs.isEmpty, job.status == .succeeded {
             job.problems.append("SmartJobInfo.InputConfig names no input: a highlight extraction is billed on its input")
         }
         return job
@@ -318,12 +318,12 @@ private struct ResponseReader {
         let prefix = field.map { "\($0)." } ?? ""
         let word = try fields.text(body, "Status", field: prefix + "Status") ?? ""
         guard let status = JobSpec.normalizedStatus(word), word.lowercased() != "finished" else {
-            job.status = JobSpec.failed
+            job.status = .failed
             job.problems.append("job \(job.id) is not finished (status '\(word)'): only Success and Failed jobs can be billed")
             return
         }
         job.status = status
-        if status == JobSpec.failed {
+        if status == .failed {
             let code = try fields.text(body, "ErrorCode", field: prefix + "ErrorCode") ?? fields.text(body, "Code", field: prefix + "Code")
             let message = try fields.text(body, "ErrorMessage", field: prefix + "ErrorMessage") ?? fields.text(body, "Message", field: prefix + "Message")
             job.failureReason = [code, message].compactMap { $0 }.joined(separator: ": ")

@@ -1,3 +1,4 @@
+import Billing
 import Foundation
 
 /// One billed task as described by its source (manifest, saved IMS response or folder), before measurement.
@@ -9,8 +10,8 @@ public struct JobSpec: Sendable, Codable, Equatable {
     public var id: String
     /// Billed feature id (`video-editing`, `script-to-video`, …), nil when the source does not say.
     public var feature: String?
-    /// `"succeeded"` or `"failed"`; failed tasks are listed at 0 with their reason.
-    public var status: String
+    /// Succeeded or failed; failed tasks are listed at 0 with their reason.
+    public var status: JobStatus
     /// Why a failed task failed (for IMS sub-jobs "ErrorCode: ErrorMessage").
     public var failureReason: String?
     /// When the task finished: picks the hourly billing cycle.
@@ -56,7 +57,7 @@ public struct JobSpec: Sendable, Codable, Equatable {
 
     /// A succeeded job with nothing but an id and a source; the loaders fill in the rest.
     public init(
-        id: String, feature: String? = nil, status: String = JobSpec.succeeded, failureReason: String? = nil,
+        id: String, feature: String? = nil, status: JobStatus = .succeeded, failureReason: String? = nil,
         finishedAt: Date? = nil, region: String? = nil, inputs: [MediaReference] = [], outputs: [MediaReference] = [],
         timelinePath: String? = nil, timelineJSON: String? = nil, previewOnly: Bool = false, tokens: Int? = nil,
         outputDuration: Decimal? = nil, outputWidth: Int? = nil, outputHeight: Int? = nil, outputCodec: String? = nil,
@@ -86,11 +87,6 @@ public struct JobSpec: Sendable, Codable, Equatable {
         self.problems = problems
     }
 
-    /// The status word of a finished, billable task.
-    public static let succeeded = "succeeded"
-    /// The status word of a failed task (billed at 0).
-    public static let failed = "failed"
-
     /// True when the source described the job well enough to price it.
     public var isValid: Bool { problems.isEmpty }
 
@@ -99,10 +95,10 @@ public struct JobSpec: Sendable, Codable, Equatable {
 
     /// Maps a status word from a manifest or an IMS response to `succeeded`/`failed`, nil when it is neither
     /// (an unfinished `Processing` job, a typo).
-    public static func normalizedStatus(_ word: String) -> String? {
+    public static func normalizedStatus(_ word: String) -> JobStatus? {
         switch word.trimmingCharacters(in: .whitespaces).lowercased() {
-        case "succeeded", "success", "successful", "succeed", "ok", "done", "finished": return succeeded
-        case "failed", "fail", "failure", "error": return failed
+        case "succeeded", "success", "successful", "succeed", "ok", "done", "finished": return .succeeded
+        case "failed", "fail", "failure", "error": return .failed
         default: return nil
         }
     }

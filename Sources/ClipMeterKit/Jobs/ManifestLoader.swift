@@ -236,7 +236,7 @@ private struct JobReader {
             if let status = JobSpec.normalizedStatus(word) {
                 job.status = status
             } else {
-                job.status = JobSpec.failed
+                job.status = .failed
                 job.problems.append("status '\(word)' is neither succeeded nor failed (an unfinished job cannot be billed)")
             }
         }

@@ -22,7 +22,7 @@ extension BillRenderer {
         for job in bill.jobs {
             let finished = job.finishedAt.map { ReportDate.iso($0, in: job.timeZone) } ?? ""
             let cycle = job.cycleStart.map { ReportDate.iso($0, in: job.timeZone) } ?? ""
-            let head = [job.id, job.feature, job.status.rawValue, finished, cycle]
+            let head = [job.id, job.feature.rawValue, job.status.rawValue, finished, cycle]
             if job.items.isEmpty || job.unknown != nil {
                 // No charge to itemise, or a cost that cannot be known: one row, its cost empty when unknown.
                 let cost = job.unknown == nil ? MoneyText.string(job.cost ?? 0) : ""
@@ -96,8 +96,8 @@ extension BillRenderer {
                     "RegionId": report.region ?? "", "RegionName": report.region ?? "",
                     "ResourceId": resourceID, "ResourceName": item.file ?? job.id,
                     "ResourceType": item.file == nil ? "Media Job" : "Media Job Output",
-                    "SkuId": item.feature, "SkuPriceId": "\(bill.rateCard):\(priceComponent(item))",
-                    "x_JobId": job.id, "x_Feature": job.feature, "x_JobStatus": job.status.rawValue,
+                    "SkuId": item.feature.rawValue, "SkuPriceId": "\(bill.rateCard):\(priceComponent(item))",
+                    "x_JobId": job.id, "x_Feature": job.feature.rawValue, "x_JobStatus": job.status.rawValue,
                     "x_RateCard": bill.rateCard, "x_Rounding": bill.rounding, "x_File": item.file ?? "",
                     "x_Warnings": Wording.warnings(of: job).joined(separator: " | "),
                 ]
@@ -116,8 +116,8 @@ extension BillRenderer {
 
     /// "Intelligent Media Services" for IMS features (production, editing, tokens), "ApsaraVideo Media Processing"
     /// for `mps-*`.
-    public static func serviceName(forFeature feature: String) -> String {
-        FeatureID(rawValue: feature)?.isMediaProcessing ?? false ? "ApsaraVideo Media Processing" : "Intelligent Media Services"
+    public static func serviceName(forFeature feature: FeatureID) -> String {
+        feature.isMediaProcessing ? "ApsaraVideo Media Processing" : "Intelligent Media Services"
     }
 
     /// Billing units as FOCUS readers expect to see them spelled.

@@ -213,20 +213,20 @@ private struct HTMLPage {
     // MARK: Features
 
     private func featureSection() -> String {
-        var totals: [String: Decimal] = [:]
+        var totals: [FeatureID: Decimal] = [:]
         for job in bill.jobs {
             for item in job.items { totals[item.feature, default: 0] += item.cost }
         }
         guard !totals.isEmpty else {
             return "<section id=\"features\"><h2>Cost per feature</h2><p class=\"empty\">Nothing was charged.</p></section>"
         }
-        let rows = totals.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        let rows = totals.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue }
         let maxPixels = pixels(rows.first?.value ?? 0)
         let body = rows.map { feature, cost -> String in
             let share = bill.total.amount > 0 ? DecimalText.fixed(cost / bill.total.amount * 100, places: 1) + " %" : "—"
             let percent = maxPixels > 0 ? pixels(cost) / maxPixels * 100 : 0
             return """
-            <tr><td class="id">\(e(feature))</td><td>\(e(BillRenderer.serviceName(forFeature: feature)))</td><td class="num">\(e(money(cost)))</td><td class="num muted">\(e(share))</td><td class="meter"><span style="width: \(String(format: "%.1f", percent))%"></span></td></tr>
+            <tr><td class="id">\(e(feature.rawValue))</td><td>\(e(BillRenderer.serviceName(forFeature: feature)))</td><td class="num">\(e(money(cost)))</td><td class="num muted">\(e(share))</td><td class="meter"><span style="width: \(String(format: "%.1f", percent))%"></span></td></tr>
             """
         }
         return """
@@ -307,7 +307,7 @@ private struct HTMLPage {
             details.append("<details class=\"job-warnings\"><summary>\(summary)</summary><ul class=\"job-warnings\">\(other.map { "<li class=\"warning\">\(e($0))</li>" }.joined())</ul></details>")
         }
         return """
-        <tr class="job \(badgeClass)"><td class="id">\(e(job.id))</td><td class="feature">\(e(job.feature))</td><td><span class="badge \(badgeClass)">\(badge)</span></td><td class="date">\(finished)</td><td class="num cost">\(e(BillRenderer.costCell(job)))</td><td class="details">\(details.joined())</td></tr>
+        <tr class="job \(badgeClass)"><td class="id">\(e(job.id))</td><td class="feature">\(e(job.feature.rawValue))</td><td><span class="badge \(badgeClass)">\(badge)</span></td><td class="date">\(finished)</td><td class="num cost">\(e(BillRenderer.costCell(job)))</td><td class="details">\(details.joined())</td></tr>
         """
     }
 

@@ -20,7 +20,7 @@ public enum BillRenderer {
         } else {
             let costs = rightAligned(bill.jobs.map(costCell), header: "COST")
             let rows = bill.jobs.enumerated().map { index, job in
-                [oneLine(job.id), oneLine(job.feature), job.status.rawValue, costs.cells[index], oneLine(notes(for: job))]
+                [oneLine(job.id), oneLine(job.feature.rawValue), job.status.rawValue, costs.cells[index], oneLine(notes(for: job))]
             }
             blocks.append(TextTable.render(header: ["ID", "FEATURE", "STATUS", costs.header, "NOTES"], rows: rows))
         }
@@ -168,7 +168,7 @@ public enum BillRenderer {
         }
         let lowItems: [(String, JSONValue)] = job.lowItems.isEmpty ? [] : [("lowItems", .array(job.lowItems.map(itemJSON)))]
         return .object([
-            ("id", .string(job.id)), ("feature", .string(job.feature)), ("status", .string(job.status.rawValue)),
+            ("id", .string(job.id)), ("feature", .string(job.feature.rawValue)), ("status", .string(job.status.rawValue)),
             ("cost", job.cost.map { .string(MoneyText.string($0)) } ?? .null),
         ] + range + [
             ("finishedAt", date(job.finishedAt)),
@@ -193,7 +193,7 @@ public enum BillRenderer {
             ("billedQuantity", .number(item.billedQuantity.description)),
             ("unitPrice", item.unitPrice.map { .string(MoneyText.string($0)) } ?? .null),
             ("cost", .string(MoneyText.string(item.cost))), ("explain", .string(item.explain)),
-            ("feature", .string(item.feature)), ("measured", .number(item.measured.description)),
+            ("feature", .string(item.feature.rawValue)), ("measured", .number(item.measured.description)),
             ("measuredUnit", .string(item.measuredUnit.rawValue)),
         ]
         return .object(members)

@@ -50,7 +50,7 @@ public final class BillingRun {
         specs.map { spec in
             var planned = PlannedJob(spec: spec)
             // A rendered output is the better figure (TIMELINE.md rule 10): its timeline is then not needed.
-            guard spec.isValid, spec.status == JobSpec.succeeded, spec.notBilled == nil,
+            guard spec.isValid, spec.status == .succeeded, spec.notBilled == nil,
                   spec.previewOnly || spec.outputs.isEmpty else {
                 return planned
             }
@@ -74,7 +74,7 @@ public final class BillingRun {
                       timelines: [String: PreparedTimeline] = [:]) -> BillReport {
         let planned = plan(JobSpec.mergingDuplicateIDs(specs), timelines: timelines)
         var paths: [String] = []
-        for job in planned where job.spec.isValid && job.spec.status == JobSpec.succeeded && job.spec.notBilled == nil {
+        for job in planned where job.spec.isValid && job.spec.status == .succeeded && job.spec.notBilled == nil {
             let sides = billedSides(job.spec.feature)
             if sides.inputs || (job.spec.outputPlan?.sizeFromInputs ?? false) { paths += job.spec.inputs.compactMap(\.localPath) }
             if sides.outputs { paths += job.spec.outputs.compactMap(\.localPath) }
@@ -120,15 +120,19 @@ public final class BillingRun {
             return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: "invalid-job",
                                                                message: spec.problems.joined(separator: "; "))]))
         }
-        guard let feature = spec.feature else {
+        guard let name = spec.feature else {
             return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: "invalid-job",
                                                                message: "no feature: pass --feature or name it in the manifest")]))
+        }
+        guard let feature = FeatureID(rawValue: name) else {
+            return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: "invalid-job",
+                                                               message: "unknown feature \"\(name)\" (known: \(FeatureID.known))")]))
         }
         var job = BillableJob(id: spec.id, feature: feature, finishedAt: spec.finishedAt, tokens: spec.tokens,
                               previewOnly: spec.previewOnly, edition: spec.edition, outputCodec: spec.outputCodec,
                               warnings: spec.warnings)
         job.isBatch = spec.isBatch
-        if spec.status == JobSpec.failed {
+        if spec.status == .failed {
             job.status = .failed
             job.failureReason = spec.failureReason ?? "the task failed"
             return .success(job)
@@ -138,7 +142,7 @@ public final class BillingRun {
             return .success(job)
         }
         var failures: [BillReport.Failure] = []
-        let sides = billedSides(feature)
+        let sides = billedSides(feature.rawValue)
         if sides.inputs { job.inputs = media(spec.inputs, spec: spec, isOutput: false, job: &job, failures: &failures) }
         if sides.outputs { job.outputs = media(spec.outputs, spec: spec, isOutput: true, job: &job, failures: &failures) }
 
@@ -252,8 +256,8 @@ public final class BillingRun {
     }
 
     /// Which of a job's media its feature bills: files it does not bill are neither measured nor required
-    /// (a script-to-video job's inputs may well not be synced). An unknown feature bills both, so its files
-    /// are still checked while the pricer reports the feature.
+    /// (a script-to-video job's inputs may well not be synced). A feature the card lacks bills both, so its
+    /// files are still checked while the pricer reports the missing price.
     func billedSides(_ feature: String?) -> (inputs: Bool, outputs: Bool) {
         guard let feature, let rate = settings.card.features[feature] else { return (true, true) }
         switch rate.basis {
@@ -264,8 +268,8 @@ public final class BillingRun {
         }
     }
 
-    private func isFreeWhenPreviewOnly(_ feature: String) -> Bool {
-        settings.card.features[feature]?.previewOnly == .free
+    private func isFreeWhenPreviewOnly(_ feature: FeatureID) -> Bool {
+        settings.card.features[feature.rawValue]?.previewOnly == .free
     }
 
     private func requestedOutput(_ spec: JobSpec, seconds: Decimal, label: String) -> MeasuredMedia {

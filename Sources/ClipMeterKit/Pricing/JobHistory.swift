@@ -20,7 +20,7 @@ public enum JobHistory {
         while start < charges.count {
             let batch = charges[start..<min(start + batchSize, charges.count)]
             let records = batch.map { job in
-                JobRecord(id: job.id, feature: job.feature, status: job.status.rawValue, cost: MoneyText.string(job.cost ?? 0),
+                JobRecord(id: job.id, feature: job.feature.rawValue, status: job.status.rawValue, cost: MoneyText.string(job.cost ?? 0),
                           currency: bill.currency, rateCard: bill.rateCard, finishedAt: job.finishedAt,
                           cycleStart: job.cycleStart, payload: Data(form.json(job).rendered().utf8), recordedAt: now)
             }
@@ -68,7 +68,7 @@ struct LedgerForm {
         let zone = job.timeZone
         func date(_ value: Date?) -> JSONValue { value.map { .string(DateText.string($0, in: zone)) } ?? .null }
         var members: [(String, JSONValue)] = [
-            ("id", .string(job.id)), ("feature", .string(job.feature)), ("status", .string(job.status.rawValue)),
+            ("id", .string(job.id)), ("feature", .string(job.feature.rawValue)), ("status", .string(job.status.rawValue)),
             ("cost", job.cost.map { .string(MoneyText.string($0)) } ?? .null),
         ]
         if let low = job.costLow, let high = job.cost {
@@ -99,7 +99,7 @@ struct LedgerForm {
             ("unit", .string(item.unit.rawValue)), ("billedQuantity", .number(item.billedQuantity.description)),
             ("unitPrice", item.unitPrice.map { .string(MoneyText.string($0)) } ?? .null),
             ("cost", .string(MoneyText.string(item.cost))), ("explain", .string(item.explain)),
-            ("feature", .string(item.feature)), ("measured", .number(item.measured.description)),
+            ("feature", .string(item.feature.rawValue)), ("measured", .number(item.measured.description)),
             ("measuredUnit", .string(item.measuredUnit.rawValue)),
         ]
         if let file = item.file { members.append(("file", .string(file))) }

@@ -116,7 +116,7 @@ public enum EstimateSession {
         spec.previewOnly = job.previewOnly
         spec.timelinePath = job.timelinePath
         spec.outputDuration = job.outputDuration
-        spec.status = job.status == .failed ? JobSpec.failed : JobSpec.succeeded
+        spec.status = job.status
         spec.finishedAt = job.finishedAt
         fill(&spec, from: output)
         return spec

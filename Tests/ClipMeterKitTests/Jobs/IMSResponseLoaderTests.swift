@@ -1,4 +1,5 @@
 import Foundation
+import Billing
 import XCTest
 @testable import ClipMeterKit
 
@@ -23,7 +24,7 @@ final class IMSResponseLoaderTests: XCTestCase {
 
         // The batch is the task: one job with its succeeded sub-jobs' outputs; the failed sub-job at 0 on its own.
         XCTAssertEqual(jobs.map(\.id), ["b6b2750d4308892ac3330238a1b2c3d4", "8e81933d44e3ae69e2f81485000000a3"])
-        XCTAssertEqual(jobs.map(\.status), ["succeeded", "failed"])
+        XCTAssertEqual(jobs.map(\.status), [JobStatus.succeeded, .failed])
         XCTAssertEqual(jobs.map(\.feature), Array(repeating: "script-to-video", count: 2))
         XCTAssertTrue(jobs.allSatisfy(\.isValid), "\(jobs.map(\.problems))")
         XCTAssertTrue(jobs.allSatisfy { $0.finishedAt == jobsDate("2026-11-20T00:57:07Z") })
@@ -108,7 +109,7 @@ final class IMSResponseLoaderTests: XCTestCase {
         XCTAssertEqual(jobs[0].id, "batch1")
         XCTAssertTrue(jobs[0].problems.contains { $0.contains("not finished") && $0.contains("Processing") })
         XCTAssertEqual(jobs[1].id, "s2")
-        XCTAssertEqual(jobs[1].status, "failed")
+        XCTAssertEqual(jobs[1].status, .failed)
         XCTAssertTrue(jobs[1].isValid)
         XCTAssertNotNil(jobs[1].failureReason)
         XCTAssertNil(jobs[1].finishedAt)
@@ -140,7 +141,7 @@ final class IMSResponseLoaderTests: XCTestCase {
         let job = jobs[0]
         XCTAssertEqual(job.id, "cdb3e74639973036bc84000000b1")
         XCTAssertEqual(job.feature, "video-editing")
-        XCTAssertEqual(job.status, "succeeded")
+        XCTAssertEqual(job.status, .succeeded)
         XCTAssertEqual(job.finishedAt, jobsDate("2026-11-20T05:33:52Z"))
         XCTAssertEqual(job.outputs.map(\.localPath), [output])
         XCTAssertEqual(job.outputs[0].reportedDuration, Decimal(string: "30.5"))

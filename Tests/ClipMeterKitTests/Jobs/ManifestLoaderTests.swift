@@ -25,7 +25,7 @@ final class ManifestLoaderTests: XCTestCase {
         let job = jobs[0]
         XCTAssertEqual(job.id, "edit-1")
         XCTAssertEqual(job.feature, "video-editing")
-        XCTAssertEqual(job.status, "succeeded")
+        XCTAssertEqual(job.status, .succeeded)
         XCTAssertEqual(job.finishedAt, jobsDate("2026-11-20T00:57:07Z"))
         XCTAssertEqual(job.region, "cn")
         XCTAssertEqual(job.inputs, [MediaReference(original: "in/source.mp4", localPath: input)])
@@ -69,11 +69,11 @@ final class ManifestLoaderTests: XCTestCase {
         XCTAssertEqual(jobs[0].inputs.map(\.localPath), [tree.path("batch/clips/a.mp4"), tree.path("batch/clips/b.mp4"),
                                                          tree.path("shared/music.mp3")])
         XCTAssertEqual(jobs[0].outputs.map(\.original), ["clips/deep/c.mov"])
-        XCTAssertEqual(jobs[0].status, "succeeded")
+        XCTAssertEqual(jobs[0].status, .succeeded)
         // No offset: read in the billing time zone (Shanghai, UTC+8).
         XCTAssertEqual(jobs[0].finishedAt, jobsDate("2026-11-20T01:00:00Z"))
         XCTAssertEqual(jobs[1].tokens, 900)
-        XCTAssertEqual(jobs[1].status, "failed")
+        XCTAssertEqual(jobs[1].status, .failed)
         XCTAssertEqual(jobs[1].failureReason, "quota")
 
         // Loading twice gives the same ids (the ledger records each job once).

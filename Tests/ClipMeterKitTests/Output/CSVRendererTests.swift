@@ -129,7 +129,7 @@ final class FOCUSRendererTests: XCTestCase {
     }
 
     func testJobWithoutFinishTimeHasAnEmptyChargePeriod() throws {
-        let undated = BillableJob(id: "undated", feature: "image-text-matching", inputs: [RenderFixtures.file("a.mp4", "30")])
+        let undated = BillableJob(id: "undated", feature: .imageTextMatching, inputs: [RenderFixtures.file("a.mp4", "30")])
         let (_, rows) = table(BillReport(bill: try RenderFixtures.bill([undated]), title: "t"))
         XCTAssertEqual(rows.count, 1)
         XCTAssertEqual(rows[0]["ChargePeriodStart"], "")
@@ -141,7 +141,7 @@ final class FOCUSRendererTests: XCTestCase {
 /// Issue 12 defect 10: text a spreadsheet would run as a formula is neutralised; numbers stay numbers.
 final class CSVInjectionTests: XCTestCase {
     func testFormulaTriggersGetAQuoteInsideTheQuotedField() throws {
-        let job = BillableJob(id: "=HYPERLINK(\"http://x\",\"y\")", feature: "mps-transcode",
+        let job = BillableJob(id: "=HYPERLINK(\"http://x\",\"y\")", feature: .mpsTranscode,
                               finishedAt: RenderFixtures.instant("2024-05-01T09:50:00+08:00"),
                               outputs: [RenderFixtures.file("@SUM(1+1).mp4", "30", 1280, 720, codec: "h264")])
         let report = BillReport(bill: try RenderFixtures.bill([job]),

@@ -104,9 +104,9 @@ final class HTMLRendererTests: XCTestCase {
 
     /// Writes a sample page for `scripts/check-html` (path printed; `CLIPMETER_SAMPLE_HTML` overrides it).
     func testWritesSampleReportForScreenshots() throws {
-        let undated = BillableJob(id: "undated-draft", feature: "image-text-matching", inputs: [RenderFixtures.file("draft.mp4", "30")])
+        let undated = BillableJob(id: "undated-draft", feature: .imageTextMatching, inputs: [RenderFixtures.file("draft.mp4", "30")])
         let later = BillableJob(
-            id: "mps-batch-7", feature: "mps-transcode", finishedAt: RenderFixtures.instant("2024-05-01T11:05:00+08:00"),
+            id: "mps-batch-7", feature: .mpsTranscode, finishedAt: RenderFixtures.instant("2024-05-01T11:05:00+08:00"),
             outputs: [RenderFixtures.file("out/4k master.mp4", "600", 3840, 2160, codec: "h265"),
                       RenderFixtures.file("out/preview.mp4", "600", 1280, 720, codec: "h264")]
         )
@@ -127,10 +127,10 @@ final class HTMLRendererTests: XCTestCase {
         // A day and a half of hourly cycles (labels thin out) plus a job the Singapore card has no price for.
         let start = RenderFixtures.instant("2024-05-01T00:20:00+08:00")
         let hourly = (0..<36).map { hour in
-            BillableJob(id: "h\(hour)", feature: "image-text-matching", finishedAt: start.addingTimeInterval(Double(hour) * 3600),
+            BillableJob(id: "h\(hour)", feature: .imageTextMatching, finishedAt: start.addingTimeInterval(Double(hour) * 3600),
                         inputs: [RenderFixtures.file("in\(hour).mp4", String(30 + (hour * 37) % 400))])
         }
-        let noPrice = BillableJob(id: "sports", feature: "sports-highlights", finishedAt: start, inputs: [RenderFixtures.file("match.mp4", "90")])
+        let noPrice = BillableJob(id: "sports", feature: .sportsHighlights, finishedAt: start, inputs: [RenderFixtures.file("match.mp4", "90")])
         let many = (path as NSString).deletingPathExtension + "-many.html"
         let manyBill = try RenderFixtures.bill(hourly + [noPrice], card: "intl-singapore")
         XCTAssertEqual(manyBill.cycles.count, 36)

@@ -22,25 +22,25 @@ enum RenderFixtures {
 
     /// The seed's worked example: image-text matching, 90 s in, 23 s out, 900 tokens, finished 08:30 Shanghai → 0.72 CNY.
     static let seedJob = BillableJob(
-        id: "seed", feature: "image-text-matching", finishedAt: instant("2024-05-01T08:30:00+08:00"),
+        id: "seed", feature: .imageTextMatching, finishedAt: instant("2024-05-01T08:30:00+08:00"),
         inputs: [file("in.mp4", "90")], outputs: [file("out.mp4", "23")], tokens: 900
     )
 
     /// A video-editing job with one HD output, in the next hour (09:00–10:00 Shanghai).
     static let editJob = BillableJob(
-        id: "edit-1", feature: "video-editing", finishedAt: instant("2024-05-01T09:15:00+08:00"),
+        id: "edit-1", feature: .videoEditing, finishedAt: instant("2024-05-01T09:15:00+08:00"),
         outputs: [file("renders/final cut.mp4", "75", 1920, 1080, codec: "h264")]
     )
 
     /// A failed task: listed at 0 with its reason.
     static let failedJob = BillableJob(
-        id: "broken", feature: "highlight-mashup", status: .failed, failureReason: "InvalidParameter: no clips",
+        id: "broken", feature: .highlightMashup, status: .failed, failureReason: "InvalidParameter: no clips",
         finishedAt: instant("2024-05-01T09:40:00+08:00")
     )
 
     /// 59.98 s under the container policy, 60.02 s under longest-stream: one minute either side of a boundary.
     static let boundaryJob = BillableJob(
-        id: "edge", feature: "image-text-matching", finishedAt: instant("2024-05-01T08:45:00+08:00"),
+        id: "edge", feature: .imageTextMatching, finishedAt: instant("2024-05-01T08:45:00+08:00"),
         inputs: [file("edge.mp4", "59.98", alternatives: ["longest-stream": "60.02"])]
     )
 
@@ -48,7 +48,7 @@ enum RenderFixtures {
     static let hostileID = "evil, \"quoted\" <script>alert('x')</script> & co"
 
     static let hostileJob = BillableJob(
-        id: hostileID, feature: "mps-transcode", finishedAt: instant("2024-05-01T09:50:00+08:00"),
+        id: hostileID, feature: .mpsTranscode, finishedAt: instant("2024-05-01T09:50:00+08:00"),
         outputs: [file("out/<b>x</b>.mp4", "30", 1280, 720, codec: "h264")]
     )
 

@@ -43,7 +43,7 @@ final class TableRendererTests: XCTestCase {
     }
 
     func testCostsLineUpAndCycleRowsAddUpWithUndatedJobs() throws {
-        let undated = BillableJob(id: "undated", feature: "image-text-matching", inputs: [RenderFixtures.file("a.mp4", "30")])
+        let undated = BillableJob(id: "undated", feature: .imageTextMatching, inputs: [RenderFixtures.file("a.mp4", "30")])
         let bill = try RenderFixtures.bill([RenderFixtures.seedJob, RenderFixtures.editJob, undated])
         let text = BillRenderer.table(BillReport(bill: bill, title: "t"), explain: false)
         let lines = text.split(separator: "\n").map(String.init)
@@ -62,7 +62,7 @@ final class TableRendererTests: XCTestCase {
 
     func testNoPriceJobShowsTheReasonOnce() throws {
         let bill = try RenderFixtures.bill(
-            [BillableJob(id: "s", feature: "sports-highlights", inputs: [RenderFixtures.file("in.mp4", "90")])],
+            [BillableJob(id: "s", feature: .sportsHighlights, inputs: [RenderFixtures.file("in.mp4", "90")])],
             card: "intl-singapore"
         )
         let text = BillRenderer.table(BillReport(bill: bill, title: "t"), explain: false)
@@ -78,7 +78,7 @@ final class TableRendererTests: XCTestCase {
         XCTAssertTrue(text.hasPrefix("No jobs."), text)
         XCTAssertTrue(text.contains("TOTAL 0.00 CNY"), text)
 
-        let hostile = BillableJob(id: "line\nbreak", feature: "image-text-matching", inputs: [RenderFixtures.file("a.mp4", "1")])
+        let hostile = BillableJob(id: "line\nbreak", feature: .imageTextMatching, inputs: [RenderFixtures.file("a.mp4", "1")])
         let table = BillRenderer.table(BillReport(bill: try RenderFixtures.bill([hostile]), title: "t"), explain: false)
         XCTAssertTrue(table.contains("line break "), "a newline in an id must not break the row: \(table)")
     }
@@ -87,7 +87,7 @@ final class TableRendererTests: XCTestCase {
 /// Boundary warnings are recognised by kind: an id or a file name that says "boundary" makes no warning one.
 final class BoundaryClassificationTests: XCTestCase {
     func testOnlyABoundaryCaseCountsAsABoundaryWarning() throws {
-        let misleading = BillableJob(id: "boundary-job", feature: "mps-transcode",
+        let misleading = BillableJob(id: "boundary-job", feature: .mpsTranscode,
                                      outputs: [RenderFixtures.file("boundary-59.98s-video-60.02s-audio.mp4", "30", 1280, 720)],
                                      warnings: ["boundary-59.98s-video-60.02s-audio.mp4 was synced at 08:00"])
         let bill = try RenderFixtures.bill([misleading, RenderFixtures.boundaryJob])

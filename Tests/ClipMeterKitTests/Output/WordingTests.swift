@@ -41,7 +41,7 @@ final class WordingTests: XCTestCase {
     }
 
     func testAnUnknownResolutionReasonAdvisesTheFlagInEveryFormat() throws {
-        let job = BillableJob(id: "r", feature: "video-editing", outputs: [RenderFixtures.file("planned.mp4", "60", codec: "h264")])
+        let job = BillableJob(id: "r", feature: .videoEditing, outputs: [RenderFixtures.file("planned.mp4", "60", codec: "h264")])
         let bill = try RenderFixtures.bill([job])
         let priced = try XCTUnwrap(bill.jobs.first)
         XCTAssertEqual(priced.unknown, .unknownResolution(file: "planned.mp4"))

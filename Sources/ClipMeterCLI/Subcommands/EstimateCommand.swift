@@ -60,7 +60,7 @@ struct EstimateCommand: ParsableCommand {
             settleSeconds: measure.settle)
         let report: BillReport
         let store = try LedgerChoice.location(ledger).map { try LedgerChoice.open($0, schema: LedgerChoice.schema(ledgerSchema), access: .readWrite) }
-        do { report = try EstimateSession.run(request, ledger: store) } catch { throw UsageError("\(error)") }
+        do { report = try EstimateSession.run(request, ledger: store) } catch { throw UsageError(LedgerChoice.message(for: error)) }
         BillFormat(rawValue: format.rawValue)?.print(report, explain: budget.explain)
         try BillOutcome.finish(report, maxCost: maxCost)
     }

@@ -88,7 +88,7 @@ final class SQLiteLedger: LedgerBackend {
 
     /// `file:` URI (Debian's SQLite honours URIs) telling SQLite the file cannot change, so it needs no `-shm`.
     private static func immutableURI(_ path: String) -> String {
-        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let absolute = (path as NSString).isAbsolutePath ? path : FileManager.default.currentDirectoryPath + "/" + path
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "?#%")
         let escaped = absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// One hourly cycle summed in the database: what `clipmeter bill --summary` prints without loading any job.
+/// One hourly cycle summed in the database: a bill's cycle totals without loading any job.
 public struct CycleTotal: Sendable, Equatable {
     /// The cycle's start (each cycle is one hour); nil gathers the jobs that have no cycle.
     public var start: Date?

@@ -3,7 +3,7 @@ import Foundation
 /// One priced job as the ledger keeps it: a few indexed columns for filtering, plus the caller's own JSON.
 ///
 /// The ledger does not know the pricing model (it must not import Billing), so the full priced job travels as an
-/// opaque `payload`; the other fields exist so `clipmeter bill --from --to` can select and summarise without decoding.
+/// opaque `payload`; the other fields exist so past cycles can be selected and summed without decoding it.
 /// Dates are kept to the millisecond: a value read back equals the one recorded once truncated to whole milliseconds.
 public struct JobRecord: Sendable, Equatable {
     /// The stable job id; recording the same id again replaces the earlier row.
@@ -26,11 +26,14 @@ public struct JobRecord: Sendable, Equatable {
     public var payload: Data
     /// When this row was written; decides which copy wins when several ledgers hold the same job.
     public var recordedAt: Date
+    /// What priced the job, as the caller words it (ClipMeter's version and the libraries it ran with, for example
+    /// `clipmeter 0.7.0 (libavformat 61.7.100, …)`); nil when unknown, as for jobs recorded before ledgers kept it.
+    public var producedBy: String?
 
     /// Creates a record; `recordedAt` defaults to now.
     public init(
         id: String, feature: String, status: String, cost: String, currency: String, rateCard: String,
-        finishedAt: Date?, cycleStart: Date?, payload: Data, recordedAt: Date = Date()
+        finishedAt: Date?, cycleStart: Date?, payload: Data, recordedAt: Date = Date(), producedBy: String? = nil
     ) {
         self.id = id
         self.feature = feature
@@ -42,6 +45,7 @@ public struct JobRecord: Sendable, Equatable {
         self.cycleStart = cycleStart
         self.payload = payload
         self.recordedAt = recordedAt
+        self.producedBy = producedBy
     }
 }
 

@@ -3,9 +3,19 @@ import GRDB
 
 /// The priced jobs: one row per job id, selectable by finish time.
 extension SQLiteLedger {
+    /// The columns a job is written with.
     private static let jobColumns = """
-        id, feature, status, cost, currency, rateCard, finishedAtMillis, cycleStartMillis, payload, recordedAtMillis
+        id, feature, status, cost, currency, rateCard, finishedAtMillis, cycleStartMillis, payload, recordedAtMillis, \
+        producedBy
         """
+
+    /// The columns a job is read from, in `fetchJobs`' order; a ledger read at a schema before v4 has no producer.
+    private var selectedJobColumns: String {
+        """
+        id, feature, status, cost, currency, rateCard, finishedAtMillis, cycleStartMillis, payload, recordedAtMillis, \
+        \(jobsHaveProducer ? "producedBy" : "NULL")
+        """
+    }
 
     /// Upserts by job id in one transaction: a job re-priced on a later run replaces its row, so a run killed and run
     /// again never duplicates a job. A row that would change in nothing but `recordedAt` is left as it is, so a
@@ -14,22 +24,24 @@ extension SQLiteLedger {
         guard !records.isEmpty else { return }
         try writing("recording jobs") { db in
             let statement = try db.cachedStatement(sql: """
-                INSERT INTO job (\(Self.jobColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO job (\(Self.jobColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET
                     feature = excluded.feature, status = excluded.status, cost = excluded.cost,
                     currency = excluded.currency, rateCard = excluded.rateCard,
                     finishedAtMillis = excluded.finishedAtMillis, cycleStartMillis = excluded.cycleStartMillis,
-                    payload = excluded.payload, recordedAtMillis = excluded.recordedAtMillis
+                    payload = excluded.payload, recordedAtMillis = excluded.recordedAtMillis,
+                    producedBy = excluded.producedBy
                 WHERE NOT (job.feature IS excluded.feature AND job.status IS excluded.status
                     AND job.cost IS excluded.cost AND job.currency IS excluded.currency
                     AND job.rateCard IS excluded.rateCard AND job.finishedAtMillis IS excluded.finishedAtMillis
-                    AND job.cycleStartMillis IS excluded.cycleStartMillis AND job.payload IS excluded.payload)
+                    AND job.cycleStartMillis IS excluded.cycleStartMillis AND job.payload IS excluded.payload
+                    AND job.producedBy IS excluded.producedBy)
                 """)
             for record in records {
                 try statement.execute(arguments: [
                     record.id, record.feature, record.status, record.cost, record.currency, record.rateCard,
                     record.finishedAt.map(LedgerTime.millis), record.cycleStart.map(LedgerTime.millis),
-                    record.payload, LedgerTime.millis(record.recordedAt),
+                    record.payload, LedgerTime.millis(record.recordedAt), record.producedBy,
                 ])
             }
         }
@@ -42,7 +54,7 @@ extension SQLiteLedger {
     func jobs(from: Date?, to: Date?) throws -> [JobRecord] {
         let range = JobRange(from: from, to: to)
         return try reading("reading jobs") { db in
-            let sql = "SELECT \(Self.jobColumns) FROM job WHERE \(range.sqlCondition) "
+            let sql = "SELECT \(selectedJobColumns) FROM job WHERE \(range.sqlCondition) "
                 + "ORDER BY finishedAtMillis IS NULL, finishedAtMillis, id"
             return try Self.fetchJobs(db, sql: sql, arguments: range.sqlArguments)
         }
@@ -56,7 +68,7 @@ extension SQLiteLedger {
             var found: [JobRecord] = []
             for slice in unique.chunks(ofCount: Self.keysPerQuery) {
                 let placeholders = Array(repeating: "?", count: slice.count).joined(separator: ",")
-                let sql = "SELECT \(Self.jobColumns) FROM job WHERE id IN (\(placeholders))"
+                let sql = "SELECT \(selectedJobColumns) FROM job WHERE id IN (\(placeholders))"
                 found += try Self.fetchJobs(db, sql: sql, arguments: StatementArguments(Array(slice)))
             }
             return found
@@ -80,7 +92,7 @@ extension SQLiteLedger {
                 finishedAt: (row[6] as Int64?).map(LedgerTime.date),
                 cycleStart: (row[7] as Int64?).map(LedgerTime.date),
                 payload: (row[8] as Data?) ?? Data(),
-                recordedAt: LedgerTime.date(row[9])))
+                recordedAt: LedgerTime.date(row[9]), producedBy: row[10]))
         }
         return records
     }

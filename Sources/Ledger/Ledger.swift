@@ -1,7 +1,7 @@
 import Foundation
 
 /// ClipMeter's memory between runs: cached measurements, so a re-scan probes only what changed, and priced jobs, so
-/// `clipmeter bill --from --to` can print past cycles.
+/// past billing cycles can be printed again.
 ///
 /// A local SQLite file by default, or a PostgreSQL database shared by many scanners when the location is a
 /// `postgres://` or `postgresql://` URL. Both keep the same promises (SPEC §6): every write is one transaction, a job
@@ -13,7 +13,7 @@ public final class Ledger: Sendable {
     public static let schemaVersion = LedgerSchema.version
     /// Replays kept per ledger; the oldest beyond this are dropped when a new one is stored.
     public static let replaysKept = 8
-    /// The schema a PostgreSQL ledger uses unless told otherwise (`--ledger-schema`).
+    /// The schema a PostgreSQL ledger uses unless told otherwise.
     public static let defaultSchema = "clipmeter"
 
     /// Whether the caller will only read: `bill` must work on an archived, read-only ledger and must never create one.
@@ -45,10 +45,15 @@ public final class Ledger: Sendable {
         }
     }
 
-    /// Whether `location` names a PostgreSQL database rather than a file.
+    /// The URL schemes libpq accepts for a connection URI.
+    static let databaseSchemes: Set<String> = ["postgres", "postgresql"]
+
+    /// Whether `location` names a PostgreSQL database rather than a file: a URL whose scheme (compared without
+    /// regard to case, as RFC 3986 says) is `postgres` or `postgresql` and which has an authority (`//…`, possibly
+    /// empty). A relative path such as `./postgres://x` has no scheme, so it stays a file.
     public static func isDatabaseURL(_ location: String) -> Bool {
-        let lower = location.lowercased()
-        return lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
+        guard let parts = URLComponents(string: location), let scheme = parts.scheme?.lowercased() else { return false }
+        return databaseSchemes.contains(scheme) && parts.percentEncodedHost != nil
     }
 
     // MARK: - Jobs

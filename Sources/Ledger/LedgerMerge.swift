@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads several ledgers as one, for `clipmeter bill --ledger A --ledger B`.
+/// Reads several ledgers as one: a bill over the ledgers of several machines counts each job once.
 public enum LedgerMerge {
     /// Jobs from all `ledgers` whose `finishedAt` is in [from, to), deduplicated by id and sorted like
     /// `Ledger.jobs(from:to:)`.

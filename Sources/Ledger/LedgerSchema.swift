@@ -7,7 +7,7 @@ import GRDB
 /// `user_version`, so older builds can refuse the file from its header alone.
 enum LedgerSchema {
     /// Newest schema version this build knows; mirrored in `PRAGMA user_version`.
-    static let version = 3
+    static let version = 4
 
     /// `PRAGMA application_id` of every ledger ("CLMT"), so another application's database is never mistaken for one.
     static let applicationID: Int32 = 0x434C_4D54
@@ -71,6 +71,13 @@ enum LedgerSchema {
                 PRAGMA user_version = 3;
                 """)
         }
+        // Which ClipMeter (and which FFmpeg libraries) priced each job. Jobs recorded before keep NULL: unknown.
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: """
+                ALTER TABLE job ADD COLUMN producedBy TEXT;
+                PRAGMA user_version = 4;
+                """)
+        }
         return migrator
     }()
 
@@ -98,6 +105,12 @@ enum LedgerSchema {
         if foreignTables > 0 {
             throw LedgerError.corrupt(path: path, message: "it holds tables that are not a ClipMeter ledger's")
         }
+    }
+
+    /// Whether the connected ledger's job table has the `producedBy` column (migration v4): a ledger opened
+    /// read-only is read at whatever schema it has.
+    static func jobsHaveProducer(_ db: Database) throws -> Bool {
+        try db.columns(in: "job").contains { $0.name == "producedBy" }
     }
 
     /// Applies the migrations this file lacks.

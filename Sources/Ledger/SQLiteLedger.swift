@@ -15,6 +15,8 @@ final class SQLiteLedger: LedgerBackend {
     let reader: any DatabaseReader
     /// Nil when opened read-only: then no code path can write, switch the journal mode or create `-shm`/`-wal`.
     let pool: DatabasePool?
+    /// Whether the job table records what priced each job (schema v4); false only for an older ledger read as it is.
+    let jobsHaveProducer: Bool
 
     /// Opens the ledger at `path`, creating the file and its parent folders when missing, and migrates it; or, with
     /// `.readOnly`, opens an existing file for reading without creating, migrating or writing anything.
@@ -26,8 +28,14 @@ final class SQLiteLedger: LedgerBackend {
         self.path = path
         try LedgerFile.refuseSpecialFiles(at: path)
         if access == .readOnly {
-            reader = try Self.openReadOnly(path)
+            let reader = try Self.openReadOnly(path)
+            self.reader = reader
             pool = nil
+            do {
+                jobsHaveProducer = try reader.read(LedgerSchema.jobsHaveProducer)
+            } catch {
+                throw LedgerError(error, path: path, while: "opening it read-only")
+            }
             return
         }
         try LedgerFile.prepareFolder(for: path)
@@ -40,6 +48,7 @@ final class SQLiteLedger: LedgerBackend {
             let pool = try Self.openPool(path)
             self.pool = pool
             reader = pool
+            jobsHaveProducer = true
         } catch {
             throw LedgerError(error, path: path, while: "opening it")
         }
@@ -54,7 +63,7 @@ final class SQLiteLedger: LedgerBackend {
         guard try LedgerFile.vetHeader(
             at: path, supportedVersion: LedgerSchema.version, applicationID: LedgerSchema.applicationID)
         else {
-            throw LedgerError.io(path: path, message: "it is empty or missing, so it holds no recorded jobs")
+            throw LedgerError.holdsNoLedger(path: path, schema: nil)
         }
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
@@ -79,7 +88,7 @@ final class SQLiteLedger: LedgerBackend {
 
     /// `file:` URI (Debian's SQLite honours URIs) telling SQLite the file cannot change, so it needs no `-shm`.
     private static func immutableURI(_ path: String) -> String {
-        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let absolute = (path as NSString).isAbsolutePath ? path : FileManager.default.currentDirectoryPath + "/" + path
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "?#%")
         let escaped = absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute
@@ -128,7 +137,7 @@ final class SQLiteLedger: LedgerBackend {
     /// Runs `body` in one write transaction, translating failures into `LedgerError`.
     func writing<T>(_ action: String, _ body: (Database) throws -> T) throws -> T {
         guard let pool else {
-            throw LedgerError.io(path: path, message: "\(action): it was opened read-only")
+            throw LedgerError.readOnly(path: path, action: action)
         }
         do {
             return try pool.write(body)

@@ -175,6 +175,12 @@ extension MediaProber {
         case .io: code = .io
         case .unsupported: code = .unsupported
         }
-        return ProbeError(path: path, code: code, operation: operation, message: error.message)
+        var message = error.description
+        if case .noEndpoint(let object) = error.reason {
+            // OSSAccess states the fact; the ways out are the reader's to know, named here without any flag.
+            message += ": give the endpoint to read it through (https://oss-REGION.aliyuncs.com, or the -internal one),"
+                + " name it as https://\(object.bucket).oss-REGION.aliyuncs.com/…, or map its prefix to a synced folder"
+        }
+        return ProbeError(path: path, code: code, operation: operation, message: message)
     }
 }

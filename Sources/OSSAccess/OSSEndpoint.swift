@@ -24,11 +24,9 @@ public struct OSSEndpoint: Sendable, Hashable {
               !authority.contains("#"), authority.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else { return nil }
         self.scheme = String(scheme)
         self.authority = authority.lowercased()
-        let host = self.host
-        if host.hasSuffix(".aliyuncs.com"), let first = host.split(separator: ".").first, first.hasPrefix("oss-") {
-            var name = String(first.dropFirst(4))
-            if name.hasSuffix("-internal") { name = String(name.dropLast(9)) }
-            region = name.hasPrefix("accelerate") ? nil : name
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        if OSSHostLabel.isAliyunDomain(labels), let first = labels.first {
+            region = OSSHostLabel(first)?.region
         }
     }
 
@@ -53,6 +51,48 @@ public struct OSSEndpoint: Sendable, Hashable {
     public func objectURL(bucket: String, key: String) -> String {
         let path = OSSPercent.encode(key, keepSlash: true)
         return isPathStyle ? "\(scheme)://\(authority)/\(bucket)/\(path)" : "\(scheme)://\(bucket).\(authority)/\(path)"
+    }
+}
+
+/// The label of an OSS host that names the endpoint — `oss`, `oss-cn-hangzhou`, `oss-cn-hangzhou-internal`,
+/// `oss-accelerate`, `oss-accelerate-overseas` — parsed into what it says. The one reader of that label for both
+/// endpoints and object URLs, so the two never disagree on a region.
+enum OSSHostLabel: Equatable {
+    /// `oss`: no region named.
+    case global
+    /// `oss-REGION[-internal]`.
+    case regional(region: String, isInternal: Bool)
+    /// `oss-accelerate[-overseas]`: the acceleration endpoints, which name no region.
+    case accelerate
+
+    /// Parses a label by its hyphen-separated words; nil when it does not start with the word `oss`.
+    init?(_ label: String) {
+        var words = label.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        guard words.first == "oss" else { return nil }
+        words.removeFirst()
+        if words.first == "accelerate" {
+            self = .accelerate
+            return
+        }
+        let isInternal = words.last == "internal"
+        if isInternal { words.removeLast() }
+        if words.isEmpty {
+            self = .global
+            return
+        }
+        guard words.allSatisfy({ !$0.isEmpty }) else { return nil }
+        self = .regional(region: words.joined(separator: "-"), isInternal: isInternal)
+    }
+
+    /// The region the label names, if any.
+    var region: String? {
+        if case .regional(let region, _) = self { return region }
+        return nil
+    }
+
+    /// Whether host labels end in Alibaba Cloud's domain, `aliyuncs.com`, below it.
+    static func isAliyunDomain(_ labels: [String]) -> Bool {
+        labels.count >= 3 && labels.suffix(2) == ["aliyuncs", "com"]
     }
 }
 

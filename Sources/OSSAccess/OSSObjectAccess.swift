@@ -16,22 +16,83 @@ public struct OSSObjectHead: Sendable, Hashable {
     }
 }
 
-/// Why an object could not be reached; `kind` maps onto the probe's error codes.
-public struct OSSAccessError: Error, Sendable, CustomStringConvertible {
+/// Why an object could not be reached: a typed reason with its context, `kind` for the probe's error codes, and a
+/// neutral `description` that names no command-line flag (the caller words any advice).
+public struct OSSAccessError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable { case forbidden, notFound, timeout, io, unsupported }
-    public var kind: Kind
-    /// For users: what happened, without any URL query (signatures never appear here).
-    public var message: String
 
-    public init(_ kind: Kind, _ message: String) {
-        self.kind = kind
-        self.message = message
+    /// What went wrong, with what it went wrong on. URLs here never carry a query (signatures never appear).
+    public enum Reason: Sendable, Equatable {
+        /// The object's URL names no endpoint (an `oss://` URL) and none was given to read it through.
+        case noEndpoint(object: OSSObjectURL)
+        /// The endpoint given is not `http(s)://host[:port]`.
+        case invalidEndpoint(String)
+        /// The request URL could not be formed.
+        case invalidURL(String)
+        /// The HEAD request got no answer within the time limit.
+        case noAnswer(url: String)
+        /// The endpoint could not be reached; `cause` says why in words.
+        case unreachable(endpoint: String, cause: String)
+        /// The answer had no usable `Content-Length`.
+        case noContentLength(url: String)
+        /// The server answered with a status that is not success.
+        case httpStatus(Int, url: String)
     }
 
-    public var description: String { message }
+    public var reason: Reason
+
+    public init(_ reason: Reason) {
+        self.reason = reason
+    }
+
+    /// The probe error class the reason falls in.
+    public var kind: Kind {
+        switch reason {
+        case .noEndpoint, .invalidEndpoint, .invalidURL: return .unsupported
+        case .noAnswer: return .timeout
+        case .unreachable, .noContentLength: return .io
+        case .httpStatus(let status, _):
+            switch status {
+            case 401, 403: return .forbidden
+            case 404: return .notFound
+            default: return .io
+            }
+        }
+    }
+
+    /// For users: what happened, without any URL query.
+    public var message: String { description }
+
+    public var description: String {
+        switch reason {
+        case .noEndpoint(let object):
+            return "\(object.ossURL) names no endpoint to read it through (an oss:// URL names only the bucket)"
+        case .invalidEndpoint(let text):
+            return "\(text) is not an endpoint (expected http(s)://host[:port])"
+        case .invalidURL(let url):
+            return "\(url) is not a valid URL"
+        case .noAnswer(let url):
+            return "the HEAD request for \(url) got no answer within the time limit"
+        case .unreachable(let endpoint, let cause):
+            return "cannot reach \(endpoint): \(cause)"
+        case .noContentLength(let url):
+            return "HEAD \(url): the server gave no Content-Length"
+        case .httpStatus(let status, let url):
+            switch status {
+            case 401, 403:
+                return "HTTP \(status): access to \(url) was denied (check ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET, the STS token and the bucket policy; anonymous reads work only for public objects)"
+            case 404:
+                return "HTTP 404: no such object \(url) (or no such bucket)"
+            case 300...399:
+                return "HTTP \(status): the server redirects \(url) elsewhere; redirects are never followed (name the object's own endpoint)"
+            default:
+                return "HTTP \(status) for \(url)"
+            }
+        }
+    }
 }
 
-/// One object and how to reach it: the endpoint (the URL's own, or `--oss-endpoint`), the region that
+/// One object and how to reach it: the endpoint (the URL's own, or one the caller names), the region that
 /// decides the signature version, and the credentials (none: anonymous, for public objects).
 public struct OSSObjectAccess: Sendable {
     public let object: OSSObjectURL
@@ -40,15 +101,15 @@ public struct OSSObjectAccess: Sendable {
     public let region: String?
     private let credentials: OSSCredentials?
 
-    /// Where `object` is read. `endpointOverride` (`--oss-endpoint`) wins over the URL's own host; an
-    /// `oss://` URL has no host and needs one.
+    /// Where `object` is read. `endpointOverride` wins over the URL's own host; an `oss://` URL has no host and
+    /// needs one (else `.noEndpoint`).
     public init(object: OSSObjectURL, endpointOverride: String?, credentials: OSSCredentials?) throws(OSSAccessError) {
         let text = endpointOverride ?? object.endpoint
         guard let text else {
-            throw OSSAccessError(.unsupported, "\(object.ossURL) names no endpoint: pass --oss-endpoint https://oss-REGION.aliyuncs.com (or the -internal one), or name it as https://\(object.bucket).oss-REGION.aliyuncs.com/…, or map it to a synced folder with --oss-map")
+            throw OSSAccessError(.noEndpoint(object: object))
         }
         guard let endpoint = OSSEndpoint(text) else {
-            throw OSSAccessError(.unsupported, "--oss-endpoint \(text) is not an endpoint (expected http(s)://host[:port])")
+            throw OSSAccessError(.invalidEndpoint(text))
         }
         self.object = object
         self.endpoint = endpoint
@@ -73,7 +134,7 @@ public struct OSSObjectAccess: Sendable {
     public func head(timeout: TimeInterval) -> Result<OSSObjectHead, OSSAccessError> {
         let shown = displayURL
         guard let url = URL(string: requestURL(method: "HEAD", validFor: Int(max(timeout, 0)) + 60)) else {
-            return .failure(OSSAccessError(.unsupported, "\(shown) is not a valid URL"))
+            return .failure(OSSAccessError(.invalidURL(shown)))
         }
         var request = URLRequest(url: url)
         request.httpMethod = "HEAD"
@@ -85,20 +146,20 @@ public struct OSSObjectAccess: Sendable {
         task.resume()
         if outcome.done.wait(timeout: .now() + max(timeout, 0.001)) == .timedOut {
             task.cancel()
-            return .failure(OSSAccessError(.timeout, "the HEAD request for \(shown) got no answer within the time limit"))
+            return .failure(OSSAccessError(.noAnswer(url: shown)))
         }
         let (response, error) = outcome.get()
         guard let response else {
             if let error = error as? URLError, error.code == .timedOut {
-                return .failure(OSSAccessError(.timeout, "the HEAD request for \(shown) got no answer within the time limit"))
+                return .failure(OSSAccessError(.noAnswer(url: shown)))
             }
-            return .failure(OSSAccessError(.io, "cannot reach \(endpoint.scheme)://\(endpoint.authority): \(Self.reason(error))"))
+            return .failure(OSSAccessError(.unreachable(endpoint: "\(endpoint.scheme)://\(endpoint.authority)", cause: Self.reason(error))))
         }
         let status = response.statusCode
         switch status {
         case 200...299:
             let size = response.value(forHTTPHeaderField: "Content-Length").flatMap { Int64($0) } ?? response.expectedContentLength
-            guard size >= 0 else { return .failure(OSSAccessError(.io, "HEAD \(shown): the server gave no Content-Length")) }
+            guard size >= 0 else { return .failure(OSSAccessError(.noContentLength(url: shown))) }
             var etag = response.value(forHTTPHeaderField: "ETag") ?? ""
             etag = etag.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")).replacingOccurrences(of: "W/\"", with: "")
             return .success(OSSObjectHead(size: size, etag: etag))
@@ -135,16 +196,7 @@ public struct OSSObjectAccess: Sendable {
 
     /// An HTTP status as an error a user can act on.
     public static func statusError(_ status: Int, url: String) -> OSSAccessError {
-        switch status {
-        case 401, 403:
-            return OSSAccessError(.forbidden, "HTTP \(status): access to \(url) was denied (check ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET, the STS token and the bucket policy; anonymous reads work only for public objects)")
-        case 404:
-            return OSSAccessError(.notFound, "HTTP 404: no such object \(url) (or no such bucket)")
-        case 300...399:
-            return OSSAccessError(.io, "HTTP \(status): the server redirects \(url) elsewhere; redirects are never followed (name the object's own endpoint)")
-        default:
-            return OSSAccessError(.io, "HTTP \(status) for \(url)")
-        }
+        OSSAccessError(.httpStatus(status, url: url))
     }
 }
 

@@ -3,7 +3,7 @@ import Foundation
 /// An object in Alibaba Cloud OSS as a user or a job names it: `oss://BUCKET/KEY` or
 /// `http(s)://BUCKET.oss-REGION[-internal].aliyuncs.com/KEY` (also the accelerate endpoints).
 ///
-/// The one parser of OSS URLs: `--oss-map` matching and reading objects in place must agree on what a URL
+/// The one parser of OSS URLs: matching synced folders and reading objects in place must agree on what a URL
 /// names. Query strings (someone's own signed link) and fragments are dropped, so no signature of theirs
 /// travels further, and https keys are percent-decoded.
 public struct OSSObjectURL: Sendable, Hashable {
@@ -49,15 +49,10 @@ public struct OSSObjectURL: Sendable, Hashable {
             self.init(bucket: host, key: path)
         case "http", "https":
             let labels = host.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            guard labels.count >= 4, host.hasSuffix(".aliyuncs.com"), Self.isBucketName(labels[0]),
-                  labels[1] == "oss" || labels[1].hasPrefix("oss-")
+            guard labels.count >= 4, OSSHostLabel.isAliyunDomain(labels), Self.isBucketName(labels[0]),
+                  let endpointLabel = OSSHostLabel(labels[1])
             else { return nil }
-            var region: String? = nil
-            if labels[1].hasPrefix("oss-") {
-                var name = String(labels[1].dropFirst(4))
-                if name.hasSuffix("-internal") { name = String(name.dropLast(9)) }
-                region = name == "accelerate" || name == "accelerate-overseas" ? nil : name
-            }
+            let region = endpointLabel.region
             let endpointHost = labels.dropFirst().joined(separator: ".")
             self.init(bucket: labels[0], key: path.removingPercentEncoding ?? path, region: region,
                       endpoint: "\(scheme)://\(endpointHost)\(port)")

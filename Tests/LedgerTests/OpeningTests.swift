@@ -147,18 +147,50 @@ final class OpeningTests: LedgerTestCase {
         guard case .io(file, _)? = error else { return XCTFail("expected .io, got \(String(describing: error))") }
     }
 
-    func testDescriptionsNameTheFileAndTheWayOut() {
+    /// The ledger's own sentences name the file and what went wrong, never a command-line flag: the command line
+    /// adds the advice (ClipMeterCLITests hold its words).
+    func testDescriptionsNameTheFileAndNoFlag() {
         let corrupt = LedgerError.corrupt(path: "/r/.clipmeter/ledger.sqlite", message: "it is truncated")
         XCTAssertEqual(
             corrupt.description,
-            "/r/.clipmeter/ledger.sqlite is not a ClipMeter ledger or is damaged: it is truncated; "
-                + "move it away or pass --ledger PATH to use another file.")
+            "/r/.clipmeter/ledger.sqlite is not a ClipMeter ledger or is damaged: it is truncated; it was left unchanged.")
         let newer = LedgerError.newerSchema(path: "/r/l.sqlite", found: 3, supported: 1)
         XCTAssertTrue(newer.description.contains("/r/l.sqlite"))
         XCTAssertTrue(newer.description.contains("schema 3"))
         let io = LedgerError.io(path: "/r/l.sqlite", message: "the disk is full")
         XCTAssertTrue(io.description.contains("/r/l.sqlite: the disk is full"))
         XCTAssertEqual(io.path, "/r/l.sqlite")
+        let all: [LedgerError] = [
+            corrupt, newer, io, .readOnly(path: "/r/l.sqlite", action: "recording jobs"),
+            .holdsNoLedger(path: "/r/l.sqlite", schema: nil), .holdsNoLedger(path: "postgres://h/db", schema: "s"),
+            .invalidSchemaName(path: "postgres://h/db", schema: ""), .foreignSchema(path: "postgres://h/db", schema: "s"),
+            .connectionLost(path: "postgres://h/db", action: "recording jobs", detail: "server closed the connection"),
+            .privilegeMissing(path: "postgres://h/db", role: "r", schema: "s", tables: ["job"], detail: nil),
+        ]
+        for error in all {
+            XCTAssertFalse(error.description.contains("--"), error.description)
+            XCTAssertTrue(error.description.contains(error.path), error.description)
+        }
+    }
+
+    /// A write on a ledger opened for reading is its own case, and the file is not touched.
+    func testWritingALedgerOpenedReadOnlyIsTheReadOnlyCase() throws {
+        let file = path("ledger.sqlite")
+        try Ledger(path: file).recordJobs([job("1")])
+        let before = try bytes(file)
+        let reader = try Ledger(location: file, access: .readOnly)
+        let error = ledgerError { try reader.recordJobs([job("2")]) }
+        XCTAssertEqual(error, .readOnly(path: file, action: "recording jobs"))
+        XCTAssertEqual(try bytes(file), before)
+    }
+
+    /// Reading a ledger that is not there is the "holds no ledger" case, and nothing is created.
+    func testReadingAnEmptyFileHoldsNoLedger() throws {
+        let file = path("ledger.sqlite")
+        XCTAssertTrue(FileManager.default.createFile(atPath: file, contents: Data()))
+        let error = ledgerError { _ = try Ledger(location: file, access: .readOnly) }
+        XCTAssertEqual(error, .holdsNoLedger(path: file, schema: nil))
+        XCTAssertEqual(try bytes(file), Data())
     }
 
     // MARK: - Helpers
@@ -176,12 +208,14 @@ final class OpeningTests: LedgerTestCase {
     func testAVersionOneLedgerIsUpgradedInPlaceKeepingItsJobs() throws {
         let file = path("ledger.sqlite")
         try Ledger(path: file).recordJobs([job("1"), job("2")])
-        // Turn the file back into what the first release wrote: no replay tables, no ctime/inode, user_version 1.
+        // Turn the file back into what the first release wrote: no replay tables, no ctime/inode, no producer,
+        // user_version 1.
         try withRawSQLite(file) { db in
             try db.execute(sql: """
                 DROP TABLE scanReplay; DROP TABLE scanReplayChunk;
                 ALTER TABLE measurement DROP COLUMN changedAtNanos; ALTER TABLE measurement DROP COLUMN inode;
-                DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3'); PRAGMA user_version = 1;
+                ALTER TABLE job DROP COLUMN producedBy;
+                DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4'); PRAGMA user_version = 1;
                 """)
         }
 
@@ -202,8 +236,9 @@ final class OpeningTests: LedgerTestCase {
         try withRawSQLite(file) { db in
             try db.execute(sql: """
                 ALTER TABLE measurement DROP COLUMN changedAtNanos; ALTER TABLE measurement DROP COLUMN inode;
+                ALTER TABLE job DROP COLUMN producedBy;
                 INSERT INTO measurement (path, mode, size, modifiedAtNanos, facts) VALUES ('/m/a.mp4', 'auto', 1, 1, x'00');
-                DELETE FROM grdb_migrations WHERE identifier = 'v3'; PRAGMA user_version = 2;
+                DELETE FROM grdb_migrations WHERE identifier IN ('v3', 'v4'); PRAGMA user_version = 2;
                 """)
         }
 
@@ -215,11 +250,11 @@ final class OpeningTests: LedgerTestCase {
         try ledger.storeMeasurements([(key: key, facts: Data([1]))])
         XCTAssertEqual(try ledger.measurements(for: [key]), [key: Data([1])])
         try withRawSQLite(file) { db in
-            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA user_version"), 3)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA user_version"), Ledger.schemaVersion)
         }
     }
 
-    private func withRawSQLite(_ file: String, _ edit: (Database) throws -> Void) throws {
+    func withRawSQLite(_ file: String, _ edit: (Database) throws -> Void) throws {
         let queue = try DatabaseQueue(path: file)
         try queue.write(edit)
         try queue.close()

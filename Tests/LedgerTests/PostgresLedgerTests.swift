@@ -6,8 +6,8 @@ import XCTest
 /// The PostgreSQL ledger keeps the SQLite ledger's promises, against a real server (`CLIPMETER_TEST_POSTGRES_URL`,
 /// set by scripts/test and CI through scripts/postgres-test-cluster). Each test works in a schema of its own.
 final class PostgresLedgerTests: LedgerTestCase {
-    private var url = ""
-    private var schema = ""
+    private(set) var url = ""
+    private(set) var schema = ""
 
     override func setUpWithError() throws {
         try super.setUpWithError()
@@ -23,7 +23,7 @@ final class PostgresLedgerTests: LedgerTestCase {
         try super.tearDownWithError()
     }
 
-    private func open(_ access: Ledger.Access = .readWrite) throws -> Ledger {
+    func open(_ access: Ledger.Access = .readWrite) throws -> Ledger {
         try Ledger(location: url, schema: schema, access: access)
     }
 
@@ -88,8 +88,9 @@ final class PostgresLedgerTests: LedgerTestCase {
     func testAForeignSchemaIsRefusedUnchanged() throws {
         try PSQL.run(url, "CREATE SCHEMA \(schema); CREATE TABLE \(schema).orders (id int); INSERT INTO \(schema).orders VALUES (1)")
         let error = ledgerError { _ = try open() }
-        guard case .corrupt(_, let message)? = error else { return XCTFail("expected .corrupt, got \(String(describing: error))") }
-        XCTAssertTrue(message.contains("not a ClipMeter ledger"), message)
+        guard case .foreignSchema(_, let named)? = error else { return XCTFail("expected .foreignSchema, got \(String(describing: error))") }
+        XCTAssertEqual(named, schema)
+        XCTAssertTrue(error?.description.contains("not a ClipMeter ledger") ?? false, "\(String(describing: error))")
         XCTAssertEqual(try PSQL.run(url, "SELECT string_agg(table_name, ',') FROM information_schema.tables WHERE table_schema = '\(schema)'"), "orders")
     }
 
@@ -117,6 +118,10 @@ final class PostgresLedgerTests: LedgerTestCase {
         parts.password = "reader-pw"
         let readerURL = try XCTUnwrap(parts.string)
         let error = ledgerError { _ = try Ledger(location: readerURL, schema: schema) }
+        guard case .privilegeMissing(_, role, schema, let tables, _)? = error else {
+            return XCTFail("expected .privilegeMissing, got \(String(describing: error))")
+        }
+        XCTAssertEqual(tables, ["job", "measurement", "scan_replay", "scan_replay_chunk"])
         let text = error?.description ?? ""
         XCTAssertTrue(text.contains("role \"\(role)\" may not write"), text)
         XCTAssertFalse(text.contains("reader-pw"), "the password never appears")
@@ -136,6 +141,7 @@ final class PostgresLedgerTests: LedgerTestCase {
 
     func testReadOnlyOpeningOfAnEmptySchemaCreatesNothing() throws {
         let error = ledgerError { _ = try open(.readOnly) }
+        XCTAssertEqual(error, .holdsNoLedger(path: error?.path ?? "", schema: schema))
         XCTAssertTrue(error?.description.contains("holds no ClipMeter ledger") ?? false, "\(String(describing: error))")
         XCTAssertEqual(try PSQL.run(url, "SELECT count(*) FROM pg_namespace WHERE nspname = '\(schema)'"), "0")
     }

@@ -65,11 +65,40 @@ final class SignerTests: XCTestCase {
                        "public objects are read without any signature")
     }
 
-    func testAnOSSURLWithoutEndpointSaysWhatToPass() {
+    /// Errors are typed: the reason carries the object or endpoint, the words name no command-line flag.
+    func testAnOSSURLWithoutEndpointIsTheNoEndpointCase() {
         let bare = OSSObjectURL(url: "oss://b/k.mp4")!
         XCTAssertThrowsError(try OSSObjectAccess(object: bare, endpointOverride: nil, credentials: nil)) { error in
-            XCTAssertTrue("\(error)".contains("--oss-endpoint"), "\(error)")
+            let access = error as? OSSAccessError
+            XCTAssertEqual(access?.reason, .noEndpoint(object: bare))
+            XCTAssertEqual(access?.kind, .unsupported)
+            XCTAssertTrue("\(error)".contains("oss://b/k.mp4"), "\(error)")
+            XCTAssertFalse("\(error)".contains("--"), "\(error)")
         }
+        XCTAssertThrowsError(try OSSObjectAccess(object: bare, endpointOverride: "ftp://x", credentials: nil)) { error in
+            XCTAssertEqual((error as? OSSAccessError)?.reason, .invalidEndpoint("ftp://x"))
+            XCTAssertFalse("\(error)".contains("--"), "\(error)")
+        }
+        XCTAssertEqual(OSSObjectAccess.statusError(403, url: "https://b.x/k").kind, .forbidden)
+        XCTAssertEqual(OSSObjectAccess.statusError(404, url: "https://b.x/k").kind, .notFound)
+        XCTAssertEqual(OSSObjectAccess.statusError(302, url: "https://b.x/k").kind, .io)
+    }
+
+    /// The endpoint label of a host is read by one parser: region, -internal and accelerate alike.
+    func testEndpointLabelsNameTheRegionTheSameWayForEndpointsAndObjects() throws {
+        let cases: [(String, String?)] = [
+            ("oss-cn-hangzhou", "cn-hangzhou"), ("oss-cn-shanghai-internal", "cn-shanghai"),
+            ("oss-accelerate", nil), ("oss-accelerate-overseas", nil), ("oss", nil), ("oss-ap-southeast-1", "ap-southeast-1"),
+        ]
+        for (label, region) in cases {
+            XCTAssertEqual(OSSEndpoint("https://\(label).aliyuncs.com")?.region, region, label)
+            let object = try XCTUnwrap(OSSObjectURL(url: "https://bucket.\(label).aliyuncs.com/k.mp4"), label)
+            XCTAssertEqual(object.region, region, label)
+            XCTAssertEqual(object.endpoint, "https://\(label).aliyuncs.com", label)
+        }
+        XCTAssertNil(OSSObjectURL(url: "https://bucket.ossx-cn-hangzhou.aliyuncs.com/k.mp4"), "not an OSS label")
+        XCTAssertNil(OSSObjectURL(url: "https://bucket.oss-cn-hangzhou.aliyuncs.com.evil.example/k.mp4"), "not Alibaba Cloud's domain")
+        XCTAssertNil(OSSEndpoint("https://oss-cn-hangzhou.example.com")?.region)
     }
 
     func testCredentialsNeverPrint() {

@@ -55,16 +55,17 @@ struct BillCommand: ParsableCommand {
             }
             return try printSummary(only, from: start, to: end, zone: zone)
         }
-        let bill: Bill
-        do { bill = try JobHistory.bill(from: ledgers, from: start, to: end, timeZone: zone) } catch { throw UsageError("\(error)") }
-        let report = BillReport(bill: bill, title: "ledger " + ledgers.map(\.path).joined(separator: ", "))
+        let recorded: JobHistory.RecordedBill
+        do { recorded = try JobHistory.recorded(from: ledgers, from: start, to: end, timeZone: zone) } catch { throw UsageError(LedgerChoice.message(for: error)) }
+        let report = BillReport(bill: recorded.bill, title: "ledger " + ledgers.map(\.path).joined(separator: ", "),
+                                producedBy: recorded.producedBy)
         BillFormat(rawValue: format.rawValue)?.print(report, explain: explain)
     }
 
     /// The cycles as the database sums them: memory holds one row per cycle, never the jobs.
     private func printSummary(_ ledger: Ledger, from start: Date?, to end: Date?, zone: TimeZone) throws {
         let totals: [CycleTotal]
-        do { totals = try ledger.cycleTotals(from: start, to: end) } catch { throw UsageError("\(error)") }
+        do { totals = try ledger.cycleTotals(from: start, to: end) } catch { throw UsageError(LedgerChoice.message(for: error)) }
         let currencies = Set(totals.map(\.currency))
         guard currencies.count <= 1 else {
             throw UsageError("the ledger holds jobs priced in \(currencies.sorted().joined(separator: " and ")); bill one currency at a time")

@@ -47,7 +47,7 @@ struct EstimateCommand: ParsableCommand {
             settleSeconds: measure.settle)
         let report: BillReport
         let store = try ledger.open()
-        do { report = try EstimateSession.run(request, ledger: store) } catch { throw UsageError("\(error)") }
+        do { report = try EstimateSession.run(request, ledger: store) } catch { throw UsageError(LedgerChoice.message(for: error)) }
         BillFormat(rawValue: format.rawValue)?.print(report, explain: budget.explain)
         try BillOutcome.finish(report, maxCost: maxCost)
     }

@@ -45,14 +45,15 @@ struct ScanCommand: ParsableCommand {
         let settings = BillingSettings(card: try rateOptions.card(), pricing: pricing.options(policy: measure.durationPolicy),
                                        policy: measure.durationPolicy, timeline: try timelineFlags.options())
         let request = ScanRequest(directory: directory, feature: feature, shard: shard, resolver: resolver,
-                                  probe: measure.probeOptions, jobs: measure.jobs, settings: settings, settleSeconds: measure.settle)
+                                  probe: measure.probeOptions, jobs: measure.jobs, settings: settings, settleSeconds: measure.settle,
+                                  producedBy: ClipMeterVersion.text)
         let progress = ProgressBar(total: 0)
         let outcome: ScanOutcome
-        do { outcome = try ScanSession.run(request, ledger: store) { progress.update(done: $0, total: $1) } } catch { throw UsageError("\(error)") }
+        do { outcome = try ScanSession.run(request, ledger: store) { progress.update(done: $0, total: $1) } } catch { throw UsageError(LedgerChoice.message(for: error)) }
         progress.finish()
         if let error = outcome.recordingError {
             // A bill `clipmeter bill` will never show is a failed run, not one warning among hundreds: said first.
-            Terminal.err("clipmeter: priced jobs could not be recorded in the ledger (\(error)); the bill below is not in the ledger, run the scan again once it is writable")
+            Terminal.err("clipmeter: priced jobs could not be recorded in the ledger (\(LedgerChoice.message(for: error))); the bill below is not in the ledger, run the scan again once it is writable")
         }
         let recorder = OutputRecorder()
         BillFormat(rawValue: format.rawValue)?.print(outcome.report, explain: budget.explain, out: recorder.out, err: recorder.err)

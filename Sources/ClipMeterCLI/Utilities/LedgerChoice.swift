@@ -36,7 +36,44 @@ enum LedgerChoice {
         do {
             return try Ledger(location: location, schema: schema, access: access)
         } catch {
-            throw UsageError("\(error)")
+            throw UsageError(message(for: error))
+        }
+    }
+
+    /// An error in the command line's words: a ledger error's sentence followed by what to do about it, naming the
+    /// flags that do it; any other error as it describes itself.
+    static func message(for error: Error) -> String {
+        guard let error = error as? LedgerError else { return "\(error)" }
+        let advice = advice(for: error)
+        return advice.isEmpty ? error.description : error.description + " " + advice
+    }
+
+    /// What the user can do about `error`, as the ledger module leaves it to the command line to say.
+    static func advice(for error: Error) -> String {
+        guard let error = error as? LedgerError else { return "" }
+        let elsewhere = "or pass --ledger PATH or --no-ledger."
+        switch error {
+        case .corrupt:
+            return error.isDatabase ? "" : "Move it away or pass --ledger PATH to use another file."
+        case .newerSchema:
+            return "Upgrade clipmeter, or pass --ledger PATH to use another file."
+        case .io, .readOnly:
+            return error.isDatabase ? "Check the server, the role and its privileges, \(elsewhere)"
+                : "Check that its folder exists and is writable, \(elsewhere)"
+        case .connectionLost:
+            return "Run again once the server is reachable, \(elsewhere)"
+        case .holdsNoLedger(_, .some):
+            return "Scan into it first, or check --ledger-schema."
+        case .holdsNoLedger(_, nil):
+            return "Scan a folder into it first, or pass --ledger PATH."
+        case .invalidSchemaName:
+            return "Pass a --ledger-schema NAME of 1 to 63 bytes."
+        case .foreignSchema:
+            return "Pass --ledger-schema NAME to use another schema."
+        case .privilegeMissing(_, _, _, let tables, _) where !tables.isEmpty:
+            return "Grant it SELECT, INSERT, UPDATE, DELETE on them, or use a role that may write."
+        case .privilegeMissing(_, _, let schema, _, _):
+            return "Use a role that may create and write schema \"\(schema)\", \(elsewhere)"
         }
     }
 

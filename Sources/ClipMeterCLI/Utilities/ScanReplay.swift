@@ -95,7 +95,7 @@ struct ScanReplay {
             try ledger.storeReplay(forKey: key, treeState: state.bytes, exitStatus: exitStatus,
                                    stderr: recorder.stderrText, outputFile: file)
         } catch {
-            Terminal.err("clipmeter: warning: the bill was not stored for replay (\(error)); the next scan does the full work")
+            Terminal.err("clipmeter: warning: the bill was not stored for replay (\(LedgerChoice.message(for: error))); the next scan does the full work")
         }
     }
 }

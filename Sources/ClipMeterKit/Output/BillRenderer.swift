@@ -110,7 +110,8 @@ public enum BillRenderer {
     // MARK: - JSON
 
     /// SPEC §7 JSON: {currency, total, rateCard, rounding, jobs, cycles, warnings} exactly as Bill encodes them, plus
-    /// "errors": [{path, jobId, error: {code, message}}] (always present, [] when none). Pretty-printed, keys in a
+    /// "errors": [{path, jobId, error: {code, message}}] (always present, [] when none), and for a bill read back
+    /// from ledgers each job's "producedBy" (the ClipMeter and libraries that priced it, null when unknown). Pretty-printed, keys in a
     /// stable order (SPEC order at the top, each job, item and cycle in a fixed order). Money stays strings.
     public static func json(_ report: BillReport) -> String {
         var out = ""
@@ -136,7 +137,12 @@ public enum BillRenderer {
         }
         write(head + "\n  \"jobs\": [")
         for (index, job) in bill.jobs.enumerated() {
-            write((index == 0 ? "\n    " : ",\n    ") + jobJSON(job).rendered(pretty: true, indent: 2))
+            var value = jobJSON(job)
+            if let producers = report.producedBy, case .object(let members) = value {
+                // A recorded job says what priced it: null when it was recorded before ledgers kept that.
+                value = .object(members + [("producedBy", producers[job.id].map { .string($0) } ?? .null)])
+            }
+            write((index == 0 ? "\n    " : ",\n    ") + value.rendered(pretty: true, indent: 2))
         }
         write(bill.jobs.isEmpty ? "]," : "\n  ],")
         let tail: [(String, JSONValue)] = [

@@ -16,14 +16,19 @@ public struct BillReport: Sendable {
     public var generatedAt: Date
     /// What the scan noticed beyond the priced jobs, listed after the bill's warnings.
     public var notes: [ReportNote] = []
+    /// For a bill read back from ledgers: what priced each job, by job id (a job absent from it is of unknown
+    /// origin). Nil for a bill priced by this run; then the JSON jobs carry no `producedBy`.
+    public var producedBy: [String: String]?
 
     /// A report; `failures` empty means everything was measured and priced.
-    public init(bill: Bill, failures: [Failure] = [], title: String, region: String? = nil, generatedAt: Date = Date()) {
+    public init(bill: Bill, failures: [Failure] = [], title: String, region: String? = nil, generatedAt: Date = Date(),
+                producedBy: [String: String]? = nil) {
         self.bill = bill
         self.failures = failures
         self.title = title
         self.region = region
         self.generatedAt = generatedAt
+        self.producedBy = producedBy
     }
 
     /// One thing that could not be measured or priced: a file (with its probe error code) or a whole job.

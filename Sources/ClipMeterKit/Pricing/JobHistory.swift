@@ -8,8 +8,9 @@ public enum JobHistory {
     static let batchSize = 1000
 
     /// Records every priced job of `bill` (upserted by id: a re-scan replaces, never duplicates). A job whose
-    /// cost is unknown, or only bounded (a request not yet run), is no charge and is not recorded.
-    public static func record(_ bill: Bill, in ledger: Ledger) throws {
+    /// cost is unknown, or only bounded (a request not yet run), is no charge and is not recorded. `producedBy`
+    /// (ClipMeter's version and its libraries', in the caller's words) is recorded with each job.
+    public static func record(_ bill: Bill, in ledger: Ledger, producedBy: String? = nil) throws {
         let now = Date()
         let charges = bill.jobs.filter { $0.knownCost != nil && $0.costLow == nil }
         // The billing model's own form, not a renderer's: it reads back with its warnings still typed.
@@ -22,7 +23,8 @@ public enum JobHistory {
             let records = batch.map { job in
                 JobRecord(id: job.id, feature: job.feature.rawValue, status: job.status.rawValue, cost: MoneyText.string(job.cost ?? 0),
                           currency: bill.currency, rateCard: bill.rateCard, finishedAt: job.finishedAt,
-                          cycleStart: job.cycleStart, payload: Data(form.json(job).rendered().utf8), recordedAt: now)
+                          cycleStart: job.cycleStart, payload: Data(form.json(job).rendered().utf8), recordedAt: now,
+                          producedBy: producedBy)
             }
             try ledger.recordJobs(records)
             start += batchSize
@@ -34,8 +36,22 @@ public enum JobHistory {
         public var description: String
     }
 
+    /// A bill read back from ledgers, with what priced each of its jobs.
+    public struct RecordedBill {
+        /// The jobs as they were priced when recorded.
+        public var bill: Bill
+        /// What priced each job, by job id; a job absent from it was recorded before ledgers kept this.
+        public var producedBy: [String: String]
+    }
+
     /// The bill of the jobs recorded in `ledgers` that finished in [from, to), each job once.
     public static func bill(from ledgers: [Ledger], from: Date?, to: Date?, timeZone: TimeZone) throws -> Bill {
+        try recorded(from: ledgers, from: from, to: to, timeZone: timeZone).bill
+    }
+
+    /// The bill of the jobs recorded in `ledgers` that finished in [from, to), each job once, with what priced
+    /// each one (from the copy of the job that is billed).
+    public static func recorded(from ledgers: [Ledger], from: Date?, to: Date?, timeZone: TimeZone) throws -> RecordedBill {
         let records = try LedgerMerge.jobs(from: ledgers, from: from, to: to)
         let currencies = Set(records.map(\.currency))
         guard currencies.count <= 1 else {
@@ -51,9 +67,14 @@ public enum JobHistory {
             }
         }
         let cards = Array(Set(records.map(\.rateCard))).sorted()
+        var producedBy: [String: String] = [:]
+        for record in records {
+            if let producer = record.producedBy { producedBy[record.id] = producer }
+        }
         // Each job keeps the cost (and so the rounding) it was priced with when it was scanned.
-        return Bill(collecting: jobs, currency: currencies.first ?? "", rateCard: cards.joined(separator: "+"),
-                    rounding: "as recorded", timeZone: timeZone)
+        let bill = Bill(collecting: jobs, currency: currencies.first ?? "", rateCard: cards.joined(separator: "+"),
+                        rounding: "as recorded", timeZone: timeZone)
+        return RecordedBill(bill: bill, producedBy: producedBy)
     }
 }
 

@@ -18,9 +18,11 @@ public struct ScanRequest {
     public var settings: BillingSettings
     /// `--settle`: seconds within which a modified file may still be syncing.
     public var settleSeconds: Double = 2
+    /// What is pricing the jobs (ClipMeter's version and its libraries'), recorded with each job in the ledger.
+    public var producedBy: String?
 
     public init(directory: String, feature: String?, shard: (k: Int, n: Int)?, resolver: PathResolver, probe: ProbeOptions,
-                jobs: Int, settings: BillingSettings, settleSeconds: Double = 2) {
+                jobs: Int, settings: BillingSettings, settleSeconds: Double = 2, producedBy: String? = nil) {
         self.directory = directory
         self.feature = feature
         self.shard = shard
@@ -29,6 +31,7 @@ public struct ScanRequest {
         self.jobs = jobs
         self.settings = settings
         self.settleSeconds = settleSeconds
+        self.producedBy = producedBy
     }
 }
 
@@ -74,7 +77,7 @@ public enum ScanSession {
         report.notes += measurer.cacheProblems.map(ReportNote.cacheProblem)
         var recordingError: Error?
         if let ledger {
-            do { try JobHistory.record(report.bill, in: ledger) } catch { recordingError = error }
+            do { try JobHistory.record(report.bill, in: ledger, producedBy: request.producedBy) } catch { recordingError = error }
         }
         return ScanOutcome(report: report, recordingError: recordingError, jobCount: jobCount,
                            measured: measurer.probedCount, fromLedger: measurer.cachedCount, unsettled: unsettled)

@@ -18,7 +18,7 @@ final class PGConnection: @unchecked Sendable {
 
     /// A failed call: the SQLSTATE when the server sent one (`42501` insufficient privilege, `40P01` deadlock, …).
     struct Failure: Error {
-        var sqlState: String?
+        var sqlState: SQLState?
         var message: String
         /// Whether the connection itself is gone (server restarted, network cut): nothing later can succeed on it.
         var connectionLost: Bool
@@ -87,7 +87,7 @@ final class PGConnection: @unchecked Sendable {
                 return value
             } catch let failure as Failure {
                 _ = try? unlockedQuery("ROLLBACK")
-                if ["40P01", "40001"].contains(failure.sqlState ?? ""), attempt < 5 {
+                if failure.sqlState?.isRetryable == true, attempt < 5 {
                     usleep(UInt32.random(in: 10_000...100_000))
                     continue
                 }
@@ -166,7 +166,7 @@ final class PGConnection: @unchecked Sendable {
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
             let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
             let message = primary ?? Self.text(PQresultErrorMessage(result))
-            throw Failure(sqlState: state, message: message.trimmingCharacters(in: .whitespacesAndNewlines),
+            throw Failure(sqlState: SQLState(state), message: message.trimmingCharacters(in: .whitespacesAndNewlines),
                           connectionLost: PQstatus(connection) != CONNECTION_OK)
         }
     }

@@ -12,7 +12,10 @@ final class PostgresLedger: LedgerBackend {
     private let schema: String
     /// The quoted schema name, spliced into SQL (values always travel as parameters).
     private let s: String
-    private let access: Ledger.Access
+    /// The connection with what it needs to translate failures; every transaction goes through it.
+    private let session: Session
+    /// What the job queries select as the producer: the column, or `NULL` in a ledger read at an older schema.
+    private let producerColumn: String
     /// The URL's password in the forms it may appear in a replay key (the scan's own arguments), never stored.
     private let secrets: [String]
 
@@ -22,28 +25,39 @@ final class PostgresLedger: LedgerBackend {
     static let keysPerQuery = 500
 
     init(url: String, schema: String, access: Ledger.Access) throws {
-        location = PostgresURL.redacted(url) + (schema == Ledger.defaultSchema ? "" : " (schema \(schema))")
-        self.schema = schema
-        s = PGConnection.quoteIdentifier(schema)
-        self.access = access
-        secrets = PostgresURL.secrets(in: url)
+        let location = PostgresURL.redacted(url) + (schema == Ledger.defaultSchema ? "" : " (schema \(schema))")
         guard !schema.isEmpty, schema.utf8.count <= 63 else {
-            throw LedgerError.io(path: location, message: "the schema name must be 1 to 63 bytes long (--ledger-schema)")
+            throw LedgerError.invalidSchemaName(path: location, schema: schema)
         }
+        let connection: PGConnection
         do {
             connection = try PGConnection(url: url)
         } catch let failure as PGConnection.Failure {
             throw LedgerError.io(path: location, message: "cannot connect: \(PostgresURL.scrub(failure.message, url: url))")
         }
-        try prepare(url: url)
+        let session = Session(connection: connection, location: location, schema: schema, access: access)
+        let applied = try Self.prepare(session)
+        self.location = location
+        self.connection = connection
+        self.schema = schema
+        s = session.s
+        self.session = session
+        secrets = PostgresURL.secrets(in: url)
+        // A ledger read as it is, before migration 2, has no producer column: its jobs read back without one.
+        producerColumn = applied >= PostgresSchema.producedByVersion ? "produced_by" : "NULL"
+        if access == .readWrite {
+            try checkWritable()
+        }
     }
 
     // MARK: - Opening: vetting and migrations
 
     /// Checks the schema and applies missing migrations in one transaction under an advisory lock, so concurrent
-    /// scanners opening a fresh database create it once, and a refused schema is left exactly as it was.
-    private func prepare(url: String) throws {
-        try run("opening it") { tx in
+    /// scanners opening a fresh database create it once, and a refused schema is left exactly as it was. Returns
+    /// the schema version the ledger is at afterwards (older than this build's only when opened read-only).
+    private static func prepare(_ session: Session) throws -> Int {
+        let schema = session.schema, s = session.s, location = session.location
+        return try session.run("opening it") { tx -> Int in
             _ = try tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [.text("clipmeter-ledger:" + schema)])
             let tables = try tx.query("""
                 SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -52,7 +66,7 @@ final class PostgresLedger: LedgerBackend {
             var applied = 0
             if !tables.isEmpty {
                 guard tables.contains(PostgresSchema.markerTable) else {
-                    throw LedgerError.corrupt(path: location, message: "schema \"\(schema)\" holds tables that are not a ClipMeter ledger's (pass --ledger-schema NAME to use another schema)")
+                    throw LedgerError.foreignSchema(path: location, schema: schema)
                 }
                 let versions = try tx.query("SELECT version FROM \(s).ledger_migration").compactMap { $0.first.flatMap { $0 }.flatMap { Int($0) } }
                 let newest = versions.max() ?? 0
@@ -61,12 +75,12 @@ final class PostgresLedger: LedgerBackend {
                 }
                 applied = newest
             }
-            if applied == PostgresSchema.version { return }
-            if access == .readOnly {
+            if applied == PostgresSchema.version { return applied }
+            if session.access == .readOnly {
                 if applied == 0 {
-                    throw LedgerError.io(path: location, message: "schema \"\(schema)\" holds no ClipMeter ledger (scan into it first, or check --ledger-schema)")
+                    throw LedgerError.holdsNoLedger(path: location, schema: schema)
                 }
-                return
+                return applied
             }
             if applied == 0 {
                 try tx.query("CREATE SCHEMA IF NOT EXISTS \(s)")
@@ -75,9 +89,7 @@ final class PostgresLedger: LedgerBackend {
                 try tx.query(PostgresSchema.migrations[version - 1].replacingOccurrences(of: "%s", with: s))
                 try tx.query("INSERT INTO \(s).ledger_migration (version) VALUES ($1)", [.text(String(version))])
             }
-        }
-        if access == .readWrite {
-            try checkWritable()
+            return PostgresSchema.version
         }
     }
 
@@ -93,13 +105,19 @@ final class PostgresLedger: LedgerBackend {
         }
         let denied = rows.filter { $0.count == 2 && $0[1] != "t" }.compactMap { $0[0] }
         if !denied.isEmpty {
-            throw LedgerError.io(path: location, message: "role \"\(connection.user)\" may not write the ledger tables (\(denied.map { "\(schema).\($0)" }.joined(separator: ", "))); grant it SELECT, INSERT, UPDATE, DELETE on them, or use a role that may write")
+            throw LedgerError.privilegeMissing(path: location, role: connection.user, schema: schema,
+                                               tables: denied.sorted(), detail: nil)
         }
     }
 
     // MARK: - Jobs
 
-    private static let jobColumns = "id, feature, status, cost, currency, rate_card, finished_at_millis, cycle_start_millis, payload, recorded_at_millis"
+    /// The columns a job is written with.
+    private static let jobColumns = "id, feature, status, cost, currency, rate_card, finished_at_millis, cycle_start_millis, payload, recorded_at_millis, produced_by"
+    /// The columns a job is read from, in `jobRecord`'s order.
+    private var selectedJobColumns: String {
+        "id, feature, status, cost, currency, rate_card, finished_at_millis, cycle_start_millis, payload, recorded_at_millis, \(producerColumn)"
+    }
 
     func recordJobs(_ records: [JobRecord]) throws {
         guard !records.isEmpty else { return }
@@ -114,12 +132,12 @@ final class PostgresLedger: LedgerBackend {
                 var rows: [String] = []
                 for record in slice {
                     let base = values.count
-                    rows.append("(" + (1...10).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+                    rows.append("(" + (1...11).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
                     values += [
                         .text(record.id), .text(record.feature), .text(record.status), .text(record.cost),
                         .text(record.currency), .text(record.rateCard), .int(record.finishedAt.map(LedgerTime.millis)),
                         .int(record.cycleStart.map(LedgerTime.millis)), .bytes(record.payload),
-                        .int(LedgerTime.millis(record.recordedAt)),
+                        .int(LedgerTime.millis(record.recordedAt)), record.producedBy.map { .text($0) } ?? .null,
                     ]
                 }
                 // The newest recording wins; a row that would change in nothing but its recording time is left alone.
@@ -129,14 +147,16 @@ final class PostgresLedger: LedgerBackend {
                         feature = excluded.feature, status = excluded.status, cost = excluded.cost,
                         currency = excluded.currency, rate_card = excluded.rate_card,
                         finished_at_millis = excluded.finished_at_millis, cycle_start_millis = excluded.cycle_start_millis,
-                        payload = excluded.payload, recorded_at_millis = excluded.recorded_at_millis
+                        payload = excluded.payload, recorded_at_millis = excluded.recorded_at_millis,
+                        produced_by = excluded.produced_by
                     WHERE j.recorded_at_millis <= excluded.recorded_at_millis
                       AND NOT (j.feature = excluded.feature AND j.status = excluded.status
                         AND j.cost::text = excluded.cost::text AND j.currency = excluded.currency
                         AND j.rate_card = excluded.rate_card
                         AND j.finished_at_millis IS NOT DISTINCT FROM excluded.finished_at_millis
                         AND j.cycle_start_millis IS NOT DISTINCT FROM excluded.cycle_start_millis
-                        AND j.payload = excluded.payload)
+                        AND j.payload = excluded.payload
+                        AND j.produced_by IS NOT DISTINCT FROM excluded.produced_by)
                     """, values)
             }
         }
@@ -146,7 +166,7 @@ final class PostgresLedger: LedgerBackend {
         let (condition, values) = Self.finishedWithin(from: from, to: to)
         return try run("reading jobs") { tx in
             try tx.query("""
-                SELECT \(Self.jobColumns) FROM \(s).job WHERE \(condition)
+                SELECT \(selectedJobColumns) FROM \(s).job WHERE \(condition)
                 ORDER BY finished_at_millis IS NULL, finished_at_millis, id
                 """, values).map(Self.jobRecord)
         }
@@ -169,7 +189,7 @@ final class PostgresLedger: LedgerBackend {
             var found: [JobRecord] = []
             for slice in unique.chunks(ofCount: Self.keysPerQuery) {
                 let placeholders = (1...slice.count).map { "$\($0)" }.joined(separator: ",")
-                found += try tx.query("SELECT \(Self.jobColumns) FROM \(s).job WHERE id IN (\(placeholders))",
+                found += try tx.query("SELECT \(selectedJobColumns) FROM \(s).job WHERE id IN (\(placeholders))",
                                       slice.map { .text($0) }).map(Self.jobRecord)
             }
             return found
@@ -205,7 +225,8 @@ final class PostgresLedger: LedgerBackend {
                   currency: row[4] ?? "", rateCard: row[5] ?? "",
                   finishedAt: row[6].flatMap { Int64($0) }.map(LedgerTime.date),
                   cycleStart: row[7].flatMap { Int64($0) }.map(LedgerTime.date),
-                  payload: PGConnection.bytes(row[8]), recordedAt: LedgerTime.date(row[9].flatMap { Int64($0) } ?? 0))
+                  payload: PGConnection.bytes(row[8]), recordedAt: LedgerTime.date(row[9].flatMap { Int64($0) } ?? 0),
+                  producedBy: row[10])
     }
 
     // MARK: - Measurements
@@ -346,6 +367,23 @@ final class PostgresLedger: LedgerBackend {
     /// Runs `body` in one transaction, translating every failure into a `LedgerError` naming the ledger.
     private func run<T>(_ action: String, isolation: String? = nil,
                         _ body: (PGConnection.Transaction) throws -> T) throws -> T {
+        try session.run(action, isolation: isolation, body)
+    }
+}
+
+/// One ledger's connection, and what turning its failures into `LedgerError`s needs to know.
+private struct Session {
+    let connection: PGConnection
+    let location: String
+    let schema: String
+    let access: Ledger.Access
+    /// The quoted schema name, spliced into SQL (values always travel as parameters).
+    var s: String { PGConnection.quoteIdentifier(schema) }
+
+    /// Runs `body` in one transaction (read-only when the ledger was opened so), translating every failure into
+    /// a `LedgerError` naming the ledger.
+    func run<T>(_ action: String, isolation: String? = nil,
+                _ body: (PGConnection.Transaction) throws -> T) throws -> T {
         do {
             return try connection.transaction { tx in
                 if let isolation { try tx.query("SET TRANSACTION ISOLATION LEVEL \(isolation)") }
@@ -361,20 +399,22 @@ final class PostgresLedger: LedgerBackend {
         }
     }
 
+    /// The ledger error a failed statement means, decided by the SQLSTATE's class and named codes.
     private func describe(_ failure: PGConnection.Failure, _ action: String) -> LedgerError {
         let message = failure.message
-        if failure.connectionLost {
-            return .io(path: location, message: "\(action): the connection to the server was lost (\(message)); nothing of this batch was recorded, run again")
+        if failure.connectionLost || failure.sqlState?.meansConnectionLost == true {
+            return .connectionLost(path: location, action: action, detail: message)
         }
-        switch failure.sqlState ?? "" {
-        case "42501":
-            return .io(path: location, message: "\(action): role \"\(connection.user)\" lacks a privilege (\(message)); use a role that may create and write schema \"\(schema)\"")
-        case "25006":
+        guard let state = failure.sqlState else {
+            return .io(path: location, message: "\(action): \(message)")
+        }
+        switch state {
+        case .insufficientPrivilege:
+            return .privilegeMissing(path: location, role: connection.user, schema: schema, tables: [], detail: "\(action): \(message)")
+        case .readOnlySQLTransaction:
             return .io(path: location, message: "\(action): the database is read-only (\(message))")
-        case "53100":
+        case .diskFull:
             return .io(path: location, message: "\(action): the database server's disk is full (\(message))")
-        case let state where state.hasPrefix("08") || state.hasPrefix("57P"):
-            return .io(path: location, message: "\(action): the connection to the server was lost (\(message)); nothing of this batch was recorded, run again")
         default:
             return .io(path: location, message: "\(action): \(message)")
         }

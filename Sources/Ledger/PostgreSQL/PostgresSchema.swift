@@ -55,7 +55,14 @@ enum PostgresSchema {
             PRIMARY KEY (key, seq)
         );
         """,
+        // 2: which ClipMeter (and which FFmpeg libraries) priced each job; jobs recorded before read back without it.
+        """
+        ALTER TABLE %s.job ADD COLUMN produced_by text;
+        """,
     ]
+
+    /// The version that added `job.produced_by`.
+    static let producedByVersion = 2
 
     /// The tables a writer must be able to change.
     static let writtenTables = ["job", "measurement", "scan_replay", "scan_replay_chunk"]

@@ -289,10 +289,10 @@ public final class BillingRun {
                     if measurement.seconds(policy: settings.policy) == nil {
                         job.warnings.append("\(reference.original): no \(settings.policy.rawValue) duration (no video stream?); the container duration bills")
                     }
-                    job.warnings += measurement.warnings.map { "\(reference.original): \($0)" }
+                    job.warnings += Wording.warnings(measurement).map { "\(reference.original): \($0)" }
                     result.append(media)
                 case .failure(let error)?:
-                    failures.append(BillReport.Failure(path: path, jobID: spec.id, code: error.code.rawValue, message: error.message))
+                    failures.append(BillReport.Failure(path: path, jobID: spec.id, code: error.code.rawValue, message: Wording.text(error)))
                 case nil:
                     failures.append(BillReport.Failure(path: path, jobID: spec.id, code: "io", message: "was not measured"))
                 }

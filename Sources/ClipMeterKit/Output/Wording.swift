@@ -1,5 +1,6 @@
 import Foundation
 import MediaProbe
+import Timeline
 
 /// The words a user reads for the typed diagnostics of the lower modules, with the flag that acts on each.
 ///
@@ -29,6 +30,19 @@ public enum Wording {
             return "use --allow-network"
         case .readObjectInPlace(let ossURL):
             return "use --allow-network or --oss-endpoint URL, or measure a synced copy: --oss-map \(ossURL)=LOCAL_DIR"
+        }
+    }
+
+    // MARK: - Timeline
+
+    /// A timeline warning as `timeline` and the bills print it.
+    public static func text(_ warning: TimelineWarning) -> String { warning.text(naming: flag) }
+
+    /// The flag that sets each timeline setting a warning may name.
+    @Sendable public static func flag(_ setting: TimelineSetting) -> String? {
+        switch setting {
+        case .defaultImageSeconds: return "--default-image-seconds"
+        case .assumeTTSSeconds: return "--assume-tts-seconds"
         }
     }
 

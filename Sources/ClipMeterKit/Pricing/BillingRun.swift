@@ -151,10 +151,11 @@ public final class BillingRun {
             var options = settings.timeline
             if let cap = spec.maxDuration { options.maxDuration = cap }
             let length = TimelineMeasurer.length(of: prepared, measurer: measurer, policy: settings.policy, options: options)
-            job.warnings += length.warnings.map { "timeline: \($0)" }
+            job.warnings += length.warnings.map { "timeline: \(Wording.text($0))" }
             timelineSeconds = length.duration
             if length.duration == nil {
-                timelineUnknown = "timeline length unknown: " + (length.warnings.isEmpty ? "no reason given" : length.warnings.joined(separator: "; "))
+                timelineUnknown = "timeline length unknown: "
+                    + (length.warnings.isEmpty ? "no reason given" : length.warnings.map(Wording.text).joined(separator: "; "))
             }
         }
 

@@ -64,7 +64,7 @@ public struct MediaProber: Sendable {
         let isURL = path.contains("://")
         if isURL && !options.allowNetwork, let object = OSSObjectURL(url: path) {
             throw ProbeError(path: object.ossURL, code: .unsupported, operation: "open",
-                             message: "OSS objects are read in place only with consent to use the network, or from a synced copy",
+                             message: "OSS objects are read in place only with consent to use the network",
                              remedy: .readObjectInPlace(ossURL: object.ossURL))
         }
         if isURL && !options.allowNetwork {

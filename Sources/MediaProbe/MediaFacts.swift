@@ -109,7 +109,8 @@ public struct MediaFacts: Codable, Sendable {
     public var durationSource: DurationSource
     public var mode: ProbeMode
     public var streams: [StreamFacts]
-    public var warnings: [String]
+    /// What the probe noticed (bit-rate estimates, guessed last-packet durations, a cut-short file), by case.
+    public var warnings: [ProbeWarning]
     /// Bytes libavformat read to measure the file (nil for URLs and for facts cached before it was counted):
     /// shows whether a duration cost the header and tail or the whole file.
     public var bytesRead: Int64?

@@ -11,7 +11,7 @@ public struct ProbeOptions: Sendable, Hashable {
     public var timeLimit: TimeInterval
     /// Allow network protocols (http, https, tcp, tls). Off: FFmpeg may open local files only.
     public var allowNetwork: Bool
-    /// `--oss-endpoint`: where OSS objects are read in place (an `-internal` endpoint, a gateway, a test
+    /// Where OSS objects are read in place (an `-internal` endpoint, a gateway, a test
     /// server). Giving one is consent to read OSS objects over the network, as `allowNetwork` is.
     public var ossEndpoint: String?
     /// OSS objects measured at once: reading them waits on the network, not on the cores.
@@ -26,7 +26,7 @@ public struct ProbeOptions: Sendable, Hashable {
         self.remoteJobs = max(1, remoteJobs)
     }
 
-    /// True when an OSS URL no `--oss-map` resolves may be read in place.
+    /// True when an OSS URL no local mapping resolves may be read in place.
     public var readsObjectsInPlace: Bool { allowNetwork || ossEndpoint != nil }
 }
 
@@ -64,11 +64,13 @@ public struct MediaProber: Sendable {
         let isURL = path.contains("://")
         if isURL && !options.allowNetwork, let object = OSSObjectURL(url: path) {
             throw ProbeError(path: object.ossURL, code: .unsupported, operation: "open",
-                             message: "OSS objects are read in place only with --allow-network or --oss-endpoint URL (or measure a synced copy: --oss-map \(object.ossURL)=LOCAL_DIR)")
+                             message: "OSS objects are read in place only with consent to use the network",
+                             remedy: .readObjectInPlace(ossURL: object.ossURL))
         }
         if isURL && !options.allowNetwork {
             throw ProbeError(path: path, code: .unsupported, operation: "open",
-                             message: "network URLs are not opened unless --allow-network is given (only local files by default)")
+                             message: "network URLs are not opened without consent to use the network (only local files by default)",
+                             remedy: .allowNetwork)
         }
         let file: OpenedFile? = isURL ? nil : try FileCheck.open(path)
         let context: FormatContext
@@ -103,7 +105,7 @@ public struct MediaProber: Sendable {
         case .fast:
             facts.durationSource = .header
             if estimation == .bitrate {
-                facts.warnings.append("estimated-from-bitrate: libavformat estimated this duration from the bit rate; it is not exact (use --mode exact)")
+                facts.warnings.append(.estimatedFromBitrate)
             }
         case .auto where headerTrusted:
             facts.durationSource = .header
@@ -111,13 +113,14 @@ public struct MediaProber: Sendable {
             try scanTimestamps(context, into: &facts, headerTrusted: headerTrusted)
         }
         if facts.containerDuration == nil && facts.contentStreams.allSatisfy({ $0.duration == nil }) {
-            facts.warnings.append("no-duration: neither the header nor the timestamps give a duration")
+            facts.warnings.append(.noDuration)
         }
         if context.refusedOpens > 0 {
-            facts.warnings.append("refused-open: the file refers to \(context.refusedOpens) other file(s); they were not read, and only what this file holds is measured")
+            facts.warnings.append(.refusedOpens(count: context.refusedOpens))
         }
-        let bitrateNoted = facts.warnings.contains { $0.hasPrefix("estimated-from-bitrate") }
-        facts.warnings.append(contentsOf: ffmpegWarnings(log).filter { !(bitrateNoted && $0.hasPrefix("estimated-from-bitrate")) })
+        // FFmpeg's own "estimating duration from bitrate" line says again what a warning above already says.
+        let bitrateNoted = facts.warnings.contains(where: \.isBitrateEstimate)
+        facts.warnings.append(contentsOf: ffmpegWarnings(log).filter { !(bitrateNoted && $0.isBitrateEstimate) })
     }
 
     private func readHeader(_ context: FormatContext, into facts: inout MediaFacts) {
@@ -221,7 +224,7 @@ public struct MediaProber: Sendable {
                 case .untrusted(let reason):
                     // The FLV tag-chain scan leaves the demuxer at the first packet itself.
                     if !repositions { context.rewind() }
-                    facts.warnings.append("full-scan: the end of the file could not be read on its own (\(reason)); every packet was read instead")
+                    facts.warnings.append(.fullScan(reason: reason))
                 }
             }
             if outcome == nil {
@@ -249,7 +252,7 @@ public struct MediaProber: Sendable {
             let stream = context.streams[index]
             let tb = stream.timeBase
             if span.lastCorrupt {
-                facts.warnings.append("truncated: stream \(index)'s last packet is incomplete (the demuxer flagged it corrupt): the file was cut short, and its duration covers the surviving part only")
+                facts.warnings.append(.truncatedPacket(stream: index))
             }
             var ticks: Int64
             if let timed = span.ticks {
@@ -257,9 +260,10 @@ public struct MediaProber: Sendable {
             } else if span.untimedPackets > 0, span.untimedTicks > 0 {
                 ticks = span.untimedTicks
                 let rate = stream.averageFrameRate.isValid ? stream.averageFrameRate : stream.realFrameRate
-                let basis = rate.isValid ? "\(span.untimedPackets) frames × 1/\(rate.den == 1 ? "\(rate.num)" : "(\(rate.num)/\(rate.den))") s, the stream's own frame rate"
-                    : "the sum of its \(span.untimedPackets) packets' durations"
-                facts.warnings.append("frame-count: stream \(index) (\(stream.codec)) is a raw elementary stream without timestamps; its duration is \(basis)")
+                let basis: FrameCountBasis = rate.isValid
+                    ? .frameRate(frames: span.untimedPackets, rateNum: rate.num, rateDen: rate.den)
+                    : .packetDurations(packets: span.untimedPackets)
+                facts.warnings.append(.frameCount(stream: index, codec: stream.codec, basis: basis))
             } else {
                 continue
             }
@@ -268,7 +272,7 @@ public struct MediaProber: Sendable {
             facts.streams[i].duration = time.seconds
             if span.endGuessed {
                 let guess = tb.time(span.guessTicks).seconds
-                facts.warnings.append("guessed-last-packet: stream \(index)'s last packet has no duration; added a guessed \(format(guess)) s")
+                facts.warnings.append(.guessedLastPacket(stream: index, seconds: guess))
             }
             if let first = span.first ?? (span.untimedPackets > 0 ? 0 : nil) {
                 let start = tb.time(first).seconds
@@ -277,14 +281,14 @@ public struct MediaProber: Sendable {
             }
         }
         if outcome.endedEarly {
-            facts.warnings.append("truncated: " + outcome.notes.joined(separator: "; ") + "; durations cover the readable part only")
+            facts.warnings.append(.truncated(notes: outcome.notes))
         }
         // The header's container figure stands when libavformat took it from timestamps or the streams;
         // a bit-rate guess or a missing figure gives way to the measured span.
         if !headerTrusted || facts.containerDurationMethod == "bitrate" || facts.containerDurationMethod == "none"
             || facts.containerDuration == nil, let spanStart, let spanEnd {
             if facts.containerDurationMethod == "bitrate" {
-                facts.warnings.append("estimated-from-bitrate: the header's \(format(facts.containerDuration ?? 0)) s was a bit-rate estimate; replaced by the measured \(format(spanEnd - spanStart)) s")
+                facts.warnings.append(.bitrateEstimateReplaced(header: facts.containerDuration ?? 0, measured: spanEnd - spanStart))
             }
             facts.containerDuration = spanEnd - spanStart
         }
@@ -296,12 +300,12 @@ public struct MediaProber: Sendable {
         let code = failure.code
         let said = log.lastError.map(Self.splitContext)
         let reason = said.map { "\(ffmpegErrorString(code)): \($0.text)" } ?? ffmpegErrorString(code)
-        func error(_ kind: ProbeErrorCode, _ message: String) -> ProbeError {
-            ProbeError(path: path, code: kind, operation: failure.step, message: message)
+        func error(_ kind: ProbeErrorCode, _ message: String, remedy: ProbeRemedy? = nil) -> ProbeError {
+            ProbeError(path: path, code: kind, operation: failure.step, message: message, remedy: remedy)
         }
         if code == cff_averror_exit() { return error(.timeout, "gave up after the per-file time limit of \(timeLimitText)") }
         if let format = failure.refusedFormat {
-            return refusal(format, error: error)
+            return refusal(format) { error($0, $1) }
         }
         if PlaylistText.startsLikePlaylist(magic) {
             // Not a guard (the demuxer whitelist and the io_open guard are): only a clearer reason for a
@@ -318,7 +322,10 @@ public struct MediaProber: Sendable {
         if code == cff_averror(ENOENT) { return error(.notFound, "no such file") }
         if code == cff_averror(EACCES) || code == cff_averror(EPERM) { return error(.permissionDenied, "permission denied") }
         if code == cff_averror(EIO) { return error(.io, reason) }
-        if code == cff_averror_protocol_not_found() { return error(.unsupported, "protocol not allowed (only local files unless --allow-network): \(reason)") }
+        if code == cff_averror_protocol_not_found() {
+            return error(.unsupported, "protocol not allowed (only local files without consent to use the network): \(reason)",
+                         remedy: .allowNetwork)
+        }
         if failure.step == "read stream info" && !FileCheck.looksLikeContainer(magic) {
             // Random bytes can pass FFmpeg's format probe at a low score (often as MPEG-TS) and only fail here.
             return error(.notMedia, "not a media file FFmpeg can read (no stream could be read): \(reason)")
@@ -362,15 +369,17 @@ public struct MediaProber: Sendable {
         return (name.isEmpty ? nil : name, text.isEmpty ? line : text)
     }
 
-    private func ffmpegWarnings(_ log: LogCollector) -> [String] {
-        var seen = Set<String>()
-        var out: [String] = []
+    /// FFmpeg's warnings on this file, each once, at most 10. FFmpeg says what it did only in words, so its
+    /// bit-rate estimate is recognised by its words here, at the C boundary, and nowhere after.
+    private func ffmpegWarnings(_ log: LogCollector) -> [ProbeWarning] {
+        var seen = Set<ProbeWarning>()
+        var out: [ProbeWarning] = []
         for line in log.lines where line.level <= AV_LOG_WARNING {
             let said = Self.splitContext(line.text)
             let plain = said.demuxer.map { "\($0): \(said.text)" } ?? said.text
-            let text = plain.lowercased().contains("estimating duration from bitrate")
-                ? "estimated-from-bitrate: FFmpeg: \(plain)" : "ffmpeg: \(plain)"
-            if seen.insert(text).inserted && out.count < 10 { out.append(text) }
+            let warning: ProbeWarning = plain.lowercased().contains("estimating duration from bitrate")
+                ? .ffmpegEstimatedFromBitrate(message: plain) : .ffmpegLog(plain)
+            if seen.insert(warning).inserted && out.count < 10 { out.append(warning) }
         }
         return out
     }
@@ -398,11 +407,11 @@ enum PlaylistText {
 /// MPEG-TS has no index and no trailer, so a transfer cut mid-way leaves a file that still opens and
 /// measures; its size gives the cut away when it falls inside a transport packet.
 enum TransportStreamCheck {
-    static func cutShort(container: String, size: Int64) -> String? {
+    static func cutShort(container: String, size: Int64) -> ProbeWarning? {
         guard container.split(separator: ",").contains("mpegts"), size > 0 else { return nil }
         // 188-byte packets, 192 with an M2TS timecode, 204 with Reed-Solomon parity.
         if [188, 192, 204].contains(where: { size % Int64($0) == 0 }) { return nil }
-        return "truncated: the file ends \(size % 188) bytes into a transport-stream packet: it was cut short (an interrupted copy or sync?), and its duration covers the surviving part only"
+        return .truncatedTransportPacket(bytesIntoPacket: size % 188)
     }
 }
 

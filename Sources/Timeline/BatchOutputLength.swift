@@ -17,7 +17,7 @@ public enum BatchOutputLength {
         globalVoiceOver: SourceLength?, fixedDuration: Decimal?, singleShotDuration: Decimal?, groupCount: Int,
         maxDuration: Decimal?, count: Int = 1
     ) -> BatchOutputEstimate {
-        var warnings: [String] = []
+        var warnings: [TimelineWarning] = []
         var duration: Decimal?
         let basis: String
         switch globalVoiceOver {
@@ -26,7 +26,7 @@ public enum BatchOutputLength {
             basis = "global voice-over"
         case .unresolved(let reason)?:
             basis = "global voice-over"
-            warnings.append("output length unknown: it is the global voice-over's, which is not known (\(reason))")
+            warnings.append(.voiceOverUnknown(reason: reason))
         case nil:
             if let fixedDuration {
                 duration = fixedDuration
@@ -36,15 +36,15 @@ public enum BatchOutputLength {
                 basis = "SingleShotDuration × \(groupCount) groups"
             } else {
                 basis = "none"
-                warnings.append("output length unknown: no global voice-over, FixedDuration or SingleShotDuration with media groups")
+                warnings.append(.noBatchLengthBasis)
             }
         }
         if let maxDuration {
             if let value = duration, value > maxDuration {
-                warnings.append("\(basis) gives \(SecondsFormat.text(value)) s; capped at MaxDuration \(SecondsFormat.text(maxDuration)) s")
+                warnings.append(.batchCapped(basis: basis, length: value, cap: maxDuration))
                 duration = maxDuration
             } else if duration == nil {
-                warnings.append("at most MaxDuration \(SecondsFormat.text(maxDuration)) s")
+                warnings.append(.atMostMaxDuration(maxDuration))
             }
         }
         return BatchOutputEstimate(duration: duration, count: max(count, 0), basis: basis, warnings: warnings)
@@ -60,7 +60,7 @@ public struct BatchOutputEstimate: Sendable, Equatable {
     /// "global voice-over", "FixedDuration", "SingleShotDuration × N groups" or "none".
     public var basis: String
     /// Why the length is unknown, or what capped it.
-    public var warnings: [String]
+    public var warnings: [TimelineWarning]
 
     /// All outputs together: `duration × count`.
     public var totalDuration: Decimal? { duration.map { $0 * Decimal(count) } }

@@ -310,18 +310,14 @@ extension KeyedDecodingContainer where Key == AnyKey {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { return nil }
             guard let value = StrictDecimal.value(trimmed) else {
-                throw DecodingError.typeMismatch(Decimal.self, DecodingError.Context(
-                    codingPath: codingPath + [key], debugDescription: "expected a number of seconds, found \"\(text)\""
-                ))
+                throw Self.mismatch(Decimal.self, key, "expected a number of seconds, found \"\(text)\"", in: codingPath)
             }
             return value
         }
         do {
             return try decode(Decimal.self, forKey: key)
         } catch DecodingError.typeMismatch(_, _) {
-            throw DecodingError.typeMismatch(Decimal.self, DecodingError.Context(
-                codingPath: codingPath + [key], debugDescription: "expected a number of seconds"
-            ))
+            throw Self.mismatch(Decimal.self, key, "expected a number of seconds", in: codingPath)
         }
     }
 
@@ -331,9 +327,7 @@ extension KeyedDecodingContainer where Key == AnyKey {
         guard contains(key), try !decodeNil(forKey: key) else { return nil }
         if let text = try? decode(String.self, forKey: key) { return text }
         if let number = try? decode(Decimal.self, forKey: key) { return "\(number)" }
-        throw DecodingError.typeMismatch(String.self, DecodingError.Context(
-            codingPath: codingPath + [key], debugDescription: "expected a string"
-        ))
+        throw Self.mismatch(String.self, key, "expected a string", in: codingPath)
     }
 
     /// A boolean field; `"true"`/`"false"` strings are accepted.
@@ -348,8 +342,12 @@ extension KeyedDecodingContainer where Key == AnyKey {
             default: break
             }
         }
-        throw DecodingError.typeMismatch(Bool.self, DecodingError.Context(
-            codingPath: codingPath + [key], debugDescription: "expected true or false"
-        ))
+        throw Self.mismatch(Bool.self, key, "expected true or false", in: codingPath)
+    }
+
+    /// A type mismatch at `key` that carries what was expected as a typed `FieldExpectation`.
+    private static func mismatch(_ type: Any.Type, _ key: AnyKey, _ expected: String, in path: [CodingKey]) -> DecodingError {
+        .typeMismatch(type, DecodingError.Context(codingPath: path + [key], debugDescription: expected,
+                                                  underlyingError: FieldExpectation(description: expected)))
     }
 }

@@ -26,18 +26,18 @@ public enum TimelineCalculator {
 private struct Placed {
     var start: Decimal?
     var end: Decimal?
-    var warnings: [String] = []
+    var warnings: [ClipNote] = []
     /// Why `end` is nil when this clip is where the unknown starts (nil for clips that merely follow one).
-    var unknownReason: String?
+    var unknownReason: UnknownLength?
     /// Why `end` is nil, for a clip that follows or aligns to an unknown one.
-    var inheritedReason: String?
+    var inheritedReason: UnknownLength?
     /// False for overlays (GlobalImage, subtitles, effects): they follow the video.
     var lengthens: Bool
     var explicitTimelineOut: Bool
     /// An overlay without an end of its own: it lasts to the end of the output.
     var followsOutput = false
 
-    var reason: String? { unknownReason ?? inheritedReason }
+    var reason: UnknownLength? { unknownReason ?? inheritedReason }
 }
 
 private struct Engine {
@@ -48,7 +48,7 @@ private struct Engine {
     let clipIds: [String: ClipLocation]
     var placed: [Int: [Placed]] = [:]
     var inProgress: Set<Int> = []
-    var notes: [String] = []
+    var notes: [TimelineWarning] = []
 
     init(timeline: IMSTimeline, options: TimelineOptions, resolve: @escaping (ClipMediaReference) -> SourceLength) {
         self.timeline = timeline
@@ -68,8 +68,8 @@ private struct Engine {
 
     // MARK: Placement
 
-    private func location(_ trackNumber: Int, _ clipIndex: Int) -> String {
-        "\(tracks[trackNumber].kind.rawValue) track \(tracks[trackNumber].index), clip \(clipIndex)"
+    private func location(_ trackNumber: Int, _ clipIndex: Int) -> ClipPosition {
+        ClipPosition(track: trackName(trackNumber), clipIndex: clipIndex)
     }
 
     private func trackNumber(of location: ClipLocation) -> Int? {
@@ -88,7 +88,7 @@ private struct Engine {
             ClipPlan(clip: $0, track: track, clipIds: clipIds).role != .overlay
         }
         var cursor: Decimal? = 0
-        var cursorReason: String?
+        var cursorReason: UnknownLength?
         var previousStart: Decimal? = 0
         var pendingOverlap: Decimal?
 
@@ -111,18 +111,17 @@ private struct Engine {
                                                    explicitTimelineOut: false))
                 pendingOverlap = nil
                 cursor = nil
-                cursorReason = "starts after clip \(clipIndex), whose end is unknown"
+                cursorReason = .startsAfterUnknown(clipIndex: clipIndex)
                 previousStart = start
                 continue
             }
 
-            var warnings: [String] = []
+            var warnings: [ClipNote] = []
             for effect in clip.effects where effect.isFreezeFrame {
-                let seconds = effect.duration.map { " by its Duration of \(SecondsFormat.text($0)) s" } ?? ""
-                warnings.append("FreezeFrame effect probably lengthens the clip\(seconds); not counted [observed only]")
+                warnings.append(.freezeFrame(duration: effect.duration))
             }
             if plan.imageInferredFromName {
-                warnings.append("no Type given; taken for an Image from the file name")
+                warnings.append(.imageTypeInferred)
             }
             if let reference = clip.referenceClipId, !plan.usesReference,
                clip.timelineIn == nil || clip.timelineOut == nil {
@@ -133,7 +132,7 @@ private struct Engine {
             if plan.usesReference, let reference = clip.referenceClipId {
                 result = aligned(to: reference, from: trackNumber)
                 if pendingOverlap != nil {
-                    warnings.append("aligned through ReferenceClipId, so the previous clip's transition overlaps nothing")
+                    warnings.append(.transitionSkippedByReference)
                 }
             } else {
                 var start = clip.timelineIn ?? cursor
@@ -141,10 +140,10 @@ private struct Engine {
                     let earliest = previousStart ?? cursorValue
                     start = max(earliest, cursorValue - overlap)
                     if cursorValue - overlap < earliest {
-                        warnings.append("the previous clip's transition (\(SecondsFormat.text(overlap)) s) is longer than that clip; overlap limited to its length")
+                        warnings.append(.transitionLongerThanClip(overlap: overlap))
                     }
                 } else if clip.timelineIn != nil, pendingOverlap != nil {
-                    warnings.append("has its own TimelineIn, so the previous clip's transition overlaps nothing")
+                    warnings.append(.transitionSkippedByTimelineIn)
                 }
                 result = placeOwn(clip, plan: plan, start: start, trackNumber: trackNumber, clipIndex: clipIndex,
                                   warnings: &warnings)
@@ -157,14 +156,13 @@ private struct Engine {
             pendingOverlap = nil
             if let transition = clip.effects.first(where: \.isTransition) {
                 if clipIndex == lastLengthening {
-                    result.warnings.append("Transition on the last clip of the track has no following clip; nothing overlaps [open]")
+                    result.warnings.append(.transitionOnLastClip)
                 } else {
                     pendingOverlap = transition.duration ?? 1
                 }
             }
             cursor = result.end
-            cursorReason = result.end == nil
-                ? "starts after clip \(clipIndex), whose end is unknown" : nil
+            cursorReason = result.end == nil ? .startsAfterUnknown(clipIndex: clipIndex) : nil
             previousStart = result.start
             placed[trackNumber]!.append(result)
         }
@@ -175,50 +173,46 @@ private struct Engine {
 
     /// The first field of a clip that no timeline may hold: a negative or absurdly large time (`1e30` would
     /// print a 28-digit bill), or a speed that is not positive.
-    static func rejectedField(_ clip: IMSClip) -> String? {
+    static func rejectedField(_ clip: IMSClip) -> UnknownLength? {
         let times: [(String, Decimal?)] = [("TimelineIn", clip.timelineIn), ("TimelineOut", clip.timelineOut),
                                            ("Duration", clip.duration), ("In", clip.inPoint), ("Out", clip.outPoint)]
         for (name, value) in times {
-            if let value, value < 0 {
-                return "\(name) \(SecondsFormat.text(value)) is negative; the clip is rejected and its length unknown"
-            }
-            if let value, value > maximumSeconds {
-                return "\(name) \(value) s is more than a year; the clip is rejected and its length unknown"
-            }
+            if let value, value < 0 { return .negativeField(name: name, value: value) }
+            if let value, value > maximumSeconds { return .fieldOverAYear(name: name, value: value) }
         }
-        if let speed = clip.speed, speed <= 0 {
-            return "Speed \(SecondsFormat.text(speed)) is not positive; the clip is rejected and its length unknown"
-        }
+        if let speed = clip.speed, speed <= 0 { return .speedNotPositive(speed) }
         return nil
     }
 
-    private func referenceProblem(_ reference: String) -> String {
-        guard let target = clipIds[reference] else {
-            return "ReferenceClipId \"\(reference)\" matches no ClipId on a video or audio track; placed as if it had none"
-        }
-        let where_ = "\(target.kind.rawValue) track \(target.trackIndex), clip \(target.clipIndex)"
-        return "ReferenceClipId \"\(reference)\" is on the same track (\(where_)); IMS aligns only across tracks, so it is ignored"
+    private func referenceProblem(_ reference: String) -> ClipNote {
+        guard let target = clipIds[reference] else { return .referenceUnmatched(clipId: reference) }
+        return .referenceOnSameTrack(Self.clipReference(reference, target))
+    }
+
+    private static func clipReference(_ clipId: String, _ target: ClipLocation) -> ClipReference {
+        ClipReference(clipId: clipId, position: ClipPosition(track: TrackPosition(kind: target.kind, index: target.trackIndex),
+                                                             clipIndex: target.clipIndex))
     }
 
     /// A clip with `ReferenceClipId` takes the span of the referenced clip (IMS changes its speed to fit).
     private mutating func aligned(to reference: String, from trackNumber: Int) -> Placed {
         let target = clipIds[reference]!
-        let name = "ClipId \"\(reference)\" (\(target.kind.rawValue) track \(target.trackIndex), clip \(target.clipIndex))"
+        let name = Self.clipReference(reference, target)
         guard let targetTrack = self.trackNumber(of: target) else {
-            return Placed(unknownReason: "\(name) not found", lengthens: true, explicitTimelineOut: false)
+            return Placed(unknownReason: .referenceNotFound(name), lengthens: true, explicitTimelineOut: false)
         }
         if placed[targetTrack] == nil { place(targetTrack) }
         let targetClips = placed[targetTrack] ?? []
         guard target.clipIndex < targetClips.count else {
             return Placed(
-                unknownReason: "ReferenceClipId chain through \(name) is circular", lengthens: true,
+                unknownReason: .circularReference(name), lengthens: true,
                 explicitTimelineOut: false
             )
         }
         let span = targetClips[target.clipIndex]
         var result = Placed(start: span.start, end: span.end, lengthens: true, explicitTimelineOut: false)
         if span.end == nil {
-            result.inheritedReason = "aligned to \(name), whose end is unknown"
+            result.inheritedReason = .alignedToUnknown(name)
         }
         return result
     }
@@ -226,7 +220,7 @@ private struct Engine {
     /// Places a clip from its own fields: start, length from In/Out/Speed/Duration/source, TimelineOut.
     private mutating func placeOwn(
         _ clip: IMSClip, plan: ClipPlan, start: Decimal?, trackNumber: Int, clipIndex: Int,
-        warnings: inout [String]
+        warnings: inout [ClipNote]
     ) -> Placed {
         var (length, lengthReason) = clipLength(clip, plan: plan, trackNumber: trackNumber, clipIndex: clipIndex,
                                                 warnings: &warnings)
@@ -236,16 +230,16 @@ private struct Engine {
             if let timelineOut = clip.timelineOut {
                 result.end = start.map { max($0, timelineOut) } ?? timelineOut
                 if let start, timelineOut < start {
-                    warnings.append("TimelineOut \(SecondsFormat.text(timelineOut)) is before its start \(SecondsFormat.text(start)); counted as 0 s")
+                    warnings.append(.timelineOutBeforeStart(timelineOut: timelineOut, start: start))
                 }
                 return result
             }
             if let fallback = options.defaultImageSeconds {
                 length = fallback
-                warnings.append("image with neither Duration nor TimelineIn/TimelineOut: \(SecondsFormat.text(fallback)) s from --default-image-seconds")
+                warnings.append(.defaultImageLength(fallback))
             } else {
                 length = 0
-                warnings.append("image with neither Duration nor TimelineIn/TimelineOut: counted as 0 s [open] (set --default-image-seconds)")
+                warnings.append(.imageCountedAsZero)
             }
         }
 
@@ -254,60 +248,59 @@ private struct Engine {
                 let natural = start + length
                 if natural < timelineOut {
                     result.end = natural
-                    warnings.append("TimelineOut \(SecondsFormat.text(timelineOut)) is past the clip's content; it ends at \(SecondsFormat.text(natural)) (TimelineOut truncates, never stretches)")
+                    warnings.append(.timelineOutPastContent(timelineOut: timelineOut, end: natural))
                 } else {
                     result.end = timelineOut
                 }
             } else if length == nil {
                 result.end = timelineOut
-                let why = lengthReason ?? "its length is unknown"
-                warnings.append("\(why); assumed it lasts to its TimelineOut \(SecondsFormat.text(timelineOut))")
+                warnings.append(.assumedToTimelineOut(lengthReason ?? .noLength, timelineOut: timelineOut))
             }
             if let start, let end = result.end, end < start {
-                warnings.append("TimelineOut \(SecondsFormat.text(timelineOut)) is before its start \(SecondsFormat.text(start)); counted as 0 s")
+                warnings.append(.timelineOutBeforeStart(timelineOut: timelineOut, start: start))
                 result.end = start
             }
         } else if let length, let start {
             result.end = start + length
         } else if length == nil {
-            result.unknownReason = lengthReason ?? "its length is unknown"
+            result.unknownReason = lengthReason ?? .noLength
         }
         return result
     }
 
     /// The clip's length on the timeline from its fields and, where needed, its source.
     private mutating func clipLength(
-        _ clip: IMSClip, plan: ClipPlan, trackNumber: Int, clipIndex: Int, warnings: inout [String]
-    ) -> (Decimal?, String?) {
+        _ clip: IMSClip, plan: ClipPlan, trackNumber: Int, clipIndex: Int, warnings: inout [ClipNote]
+    ) -> (Decimal?, UnknownLength?) {
         if plan.role == .image { return (clip.duration, nil) }
 
         var speed = clip.speed ?? 1
         if speed <= 0 {
-            warnings.append("Speed \(SecondsFormat.text(speed)) is not positive; used 1")
+            warnings.append(.speedNotPositive(speed))
             speed = 1
         } else if speed < Decimal(sign: .plus, exponent: -1, significand: 1) || speed > 100 {
-            warnings.append("Speed \(SecondsFormat.text(speed)) is outside IMS's 0.1–100")
+            warnings.append(.speedOutsideRange(speed))
         }
         var inPoint = clip.inPoint ?? 0
         if inPoint < 0 {
-            warnings.append("In \(SecondsFormat.text(inPoint)) is negative; used 0")
+            warnings.append(.negativeIn(inPoint))
             inPoint = 0
         }
 
         // The source: measured, assumed (synthesized speech/avatars), or missing with a reason.
         var source: Decimal?
-        var sourceReason: String?
+        var sourceReason: UnknownLength?
         if plan.role == .synthetic {
             let type = clip.type ?? "AI_TTS"
             if let assumed = options.assumeTTSSeconds {
                 source = assumed
-                warnings.append("\(type) clip: assumed \(SecondsFormat.text(assumed)) s of synthesized media (--assume-tts-seconds)")
+                warnings.append(.assumedSynthesizedLength(type: type, seconds: assumed))
             } else {
-                sourceReason = "\(type) clip: its length is known only after synthesis (set --assume-tts-seconds)"
+                sourceReason = .awaitsSynthesis(type: type)
             }
         } else if plan.sourceNeed != .none {
             if clip.mediaURL == nil, clip.mediaId == nil {
-                sourceReason = "the clip has neither MediaURL nor MediaId"
+                sourceReason = .noMedia
             } else {
                 let track = tracks[trackNumber]
                 let reference = ClipMediaReference(
@@ -316,7 +309,7 @@ private struct Engine {
                 )
                 switch resolve(reference) {
                 case .seconds(let seconds): source = seconds
-                case .unresolved(let reason): sourceReason = "source not measured (\(reason))"
+                case .unresolved(let reason): sourceReason = .sourceNotMeasured(reason: reason)
                 }
             }
         }
@@ -326,9 +319,9 @@ private struct Engine {
             var end = outPoint
             if clampsToSource, let source, source < outPoint {
                 end = source
-                warnings.append("Out \(SecondsFormat.text(outPoint)) is past the end of its \(SecondsFormat.text(source)) s source; the clip stops there")
+                warnings.append(.outPastSource(out: outPoint, source: source))
             } else if clampsToSource, source == nil, let sourceReason {
-                warnings.append("\(sourceReason); assumed it holds In–Out")
+                warnings.append(.assumedHoldsInOut(sourceReason))
             }
             return (span(from: inPoint, to: end, speed: speed, warnings: &warnings), nil)
         }
@@ -336,23 +329,23 @@ private struct Engine {
             if clampsToSource, let source {
                 let available = max(0, source - inPoint) / speed
                 if available < duration {
-                    warnings.append("Duration \(SecondsFormat.text(duration)) is longer than its source allows; it ends after \(SecondsFormat.text(available)) s")
+                    warnings.append(.durationPastSource(duration: duration, available: available))
                     return (available, nil)
                 }
             } else if clampsToSource, let sourceReason {
-                warnings.append("\(sourceReason); assumed it holds its Duration")
+                warnings.append(.assumedHoldsDuration(sourceReason))
             }
             return (duration, nil)
         }
-        guard let source else { return (nil, sourceReason ?? "its length is unknown") }
+        guard let source else { return (nil, sourceReason ?? .noLength) }
         var end = source
         if let maxOut = clip.maxOut { end = min(maxOut, source) }
         return (span(from: inPoint, to: end, speed: speed, warnings: &warnings), nil)
     }
 
-    private func span(from inPoint: Decimal, to outPoint: Decimal, speed: Decimal, warnings: inout [String]) -> Decimal {
+    private func span(from inPoint: Decimal, to outPoint: Decimal, speed: Decimal, warnings: inout [ClipNote]) -> Decimal {
         guard outPoint >= inPoint else {
-            warnings.append("In \(SecondsFormat.text(inPoint)) is not before Out \(SecondsFormat.text(outPoint)); counted as 0 s")
+            warnings.append(.inNotBeforeOut(in: inPoint, out: outPoint))
             return 0
         }
         return (outPoint - inPoint) / speed
@@ -370,16 +363,16 @@ private struct Engine {
         return longest
     }
 
-    private func trackName(_ trackNumber: Int) -> String {
-        "\(tracks[trackNumber].kind.rawValue) track \(tracks[trackNumber].index)"
+    private func trackName(_ trackNumber: Int) -> TrackPosition {
+        TrackPosition(kind: tracks[trackNumber].kind, index: tracks[trackNumber].index)
     }
 
     /// Why the track's length is unknown: its first clip without an end.
-    private func unknownReason(_ trackNumber: Int) -> String {
+    private func unknownReason(_ trackNumber: Int) -> UnknownEnd {
         for (index, clip) in (placed[trackNumber] ?? []).enumerated() where clip.lengthens && clip.end == nil {
-            return "\(location(trackNumber, index)): \(clip.reason ?? "its end is unknown")"
+            return .clip(location(trackNumber, index), clip.reason ?? .noEnd)
         }
-        return "\(trackName(trackNumber)) is unknown"
+        return .track(trackName(trackNumber))
     }
 
     private func hasLengtheningClips(_ trackNumber: Int) -> Bool {
@@ -394,17 +387,15 @@ private struct Engine {
         }
         if let main = mainTracks.first {
             if mainTracks.count > 1 {
-                let others = mainTracks.dropFirst().map(trackName).joined(separator: ", ")
-                notes.append("\(others) also set MainTrack; the first main track (\(trackName(main))) counts")
+                notes.append(.severalMainTracks(counted: trackName(main), others: mainTracks.dropFirst().map(trackName)))
             }
             output = durations[main]
             if output == nil {
-                notes.append("duration unknown: the main track (\(trackName(main))) has an unknown end: \(unknownReason(main))")
+                notes.append(.mainTrackUnknown(trackName(main), cause: unknownReason(main)))
             }
             for number in tracks.indices where number != main && tracks[number].adaptsToMainTrack {
                 guard let output, let own = durations[number], own != output, hasLengtheningClips(number) else { continue }
-                let verb = own > output ? "sped up" : "slowed down"
-                notes.append("\(trackName(number)) (AutoSpeed) is \(verb) from \(SecondsFormat.text(own)) s to the main track's \(SecondsFormat.text(output)) s")
+                notes.append(.autoSpeed(trackName(number), from: own, to: output))
             }
         } else {
             let visual = tracks.indices.filter {
@@ -414,11 +405,10 @@ private struct Engine {
             let deciding = visual.isEmpty ? audio : visual
             if deciding.isEmpty {
                 output = 0
-                notes.append("no clip lengthens the output; counted as 0 s")
+                notes.append(.nothingLengthens)
             } else if let unknown = deciding.first(where: { durations[$0] == nil }) {
                 output = nil
-                let what = visual.isEmpty ? "the audio" : "the video"
-                notes.append("duration unknown: \(what) has an unknown end: \(unknownReason(unknown))")
+                notes.append(.outputUnknown(decidedByVideo: !visual.isEmpty, cause: unknownReason(unknown)))
             } else {
                 output = deciding.compactMap { durations[$0] }.max()
                 if let videoEnd = output, !visual.isEmpty {
@@ -429,10 +419,10 @@ private struct Engine {
 
         if let cap = options.maxDuration {
             if let value = output, value > cap {
-                notes.append("the timeline runs \(SecondsFormat.text(value)) s; capped at MaxDuration \(SecondsFormat.text(cap)) s")
+                notes.append(.cappedAtMaxDuration(length: value, cap: cap))
                 output = cap
             } else if output == nil {
-                notes.append("at most MaxDuration \(SecondsFormat.text(cap)) s")
+                notes.append(.atMostMaxDuration(cap))
             }
         }
         return output
@@ -448,12 +438,12 @@ private struct Engine {
                 guard clip.explicitTimelineOut, !(isVisual && clip.lengthens), let end = clip.end, end > videoEnd
                 else { continue }
                 placed[number]![index].end = videoEnd
-                placed[number]![index].warnings.append("TimelineOut \(SecondsFormat.text(end)) is past the video's end (\(SecondsFormat.text(videoEnd)) s); used the video's end [open]")
+                placed[number]![index].warnings.append(.timelineOutPastVideoEnd(timelineOut: end, videoEnd: videoEnd))
             }
         }
         for number in audio {
             guard let own = durations[number], own > videoEnd else { continue }
-            notes.append("\(trackName(number)) runs \(SecondsFormat.text(own)) s, past the video's end (\(SecondsFormat.text(videoEnd)) s); with no main track it is cut there [open]")
+            notes.append(.cutAtVideoEnd(trackName(number), length: own, videoEnd: videoEnd))
         }
     }
 
@@ -463,7 +453,7 @@ private struct Engine {
             for index in (placed[number] ?? []).indices where placed[number]![index].followsOutput {
                 placed[number]![index].end = output
                 if output == nil {
-                    placed[number]![index].inheritedReason = "lasts to the end of the output, which is unknown"
+                    placed[number]![index].inheritedReason = .lastsToUnknownOutputEnd
                 }
             }
             if !hasLengtheningClips(number), let clips = placed[number], !clips.isEmpty {
@@ -475,7 +465,7 @@ private struct Engine {
     // MARK: Report
 
     private func report(output: Decimal?, durations: [Decimal?]) -> TimelineLength {
-        var warnings: [String] = []
+        var warnings: [TimelineWarning] = []
         var trackLengths: [TrackLength] = []
         for number in tracks.indices {
             let track = tracks[number]
@@ -483,12 +473,12 @@ private struct Engine {
             for (index, clip) in (placed[number] ?? []).enumerated() {
                 var clipWarnings = clip.warnings
                 if clip.end == nil, let reason = clip.unknownReason {
-                    clipWarnings.append("end unknown: \(reason)")
+                    clipWarnings.append(.endUnknown(reason))
                 }
-                warnings += clipWarnings.map { "\(location(number, index)): \($0)" }
+                warnings += clipWarnings.map { .clip(location(number, index), $0) }
                 // A clip that only follows an unknown one says why on its own line, not again at the top.
                 if clip.end == nil, clip.unknownReason == nil, let reason = clip.inheritedReason {
-                    clipWarnings.append("end unknown: \(reason)")
+                    clipWarnings.append(.endUnknown(reason))
                 }
                 spans.append(ClipSpan(
                     start: clip.start, end: clip.end, source: Self.source(of: track.clips[index]), warnings: clipWarnings

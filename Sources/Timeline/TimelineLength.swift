@@ -3,7 +3,7 @@ import Quantities
 
 // MARK: - What the caller supplies
 
-/// What a clip points at, so the caller can measure it (local path, `--media-root`, `--oss-map`, `--media-map`).
+/// What a clip points at, so the caller can find and measure it (a local path, or however the caller maps URLs and IDs).
 public struct ClipMediaReference: Sendable, Hashable {
     /// `MediaURL`/`MediaUrl` as written in the timeline.
     public var mediaURL: String?
@@ -36,15 +36,15 @@ public struct ClipMediaReference: Sendable, Hashable {
 /// The measured length of a clip's source, or why it could not be measured.
 public enum SourceLength: Sendable, Equatable {
     case seconds(Decimal)
-    /// The reason, e.g. "MediaId 7980… has no --media-map entry" or "not-found: /media/a.mp4".
+    /// The reason in the caller's words, e.g. that a MediaId has no local mapping, or "not-found: /media/a.mp4".
     case unresolved(String)
 }
 
 /// Choices the user makes where the timeline alone cannot decide a length.
 public struct TimelineOptions: Sendable {
-    /// `--assume-tts-seconds`: the length taken for each `AI_TTS` / `AI_Avatar` clip (otherwise unknown).
+    /// The length taken for each `AI_TTS` / `AI_Avatar` clip (otherwise unknown).
     public var assumeTTSSeconds: Decimal?
-    /// `--default-image-seconds`: the length of an image clip with neither `Duration` nor timeline times
+    /// The length of an image clip with neither `Duration` nor timeline times
     /// (otherwise 0, with a warning).
     public var defaultImageSeconds: Decimal?
     /// `OutputMediaConfig.MaxDuration` (or a batch job's `OutputConfig.MaxDuration`): caps the output length.
@@ -60,20 +60,22 @@ public struct TimelineOptions: Sendable {
 
 // MARK: - The result
 
-/// The output length of a timeline with its per-track breakdown; `timeline --format json` prints this.
+/// The output length of a timeline with its per-track breakdown; the CLI's `timeline` command prints this as JSON.
 ///
 /// JSON: `{duration, tracks: [{kind, index, duration, clips: [{start, end, source, warnings}]}], warnings}`,
-/// seconds as JSON numbers rounded to 6 decimals, `null` where unknown (the reason is in `warnings`).
+/// seconds as JSON numbers rounded to 6 decimals, `null` where unknown (the reason is in `warnings`). Warnings
+/// are encoded as their typed cases, except in `jsonData(naming:)`, the document a user reads, where they are
+/// words.
 public struct TimelineLength: Codable, Sendable {
     /// The output's length in seconds; nil when it cannot be known (the reason is in `warnings`).
     public var duration: Decimal?
     /// Every track of every kind, in the order video, audio, image, subtitle, effect.
     public var tracks: [TrackLength]
     /// Every assumption and unknown, each naming the track and clip it concerns.
-    public var warnings: [String]
+    public var warnings: [TimelineWarning]
 
     /// A result built in code.
-    public init(duration: Decimal?, tracks: [TrackLength], warnings: [String]) {
+    public init(duration: Decimal?, tracks: [TrackLength], warnings: [TimelineWarning]) {
         self.duration = duration
         self.tracks = tracks
         self.warnings = warnings
@@ -85,13 +87,19 @@ public struct TimelineLength: Codable, Sendable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeSeconds(duration, forKey: .duration)
         try c.encode(tracks, forKey: .tracks)
-        try c.encode(warnings, forKey: .warnings)
+        if let words = encoder.userInfo[WarningWords.key] as? WarningWords {
+            try c.encode(warnings.map { $0.text(naming: words.names) }, forKey: .warnings)
+        } else {
+            try c.encode(warnings, forKey: .warnings)
+        }
     }
 
-    /// The `timeline --format json` document: pretty-printed, keys sorted, slashes in URLs left alone.
-    public func jsonData() throws -> Data {
+    /// The JSON document a user reads: pretty-printed, keys sorted, slashes in URLs left alone, warnings
+    /// in words, each setting that decides named as `names` says (the CLI's flags).
+    public func jsonData(naming names: @escaping @Sendable (TimelineSetting) -> String? = { _ in nil }) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.userInfo[WarningWords.key] = WarningWords(names: names)
         return try encoder.encode(self)
     }
 }
@@ -135,10 +143,10 @@ public struct ClipSpan: Codable, Sendable {
     /// `MediaURL`, else `MediaId`, else `FileURL`, else the clip or effect type (`Text`, `AI_TTS`, ...).
     public var source: String?
     /// What was assumed or unknown about this clip.
-    public var warnings: [String]
+    public var warnings: [ClipNote]
 
     /// A clip span built in code.
-    public init(start: Decimal?, end: Decimal?, source: String?, warnings: [String]) {
+    public init(start: Decimal?, end: Decimal?, source: String?, warnings: [ClipNote]) {
         self.start = start
         self.end = end
         self.source = source
@@ -152,8 +160,18 @@ public struct ClipSpan: Codable, Sendable {
         try c.encodeSeconds(start, forKey: .start)
         try c.encodeSeconds(end, forKey: .end)
         if let source { try c.encode(source, forKey: .source) } else { try c.encodeNil(forKey: .source) }
-        try c.encode(warnings, forKey: .warnings)
+        if let words = encoder.userInfo[WarningWords.key] as? WarningWords {
+            try c.encode(warnings.map { $0.text(naming: words.names) }, forKey: .warnings)
+        } else {
+            try c.encode(warnings, forKey: .warnings)
+        }
     }
+}
+
+/// Asks an encoder for warnings in words rather than as cases, and says how settings are named in them.
+struct WarningWords: Sendable {
+    static let key = CodingUserInfoKey(rawValue: "clipmeter.timeline.warning-words")!
+    let names: @Sendable (TimelineSetting) -> String?
 }
 
 // MARK: - Seconds in JSON and in messages

@@ -89,14 +89,12 @@ public enum TimelineParser {
         }
     }
 
+    /// What the field should have held, from the error's types: the timeline's own field readers attach a
+    /// `FieldExpectation`; otherwise the type the decoder wanted says whether a list or an object was due.
     private static func expectation(_ type: Any.Type, _ context: DecodingError.Context) -> String {
-        let detail = context.debugDescription
-        if detail.hasPrefix("expected") { return detail }
-        if type is [Any].Type || "\(type)".hasPrefix("Array") { return "expected a list" }
-        if "\(type)".hasPrefix("Dictionary") || type == IMSTrack.self || type == IMSClip.self
-            || type == IMSEffect.self {
-            return "expected an object"
-        }
+        if let expected = context.underlyingError as? FieldExpectation { return expected.description }
+        if type is any JSONList.Type { return "expected a list" }
+        if type is any JSONObject.Type { return "expected an object" }
         return "expected \(type)"
     }
 
@@ -113,3 +111,20 @@ public enum TimelineParser {
         return text.isEmpty ? "$" : text
     }
 }
+
+/// What a field of a timeline should have held, attached as the `underlyingError` of the `DecodingError` the
+/// timeline's field readers throw, so the parser reports it without reading the error's debug text.
+struct FieldExpectation: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// The types a timeline decodes from a JSON array.
+protocol JSONList {}
+extension Array: JSONList {}
+
+/// The types a timeline decodes from a JSON object.
+protocol JSONObject {}
+extension Dictionary: JSONObject {}
+extension IMSTrack: JSONObject {}
+extension IMSClip: JSONObject {}
+extension IMSEffect: JSONObject {}

@@ -16,7 +16,7 @@ final class FLVTagChainTailTests: XCTestCase {
             for mode in [ProbeMode.auto, .exact] {
                 let facts = try XCTUnwrap(MediaProber(options: ProbeOptions(mode: mode)).probe(path).facts, name)
                 XCTAssertEqual(facts.durationSource, .tail, "\(name) \(mode): \(facts.warnings)")
-                XCTAssertFalse(facts.warnings.contains { $0.hasPrefix("full-scan:") }, "\(name): \(facts.warnings)")
+                XCTAssertFalse(facts.warnings.contains(where: \.isFullScan), "\(name): \(facts.warnings)")
                 let bytesRead = try XCTUnwrap(facts.bytesRead)
                 XCTAssertLessThan(bytesRead, size * 4 / 10, "\(name): read most of the file")
                 if name == "flv-concat.flv" { XCTAssertLessThan(bytesRead, size / 10, "\(name): \(bytesRead) of \(size) bytes") }
@@ -45,7 +45,7 @@ final class FLVTagChainTailTests: XCTestCase {
 
         let facts = try XCTUnwrap(MediaProber(options: ProbeOptions(mode: .exact)).probe(path).facts)
         XCTAssertEqual(facts.durationSource, .packets)
-        XCTAssertTrue(facts.warnings.contains { $0.hasPrefix("full-scan:") && $0.contains("PreviousTagSize") }, "\(facts.warnings)")
+        XCTAssertTrue(facts.warnings.contains { $0.fullScanReason?.contains("PreviousTagSize") ?? false }, "\(facts.warnings)")
         let reference = try TestMedia.packetScan(path)
         XCTAssertEqual(facts.contentStreams.count, 2)
         for stream in facts.contentStreams {

@@ -8,7 +8,7 @@ final class ModeAndFactsTests: XCTestCase {
         let path = try TestMedia.file("mp3-noxing.mp3")
         let fast = try XCTUnwrap(MediaProber(options: ProbeOptions(mode: .fast)).probe(path).facts)
         XCTAssertEqual(fast.containerDurationMethod, "bitrate")
-        XCTAssertTrue(fast.warnings.contains { $0.hasPrefix("estimated-from-bitrate") }, "\(fast.warnings)")
+        XCTAssertTrue(fast.warnings.contains(.estimatedFromBitrate), "\(fast.warnings)")
         let auto = try XCTUnwrap(MediaProber(options: ProbeOptions(mode: .auto)).probe(path).facts)
         XCTAssertEqual(auto.durationSource, .packets, "auto must scan when the header only guessed")
         let reference = try TestMedia.packetScan(path)[0]!

@@ -25,6 +25,6 @@ final class TransportStreamTailTests: XCTestCase {
     func testAClockThatRestartsMidFileFallsBackToAFullScanAndSaysSo() throws {
         let facts = try XCTUnwrap(MediaProber(options: ProbeOptions(mode: .exact)).probe(try TestMedia.file("ts-restart.ts")).facts)
         XCTAssertEqual(facts.durationSource, .packets)
-        XCTAssertTrue(facts.warnings.contains { $0.hasPrefix("full-scan:") && $0.contains("restarts") }, "\(facts.warnings)")
+        XCTAssertTrue(facts.warnings.contains { $0.fullScanReason?.contains("restarts") ?? false }, "\(facts.warnings)")
     }
 }

@@ -96,7 +96,8 @@ final class LengthRulesTests: XCTestCase {
         XCTAssertEqual(video.clips[1].start, 5)
         XCTAssertNil(video.clips[1].end)
         XCTAssertNil(video.clips[2].start, "follows a clip whose end is unknown")
-        XCTAssertEqual(video.clips[2].warnings, ["end unknown: starts after clip 1, whose end is unknown"])
+        XCTAssertEqual(video.clips[2].warnings, [.endUnknown(.startsAfterUnknown(clipIndex: 1))])
+        XCTAssertEqual(video.clips[2].warnings.map(\.description), ["end unknown: starts after clip 1, whose end is unknown"])
         XCTAssertFalse(result.hasWarning("clip 2"), "followers are not repeated in the summary")
         XCTAssertTrue(result.hasWarning("video track 0, clip 1", "no local file for ****3c4d"))
         XCTAssertTrue(result.hasWarning("duration unknown", "video track 0, clip 1"))
@@ -308,8 +309,11 @@ final class LengthRulesTests: XCTestCase {
         XCTAssertNil(result.duration)
         XCTAssertNil(result.track("audio")?.duration)
         XCTAssertNil(result.track("video")?.clips.first?.end, "images aligned to speech are unknown too")
-        XCTAssertEqual(result.track("video")?.clips.first?.warnings.first?.contains("aligned to ClipId \"speech1\""), true)
-        XCTAssertTrue(result.hasWarning("audio track 0, clip 0", "AI_TTS", "only after synthesis", "--assume-tts-seconds"))
+        XCTAssertEqual(result.track("video")?.clips.first?.warnings.first?.description.contains("aligned to ClipId \"speech1\""), true)
+        XCTAssertTrue(result.hasWarning("audio track 0, clip 0", "AI_TTS", "only after synthesis"))
+        let awaiting = result.warnings.first { $0.description.contains("only after synthesis") }
+        XCTAssertEqual(awaiting.map { $0.text(naming: { $0 == .assumeTTSSeconds ? "--assume-tts-seconds" : nil }) }?
+                        .contains("(set --assume-tts-seconds)"), true, "the caller names the setting that decides")
         XCTAssertTrue(result.hasWarning("duration unknown", "main track (audio track 0)"))
         XCTAssertFalse(media.asked.contains { $0.mediaURL == "1.jpg" }, "images aligned by reference are not measured")
     }
@@ -343,7 +347,8 @@ final class LengthRulesTests: XCTestCase {
 
         let (withDefault, _) = try lengthOf(json, options: TimelineOptions(defaultImageSeconds: 2))
         XCTAssertEqual(withDefault.duration, dec("7.5"))
-        XCTAssertTrue(withDefault.hasWarning("video track 0, clip 2", "--default-image-seconds"))
+        XCTAssertTrue(withDefault.warnings.contains(.clip(ClipPosition(track: TrackPosition(kind: .video, index: 0), clipIndex: 2),
+                                                          .defaultImageLength(2))), "\(withDefault.warnings)")
     }
 
     func testImageWithoutTypeIsRecognisedByName() throws {

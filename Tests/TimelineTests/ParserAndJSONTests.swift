@@ -116,8 +116,10 @@ final class ParserAndJSONTests: XCTestCase {
         XCTAssertTrue(text.contains(#""duration" : 15.2"#), text)
         XCTAssertTrue(text.contains(#""end" : 0.3"#), text)
         XCTAssertFalse(text.contains("0000000"), text)
-        let decoded = try JSONDecoder().decode(TimelineLength.self, from: try result.jsonData())
+        // The model's own Codable form (typed warnings) reads back; the document above is for people.
+        let decoded = try JSONDecoder().decode(TimelineLength.self, from: try JSONEncoder().encode(result))
         XCTAssertEqual(decoded.duration, dec("15.2"))
+        XCTAssertEqual(decoded.warnings, result.warnings)
     }
 }
 
@@ -141,8 +143,8 @@ final class BatchOutputLengthTests: XCTestCase {
         )
         XCTAssertNil(estimate.duration)
         XCTAssertNil(estimate.totalDuration)
-        XCTAssertTrue(estimate.warnings.contains { $0.contains("still to be synthesized") })
-        XCTAssertTrue(estimate.warnings.contains { $0.contains("at most MaxDuration 15") })
+        XCTAssertTrue(estimate.warnings.contains { $0.description.contains("still to be synthesized") })
+        XCTAssertTrue(estimate.warnings.contains { $0.description.contains("at most MaxDuration 15") })
     }
 
     func testFixedDurationThenSingleShotTimesGroupsThenCap() {
@@ -156,7 +158,7 @@ final class BatchOutputLengthTests: XCTestCase {
             globalVoiceOver: nil, fixedDuration: nil, singleShotDuration: 4, groupCount: 5, maxDuration: 15
         )
         XCTAssertEqual(capped.duration, 15)
-        XCTAssertTrue(capped.warnings.contains { $0.contains("capped at MaxDuration 15") })
+        XCTAssertTrue(capped.warnings.contains { $0.description.contains("capped at MaxDuration 15") })
     }
 
     func testNothingToGoOnIsUnknown() {

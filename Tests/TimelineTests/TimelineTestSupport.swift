@@ -39,7 +39,8 @@ extension TimelineLength {
         tracks.first { $0.kind == kind && $0.index == index }
     }
 
+    /// True when a warning's words hold every fragment (the words name no flag; `Wording` adds those).
     func hasWarning(_ fragments: String...) -> Bool {
-        warnings.contains { warning in fragments.allSatisfy { warning.contains($0) } }
+        warnings.contains { warning in fragments.allSatisfy { warning.description.contains($0) } }
     }
 }

@@ -43,7 +43,7 @@ struct TimelineCommand: ParsableCommand {
 
         switch format {
         case .json:
-            Terminal.out(String(decoding: try length.jsonData(), as: UTF8.self))
+            Terminal.out(String(decoding: try length.jsonData(naming: Wording.flag), as: UTF8.self))
         case .table:
             Terminal.out(Self.table(length))
         }
@@ -63,7 +63,7 @@ struct TimelineCommand: ParsableCommand {
         }
         var lines = [TextTable.render(header: ["TRACK", "CLIP", "SPAN (s)", "LENGTH (s)", "SOURCE"], rows: rows)]
         lines.append("Total: " + (length.duration.map { "\(SecondsFormat.text($0)) s" } ?? "unknown"))
-        for warning in length.warnings { lines.append("warning: \(warning)") }
+        for warning in length.warnings { lines.append("warning: \(Wording.text(warning))") }
         return lines.joined(separator: "\n")
     }
 

@@ -19,8 +19,11 @@ public struct MediaMeasurement: Sendable, Equatable, Codable {
     public var codec: String?
     /// `header`, `index` or `packets`: how the duration was obtained.
     public var durationSource: String
-    /// What the probe noticed (bit-rate estimates, guessed last-packet durations).
-    public var warnings: [String]
+    /// What the probe noticed (bit-rate estimates, guessed last-packet durations), by case.
+    public var warnings: [ProbeWarning]
+    /// Set when the file may still be syncing as it was measured. Never cached: it depends on when the file was
+    /// read, not on its content.
+    public var syncing: SyncState?
 
     /// Reduces full probe facts to what billing uses.
     public init(facts: MediaFacts) {
@@ -54,6 +57,20 @@ public struct MediaMeasurement: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey { case seconds, width, height, codec, durationSource, warnings }
 
+    /// One cached warning: typed as this version writes it, or the words an older version wrote (kept as
+    /// `.recorded`, so a ledger from before the typed warnings is still read and nothing is measured again).
+    private struct CachedWarning: Decodable {
+        var warning: ProbeWarning
+
+        init(from decoder: Decoder) throws {
+            if let words = try? decoder.singleValueContainer().decode(String.self) {
+                warning = .recorded(words)
+            } else {
+                warning = try ProbeWarning(from: decoder)
+            }
+        }
+    }
+
     /// Seconds are written as strings so a cached figure reads back digit for digit.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -81,6 +98,14 @@ public struct MediaMeasurement: Sendable, Equatable, Codable {
         height = try c.decodeIfPresent(Int.self, forKey: .height)
         codec = try c.decodeIfPresent(String.self, forKey: .codec)
         durationSource = try c.decode(String.self, forKey: .durationSource)
-        warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
+        warnings = try c.decodeIfPresent([CachedWarning].self, forKey: .warnings)?.map(\.warning) ?? []
     }
+}
+
+/// Why a measured file may still be syncing (`--settle`): its bill is then not stored as a replay.
+public enum SyncState: Sendable, Equatable {
+    /// The file changed between the start and the end of its measurement.
+    case changedWhileMeasured
+    /// The file was modified `age` seconds before it was measured, within the `settle` seconds allowed.
+    case modifiedRecently(age: Double, settle: Double)
 }

@@ -138,13 +138,13 @@ public final class MediaMeasurer {
         var noted = measurement
         if before != after {
             sawUnsettledFile = true
-            noted.warnings.append("may still be syncing: the file changed while it was measured; scan again once it is complete")
+            noted.syncing = .changedWhileMeasured
             return noted
         }
         let age = Date().timeIntervalSince1970 - Double(before.modifiedAtNanos) / 1_000_000_000
         if age < settleSeconds {
             sawUnsettledFile = true
-            noted.warnings.append("may still be syncing: modified \(String(format: "%.1f", max(age, 0))) s before it was measured (within --settle \(settleSeconds) s)")
+            noted.syncing = .modifiedRecently(age: age, settle: settleSeconds)
         }
         return noted
     }

@@ -156,10 +156,11 @@ public final class BillingRun {
             var options = settings.timeline
             if let cap = spec.maxDuration { options.maxDuration = cap }
             let length = TimelineMeasurer.length(of: prepared, measurer: measurer, policy: settings.policy, options: options)
-            job.warnings += length.warnings.map { "timeline: \($0)" }
+            job.warnings += length.warnings.map { "timeline: \(Wording.text($0))" }
             timelineSeconds = length.duration
             if length.duration == nil {
-                timelineUnknown = "timeline length unknown: " + (length.warnings.isEmpty ? "no reason given" : length.warnings.joined(separator: "; "))
+                timelineUnknown = "timeline length unknown: "
+                    + (length.warnings.isEmpty ? "no reason given" : length.warnings.map(Wording.text).joined(separator: "; "))
             }
         }
 
@@ -294,10 +295,10 @@ public final class BillingRun {
                     if measurement.seconds(policy: settings.policy) == nil {
                         job.warnings.append("\(reference.original): no \(settings.policy.rawValue) duration (no video stream?); the container duration bills")
                     }
-                    job.warnings += measurement.warnings.map { "\(reference.original): \($0)" }
+                    job.warnings += Wording.warnings(measurement).map { "\(reference.original): \($0)" }
                     result.append(media)
                 case .failure(let error)?:
-                    failures.append(BillReport.Failure(path: path, jobID: spec.id, code: error.code.rawValue, message: error.message))
+                    failures.append(BillReport.Failure(path: path, jobID: spec.id, code: error.code.rawValue, message: Wording.text(error)))
                 case nil:
                     failures.append(BillReport.Failure(path: path, jobID: spec.id, code: "io", message: "was not measured"))
                 }

@@ -17,7 +17,7 @@ public struct ProbeReport: Sendable {
                 ("path", .string(outcome.path)), ("size", sizeOf(outcome.path).map { .number($0) } ?? .null),
                 ("container", .null), ("duration", .null), ("durationSource", .null), ("containerDuration", .null),
                 ("streams", .array([])), ("warnings", .array([])),
-                ("error", .object([("code", .string(error.code.rawValue)), ("message", .string(error.message))])),
+                ("error", .object([("code", .string(error.code.rawValue)), ("message", .string(Wording.text(error)))])),
             ])
         case .success(let facts):
             return .object([
@@ -31,7 +31,7 @@ public struct ProbeReport: Sendable {
                 ("mode", .string(facts.mode.rawValue)),
                 ("durationPolicy", .string(policy.rawValue)),
                 ("streams", .array(facts.streams.map(streamJSON))),
-                ("warnings", .array(facts.warnings.map { .string($0) })),
+                ("warnings", .array(facts.warnings.map { .string(Wording.text($0)) })),
                 ("error", .null),
             ])
         }
@@ -65,7 +65,7 @@ public struct ProbeReport: Sendable {
         switch outcome.result {
         case .failure(let error):
             fields = [outcome.path, sizeOf(outcome.path).map(String.init) ?? "", "", "", "", "", "", "", "", "", "", "", "", "0", "",
-                      error.code.rawValue, error.message]
+                      error.code.rawValue, Wording.text(error)]
         case .success(let f):
             let video = f.contentStreams.first { $0.type == .video }
             let audio = f.contentStreams.first { $0.type == .audio }
@@ -73,7 +73,7 @@ public struct ProbeReport: Sendable {
                       text(f.containerDuration), video?.codec ?? "", video?.width.map(String.init) ?? "",
                       video?.height.map(String.init) ?? "", video?.rotation.map { String(Int($0)) } ?? "",
                       audio?.codec ?? "", audio?.sampleRate.map(String.init) ?? "", audio?.channels.map(String.init) ?? "",
-                      String(f.streams.count), f.warnings.joined(separator: " | "), "", ""]
+                      String(f.streams.count), f.warnings.map(Wording.text).joined(separator: " | "), "", ""]
         }
         return fields.map(CSV.field).joined(separator: ",")
     }
@@ -82,7 +82,7 @@ public struct ProbeReport: Sendable {
     public func tableRow(_ outcome: ProbeOutcome) -> [String] {
         switch outcome.result {
         case .failure(let error):
-            return [outcome.path, "error", "", "", "\(error.code.rawValue): \(error.message)"]
+            return [outcome.path, "error", "", "", "\(error.code.rawValue): \(Wording.text(error))"]
         case .success(let f):
             let streams = f.streams.map { s -> String in
                 var t = "\(s.type.rawValue.prefix(1)):\(s.codec)"
@@ -91,7 +91,7 @@ public struct ProbeReport: Sendable {
             }.joined(separator: " ")
             let dims = f.videoDisplaySize.map { "\($0.width)x\($0.height)" } ?? "audio"
             return [f.path, text(f.duration(policy: policy), scale: 3), f.durationSource.rawValue, dims,
-                    streams + (f.warnings.isEmpty ? "" : "  ⚠ " + f.warnings.joined(separator: "; "))]
+                    streams + (f.warnings.isEmpty ? "" : "  ⚠ " + f.warnings.map(Wording.text).joined(separator: "; "))]
         }
     }
 

@@ -93,7 +93,7 @@ public enum TimelineMeasurer {
             }
             return .unresolved("\(media.original): no duration")
         case .failure(let error)?:
-            return .unresolved("\(media.original): \(error.code.rawValue): \(error.message)")
+            return .unresolved("\(media.original): \(error.code.rawValue): \(Wording.text(error))")
         case nil:
             return .unresolved("\(media.original): not measured")
         }

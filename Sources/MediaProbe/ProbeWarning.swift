@@ -1,0 +1,96 @@
+import Foundation
+import Quantities
+
+/// Something a probe noticed about a file that a reader of its duration should know, as a typed case:
+/// callers decide by case (is this a bit-rate estimate? a cut-short file?), never by searching the words.
+///
+/// The words live in `description` alone, as GRDB's `DatabaseError` keeps its code apart from its message, and
+/// they name no command-line flag: what to type about it is the CLI's and the renderers' business.
+public enum ProbeWarning: Codable, Hashable, Sendable, CustomStringConvertible {
+    /// Headers only (`fast` mode): libavformat estimated the duration from the bit rate, so it is not exact.
+    case estimatedFromBitrate
+    /// The header's figure was a bit-rate estimate; the measured timestamp span replaced it.
+    case bitrateEstimateReplaced(header: Decimal, measured: Decimal)
+    /// FFmpeg's own log said it estimated a duration from the bit rate, and no measurement replaced it.
+    case ffmpegEstimatedFromBitrate(message: String)
+    /// Neither the header nor the timestamps give a duration.
+    case noDuration
+    /// The file refers to other files (a playlist inside a container); they were not opened.
+    case refusedOpens(count: Int)
+    /// The end of the file could not be read on its own, so every packet was read; `reason` says why.
+    case fullScan(reason: String)
+    /// An MPEG-TS file whose size falls inside a transport packet: it was cut short.
+    case truncatedTransportPacket(bytesIntoPacket: Int64)
+    /// A stream's last packet is incomplete (the demuxer flagged it corrupt): the file was cut short.
+    case truncatedPacket(stream: Int)
+    /// A raw elementary stream without timestamps: its duration was counted from its frames or packets.
+    case frameCount(stream: Int, codec: String, basis: FrameCountBasis)
+    /// A stream's last packet has no duration; a guessed one was added.
+    case guessedLastPacket(stream: Int, seconds: Decimal)
+    /// Reading stopped before the end of the file (`notes` say where and why); durations cover the readable part.
+    case truncated(notes: [String])
+    /// A warning FFmpeg logged while reading the file, as it said it (`demuxer: text`).
+    case ffmpegLog(String)
+    /// A warning recorded in words by an older ClipMeter (a cached measurement); kept as written.
+    case recorded(String)
+
+    /// True for the cases saying the duration is, or was, a bit-rate estimate: a file gets one of them at most.
+    public var isBitrateEstimate: Bool {
+        switch self {
+        case .estimatedFromBitrate, .bitrateEstimateReplaced, .ffmpegEstimatedFromBitrate: return true
+        default: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .estimatedFromBitrate:
+            return "estimated-from-bitrate: libavformat estimated this duration from the bit rate; it is not exact"
+        case let .bitrateEstimateReplaced(header, measured):
+            return "estimated-from-bitrate: the header's \(Self.seconds(header)) s was a bit-rate estimate; replaced by the measured \(Self.seconds(measured)) s"
+        case .ffmpegEstimatedFromBitrate(let message):
+            return "estimated-from-bitrate: FFmpeg: \(message)"
+        case .noDuration:
+            return "no-duration: neither the header nor the timestamps give a duration"
+        case .refusedOpens(let count):
+            return "refused-open: the file refers to \(count) other file(s); they were not read, and only what this file holds is measured"
+        case .fullScan(let reason):
+            return "full-scan: the end of the file could not be read on its own (\(reason)); every packet was read instead"
+        case .truncatedTransportPacket(let bytes):
+            return "truncated: the file ends \(bytes) bytes into a transport-stream packet: it was cut short (an interrupted copy or sync?), and its duration covers the surviving part only"
+        case .truncatedPacket(let stream):
+            return "truncated: stream \(stream)'s last packet is incomplete (the demuxer flagged it corrupt): the file was cut short, and its duration covers the surviving part only"
+        case let .frameCount(stream, codec, basis):
+            return "frame-count: stream \(stream) (\(codec)) is a raw elementary stream without timestamps; its duration is \(basis)"
+        case let .guessedLastPacket(stream, seconds):
+            return "guessed-last-packet: stream \(stream)'s last packet has no duration; added a guessed \(Self.seconds(seconds)) s"
+        case .truncated(let notes):
+            return "truncated: " + notes.joined(separator: "; ") + "; durations cover the readable part only"
+        case .ffmpegLog(let line):
+            return "ffmpeg: \(line)"
+        case .recorded(let text):
+            return text
+        }
+    }
+
+    private static func seconds(_ value: Decimal) -> String {
+        "\(DecimalRounding.rounded(value, places: 6))"
+    }
+}
+
+/// How the duration of a stream without timestamps was counted.
+public enum FrameCountBasis: Codable, Hashable, Sendable, CustomStringConvertible {
+    /// `frames` × 1/(`rateNum`/`rateDen`) s, the stream's own frame rate.
+    case frameRate(frames: Int, rateNum: Int32, rateDen: Int32)
+    /// The sum of its `packets` packets' durations.
+    case packetDurations(packets: Int)
+
+    public var description: String {
+        switch self {
+        case let .frameRate(frames, num, den):
+            return "\(frames) frames × 1/\(den == 1 ? "\(num)" : "(\(num)/\(den))") s, the stream's own frame rate"
+        case .packetDurations(let packets):
+            return "the sum of its \(packets) packets' durations"
+        }
+    }
+}

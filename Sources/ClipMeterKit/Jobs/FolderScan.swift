@@ -40,7 +40,7 @@ public struct FolderScan: Sendable {
         let discovery = JobDiscovery(resolver: resolver, defaultFeature: defaultFeature, timeZone: timeZone)
         let (discovered, errors) = try discovery.discover(root: root)
         var jobs = discovered
-        let failures = errors.map { BillReport.Failure(path: $0.path, code: "unreadable-source", message: $0.description) }
+        let failures = errors.map { BillReport.Failure(path: $0.path, code: .unreadableSource, message: $0.description) }
 
         let rootPath = PathText.absolute(root, relativeTo: FileManager.default.currentDirectoryPath)
         let realRoot = PathText.realPath(rootPath) ?? rootPath

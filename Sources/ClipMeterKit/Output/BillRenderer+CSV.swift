@@ -40,7 +40,7 @@ extension BillRenderer {
         for failure in report.failures {
             rows.append([
                 failure.jobID ?? "", "", "error", "", "", "", "", "", "", "", MoneyText.string(0), bill.currency,
-                "\(failure.code): \(failure.message)", failure.path,
+                "\(failure.code): \(Wording.message(failure))", failure.path,
             ])
         }
         return rows.map { $0.map(CSV.field).joined(separator: ",") }.joined(separator: "\n")

@@ -316,7 +316,7 @@ private struct HTMLPage {
     private func failuresSection() -> String {
         guard !report.failures.isEmpty else { return "" }
         let rows = report.failures.map { failure in
-            "<tr><td class=\"id\">\(e(failure.path))</td><td class=\"id\">\(e(failure.jobID ?? "—"))</td><td><span class=\"badge bad\">\(e(failure.code))</span></td><td>\(e(failure.message))</td></tr>"
+            "<tr><td class=\"id\">\(e(failure.path))</td><td class=\"id\">\(e(failure.jobID ?? "—"))</td><td><span class=\"badge bad\">\(e(failure.code.description))</span></td><td>\(e(Wording.message(failure)))</td></tr>"
         }
         return """
         <section id="failures">

@@ -44,7 +44,7 @@ public enum BillRenderer {
         if !report.failures.isEmpty {
             let lines = report.failures.map { failure in
                 "  - " + oneLine(failure.path) + (failure.jobID.map { " [job \(oneLine($0))]" } ?? "")
-                    + ": " + failure.code + ": " + oneLine(failure.message)
+                    + ": " + failure.code.description + ": " + oneLine(Wording.message(failure))
             }
             blocks.append((["Failures (\(report.failures.count)):"] + lines).joined(separator: "\n"))
         }
@@ -240,7 +240,7 @@ public enum BillRenderer {
             .object([
                 ("path", .string(failure.path)),
                 ("jobId", .string(failure.jobID)),
-                ("error", .object([("code", .string(failure.code)), ("message", .string(failure.message))])),
+                ("error", .object([("code", .string(failure.code.description)), ("message", .string(Wording.message(failure)))])),
             ])
         })
     }

@@ -1,5 +1,6 @@
 import Billing
 import Foundation
+import MediaProbe
 
 /// What `estimate`, `scan` and `bill` hand to a renderer: the priced bill plus everything that could not be
 /// priced, so every output format shows the same failures the exit code reports.
@@ -32,22 +33,53 @@ public struct BillReport: Sendable {
     }
 
     /// One thing that could not be measured or priced: a file (with its probe error code) or a whole job.
-    public struct Failure: Sendable, Equatable, Codable {
+    public struct Failure: Sendable, Equatable {
         /// The file's path, or the job's source (manifest, folder) when the job itself is invalid.
         public var path: String
         /// The job the file belongs to, when known.
         public var jobID: String?
-        /// SPEC §2 error code (`not-found`, `not-media`, …) or `invalid-job` / `unreadable-source`.
-        public var code: String
+        /// What kind of failure it is; its `description` is the SPEC §2 code the outputs show.
+        public var code: FailureCode
         /// What went wrong, for a person.
         public var message: String
 
         /// A failure record.
-        public init(path: String, jobID: String? = nil, code: String, message: String) {
+        public init(path: String, jobID: String? = nil, code: FailureCode, message: String) {
             self.path = path
             self.jobID = jobID
             self.code = code
             self.message = message
+        }
+    }
+}
+
+/// Why something is in a report's failures, by kind: a file that could not be measured carries its probe code, a
+/// job that could not be priced its unknown cost. Outputs show `description`, the SPEC §2 code.
+public enum FailureCode: Equatable, Sendable, CustomStringConvertible {
+    /// A file could not be measured (`not-found`, `not-media`, `truncated`, …).
+    case media(ProbeErrorCode)
+    /// The job's source describes it badly (no or unknown feature, unknown status, a path escaping the roots).
+    case invalidJob
+    /// The job's timeline cannot be read.
+    case invalidTimeline
+    /// The job's output length cannot be known (its timeline's length is unknown).
+    case unknownLength
+    /// A manifest, response or request body could not be read at all.
+    case unreadableSource
+    /// A path the job names leads outside the folders the user gave.
+    case outsideRoots
+    /// The job's cost cannot be known (no price, unbounded, nothing measured).
+    case unknownCost(UnknownCost)
+
+    public var description: String {
+        switch self {
+        case .media(let code): return code.rawValue
+        case .invalidJob: return "invalid-job"
+        case .invalidTimeline: return "invalid-timeline"
+        case .unknownLength: return "unknown-length"
+        case .unreadableSource: return "unreadable-source"
+        case .outsideRoots: return "outside-roots"
+        case .unknownCost(let unknown): return unknown.code
         }
     }
 }

@@ -66,11 +66,21 @@ public enum Wording {
     /// Why a job failed or costs what cannot be known, with the advice that would make it known.
     public static func reason(of job: PricedJob) -> String? {
         guard let reason = job.reason else { return nil }
-        guard job.status == .succeeded, let unknown = job.unknown else { return reason }
+        guard job.status == .succeeded, let advice = job.unknown.flatMap(advice) else { return reason }
+        return reason + " " + advice
+    }
+
+    /// A failure's message; an unknown cost's with the advice that would make it known.
+    public static func message(_ failure: BillReport.Failure) -> String {
+        guard case .unknownCost(let unknown) = failure.code, let advice = advice(unknown) else { return failure.message }
+        return failure.message + " " + advice
+    }
+
+    private static func advice(_ unknown: UnknownCost) -> String? {
         switch unknown {
-        case .unknownResolution: return reason + " (--output-resolution WxH)"
-        case .noPrice: return reason + " (a rate card with the price: --rates FILE)"
-        default: return reason
+        case .unknownResolution: return "(--output-resolution WxH)"
+        case .noPrice: return "(a rate card with the price: --rates FILE)"
+        case .unbounded, .nothingMeasured: return nil
         }
     }
 

@@ -96,7 +96,7 @@ public final class BillingRun {
         let sources = Dictionary(specs.map { ($0.id, $0.source) }, uniquingKeysWith: { first, _ in first })
         for job in bill.jobs {
             guard let unknown = job.unknown else { continue }
-            failures.append(BillReport.Failure(path: sources[job.id] ?? job.id, jobID: job.id, code: unknown.code,
+            failures.append(BillReport.Failure(path: sources[job.id] ?? job.id, jobID: job.id, code: .unknownCost(unknown),
                                                message: unknown.detail))
         }
         return BillReport(bill: bill, failures: failures, title: title, region: settings.card.region ?? settings.card.id)
@@ -117,15 +117,15 @@ public final class BillingRun {
     func assemble(_ planned: PlannedJob) -> Result<BillableJob, Problems> {
         let spec = planned.spec
         guard spec.isValid else {
-            return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: "invalid-job",
+            return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: .invalidJob,
                                                                message: spec.problems.joined(separator: "; "))]))
         }
         guard let name = spec.feature else {
-            return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: "invalid-job",
+            return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: .invalidJob,
                                                                message: "no feature: pass --feature or name it in the manifest")]))
         }
         guard let feature = FeatureID(rawValue: name) else {
-            return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: "invalid-job",
+            return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: .invalidJob,
                                                                message: "unknown feature \"\(name)\" (known: \(FeatureID.known))")]))
         }
         var job = BillableJob(id: spec.id, feature: feature, finishedAt: spec.finishedAt, tokens: spec.tokens,
@@ -150,7 +150,7 @@ public final class BillingRun {
         var timelineSeconds: Decimal?
         var timelineUnknown: String?
         if let problem = planned.timelineProblem {
-            failures.append(BillReport.Failure(path: spec.timelinePath ?? spec.source, jobID: spec.id, code: "invalid-timeline",
+            failures.append(BillReport.Failure(path: spec.timelinePath ?? spec.source, jobID: spec.id, code: .invalidTimeline,
                                                message: problem))
         } else if let prepared = planned.timeline {
             var options = settings.timeline
@@ -172,7 +172,7 @@ public final class BillingRun {
                 job.timelineSeconds = Seconds(seconds)
             } else if !isFreeWhenPreviewOnly(feature) && failures.isEmpty {
                 failures.append(BillReport.Failure(
-                    path: spec.timelinePath ?? spec.source, jobID: spec.id, code: "unknown-length",
+                    path: spec.timelinePath ?? spec.source, jobID: spec.id, code: .unknownLength,
                     message: timelineUnknown ?? "preview-only job without a timeline or an output duration: its output duration cannot be known"))
             }
         } else if sides.outputs && job.outputs.isEmpty && spec.outputs.isEmpty {
@@ -183,7 +183,7 @@ public final class BillingRun {
                 job.outputs = [requestedOutput(spec, seconds: seconds, label: "requested output")]
             } else if let timelineUnknown, failures.isEmpty {
                 failures.append(BillReport.Failure(path: spec.timelinePath ?? spec.source, jobID: spec.id,
-                                                   code: "unknown-length", message: timelineUnknown))
+                                                   code: .unknownLength, message: timelineUnknown))
             }
         }
         return failures.isEmpty ? .success(job) : .failure(Problems(list: failures))
@@ -288,7 +288,7 @@ public final class BillingRun {
                 case .success(let measurement)?:
                     guard let media = measurement.measuredMedia(path: reference.original, policy: settings.policy)
                             ?? measurement.measuredMedia(path: reference.original, policy: .container) else {
-                        failures.append(BillReport.Failure(path: path, jobID: spec.id, code: "not-media",
+                        failures.append(BillReport.Failure(path: path, jobID: spec.id, code: .media(.notMedia),
                                                            message: "no duration could be measured"))
                         continue
                     }
@@ -298,9 +298,9 @@ public final class BillingRun {
                     job.warnings += Wording.warnings(measurement).map { "\(reference.original): \($0)" }
                     result.append(media)
                 case .failure(let error)?:
-                    failures.append(BillReport.Failure(path: path, jobID: spec.id, code: error.code.rawValue, message: Wording.text(error)))
+                    failures.append(BillReport.Failure(path: path, jobID: spec.id, code: .media(error.code), message: Wording.text(error)))
                 case nil:
-                    failures.append(BillReport.Failure(path: path, jobID: spec.id, code: "io", message: "was not measured"))
+                    failures.append(BillReport.Failure(path: path, jobID: spec.id, code: .media(.io), message: "was not measured"))
                 }
             } else if let reported = reference.reportedDuration {
                 // IMS production outputs are videos: without a size the pricer must say so, not use the audio price.
@@ -309,7 +309,7 @@ public final class BillingRun {
                 if isOutput { fillRequested(&media, spec) }
                 result.append(media)
             } else {
-                let code = reference.escapesRoots ? "outside-roots" : "not-found"
+                let code: FailureCode = reference.escapesRoots ? .outsideRoots : .media(.notFound)
                 failures.append(BillReport.Failure(path: reference.original, jobID: spec.id, code: code,
                                                    message: reference.problem ?? "could not be resolved to a local file"))
             }

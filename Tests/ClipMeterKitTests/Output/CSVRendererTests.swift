@@ -145,7 +145,7 @@ final class CSVInjectionTests: XCTestCase {
                               finishedAt: RenderFixtures.instant("2024-05-01T09:50:00+08:00"),
                               outputs: [RenderFixtures.file("@SUM(1+1).mp4", "30", 1280, 720, codec: "h264")])
         let report = BillReport(bill: try RenderFixtures.bill([job]),
-                                failures: [BillReport.Failure(path: "+cmd|' /C calc'!A0", jobID: "-2+3", code: "not-media",
+                                failures: [BillReport.Failure(path: "+cmd|' /C calc'!A0", jobID: "-2+3", code: .media(.notMedia),
                                                               message: "\tbad")],
                                 title: "t", region: "cn")
         for text in [BillRenderer.csv(report), BillRenderer.focus(report)] {

@@ -57,7 +57,7 @@ final class HTMLRendererTests: XCTestCase {
 
     func testHostileIdAndFileNamesAreEscaped() throws {
         let bill = try RenderFixtures.bill([RenderFixtures.hostileJob])
-        let failure = BillReport.Failure(path: "in/<img onerror=x>.mp4", jobID: "a\"b", code: "not-media", message: "it's <bad>")
+        let failure = BillReport.Failure(path: "in/<img onerror=x>.mp4", jobID: "a\"b", code: .media(.notMedia), message: "it's <bad>")
         let html = BillRenderer.html(BillReport(bill: bill, failures: [failure], title: "<i>title</i> & 'co'"))
         XCTAssertFalse(html.contains("<script"), "a job id must never become markup")
         XCTAssertFalse(html.contains("<b>x</b>"))
@@ -116,7 +116,7 @@ final class HTMLRendererTests: XCTestCase {
         ])
         let report = BillReport(
             bill: bill,
-            failures: [BillReport.Failure(path: "jobs/x/inputs/corrupt.mp4", jobID: "x", code: "not-media", message: "no audio or video stream")],
+            failures: [BillReport.Failure(path: "jobs/x/inputs/corrupt.mp4", jobID: "x", code: .media(.notMedia), message: "no audio or video stream")],
             title: "May batch <demo>", region: "cn-shanghai", generatedAt: RenderFixtures.instant("2024-05-01T12:00:00+08:00")
         )
         let path = ProcessInfo.processInfo.environment["CLIPMETER_SAMPLE_HTML"]

@@ -70,7 +70,7 @@ final class JSONRendererTests: XCTestCase {
     func testFailureWithoutJobHasNullJobId() throws {
         let report = BillReport(
             bill: try RenderFixtures.bill([]),
-            failures: [BillReport.Failure(path: "clipmeter.yaml", code: "invalid-job", message: "line 3: no feature")],
+            failures: [BillReport.Failure(path: "clipmeter.yaml", code: .invalidJob, message: "line 3: no feature")],
             title: "t"
         )
         let object = try RenderFixtures.jsonObject(BillRenderer.json(report))

@@ -57,7 +57,7 @@ enum RenderFixtures {
         let bill = try bill([seedJob, editJob, failedJob, boundaryJob])
         return BillReport(
             bill: bill,
-            failures: [BillReport.Failure(path: "jobs/x/inputs/corrupt.mp4", jobID: "x", code: "not-media",
+            failures: [BillReport.Failure(path: "jobs/x/inputs/corrupt.mp4", jobID: "x", code: .media(.notMedia),
                                           message: "no audio or video stream")],
             title: "May batch", region: "cn-shanghai", generatedAt: instant("2024-05-01T10:05:00+08:00")
         )

@@ -1,3 +1,4 @@
+import Billing
 import Foundation
 import Timeline
 
@@ -286,7 +287,8 @@ private struct RequestReader {
 
     private func preview(_ job: inout JobSpec) throws {
         let type = try fields.text(body, "JobType") ?? ""
-        job.feature = type.hasPrefix("Screen_Media_Highlights") ? "highlight-mashup" : "image-text-matching"
+        // The scene stages name their line (Smart_Mix_… or Screen_Media_Highlights_…) in the documented JobTypes.
+        job.feature = IMSResponseLoader.featureByJobType[type] ?? FeatureID.imageTextMatching.rawValue
         job.notBilled = IMSRequestLoader.previewNotBilled
     }
 

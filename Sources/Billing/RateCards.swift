@@ -168,7 +168,7 @@ public enum RateCards {
     static func describe(_ error: DecodingError, file: String, syntax: String) -> RateCardError {
         func path(_ keys: [CodingKey]) -> String {
             keys.reduce(into: "") { text, key in
-                if let index = key.intValue, key.stringValue.hasPrefix("Index") || key.stringValue == "\(index)" {
+                if let index = key.intValue {
                     text += "[\(index)]"
                 } else {
                     text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
@@ -202,15 +202,30 @@ public enum RateCards {
         }
     }
 
+    /// The shape a decoder expected, by type: a card's author reads "a number", not a Swift type name.
     private static func readable(_ type: Any.Type) -> String {
-        let name = String(describing: type)
-        if name.contains("FlexibleDecimal") || name.contains("Decimal") { return "a number" }
-        if name.hasPrefix("Dictionary") || name == "Mapping" || name.contains("PriceTable") || name.contains("FeatureRate") {
-            return "an object (key: value fields)"
+        switch type {
+        case is DecodedAsNumber.Type: return "a number"
+        case is DecodedAsObject.Type: return "an object (key: value fields)"
+        case is DecodedAsList.Type: return "a list"
+        case is String.Type: return "a string"
+        case is Bool.Type: return "true or false"
+        default: return String(describing: type)
         }
-        if name.hasPrefix("Array") { return "a list" }
-        if name == "String" { return "a string" }
-        if name == "Bool" { return "true or false" }
-        return name
     }
 }
+
+/// Types a card field decodes as a number.
+protocol DecodedAsNumber {}
+/// Types a card field decodes as an object of named fields.
+protocol DecodedAsObject {}
+/// Types a card field decodes as a list.
+protocol DecodedAsList {}
+
+extension Decimal: DecodedAsNumber {}
+extension FlexibleDecimal: DecodedAsNumber {}
+extension Dictionary: DecodedAsObject {}
+extension PriceTable: DecodedAsObject {}
+extension FeatureRate: DecodedAsObject {}
+extension Array: DecodedAsList {}
+extension Node.Mapping: DecodedAsObject {}

@@ -160,7 +160,8 @@ struct IMSFields {
             if reference.escapesRoots {
                 job.problems.append("\(role) \(reference.original): \(reference.problem ?? "")")
             } else if reference.localPath == nil, let reportedDuration {
-                job.warnings.append("\(role) \(reference.original) is not synced locally (\(reference.problem ?? "unresolved")); using the response's Duration \(reportedDuration) s")
+                job.warnings.append(.notSynced(role: role, file: reference.original, problem: reference.problem ?? "unresolved",
+                                                statedSeconds: reportedDuration, statedBy: .response))
             }
             return reference
         }

@@ -72,7 +72,7 @@ enum IMSRequestLoader {
             try RequestReader(fields: reader, body: body.fields, api: resolvedAPI).read(into: &job)
             if let feature {
                 if let stated = job.feature, stated != feature {
-                    job.warnings.append("feature \(feature) from --feature overrides \(stated), which \(resolvedAPI.rawValue) implies")
+                    job.warnings.append(.featureOverride(feature: feature, implied: stated, impliedBy: resolvedAPI.rawValue))
                 }
                 job.feature = feature
             }
@@ -131,7 +131,7 @@ private struct RequestReader {
     let api: IMSRequestAPI
 
     func read(into job: inout JobSpec) throws {
-        job.warnings.append("pre-flight: priced from a \(api.rawValue) request body, before submission")
+        job.warnings.append(.preFlight(api: api.rawValue))
         switch api {
         case .submitBatchMediaProducingJob: try batch(&job)
         case .submitMediaProducingJob: try editing(&job)
@@ -322,7 +322,7 @@ private struct RequestReader {
             job.outputWidth = width
             job.outputHeight = height
         } else if width != nil || height != nil {
-            job.warnings.append("\(reader.root) gives only one of Width and Height: the output size is unknown")
+            job.warnings.append(.halfAnOutputSize(field: reader.root))
         }
     }
 

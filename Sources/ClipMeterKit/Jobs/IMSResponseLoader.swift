@@ -130,7 +130,7 @@ private struct ResponseReader {
         var job = JobSpec(id: batchID, source: fields.path)
         job.isBatch = true
         job.finishedAt = try fields.time(batch, "CompleteTime")
-        if job.finishedAt == nil { job.warnings.append("batch \(batchID) has no CompleteTime") }
+        if job.finishedAt == nil { job.warnings.append(.noCompleteTime(batch: batchID)) }
         applyFeature(jobType: jobType, input: input, to: &job)
         job.previewOnly = try outputs.flag(output, "GeneratePreviewOnly") ?? false
         job.maxDuration = try outputs.number(output, "MaxDuration")
@@ -145,7 +145,7 @@ private struct ResponseReader {
         if case .string(let single)? = input["InputMedia"] { names.append(single) }
         fields.resolveInputs(names, job: &job)
         if job.feature == "script-to-video", !job.inputs.isEmpty {
-            job.warnings.append("inputs are listed for reference only: script-to-video is billed on its outputs")
+            job.warnings.append(.inputsForReferenceOnly)
         }
         if let jobType, jobType.hasSuffix("_Media_Select") || jobType.hasSuffix("_Timeline_Organize") {
             job.notBilled = IMSRequestLoader.previewNotBilled
@@ -192,7 +192,7 @@ private struct ResponseReader {
             if let url = try fields.text(sub, "MediaURL", field: "\(field).MediaURL") ?? fields.text(sub, "MediaId", field: "\(field).MediaId") {
                 job.outputs += fields.resolve(url, reportedDuration: duration, role: "output", job: &job)
             } else if !job.previewOnly {
-                job.warnings.append("sub-job \(subJob.id) names no output MediaURL")
+                job.warnings.append(.subJobWithoutOutput(subJob: subJob.id))
             }
         }
         if succeeded == 0, job.problems.isEmpty {
@@ -200,7 +200,7 @@ private struct ResponseReader {
             job.failureReason = "no sub-job of batch \(batchID) succeeded"
             job.inputs = []
         } else if !failed.isEmpty {
-            job.warnings.append("\(failed.count) of \(subJobs.count) sub-jobs failed; they are listed at 0 and their outputs are not billed")
+            job.warnings.append(.subJobsFailed(failed: failed.count, of: subJobs.count))
         }
         return [job] + failed
     }
@@ -218,7 +218,7 @@ private struct ResponseReader {
         }
         if let feature, feature != job.feature {
             if fields["SubJobMaterials"] == nil {
-                job.warnings.append("feature \(feature) from --feature overrides video-editing, which GetMediaProducingJob implies")
+                job.warnings.append(.featureOverride(feature: feature, implied: "video-editing", impliedBy: "GetMediaProducingJob"))
             }
             job.feature = feature
         }
@@ -289,7 +289,7 @@ private struct ResponseReader {
         }
         if let feature {
             if let implied, implied != feature {
-                job.warnings.append("feature \(feature) from --feature overrides \(implied), which JobType \(jobType ?? "") implies")
+                job.warnings.append(.featureOverride(feature: feature, implied: implied, impliedBy: "JobType \(jobType ?? "")"))
             }
             job.feature = feature
         } else if let implied {

@@ -203,7 +203,7 @@ public struct JobDiscovery: Sendable {
         for reference in entry.job.inputs + entry.job.outputs where reference.escapesRoots {
             entry.job.problems.append("\(reference.original): \(reference.problem!)")
         }
-        if !skipped.isEmpty { entry.job.warnings.append(skippedNote(skipped)) }
+        if !skipped.isEmpty { entry.job.warnings.append(.nonMediaLeftOut(count: skipped.count, examples: Array(skipped.prefix(3)))) }
     }
 
     private func folderJob(_ folder: String, root: String, claimed: Set<String>) -> JobSpec? {
@@ -227,9 +227,9 @@ public struct JobDiscovery: Sendable {
         }
         let claimedCount = allInputs.count + allOutputs.count - inputs.count - outputs.count
         if claimedCount > 0 {
-            job.warnings.append("\(claimedCount) file(s) of this folder are named by a manifest or response and counted there")
+            job.warnings.append(.filesClaimedElsewhere(count: claimedCount))
         }
-        if !skipped.isEmpty { job.warnings.append(skippedNote(skipped)) }
+        if !skipped.isEmpty { job.warnings.append(.nonMediaLeftOut(count: skipped.count, examples: Array(skipped.prefix(3)))) }
 
         // The newest output's modification time stands in for the finish time (SPEC §4.3).
         let outputDates = outputs.compactMap(\.localPath).compactMap(PathText.modificationDate)
@@ -237,13 +237,9 @@ public struct JobDiscovery: Sendable {
             job.finishedAt = newest
         } else if let newest = inputs.compactMap(\.localPath).compactMap(PathText.modificationDate).max() {
             job.finishedAt = newest
-            job.warnings.append("no output files: the finish time is the newest input's modification time")
+            job.warnings.append(.finishTimeFromNewestInput)
         }
         return job
     }
 
-    private func skippedNote(_ skipped: [String]) -> String {
-        let shown = skipped.prefix(3).joined(separator: ", ")
-        return "left out \(skipped.count) non-media file(s): \(shown)\(skipped.count > 3 ? ", …" : "")"
-    }
 }

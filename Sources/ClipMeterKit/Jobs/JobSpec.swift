@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Job sources only describe: they list media and resolve paths, they never open media. Measuring and
 /// pricing happen later, so every fact a source could not establish is recorded here for the user to see.
-public struct JobSpec: Sendable, Codable, Equatable {
+public struct JobSpec: Sendable, Equatable {
     /// Stable identifier; the ledger records a job once per id, so it must not change between runs.
     public var id: String
     /// Billed feature id (`video-editing`, `script-to-video`, …), nil when the source does not say.
@@ -51,7 +51,7 @@ public struct JobSpec: Sendable, Codable, Equatable {
     /// The file (or folder) the job came from, for messages.
     public var source: String
     /// Things the user should know that do not make the job invalid.
-    public var warnings: [String]
+    public var warnings: [JobNote]
     /// Why the job is invalid (unknown status, a path escaping the roots, no feature): reported, exit 1.
     public var problems: [String]
 
@@ -62,7 +62,7 @@ public struct JobSpec: Sendable, Codable, Equatable {
         timelinePath: String? = nil, timelineJSON: String? = nil, previewOnly: Bool = false, tokens: Int? = nil,
         outputDuration: Decimal? = nil, outputWidth: Int? = nil, outputHeight: Int? = nil, outputCodec: String? = nil,
         edition: String? = nil, maxDuration: Decimal? = nil, source: String,
-        warnings: [String] = [], problems: [String] = []
+        warnings: [JobNote] = [], problems: [String] = []
     ) {
         self.id = id
         self.feature = feature
@@ -178,7 +178,7 @@ extension JobSpec {
                 continue
             }
             if first.sameContent(as: job) {
-                first.warnings.append("job id \(job.id) is also described by \(job.source); that copy is ignored")
+                first.warnings.append(.sameJobDescribedTwice(id: job.id, by: job.source))
             } else {
                 first.problems.append("job id \(job.id) is used by \(first.source) and by \(job.source) for different jobs:"
                     + " ids must be unique, so neither is billed until one is renamed")

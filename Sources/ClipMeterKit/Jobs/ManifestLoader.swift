@@ -154,12 +154,12 @@ private struct JobReader {
 
     func read(_ raw: [String: SourceValue], fieldPrefix: String?, fallbackID: String) throws -> ManifestLoader.Entry {
         var fields: [String: (key: String, value: SourceValue)] = [:]
-        var warnings: [String] = []
+        var warnings: [JobNote] = []
         let known = Dictionary(uniqueKeysWithValues: Self.knownKeys.map { (ManifestLoader.canonical($0), $0) })
         for key in raw.keys.sorted() {
             let value = raw[key]!
             guard let name = known[ManifestLoader.canonical(key)] else {
-                warnings.append("unknown key '\(key)' in \(path) ignored")
+                warnings.append(.unknownManifestKey(key: key, file: path))
                 continue
             }
             if case .null = value { continue }
@@ -330,8 +330,9 @@ private struct JobReader {
                 reference.reportedDuration = duration
                 if reference.escapesRoots {
                     job.problems.append("\(name == "inputs" ? "input" : "output") \(reference.original): \(reference.problem!)")
-                } else if reference.localPath == nil, duration != nil {
-                    job.warnings.append("\(reference.original) is not available locally (\(reference.problem ?? "unresolved")); using the stated duration \(duration!) s")
+                } else if reference.localPath == nil, let duration {
+                    job.warnings.append(.notSynced(role: nil, file: reference.original, problem: reference.problem ?? "unresolved",
+                                                   statedSeconds: duration, statedBy: .manifest))
                 }
                 references.append(reference)
             }

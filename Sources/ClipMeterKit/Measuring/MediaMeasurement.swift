@@ -103,7 +103,7 @@ public struct MediaMeasurement: Sendable, Equatable, Codable {
 }
 
 /// Why a measured file may still be syncing (`--settle`): its bill is then not stored as a replay.
-public enum SyncState: Sendable, Equatable {
+public enum SyncState: Sendable, Hashable {
     /// The file changed between the start and the end of its measurement.
     case changedWhileMeasured
     /// The file was modified `age` seconds before it was measured, within the `settle` seconds allowed.

@@ -146,4 +146,59 @@ public enum Wording {
     public static func warnings(_ measurement: MediaMeasurement) -> [String] {
         measurement.warnings.map(text) + (measurement.syncing.map { [text($0)] } ?? [])
     }
+
+    // MARK: - Jobs
+
+    /// A job note as the bill lists it among the job's warnings.
+    public static func text(_ note: JobNote) -> String {
+        switch note {
+        case let .unknownManifestKey(key, file):
+            return "unknown key '\(key)' in \(file) ignored"
+        case let .notSynced(role, file, problem, seconds, statedBy):
+            let what = role.map { "\($0) \(file)" } ?? file
+            switch statedBy {
+            case .response:
+                return "\(what) is not synced locally (\(problem)); using the response's Duration \(seconds) s"
+            case .manifest:
+                return "\(what) is not available locally (\(problem)); using the stated duration \(seconds) s"
+            }
+        case let .featureOverride(feature, implied, impliedBy):
+            return "feature \(feature) from --feature overrides \(implied), which \(impliedBy) implies"
+        case .preFlight(let api):
+            return "pre-flight: priced from a \(api) request body, before submission"
+        case .halfAnOutputSize(let field):
+            return "\(field) gives only one of Width and Height: the output size is unknown"
+        case .noCompleteTime(let batch):
+            return "batch \(batch) has no CompleteTime"
+        case .inputsForReferenceOnly:
+            return "inputs are listed for reference only: script-to-video is billed on its outputs"
+        case .subJobWithoutOutput(let subJob):
+            return "sub-job \(subJob) names no output MediaURL"
+        case let .subJobsFailed(failed, total):
+            return "\(failed) of \(total) sub-jobs failed; they are listed at 0 and their outputs are not billed"
+        case let .sameJobDescribedTwice(id, source):
+            return "job id \(id) is also described by \(source); that copy is ignored"
+        case let .nonMediaLeftOut(count, examples):
+            return "left out \(count) non-media file(s): \(examples.prefix(3).joined(separator: ", "))\(count > 3 ? ", …" : "")"
+        case .filesClaimedElsewhere(let count):
+            return "\(count) file(s) of this folder are named by a manifest or response and counted there"
+        case .finishTimeFromNewestInput:
+            return "no output files: the finish time is the newest input's modification time"
+        case .timeline(let warning):
+            return "timeline: \(text(warning))"
+        case let .measurement(file, warning):
+            return "\(file): \(text(warning))"
+        case let .syncing(file, state):
+            return "\(file): \(text(state))"
+        case let .noPolicyDuration(file, policy):
+            return "\(file): no \(policy) duration (no video stream?); the container duration bills"
+        case .timelineStandsInForOutput(let seconds):
+            return "no rendered output: the timeline's length \(SecondsFormat.text(seconds)) s stands in for the output duration"
+        case let .plannedOutputs(count, least, most, basis):
+            let range = least.map { "\(SecondsFormat.text($0))–\(SecondsFormat.text(most)) s" } ?? "\(SecondsFormat.text(most)) s"
+            return "\(count) planned output\(count == 1 ? "" : "s") of \(range) each: \(basis)"
+        case let .sizeFromLargestInput(width, height):
+            return "no output Width/Height: the largest input's \(width)×\(height) sets the tier (IMS's default output size)"
+        }
+    }
 }

@@ -130,7 +130,7 @@ public final class BillingRun {
         }
         var job = BillableJob(id: spec.id, feature: feature, finishedAt: spec.finishedAt, tokens: spec.tokens,
                               previewOnly: spec.previewOnly, edition: spec.edition, outputCodec: spec.outputCodec,
-                              warnings: spec.warnings)
+                              warnings: spec.warnings.map(Wording.text))
         job.isBatch = spec.isBatch
         if spec.status == .failed {
             job.status = .failed
@@ -156,7 +156,7 @@ public final class BillingRun {
             var options = settings.timeline
             if let cap = spec.maxDuration { options.maxDuration = cap }
             let length = TimelineMeasurer.length(of: prepared, measurer: measurer, policy: settings.policy, options: options)
-            job.warnings += length.warnings.map { "timeline: \(Wording.text($0))" }
+            job.warnings += length.warnings.map { Wording.text(JobNote.timeline($0)) }
             timelineSeconds = length.duration
             if length.duration == nil {
                 timelineUnknown = "timeline length unknown: "
@@ -178,7 +178,7 @@ public final class BillingRun {
         } else if sides.outputs && job.outputs.isEmpty && spec.outputs.isEmpty {
             if let seconds = timelineSeconds {
                 job.outputs = [requestedOutput(spec, seconds: seconds, label: "timeline output")]
-                job.warnings.append("no rendered output: the timeline's length \(format(seconds)) s stands in for the output duration")
+                job.warnings.append(Wording.text(JobNote.timelineStandsInForOutput(seconds: seconds)))
             } else if let seconds = spec.outputDuration {
                 job.outputs = [requestedOutput(spec, seconds: seconds, label: "requested output")]
             } else if let timelineUnknown, failures.isEmpty {
@@ -219,7 +219,7 @@ public final class BillingRun {
             basis = "unbounded"
         }
         let range = low.map { "\(format($0))–\(format(high)) s" } ?? "\(format(high)) s"
-        if job.unknownCost == nil { job.warnings.append("\(plan.count) planned output\(plan.count == 1 ? "" : "s") of \(range) each: \(basis)") }
+        if job.unknownCost == nil { job.warnings.append(Wording.text(JobNote.plannedOutputs(count: plan.count, least: low, most: high, basis: basis))) }
         if spec.previewOnly {
             // The generated timelines are the outputs of a preview-only job: their total length bills.
             job.timelineSeconds = Seconds(high) * Decimal(plan.count)
@@ -229,7 +229,7 @@ public final class BillingRun {
         var width = spec.outputWidth, height = spec.outputHeight
         if width == nil, plan.sizeFromInputs, let largest = largestPicture(media) {
             (width, height) = (largest.width, largest.height)
-            job.warnings.append("no output Width/Height: the largest input's \(largest.width)×\(largest.height) sets the tier (IMS's default output size)")
+            job.warnings.append(Wording.text(JobNote.sizeFromLargestInput(width: largest.width, height: largest.height)))
         }
         // An output that exists lasts more than 0 s: its least is taken as 1 ms, so a per-output minimum (and a
         // sum that crosses a whole minute) still applies at the low end.
@@ -293,9 +293,10 @@ public final class BillingRun {
                         continue
                     }
                     if measurement.seconds(policy: settings.policy) == nil {
-                        job.warnings.append("\(reference.original): no \(settings.policy.rawValue) duration (no video stream?); the container duration bills")
+                        job.warnings.append(Wording.text(JobNote.noPolicyDuration(file: reference.original, policy: settings.policy.rawValue)))
                     }
-                    job.warnings += Wording.warnings(measurement).map { "\(reference.original): \($0)" }
+                    job.warnings += (measurement.warnings.map { JobNote.measurement(file: reference.original, $0) }
+                        + (measurement.syncing.map { [JobNote.syncing(file: reference.original, $0)] } ?? [])).map(Wording.text)
                     result.append(media)
                 case .failure(let error)?:
                     failures.append(BillReport.Failure(path: path, jobID: spec.id, code: .media(error.code), message: Wording.text(error)))

@@ -44,9 +44,10 @@ final class IMSResponseLoaderTests: XCTestCase {
         XCTAssertNil(jobs[0].outputs[1].localPath)
         XCTAssertEqual(jobs[0].outputs[1].reportedDuration, 15)
         XCTAssertNotNil(jobs[0].outputs[1].problem)
-        XCTAssertTrue(jobs[0].warnings.contains { $0.contains("not synced") && $0.contains("Duration 15") },
-                      "\(jobs[0].warnings)")
-        XCTAssertTrue(jobs[0].warnings.contains { $0.contains("1 of 3 sub-jobs failed") }, "\(jobs[0].warnings)")
+        XCTAssertTrue(jobs[0].warnings.contains {
+            if case .notSynced(_, let file, _, 15, .response) = $0 { return file == jobs[0].outputs[1].original } else { return false }
+        }, "\(jobs[0].warnings)")
+        XCTAssertTrue(jobs[0].warnings.contains(.subJobsFailed(failed: 1, of: 3)), "\(jobs[0].warnings)")
 
         // Failed sub-job: no outputs, no inputs, the reason as "ErrorCode: ErrorMessage".
         XCTAssertEqual(jobs[1].failureReason,
@@ -56,7 +57,7 @@ final class IMSResponseLoaderTests: XCTestCase {
         // Inputs come from InputConfig and are marked reference-only for script-to-video.
         XCTAssertEqual(jobs[0].inputs.map(\.original), ["oss://example-bucket/inputs/a.mp4"])
         XCTAssertTrue(jobs[0].inputs[0].problem?.contains("unmapped OSS URL") ?? false)
-        XCTAssertTrue(jobs[0].warnings.contains { $0.contains("reference only") })
+        XCTAssertTrue(jobs[0].warnings.contains(.inputsForReferenceOnly))
     }
 
     func testBatchInputsResolveWhenMappedAndPreviewOnlyIsRead() throws {
@@ -91,7 +92,7 @@ final class IMSResponseLoaderTests: XCTestCase {
 
         let overridden = try load("Smart_Mix", feature: "highlight-mashup")
         XCTAssertEqual(overridden.feature, "highlight-mashup")
-        XCTAssertTrue(overridden.warnings.contains { $0.contains("overrides image-text-matching") }, "\(overridden.warnings)")
+        XCTAssertTrue(overridden.warnings.contains { if case .featureOverride(_, "image-text-matching", _) = $0 { return true } else { return false } }, "\(overridden.warnings)")
     }
 
     func testUnfinishedSubJobIsInvalidAndSDKBodyWrapperIsAccepted() throws {

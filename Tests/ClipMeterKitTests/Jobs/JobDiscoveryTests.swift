@@ -36,7 +36,7 @@ final class JobDiscoveryTests: XCTestCase {
                                                     tree.path("2026/11/job-a/outputs/out2.mp4")])
         XCTAssertEqual(a.finishedAt, newest, "newest output, not the newer input")
         XCTAssertEqual(a.source, tree.path("2026/11/job-a"))
-        XCTAssertTrue(a.warnings.contains { $0.contains("README.md") })
+        XCTAssertTrue(a.warnings.contains { if case .nonMediaLeftOut(_, let examples) = $0 { return examples.contains { $0.hasSuffix("README.md") } } else { return false } }, "\(a.warnings)")
         XCTAssertTrue(a.isValid)
         XCTAssertEqual(jobs[1].inputs, [])
         XCTAssertEqual(jobs[1].outputs.count, 1)
@@ -82,7 +82,7 @@ final class JobDiscoveryTests: XCTestCase {
                                         "b6b2750d4308892ac3330238a1b2c3d4", "8e81933d44e3ae69e2f81485000000a3"])
         // Only the unclaimed b.mp4 is left for the folder job, with a note.
         XCTAssertEqual(byID["batch/job2"]?.outputs.map(\.original), ["batch/job2/outputs/b.mp4"])
-        XCTAssertTrue(byID["batch/job2"]?.warnings.contains { $0.contains("named by a manifest") } ?? false)
+        XCTAssertTrue(byID["batch/job2"]?.warnings.contains { if case .filesClaimedElsewhere = $0 { return true } else { return false } } ?? false)
         XCTAssertEqual(byID["job2"]?.outputs.map(\.localPath), [tree.path("batch/job2/outputs/a.mp4")])
         // The response's outputs are billed once, through the response (ims/ is fully claimed).
         XCTAssertNil(byID["ims"])
@@ -112,7 +112,7 @@ final class JobDiscoveryTests: XCTestCase {
         try tree.write("day1-copy/response.json", JobsFixtures.singleResponse)
         let (jobs, _) = try discover(tree, feature: nil)
         XCTAssertEqual(jobs.map(\.id), ["cdb3e74639973036bc84000000b1"])
-        XCTAssertTrue(jobs[0].warnings.contains { $0.contains("day1-copy/response.json") })
+        XCTAssertTrue(jobs[0].warnings.contains { if case .sameJobDescribedTwice(_, let source) = $0 { return source.hasSuffix("day1-copy/response.json") } else { return false } }, "\(jobs[0].warnings)")
     }
 
     func testSymlinkedFolderOutsideTheRootIsNotWalkedAndLinkedFilesAreProblems() throws {

@@ -43,7 +43,7 @@ final class ManifestIdentityTests: XCTestCase {
         let merged = JobSpec.mergingDuplicateIDs([a, b])
         XCTAssertEqual(merged.count, 1)
         XCTAssertTrue(merged[0].isValid)
-        XCTAssertTrue(merged[0].warnings.contains { $0.contains("b.yaml") })
+        XCTAssertEqual(merged[0].warnings, [.sameJobDescribedTwice(id: "x", by: "b.yaml")])
     }
 
     func testTokenErrorsTalkAboutTokens() throws {

@@ -104,7 +104,7 @@ final class ManifestLoaderTests: XCTestCase {
         XCTAssertEqual(jobs.map(\.finishedAt), [jobsDate("2026-11-20T10:00:00Z"), jobsDate("2026-11-20T10:00:00Z")])
         XCTAssertEqual(jobs[1].outputWidth, 1280)
         XCTAssertEqual(jobs[1].outputHeight, 720)
-        XCTAssertTrue(jobs[0].warnings.contains { $0.contains("unknown key 'colour'") })
+        XCTAssertTrue(jobs[0].warnings.contains { if case .unknownManifestKey("colour", _) = $0 { return true } else { return false } }, "\(jobs[0].warnings)")
         XCTAssertTrue(jobs[1].warnings.isEmpty)
     }
 
@@ -155,7 +155,7 @@ final class ManifestLoaderTests: XCTestCase {
         // An unsynced output with a stated duration keeps it and says so.
         XCTAssertEqual(jobs[3].outputs.first?.reportedDuration, Decimal(string: "20.5"))
         XCTAssertTrue(jobs[3].isValid)
-        XCTAssertTrue(jobs[3].warnings.contains { $0.contains("20.5") })
+        XCTAssertTrue(jobs[3].warnings.contains { if case .notSynced(nil, _, _, let seconds, .manifest) = $0 { return seconds == Decimal(string: "20.5") } else { return false } }, "\(jobs[3].warnings)")
     }
 
     func testInlineTimelineIsHandedOnAsJSON() throws {

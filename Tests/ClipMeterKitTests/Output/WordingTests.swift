@@ -58,4 +58,14 @@ final class WordingTests: XCTestCase {
         XCTAssertEqual(lines.last, "5 media file(s) belong to no job (a.mp4, b.mp4, c.mp4, …): pass --feature to bill each as a job, or describe them in a clipmeter.yaml")
         XCTAssertTrue(BillRenderer.table(report, explain: false).contains("Warnings (\(lines.count)):"))
     }
+
+    func testJobNotesAreWordedHereWithTheirFlags() {
+        XCTAssertEqual(Wording.text(JobNote.featureOverride(feature: "highlight-mashup", implied: "image-text-matching",
+                                                            impliedBy: "SubmitBatchMediaProducingJob")),
+                       "feature highlight-mashup from --feature overrides image-text-matching, which SubmitBatchMediaProducingJob implies")
+        XCTAssertEqual(Wording.text(JobNote.plannedOutputs(count: 10, least: 0, most: 30, basis: "at most MaxDuration 30 s")),
+                       "10 planned outputs of 0–30 s each: at most MaxDuration 30 s")
+        XCTAssertEqual(Wording.text(JobNote.nonMediaLeftOut(count: 5, examples: ["a.txt", "b.txt", "c.txt"])),
+                       "left out 5 non-media file(s): a.txt, b.txt, c.txt, …")
+    }
 }

@@ -158,9 +158,9 @@ struct IMSFields {
             var reference = resolved
             reference.reportedDuration = reportedDuration
             if reference.escapesRoots {
-                job.problems.append("\(role) \(reference.original): \(reference.problem ?? "")")
+                job.problems.append(JobProblem("\(role) \(reference.original): \(reference.problem ?? "")", remedy: reference.remedy))
             } else if reference.localPath == nil, let reportedDuration {
-                job.warnings.append(.notSynced(role: role, file: reference.original, problem: reference.problem ?? "unresolved",
+                job.warnings.append(.notSynced(role: role, file: reference.original, problem: JobProblem(reference.problem ?? "unresolved", remedy: reference.remedy),
                                                 statedSeconds: reportedDuration, statedBy: .response))
             }
             return reference

@@ -213,7 +213,7 @@ private struct ResponseReader {
         if fields["SubJobMaterials"] != nil {
             // A sub-job of a batch is billed as its batch's feature, which this response does not carry.
             if feature == nil {
-                job.problems.append("job \(job.id) is a sub-job of a batch (it has SubJobMaterials): it is billed as its batch's feature; price the GetBatchMediaProducingJob response, or pass --feature")
+                job.problems.append(JobProblem("job \(job.id) is a sub-job of a batch (it has SubJobMaterials): it is billed as its batch's feature; price the GetBatchMediaProducingJob response, or name the feature", remedy: .nameTheFeature))
             }
         }
         if let feature, feature != job.feature {
@@ -247,7 +247,7 @@ private struct ResponseReader {
         } else if let fallback {
             job.feature = fallback
         } else {
-            job.problems.append("GetSmartHandleJob of job type \(type!) is not a production feature ClipMeter prices; pass --feature if it is billed as one")
+            job.problems.append(JobProblem("GetSmartHandleJob of job type \(type!) is not a production feature ClipMeter prices; name the feature if it is billed as one", remedy: .nameTheFeature))
         }
         let state = try fields.text(body, "State") ?? ""
         switch state.lowercased() {
@@ -297,7 +297,7 @@ private struct ResponseReader {
         } else if let fallback {
             job.feature = fallback
         } else {
-            job.problems.append("unknown job type '\(jobType ?? "none")': pass --feature to say which feature batch \(job.id) is billed as")
+            job.problems.append(JobProblem("unknown job type '\(jobType ?? "none")': name the feature batch \(job.id) is billed as", remedy: .nameTheFeature))
         }
     }
 

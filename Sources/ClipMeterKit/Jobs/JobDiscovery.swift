@@ -220,7 +220,7 @@ public struct JobDiscovery: Sendable {
                           inputs: inputs, outputs: outputs, source: folder)
         job.timelinePath = timeline(in: folder).flatMap { claimed.contains($0) ? nil : $0 }
         if job.feature == nil {
-            job.problems.append("no feature for folder job \(job.id): pass --feature (or add a clipmeter.yaml)")
+            job.problems.append(JobProblem("no feature for folder job \(job.id) (a clipmeter.yaml can name it)", remedy: .nameTheFeature))
         }
         for reference in inputs + outputs where reference.escapesRoots {
             job.problems.append("\(reference.original): \(reference.problem!)")

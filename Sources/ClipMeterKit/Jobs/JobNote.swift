@@ -11,7 +11,7 @@ public enum JobNote: Hashable, Sendable {
     /// A key the manifest format does not have; it was ignored.
     case unknownManifestKey(key: String, file: String)
     /// A file the source names is not on this machine; the duration the source states is billed instead.
-    case notSynced(role: String?, file: String, problem: String, statedSeconds: Decimal, statedBy: StatedBy)
+    case notSynced(role: String?, file: String, problem: JobProblem, statedSeconds: Decimal, statedBy: StatedBy)
     /// `--feature` chose a feature other than the one the source implies.
     case featureOverride(feature: String, implied: String, impliedBy: String)
     /// The job is priced from a Submit* request body, before it runs.

@@ -53,7 +53,7 @@ public struct JobSpec: Sendable, Equatable {
     /// Things the user should know that do not make the job invalid.
     public var warnings: [JobNote]
     /// Why the job is invalid (unknown status, a path escaping the roots, no feature): reported, exit 1.
-    public var problems: [String]
+    public var problems: [JobProblem]
 
     /// A succeeded job with nothing but an id and a source; the loaders fill in the rest.
     public init(
@@ -62,7 +62,7 @@ public struct JobSpec: Sendable, Equatable {
         timelinePath: String? = nil, timelineJSON: String? = nil, previewOnly: Bool = false, tokens: Int? = nil,
         outputDuration: Decimal? = nil, outputWidth: Int? = nil, outputHeight: Int? = nil, outputCodec: String? = nil,
         edition: String? = nil, maxDuration: Decimal? = nil, source: String,
-        warnings: [JobNote] = [], problems: [String] = []
+        warnings: [JobNote] = [], problems: [JobProblem] = []
     ) {
         self.id = id
         self.feature = feature
@@ -135,7 +135,7 @@ public enum PlannedLength: Sendable, Codable, Equatable {
 }
 
 /// A media file a job names, as written and as resolved.
-public struct MediaReference: Sendable, Codable, Equatable, Hashable {
+public struct MediaReference: Sendable, Equatable, Hashable {
     /// As written in the source: a path, a glob match, an `oss://` or https URL, or a MediaId.
     public var original: String
     /// The resolved, existing local file inside the allowed roots; nil when it could not be resolved.
@@ -144,9 +144,13 @@ public struct MediaReference: Sendable, Codable, Equatable, Hashable {
     public var reportedDuration: Decimal?
     /// Why it could not be resolved (unmapped URL, escapes the roots, no such file, glob matched nothing).
     public var problem: String?
+    /// What the user can pass to resolve it, when something would.
+    public var remedy: Remedy?
 
     /// A reference with whatever the resolver found out.
-    public init(original: String, localPath: String? = nil, reportedDuration: Decimal? = nil, problem: String? = nil) {
+    public init(original: String, localPath: String? = nil, reportedDuration: Decimal? = nil, problem: String? = nil,
+                remedy: Remedy? = nil) {
+        self.remedy = remedy
         self.original = original
         self.localPath = localPath
         self.reportedDuration = reportedDuration
@@ -180,8 +184,8 @@ extension JobSpec {
             if first.sameContent(as: job) {
                 first.warnings.append(.sameJobDescribedTwice(id: job.id, by: job.source))
             } else {
-                first.problems.append("job id \(job.id) is used by \(first.source) and by \(job.source) for different jobs:"
-                    + " ids must be unique, so neither is billed until one is renamed")
+                first.problems.append(JobProblem("job id \(job.id) is used by \(first.source) and by \(job.source) for different jobs:"
+                    + " ids must be unique, so neither is billed until one is renamed"))
             }
             byID[job.id] = first
         }

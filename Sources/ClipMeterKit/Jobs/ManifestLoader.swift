@@ -230,7 +230,7 @@ private struct JobReader {
 
         job.feature = try string("feature") ?? defaultFeature
         if job.feature == nil {
-            job.problems.append("no feature: set `feature` in the manifest or pass --feature")
+            job.problems.append(JobProblem("no feature: set `feature` in the manifest", remedy: .nameTheFeature))
         }
         if let word = try string("status") {
             if let status = JobSpec.normalizedStatus(word) {
@@ -282,7 +282,8 @@ private struct JobReader {
                 } else if resolved.count > 1 {
                     job.problems.append("timeline '\(text)' matches \(resolved.count) files; name one")
                 } else {
-                    job.problems.append("timeline '\(text)': \(resolved.first?.problem ?? "cannot be resolved")")
+                    job.problems.append(JobProblem("timeline '\(text)': \(resolved.first?.problem ?? "cannot be resolved")",
+                                                   remedy: resolved.first?.remedy))
                 }
             default:
                 throw fail("timeline", "expected a path to a Timeline JSON file or a timeline object, found \(timeline.kindName)")
@@ -329,9 +330,10 @@ private struct JobReader {
                 }
                 reference.reportedDuration = duration
                 if reference.escapesRoots {
-                    job.problems.append("\(name == "inputs" ? "input" : "output") \(reference.original): \(reference.problem!)")
+                    job.problems.append(JobProblem("\(name == "inputs" ? "input" : "output") \(reference.original): \(reference.problem!)",
+                                                   remedy: reference.remedy))
                 } else if reference.localPath == nil, let duration {
-                    job.warnings.append(.notSynced(role: nil, file: reference.original, problem: reference.problem ?? "unresolved",
+                    job.warnings.append(.notSynced(role: nil, file: reference.original, problem: JobProblem(reference.problem ?? "unresolved", remedy: reference.remedy),
                                                    statedSeconds: duration, statedBy: .manifest))
                 }
                 references.append(reference)

@@ -85,11 +85,11 @@ public struct PathResolver: Sendable {
                 return resolveLocal(original: text, directory: "/", pattern: path, display: { $0 })
             }
             return [MediaReference(original: text,
-                problem: "not a local file: \(scheme):// URLs are not read (only OSS URLs mapped with --oss-map)")]
+                problem: "not a local file: \(scheme):// URLs are not read", remedy: .onlyOSSURLsMap)]
         }
         if Self.looksLikeMediaId(text) {
             return [MediaReference(original: text,
-                problem: "MediaId \(text) has no local file; pass --media-map \(text)=PATH")]
+                problem: "MediaId \(text) has no local file", remedy: .mapMediaID(text))]
         }
         if text.hasPrefix("/") || text.hasPrefix("~/") {
             let path = text.hasPrefix("~/") ? NSString(string: text).expandingTildeInPath : text
@@ -142,7 +142,7 @@ public struct PathResolver: Sendable {
                 return [MediaReference(original: MediaProber.displayName(original), localPath: MediaProber.displayName(original))]
             }
             return [MediaReference(original: original,
-                problem: "unmapped OSS URL \(location.ossURL): pass --oss-map oss://\(location.bucket)/PREFIX=LOCAL_DIR, or --allow-network (--oss-endpoint URL for oss:// URLs) to read it in place")]
+                problem: "unmapped OSS URL \(location.ossURL)", remedy: .mapOrReadObject(bucket: location.bucket))]
         }
         // Judge the key lexically against the mapped folder first: `oss://b/p/../../etc/x` must not leave it.
         var remainder = location.key

@@ -156,6 +156,7 @@ public enum Wording {
             return "unknown key '\(key)' in \(file) ignored"
         case let .notSynced(role, file, problem, seconds, statedBy):
             let what = role.map { "\($0) \(file)" } ?? file
+            let problem = text(problem)
             switch statedBy {
             case .response:
                 return "\(what) is not synced locally (\(problem)); using the response's Duration \(seconds) s"
@@ -199,6 +200,28 @@ public enum Wording {
             return "\(count) planned output\(count == 1 ? "" : "s") of \(range) each: \(basis)"
         case let .sizeFromLargestInput(width, height):
             return "no output Width/Height: the largest input's \(width)×\(height) sets the tier (IMS's default output size)"
+        }
+    }
+
+    /// A job's problem, with the flag that would fix it.
+    public static func text(_ problem: JobProblem) -> String {
+        guard let remedy = problem.remedy else { return problem.text }
+        return "\(problem.text): \(advice(remedy))"
+    }
+
+    /// An unresolved file's problem, with the flag that would resolve it.
+    public static func problem(of reference: MediaReference) -> String? {
+        reference.problem.map { text(JobProblem($0, remedy: reference.remedy)) }
+    }
+
+    static func advice(_ remedy: Remedy) -> String {
+        switch remedy {
+        case .nameTheFeature: return "pass --feature"
+        case .nameTheAPI: return "add \"Action\" to the body or pass --api"
+        case .mapOrReadObject(let bucket):
+            return "pass --oss-map oss://\(bucket)/PREFIX=LOCAL_DIR, or --allow-network (--oss-endpoint URL for oss:// URLs) to read it in place"
+        case .mapMediaID(let id): return "pass --media-map \(id)=PATH"
+        case .onlyOSSURLsMap: return "only OSS URLs can be mapped to local files, with --oss-map"
         }
     }
 }

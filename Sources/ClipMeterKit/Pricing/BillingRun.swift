@@ -118,11 +118,11 @@ public final class BillingRun {
         let spec = planned.spec
         guard spec.isValid else {
             return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: .invalidJob,
-                                                               message: spec.problems.joined(separator: "; "))]))
+                                                               message: spec.problems.map(Wording.text).joined(separator: "; "))]))
         }
         guard let name = spec.feature else {
             return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: .invalidJob,
-                                                               message: "no feature: pass --feature or name it in the manifest")]))
+                                                               message: Wording.text(JobProblem("no feature: name it in the manifest", remedy: .nameTheFeature)))]))
         }
         guard let feature = FeatureID(rawValue: name) else {
             return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: .invalidJob,
@@ -312,7 +312,7 @@ public final class BillingRun {
             } else {
                 let code: FailureCode = reference.escapesRoots ? .outsideRoots : .media(.notFound)
                 failures.append(BillReport.Failure(path: reference.original, jobID: spec.id, code: code,
-                                                   message: reference.problem ?? "could not be resolved to a local file"))
+                                                   message: Wording.text(JobProblem(reference.problem ?? "could not be resolved to a local file", remedy: reference.remedy))))
             }
         }
         return result

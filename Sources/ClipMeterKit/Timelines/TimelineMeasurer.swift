@@ -84,7 +84,7 @@ public enum TimelineMeasurer {
 
     private static func sourceLength(_ media: MediaReference, measurer: MediaMeasurer, policy: DurationPolicy) -> SourceLength {
         guard let path = media.localPath else {
-            return .unresolved("\(media.original): \(media.problem ?? "not found")")
+            return .unresolved("\(media.original): \(Wording.problem(of: media) ?? "not found")")
         }
         switch measurer.outcome(for: path) {
         case .success(let measurement)?:

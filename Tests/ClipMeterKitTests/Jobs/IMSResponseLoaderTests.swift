@@ -88,7 +88,7 @@ final class IMSResponseLoaderTests: XCTestCase {
         XCTAssertNotNil(try load("Screen_Media_Highlights_Timeline_Organize").notBilled)
         let unknown = try load("Future_Type")
         XCTAssertNil(unknown.feature)
-        XCTAssertTrue(unknown.problems.contains { $0.contains("unknown job type 'Future_Type'") && $0.contains("--feature") })
+        XCTAssertTrue(unknown.problems.contains { $0.text.contains("unknown job type 'Future_Type'") && $0.remedy == .nameTheFeature }, "\(unknown.problems)")
 
         let overridden = try load("Smart_Mix", feature: "highlight-mashup")
         XCTAssertEqual(overridden.feature, "highlight-mashup")
@@ -108,7 +108,7 @@ final class IMSResponseLoaderTests: XCTestCase {
         XCTAssertEqual(jobs.count, 2)
         guard jobs.count == 2 else { return }
         XCTAssertEqual(jobs[0].id, "batch1")
-        XCTAssertTrue(jobs[0].problems.contains { $0.contains("not finished") && $0.contains("Processing") })
+        XCTAssertTrue(jobs[0].problems.contains { $0.text.contains("not finished") && $0.text.contains("Processing") })
         XCTAssertEqual(jobs[1].id, "s2")
         XCTAssertEqual(jobs[1].status, .failed)
         XCTAssertTrue(jobs[1].isValid)

@@ -47,7 +47,7 @@ final class JobDiscoveryTests: XCTestCase {
         try tree.write("job/outputs/o.mp4")
         let (jobs, _) = try discover(tree, feature: nil)
         XCTAssertEqual(jobs.count, 1)
-        XCTAssertTrue(jobs[0].problems.contains { $0.contains("--feature") })
+        XCTAssertTrue(jobs[0].problems.contains { $0.remedy == .nameTheFeature }, "\(jobs[0].problems)")
     }
 
     func testManifestsAndResponsesClaimTheirFiles() throws {
@@ -126,7 +126,7 @@ final class JobDiscoveryTests: XCTestCase {
         let (jobs, _) = try discover(tree, feature: "video-editing")
         XCTAssertEqual(jobs.map(\.id), ["job"])
         XCTAssertEqual(jobs[0].outputs.compactMap(\.localPath), [tree.path("job/outputs/fine.mp4")])
-        XCTAssertTrue(jobs[0].problems.contains { $0.contains("sneaky.mp4") && $0.contains("escapes") })
+        XCTAssertTrue(jobs[0].problems.contains { $0.text.contains("sneaky.mp4") && $0.text.contains("escapes") })
     }
 
     func testMissingRootIsAnError() {

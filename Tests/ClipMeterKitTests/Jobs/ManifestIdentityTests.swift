@@ -33,7 +33,7 @@ final class ManifestIdentityTests: XCTestCase {
         let (jobs, _) = try JobDiscovery(resolver: resolver, defaultFeature: nil).discover(root: tree.root)
         XCTAssertEqual(jobs.map(\.id), ["001", "1"], "001 and 1 no longer collide")
         XCTAssertFalse(jobs[0].isValid)
-        XCTAssertTrue(jobs[0].problems.joined().contains("ids must be unique"), "\(jobs[0].problems)")
+        XCTAssertTrue(jobs[0].problems.map(\.text).joined().contains("ids must be unique"), "\(jobs[0].problems)")
         XCTAssertTrue(jobs[1].isValid)
     }
 

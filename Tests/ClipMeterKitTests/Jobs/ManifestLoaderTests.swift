@@ -148,10 +148,10 @@ final class ManifestLoaderTests: XCTestCase {
         - {id: c, feature: video-editing, timeline: nowhere.json}
         - {id: d, feature: video-editing, outputs: [{url: "oss://bucket/x.mp4", duration: 20.5}]}
         """)
-        XCTAssertTrue(jobs[0].problems.contains { $0.contains("Processing") })
-        XCTAssertTrue(jobs[1].problems.contains { $0.contains("no feature") })
+        XCTAssertTrue(jobs[0].problems.contains { $0.text.contains("Processing") })
+        XCTAssertTrue(jobs[1].problems.contains { $0.text.contains("no feature") && $0.remedy == .nameTheFeature })
         XCTAssertEqual(jobs[1].outputs.first?.problem?.hasPrefix("no such file"), true)
-        XCTAssertTrue(jobs[2].problems.contains { $0.contains("nowhere.json") })
+        XCTAssertTrue(jobs[2].problems.contains { $0.text.contains("nowhere.json") })
         // An unsynced output with a stated duration keeps it and says so.
         XCTAssertEqual(jobs[3].outputs.first?.reportedDuration, Decimal(string: "20.5"))
         XCTAssertTrue(jobs[3].isValid)

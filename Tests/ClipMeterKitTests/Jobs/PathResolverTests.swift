@@ -56,11 +56,14 @@ final class PathResolverTests: XCTestCase {
                                     ossMappings: [try OSSMapping(parsing: "oss://mine/p=\(tree.root)")], mediaMap: [:])
         let unmapped = resolver.resolve("https://theirs.oss-cn-hangzhou.aliyuncs.com/k.mp4", relativeTo: tree.root)
         XCTAssertNil(unmapped[0].localPath)
-        XCTAssertTrue(unmapped[0].problem?.contains("--oss-map oss://theirs/") ?? false, unmapped[0].problem ?? "")
+        XCTAssertEqual(unmapped[0].remedy, .mapOrReadObject(bucket: "theirs"))
+        XCTAssertFalse(unmapped[0].problem?.contains("--") ?? true, "the resolver names no flag")
+        XCTAssertTrue(Wording.problem(of: unmapped[0])?.contains("--oss-map oss://theirs/") ?? false, "the edge does")
         let web = resolver.resolve("https://cdn.example.com/video.mp4", relativeTo: tree.root)
         XCTAssertTrue(web[0].problem?.contains("not a local file") ?? false)
         let mediaID = resolver.resolve("1470b11171ee9d19e7e6c66a000000a1", relativeTo: tree.root)
-        XCTAssertTrue(mediaID[0].problem?.contains("--media-map") ?? false)
+        XCTAssertEqual(mediaID[0].remedy, .mapMediaID("1470b11171ee9d19e7e6c66a000000a1"))
+        XCTAssertTrue(Wording.problem(of: mediaID[0])?.contains("--media-map 1470b11171ee9d19e7e6c66a000000a1=PATH") ?? false)
     }
 
     func testOSSMapParsingErrors() {
@@ -141,7 +144,7 @@ final class PathResolverTests: XCTestCase {
         let resolver = PathResolver(roots: [tree.path("root")], mediaRoot: nil, ossMappings: [], mediaMap: [:])
         let jobs = try ManifestLoader.load(path: manifest, resolver: resolver, defaultFeature: nil)
         XCTAssertFalse(jobs[0].isValid)
-        XCTAssertTrue(jobs[0].problems[0].contains("escapes the allowed roots"))
+        XCTAssertTrue(jobs[0].problems[0].text.contains("escapes the allowed roots"))
     }
 
     func testMissingFilesAndEmptyGlobsAreReported() throws {

@@ -32,7 +32,7 @@ final class FLVTagChainTailTests: XCTestCase {
 
     func testAnFLVCutMidTagFallsBackToAFullScanAndSaysSo() throws {
         let source = try TestMedia.file("flv-concat.flv")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clipmeter-flv-cut-\(UUID().uuidString)")
+        let dir = try TestMedia.temporaryDirectory("clipmeter-flv-cut")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("cut.flv").path

@@ -97,12 +97,23 @@ public enum TestMedia {
         return packageRoot.appendingPathComponent(".build/debug/clipmeter").path
     }
 
-    /// A fresh temporary folder.
+    /// A fresh temporary folder, removed with every other one this test process made when it exits.
     public static func temporaryDirectory(_ name: String = "clipmeter-test") throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        let url = sessionRoot.appendingPathComponent("\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// One folder per test process for every temporary folder: a scan test copies hundreds of MB of media, and
+    /// folders left behind by each run filled a developer's disk. Removed at exit (a killed run leaves it, named
+    /// by its process id).
+    public static let sessionRoot: URL = {
+        let root = FileManager.default.temporaryDirectory
+            .appendingPathComponent("clipmeter-tests-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: TestMedia.sessionRoot) }
+        return root
+    }()
 
     /// Makes a file with ffmpeg's lavfi sources (e.g. a sine of an exact length) into `directory`.
     public static func make(_ name: String, in directory: URL, _ arguments: [String]) throws -> String {

@@ -3,9 +3,10 @@ import MediaProbe
 
 /// Expands the paths a user names into the files to measure.
 ///
-/// Folders are walked recursively, hidden entries (`.clipmeter`, `.git`) skipped. A folder named on the command
-/// line is entered even when it is a symlink, but a symlinked folder met inside the walk is not: `self -> .`
-/// would loop and `latest -> 2026-11-20` would list every file twice. A file is taken by content, not by name:
+/// Folders are walked recursively (one `TreeListing`; a scan hands in the listing it already took), hidden
+/// entries (`.clipmeter`, `.git`) skipped. A folder named on the command line is entered even when it is a
+/// symlink, but a symlinked folder met inside the walk is not: `self -> .` would loop and
+/// `latest -> 2026-11-20` would list every file twice. A file is taken by content, not by name:
 /// anything is measured except documents (by extension) that libavformat does not recognise as media, so a
 /// README beside the videos is not an error but a video saved as `.txt` is still measured. A FIFO, socket or
 /// device is listed (the prober reports it) but never opened here; named like a document, it is left out.

@@ -57,9 +57,20 @@ public struct TreeListing: Sendable {
         /// `lstat` of the entry; nil when it failed (`error` says why: vanished, `ENAMETOOLONG`).
         public let facts: Facts?
         public let error: Int32
-        /// For a symlink: what it points to (`stat`), nil when it dangles; and the link's text.
-        public let target: Facts?
-        public let linkText: String?
+        /// What a symlink says, boxed: links are rare, and 20,000 plain entries need not each carry room for one.
+        private let link: Link?
+
+        init(name: String, facts: Facts?, error: Int32, target: Facts?, linkText: String?) {
+            self.name = name
+            self.facts = facts
+            self.error = error
+            link = facts?.isSymlink == true ? Link(target: target, text: linkText ?? "?") : nil
+        }
+
+        /// For a symlink: what it points to (`stat`), nil when it dangles.
+        public var target: Facts? { link?.target }
+        /// For a symlink: its text (`readlink`).
+        public var linkText: String? { link?.text }
 
         /// What the entry is once a symlink is followed; nil when it is missing or dangles.
         public var followed: Facts? { facts?.isSymlink == true ? target : facts }
@@ -67,6 +78,16 @@ public struct TreeListing: Sendable {
         public var isListedFolder: Bool { facts?.isFolder == true }
         /// Hidden entries (`.clipmeter`, `.git`) count for the replay state, never for discovery.
         public var isHidden: Bool { name.hasPrefix(".") }
+    }
+
+    private final class Link: Sendable {
+        let target: Facts?
+        let text: String
+
+        init(target: Facts?, text: String) {
+            self.target = target
+            self.text = text
+        }
     }
 
     /// One folder's entries in byte order of their names, or why it could not be listed.

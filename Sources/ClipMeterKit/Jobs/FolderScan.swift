@@ -37,14 +37,14 @@ public struct FolderScan: Sendable {
 
     /// Finds the jobs under `root`. Throws `ManifestError` only when `root` is not a readable folder.
     public func jobs(in root: String) throws -> Found {
-        try jobs(in: root, listing: TreeListing(roots: [root]))
+        try jobs(in: root, listing: TreeListing(roots: [root], includingHidden: false))
     }
 
     /// Finds the jobs under `root` from a listing already taken (the scan's one walk, which is also the replay's
     /// tree state): job sources and loose media both come from it, so no folder is listed twice.
     public func jobs(in root: String, listing: TreeListing) throws -> Found {
         let rootPath = PathText.absolute(root, relativeTo: FileManager.default.currentDirectoryPath)
-        let listing = listing.covers(rootPath) ? listing : TreeListing(roots: [rootPath])
+        let listing = listing.covers(rootPath) ? listing : TreeListing(roots: [rootPath], includingHidden: false)
         let discovery = JobDiscovery(resolver: resolver, defaultFeature: defaultFeature, timeZone: timeZone)
         let (discovered, errors) = try discovery.discover(root: root, listing: listing)
         var jobs = discovered

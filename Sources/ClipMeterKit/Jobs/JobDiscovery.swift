@@ -40,7 +40,7 @@ public struct JobDiscovery: Sendable {
     /// The jobs under `root`, sorted by id, and the sources that could not be read (each is reported and the
     /// scan goes on). Throws only when `root` is not a readable folder.
     public func discover(root: String) throws -> (jobs: [JobSpec], errors: [ManifestError]) {
-        try discover(root: root, listing: TreeListing(roots: [root]))
+        try discover(root: root, listing: TreeListing(roots: [root], includingHidden: false))
     }
 
     /// As `discover(root:)`, from a listing already taken of `root` (the scan's one walk). A listing that does
@@ -50,7 +50,7 @@ public struct JobDiscovery: Sendable {
         guard PathText.kind(rootPath) == .directory else {
             throw ManifestError(path: root, message: PathText.kind(rootPath) == nil ? "no such folder" : "not a folder")
         }
-        let listing = listing.covers(rootPath) ? listing : TreeListing(roots: [rootPath])
+        let listing = listing.covers(rootPath) ? listing : TreeListing(roots: [rootPath], includingHidden: false)
         guard listing.folder(rootPath)?.error == 0 else {
             throw ManifestError(path: root, message: "the folder cannot be listed (permission denied?)")
         }

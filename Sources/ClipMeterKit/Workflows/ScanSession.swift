@@ -52,10 +52,11 @@ public struct ScanOutcome {
 /// anything is read so that a file changing during the scan never gets a stale bill replayed, and when the
 /// stored bill cannot be replayed the same listing is what `run` discovers jobs and loose media in.
 public enum ScanSession {
-    /// The scan's one walk of `directory`. With `forReplay` it covers every folder a resolved path may come from
-    /// (`--media-root`, `--oss-map` folders), which the replay state must; without, the scanned folder only.
+    /// The scan's one walk of `directory`. With `forReplay` it covers everything the replay state must: every
+    /// folder a resolved path may come from (`--media-root`, `--oss-map` folders), hidden entries included;
+    /// without, only what discovery looks at (the scanned folder, hidden entries left out).
     public static func listing(of directory: String, resolver: PathResolver, forReplay: Bool) -> TreeListing {
-        TreeListing(roots: [directory] + (forReplay ? resolver.readableFolders : []))
+        TreeListing(roots: [directory] + (forReplay ? resolver.readableFolders : []), includingHidden: forReplay)
     }
 
     /// Files a scan reads besides its folders' trees, for the replay state: the `--rates` card, `--media-map`

@@ -48,7 +48,7 @@ struct ScanCommand: ParsableCommand {
                                   probe: measure.probeOptions, jobs: measure.jobs, settings: settings, settleSeconds: measure.settle)
         let progress = ProgressBar(total: 0)
         let outcome: ScanOutcome
-        do { outcome = try ScanSession.run(request, listing: listing, ledger: store) { progress.update(done: $0, total: $1) } } catch { throw UsageError("\(error)") }
+        do { outcome = try ScanSession.run(request, listing: consume listing, ledger: store) { progress.update(done: $0, total: $1) } } catch { throw UsageError("\(error)") }
         progress.finish()
         let status = outcome.render(as: BillFormat(rawValue: format.rawValue), explain: budget.explain, maxCost: maxCost, replay: replay)
         if status != 0 { throw ExitCode(status) }

@@ -67,11 +67,9 @@ public enum ScanSession {
 
     /// Runs the scan on `listing` (taken by `listing(of:resolver:forReplay:)`; nil walks the folder now). A folder
     /// that cannot be scanned at all throws; everything inside it that fails is a failure in the report.
-    public static func run(_ request: ScanRequest, listing: TreeListing? = nil, ledger: Ledger?,
+    public static func run(_ request: ScanRequest, listing: consuming TreeListing? = nil, ledger: Ledger?,
                            progress: ((Int, Int) -> Void)? = nil) throws -> ScanOutcome {
-        let scan = FolderScan(resolver: request.resolver, defaultFeature: request.feature,
-                              timeZone: request.settings.pricing.timeZone, shard: request.shard)
-        var found = try listing.map { try scan.jobs(in: request.directory, listing: $0) } ?? scan.jobs(in: request.directory)
+        var found = try jobs(request, listing: consume listing)
         let jobCount = found.jobs.count
         let measurer = MediaMeasurer(prober: MediaProber(options: request.probe), jobs: request.jobs,
                                      cache: ledger.map { LedgerMeasurementCache(ledger: $0) })
@@ -96,5 +94,14 @@ public enum ScanSession {
         }
         return ScanOutcome(report: report, recordingError: recordingError, jobCount: jobCount,
                            measured: measurer.probedCount, fromLedger: measurer.cachedCount, unsettled: unsettled)
+    }
+
+    /// The jobs of the request's folder. Takes the listing and lets it go when done: its entries (one per file)
+    /// need not sit beside the measurements and the priced bill, which is where a scan's memory peaks.
+    private static func jobs(_ request: ScanRequest, listing: consuming TreeListing?) throws -> FolderScan.Found {
+        let scan = FolderScan(resolver: request.resolver, defaultFeature: request.feature,
+                              timeZone: request.settings.pricing.timeZone, shard: request.shard)
+        guard let listing = consume listing else { return try scan.jobs(in: request.directory) }
+        return try scan.jobs(in: request.directory, listing: listing)
     }
 }

@@ -36,6 +36,8 @@ public struct Pricer: Sendable {
         if options.rounding == .perCycle { aggregatePerCycle(&drafts) }
 
         var pricedJobs: [PricedJob] = []
+        // Sized once: the priced jobs are alive at a scan's memory peak, and doubling leaves up to half unused.
+        pricedJobs.reserveCapacity(drafts.count)
         var cycles: [Date: BillingCycle] = [:]
         var billWarnings: [String] = []
         var seenWarnings = Set<String>()

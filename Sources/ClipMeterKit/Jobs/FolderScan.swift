@@ -80,7 +80,10 @@ public struct FolderScan: Sendable {
                 }
             }
         }
-        for found in MediaFileFinder().files(under: rootPath, in: listing) {
+        let loose = MediaFileFinder().files(under: rootPath, in: listing)
+        // Sized once: the jobs are alive until the bill is priced, where a scan's memory peaks.
+        jobs.reserveCapacity(jobs.count + loose.count)
+        for found in loose {
             let file = found.path
             let relative = PathText.relative(file, to: rootPath)
             guard !isInJobMediaFolder(relative) else { continue }

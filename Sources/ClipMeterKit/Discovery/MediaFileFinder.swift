@@ -20,7 +20,9 @@ public struct MediaFileFinder: Sendable {
 
     /// A file to measure and what the walk already knows of it (nil facts: it vanished, or its path is too long).
     public struct Found: Sendable {
+        /// The path as reached from the folder named (no symlink resolved).
         public var path: String
+        /// The listing's entry for it: its `lstat` facts and, for a link, its target's.
         public var entry: TreeListing.Entry
     }
 

@@ -19,10 +19,13 @@ import Glibc
 public struct TreeListing: Sendable {
     /// What `stat` said about one entry, kept small: 20,000 entries are held for the whole discovery.
     public struct Facts: Sendable, Equatable {
+        /// Type and permission bits (`st_mode`).
         public var mode: UInt32
         public var size: Int64
+        /// Device and inode: together, which bytes on disk these are.
         public var device: UInt64
         public var inode: UInt64
+        /// Modification and change times to the nanosecond: any write moves the change time.
         public var modifiedSeconds: Int
         public var modifiedNanoseconds: Int
         public var changedSeconds: Int
@@ -41,11 +44,13 @@ public struct TreeListing: Sendable {
 
         /// The file type bits (`S_IFREG`, `S_IFDIR`, `S_IFLNK`, …).
         public var type: UInt32 { mode & UInt32(S_IFMT) }
+        /// A folder, a regular file, a symbolic link (as `lstat` or `stat` saw it).
         public var isFolder: Bool { type == UInt32(S_IFDIR) }
         public var isRegularFile: Bool { type == UInt32(S_IFREG) }
         public var isSymlink: Bool { type == UInt32(S_IFLNK) }
         /// The same bytes under every name and hard link.
         public var identity: FileIdentity { FileIdentity(device: device, inode: inode) }
+        /// The modification time as a date (a loose file's stand-in for its job's finish time).
         public var modificationDate: Date {
             Date(timeIntervalSince1970: Double(modifiedSeconds) + Double(modifiedNanoseconds) / 1e9)
         }
@@ -53,6 +58,7 @@ public struct TreeListing: Sendable {
 
     /// One name in a folder (or a root itself).
     public struct Entry: Sendable {
+        /// The name in its folder (a root's entry is named by its whole path).
         public let name: String
         /// `lstat` of the entry; nil when it failed (`error` says why: vanished, `ENAMETOOLONG`).
         public let facts: Facts?
@@ -92,6 +98,7 @@ public struct TreeListing: Sendable {
 
     /// One folder's entries in byte order of their names, or why it could not be listed.
     public struct Folder: Sendable {
+        /// Every entry but `.` and `..` (hidden ones only when the listing includes them).
         public let entries: [Entry]
         /// `errno` of the failed listing (permission denied, a path too long); 0 when listed.
         public let error: Int32

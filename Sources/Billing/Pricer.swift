@@ -37,6 +37,8 @@ public struct Pricer: Sendable {
         if options.rounding == .perCycle { aggregatePerCycle(&drafts) }
 
         var pricedJobs: [PricedJob] = []
+        // Sized once: the priced jobs are alive at a scan's memory peak, and doubling leaves up to half unused.
+        pricedJobs.reserveCapacity(drafts.count)
         var cycles: [Date: BillingCycle] = [:]
         var billWarnings: [BillWarning] = []
         var seenWarnings = Set<BillWarning>()

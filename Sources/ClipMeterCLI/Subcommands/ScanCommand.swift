@@ -36,10 +36,10 @@ struct ScanCommand: ParsableCommand {
         let shard = try ledger.shardParts()
         let store = try ledger.open(for: directory)
         let resolver = try resolve.resolver(roots: [directory], measure: measure)
-        // The tree's state is taken before anything is read, so a file changing during the scan never gets a
-        // stale bill replayed against its new state.
-        let replay = ledger.noReplay ? nil : store.flatMap { ScanReplay(ledger: $0, arguments: Array(CommandLine.arguments.dropFirst()), folders: resolver.readableFolders,
-                                                                     files: [rateOptions.rates].compactMap { $0 } + resolve.mediaMap.filter(PathKind.isRegularFile) + Array(resolver.mediaMap.values)) }
+        // One walk, before anything is read: the replay's tree state, and what the scan reads when it cannot replay.
+        let listing = ScanSession.listing(of: directory, resolver: resolver, forReplay: store != nil && !ledger.noReplay)
+        let files = ScanSession.namedFiles(resolver, rateCard: rateOptions.rates, mappingFiles: resolve.mediaMap)
+        let replay = ledger.noReplay ? nil : store.flatMap { ScanReplay(ledger: $0, listing: listing, files: files) }
         if let replay, try replay.replayed(timeZone: pricing.timeZone) { return }
         // Loaded only now: a replay needs no card (its file, or this build's bundled cards, are in the key and state).
         let settings = BillingSettings(card: try rateOptions.card(), pricing: pricing.options(policy: measure.durationPolicy),
@@ -49,18 +49,9 @@ struct ScanCommand: ParsableCommand {
                                   producedBy: ClipMeterVersion.text)
         let progress = ProgressBar(total: 0)
         let outcome: ScanOutcome
-        do { outcome = try ScanSession.run(request, ledger: store) { progress.update(done: $0, total: $1) } } catch { throw UsageError(LedgerChoice.message(for: error)) }
+        do { outcome = try ScanSession.run(request, listing: consume listing, ledger: store) { progress.update(done: $0, total: $1) } } catch { throw UsageError(LedgerChoice.message(for: error)) }
         progress.finish()
-        if let error = outcome.recordingError {
-            // A bill `clipmeter bill` will never show is a failed run, not one warning among hundreds: said first.
-            Terminal.err("clipmeter: priced jobs could not be recorded in the ledger (\(LedgerChoice.message(for: error))); the bill below is not in the ledger, run the scan again once it is writable")
-        }
-        let recorder = OutputRecorder()
-        BillFormat(rawValue: format.rawValue)?.print(outcome.report, explain: budget.explain, out: recorder.out, err: recorder.err)
-        let judged = BillOutcome.status(outcome.report, maxCost: maxCost, err: recorder.err)
-        let status = outcome.recordingError == nil ? judged : ExitStatus.usage
-        if outcome.recordingError == nil && !outcome.unsettled { replay?.store(recorder, exitStatus: status) }
-        if Terminal.showsStats { Terminal.err("clipmeter: \(outcome.jobCount) job(s); \(outcome.measured) file(s) measured, \(outcome.fromLedger) from the ledger") }
+        let status = outcome.render(as: BillFormat(rawValue: format.rawValue), explain: budget.explain, maxCost: maxCost, replay: replay)
         if status != 0 { throw ExitCode(status) }
     }
 }

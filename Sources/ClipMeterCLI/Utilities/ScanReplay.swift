@@ -17,10 +17,11 @@ struct ScanReplay {
     let key: String
     let state: TreeState
 
-    /// Nil when the tree has no trustworthy state (a symlinked folder in it).
-    init?(ledger: Ledger, arguments: [String], folders: [String], files: [String]) {
+    /// The replay of the tree `listing` shows (the scan's one walk) and of `files` named one by one; nil when the
+    /// tree has no trustworthy state (a symlinked folder in it).
+    init?(ledger: Ledger, arguments: [String] = Array(CommandLine.arguments.dropFirst()), listing: TreeListing, files: [String]) {
         let excluded = Set(["", "-wal", "-shm", "-journal"].map { ledger.path + $0 })
-        guard let state = TreeState.capture(folders: folders, files: files, excluding: excluded) else { return nil }
+        guard let state = TreeState.capture(listing: listing, files: files, excluding: excluded) else { return nil }
         self.ledger = ledger
         self.state = state
         self.key = Self.key(arguments: arguments)
@@ -97,6 +98,24 @@ struct ScanReplay {
         } catch {
             Terminal.err("clipmeter: warning: the bill was not stored for replay (\(LedgerChoice.message(for: error))); the next scan does the full work")
         }
+    }
+}
+
+extension ScanOutcome {
+    /// Prints the scan's bill, judges it, stores it for `replay` when it may be replayed, prints `--stats`, and
+    /// returns the exit status. A bill the ledger could not record fails the run (exit 2), said first.
+    func render(as format: BillFormat?, explain: Bool, maxCost: Decimal?, replay: ScanReplay?) -> Int32 {
+        if let error = recordingError {
+            // A bill `clipmeter bill` will never show is a failed run, not one warning among hundreds: said first.
+            Terminal.err("clipmeter: priced jobs could not be recorded in the ledger (\(LedgerChoice.message(for: error))); the bill below is not in the ledger, run the scan again once it is writable")
+        }
+        let recorder = OutputRecorder()
+        format?.print(report, explain: explain, out: recorder.out, err: recorder.err)
+        let judged = BillOutcome.status(report, maxCost: maxCost, err: recorder.err)
+        let status = recordingError == nil ? judged : ExitStatus.usage
+        if recordingError == nil && !unsettled { replay?.store(recorder, exitStatus: status) }
+        if Terminal.showsStats { Terminal.err("clipmeter: \(jobCount) job(s); \(measured) file(s) measured, \(fromLedger) from the ledger") }
+        return status
     }
 }
 

@@ -3,9 +3,10 @@ import MediaProbe
 
 /// Expands the paths a user names into the files to measure.
 ///
-/// Folders are walked recursively, hidden entries (`.clipmeter`, `.git`) skipped. A folder named on the command
-/// line is entered even when it is a symlink, but a symlinked folder met inside the walk is not: `self -> .`
-/// would loop and `latest -> 2026-11-20` would list every file twice. A file is taken by content, not by name:
+/// Folders are walked recursively (one `TreeListing`; a scan hands in the listing it already took), hidden
+/// entries (`.clipmeter`, `.git`) skipped. A folder named on the command line is entered even when it is a
+/// symlink, but a symlinked folder met inside the walk is not: `self -> .` would loop and
+/// `latest -> 2026-11-20` would list every file twice. A file is taken by content, not by name:
 /// anything is measured except documents (by extension) that libavformat does not recognise as media, so a
 /// README beside the videos is not an error but a video saved as `.txt` is still measured. A FIFO, socket or
 /// device is listed (the prober reports it) but never opened here; named like a document, it is left out.
@@ -17,13 +18,26 @@ public struct MediaFileFinder: Sendable {
 
     public init() {}
 
+    /// A file to measure and what the walk already knows of it (nil facts: it vanished, or its path is too long).
+    public struct Found: Sendable {
+        /// The path as reached from the folder named (no symlink resolved).
+        public var path: String
+        /// The listing's entry for it: its `lstat` facts and, for a link, its target's.
+        public var entry: TreeListing.Entry
+    }
+
     /// Files under `paths`, sorted by path and without duplicates. Explicitly named files are always kept
     /// (a named file that is not media deserves an error record); missing paths are kept too, to be reported.
     public func files(in paths: [String]) -> [String] {
         var found = Set<String>()
         for path in paths {
             if PathText.kind(path) == .directory {
-                walk(path, into: &found)
+                // Hidden folders are never measured, so `probe` need not list them.
+                let root = PathText.absolute(path, relativeTo: FileManager.default.currentDirectoryPath)
+                let listing = TreeListing(roots: [root], includingHidden: false)
+                var files: [Found] = []
+                collect(root, spelled: path, in: listing, into: &files)
+                found.formUnion(files.map(\.path))
             } else {
                 found.insert(path)
             }
@@ -31,39 +45,46 @@ public struct MediaFileFinder: Sendable {
         return found.sorted()
     }
 
-    /// One `lstat` per entry on the path as built: no `realpath`, whose cost grows with the depth.
-    private func walk(_ directory: String, into found: inout Set<String>) {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+    /// The files below `root` (absolute, listed by `listing`), sorted by path: what the one walk of a scan found.
+    public func files(under root: String, in listing: TreeListing) -> [Found] {
+        var found: [Found] = []
+        collect(root, spelled: root, in: listing, into: &found)
+        return found.sorted { $0.path < $1.path }
+    }
+
+    /// Walks the listing from `directory` (spelled as the caller named it) without touching the disk, except to
+    /// sniff a regular file named like a document.
+    private func collect(_ directory: String, spelled: String, entry: TreeListing.Entry? = nil, in listing: TreeListing,
+                         into found: inout [Found]) {
+        guard let folder = listing.folder(directory), folder.error == 0 else {
             // A folder that cannot be listed hides files that would be billed: the prober reports it
             // (permission-denied), never a silent skip.
-            found.insert(directory)
+            if let entry = entry ?? listing.rootEntries[directory] { found.append(Found(path: spelled, entry: entry)) }
             return
         }
-        for name in entries where !name.hasPrefix(".") {
-            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-            var entry = stat()
-            guard lstat(path, &entry) == 0 else {
-                found.insert(path) // vanished, or a path too long: the prober says which
+        for entry in folder.entries where !entry.isHidden {
+            let path = PathText.join(spelled, entry.name)
+            guard let facts = entry.facts else {
+                found.append(Found(path: path, entry: entry)) // vanished, or a path too long: the prober says which
                 continue
             }
-            var mode = entry.st_mode & S_IFMT
-            if mode == S_IFDIR {
-                walk(path, into: &found)
+            if facts.isFolder {
+                collect(PathText.join(directory, entry.name), spelled: path, entry: entry, in: listing, into: &found)
                 continue
             }
-            if mode == S_IFLNK {
-                var target = stat()
-                guard stat(path, &target) == 0 else {
-                    found.insert(path) // dangling link: reported as not-found
+            var kind = facts
+            if facts.isSymlink {
+                guard let target = entry.target else {
+                    found.append(Found(path: path, entry: entry)) // dangling link: reported as not-found
                     continue
                 }
-                mode = target.st_mode & S_IFMT
-                if mode == S_IFDIR { continue }
+                if target.isFolder { continue }
+                kind = target
             }
-            if mode != S_IFREG {
-                if !isDocumentName(path) { found.insert(path) }
+            if !kind.isRegularFile {
+                if !isDocumentName(path) { found.append(Found(path: path, entry: entry)) }
             } else if isCandidate(path) {
-                found.insert(path)
+                found.append(Found(path: path, entry: entry))
             }
         }
     }

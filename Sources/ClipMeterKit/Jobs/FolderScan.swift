@@ -37,12 +37,19 @@ public struct FolderScan: Sendable {
 
     /// Finds the jobs under `root`. Throws `ManifestError` only when `root` is not a readable folder.
     public func jobs(in root: String) throws -> Found {
+        try jobs(in: root, listing: TreeListing(roots: [root], includingHidden: false))
+    }
+
+    /// Finds the jobs under `root` from a listing already taken (the scan's one walk, which is also the replay's
+    /// tree state): job sources and loose media both come from it, so no folder is listed twice.
+    public func jobs(in root: String, listing: TreeListing) throws -> Found {
+        let rootPath = PathText.absolute(root, relativeTo: FileManager.default.currentDirectoryPath)
+        let listing = listing.covers(rootPath) ? listing : TreeListing(roots: [rootPath], includingHidden: false)
         let discovery = JobDiscovery(resolver: resolver, defaultFeature: defaultFeature, timeZone: timeZone)
-        let (discovered, errors) = try discovery.discover(root: root)
+        let (discovered, errors) = try discovery.discover(root: root, listing: listing)
         var jobs = discovered
         let failures = errors.map { BillReport.Failure(path: $0.path, code: .unreadableSource, message: $0.description) }
 
-        let rootPath = PathText.absolute(root, relativeTo: FileManager.default.currentDirectoryPath)
         let realRoot = PathText.realPath(rootPath) ?? rootPath
         // Files are claimed by (device, inode): a loose file reached by another name (a symlink, a hard link)
         // than the one its job used is still the same bytes, billed once.
@@ -73,14 +80,17 @@ public struct FolderScan: Sendable {
                 }
             }
         }
-        for file in MediaFileFinder().files(in: [rootPath]) {
+        let loose = MediaFileFinder().files(under: rootPath, in: listing)
+        // Sized once: the jobs are alive until the bill is priced, where a scan's memory peaks.
+        jobs.reserveCapacity(jobs.count + loose.count)
+        for found in loose {
+            let file = found.path
             let relative = PathText.relative(file, to: rootPath)
             guard !isInJobMediaFolder(relative) else { continue }
-            let identity = FileIdentity(path: file)
-            if let identity { guard claimed.insert(identity).inserted else { continue } }
+            if let identity = found.entry.followed?.identity { guard claimed.insert(identity).inserted else { continue } }
             // The walk enters no symlinked folder, so only a linked file needs its real path looked up (a lookup
             // per path component); every other file is where the walk found it, inside the root.
-            let isLink = PathText.isSymlink(file)
+            let isLink = found.entry.facts?.isSymlink == true
             let real = isLink ? PathText.realPath(file) ?? file : PathText.join(realRoot, relative)
             if let url = syncedCopy(of: relative, in: unmappedKeys) {
                 notes.append(.syncedCopy(file: relative, object: url))
@@ -100,7 +110,8 @@ public struct FolderScan: Sendable {
             var job = JobSpec(id: ids.contains(relative) ? "file:\(relative)" : relative, feature: feature, source: file)
             // Input-billed features measure what went in; every other feature bills what came out.
             if feature == "highlight-extraction" { job.inputs = [reference] } else { job.outputs = [reference] }
-            job.finishedAt = PathText.modificationDate(file)
+            // The entry's own time, as the listing saw it (a symlink's, not its target's, as before the one walk).
+            job.finishedAt = found.entry.facts?.modificationDate
             jobs.append(job)
         }
         if let shard {

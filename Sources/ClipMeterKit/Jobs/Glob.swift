@@ -114,6 +114,7 @@ enum Glob {
                 return
             }
             guard folder.checked || mayEnter(folder.path) else { return }
+            ListingLog.record(folder.path)
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
             for name in names.sorted() where Glob.matches(name, segment) {
                 if name.hasPrefix(".") && !segment.hasPrefix(".") { continue }

@@ -40,15 +40,22 @@ public struct JobDiscovery: Sendable {
     /// The jobs under `root`, sorted by id, and the sources that could not be read (each is reported and the
     /// scan goes on). Throws only when `root` is not a readable folder.
     public func discover(root: String) throws -> (jobs: [JobSpec], errors: [ManifestError]) {
+        try discover(root: root, listing: TreeListing(roots: [root], includingHidden: false))
+    }
+
+    /// As `discover(root:)`, from a listing already taken of `root` (the scan's one walk). A listing that does
+    /// not reach `root` is not trusted: the folder is then listed here.
+    public func discover(root: String, listing: TreeListing) throws -> (jobs: [JobSpec], errors: [ManifestError]) {
         let rootPath = PathText.absolute(root, relativeTo: FileManager.default.currentDirectoryPath)
         guard PathText.kind(rootPath) == .directory else {
             throw ManifestError(path: root, message: PathText.kind(rootPath) == nil ? "no such folder" : "not a folder")
         }
-        guard (try? FileManager.default.contentsOfDirectory(atPath: rootPath)) != nil else {
+        let listing = listing.covers(rootPath) ? listing : TreeListing(roots: [rootPath], includingHidden: false)
+        guard listing.folder(rootPath)?.error == 0 else {
             throw ManifestError(path: root, message: "the folder cannot be listed (permission denied?)")
         }
         var tree = Tree()
-        if resolver.containmentProblem(for: rootPath) == nil { walk(rootPath, into: &tree) }
+        if resolver.containmentProblem(for: rootPath) == nil { walk(rootPath, listing: listing, into: &tree) }
 
         var jobs: [JobSpec] = []
         var errors: [ManifestError] = tree.errors
@@ -62,7 +69,7 @@ public struct JobDiscovery: Sendable {
                 var entries = try ManifestLoader.loadEntries(path: manifest, resolver: resolver, defaultFeature: defaultFeature,
                                                              timeZone: timeZone, idBase: PathText.relative(manifest, to: rootPath))
                 if jobFolders.contains(folder), entries.count == 1 {
-                    fill(&entries[0], from: folder, root: rootPath)
+                    fill(&entries[0], from: folder, root: rootPath, listing: listing)
                     filledFolders.insert(folder)
                 }
                 jobs += entries.map(\.job)
@@ -98,7 +105,7 @@ public struct JobDiscovery: Sendable {
         // The folder convention, for whatever the sources above did not already name.
         let claimed = Set(jobs.flatMap { $0.localPaths + ($0.timelinePath.map { [$0] } ?? []) })
         for folder in tree.jobFolders where !filledFolders.contains(folder) {
-            if let job = folderJob(folder, root: rootPath, claimed: claimed) { jobs.append(job) }
+            if let job = folderJob(folder, root: rootPath, claimed: claimed, listing: listing) { jobs.append(job) }
         }
 
         return (JobSpec.mergingDuplicateIDs(jobs).sorted { $0.id < $1.id },
@@ -115,65 +122,62 @@ public struct JobDiscovery: Sendable {
         var errors: [ManifestError] = []
     }
 
-    /// Lists the tree with `lstat` only: no `realpath` per folder (a lookup per path component, which made a
-    /// depth-1,000 tree cubic), no symlinked folder entered (every folder reached is then inside the root, and
-    /// `self -> .` cannot loop), and nothing opened. A FIFO, socket or device named like a manifest or a response
-    /// is reported, never read.
-    private func walk(_ directory: String, into tree: inout Tree) {
-        let names = PathText.visibleEntries(directory)
-        var entries: [(name: String, path: String, info: stat?, error: Int32)] = []
-        for name in names {
-            let path = PathText.join(directory, name)
-            var info = stat()
-            if lstat(path, &info) == 0 {
-                entries.append((name, path, info, 0))
-            } else {
-                entries.append((name, path, nil, errno))
-            }
-        }
-        let isJobFolder = entries.contains { ($0.name == "inputs" || $0.name == "outputs")
-            && PathText.kind($0.path) == .directory }
+    /// Goes through the listing: no `realpath` per folder (a lookup per path component, which made a depth-1,000
+    /// tree cubic), no symlinked folder entered (every folder reached is then inside the root, and `self -> .`
+    /// cannot loop), and nothing opened. A FIFO, socket or device named like a manifest or a response is
+    /// reported, never read.
+    private func walk(_ directory: String, listing: TreeListing, into tree: inout Tree) {
+        let entries = Self.visible(directory, in: listing)
+        let isJobFolder = entries.contains { ($0.name == "inputs" || $0.name == "outputs") && $0.followed?.isFolder == true }
         if isJobFolder { tree.jobFolders.append(directory) }
         for entry in entries {
+            let path = PathText.join(directory, entry.name)
             let lower = entry.name.lowercased()
             let isSource = Self.isManifestName(entry.name) || lower.hasSuffix(".json")
-            guard let info = entry.info else {
+            guard let info = entry.facts else {
                 if entry.error == ENAMETOOLONG {
-                    tree.errors.append(ManifestError(path: entry.path, message: FileReadError(path: entry.path, reason: .pathTooLong).message))
+                    tree.errors.append(ManifestError(path: path, message: FileReadError(path: path, reason: .pathTooLong).message))
                 }
                 continue
             }
-            var mode = info.st_mode & S_IFMT
-            if mode == S_IFDIR {
+            if info.isFolder {
                 // A job's media folders hold media, not further jobs.
                 if isJobFolder && (entry.name == "inputs" || entry.name == "outputs") { continue }
-                walk(entry.path, into: &tree)
+                walk(path, listing: listing, into: &tree)
                 continue
             }
             guard isSource else { continue }
-            if mode == S_IFLNK {
-                var target = stat()
-                guard stat(entry.path, &target) == 0 else { continue } // dangling: nothing to read
-                mode = target.st_mode & S_IFMT
-                if mode == S_IFDIR { continue }
-            }
-            if let kind = RegularFile.kindName(mode) {
-                tree.errors.append(ManifestError(path: entry.path, message: "is \(kind), not a regular file; it is not read"))
+            // Dangling: nothing to read; a symlinked folder: not entered.
+            guard let followed = entry.followed, !(info.isSymlink && followed.isFolder) else { continue }
+            if let kind = RegularFile.kindName(mode_t(followed.mode)) {
+                tree.errors.append(ManifestError(path: path, message: "is \(kind), not a regular file; it is not read"))
             } else if Self.isManifestName(entry.name) {
-                tree.manifests.append(entry.path)
+                tree.manifests.append(path)
             } else {
-                tree.jsonFiles.append(entry.path)
+                tree.jsonFiles.append(path)
             }
         }
+    }
+
+    /// The entries of a listed folder that discovery looks at (hidden ones are not); none when it was not listed.
+    private static func visible(_ directory: String, in listing: TreeListing) -> [TreeListing.Entry] {
+        listing.folder(directory)?.entries.filter { !$0.isHidden } ?? []
     }
 
     // MARK: - Folder convention
 
     /// Media of `folder/inputs/**` or `folder/outputs/**`, non-media files left out.
-    private func media(in folder: String, _ name: String, root: String, skipped: inout [String]) -> [MediaReference] {
+    private func media(in folder: String, _ name: String, root: String, listing: TreeListing,
+                       skipped: inout [String]) -> [MediaReference] {
         let path = PathText.join(folder, name)
-        guard PathText.kind(path) == .directory else { return [] }
-        return resolver.resolveListed(path, displayBase: root).filter { reference in
+        guard let entry = Self.visible(folder, in: listing).first(where: { $0.name == name }),
+              entry.followed?.isFolder == true else { return [] }
+        // The walk listed a real media folder already; one reached through a symlink it did not enter, so the
+        // resolver lists that one (confined to the roots, as for any folder a manifest names).
+        let listed = entry.isListedFolder ? listedFiles(below: path, in: listing) : nil
+        let references = listed.map { resolver.resolveListed(path, files: $0, displayBase: root) }
+            ?? resolver.resolveListed(path, displayBase: root)
+        return references.filter { reference in
             if reference.localPath == nil && !reference.escapesRoots { return false } // an empty folder
             let ext = (reference.original as NSString).pathExtension.lowercased()
             if Self.nonMediaExtensions.contains(ext) {
@@ -184,9 +188,35 @@ public struct JobDiscovery: Sendable {
         }
     }
 
+    /// Every visible entry below `folder` as `Glob` would have matched `**` there (real folders entered, symlinks
+    /// followed only to learn what they are), from the listing; nil when the listing does not reach `folder`.
+    private func listedFiles(below folder: String, in listing: TreeListing) -> [Glob.Match]? {
+        guard listing.covers(folder), let real = PathText.realPath(folder) else { return nil }
+        var matches: [Glob.Match] = []
+        var pending = [(path: folder, real: real)]
+        while let (path, real) = pending.popLast() {
+            for entry in Self.visible(path, in: listing) {
+                let child = PathText.join(path, entry.name)
+                guard let facts = entry.facts else {
+                    matches.append(Glob.Match(path: child, realPath: nil, kind: nil))
+                    continue
+                }
+                if facts.isSymlink {
+                    matches.append(Glob.Match(path: child, realPath: PathText.realPath(child),
+                                              kind: entry.target.map { PathText.FileKind(mode: mode_t($0.mode)) }))
+                    continue
+                }
+                let childReal = PathText.join(real, entry.name)
+                matches.append(Glob.Match(path: child, realPath: childReal, kind: PathText.FileKind(mode: mode_t(facts.mode))))
+                if facts.isFolder { pending.append((child, childReal)) }
+            }
+        }
+        return matches.sorted { $0.path < $1.path }
+    }
+
     /// `folder/timeline.json`, or the one `*.timeline.json` in the folder.
-    private func timeline(in folder: String) -> String? {
-        let names = PathText.visibleEntries(folder)
+    private func timeline(in folder: String, listing: TreeListing) -> String? {
+        let names = Self.visible(folder, in: listing).map(\.name)
         let candidates = names.contains("timeline.json") ? ["timeline.json"]
             : names.filter { $0.lowercased().hasSuffix(".timeline.json") }
         guard candidates.count == 1 else { return nil }
@@ -195,21 +225,21 @@ public struct JobDiscovery: Sendable {
         return PathText.realPath(path)
     }
 
-    private func fill(_ entry: inout ManifestLoader.Entry, from folder: String, root: String) {
+    private func fill(_ entry: inout ManifestLoader.Entry, from folder: String, root: String, listing: TreeListing) {
         var skipped: [String] = []
-        if !entry.hasInputs { entry.job.inputs = media(in: folder, "inputs", root: root, skipped: &skipped) }
-        if !entry.hasOutputs { entry.job.outputs = media(in: folder, "outputs", root: root, skipped: &skipped) }
-        if !entry.hasTimeline, let timeline = timeline(in: folder) { entry.job.timelinePath = timeline }
+        if !entry.hasInputs { entry.job.inputs = media(in: folder, "inputs", root: root, listing: listing, skipped: &skipped) }
+        if !entry.hasOutputs { entry.job.outputs = media(in: folder, "outputs", root: root, listing: listing, skipped: &skipped) }
+        if !entry.hasTimeline, let timeline = timeline(in: folder, listing: listing) { entry.job.timelinePath = timeline }
         for reference in entry.job.inputs + entry.job.outputs where reference.escapesRoots {
             entry.job.problems.append("\(reference.original): \(reference.problem!)")
         }
         if !skipped.isEmpty { entry.job.warnings.append(.nonMediaLeftOut(count: skipped.count, examples: Array(skipped.prefix(3)))) }
     }
 
-    private func folderJob(_ folder: String, root: String, claimed: Set<String>) -> JobSpec? {
+    private func folderJob(_ folder: String, root: String, claimed: Set<String>, listing: TreeListing) -> JobSpec? {
         var skipped: [String] = []
-        let allInputs = media(in: folder, "inputs", root: root, skipped: &skipped)
-        let allOutputs = media(in: folder, "outputs", root: root, skipped: &skipped)
+        let allInputs = media(in: folder, "inputs", root: root, listing: listing, skipped: &skipped)
+        let allOutputs = media(in: folder, "outputs", root: root, listing: listing, skipped: &skipped)
         let isUnclaimed = { (reference: MediaReference) in reference.localPath.map { !claimed.contains($0) } ?? true }
         let inputs = allInputs.filter(isUnclaimed)
         let outputs = allOutputs.filter(isUnclaimed)
@@ -218,7 +248,7 @@ public struct JobDiscovery: Sendable {
         let relative = PathText.relative(folder, to: root)
         var job = JobSpec(id: relative == "." ? (root as NSString).lastPathComponent : relative, feature: defaultFeature,
                           inputs: inputs, outputs: outputs, source: folder)
-        job.timelinePath = timeline(in: folder).flatMap { claimed.contains($0) ? nil : $0 }
+        job.timelinePath = timeline(in: folder, listing: listing).flatMap { claimed.contains($0) ? nil : $0 }
         if job.feature == nil {
             job.problems.append(JobProblem("no feature for folder job \(job.id) (a clipmeter.yaml can name it)", remedy: .nameTheFeature))
         }

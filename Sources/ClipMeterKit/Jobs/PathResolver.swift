@@ -113,6 +113,15 @@ public struct PathResolver: Sendable {
                      literal: true, display: { PathText.relative($0, to: displayBase) })
     }
 
+    /// As `resolveListed(_:displayBase:)` for a folder whose files a walk already listed (`files`, each with its
+    /// real path and kind, as `Glob` matches them): the folder is not listed a second time.
+    func resolveListed(_ absolutePath: String, files: [Glob.Match], displayBase: String) -> [MediaReference] {
+        let original = PathText.relative(absolutePath, to: displayBase)
+        if let problem = containmentProblem(for: absolutePath) { return [.refused(original, problem)] }
+        return references(for: files, original: original, display: { PathText.relative($0, to: displayBase) },
+                          emptyProblem: "folder \(absolutePath) has no files")
+    }
+
     /// Whether an absolute path may be read: inside the roots both as written and with symlinks resolved.
     /// Returns nil when allowed, else the problem to report.
     public func containmentProblem(for path: String) -> String? {

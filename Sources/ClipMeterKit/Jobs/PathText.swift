@@ -86,7 +86,8 @@ enum PathText {
 
     /// Names in a directory, sorted, hidden ones (`.clipmeter`, `.DS_Store`) left out.
     static func visibleEntries(_ directory: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+        ListingLog.record(directory)
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { !$0.hasPrefix(".") }
             .sorted()
     }

@@ -83,6 +83,8 @@ public final class BillingRun {
         measurer.measure(paths)
 
         var billable: [BillableJob] = []
+        // Sized once: grown by doubling, 20,000 jobs left a third of a 32,768-job buffer empty at the peak.
+        billable.reserveCapacity(planned.count)
         var failures = extraFailures
         for job in planned {
             switch assemble(job) {

@@ -28,99 +28,98 @@ public struct TreeState: Sendable, Equatable {
     /// Walks `folders` (recursively, hidden entries included, symlinks not followed) and stats `files`;
     /// entries whose path is in `excluding` (the ledger itself) are left out. Nil when a symlinked folder is met.
     public static func capture(folders: [String], files: [String], excluding: Set<String>) -> TreeState? {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let cwd = FileManager.default.currentDirectoryPath
-        var walker = Walker(excluding: Set(excluding.map { PathText.absolute($0, relativeTo: cwd) }))
-        for folder in Set(folders.map { PathText.absolute($0, relativeTo: cwd) }).sorted() {
-            walker.text("root ")
-            guard walker.visit(path: folder) else { return nil }
-        }
-        for file in Set(files.map { PathText.absolute($0, relativeTo: cwd) }).sorted() {
-            walker.text("file ")
-            guard walker.visit(path: file, descend: false) else { return nil }
-        }
-        return TreeState(bytes: Data(walker.bytes), capturedAt: Double(now.tv_sec) + Double(now.tv_nsec) / 1e9,
-                         newestTimestamp: walker.newest)
+        capture(listing: TreeListing(roots: folders), files: files, excluding: excluding)
     }
 
-    private struct Walker {
+    /// The state of a listing already taken (the scan's one walk: the same listing then feeds discovery), plus
+    /// `files` stat'ed now. Nil when the listing holds a symlinked folder.
+    public static func capture(listing: TreeListing, files: [String], excluding: Set<String>) -> TreeState? {
+        precondition(listing.includesHidden, "a replay state must see hidden entries")
+        let cwd = FileManager.default.currentDirectoryPath
+        var writer = Writer(listing: listing, excluding: Set(excluding.map { PathText.absolute($0, relativeTo: cwd) }))
+        for root in listing.roots.sorted() {
+            writer.text("root ")
+            guard let entry = listing.rootEntries[root], writer.record(path: root, entry: entry) else { return nil }
+        }
+        for file in Set(files.map { PathText.absolute($0, relativeTo: cwd) }).sorted() {
+            writer.text("file ")
+            var info = stat()
+            guard lstat(file, &info) == 0 else {
+                writer.line("missing", file, errno: errno)
+                continue
+            }
+            let facts = TreeListing.Facts(info)
+            var target: TreeListing.Facts?
+            var link: String?
+            if facts.isSymlink {
+                var followed = stat()
+                if stat(file, &followed) == 0 { target = TreeListing.Facts(followed) }
+                link = Writer.linkTarget(file)
+            }
+            let entry = TreeListing.Entry(name: file, facts: facts, error: 0, target: target, linkText: link)
+            guard writer.record(path: file, entry: entry, descend: false) else { return nil }
+        }
+        return TreeState(bytes: Data(writer.bytes), capturedAt: listing.startedAt, newestTimestamp: writer.newest)
+    }
+
+    /// Writes a listing as lines, one per entry, folders' entries in byte order of their names.
+    private struct Writer {
+        let listing: TreeListing
         let excluding: Set<String>
         var bytes: [UInt8] = []
         var newest: Double = 0
 
-        init(excluding: Set<String>) {
+        init(listing: TreeListing, excluding: Set<String>) {
+            self.listing = listing
             self.excluding = excluding
-            bytes.reserveCapacity(1 << 16)
+            // Room for every line at once: grown by doubling, the state of 20,000 files briefly took three times
+            // its size. A line is its path and at most 96 bytes of facts (a link's two sets of times and its text
+            // are rare enough to fit in the slack). An array, not `Data`: `Data`'s appends cost a quarter of a
+            // replay's time.
+            var room = 1 << 12
+            for (path, folder) in listing.folders {
+                for entry in folder.entries { room += path.utf8.count + entry.name.utf8.count + 96 }
+            }
+            bytes.reserveCapacity(room)
         }
 
-        /// Appends the line for `path` and, for a folder, its entries in byte order of their names.
+        /// Appends the line for `path` and, for a folder the listing entered, its entries.
         /// Returns false when the state cannot be trusted (a symlink to a folder).
-        mutating func visit(path: String, descend: Bool = true) -> Bool {
-            var info = stat()
-            guard lstat(path, &info) == 0 else {
-                line("missing", path, errno: errno)
+        mutating func record(path: String, entry: TreeListing.Entry, descend: Bool = true) -> Bool {
+            guard let info = entry.facts else {
+                line("missing", path, errno: entry.error)
                 return true
             }
-            return record(path: path, info: info, descend: descend)
-        }
-
-        private mutating func record(path: String, info: stat, descend: Bool) -> Bool {
-            let kind = info.st_mode & S_IFMT
-            if kind == S_IFLNK {
-                var target = stat()
-                if stat(path, &target) == 0 {
-                    if (target.st_mode & S_IFMT) == S_IFDIR { return false }
-                    line("link", path, info, target: target, link: Self.linkTarget(path))
+            if info.isSymlink {
+                if let target = entry.target {
+                    if target.isFolder { return false }
+                    line("link", path, info, target: target, link: entry.linkText ?? "?")
                 } else {
-                    line("dangling", path, info, link: Self.linkTarget(path))
+                    line("dangling", path, info, link: entry.linkText ?? "?")
                 }
                 return true
             }
-            guard kind == S_IFDIR else {
-                line(kind == S_IFREG ? "f" : "special", path, info)
+            guard info.isFolder else {
+                line(info.isRegularFile ? "f" : "special", path, info)
                 return true
             }
             // A folder's own times move whenever an entry is added or removed, which its listing already shows,
             // and the ledger's WAL files come and go beside it on every run: only its mode is recorded.
-            text("d "); text(path); number(info.st_mode); bytes.append(0x0A)
+            text("d "); text(path); number(info.mode); bytes.append(0x0A)
             guard descend else { return true }
-            guard let dir = opendir(path) else {
-                line("unreadable", path, errno: errno)
+            guard let folder = listing.folder(path), folder.error == 0 else {
+                line("unreadable", path, errno: listing.folder(path)?.error ?? ENOENT)
                 return true
             }
-            defer { closedir(dir) }
-            let fd = dirfd(dir)
-            var entries: [(name: [UInt8], info: stat?, error: Int32)] = []
-            while let entry = readdir(dir) {
-                let name: [UInt8] = withUnsafePointer(to: entry.pointee.d_name) {
-                    $0.withMemoryRebound(to: UInt8.self, capacity: 256) { Array(UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)))) }
-                }
-                if name == [0x2E] || name == [0x2E, 0x2E] { continue }
-                var child = stat()
-                let ok = name.withUnsafeBufferPointer { buffer -> Bool in
-                    var cName = Array(buffer) + [0]
-                    return cName.withUnsafeMutableBufferPointer {
-                        fstatat(fd, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), &child, AT_SYMLINK_NOFOLLOW) == 0
-                    }
-                }
-                entries.append((name, ok ? child : nil, ok ? 0 : errno))
-            }
-            entries.sort { $0.name.lexicographicallyPrecedes($1.name) }
-            let prefix = path.hasSuffix("/") ? path : path + "/"
-            for entry in entries {
-                let child = prefix + String(decoding: entry.name, as: UTF8.self)
-                if excluding.contains(child) { continue }
-                if let childInfo = entry.info {
-                    guard record(path: child, info: childInfo, descend: true) else { return false }
-                } else {
-                    line("missing", child, errno: entry.error)
-                }
+            for child in folder.entries {
+                let childPath = PathText.join(path, child.name)
+                if excluding.contains(childPath) { continue }
+                guard record(path: childPath, entry: child) else { return false }
             }
             return true
         }
 
-        private static func linkTarget(_ path: String) -> String {
+        static func linkTarget(_ path: String) -> String {
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             let count = readlink(path, &buffer, buffer.count - 1)
             guard count >= 0 else { return "?" }
@@ -134,16 +133,17 @@ public struct TreeState: Sendable, Equatable {
             bytes.append(contentsOf: String(value).utf8)
         }
 
-        private mutating func times(_ s: stat) {
-            newest = max(newest, Double(s.st_mtim.tv_sec) + Double(s.st_mtim.tv_nsec) / 1e9,
-                         Double(s.st_ctim.tv_sec) + Double(s.st_ctim.tv_nsec) / 1e9)
-            number(s.st_size)
-            number(s.st_mtim.tv_sec); number(s.st_mtim.tv_nsec)
-            number(s.st_ctim.tv_sec); number(s.st_ctim.tv_nsec)
-            number(s.st_ino); number(s.st_mode)
+        private mutating func times(_ s: TreeListing.Facts) {
+            newest = max(newest, Double(s.modifiedSeconds) + Double(s.modifiedNanoseconds) / 1e9,
+                         Double(s.changedSeconds) + Double(s.changedNanoseconds) / 1e9)
+            number(s.size)
+            number(s.modifiedSeconds); number(s.modifiedNanoseconds)
+            number(s.changedSeconds); number(s.changedNanoseconds)
+            number(s.inode); number(s.mode)
         }
 
-        private mutating func line(_ kind: String, _ path: String, _ info: stat, target: stat? = nil, link: String? = nil) {
+        private mutating func line(_ kind: String, _ path: String, _ info: TreeListing.Facts,
+                                   target: TreeListing.Facts? = nil, link: String? = nil) {
             text(kind); bytes.append(0x20); text(path)
             if let link { text(" -> "); text(link) }
             times(info)
@@ -151,7 +151,7 @@ public struct TreeState: Sendable, Equatable {
             bytes.append(0x0A)
         }
 
-        private mutating func line(_ kind: String, _ path: String, errno code: Int32) {
+        mutating func line(_ kind: String, _ path: String, errno code: Int32) {
             text(kind); bytes.append(0x20); text(path); text(" errno"); number(code); bytes.append(0x0A)
         }
     }

@@ -47,17 +47,32 @@ public struct ScanOutcome {
     public var unsettled: Bool
 }
 
-/// `scan` as a workflow: find the jobs of a tree, measure through the ledger's cache, price, note what the
-/// bill should say about the tree, record the priced jobs. The command chooses the ledger, replays an unchanged
-/// tree's stored bill, and renders.
+/// `scan` as a workflow: walk the tree once, find its jobs, measure through the ledger's cache, price, note what
+/// the bill should say about the tree, record the priced jobs. The command chooses the ledger, replays an
+/// unchanged tree's stored bill, and renders.
+///
+/// The walk comes first and is the only one: its listing is the replay's tree state (`TreeState`), taken before
+/// anything is read so that a file changing during the scan never gets a stale bill replayed, and when the
+/// stored bill cannot be replayed the same listing is what `run` discovers jobs and loose media in.
 public enum ScanSession {
-    /// Runs the scan. A folder that cannot be scanned at all throws; everything inside it that fails is a
-    /// failure in the report.
-    public static func run(_ request: ScanRequest, ledger: Ledger?,
+    /// The scan's one walk of `directory`. With `forReplay` it covers everything the replay state must: every
+    /// folder a resolved path may come from (`--media-root`, `--oss-map` folders), hidden entries included;
+    /// without, only what discovery looks at (the scanned folder, hidden entries left out).
+    public static func listing(of directory: String, resolver: PathResolver, forReplay: Bool) -> TreeListing {
+        TreeListing(roots: [directory] + (forReplay ? resolver.readableFolders : []), includingHidden: forReplay)
+    }
+
+    /// Files a scan reads besides its folders' trees, for the replay state: the `--rates` card, `--media-map`
+    /// files of mappings (the arguments that name a regular file) and the files the mappings name.
+    public static func namedFiles(_ resolver: PathResolver, rateCard: String?, mappingFiles: [String]) -> [String] {
+        [rateCard].compactMap { $0 } + mappingFiles.filter { PathText.kind($0) == .file } + Array(resolver.mediaMap.values)
+    }
+
+    /// Runs the scan on `listing` (taken by `listing(of:resolver:forReplay:)`; nil walks the folder now). A folder
+    /// that cannot be scanned at all throws; everything inside it that fails is a failure in the report.
+    public static func run(_ request: ScanRequest, listing: consuming TreeListing? = nil, ledger: Ledger?,
                            progress: ((Int, Int) -> Void)? = nil) throws -> ScanOutcome {
-        var found = try FolderScan(resolver: request.resolver, defaultFeature: request.feature,
-                                   timeZone: request.settings.pricing.timeZone, shard: request.shard)
-            .jobs(in: request.directory)
+        var found = try jobs(request, listing: consume listing)
         let jobCount = found.jobs.count
         let measurer = MediaMeasurer(prober: MediaProber(options: request.probe), jobs: request.jobs,
                                      cache: ledger.map { LedgerMeasurementCache(ledger: $0) })
@@ -81,5 +96,14 @@ public enum ScanSession {
         }
         return ScanOutcome(report: report, recordingError: recordingError, jobCount: jobCount,
                            measured: measurer.probedCount, fromLedger: measurer.cachedCount, unsettled: unsettled)
+    }
+
+    /// The jobs of the request's folder. Takes the listing and lets it go when done: its entries (one per file)
+    /// need not sit beside the measurements and the priced bill, which is where a scan's memory peaks.
+    private static func jobs(_ request: ScanRequest, listing: consuming TreeListing?) throws -> FolderScan.Found {
+        let scan = FolderScan(resolver: request.resolver, defaultFeature: request.feature,
+                              timeZone: request.settings.pricing.timeZone, shard: request.shard)
+        guard let listing = consume listing else { return try scan.jobs(in: request.directory) }
+        return try scan.jobs(in: request.directory, listing: listing)
     }
 }

@@ -19,7 +19,7 @@ public struct MediaFileFinder: Sendable {
     public init() {}
 
     /// A file to measure and what the walk already knows of it (nil facts: it vanished, or its path is too long).
-    public struct Found: Sendable {
+    struct Found: Sendable {
         /// The path as reached from the folder named (no symlink resolved).
         public var path: String
         /// The listing's entry for it: its `lstat` facts and, for a link, its target's.
@@ -46,7 +46,7 @@ public struct MediaFileFinder: Sendable {
     }
 
     /// The files below `root` (absolute, listed by `listing`), sorted by path: what the one walk of a scan found.
-    public func files(under root: String, in listing: TreeListing) -> [Found] {
+    func files(under root: String, in listing: TreeListing) -> [Found] {
         var found: [Found] = []
         collect(root, spelled: root, in: listing, into: &found)
         return found.sorted { $0.path < $1.path }

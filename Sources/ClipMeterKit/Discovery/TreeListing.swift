@@ -18,7 +18,7 @@ import Glibc
 /// an entry whose path the kernel cannot take (`PATH_MAX`) is recorded as `ENAMETOOLONG`, as `lstat` would.
 public struct TreeListing: Sendable {
     /// What `stat` said about one entry, kept small: 20,000 entries are held for the whole discovery.
-    public struct Facts: Sendable, Equatable {
+    struct Facts: Sendable, Equatable {
         /// Type and permission bits (`st_mode`).
         public var mode: UInt32
         public var size: Int64
@@ -57,7 +57,7 @@ public struct TreeListing: Sendable {
     }
 
     /// One name in a folder (or a root itself).
-    public struct Entry: Sendable {
+    struct Entry: Sendable {
         /// The name in its folder (a root's entry is named by its whole path).
         public let name: String
         /// `lstat` of the entry; nil when it failed (`error` says why: vanished, `ENAMETOOLONG`).
@@ -99,7 +99,7 @@ public struct TreeListing: Sendable {
     /// One folder's entries in byte order of their names, or why it could not be listed.
     public struct Folder: Sendable {
         /// Every entry but `.` and `..` (hidden ones only when the listing includes them).
-        public let entries: [Entry]
+        let entries: [Entry]
         /// `errno` of the failed listing (permission denied, a path too long); 0 when listed.
         public let error: Int32
     }
@@ -107,7 +107,7 @@ public struct TreeListing: Sendable {
     /// The folders walked from, absolute and normalised, in the order given (duplicates removed).
     public let roots: [String]
     /// Each root's own entry (its `lstat`, and its target when the root is a symlink).
-    public let rootEntries: [String: Entry]
+    let rootEntries: [String: Entry]
     /// Every folder listed, by absolute path.
     public let folders: [String: Folder]
     /// The clock when the walk began (seconds since 1970): nothing the listing shows is older than the walk.

@@ -3,18 +3,18 @@ import Foundation
 /// The jobs of one scanned folder: what `JobDiscovery` finds (manifests, saved responses, `JOB/inputs` +
 /// `JOB/outputs`), plus every other media file of the tree, which with `--feature` is billed as a job of
 /// its own (a folder of rendered videos is the common case) and without it is named as unassigned.
-public struct FolderScan: Sendable {
+struct FolderScan: Sendable {
     /// Resolves and contains every path; its roots include the scanned folder.
-    public var resolver: PathResolver
+    var resolver: PathResolver
     /// `--feature`.
-    public var defaultFeature: String?
+    var defaultFeature: String?
     /// Times without an offset are read in this zone.
-    public var timeZone: TimeZone
+    var timeZone: TimeZone
     /// `--shard K/N`: only the jobs whose id falls in share K of N.
-    public var shard: (k: Int, n: Int)?
+    var shard: (k: Int, n: Int)?
 
     /// A scan of folders with these settings.
-    public init(resolver: PathResolver, defaultFeature: String?, timeZone: TimeZone, shard: (k: Int, n: Int)? = nil) {
+    init(resolver: PathResolver, defaultFeature: String?, timeZone: TimeZone, shard: (k: Int, n: Int)? = nil) {
         self.resolver = resolver
         self.defaultFeature = defaultFeature
         self.timeZone = timeZone
@@ -22,27 +22,27 @@ public struct FolderScan: Sendable {
     }
 
     /// What a folder holds.
-    public struct Found: Sendable {
+    struct Found: Sendable {
         /// Jobs in id order (this shard's only).
-        public var jobs: [JobSpec]
+        var jobs: [JobSpec]
         /// Manifests and responses that could not be read.
-        public var failures: [BillReport.Failure]
+        var failures: [BillReport.Failure]
         /// Media files that belong to no job (only without `--feature`), relative to the root.
-        public var unassigned: [String]
+        var unassigned: [String]
         /// Things the user should fix, e.g. synced copies of OSS objects that no `--oss-map` connects.
-        public var notes: [ReportNote] = []
+        var notes: [ReportNote] = []
         /// The jobs' timeline files, already read and resolved (pricing reuses them instead of reading again).
-        public var timelines: [String: PreparedTimeline] = [:]
+        var timelines: [String: PreparedTimeline] = [:]
     }
 
     /// Finds the jobs under `root`. Throws `ManifestError` only when `root` is not a readable folder.
-    public func jobs(in root: String) throws -> Found {
+    func jobs(in root: String) throws -> Found {
         try jobs(in: root, listing: TreeListing(roots: [root], includingHidden: false))
     }
 
     /// Finds the jobs under `root` from a listing already taken (the scan's one walk, which is also the replay's
     /// tree state): job sources and loose media both come from it, so no folder is listed twice.
-    public func jobs(in root: String, listing: TreeListing) throws -> Found {
+    func jobs(in root: String, listing: TreeListing) throws -> Found {
         let rootPath = PathText.absolute(root, relativeTo: FileManager.default.currentDirectoryPath)
         let listing = listing.covers(rootPath) ? listing : TreeListing(roots: [rootPath], includingHidden: false)
         let discovery = JobDiscovery(resolver: resolver, defaultFeature: defaultFeature, timeZone: timeZone)

@@ -4,10 +4,10 @@ import Foundation
 /// its inputs once, its succeeded sub-jobs' outputs; failed sub-jobs listed at 0), `GetMediaProducingJob`,
 /// `ListMediaProducingJobs` (each job in the list) and `GetSmartHandleJob` (highlight extraction). The raw
 /// response body and the SDK's `{headers, statusCode, body}` dump are both accepted.
-public enum IMSResponseLoader {
+enum IMSResponseLoader {
     /// IMS batch `JobType` → billed feature. `Smart_Mix` is image-text matching (the movie scene when its
-    /// `SceneInfo` says so); the `*_Media_Select` / `*_Timeline_Organize` stages are not billed (public preview).
-    public static let featureByJobType: [String: String] = [
+    /// `SceneInfo` says so); the `*_Media_Select` / `*_Timeline_Organize` stages are not billed (preview).
+    static let featureByJobType: [String: String] = [
         "Script": "script-to-video", "Smart_Mix": "image-text-matching", "Sports_Highlights": "sports-highlights",
         "Screen_Media_Highlights": "highlight-mashup", "Scene_Batch_Editing": "video-editing",
         "Smart_Mix_Media_Select": "image-text-matching", "Smart_Mix_Timeline_Organize": "image-text-matching",
@@ -58,13 +58,13 @@ public enum IMSResponseLoader {
 }
 
 /// A JSON document named as a job source that IMS wrote or will read: a saved response or a request body.
-public enum IMSDocument {
+enum IMSDocument {
     /// Responses and bodies larger than this are not read (a JSON this big is not an API document).
-    public static let maximumBytes = 32 << 20
+    static let maximumBytes = 32 << 20
 
     /// True when `data` is a saved IMS response or a `Submit*` request body (or a list of bodies). Cheap on
     /// other JSON: the text is only parsed when it names something IMS-like.
-    public static func recognizes(_ data: Data) -> Bool {
+    static func recognizes(_ data: Data) -> Bool {
         document(data) != nil
     }
 
@@ -82,7 +82,7 @@ public enum IMSDocument {
     /// warning: `estimate --feature`); `fallbackFeature` only names the feature a document leaves unknown (an
     /// unknown JobType: `scan --feature`, which is about loose files); `api` names the request API when a body
     /// has no `Action`.
-    public static func load(path: String, data: Data, resolver: PathResolver, feature: String?,
+    static func load(path: String, data: Data, resolver: PathResolver, feature: String?,
                             fallbackFeature: String? = nil, api: IMSRequestAPI? = nil,
                             timeZone: TimeZone = JobTime.defaultTimeZone, idBase: String? = nil) throws -> [JobSpec] {
         let document: SourceValue

@@ -7,31 +7,31 @@ import Foundation
 /// entries (`.clipmeter`, `.git`) are skipped. A file that a manifest or a response already names is not
 /// counted again by the folder convention; a manifest holding one job that sits in a job folder and leaves
 /// out `inputs`, `outputs` or `timeline` gets them from the folder.
-public struct JobDiscovery: Sendable {
+struct JobDiscovery: Sendable {
     /// Resolves and contains every path; its roots should include the scanned folder.
-    public let resolver: PathResolver
+    let resolver: PathResolver
     /// `--feature`, for folder-convention jobs and sources that do not name their feature.
-    public let defaultFeature: String?
+    let defaultFeature: String?
     /// Time zone for times written without an offset.
-    public let timeZone: TimeZone
+    let timeZone: TimeZone
 
     /// Manifest file names (besides `*.job.json`, `*.job.yaml`, `*.job.yml`).
-    public static let manifestNames: Set<String> = ["clipmeter.yaml", "clipmeter.yml", "clipmeter.json"]
+    static let manifestNames: Set<String> = ["clipmeter.yaml", "clipmeter.yml", "clipmeter.json"]
     /// Extensions of files in `inputs`/`outputs` folders that are not media and are left out of a job
     /// (a README or a saved response beside the videos is not an unmeasurable input).
-    public static let nonMediaExtensions: Set<String> = ["json", "yaml", "yml", "txt", "md", "csv", "tsv", "html",
+    static let nonMediaExtensions: Set<String> = ["json", "yaml", "yml", "txt", "md", "csv", "tsv", "html",
         "htm", "xml", "pdf", "log", "sqlite", "db", "srt", "vtt", "ass", "ssa", "lrc", "m3u", "m3u8", "ini", "toml",
         "part", "tmp", "crdownload"]
 
     /// A discovery that resolves paths with `resolver`.
-    public init(resolver: PathResolver, defaultFeature: String?, timeZone: TimeZone = JobTime.defaultTimeZone) {
+    init(resolver: PathResolver, defaultFeature: String?, timeZone: TimeZone = JobTime.defaultTimeZone) {
         self.resolver = resolver
         self.defaultFeature = defaultFeature
         self.timeZone = timeZone
     }
 
     /// True for file names that are job manifests.
-    public static func isManifestName(_ name: String) -> Bool {
+    static func isManifestName(_ name: String) -> Bool {
         let lower = name.lowercased()
         return manifestNames.contains(lower) || lower.hasSuffix(".job.json") || lower.hasSuffix(".job.yaml")
             || lower.hasSuffix(".job.yml")
@@ -39,13 +39,13 @@ public struct JobDiscovery: Sendable {
 
     /// The jobs under `root`, sorted by id, and the sources that could not be read (each is reported and the
     /// scan goes on). Throws only when `root` is not a readable folder.
-    public func discover(root: String) throws -> (jobs: [JobSpec], errors: [ManifestError]) {
+    func discover(root: String) throws -> (jobs: [JobSpec], errors: [ManifestError]) {
         try discover(root: root, listing: TreeListing(roots: [root], includingHidden: false))
     }
 
     /// As `discover(root:)`, from a listing already taken of `root` (the scan's one walk). A listing that does
     /// not reach `root` is not trusted: the folder is then listed here.
-    public func discover(root: String, listing: TreeListing) throws -> (jobs: [JobSpec], errors: [ManifestError]) {
+    func discover(root: String, listing: TreeListing) throws -> (jobs: [JobSpec], errors: [ManifestError]) {
         let rootPath = PathText.absolute(root, relativeTo: FileManager.default.currentDirectoryPath)
         guard PathText.kind(rootPath) == .directory else {
             throw ManifestError(path: root, message: PathText.kind(rootPath) == nil ? "no such folder" : "not a folder")

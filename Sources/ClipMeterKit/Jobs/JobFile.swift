@@ -2,10 +2,10 @@ import Foundation
 
 /// One job source named on the command line (`estimate SOURCE...`): a saved IMS response or a `Submit*` request
 /// body when its content says so (or `api` names one), else a manifest.
-public enum JobFile {
+enum JobFile {
     /// Loads the jobs of `path`, whichever kind of source it is. `feature` is the `--feature` flag: a default
     /// for manifests, an override (with a warning) for IMS documents, which imply their own feature.
-    public static func load(path: String, resolver: PathResolver, defaultFeature: String?, api: IMSRequestAPI? = nil,
+    static func load(path: String, resolver: PathResolver, defaultFeature: String?, api: IMSRequestAPI? = nil,
                             timeZone: TimeZone = JobTime.defaultTimeZone) throws -> [JobSpec] {
         if path.lowercased().hasSuffix(".json") {
             let data: Data

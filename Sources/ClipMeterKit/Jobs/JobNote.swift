@@ -5,7 +5,7 @@ import Timeline
 /// Something a job's reader should know that does not make the job invalid, by kind: what its source (a
 /// manifest, an IMS response or request, a folder) or its assembly noticed. Tests and renderers tell the notes
 /// apart by case; `Wording` gives them their words and the flags that act on them.
-public enum JobNote: Hashable, Sendable {
+enum JobNote: Hashable, Sendable {
     // MARK: What the source says
 
     /// A key the manifest format does not have; it was ignored.
@@ -56,7 +56,7 @@ public enum JobNote: Hashable, Sendable {
     case sizeFromLargestInput(width: Int, height: Int)
 
     /// Where a stated duration comes from.
-    public enum StatedBy: Hashable, Sendable {
+    enum StatedBy: Hashable, Sendable {
         /// The IMS response's `Duration`.
         case response
         /// The manifest's `duration`.

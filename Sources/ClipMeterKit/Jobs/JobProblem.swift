@@ -3,7 +3,7 @@ import Foundation
 /// What the user can do about a job's problem or an unresolved file, by kind. The loaders and the resolver say
 /// what is wrong in neutral words and name the remedy by case; `Wording` turns it into the flag to pass, so the
 /// layer that finds a problem never spells a command line.
-public enum Remedy: Hashable, Sendable {
+enum Remedy: Hashable, Sendable {
     /// Say which feature the job is billed as.
     case nameTheFeature
     /// Say which IMS API a request body is for.
@@ -20,21 +20,21 @@ public enum Remedy: Hashable, Sendable {
 ///
 /// Written like a string where there is no remedy (`job.problems.append("status 'x' is …")`), so a loader's
 /// message reads as the sentence it is.
-public struct JobProblem: Hashable, Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
+struct JobProblem: Hashable, Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
     /// What is wrong, naming no flag.
-    public var text: String
+    var text: String
     /// What would fix it, when something the user passes would.
-    public var remedy: Remedy?
+    var remedy: Remedy?
 
     /// A problem with its remedy.
-    public init(_ text: String, remedy: Remedy? = nil) {
+    init(_ text: String, remedy: Remedy? = nil) {
         self.text = text
         self.remedy = remedy
     }
 
-    public init(stringLiteral value: String) { self.init(value) }
+    init(stringLiteral value: String) { self.init(value) }
 
-    public init(stringInterpolation: DefaultStringInterpolation) { self.init(String(stringInterpolation: stringInterpolation)) }
+    init(stringInterpolation: DefaultStringInterpolation) { self.init(String(stringInterpolation: stringInterpolation)) }
 
-    public var description: String { text }
+    var description: String { text }
 }

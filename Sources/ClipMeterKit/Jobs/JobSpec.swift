@@ -19,9 +19,9 @@ public struct JobSpec: Sendable, Equatable {
     /// Region stated by the source, if any.
     public var region: String?
     /// Input media, resolved to local files where possible.
-    public var inputs: [MediaReference]
+    var inputs: [MediaReference]
     /// Output media, resolved to local files where possible.
-    public var outputs: [MediaReference]
+    var outputs: [MediaReference]
     /// A Timeline JSON file (resolved and inside the allowed roots).
     public var timelinePath: String?
     /// A timeline embedded in the source (an IMS response's `Timeline`, or an inline manifest timeline).
@@ -43,7 +43,7 @@ public struct JobSpec: Sendable, Equatable {
     /// `OutputConfig.MaxDuration` of a batch job: caps the length of each generated video.
     public var maxDuration: Decimal?
     /// Outputs that are not rendered yet (a request body), with how long each can last.
-    public var outputPlan: OutputPlan?
+    var outputPlan: OutputPlan?
     /// The outputs are the sub-jobs of one batch submission, whose inputs were supplied once.
     public var isBatch: Bool = false
     /// The documented rule that makes the job free (a feature in public preview): priced at 0, naming the rule.
@@ -51,12 +51,12 @@ public struct JobSpec: Sendable, Equatable {
     /// The file (or folder) the job came from, for messages.
     public var source: String
     /// Things the user should know that do not make the job invalid.
-    public var warnings: [JobNote]
+    var warnings: [JobNote]
     /// Why the job is invalid (unknown status, a path escaping the roots, no feature): reported, exit 1.
-    public var problems: [JobProblem]
+    var problems: [JobProblem]
 
     /// A succeeded job with nothing but an id and a source; the loaders fill in the rest.
-    public init(
+    init(
         id: String, feature: String? = nil, status: JobStatus = .succeeded, failureReason: String? = nil,
         finishedAt: Date? = nil, region: String? = nil, inputs: [MediaReference] = [], outputs: [MediaReference] = [],
         timelinePath: String? = nil, timelineJSON: String? = nil, previewOnly: Bool = false, tokens: Int? = nil,
@@ -105,7 +105,7 @@ public struct JobSpec: Sendable, Equatable {
 }
 
 /// Outputs a request will produce, not rendered yet: how many, and how long each can last.
-public struct OutputPlan: Sendable, Codable, Equatable {
+struct OutputPlan: Sendable, Codable, Equatable {
     /// Number of outputs (`OutputConfig.Count`, one per project id, …).
     public var count: Int
     /// How long each output lasts, as far as the request tells.
@@ -123,7 +123,7 @@ public struct OutputPlan: Sendable, Codable, Equatable {
 }
 
 /// How long a planned output lasts: known, bounded, taken from the job's timeline, or without any bound.
-public enum PlannedLength: Sendable, Codable, Equatable {
+enum PlannedLength: Sendable, Codable, Equatable {
     /// Exactly this many seconds (`FixedDuration`, `SingleShotDuration` × groups).
     case exact(Decimal, basis: String)
     /// Between `low` and `high` seconds (`MaxDuration` caps a length the AI or the voice-over decides).
@@ -135,7 +135,7 @@ public enum PlannedLength: Sendable, Codable, Equatable {
 }
 
 /// A media file a job names, as written and as resolved.
-public struct MediaReference: Sendable, Equatable, Hashable {
+struct MediaReference: Sendable, Equatable, Hashable {
     /// As written in the source: a path, a glob match, an `oss://` or https URL, or a MediaId.
     public var original: String
     /// The resolved, existing local file inside the allowed roots; nil when it could not be resolved.

@@ -2,7 +2,7 @@ import Foundation
 import Quantities
 
 /// A manifest, response or folder that cannot be read as a job source. The CLI maps it to exit 2.
-public struct ManifestError: Error, CustomStringConvertible, Sendable, Equatable {
+struct ManifestError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The file (or folder) at fault.
     public var path: String
     /// The field at fault, as a path into the document (`jobs[1].tokens`), when one field is to blame.
@@ -31,7 +31,7 @@ public struct ManifestError: Error, CustomStringConvertible, Sendable, Equatable
 /// keys are ignored with a warning. A value of the wrong type is a `ManifestError` naming the file and field;
 /// a job that is well-formed but cannot be billed (unknown status, no feature, a path outside the roots)
 /// gets `problems` instead, so the rest of the manifest is still priced.
-public enum ManifestLoader {
+enum ManifestLoader {
     /// Loads the jobs of one manifest. Relative paths are taken relative to the manifest's folder; times
     /// without an offset are read in `timeZone`. Jobs without an `id` get `idBase#N` (N from 1), `idBase`
     /// defaulting to `path` as given — pass a path relative to the scanned root to keep ids stable when the

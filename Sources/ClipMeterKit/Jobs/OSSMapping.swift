@@ -2,7 +2,7 @@ import Foundation
 import OSSAccess
 
 /// An object in Alibaba Cloud OSS named by a URL: the bucket and the (decoded) object key.
-public struct OSSLocation: Sendable, Hashable {
+struct OSSLocation: Sendable, Hashable {
     /// Bucket name (lowercase letters, digits, hyphens).
     public var bucket: String
     /// Object key, percent-decoded, without a leading slash, query string or fragment.
@@ -77,7 +77,7 @@ public struct OSSMapping: Sendable, Hashable {
     }
 
     /// The local path for a parsed location, or nil when it is outside this mapping.
-    public func localPath(for location: OSSLocation) -> String? {
+    func localPath(for location: OSSLocation) -> String? {
         guard location.bucket == bucket else { return nil }
         let key = location.key
         let remainder: Substring
@@ -102,7 +102,7 @@ public struct OSSMapping: Sendable, Hashable {
 }
 
 /// A malformed `--oss-map` value; the CLI reports it as a usage error (exit 2).
-public struct OSSMappingError: Error, CustomStringConvertible, Sendable {
+struct OSSMappingError: Error, CustomStringConvertible, Sendable {
     /// The value as given.
     public var text: String
     /// What is wrong with it.

@@ -69,7 +69,7 @@ public struct PathResolver: Sendable {
 
     /// Resolves one reference as written in a source whose folder is `baseDirectory`. Globs and folders expand
     /// to one reference per file, sorted; anything that cannot be resolved is one reference with a `problem`.
-    public func resolve(_ reference: String, relativeTo baseDirectory: String) -> [MediaReference] {
+    func resolve(_ reference: String, relativeTo baseDirectory: String) -> [MediaReference] {
         let text = reference.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return [MediaReference(original: reference, problem: "empty media reference")] }
         let base = PathText.absolute(baseDirectory, relativeTo: FileManager.default.currentDirectoryPath)

@@ -95,19 +95,19 @@ enum PathText {
 
 /// A file's identity on disk, (device, inode): the same for every name and link that reaches it, so a file
 /// found by two routes is billed once.
-public struct FileIdentity: Hashable, Sendable {
-    public var device: UInt64
-    public var inode: UInt64
+struct FileIdentity: Hashable, Sendable {
+    var device: UInt64
+    var inode: UInt64
 
     /// The identity of what `path` names (following symlinks); nil when it does not exist.
-    public init?(path: String) {
+    init?(path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
     }
 
-    public init(device: UInt64, inode: UInt64) {
+    init(device: UInt64, inode: UInt64) {
         self.device = device
         self.inode = inode
     }

@@ -25,7 +25,7 @@ public struct ReadLimits: Sendable, Equatable {
 /// Why a job source could not be read, with the path; `description` is the user's message.
 public struct FileReadError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What went wrong.
-    public enum Reason: Sendable, Equatable {
+    enum Reason: Sendable, Equatable {
         case notFound
         case permissionDenied
         /// A FIFO, socket, device or folder: opening one can block forever or read without end.
@@ -37,9 +37,9 @@ public struct FileReadError: Error, CustomStringConvertible, Sendable, Equatable
     }
 
     public var path: String
-    public var reason: Reason
+    var reason: Reason
 
-    public init(path: String, reason: Reason) {
+    init(path: String, reason: Reason) {
         self.path = path
         self.reason = reason
     }

@@ -33,7 +33,7 @@ public enum Shard {
 }
 
 /// A malformed `--shard` value; the CLI reports it as a usage error (exit 2).
-public struct ShardError: Error, CustomStringConvertible, Sendable {
+struct ShardError: Error, CustomStringConvertible, Sendable {
     /// The value as given.
     public var text: String
     /// What is wrong with it.

@@ -8,25 +8,25 @@ import MediaProbe
 ///
 /// Keeping all three policies' figures lets a job carry a `boundary` warning when another policy would put it
 /// on a different billed minute, without measuring the file again.
-public struct MediaMeasurement: Sendable, Equatable, Codable {
+struct MediaMeasurement: Sendable, Equatable, Codable {
     /// Billing seconds keyed by `DurationPolicy.rawValue`; a policy the file has no figure for is absent.
-    public var seconds: [String: Decimal]
+    var seconds: [String: Decimal]
     /// Display size of the main video stream (rotation applied), nil for audio-only files.
-    public var width: Int?
+    var width: Int?
     /// Display height of the main video stream.
-    public var height: Int?
+    var height: Int?
     /// FFmpeg codec name of the main video stream, nil for audio-only files.
-    public var codec: String?
+    var codec: String?
     /// `header`, `index` or `packets`: how the duration was obtained.
-    public var durationSource: String
+    var durationSource: String
     /// What the probe noticed (bit-rate estimates, guessed last-packet durations), by case.
-    public var warnings: [ProbeWarning]
+    var warnings: [ProbeWarning]
     /// Set when the file may still be syncing as it was measured. Never cached: it depends on when the file was
     /// read, not on its content.
-    public var syncing: SyncState?
+    var syncing: SyncState?
 
     /// Reduces full probe facts to what billing uses.
-    public init(facts: MediaFacts) {
+    init(facts: MediaFacts) {
         var seconds: [String: Decimal] = [:]
         for policy in DurationPolicy.allCases {
             if let value = facts.duration(policy: policy) { seconds[policy.rawValue] = value }
@@ -41,11 +41,11 @@ public struct MediaMeasurement: Sendable, Equatable, Codable {
     }
 
     /// The billing duration under `policy`, nil when the file has no figure for it (e.g. `video` on audio).
-    public func seconds(policy: DurationPolicy) -> Decimal? { seconds[policy.rawValue] }
+    func seconds(policy: DurationPolicy) -> Decimal? { seconds[policy.rawValue] }
 
     /// The file as billing sees it, with the other policies' figures for boundary warnings; nil when the file
     /// has no duration under `policy`.
-    public func measuredMedia(path: String, policy: DurationPolicy) -> MeasuredMedia? {
+    func measuredMedia(path: String, policy: DurationPolicy) -> MeasuredMedia? {
         guard let billed = seconds(policy: policy) else { return nil }
         var others = seconds
         others[policy.rawValue] = nil
@@ -72,7 +72,7 @@ public struct MediaMeasurement: Sendable, Equatable, Codable {
     }
 
     /// Seconds are written as strings so a cached figure reads back digit for digit.
-    public func encode(to encoder: Encoder) throws {
+    func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(seconds.mapValues { "\($0)" }, forKey: .seconds)
         try c.encodeIfPresent(width, forKey: .width)
@@ -83,7 +83,7 @@ public struct MediaMeasurement: Sendable, Equatable, Codable {
     }
 
     /// Reads what `encode(to:)` writes.
-    public init(from decoder: Decoder) throws {
+    init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let texts = try c.decode([String: String].self, forKey: .seconds)
         var seconds: [String: Decimal] = [:]
@@ -103,7 +103,7 @@ public struct MediaMeasurement: Sendable, Equatable, Codable {
 }
 
 /// Why a measured file may still be syncing (`--settle`): its bill is then not stored as a replay.
-public enum SyncState: Sendable, Hashable {
+enum SyncState: Sendable, Hashable {
     /// The file changed between the start and the end of its measurement.
     case changedWhileMeasured
     /// The file was modified `age` seconds before it was measured, within the `settle` seconds allowed.

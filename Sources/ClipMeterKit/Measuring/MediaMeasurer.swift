@@ -43,7 +43,7 @@ public final class MediaMeasurer {
     }
 
     /// The outcome for a path measured earlier by `measure(_:)`.
-    public func outcome(for path: String) -> Result<MediaMeasurement, ProbeError>? { results[path] }
+    func outcome(for path: String) -> Result<MediaMeasurement, ProbeError>? { results[path] }
 
     /// Measures every path not measured yet in this run (duplicates and earlier paths are skipped).
     public func measure(_ paths: [String]) {

@@ -16,7 +16,7 @@ public struct BillReport: Sendable {
     /// When the report was made; HTML and FOCUS exports show it.
     public var generatedAt: Date
     /// What the scan noticed beyond the priced jobs, listed after the bill's warnings.
-    public var notes: [ReportNote] = []
+    var notes: [ReportNote] = []
     /// For a bill read back from ledgers: what priced each job, by job id (a job absent from it is of unknown
     /// origin). Nil for a bill priced by this run; then the JSON jobs carry no `producedBy`.
     public var producedBy: [String: String]?

@@ -97,7 +97,7 @@ public indirect enum JSONValue: Sendable, Equatable {
 }
 
 /// Decimal → plain text without exponent or float noise.
-public enum DecimalText {
+enum DecimalText {
     /// Rounds half-up to `scale` places and drops trailing zeros ("60", "59.98", "0.021333").
     public static func plain(_ value: Decimal, scale: Int = 6) -> String {
         let rounded = DecimalRounding.rounded(value, places: scale)

@@ -4,7 +4,7 @@ import MediaProbe
 import Timeline
 
 /// A remark on a whole report that no priced job carries: what the folder scan or the measurement cache noticed.
-public enum ReportNote: Hashable, Sendable {
+enum ReportNote: Hashable, Sendable {
     /// Media files that no job claims; `examples` are the first few, relative to the folder.
     case unassignedMedia(count: Int, examples: [String])
     /// A file that looks like the synced copy of an object a saved response already bills.
@@ -41,7 +41,7 @@ public enum Wording {
     }
 
     /// A report note in words.
-    public static func text(_ note: ReportNote) -> String {
+    static func text(_ note: ReportNote) -> String {
         switch note {
         case let .unassignedMedia(count, examples):
             let shown = examples.prefix(3).joined(separator: ", ") + (count > 3 ? ", …" : "")
@@ -133,7 +133,7 @@ public enum Wording {
     // MARK: - Measurements
 
     /// A measurement's note that its file may still be syncing.
-    public static func text(_ state: SyncState) -> String {
+    static func text(_ state: SyncState) -> String {
         switch state {
         case .changedWhileMeasured:
             return "may still be syncing: the file changed while it was measured; scan again once it is complete"
@@ -143,14 +143,14 @@ public enum Wording {
     }
 
     /// Everything a measurement noticed, in words: the probe's warnings, then whether the file may still be syncing.
-    public static func warnings(_ measurement: MediaMeasurement) -> [String] {
+    static func warnings(_ measurement: MediaMeasurement) -> [String] {
         measurement.warnings.map(text) + (measurement.syncing.map { [text($0)] } ?? [])
     }
 
     // MARK: - Jobs
 
     /// A job note as the bill lists it among the job's warnings.
-    public static func text(_ note: JobNote) -> String {
+    static func text(_ note: JobNote) -> String {
         switch note {
         case let .unknownManifestKey(key, file):
             return "unknown key '\(key)' in \(file) ignored"
@@ -204,13 +204,13 @@ public enum Wording {
     }
 
     /// A job's problem, with the flag that would fix it.
-    public static func text(_ problem: JobProblem) -> String {
+    static func text(_ problem: JobProblem) -> String {
         guard let remedy = problem.remedy else { return problem.text }
         return "\(problem.text): \(advice(remedy))"
     }
 
     /// An unresolved file's problem, with the flag that would resolve it.
-    public static func problem(of reference: MediaReference) -> String? {
+    static func problem(of reference: MediaReference) -> String? {
         reference.problem.map { text(JobProblem($0, remedy: reference.remedy)) }
     }
 

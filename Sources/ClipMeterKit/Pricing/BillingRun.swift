@@ -32,7 +32,7 @@ public struct BillingSettings: Sendable {
 /// A job that cannot be priced exactly (a file that cannot be measured, media outside the roots, a timeline
 /// whose length is unknown) is left out of the bill and reported as a failure with its reason: a bill that
 /// silently counted it as 0 would be a wrong bill.
-public final class BillingRun {
+final class BillingRun {
     public let measurer: MediaMeasurer
     public let resolver: PathResolver
     public let settings: BillingSettings
@@ -107,7 +107,7 @@ public final class BillingRun {
     // MARK: - Assembling one job
 
     /// A spec with its prepared timeline.
-    public struct PlannedJob: Sendable {
+    struct PlannedJob: Sendable {
         public var spec: JobSpec
         public var timeline: PreparedTimeline?
         public var timelineProblem: String?

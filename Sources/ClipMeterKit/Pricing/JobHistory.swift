@@ -32,7 +32,7 @@ public enum JobHistory {
     }
 
     /// Why recorded jobs cannot be put on one bill.
-    public struct HistoryError: Error, CustomStringConvertible {
+    struct HistoryError: Error, CustomStringConvertible {
         public var description: String
     }
 

@@ -10,7 +10,7 @@ public struct PreparedTimeline: Sendable {
     /// File or description the timeline came from, for messages.
     public var source: String
     /// Each clip that needs its source's length, with the local file it resolved to or why it did not.
-    public var clips: [(reference: ClipMediaReference, media: MediaReference)]
+    var clips: [(reference: ClipMediaReference, media: MediaReference)]
 
     /// Local files to measure before `length(...)`.
     public var localPaths: [String] { clips.compactMap(\.media.localPath) }

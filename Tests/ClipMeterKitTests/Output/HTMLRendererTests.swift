@@ -1,5 +1,5 @@
 import Billing
-import ClipMeterKit
+@testable import ClipMeterKit
 import Foundation
 import XCTest
 

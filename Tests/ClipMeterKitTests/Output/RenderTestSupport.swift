@@ -1,6 +1,6 @@
 import Billing
 import Quantities
-import ClipMeterKit
+@testable import ClipMeterKit
 import Foundation
 import XCTest
 

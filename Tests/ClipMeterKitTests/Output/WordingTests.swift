@@ -1,5 +1,5 @@
 import Billing
-import ClipMeterKit
+@testable import ClipMeterKit
 import XCTest
 
 /// The lower modules describe; only the edge names a flag. These pin both halves: no Billing word names a flag,

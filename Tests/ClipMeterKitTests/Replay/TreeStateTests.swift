@@ -1,4 +1,4 @@
-import ClipMeterKit
+@testable import ClipMeterKit
 import Foundation
 import TestSupport
 import XCTest

@@ -4,8 +4,8 @@ import MediaProbe
 
 /// ClipMeter's own version; `--version` adds the FFmpeg libraries it runs with.
 public enum ClipMeterVersion {
-    public static let number = "0.7.0"
-    /// `clipmeter 0.7.0 (libavformat …, libavcodec …, libavutil …)`.
+    public static let number = "0.8.0"
+    /// `clipmeter 0.8.0 (libavformat …, libavcodec …, libavutil …)`.
     public static var text: String { "clipmeter \(number) (\(LibraryVersions.summary))" }
 }
 

@@ -100,10 +100,11 @@ public struct PricedJob: Codable, Sendable, Equatable {
     public var feature: FeatureID
     /// Succeeded or failed.
     public var status: JobStatus
-    /// Sum of the line items' costs (the high end of a range); nil when the cost cannot be known (`unknown`).
-    public var cost: Decimal?
+    /// Sum of the line items' costs (the high end of a range), in the card's currency; nil when the cost cannot be
+    /// known (`unknown`).
+    public var cost: Money?
     /// The low end when the job's outputs are bounded but not known (a pre-flight estimate); nil when exact.
-    public var costLow: Decimal?
+    public var costLow: Money?
     /// Why the cost cannot be known; such a job is out of every total and reported as an error.
     public var unknown: UnknownCost?
     /// Priced components (at the high end of a range).
@@ -124,9 +125,9 @@ public struct PricedJob: Codable, Sendable, Equatable {
 
     /// Creates a priced job.
     public init(
-        id: String, feature: FeatureID, status: JobStatus, cost: Decimal?, items: [LineItem], diagnostics: [PricingWarning],
+        id: String, feature: FeatureID, status: JobStatus, cost: Money?, items: [LineItem], diagnostics: [PricingWarning],
         finishedAt: Date?, cycleStart: Date?, reason: String?, timeZone: TimeZone = PricingOptions.shanghai,
-        costLow: Decimal? = nil, unknown: UnknownCost? = nil, lowItems: [LineItem] = []
+        costLow: Money? = nil, unknown: UnknownCost? = nil, lowItems: [LineItem] = []
     ) {
         self.id = id
         self.feature = feature
@@ -150,10 +151,10 @@ public struct PricedJob: Codable, Sendable, Equatable {
     enum RangeKeys: String, CodingKey { case low, high }
 
     /// The cost when it is known, the range's high end included: what totals and budgets add up.
-    public var knownCost: Decimal? { unknown == nil ? cost : nil }
+    public var knownCost: Money? { unknown == nil ? cost : nil }
 
     /// The model's own form (what the ledger stores): money as a string, dates ISO 8601 with the billing zone's
-    /// offset, warnings by kind. The JSON bill a user reads is `BillRenderer.jobJSON`, with warnings in words.
+    /// offset, warnings by kind. The currency is not written: the bill (or the ledger row) holding the job names it. The JSON bill a user reads is `BillRenderer.jobJSON`, with warnings in words.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
@@ -173,16 +174,18 @@ public struct PricedJob: Codable, Sendable, Equatable {
         try c.encode(reason, forKey: .reason)
     }
 
-    /// Reads what `encode(to:)` writes.
+    /// Reads what `encode(to:)` writes. The amounts are in `decoder.userInfo[Bill.currencyKey]` (the ledger row's
+    /// currency); without it they carry an empty currency, which `Bill.init(from:)` fills in with the bill's.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let currency = decoder.userInfo[Bill.currencyKey] as? String ?? ""
         id = try c.decode(String.self, forKey: .id)
         feature = try c.decode(FeatureID.self, forKey: .feature)
         status = try c.decode(JobStatus.self, forKey: .status)
-        cost = try c.decodeIfPresent(FlexibleDecimal.self, forKey: .cost)?.value
+        cost = try c.decodeIfPresent(FlexibleDecimal.self, forKey: .cost).map { Money($0.value, currency) }
         if c.contains(.costRange) {
             let range = try c.nestedContainer(keyedBy: RangeKeys.self, forKey: .costRange)
-            costLow = try range.decode(FlexibleDecimal.self, forKey: .low).value
+            costLow = Money(try range.decode(FlexibleDecimal.self, forKey: .low).value, currency)
         }
         items = try c.decodeIfPresent([LineItem].self, forKey: .items) ?? []
         lowItems = try c.decodeIfPresent([LineItem].self, forKey: .lowItems) ?? []
@@ -336,6 +339,10 @@ public struct Bill: Codable, Sendable, Equatable {
         jobs = try c.decode([PricedJob].self, forKey: .jobs)
         cycles = try c.decodeIfPresent([BillingCycle].self, forKey: .cycles) ?? []
         for index in cycles.indices where cycles[index].total.currency.isEmpty { cycles[index].total.currency = currency }
+        for index in jobs.indices {
+            if jobs[index].cost?.currency.isEmpty == true { jobs[index].cost?.currency = currency }
+            if jobs[index].costLow?.currency.isEmpty == true { jobs[index].costLow?.currency = currency }
+        }
         warnings = try c.decodeIfPresent([BillWarning].self, forKey: .warnings) ?? []
         if let zone = cycles.first?.timeZone {
             for index in jobs.indices { jobs[index].timeZone = zone }
@@ -371,7 +378,7 @@ public struct Bill: Codable, Sendable, Equatable {
             lines.append("Cycle \(range) (\(cycle.timeZone.identifier)): \(MoneyText.string(cycle.total)) \(currency) — \(parts.joined(separator: ", "))")
         }
         if jobs.count > 1 {
-            let parts = jobs.compactMap(\.knownCost).filter { $0 != 0 }.map(MoneyText.string)
+            let parts = jobs.compactMap(\.knownCost).filter { $0.amount != 0 }.map(MoneyText.string)
             let sum = parts.count > 1 ? parts.joined(separator: " + ") + " = " : ""
             let range = totalLow.map { " (range \(MoneyText.string($0))–\(MoneyText.string(total)))" } ?? ""
             lines.append("Bill total \(sum)\(MoneyText.string(total)) \(currency)\(range) (\(rateCard), \(rounding))")
@@ -391,7 +398,7 @@ public struct Bill: Codable, Sendable, Equatable {
         return "\(MoneyText.string(cost)) \(currency)"
     }
 
-    private static func itemLines(_ items: [LineItem], total: Decimal?, currency: String, indent: String) -> [String] {
+    private static func itemLines(_ items: [LineItem], total: Money?, currency: String, indent: String) -> [String] {
         var lines = items.map { "\(indent)\($0.component): \($0.explain)" }
         let charged = items.filter { $0.unitPrice != nil }
         guard let total else { return lines }

@@ -6,8 +6,10 @@ extension Bill {
     /// keeps the cost it was priced at, and the hourly cycles are regrouped from the jobs' `cycleStart`.
     ///
     /// Jobs are not re-priced: a past cycle's bill must not change because a rate card changed since.
+    ///
+    /// Costs are summed as Money: a job priced in another currency than `currency` is refused, never added.
     public init(collecting jobs: [PricedJob], currency: String, rateCard: String, rounding: String,
-                timeZone: TimeZone = PricingOptions.shanghai) {
+                timeZone: TimeZone = PricingOptions.shanghai) throws(CurrencyMismatch) {
         var cycles: [Date: BillingCycle] = [:]
         var warnings: [BillWarning] = []
         var seen = Set<BillWarning>()
@@ -22,11 +24,15 @@ extension Bill {
             guard let start = job.cycleStart, let cost = job.knownCost else { continue }
             let empty = BillingCycle(start: start, end: start.addingTimeInterval(3600), total: .zero(currency),
                                      byFeature: [:], timeZone: timeZone)
-            cycles[start, default: empty].total.amount += cost
+            guard let cycleTotal = cycles[start, default: empty].total.adding(cost) else {
+                throw CurrencyMismatch(currencies: [currency, cost.currency])
+            }
+            cycles[start, default: empty].total = cycleTotal
             for item in job.items { cycles[start, default: empty].byFeature[item.feature.rawValue, default: 0] += item.cost }
             cycles[start, default: empty].jobIDs.append(job.id)
         }
-        self.init(total: Money(zoned.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }, currency), rateCard: rateCard,
+        let total = try Money.sum(zoned.compactMap(\.knownCost), currency: currency).get()
+        self.init(total: total, rateCard: rateCard,
                   rounding: rounding, jobs: zoned, cycles: cycles.values.sorted { $0.start < $1.start },
                   warnings: warnings)
     }

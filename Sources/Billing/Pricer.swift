@@ -42,7 +42,9 @@ public struct Pricer: Sendable {
         var cycles: [Date: BillingCycle] = [:]
         var billWarnings: [BillWarning] = []
         var seenWarnings = Set<BillWarning>()
-        var totalLow: Decimal = 0
+        // Every amount of the bill is in the card's currency: totals are summed as Money all the same.
+        var total = Money.zero(card.currency)
+        var totalLow = Money.zero(card.currency)
         var anyRange = false
         for draft in drafts {
             let job = draft.job
@@ -58,16 +60,17 @@ public struct Pricer: Sendable {
             }
             var warnings = unique(job.warnings.map(PricingWarning.job) + draft.warnings).map(intern)
             if let low, low.cost > high { warnings.append(.rangeInverted(low: low.cost, high: high)) }
-            let cost: Decimal? = unknown == nil ? max(high, low?.cost ?? high) : nil
+            let cost: Money? = unknown == nil ? Money(max(high, low?.cost ?? high), card.currency) : nil
             let priced = PricedJob(
                 id: job.id, feature: job.feature, status: job.status, cost: cost, items: items, diagnostics: warnings,
                 finishedAt: job.finishedAt, cycleStart: draft.cycle?.start, reason: draft.reason(unknown: unknown),
-                timeZone: options.timeZone, costLow: low.map { min($0.cost, high) }, unknown: unknown,
+                timeZone: options.timeZone, costLow: low.map { Money(min($0.cost, high), card.currency) }, unknown: unknown,
                 lowItems: low?.items ?? []
             )
             pricedJobs.append(priced)
             if let cost {
-                totalLow += priced.costLow ?? cost
+                total.add(cost)
+                totalLow.add(priced.costLow ?? cost)
                 anyRange = anyRange || priced.costLow != nil
             }
             for warning in warnings {
@@ -78,16 +81,15 @@ public struct Pricer: Sendable {
                 // Mutated in place: a copy taken out and stored back would copy `jobIDs` for every job.
                 let empty = BillingCycle(start: interval.start, end: interval.end, total: .zero(card.currency),
                                          byFeature: [:], timeZone: options.timeZone)
-                cycles[interval.start, default: empty].total.amount += cost
+                cycles[interval.start, default: empty].total.add(cost)
                 for item in items { cycles[interval.start, default: empty].byFeature[item.feature.rawValue, default: 0] += item.cost }
                 cycles[interval.start, default: empty].jobIDs.append(job.id)
             }
         }
-        let total = pricedJobs.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }
         return Bill(
-            total: Money(total, card.currency), rateCard: card.id, rounding: options.rounding.rawValue,
+            total: total, rateCard: card.id, rounding: options.rounding.rawValue,
             jobs: pricedJobs, cycles: cycles.values.sorted { $0.start < $1.start }, warnings: billWarnings,
-            totalLow: anyRange ? Money(totalLow, card.currency) : nil
+            totalLow: anyRange ? totalLow : nil
         )
     }
 
@@ -709,4 +711,13 @@ extension Pricer.Draft {
 func unique<T: Hashable>(_ values: [T]) -> [T] {
     var seen = Set<T>()
     return values.filter { seen.insert($0).inserted }
+}
+
+extension Money {
+    /// `other` added in place, for sums whose amounts all come from one card (so from one currency): a currency
+    /// mismatch here is a programming error, not data to report.
+    mutating func add(_ other: Money) {
+        guard let sum = adding(other) else { preconditionFailure("\(other) added to \(self): one card prices in one currency") }
+        self = sum
+    }
 }

@@ -45,5 +45,10 @@ public struct CurrencyMismatch: Error, Equatable, Sendable, CustomStringConverti
     /// Every currency met, sorted.
     public var currencies: [String]
 
+    /// The currencies met (sorted and deduplicated here).
+    public init(currencies: [String]) {
+        self.currencies = Array(Set(currencies)).sorted()
+    }
+
     public var description: String { "amounts in \(currencies.joined(separator: " and ")) cannot be added up" }
 }

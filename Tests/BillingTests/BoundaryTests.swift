@@ -31,7 +31,7 @@ final class BoundaryTests: XCTestCase {
 
     func testZeroSecondsCostsNothingAndSaysWhy() throws {
         let job = try matching("0")
-        XCTAssertEqual(job.cost, 0)
+        XCTAssertEqual(job.cost?.amount, 0)
         XCTAssertNil(job.reason)
         XCTAssertEqual(job.diagnostics, [.zeroDuration(feature: "image-text-matching")])
         XCTAssertTrue(job.items[0].explain.contains("nothing billed"), job.items[0].explain)
@@ -83,7 +83,7 @@ final class BoundaryTests: XCTestCase {
         ])
         XCTAssertEqual(bill.total.amount, 0)
         XCTAssertEqual(bill.jobs.map(\.reason), ["InvalidParameter: no clips", "failed"])
-        XCTAssertTrue(bill.jobs.allSatisfy { $0.items.isEmpty && $0.cost == 0 && $0.status == .failed })
+        XCTAssertTrue(bill.jobs.allSatisfy { $0.items.isEmpty && $0.cost?.amount == 0 && $0.status == .failed })
         XCTAssertEqual(bill.cycles.first?.jobIDs, ["bad"], "a failed job still belongs to the hour it finished in")
         XCTAssertEqual(bill.warnings, [], "no unverified-price warning for a job that is not charged")
         XCTAssertTrue(bill.explainLines().contains("  failed: InvalidParameter: no clips"))
@@ -95,7 +95,7 @@ final class BoundaryTests: XCTestCase {
             outputs: [media("ignored.mp4", "600")], previewOnly: true, timelineSeconds: Seconds(dec("31"))
         ))
         // 90 + 31 = 121 s → 3 min × 1 CNY.
-        XCTAssertEqual(job.cost, 3)
+        XCTAssertEqual(job.cost?.amount, 3)
         XCTAssertEqual(job.items[0].measured, 121)
         XCTAssertEqual(job.items[0].explain, "(90 s (2 inputs) + 31 s (timeline)) / 60 = 2.02 min → rounded up to 3 min × 1 CNY/min = 3.00 CNY; trimming 1 s would bill 2 min instead of 3")
     }
@@ -111,7 +111,7 @@ final class BoundaryTests: XCTestCase {
             id: "s", feature: .scriptToVideo, outputs: [media("o.mp4", "90", 1920, 1080, codec: "h264")],
             previewOnly: true, timelineSeconds: Seconds(dec("90"))
         ))
-        XCTAssertEqual(preview.cost, 0)
+        XCTAssertEqual(preview.cost?.amount, 0)
         XCTAssertNil(preview.reason)
         XCTAssertEqual(preview.items.count, 1)
         XCTAssertTrue(preview.items[0].explain.hasPrefix("preview-only: free"), preview.items[0].explain)
@@ -121,7 +121,7 @@ final class BoundaryTests: XCTestCase {
         let rendered = try priceOne(BillableJob(
             id: "s", feature: .scriptToVideo, outputs: [media("o.mp4", "90", 1920, 1080, codec: "h264")]
         ))
-        XCTAssertEqual(rendered.cost, dec("0.09765"))
+        XCTAssertEqual(rendered.cost?.amount, dec("0.09765"))
         XCTAssertEqual(rendered.items[0].component, "script-to-video as video-editing basic h264 HD 1920×1080: o.mp4")
         XCTAssertTrue(rendered.diagnostics.contains {
             if case .unverifiedPrice(let item, _, _, _, _, _, _) = $0 { return item.hasPrefix("video-editing") } else { return false }
@@ -130,7 +130,7 @@ final class BoundaryTests: XCTestCase {
 
     func testScriptToVideoWithTokensStillPaysForTokens() throws {
         let job = try priceOne(BillableJob(id: "s", feature: .scriptToVideo, tokens: 1500, previewOnly: true, timelineSeconds: 30))
-        XCTAssertEqual(job.cost, dec("0.24"))
+        XCTAssertEqual(job.cost?.amount, dec("0.24"))
     }
 
     func testHighlightExtractionBillsInputOnly() throws {
@@ -139,7 +139,7 @@ final class BoundaryTests: XCTestCase {
             outputs: [media("clip1.mp4", "500"), media("clip2.mp4", "500")]
         ))
         // 150 s → 3 min × 2 CNY.
-        XCTAssertEqual(job.cost, 6)
+        XCTAssertEqual(job.cost?.amount, 6)
         XCTAssertEqual(job.items[0].measured, 150)
         XCTAssertTrue(job.items[0].explain.contains("outputs not billed"), job.items[0].explain)
     }

@@ -66,7 +66,7 @@ final class CycleTests: XCTestCase {
         XCTAssertEqual(perCycle.cycles.map(\.total.amount), [dec("0.6"), dec("0.3")])
         XCTAssertEqual(perCycle.total.amount, dec("0.9"))
         XCTAssertEqual(perCycle.jobs.map { $0.items[0].billedQuantity }, [1, 1, 0, 1], "each job pays what it adds to the cycle")
-        XCTAssertEqual(perCycle.jobs.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }, perCycle.total.amount)
+        XCTAssertEqual(perCycle.jobs.reduce(Decimal(0)) { $0 + ($1.knownCost?.amount ?? 0) }, perCycle.total.amount)
         XCTAssertTrue(
             perCycle.jobs[2].items[0].explain.hasSuffix("cycle 2024-05-01 08:00–09:00 so far (3 jobs): 120 s / 60 = 2 min; this job adds 0 min × 0.3 CNY/min = 0.00 CNY"),
             perCycle.jobs[2].items[0].explain
@@ -104,7 +104,7 @@ final class CycleTests: XCTestCase {
             inputs: [media("in.mp4", "59.98", alternatives: ["longest-stream": "60.02", "video": "59.96"])]
         )
         let priced = try priceOne(job)
-        XCTAssertEqual(priced.cost, dec("0.3"))
+        XCTAssertEqual(priced.cost?.amount, dec("0.3"))
         XCTAssertEqual(
             priced.diagnostics.filter(\.isBoundary).map(\.description),
             ["boundary: billed 1 min under container (59.98 s) but 2 min under longest-stream (60.02 s)"]

@@ -16,7 +16,7 @@ final class SeedExampleTests: XCTestCase {
         XCTAssertEqual(bill.currency, "CNY")
         XCTAssertEqual(bill.total.amount, dec("0.72"))
         let job = bill.jobs[0]
-        XCTAssertEqual(job.cost, dec("0.72"))
+        XCTAssertEqual(job.cost?.amount, dec("0.72"))
         XCTAssertEqual(job.items.count, 2)
 
         let video = job.items[0]

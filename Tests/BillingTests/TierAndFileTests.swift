@@ -22,7 +22,7 @@ final class TierAndFileTests: XCTestCase {
             media("tall.mp4", "60", 1920, 1098, codec: "h264"),      // 2K h264 0.14 × 1
         ]))
         XCTAssertEqual(job.items.map(\.unitPrice), [dec("0.0326"), dec("0.3255"), dec("0.14")])
-        XCTAssertEqual(job.cost, dec("0.4981"))
+        XCTAssertEqual(job.cost?.amount, dec("0.4981"))
         XCTAssertEqual(job.items[1].component, "mps-transcode h265 HD 1920×823: wide.mp4")
         XCTAssertNil(job.reason)
     }
@@ -62,7 +62,7 @@ final class TierAndFileTests: XCTestCase {
 
     func testAudioOnlyOutputUsesTheAudioPrice() throws {
         let cn = try priceOne(BillableJob(id: "a", feature: .mpsTranscode, outputs: [media("o.m4a", "120")]))
-        XCTAssertEqual(cn.cost, dec("0.0112"))
+        XCTAssertEqual(cn.cost?.amount, dec("0.0112"))
         XCTAssertEqual(cn.items[0].component, "mps-transcode audio: o.m4a")
         let intl = try priceOne(BillableJob(id: "a", feature: .mpsTranscode, outputs: [media("o.m4a", "120")]), card: "intl-london")
         XCTAssertNil(intl.cost)
@@ -85,7 +85,7 @@ final class TierAndFileTests: XCTestCase {
         for (seconds, minutes) in table {
             let job = try priceOne(BillableJob(id: "m", feature: .mpsTranscode, outputs: [media("o.mp4", seconds, 1920, 1080, codec: "h264")]))
             XCTAssertEqual(job.items[0].billedQuantity, dec(minutes), "\(seconds) s")
-            XCTAssertEqual(job.cost, dec(minutes) * dec("0.0651"), "\(seconds) s")
+            XCTAssertEqual(job.cost?.amount, dec(minutes) * dec("0.0651"), "\(seconds) s")
         }
         let job = try priceOne(BillableJob(id: "m", feature: .mpsTranscode, outputs: [media("o.mp4", "23.5", 1920, 1080, codec: "h264")]))
         XCTAssertEqual(job.items[0].explain, "23.5 s / 60 = 0.3917 min → rounded half up to 0.39 min × 0.0651 CNY/min = 0.025389 CNY")
@@ -107,16 +107,16 @@ final class TierAndFileTests: XCTestCase {
 
     func testH265LDOnlyPricedForChineseMainland() throws {
         let job = BillableJob(id: "m", feature: .mpsTranscode, outputs: [media("o.mp4", "60", 640, 360, codec: "hevc")])
-        XCTAssertEqual(try priceOne(job, card: "intl-cn-mainland").cost, dec("0.0165"))
+        XCTAssertEqual(try priceOne(job, card: "intl-cn-mainland").cost?.amount, dec("0.0165"))
         XCTAssertEqual(try priceOne(job, card: "intl-japan").reason, "no price: o.mp4: card intl-japan has no h265 LD price for mps-transcode")
     }
 
     func testVideoEditingBillsAtLeastOneMinutePerOutputByEdition() throws {
         let short = BillableJob(id: "v", feature: .videoEditing, outputs: [media("o.mp4", "20", 1920, 1080, codec: "h264")])
-        XCTAssertEqual(try priceOne(short).cost, dec("0.0651"))  // 20 s → at least 1 min
+        XCTAssertEqual(try priceOne(short).cost?.amount, dec("0.0651"))  // 20 s → at least 1 min
         var professional = short
         professional.edition = "professional"
-        XCTAssertEqual(try priceOne(professional).cost, dec("0.293"))
+        XCTAssertEqual(try priceOne(professional).cost?.amount, dec("0.293"))
         var unknown = short
         unknown.edition = "ultimate"
         let job = try priceOne(unknown)
@@ -124,16 +124,16 @@ final class TierAndFileTests: XCTestCase {
         XCTAssertTrue(job.reason?.contains("no \"ultimate\" edition") ?? false, job.reason ?? "nil")
 
         let long = BillableJob(id: "v", feature: .videoEditing, outputs: [media("o.mp4", "150", 3840, 2160, codec: "hevc")])
-        XCTAssertEqual(try priceOne(long).cost, dec("3.5"))  // 2.5 min × 1.40
+        XCTAssertEqual(try priceOne(long).cost?.amount, dec("3.5"))  // 2.5 min × 1.40
         XCTAssertEqual(try priceOne(short).items[0].explain, "20 s / 60 = 0.3333 min → at least 1 min × 0.0651 CNY/min = 0.0651 CNY")
     }
 
     func testRequestedCodecAndUnknownCodec() throws {
         var job = BillableJob(id: "e", feature: .videoEditing, outputs: [media("planned", "60", 1280, 720)], outputCodec: "hevc")
-        XCTAssertEqual(try priceOne(job).cost, dec("0.1628"))
+        XCTAssertEqual(try priceOne(job).cost?.amount, dec("0.1628"))
         job.outputCodec = nil
         let assumed = try priceOne(job)
-        XCTAssertEqual(assumed.cost, dec("0.0326"))
+        XCTAssertEqual(assumed.cost?.amount, dec("0.0326"))
         XCTAssertTrue(assumed.diagnostics.contains(.codecUnknown(file: "planned")), "\(assumed.diagnostics)")
     }
 
@@ -151,7 +151,7 @@ final class TierAndFileTests: XCTestCase {
         let job = try priceOne(BillableJob(id: "r", feature: .mpsRemux, outputs: [
             media("a.mp4", "90", 3840, 2160, codec: "hevc"), media("b.m4a", "30"),
         ]))
-        XCTAssertEqual(job.cost, dec("1.5") * dec("0.007") + dec("0.5") * dec("0.007"))
+        XCTAssertEqual(job.cost?.amount, dec("1.5") * dec("0.007") + dec("0.5") * dec("0.007"))
         XCTAssertEqual(try priceOne(BillableJob(id: "r", feature: .mpsRemux, outputs: [media("a.mp4", "90")]), card: "intl-london").cost, nil)
     }
 

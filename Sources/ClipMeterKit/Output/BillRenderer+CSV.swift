@@ -25,7 +25,7 @@ extension BillRenderer {
             let head = [job.id, job.feature.rawValue, job.status.rawValue, finished, cycle]
             if job.items.isEmpty || job.unknown != nil {
                 // No charge to itemise, or a cost that cannot be known: one row, its cost empty when unknown.
-                let cost = job.unknown == nil ? MoneyText.string(job.cost ?? 0) : ""
+                let cost = job.unknown == nil ? MoneyText.string(job.cost?.amount ?? 0) : ""
                 rows.append(head + ["", "", "", "", "", cost, bill.currency, Wording.reason(of: job) ?? "", ""])
                 continue
             }

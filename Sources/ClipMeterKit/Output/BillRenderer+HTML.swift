@@ -117,7 +117,7 @@ private struct HTMLPage {
         let undated = bill.jobs.filter { $0.cycleStart == nil && $0.knownCost != nil }
         var note = ""
         if !undated.isEmpty {
-            let amount = undated.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }
+            let amount = undated.reduce(Decimal(0)) { $0 + ($1.knownCost?.amount ?? 0) }
             note = "<p class=\"note\">\(undated.count == 1 ? "1 job has" : "\(undated.count) jobs have") no finish time and \(undated.count == 1 ? "is" : "are") in no cycle: \(e(money(amount))) \(e(currency)).</p>"
         }
         guard !bill.cycles.isEmpty else {

@@ -100,7 +100,7 @@ public enum BillRenderer {
         }
         let undated = bill.jobs.filter { $0.cycleStart == nil && $0.knownCost != nil }
         if !undated.isEmpty {
-            let amount = undated.reduce(Decimal(0)) { $0 + ($1.knownCost ?? 0) }
+            let amount = undated.reduce(Decimal(0)) { $0 + ($1.knownCost?.amount ?? 0) }
             let label = undated.count == 1 ? "no finish time (1 job)" : "no finish time (\(undated.count) jobs)"
             rows.append(CycleSummary(label: label, total: MoneyText.string(amount), amount: amount, cycle: nil))
         }

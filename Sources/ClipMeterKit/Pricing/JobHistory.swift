@@ -21,7 +21,7 @@ public enum JobHistory {
         while start < charges.count {
             let batch = charges[start..<min(start + batchSize, charges.count)]
             let records = batch.map { job in
-                JobRecord(id: job.id, feature: job.feature.rawValue, status: job.status.rawValue, cost: MoneyText.string(job.cost ?? 0),
+                JobRecord(id: job.id, feature: job.feature.rawValue, status: job.status.rawValue, cost: MoneyText.string(job.cost?.amount ?? 0),
                           currency: bill.currency, rateCard: bill.rateCard, finishedAt: job.finishedAt,
                           cycleStart: job.cycleStart, payload: Data(form.json(job).rendered().utf8), recordedAt: now,
                           producedBy: producedBy)
@@ -60,6 +60,8 @@ public enum JobHistory {
         let decoder = JSONDecoder()
         var jobs: [PricedJob] = []
         for record in records {
+            // The payload carries no currency (rows written before amounts were Money neither): the row names it.
+            decoder.userInfo[Bill.currencyKey] = record.currency
             do {
                 jobs.append(try decoder.decode(PricedJob.self, from: record.payload))
             } catch {
@@ -72,7 +74,7 @@ public enum JobHistory {
             if let producer = record.producedBy { producedBy[record.id] = producer }
         }
         // Each job keeps the cost (and so the rounding) it was priced with when it was scanned.
-        let bill = Bill(collecting: jobs, currency: currencies.first ?? "", rateCard: cards.joined(separator: "+"),
+        let bill = try Bill(collecting: jobs, currency: currencies.first ?? "", rateCard: cards.joined(separator: "+"),
                         rounding: "as recorded", timeZone: timeZone)
         return RecordedBill(bill: bill, producedBy: producedBy)
     }

@@ -9,8 +9,11 @@ final class JSONRendererTests: XCTestCase {
         let jobs = [RenderFixtures.seedJob, RenderFixtures.editJob, RenderFixtures.failedJob, RenderFixtures.boundaryJob,
                     RenderFixtures.hostileJob]
         for card in ["cn", "intl-singapore"] {
-            for job in try RenderFixtures.bill(jobs, card: card).jobs {
-                let decoded = try JSONDecoder().decode(PricedJob.self, from: JSONEncoder().encode(job))
+            let bill = try RenderFixtures.bill(jobs, card: card)
+            let decoder = JSONDecoder()
+            decoder.userInfo[Bill.currencyKey] = bill.currency
+            for job in bill.jobs {
+                let decoded = try decoder.decode(PricedJob.self, from: JSONEncoder().encode(job))
                 XCTAssertEqual(decoded.diagnostics, job.diagnostics, "\(job.id) on \(card)")
                 XCTAssertEqual(decoded.items, job.items, "\(job.id) on \(card)")
                 XCTAssertEqual(decoded.cost, job.cost)

@@ -15,9 +15,13 @@ final class LedgerFormTests: XCTestCase {
                     RenderFixtures.hostileJob, bounded]
         var form = LedgerForm()
         for card in ["cn", "intl-singapore"] {
-            for job in try RenderFixtures.bill(jobs, card: card).jobs {
+            let bill = try RenderFixtures.bill(jobs, card: card)
+            // The payload names no currency: the ledger row does, and JobHistory hands it to the decoder.
+            let decoder = JSONDecoder()
+            decoder.userInfo[Bill.currencyKey] = bill.currency
+            for job in bill.jobs {
                 let data = Data(form.json(job).rendered().utf8)
-                let decoded = try JSONDecoder().decode(PricedJob.self, from: data)
+                let decoded = try decoder.decode(PricedJob.self, from: data)
                 XCTAssertEqual(decoded.id, job.id)
                 XCTAssertEqual(decoded.cost, job.cost, job.id)
                 XCTAssertEqual(decoded.costLow, job.costLow, job.id)
@@ -31,4 +35,5 @@ final class LedgerFormTests: XCTestCase {
         }
         XCTAssertNotNil(try RenderFixtures.bill([bounded]).jobs.first?.costLow, "the fixture is a range")
     }
+
 }

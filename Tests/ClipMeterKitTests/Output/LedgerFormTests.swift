@@ -1,6 +1,7 @@
 import Billing
 import Quantities
 import Foundation
+import Ledger
 import XCTest
 @testable import ClipMeterKit
 
@@ -36,4 +37,21 @@ final class LedgerFormTests: XCTestCase {
         XCTAssertNotNil(try RenderFixtures.bill([bounded]).jobs.first?.costLow, "the fixture is a range")
     }
 
+    /// The payload names no currency (rows written before costs were Money neither): the row's currency is the
+    /// one the jobs read back in, and the bill collected from them sums Money in it.
+    func testRecordedJobsReadBackInTheRowsCurrency() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-money-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ledger = try Ledger(path: dir.appendingPathComponent("ledger.sqlite").path)
+        let priced = try RenderFixtures.bill([RenderFixtures.seedJob, RenderFixtures.editJob], card: "intl-singapore")
+        try JobHistory.record(priced, in: ledger)
+        let bill = try JobHistory.bill(from: [ledger], from: nil, to: nil, timeZone: PricingOptions.shanghai)
+        let charges = priced.jobs.filter { $0.knownCost != nil && $0.costLow == nil }
+        XCTAssertFalse(charges.isEmpty)
+        XCTAssertEqual(bill.jobs.map(\.id).sorted(), charges.map(\.id).sorted())
+        XCTAssertEqual(Set(bill.jobs.compactMap(\.cost?.currency)), ["USD"])
+        XCTAssertEqual(bill.total, try Money.sum(charges.compactMap(\.cost), currency: "USD").get())
+        XCTAssertTrue(bill.cycles.allSatisfy { $0.total.currency == "USD" })
+    }
 }

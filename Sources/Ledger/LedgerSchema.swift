@@ -116,13 +116,21 @@ enum LedgerSchema {
     /// Applies the migrations this file lacks.
     ///
     /// Two processes creating the same ledger at once both see an empty file; the loser's migration fails because the
-    /// winner's tables exist, and that is fine as long as the file ends up fully migrated.
+    /// winner's tables exist. That is fine once the file is fully migrated, but with several migrations the winner
+    /// may still be applying a later one when the loser looks: the loser then runs the migrator again, which skips
+    /// what the winner has committed, until the file is complete or the failure is its own.
     static func migrate(_ pool: DatabasePool, path: String) throws {
-        do {
-            try migrator.migrate(pool)
-        } catch {
-            let completed = try? pool.read { try migrator.hasCompletedMigrations($0) }
-            if completed != true { throw error }
+        let deadline = Date().addingTimeInterval(10)
+        while true {
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch {
+                let completed = try? pool.read { try migrator.hasCompletedMigrations($0) }
+                if completed == true { return }
+                guard Date() < deadline else { throw error }
+                usleep(UInt32.random(in: 5_000...50_000))
+            }
         }
     }
 }

@@ -38,6 +38,29 @@ final class ConcurrencyTests: LedgerTestCase {
         XCTAssertEqual(counts.jobs, writers * batches * batchSize)
         XCTAssertEqual(counts.measurements, writers * batches)
     }
+
+    /// Six openers of one fresh file at once, twenty times: whoever loses the race to create the schema finds the
+    /// winner still applying a later migration and must wait for it, not fail on a column the winner just added.
+    func testManyOpenersOfAFreshLedgerAllGetAFullyMigratedFile() throws {
+        for round in 0..<20 {
+            let file = path("fresh-\(round)/ledger.sqlite")
+            let openers = 6
+            let failures = Failures()
+            let start = DispatchSemaphore(value: 0)
+            let group = DispatchGroup()
+            for opener in 0..<openers {
+                group.enter()
+                Thread {
+                    defer { group.leave() }
+                    start.wait()
+                    do { _ = try Ledger(path: file) } catch { failures.append("round \(round) opener \(opener): \(error)") }
+                }.start()
+            }
+            for _ in 0..<openers { start.signal() }
+            XCTAssertEqual(group.wait(timeout: .now() + 60), .success, "openers did not finish")
+            XCTAssertEqual(failures.all, [])
+        }
+    }
 }
 
 /// Error messages collected from several threads.

@@ -119,7 +119,8 @@ enum IMSRequestLoader {
             return .submitBatchMediaProducingJob
         }
         throw ManifestError(path: reader.path, field: reader.root.isEmpty ? nil : reader.root,
-                            message: "cannot tell which IMS API this request body is for (SubmitBatchMediaProducingJob and SubmitScreenMediaHighlightsJob share these keys): add \"Action\" to the body or pass --api")
+                            message: "cannot tell which IMS API this request body is for (SubmitBatchMediaProducingJob and SubmitScreenMediaHighlightsJob share these keys)",
+                            remedy: .nameTheAPI)
     }
 }
 

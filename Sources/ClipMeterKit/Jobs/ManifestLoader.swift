@@ -7,20 +7,24 @@ struct ManifestError: Error, CustomStringConvertible, Sendable, Equatable {
     public var path: String
     /// The field at fault, as a path into the document (`jobs[1].tokens`), when one field is to blame.
     public var field: String?
-    /// What is wrong, for the user.
+    /// What is wrong, for the user, naming no flag.
     public var message: String
+    /// What the user can pass to get past it, when something would; `Wording` says which flag.
+    public var remedy: Remedy?
 
     /// An error about one source file.
-    public init(path: String, field: String? = nil, message: String) {
+    public init(path: String, field: String? = nil, message: String, remedy: Remedy? = nil) {
         self.path = path
         self.field = field
         self.message = message
+        self.remedy = remedy
     }
 
-    /// `PATH: field jobs[1].tokens: expected a whole number ≥ 0, found "abc"`.
+    /// `PATH: field jobs[1].tokens: expected a whole number ≥ 0, found "abc"`, with the remedy's words.
     public var description: String {
-        if let field { return "\(path): field \(field): \(message)" }
-        return "\(path): \(message)"
+        let advice = remedy.map { ": " + Wording.advice($0) } ?? ""
+        if let field { return "\(path): field \(field): \(message)\(advice)" }
+        return "\(path): \(message)\(advice)"
     }
 }
 

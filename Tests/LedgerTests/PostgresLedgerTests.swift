@@ -3,9 +3,9 @@ import Ledger
 import TestSupport
 import XCTest
 
-/// The PostgreSQL ledger keeps the SQLite ledger's promises, against a real server (`CLIPMETER_TEST_POSTGRES_URL`,
-/// set by scripts/test and CI through scripts/postgres-test-cluster). Each test works in a schema of its own.
-final class PostgresLedgerTests: LedgerTestCase {
+/// Base class for tests against the real server (`CLIPMETER_TEST_POSTGRES_URL`, set by scripts/test and CI
+/// through scripts/postgres-test-cluster): each test works in a schema of its own, dropped afterwards.
+class PostgresLedgerTestCase: LedgerTestCase {
     private(set) var url = ""
     private(set) var schema = ""
 
@@ -23,9 +23,15 @@ final class PostgresLedgerTests: LedgerTestCase {
         try super.tearDownWithError()
     }
 
+    /// The ledger in this test's schema.
     func open(_ access: Ledger.Access = .readWrite) throws -> Ledger {
         try Ledger(location: url, schema: schema, access: access)
     }
+}
+
+/// The PostgreSQL ledger keeps the SQLite ledger's promises, against a real server (`CLIPMETER_TEST_POSTGRES_URL`,
+/// set by scripts/test and CI through scripts/postgres-test-cluster). Each test works in a schema of its own.
+final class PostgresLedgerTests: PostgresLedgerTestCase {
 
     func testMeasurementsAreCachedByTheWholeKey() throws {
         let ledger = try open()

@@ -120,28 +120,8 @@ final class ProducedBySQLiteTests: LedgerTestCase {
 }
 
 /// The same promises against a real PostgreSQL server.
-final class ProducedByPostgresTests: LedgerTestCase {
-    private var url = ""
-    private var schema = ""
+final class ProducedByPostgresTests: PostgresLedgerTestCase {
     private let producer = "clipmeter 0.7.0 (libavformat 61.7.100, libavcodec 61.19.101, libavutil 59.39.100)"
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        guard let url = ProcessInfo.processInfo.environment["CLIPMETER_TEST_POSTGRES_URL"], !url.isEmpty else {
-            throw XCTSkip("CLIPMETER_TEST_POSTGRES_URL is not set (eval \"$(scripts/postgres-test-cluster)\")")
-        }
-        self.url = url
-        schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-    }
-
-    override func tearDownWithError() throws {
-        if !schema.isEmpty { _ = try? PSQL.run(url, "DROP SCHEMA IF EXISTS \(schema) CASCADE") }
-        try super.tearDownWithError()
-    }
-
-    private func open(_ access: Ledger.Access = .readWrite) throws -> Ledger {
-        try Ledger(location: url, schema: schema, access: access)
-    }
 
     func testTheProducerIsRecordedAndReadBack() throws {
         var priced = job("a")

@@ -98,13 +98,12 @@ public enum RateCards {
             throw fail("tiers[\(index)]", "tier \(tier.name) needs 0 < shortSide ≤ longSide (got \(tier.longSide)×\(tier.shortSide))")
         }
         let tierNames = Set(card.tiers.map(\.name))
-        let known = FeatureID.allCases.map(\.rawValue)
 
         for id in card.features.keys.sorted() {
             guard let rate = card.features[id] else { continue }
             let path = "features.\(id)"
             guard FeatureID(rawValue: id) != nil else {
-                throw fail(path, "unknown feature id \"\(id)\" (known: \(known.joined(separator: ", ")))")
+                throw fail(path, "unknown feature id \"\(id)\" (known: \(FeatureID.known))")
             }
             if rate.rounding.decimals < 0 || rate.rounding.decimals > 6 {
                 throw fail("\(path).rounding.decimals", "decimals must be 0…6 (got \(rate.rounding.decimals))")

@@ -25,6 +25,12 @@ struct MediaMeasurement: Sendable, Equatable, Codable {
     /// read, not on its content.
     var syncing: SyncState?
 
+    /// What this measurement tells a job's reader about `file`: the probe's warnings, then whether it may still
+    /// be syncing.
+    func notes(about file: String) -> [JobNote] {
+        warnings.map { JobNote.measurement(file: file, $0) } + (syncing.map { [JobNote.syncing(file: file, $0)] } ?? [])
+    }
+
     /// Reduces full probe facts to what billing uses.
     init(facts: MediaFacts) {
         var seconds: [String: Decimal] = [:]

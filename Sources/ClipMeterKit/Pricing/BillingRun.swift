@@ -220,7 +220,6 @@ final class BillingRun {
             job.unknownCost = .unbounded(field: field, detail: detail)
             basis = "unbounded"
         }
-        let range = low.map { "\(format($0))–\(format(high)) s" } ?? "\(format(high)) s"
         if job.unknownCost == nil { job.warnings.append(Wording.text(JobNote.plannedOutputs(count: plan.count, least: low, most: high, basis: basis))) }
         if spec.previewOnly {
             // The generated timelines are the outputs of a preview-only job: their total length bills.
@@ -297,8 +296,7 @@ final class BillingRun {
                     if measurement.seconds(policy: settings.policy) == nil {
                         job.warnings.append(Wording.text(JobNote.noPolicyDuration(file: reference.original, policy: settings.policy.rawValue)))
                     }
-                    job.warnings += (measurement.warnings.map { JobNote.measurement(file: reference.original, $0) }
-                        + (measurement.syncing.map { [JobNote.syncing(file: reference.original, $0)] } ?? [])).map(Wording.text)
+                    job.warnings += measurement.notes(about: reference.original).map(Wording.text)
                     result.append(media)
                 case .failure(let error)?:
                     failures.append(BillReport.Failure(path: path, jobID: spec.id, code: .media(error.code), message: Wording.text(error)))

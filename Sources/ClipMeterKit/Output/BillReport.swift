@@ -83,3 +83,13 @@ public enum FailureCode: Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// A remark on a whole report that no priced job carries: what the folder scan or the measurement cache noticed.
+enum ReportNote: Hashable, Sendable {
+    /// Media files that no job claims; `examples` are the first few, relative to the folder.
+    case unassignedMedia(count: Int, examples: [String])
+    /// A file that looks like the synced copy of an object a saved response already bills.
+    case syncedCopy(file: String, object: String)
+    /// A measurement the ledger could not keep (the bill is right; the next scan measures it again).
+    case cacheProblem(String)
+}

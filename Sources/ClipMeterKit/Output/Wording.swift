@@ -3,16 +3,6 @@ import Foundation
 import MediaProbe
 import Timeline
 
-/// A remark on a whole report that no priced job carries: what the folder scan or the measurement cache noticed.
-enum ReportNote: Hashable, Sendable {
-    /// Media files that no job claims; `examples` are the first few, relative to the folder.
-    case unassignedMedia(count: Int, examples: [String])
-    /// A file that looks like the synced copy of an object a saved response already bills.
-    case syncedCopy(file: String, object: String)
-    /// A measurement the ledger could not keep (the bill is right; the next scan measures it again).
-    case cacheProblem(String)
-}
-
 /// The words a reader sees for the typed results of the layers below, with the advice that names ClipMeter's
 /// flags. `MediaProbe`, `Timeline` and `Billing` say what happened (a case and its values, a description naming
 /// no flag); only this edge knows which flag would change it, so a renamed flag is one edit here and a ledger's
@@ -29,7 +19,7 @@ public enum Wording {
             let other = reading == .perBatch ? BatchInputs.perOutput : BatchInputs.perBatch
             return "\(warning) (--batch-inputs \(other.rawValue))"
         case .noPrice:
-            return "\(warning) (a rate card with the price: --rates FILE)"
+            return "\(warning) \(ratesAdvice)"
         default:
             return warning.description
         }
@@ -76,10 +66,13 @@ public enum Wording {
         return failure.message + " " + advice
     }
 
+    /// What to pass when the card lacks a price.
+    private static let ratesAdvice = "(a rate card with the price: --rates FILE)"
+
     private static func advice(_ unknown: UnknownCost) -> String? {
         switch unknown {
         case .unknownResolution: return "(--output-resolution WxH)"
-        case .noPrice: return "(a rate card with the price: --rates FILE)"
+        case .noPrice: return ratesAdvice
         case .unbounded, .nothingMeasured: return nil
         }
     }

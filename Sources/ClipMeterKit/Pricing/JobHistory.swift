@@ -59,6 +59,7 @@ public enum JobHistory {
         }
         let decoder = JSONDecoder()
         var jobs: [PricedJob] = []
+        var producedBy: [String: String] = [:]
         for record in records {
             // The payload carries no currency (rows written before amounts were Money neither): the row names it.
             decoder.userInfo[Bill.currencyKey] = record.currency
@@ -67,12 +68,9 @@ public enum JobHistory {
             } catch {
                 throw HistoryError(description: "job \(record.id) in the ledger cannot be read back (\(error)); re-run the scan")
             }
-        }
-        let cards = Array(Set(records.map(\.rateCard))).sorted()
-        var producedBy: [String: String] = [:]
-        for record in records {
             if let producer = record.producedBy { producedBy[record.id] = producer }
         }
+        let cards = Array(Set(records.map(\.rateCard))).sorted()
         // Each job keeps the cost (and so the rounding) it was priced with when it was scanned.
         let bill = try Bill(collecting: jobs, currency: currencies.first ?? "", rateCard: cards.joined(separator: "+"),
                         rounding: "as recorded", timeZone: timeZone)

@@ -96,6 +96,8 @@ public struct LineItem: Codable, Sendable, Equatable {
 public struct PricedJob: Codable, Sendable, Equatable {
     /// The job's id.
     public var id: String
+    /// The job's key in ledgers (which job it is wherever it was described from); nil when it is the id.
+    public var key: String?
     /// The job's feature.
     public var feature: FeatureID
     /// Succeeded or failed.
@@ -145,7 +147,7 @@ public struct PricedJob: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, feature, status, cost, costRange, items, lowItems, diagnostics, warnings, finishedAt, cycleStart, reason
+        case id, key, feature, status, cost, costRange, items, lowItems, diagnostics, warnings, finishedAt, cycleStart, reason
     }
 
     enum RangeKeys: String, CodingKey { case low, high }
@@ -158,6 +160,7 @@ public struct PricedJob: Codable, Sendable, Equatable {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
+        try c.encodeIfPresent(key, forKey: .key)
         try c.encode(feature, forKey: .feature)
         try c.encode(status, forKey: .status)
         try c.encode(cost.map(MoneyText.string), forKey: .cost)
@@ -180,6 +183,7 @@ public struct PricedJob: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let currency = decoder.userInfo[Bill.currencyKey] as? String ?? ""
         id = try c.decode(String.self, forKey: .id)
+        key = try c.decodeIfPresent(String.self, forKey: .key)
         feature = try c.decode(FeatureID.self, forKey: .feature)
         status = try c.decode(JobStatus.self, forKey: .status)
         cost = try c.decodeIfPresent(FlexibleDecimal.self, forKey: .cost).map { Money($0.value, currency) }

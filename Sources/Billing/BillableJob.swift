@@ -67,6 +67,9 @@ public struct MeasuredMedia: Codable, Sendable, Equatable {
 public struct BillableJob: Codable, Sendable, Equatable {
     /// The task's id as the user knows it (IMS JobId, manifest id or folder name).
     public var id: String
+    /// Which job this is wherever it was described from (the ledger's key), when it differs from how the user
+    /// knows it; nil when the id is the key.
+    public var key: String?
     /// Feature id from the rate card, e.g. `image-text-matching`, `mps-transcode`.
     public var feature: FeatureID
     /// Succeeded tasks are charged; failed ones cost nothing.

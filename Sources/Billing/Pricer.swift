@@ -61,12 +61,13 @@ public struct Pricer: Sendable {
             var warnings = unique(job.warnings.map(PricingWarning.job) + draft.warnings).map(intern)
             if let low, low.cost > high { warnings.append(.rangeInverted(low: low.cost, high: high)) }
             let cost: Money? = unknown == nil ? Money(max(high, low?.cost ?? high), card.currency) : nil
-            let priced = PricedJob(
+            var priced = PricedJob(
                 id: job.id, feature: job.feature, status: job.status, cost: cost, items: items, diagnostics: warnings,
                 finishedAt: job.finishedAt, cycleStart: draft.cycle?.start, reason: draft.reason(unknown: unknown),
                 timeZone: options.timeZone, costLow: low.map { Money(min($0.cost, high), card.currency) }, unknown: unknown,
                 lowItems: low?.items ?? []
             )
+            priced.key = job.key
             pricedJobs.append(priced)
             if let cost {
                 total.add(cost)

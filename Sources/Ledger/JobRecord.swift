@@ -29,12 +29,17 @@ public struct JobRecord: Sendable, Equatable {
     /// What priced the job, as the caller words it (ClipMeter's version and the libraries it ran with, for example
     /// `clipmeter 0.7.0 (libavformat 61.7.100, …)`); nil when unknown, as for jobs recorded before ledgers kept it.
     public var producedBy: String?
+    /// The id a ClipMeter before job keys recorded this job under (its id relative to the scanned folder), when it
+    /// differs from `id`: recording the job replaces that older row, so an upgraded ledger counts the job once.
+    public var legacyID: String?
 
     /// Creates a record; `recordedAt` defaults to now.
     public init(
         id: String, feature: String, status: String, cost: String, currency: String, rateCard: String,
-        finishedAt: Date?, cycleStart: Date?, payload: Data, recordedAt: Date = Date(), producedBy: String? = nil
+        finishedAt: Date?, cycleStart: Date?, payload: Data, recordedAt: Date = Date(), producedBy: String? = nil,
+        legacyID: String? = nil
     ) {
+        self.legacyID = legacyID
         self.id = id
         self.feature = feature
         self.status = status

@@ -6,7 +6,7 @@ extension SQLiteLedger {
     /// The columns a job is written with.
     private static let jobColumns = """
         id, feature, status, cost, currency, rateCard, finishedAtMillis, cycleStartMillis, payload, recordedAtMillis, \
-        producedBy
+        producedBy, keyed
         """
 
     /// The columns a job is read from, in `fetchJobs`' order; a ledger read at a schema before v4 has no producer.
@@ -24,8 +24,8 @@ extension SQLiteLedger {
         guard !records.isEmpty else { return }
         try writing("recording jobs") { db in
             let statement = try db.cachedStatement(sql: """
-                INSERT INTO job (\(Self.jobColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET
+                INSERT INTO job (\(Self.jobColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                ON CONFLICT(id) DO UPDATE SET keyed = 1,
                     feature = excluded.feature, status = excluded.status, cost = excluded.cost,
                     currency = excluded.currency, rateCard = excluded.rateCard,
                     finishedAtMillis = excluded.finishedAtMillis, cycleStartMillis = excluded.cycleStartMillis,
@@ -37,7 +37,11 @@ extension SQLiteLedger {
                     AND job.cycleStartMillis IS excluded.cycleStartMillis AND job.payload IS excluded.payload
                     AND job.producedBy IS excluded.producedBy)
                 """)
+            let legacy = try db.cachedStatement(sql: "DELETE FROM job WHERE keyed = 0 AND id = ?")
             for record in records {
+                if let old = record.legacyID, old.utf8.elementsEqual(record.id.utf8) == false {
+                    try legacy.execute(arguments: [old])
+                }
                 try statement.execute(arguments: [
                     record.id, record.feature, record.status, record.cost, record.currency, record.rateCard,
                     record.finishedAt.map(LedgerTime.millis), record.cycleStart.map(LedgerTime.millis),
@@ -63,7 +67,7 @@ extension SQLiteLedger {
     /// The recorded jobs with these ids, in no particular order; ids the ledger does not hold are skipped.
     func jobs(withIDs ids: [String]) throws -> [JobRecord] {
         guard !ids.isEmpty else { return [] }
-        let unique = Array(Set(ids))
+        let unique = Array(Dictionary(ids.map { (Array($0.utf8), $0) }, uniquingKeysWith: { first, _ in first }).values)
         return try reading("reading jobs") { db in
             var found: [JobRecord] = []
             for slice in unique.chunks(ofCount: Self.keysPerQuery) {

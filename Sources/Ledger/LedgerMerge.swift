@@ -13,17 +13,19 @@ public enum LedgerMerge {
         if ledgers.count == 1, let only = ledgers.first {
             return try only.jobs(from: from, to: to)
         }
-        var candidateIDs = Set<String>()
+        // Ids by their bytes: Swift's String equality would merge `café` in NFC and NFD, two different jobs.
+        var candidateIDs: [[UInt8]: String] = [:]
         for ledger in ledgers {
             for record in try ledger.jobs(from: from, to: to) {
-                candidateIDs.insert(record.id)
+                candidateIDs[Array(record.id.utf8)] = record.id
             }
         }
-        var newest: [String: JobRecord] = [:]
+        var newest: [[UInt8]: JobRecord] = [:]
         for ledger in ledgers {
-            for record in try ledger.jobs(withIDs: Array(candidateIDs)) {
-                if let kept = newest[record.id], kept.recordedAt > record.recordedAt { continue }
-                newest[record.id] = record
+            for record in try ledger.jobs(withIDs: Array(candidateIDs.values)) {
+                let key = Array(record.id.utf8)
+                if let kept = newest[key], kept.recordedAt > record.recordedAt { continue }
+                newest[key] = record
             }
         }
         let range = JobRange(from: from, to: to)

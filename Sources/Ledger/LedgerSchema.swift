@@ -7,7 +7,7 @@ import GRDB
 /// `user_version`, so older builds can refuse the file from its header alone.
 enum LedgerSchema {
     /// Newest schema version this build knows; mirrored in `PRAGMA user_version`.
-    static let version = 4
+    static let version = 5
 
     /// `PRAGMA application_id` of every ledger ("CLMT"), so another application's database is never mistaken for one.
     static let applicationID: Int32 = 0x434C_4D54
@@ -76,6 +76,15 @@ enum LedgerSchema {
             try db.execute(sql: """
                 ALTER TABLE job ADD COLUMN producedBy TEXT;
                 PRAGMA user_version = 4;
+                """)
+        }
+        // Jobs keyed by identity (where they live, or their IMS JobId) instead of by an id relative to the scanned
+        // folder. Rows written before are marked `keyed = 0`: they keep their meaning until a scan records the same
+        // job under its key, which replaces them.
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: """
+                ALTER TABLE job ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0;
+                PRAGMA user_version = 5;
                 """)
         }
         return migrator

@@ -39,7 +39,7 @@ struct ScanCommand: ParsableCommand {
         // One walk, before anything is read: the replay's tree state, and what the scan reads when it cannot replay.
         let listing = ScanSession.listing(of: directory, resolver: resolver, forReplay: store != nil && !ledger.noReplay)
         let files = ScanSession.namedFiles(resolver, rateCard: rateOptions.rates, mappingFiles: resolve.mediaMap)
-        let replay = ledger.noReplay ? nil : store.flatMap { ScanReplay(ledger: $0, listing: listing, files: files) }
+        let replay = ledger.noReplay ? nil : store.flatMap { ScanReplay(ledger: $0, shard: shard, listing: listing, files: files) }
         if let replay, try replay.replayed(timeZone: pricing.timeZone) { return }
         // Loaded only now: a replay needs no card (its file, or this build's bundled cards, are in the key and state).
         let settings = BillingSettings(card: try rateOptions.card(), pricing: pricing.options(policy: measure.durationPolicy),

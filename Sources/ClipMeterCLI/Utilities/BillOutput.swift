@@ -20,18 +20,19 @@ enum BillOutcome {
     /// Reports failures and the budget through `err` and returns the exit status `finish` would throw.
     static func status(_ report: BillReport, maxCost: Decimal?, err: (String) -> Void) -> Int32 {
         let bill = report.bill
-        if !report.failures.isEmpty {
-            err("clipmeter: \(report.failures.count) file(s) or job(s) could not be measured or priced; they are not in the total:")
-            for failure in report.failures.prefix(20) {
+        let failures = report.allFailures
+        if !failures.isEmpty {
+            err("clipmeter: \(failures.count) file(s) or job(s) could not be measured or priced; they are not in the total:")
+            for failure in failures.prefix(20) {
                 err("  \(failure.path)\(failure.jobID.map { " [\($0)]" } ?? ""): \(failure.code): \(Wording.message(failure))")
             }
-            if report.failures.count > 20 { err("  … and \(report.failures.count - 20) more (see the JSON or CSV output)") }
+            if failures.count > 20 { err("  … and \(failures.count - 20) more (see the JSON or CSV output)") }
         }
         if let maxCost, bill.total.amount > maxCost {  // --max-cost is in the card's currency
             err("clipmeter: total \(MoneyText.string(bill.total)) \(bill.currency) exceeds --max-cost \(MoneyText.string(maxCost)) \(bill.currency)")
             return ExitStatus.overBudget
         }
-        return report.failures.isEmpty ? 0 : ExitStatus.inputFailed
+        return failures.isEmpty ? 0 : ExitStatus.inputFailed
     }
 }
 

@@ -19,21 +19,40 @@ struct ScanReplay {
 
     /// The replay of the tree `listing` shows (the scan's one walk) and of `files` named one by one; nil when the
     /// tree has no trustworthy state (a symlinked folder in it).
-    init?(ledger: Ledger, arguments: [String] = Array(CommandLine.arguments.dropFirst()), listing: TreeListing, files: [String]) {
+    init?(ledger: Ledger, arguments: [String] = Array(CommandLine.arguments.dropFirst()), shard: (k: Int, n: Int)?,
+          listing: TreeListing, files: [String]) {
         let excluded = Set(["", "-wal", "-shm", "-journal"].map { ledger.path + $0 })
         guard let state = TreeState.capture(listing: listing, files: files, excluding: excluded) else { return nil }
         self.ledger = ledger
         self.state = state
-        self.key = Self.key(arguments: arguments)
+        self.key = Self.key(arguments: arguments, shard: shard, ledger: ledger.path)
     }
 
-    static func key(arguments: [String]) -> String {
-        var parts = ["clipmeter-scan-replay-1", Self.buildIdentity, FileManager.default.currentDirectoryPath,
-                     TimeZone.current.identifier, isatty(STDOUT_FILENO) == 1 ? "tty" : "pipe"]
-        parts += arguments
+    /// The replay key: everything that decides the output besides the files. The same argv can mean another scan
+    /// (`--shard auto` reads its index from the environment; `$CLIPMETER_LEDGER` picks the ledger), so the key holds
+    /// the resolved shard, the ledger and every variable of the environment that feeds a flag, with passwords and
+    /// secrets left out: the key is stored in the ledger.
+    static func key(arguments: [String], shard: (k: Int, n: Int)?, ledger: String,
+                    environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        var parts = ["clipmeter-scan-replay-2", Self.buildIdentity, FileManager.default.currentDirectoryPath,
+                     TimeZone.current.identifier, isatty(STDOUT_FILENO) == 1 ? "tty" : "pipe",
+                     "shard=" + (shard.map { "\($0.k)/\($0.n)" } ?? "all"), "ledger=" + Self.withoutPassword(ledger)]
+        let fed = environment.keys.filter { $0.hasPrefix("CLIPMETER_") || $0 == "JOB_COMPLETION_INDEX" || $0 == "TZ" }
+        for name in fed.sorted() {
+            let secret = ["PASSWORD", "SECRET", "TOKEN", "ACCESS_KEY"].contains { name.uppercased().contains($0) }
+            parts.append("env " + name + "=" + (secret ? "(set)" : Self.withoutPassword(environment[name] ?? "")))
+        }
+        parts += arguments.map(Self.withoutPassword)
         // A JSON array: unambiguous for any argument text (SQLite text stops at a NUL, so no NUL separators).
         let data = (try? JSONSerialization.data(withJSONObject: parts, options: [])) ?? Data(parts.joined(separator: "\n").utf8)
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `text` with the password of a `scheme://user:password@host` URL left out.
+    static func withoutPassword(_ text: String) -> String {
+        guard let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@"),
+              let colon = text[scheme.upperBound..<at].firstIndex(of: ":") else { return text }
+        return String(text[..<colon]) + String(text[at...])
     }
 
     /// This executable's path, size and times: a rebuilt binary (new rules, new bundled cards) never replays.

@@ -102,12 +102,14 @@ struct FolderScan: Sendable {
             }
             if isLink, let problem = resolver.containmentProblem(for: file) {
                 var job = JobSpec(id: relative, feature: feature, source: file)
+                job.key = JobIdentity.place(file, resolver: resolver)
                 job.problems.append("\(relative): \(problem)")
                 jobs.append(job)
                 continue
             }
             let reference = MediaReference(original: relative, localPath: real)
             var job = JobSpec(id: ids.contains(relative) ? "file:\(relative)" : relative, feature: feature, source: file)
+            job.key = JobIdentity.place(real, resolver: resolver)
             // Input-billed features measure what went in; every other feature bills what came out.
             if feature == "highlight-extraction" { job.inputs = [reference] } else { job.outputs = [reference] }
             // The entry's own time, as the listing saw it (a symlink's, not its target's, as before the one walk).
@@ -115,10 +117,11 @@ struct FolderScan: Sendable {
             jobs.append(job)
         }
         if let shard {
-            jobs = jobs.filter { Shard.includes($0.id, k: shard.k, n: shard.n) }
+            // By identity: every machine puts a job in the same shard whatever folder it scanned from.
+            jobs = jobs.filter { Shard.includes($0.key, k: shard.k, n: shard.n) }
             unassigned = unassigned.filter { Shard.includes($0, k: shard.k, n: shard.n) }
         }
-        jobs.sort { $0.id < $1.id }
+        jobs.sort { ByteKey($0.id) < ByteKey($1.id) || (ByteKey($0.id) == ByteKey($1.id) && ByteKey($0.key) < ByteKey($1.key)) }
         return Found(jobs: jobs, failures: failures, unassigned: unassigned, notes: notes, timelines: timelines)
     }
 

@@ -19,6 +19,8 @@ enum IMSResponseLoader {
     static let singleKey = "MediaProducingJob"
     static let listKey = "MediaProducingJobList"
     static let smartKey = "SmartJobInfo"
+    /// `ListBatchMediaProducingJobs`: batches without their sub-jobs, so without anything to bill.
+    static let batchListKey = "EditingBatchJobList"
 
     /// The kind of response and its payload, or nil when `document` is no saved response ClipMeter reads.
     static func payload(of document: SourceValue) -> (kind: String, value: SourceValue)? {
@@ -26,6 +28,7 @@ enum IMSResponseLoader {
             if let fields = candidate[batchKey], fields.mapValue != nil { return (batchKey, fields) }
             if let fields = candidate[singleKey], fields.mapValue != nil { return (singleKey, fields) }
             if let list = candidate[listKey], case .list = list { return (listKey, list) }
+            if let list = candidate[batchListKey], case .list = list { return (batchListKey, list) }
             if candidate[smartKey]?.mapValue != nil || (candidate["JobResult"] != nil && candidate["State"] != nil) {
                 return (smartKey, candidate)
             }
@@ -52,6 +55,11 @@ enum IMSResponseLoader {
                                            fallback: fallbackFeature)
                 return try entry.single(fields)
             }
+        case batchListKey:
+            // A page of batches lists neither sub-jobs nor outputs: billing it would be a silent zero.
+            let ids = reader.fields.list(value).compactMap { $0["JobId"]?.stringValue }
+            let named = ids.isEmpty ? "" : " (JobId \(ids.prefix(3).joined(separator: ", "))\(ids.count > 3 ? ", …" : ""))"
+            throw ManifestError(path: path, message: "a ListBatchMediaProducingJobs page lists \(ids.count) batch(es)\(named) without their sub-jobs or outputs, so it bills nothing: save the GetBatchMediaProducingJob response of each batch instead")
         default: return [try reader.smartHandle(value.mapValue ?? [:])]
         }
     }
@@ -100,8 +108,16 @@ enum IMSDocument {
                      fallbackFeature: String? = nil, api: IMSRequestAPI? = nil,
                      timeZone: TimeZone = JobTime.defaultTimeZone, idBase: String? = nil) throws -> [JobSpec] {
         if IMSResponseLoader.payload(of: document) != nil {
-            return try IMSResponseLoader.load(path: path, document: document, resolver: resolver, feature: feature,
-                                              fallbackFeature: fallbackFeature, timeZone: timeZone)
+            let jobs = try IMSResponseLoader.load(path: path, document: document, resolver: resolver, feature: feature,
+                                                  fallbackFeature: fallbackFeature, timeZone: timeZone)
+            guard !jobs.isEmpty else {
+                throw ManifestError(path: path, message: "this saved IMS response lists no job, so it bills nothing: save the Get*Job response of each job instead")
+            }
+            return jobs.map { job in
+                var job = job
+                if let problem = JobIdentity.problem(withID: job.id) { job.problems.append(JobProblem(problem)) }
+                return job
+            }
         }
         if IMSRequestLoader.recognizes(document) || api != nil {
             return try IMSRequestLoader.load(path: path, document: document, resolver: resolver, feature: feature, api: api,
@@ -128,9 +144,10 @@ private struct ResponseReader {
         let outputs = fields.under(fields.fieldName("OutputConfig"))
 
         var job = JobSpec(id: batchID, source: fields.path)
+        job.key = JobIdentity.ims(batchID)
         job.isBatch = true
         job.finishedAt = try fields.time(batch, "CompleteTime")
-        if job.finishedAt == nil { job.warnings.append(.noCompleteTime(batch: batchID)) }
+        job.observedAt = try fields.time(batch, "ModifiedTime") ?? job.finishedAt
         applyFeature(jobType: jobType, input: input, to: &job)
         job.previewOnly = try outputs.flag(output, "GeneratePreviewOnly") ?? false
         job.maxDuration = try outputs.number(output, "MaxDuration")
@@ -152,14 +169,20 @@ private struct ResponseReader {
             return [job]
         }
 
+        let status = try fields.text(batch, "Status") ?? ""
+        if let pending = Self.unfinished(status) {
+            // Still running: listed as pending, never billed, and its sub-jobs are not jobs of their own yet.
+            job.stage = .pending(pending)
+            return [job]
+        }
+        if job.finishedAt == nil { job.warnings.append(.noCompleteTime(batch: batchID)) }
         let subJobs = fields.list(batch["SubJobList"])
         guard !subJobs.isEmpty else {
-            let status = try fields.text(batch, "Status") ?? "unknown"
             if status.lowercased() == "failed" {
                 job.status = .failed
                 job.failureReason = try extendError(batch) ?? "the batch failed (no error in Extend)"
             } else {
-                job.problems.append("batch \(batchID) lists no sub-jobs (status \(status)): nothing to bill yet")
+                job.problems.append("batch \(batchID) lists no sub-jobs (status \(status.isEmpty ? "unknown" : status)): save the GetBatchMediaProducingJob response once the batch has finished")
             }
             return [job]
         }
@@ -172,6 +195,7 @@ private struct ResponseReader {
             guard let sub = item.mapValue else { throw fields.error(field, "expected an object, found \(item.kindName)") }
             var subJob = job
             subJob.id = try fields.text(sub, "JobId", field: "\(field).JobId") ?? "\(batchID)#\(index + 1)"
+            subJob.key = JobIdentity.ims(subJob.id)
             subJob.inputs = []
             subJob.outputs = []
             subJob.warnings = []
@@ -208,11 +232,15 @@ private struct ResponseReader {
     func single(_ fields: [String: SourceValue]) throws -> JobSpec {
         var job = JobSpec(id: try self.fields.text(fields, "JobId", required: true) ?? "", feature: "video-editing",
                           source: self.fields.path)
+        job.key = JobIdentity.ims(job.id)
         job.finishedAt = try self.fields.time(fields, "CompleteTime")
+        job.observedAt = try self.fields.time(fields, "ModifiedTime") ?? job.finishedAt
         try applyStatus(fields, field: nil, to: &job)
+        if job.stage.isPending { return job }
         if fields["SubJobMaterials"] != nil {
-            // A sub-job of a batch is billed as its batch's feature, which this response does not carry.
-            if feature == nil {
+            // A sub-job of a batch is billed as its batch's feature, which this response does not carry; a failed
+            // one costs nothing whatever that feature is.
+            if feature == nil && job.status != .failed {
                 job.problems.append(JobProblem("job \(job.id) is a sub-job of a batch (it has SubJobMaterials): it is billed as its batch's feature; price the GetBatchMediaProducingJob response, or name the feature", remedy: .nameTheFeature))
             }
         }
@@ -238,6 +266,7 @@ private struct ResponseReader {
     /// `GetSmartHandleJob`: the result of a highlight extraction, billed on its input.
     func smartHandle(_ body: [String: SourceValue]) throws -> JobSpec {
         var job = JobSpec(id: try fields.text(body, "JobId", required: true) ?? "", source: fields.path)
+        job.key = JobIdentity.ims(job.id)
         let info = body["SmartJobInfo"]?.mapValue ?? [:]
         let type = try fields.text(info, "JobType", field: "SmartJobInfo.JobType")
         if let feature {
@@ -257,11 +286,12 @@ private struct ResponseReader {
             let reason = [try fields.text(body, "ErrorCode"), try fields.text(body, "ErrorMessage")].compactMap { $0 }
             job.failureReason = reason.isEmpty ? "failed (no error code in the response)" : reason.joined(separator: ": ")
         default:
-            job.status = .failed
-            job.problems.append("job \(job.id) is not finished (State '\(state)'): only Finished and Failed jobs can be billed")
+            job.stage = .pending(state.isEmpty ? "unknown" : state)
         }
         // No completion time in this response: its last modification is when it finished.
         job.finishedAt = try fields.under("SmartJobInfo").time(info, "ModifiedTime")
+        job.observedAt = job.finishedAt
+        if job.stage.isPending { return job }
         var names: [String] = []
         switch info["InputConfig"] {
         case .map(let input)?:
@@ -281,6 +311,15 @@ private struct ResponseReader {
     }
 
     // MARK: - Pieces
+
+    /// The status word of a job IMS has not finished (`Init`, `Queuing`, `Processing`, …), nil for a finished or
+    /// failed one or a word that is neither (an error of its own).
+    static func unfinished(_ word: String) -> String? {
+        let lower = word.trimmingCharacters(in: .whitespaces).lowercased()
+        let running: Set<String> = ["init", "initial", "queuing", "queued", "waiting", "processing", "running", "executing",
+                                    "submitted", "pending", "created"]
+        return running.contains(lower) ? word : nil
+    }
 
     private func applyFeature(jobType: String?, input: [String: SourceValue], to job: inout JobSpec) {
         var implied = jobType.flatMap { IMSResponseLoader.featureByJobType[$0] }
@@ -317,9 +356,13 @@ private struct ResponseReader {
     private func applyStatus(_ body: [String: SourceValue], field: String?, to job: inout JobSpec) throws {
         let prefix = field.map { "\($0)." } ?? ""
         let word = try fields.text(body, "Status", field: prefix + "Status") ?? ""
+        if field == nil, let pending = Self.unfinished(word) {
+            job.stage = .pending(pending)
+            return
+        }
         guard let status = JobSpec.normalizedStatus(word), word.lowercased() != "finished" else {
             job.status = .failed
-            job.problems.append("job \(job.id) is not finished (status '\(word)'): only Success and Failed jobs can be billed")
+            job.problems.append("job \(job.id) has status '\(word)', which is neither finished nor failed: only Success and Failed jobs can be billed")
             return
         }
         job.status = status

@@ -28,6 +28,8 @@ enum JobNote: Hashable, Sendable {
     case subJobsFailed(failed: Int, of: Int)
     /// Another source describes the same job identically; that copy is ignored.
     case sameJobDescribedTwice(id: String, by: String)
+    /// Another saved poll of the same IMS job, earlier or unfinished; the latest finished poll bills.
+    case earlierPoll(source: String, status: String)
 
     // MARK: What the folder holds
 

@@ -6,8 +6,16 @@ import Foundation
 /// Job sources only describe: they list media and resolve paths, they never open media. Measuring and
 /// pricing happen later, so every fact a source could not establish is recorded here for the user to see.
 public struct JobSpec: Sendable, Equatable {
-    /// Stable identifier; the ledger records a job once per id, so it must not change between runs.
+    /// The id as the user knows it (IMS JobId, manifest id as written, folder or file path): what outputs show.
     public var id: String
+    /// Which job this is, wherever it was found from (`JobIdentity`): the ledger, shards and deduplication key
+    /// jobs by it, byte for byte. Loaders set it; it defaults to the id.
+    public var key: String
+    /// Ran (billed), planned (a request body: priced apart, never billed) or pending (not finished yet).
+    public var stage: JobStage = .ran
+    /// When the source observed the job (an IMS poll's `ModifiedTime`/`CompleteTime`): the latest terminal
+    /// poll of one JobId wins.
+    public var observedAt: Date?
     /// Billed feature id (`video-editing`, `script-to-video`, …), nil when the source does not say.
     public var feature: String?
     /// Succeeded or failed; failed tasks are listed at 0 with their reason.
@@ -65,6 +73,7 @@ public struct JobSpec: Sendable, Equatable {
         warnings: [JobNote] = [], problems: [JobProblem] = []
     ) {
         self.id = id
+        self.key = id
         self.feature = feature
         self.status = status
         self.failureReason = failureReason
@@ -169,27 +178,44 @@ struct MediaReference: Sendable, Equatable, Hashable {
 }
 
 extension JobSpec {
-    /// One job per id, for estimate and scan alike. Copies that describe the same job (one saved response
-    /// synced to two folders) are one job, the other copies named in its warnings. Copies that differ are an
-    /// error on that job: the ledger records a job once per id, so silently keeping either would drop a bill.
+    /// One job per identity, for estimate and scan alike, keys compared byte for byte (`café` in NFC and in NFD
+    /// are two jobs). Polls of one IMS job are one job: a finished poll beats an unfinished one, the latest
+    /// finished one wins, the others are notes. Copies that describe the same job (one saved response synced to
+    /// two folders) are one job, the other copies named in its warnings. Copies that differ are an error on that
+    /// job naming both places: the ledger records a job once per key, so silently keeping either would drop a bill.
     public static func mergingDuplicateIDs(_ jobs: [JobSpec]) -> [JobSpec] {
-        var order: [String] = []
-        var byID: [String: JobSpec] = [:]
+        var order: [ByteKey] = []
+        var byKey: [ByteKey: JobSpec] = [:]
         for job in jobs {
-            guard var first = byID[job.id] else {
-                byID[job.id] = job
-                order.append(job.id)
+            let key = ByteKey(job.key)
+            guard var first = byKey[key] else {
+                byKey[key] = job
+                order.append(key)
                 continue
             }
             if first.sameContent(as: job) {
                 first.warnings.append(.sameJobDescribedTwice(id: job.id, by: job.source))
+            } else if let latest = latestPoll(first, job) {
+                var kept = latest.winner
+                kept.warnings.append(.earlierPoll(source: latest.loser.source, status: latest.loser.stage.pollWord))
+                first = kept
             } else {
-                first.problems.append(JobProblem("job id \(job.id) is used by \(first.source) and by \(job.source) for different jobs:"
-                    + " ids must be unique, so neither is billed until one is renamed"))
+                first.problems.append(JobProblem("job \(job.id) is described by \(first.source) and by \(job.source) differently:"
+                    + " one job cannot be two, so neither is billed until one of them is corrected"))
             }
-            byID[job.id] = first
+            byKey[key] = first
         }
-        return order.map { byID[$0]! }
+        return order.map { byKey[$0]! }
+    }
+
+    /// The poll that wins of two saved responses of one IMS job, nil when `a` and `b` are not both polls (a
+    /// poll has an observation time or is unfinished). Finished beats unfinished; then the later observation.
+    static func latestPoll(_ a: JobSpec, _ b: JobSpec) -> (winner: JobSpec, loser: JobSpec)? {
+        guard a.key.hasPrefix(JobIdentity.imsPrefix), b.key.hasPrefix(JobIdentity.imsPrefix) else { return nil }
+        let aDone = !a.stage.isPending, bDone = !b.stage.isPending
+        if aDone != bDone { return aDone ? (a, b) : (b, a) }
+        guard let at = a.observedAt ?? a.finishedAt, let bt = b.observedAt ?? b.finishedAt, at != bt else { return nil }
+        return at > bt ? (a, b) : (b, a)
     }
 
     /// Equal apart from where the job was read and what was said about reading it.
@@ -198,6 +224,28 @@ extension JobSpec {
         a.source = ""; b.source = ""
         a.warnings = []; b.warnings = []
         return a == b
+    }
+}
+
+/// Where a job is in its life: only a job that ran is billed.
+public enum JobStage: Sendable, Equatable {
+    /// It ran (finished or failed): billed.
+    case ran
+    /// A request body not submitted yet: priced apart as a plan, never billed.
+    case planned
+    /// Submitted and not finished (`Init`, `Processing`, …, the status word as saved): listed, not billed.
+    case pending(String)
+
+    /// True for an unfinished job.
+    public var isPending: Bool { if case .pending = self { return true } else { return false } }
+
+    /// The status word of a poll, for notes.
+    var pollWord: String {
+        switch self {
+        case .ran: return "finished"
+        case .planned: return "planned"
+        case .pending(let word): return word
+        }
     }
 }
 

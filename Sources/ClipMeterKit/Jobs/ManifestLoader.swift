@@ -100,7 +100,13 @@ enum ManifestLoader {
             for (key, value) in defaults where !fields.keys.contains(where: { Self.canonical($0) == Self.canonical(key) }) {
                 fields[key] = value
             }
-            return try reader.read(fields, fieldPrefix: entry.field, fallbackID: "\(idBase ?? path)#\(index + 1)")
+            var read = try reader.read(fields, fieldPrefix: entry.field, fallbackID: "\(idBase ?? path)#\(index + 1)")
+            // The manifest's place and the id as written (or the entry's position when it gives none): the same
+            // job whatever folder a scan starts from, and a different one in another tree of the same layout.
+            let written = read.job.id == "\(idBase ?? path)#\(index + 1)" ? "#\(index + 1)" : read.job.id
+            read.job.key = JobIdentity.place(path, resolver: resolver, suffix: written)
+            if let problem = JobIdentity.problem(withID: read.job.id) { read.job.problems.append(JobProblem(problem)) }
+            return read
         }
     }
 

@@ -37,6 +37,8 @@ public enum BillRenderer {
         let left = unknown == 0 ? "" : "  (\(unknown) job\(unknown == 1 ? "" : "s") with an unknown cost not included)"
         blocks.append("TOTAL \(MoneyText.string(bill.total)) \(bill.currency)\(range)  (rate card \(bill.rateCard), rounding \(bill.rounding))\(left)")
 
+        blocks += plannedAndPendingBlocks(report)
+
         let warnings = Wording.warningLines(report)
         if !warnings.isEmpty {
             blocks.append((["Warnings (\(warnings.count)):"] + warnings.map { "  - " + oneLine($0) }).joined(separator: "\n"))
@@ -52,6 +54,36 @@ public enum BillRenderer {
             blocks.append((["Explanation:"] + bill.explainLines()).joined(separator: "\n"))
         }
         return blocks.joined(separator: "\n\n")
+    }
+
+    /// A scan's plans (request bodies, priced apart) and unfinished jobs, after the bill they are not part of.
+    static func plannedAndPendingBlocks(_ report: BillReport) -> [String] {
+        var blocks: [String] = []
+        if let planned = report.planned, !planned.bill.jobs.isEmpty || !planned.failures.isEmpty {
+            let bill = planned.bill
+            var lines = ["Planned, not billed (\(bill.jobs.count + planned.failures.filter { $0.code == .invalidJob }.count) request bod\(bill.jobs.count == 1 ? "y" : "ies") not yet run; not in TOTAL, cycles or the ledger):"]
+            if !bill.jobs.isEmpty {
+                let costs = rightAligned(bill.jobs.map(costCell), header: "COST")
+                let rows = bill.jobs.enumerated().map { index, job in
+                    let ran = job.key.flatMap { planned.billedAs[$0] }.map { "billed as job \($0), from its response" }
+                    return [oneLine(job.id), oneLine(job.feature.rawValue), costs.cells[index],
+                            oneLine([ran, notes(for: job).isEmpty ? nil : notes(for: job)].compactMap { $0 }.joined(separator: "; "))]
+                }
+                lines.append(TextTable.render(header: ["ID", "FEATURE", costs.header, "NOTES"], rows: rows))
+            }
+            let range = bill.totalLow.map { "  range \(MoneyText.string($0))–\(MoneyText.string(bill.total))" } ?? ""
+            lines.append("PLANNED \(MoneyText.string(bill.total)) \(bill.currency)\(range)")
+            for failure in planned.failures {
+                lines.append("  - " + oneLine(failure.path) + (failure.jobID.map { " [job \(oneLine($0))]" } ?? "")
+                             + ": " + failure.code.description + ": " + oneLine(Wording.message(failure)))
+            }
+            blocks.append(lines.joined(separator: "\n"))
+        }
+        if !report.pending.isEmpty {
+            let lines = report.pending.map { "  - \(oneLine($0.id)): \(oneLine($0.status)) (\(oneLine($0.source)))" }
+            blocks.append((["Pending, not billed (\(report.pending.count) job(s) not finished when saved):"] + lines).joined(separator: "\n"))
+        }
+        return blocks
     }
 
     /// The NOTES cell: the failure or no-price reason, and how many warnings the job carries.
@@ -140,21 +172,43 @@ public enum BillRenderer {
             var value = jobJSON(job)
             if let producers = report.producedBy, case .object(let members) = value {
                 // A recorded job says what priced it: null when it was recorded before ledgers kept that.
-                value = .object(members + [("producedBy", producers[job.id].map { .string($0) } ?? .null)])
+                value = .object(members + [("producedBy", producers[job.key ?? job.id].map { .string($0) } ?? .null)])
             }
             write((index == 0 ? "\n    " : ",\n    ") + value.rendered(pretty: true, indent: 2))
         }
         write(bill.jobs.isEmpty ? "]," : "\n  ],")
-        let tail: [(String, JSONValue)] = [
+        var tail: [(String, JSONValue)] = [
             ("cycles", .array(bill.cycles.map(cycleJSON))),
             ("warnings", .array(Wording.warningLines(report).map { .string($0) })),
             ("errors", errors(report.failures)),
         ]
+        if let planned = report.planned { tail += [("planned", plannedJSON(planned)), ("pending", pendingJSON(report.pending))] }
         for (index, (key, value)) in tail.enumerated() {
             write("\n  " + JSONValue.string(key).rendered() + ": " + value.rendered(pretty: true, indent: 1)
                   + (index == tail.count - 1 ? "" : ","))
         }
         write("\n}")
+    }
+
+    /// A scan's plans: `{total, totalRange?, jobs, errors}`, each job as the bill's jobs are, plus `billedAs` (the
+    /// job that ran from it, when a response beside it says so).
+    static func plannedJSON(_ planned: BillReport.PlannedSection) -> JSONValue {
+        let bill = planned.bill
+        var members: [(String, JSONValue)] = [("total", .string(MoneyText.string(bill.total)))]
+        if let low = bill.totalLow {
+            members.append(("totalRange", .object([("low", .string(MoneyText.string(low))), ("high", .string(MoneyText.string(bill.total)))])))
+        }
+        let jobs: [JSONValue] = bill.jobs.map { job in
+            guard case .object(let fields) = jobJSON(job) else { return jobJSON(job) }
+            return .object(fields + [("billedAs", job.key.flatMap { planned.billedAs[$0] }.map { .string($0) } ?? .null)])
+        }
+        members += [("jobs", .array(jobs)), ("errors", errors(planned.failures))]
+        return .object(members)
+    }
+
+    /// A scan's unfinished jobs: `[{id, status, source}]`.
+    static func pendingJSON(_ pending: [BillReport.PendingJob]) -> JSONValue {
+        .array(pending.map { .object([("id", .string($0.id)), ("status", .string($0.status)), ("source", .string($0.source))]) })
     }
 
     /// One line per priced job (the PricedJob JSON object, compact), for streaming.
@@ -174,8 +228,8 @@ public enum BillRenderer {
         }
         let lowItems: [(String, JSONValue)] = job.lowItems.isEmpty ? [] : [("lowItems", .array(job.lowItems.map(itemJSON)))]
         return .object([
-            ("id", .string(job.id)), ("feature", .string(job.feature.rawValue)), ("status", .string(job.status.rawValue)),
-            ("cost", job.cost.map { .string(MoneyText.string($0)) } ?? .null),
+            ("id", .string(job.id)), ("key", .string(job.key ?? job.id)), ("feature", .string(job.feature.rawValue)),
+            ("status", .string(job.status.rawValue)), ("cost", job.cost.map { .string(MoneyText.string($0)) } ?? .null),
         ] + range + [
             ("finishedAt", date(job.finishedAt)),
             ("cycleStart", date(job.cycleStart)), ("reason", Wording.reason(of: job).map { .string($0) } ?? .null),
@@ -220,6 +274,7 @@ public enum BillRenderer {
             ("warnings", .array(Wording.warningLines(report).map { .string($0) })),
             ("errors", errors(report.failures)),
         ]
+        if let planned = report.planned { members += [("planned", plannedJSON(planned)), ("pending", pendingJSON(report.pending))] }
         return JSONValue.object(members).rendered()
     }
 

@@ -20,6 +20,42 @@ public struct BillReport: Sendable {
     /// For a bill read back from ledgers: what priced each job, by job id (a job absent from it is of unknown
     /// origin). Nil for a bill priced by this run; then the JSON jobs carry no `producedBy`.
     public var producedBy: [String: String]?
+    /// Request bodies a scan found: priced as plans, apart from the bill, never in its totals or the ledger.
+    public var planned: PlannedSection?
+    /// Jobs a scan found that IMS has not finished: listed, never billed.
+    public var pending: [PendingJob] = []
+
+    /// Everything the exit code must count: the bill's failures and the planned jobs' (a plan whose cost cannot
+    /// be known is as unknown as a bill's).
+    public var allFailures: [Failure] { failures + (planned?.failures ?? []) }
+
+    /// The plans of a scan: their own bill (total, range, jobs), its failures, and a note per plan that a saved
+    /// response beside it already bills the job it became.
+    public struct PlannedSection: Sendable {
+        /// The planned jobs, priced.
+        public var bill: Bill
+        /// Planned jobs whose cost cannot be known, and the files they could not measure.
+        public var failures: [Failure]
+        /// By planned job key: the response job that bills what the plan became.
+        public var billedAs: [String: String]
+
+        /// A section of priced plans.
+        public init(bill: Bill, failures: [Failure], billedAs: [String: String] = [:]) {
+            self.bill = bill
+            self.failures = failures
+            self.billedAs = billedAs
+        }
+    }
+
+    /// A job submitted to IMS and not finished when its response was saved.
+    public struct PendingJob: Sendable, Equatable {
+        /// The JobId.
+        public var id: String
+        /// The status word as saved (`Processing`, `Init`, …).
+        public var status: String
+        /// The saved response it was read from.
+        public var source: String
+    }
 
     /// A report; `failures` empty means everything was measured and priced.
     public init(bill: Bill, failures: [Failure] = [], title: String, region: String? = nil, generatedAt: Date = Date(),

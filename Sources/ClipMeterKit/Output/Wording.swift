@@ -172,6 +172,8 @@ public enum Wording {
             return "\(failed) of \(total) sub-jobs failed; they are listed at 0 and their outputs are not billed"
         case let .sameJobDescribedTwice(id, source):
             return "job id \(id) is also described by \(source); that copy is ignored"
+        case let .earlierPoll(source, status):
+            return "an earlier poll of this job (\(source), status \(status)) is superseded by this one"
         case let .nonMediaLeftOut(count, examples):
             return "left out \(count) non-media file(s): \(examples.prefix(3).joined(separator: ", "))\(count > 3 ? ", …" : "")"
         case .filesClaimedElsewhere(let count):

@@ -95,10 +95,10 @@ final class BillingRun {
         measurer.flush()
         let bill = Pricer(card: settings.card, options: settings.pricing).price(billable)
         // A cost that cannot be known is an error of its job, reported like a file that could not be measured.
-        let sources = Dictionary(specs.map { ($0.id, $0.source) }, uniquingKeysWith: { first, _ in first })
+        let sources = Dictionary(specs.map { (ByteKey($0.key), $0.source) }, uniquingKeysWith: { first, _ in first })
         for job in bill.jobs {
             guard let unknown = job.unknown else { continue }
-            failures.append(BillReport.Failure(path: sources[job.id] ?? job.id, jobID: job.id, code: .unknownCost(unknown),
+            failures.append(BillReport.Failure(path: sources[ByteKey(job.key ?? job.id)] ?? job.id, jobID: job.id, code: .unknownCost(unknown),
                                                message: unknown.detail))
         }
         return BillReport(bill: bill, failures: failures, title: title, region: settings.card.region ?? settings.card.id)
@@ -134,6 +134,7 @@ final class BillingRun {
                               previewOnly: spec.previewOnly, edition: spec.edition, outputCodec: spec.outputCodec,
                               warnings: spec.warnings.map(Wording.text))
         job.isBatch = spec.isBatch
+        if spec.key != spec.id { job.key = spec.key }
         if spec.status == .failed {
             job.status = .failed
             job.failureReason = spec.failureReason ?? "the task failed"

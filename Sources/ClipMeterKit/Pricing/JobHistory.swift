@@ -21,10 +21,10 @@ public enum JobHistory {
         while start < charges.count {
             let batch = charges[start..<min(start + batchSize, charges.count)]
             let records = batch.map { job in
-                JobRecord(id: job.id, feature: job.feature.rawValue, status: job.status.rawValue, cost: MoneyText.string(job.cost?.amount ?? 0),
+                JobRecord(id: job.key ?? job.id, feature: job.feature.rawValue, status: job.status.rawValue, cost: MoneyText.string(job.cost?.amount ?? 0),
                           currency: bill.currency, rateCard: bill.rateCard, finishedAt: job.finishedAt,
                           cycleStart: job.cycleStart, payload: Data(form.json(job).rendered().utf8), recordedAt: now,
-                          producedBy: producedBy)
+                          producedBy: producedBy, legacyID: job.id)
             }
             try ledger.recordJobs(records)
             start += batchSize
@@ -89,7 +89,11 @@ struct LedgerForm {
         let zone = job.timeZone
         func date(_ value: Date?) -> JSONValue { value.map { .string(DateText.string($0, in: zone)) } ?? .null }
         var members: [(String, JSONValue)] = [
-            ("id", .string(job.id)), ("feature", .string(job.feature.rawValue)), ("status", .string(job.status.rawValue)),
+            ("id", .string(job.id)),
+        ]
+        if let key = job.key { members.append(("key", .string(key))) }
+        members += [
+            ("feature", .string(job.feature.rawValue)), ("status", .string(job.status.rawValue)),
             ("cost", job.cost.map { .string(MoneyText.string($0)) } ?? .null),
         ]
         if let low = job.costLow, let high = job.cost {

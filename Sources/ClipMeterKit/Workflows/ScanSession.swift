@@ -78,8 +78,19 @@ public enum ScanSession {
                                      cache: ledger.map { LedgerMeasurementCache(ledger: $0) })
         measurer.progress = progress
         measurer.settleSeconds = request.settleSeconds
-        var report = BillingRun(measurer: measurer, resolver: request.resolver, settings: request.settings)
-            .price(found.jobs, title: request.directory, extraFailures: found.failures, timelines: found.timelines)
+        let run = BillingRun(measurer: measurer, resolver: request.resolver, settings: request.settings)
+        let stages = Staged(found.jobs)
+        var report = run.price(stages.ran, title: request.directory, extraFailures: found.failures, timelines: found.timelines)
+        // Plans are priced like any job, and kept apart: the bill, its cycles and the ledger are what ran.
+        let plans = run.price(stages.planned, title: request.directory, timelines: found.timelines)
+        report.planned = BillReport.PlannedSection(bill: plans.bill, failures: plans.failures, billedAs: stages.billedAs())
+        report.pending = stages.pending.map { BillReport.PendingJob(id: $0.id, status: $0.stage.pollWord, source: $0.source) }
+        if report.bill.jobs.isEmpty, let first = stages.pending.first {
+            // Saved responses were found and nothing is billed: never a silent zero.
+            report.failures.append(BillReport.Failure(
+                path: first.source, jobID: first.id, code: .invalidJob,
+                message: "nothing is billed: \(stages.pending.count) job(s) found are not finished yet (status \(first.stage.pollWord)); save their responses again once they have finished"))
+        }
         let unsettled = measurer.sawUnsettledFile
         // Only the priced bill is needed from here on: memory goes to rendering it, not to its sources.
         found.jobs = []
@@ -105,5 +116,38 @@ public enum ScanSession {
                               timeZone: request.settings.pricing.timeZone, shard: request.shard)
         guard let listing = consume listing else { return try scan.jobs(in: request.directory) }
         return try scan.jobs(in: request.directory, listing: listing)
+    }
+}
+
+/// A scan's jobs by stage: what ran is billed, plans are priced apart, unfinished jobs are listed.
+struct Staged {
+    var ran: [JobSpec] = []
+    var planned: [JobSpec] = []
+    var pending: [JobSpec] = []
+
+    init(_ jobs: [JobSpec]) {
+        for job in jobs {
+            switch job.stage {
+            case .ran: ran.append(job)
+            case .planned: planned.append(job)
+            case .pending: pending.append(job)
+            }
+        }
+    }
+
+    /// For each plan, the job that ran from it, by the one sign a saved folder gives: a response of one job saved
+    /// in the same folder as the body (the usual layout of a submit-then-poll script). Keys are planned job keys.
+    func billedAs() -> [String: String] {
+        var responsesByFolder: [ByteKey: [String]] = [:]
+        // Jobs IMS ran, less the failed sub-jobs a batch response lists beside its batch.
+        for job in ran where job.key.hasPrefix(JobIdentity.imsPrefix) && !(job.failureReason ?? "").hasPrefix("sub-job of batch") {
+            responsesByFolder[ByteKey((job.source as NSString).deletingLastPathComponent), default: []].append(job.id)
+        }
+        var result: [String: String] = [:]
+        for plan in planned {
+            let folder = ByteKey((plan.source as NSString).deletingLastPathComponent)
+            if let ids = responsesByFolder[folder], Set(ids).count == 1 { result[plan.key] = ids[0] }
+        }
+        return result
     }
 }

@@ -123,16 +123,22 @@ final class PostgresLedger: LedgerBackend {
         guard !records.isEmpty else { return }
         // Last of each id wins within the batch (as in SQLite), and rows are written in id order so two writers
         // upserting overlapping batches lock rows in the same order and cannot deadlock each other.
-        var last: [String: JobRecord] = [:]
-        for record in records { last[record.id] = record }
-        let ordered = last.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.compactMap { last[$0] }
+        // By bytes: Swift's String equality would merge `café` in NFC and NFD, two jobs PostgreSQL keeps apart.
+        var last: [[UInt8]: JobRecord] = [:]
+        for record in records { last[Array(record.id.utf8)] = record }
+        let ordered = last.keys.sorted { $0.lexicographicallyPrecedes($1) }.compactMap { last[$0] }
+        let legacy = ordered.compactMap { record in record.legacyID.flatMap { $0.utf8.elementsEqual(record.id.utf8) ? nil : $0 } }
         try run("recording jobs") { tx in
+            for slice in legacy.chunks(ofCount: Self.rowsPerStatement) {
+                let list = slice.indices.map { "$\($0 - slice.startIndex + 1)" }.joined(separator: ", ")
+                try tx.query("DELETE FROM \(s).job WHERE NOT keyed AND id IN (\(list))", slice.map { .text($0) })
+            }
             for slice in ordered.chunks(ofCount: Self.rowsPerStatement) {
                 var values: [PGConnection.Value] = []
                 var rows: [String] = []
                 for record in slice {
                     let base = values.count
-                    rows.append("(" + (1...11).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+                    rows.append("(" + (1...11).map { "$\(base + $0)" }.joined(separator: ", ") + ", true)")
                     values += [
                         .text(record.id), .text(record.feature), .text(record.status), .text(record.cost),
                         .text(record.currency), .text(record.rateCard), .int(record.finishedAt.map(LedgerTime.millis)),
@@ -142,8 +148,8 @@ final class PostgresLedger: LedgerBackend {
                 }
                 // The newest recording wins; a row that would change in nothing but its recording time is left alone.
                 try tx.query("""
-                    INSERT INTO \(s).job AS j (\(Self.jobColumns)) VALUES \(rows.joined(separator: ", "))
-                    ON CONFLICT (id) DO UPDATE SET
+                    INSERT INTO \(s).job AS j (\(Self.jobColumns), keyed) VALUES \(rows.joined(separator: ", "))
+                    ON CONFLICT (id) DO UPDATE SET keyed = true,
                         feature = excluded.feature, status = excluded.status, cost = excluded.cost,
                         currency = excluded.currency, rate_card = excluded.rate_card,
                         finished_at_millis = excluded.finished_at_millis, cycle_start_millis = excluded.cycle_start_millis,
@@ -184,7 +190,7 @@ final class PostgresLedger: LedgerBackend {
 
     func jobs(withIDs ids: [String]) throws -> [JobRecord] {
         guard !ids.isEmpty else { return [] }
-        let unique = Array(Set(ids))
+        let unique = Array(Dictionary(ids.map { (Array($0.utf8), $0) }, uniquingKeysWith: { first, _ in first }).values)
         return try run("reading jobs") { tx in
             var found: [JobRecord] = []
             for slice in unique.chunks(ofCount: Self.keysPerQuery) {

@@ -59,6 +59,10 @@ enum PostgresSchema {
         """
         ALTER TABLE %s.job ADD COLUMN produced_by text;
         """,
+        // 3: jobs keyed by identity; rows written before are `keyed = false` until a scan records them by key.
+        """
+        ALTER TABLE %s.job ADD COLUMN keyed boolean NOT NULL DEFAULT false;
+        """,
     ]
 
     /// The version that added `job.produced_by`.

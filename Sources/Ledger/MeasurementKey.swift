@@ -28,4 +28,19 @@ public struct MeasurementKey: Hashable, Sendable {
         self.inode = inode
         self.mode = mode
     }
+
+    /// Equal when the path's bytes are: Swift's String equality would make `café` in NFC and NFD one file.
+    public static func == (a: MeasurementKey, b: MeasurementKey) -> Bool {
+        a.size == b.size && a.modifiedAtNanos == b.modifiedAtNanos && a.changedAtNanos == b.changedAtNanos
+            && a.inode == b.inode && a.path.utf8.elementsEqual(b.path.utf8) && a.mode.utf8.elementsEqual(b.mode.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for byte in path.utf8 { hasher.combine(byte) }
+        hasher.combine(size)
+        hasher.combine(modifiedAtNanos)
+        hasher.combine(changedAtNanos)
+        hasher.combine(inode)
+        hasher.combine(mode)
+    }
 }

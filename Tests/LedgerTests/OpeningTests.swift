@@ -214,8 +214,8 @@ final class OpeningTests: LedgerTestCase {
             try db.execute(sql: """
                 DROP TABLE scanReplay; DROP TABLE scanReplayChunk;
                 ALTER TABLE measurement DROP COLUMN changedAtNanos; ALTER TABLE measurement DROP COLUMN inode;
-                ALTER TABLE job DROP COLUMN producedBy;
-                DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4'); PRAGMA user_version = 1;
+                ALTER TABLE job DROP COLUMN producedBy; ALTER TABLE job DROP COLUMN keyed;
+                DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4', 'v5'); PRAGMA user_version = 1;
                 """)
         }
 
@@ -236,9 +236,9 @@ final class OpeningTests: LedgerTestCase {
         try withRawSQLite(file) { db in
             try db.execute(sql: """
                 ALTER TABLE measurement DROP COLUMN changedAtNanos; ALTER TABLE measurement DROP COLUMN inode;
-                ALTER TABLE job DROP COLUMN producedBy;
+                ALTER TABLE job DROP COLUMN producedBy; ALTER TABLE job DROP COLUMN keyed;
                 INSERT INTO measurement (path, mode, size, modifiedAtNanos, facts) VALUES ('/m/a.mp4', 'auto', 1, 1, x'00');
-                DELETE FROM grdb_migrations WHERE identifier IN ('v3', 'v4'); PRAGMA user_version = 2;
+                DELETE FROM grdb_migrations WHERE identifier IN ('v3', 'v4', 'v5'); PRAGMA user_version = 2;
                 """)
         }
 

@@ -143,7 +143,7 @@ final class ProducedByPostgresTests: PostgresLedgerTestCase {
     func testAnOlderSchemaMigratesAndItsOldJobsHaveNoProducer() throws {
         try open().recordJobs([job("old")])
         // Exactly what migration 1 left: the job table without the column migration 2 adds.
-        try PSQL.run(url, "ALTER TABLE \(schema).job DROP COLUMN produced_by; DELETE FROM \(schema).ledger_migration WHERE version >= 2")
+        try PSQL.run(url, "ALTER TABLE \(schema).job DROP COLUMN produced_by, DROP COLUMN keyed; DELETE FROM \(schema).ledger_migration WHERE version >= 2")
 
         let reader = try open(.readOnly)
         XCTAssertEqual(try reader.jobs(from: nil, to: nil).map(\.producedBy), [nil])
@@ -154,6 +154,6 @@ final class ProducedByPostgresTests: PostgresLedgerTestCase {
         fresh.producedBy = producer
         try open().recordJobs([fresh])
         XCTAssertEqual(try open().jobs(from: nil, to: nil).map(\.producedBy), [producer, nil])
-        XCTAssertEqual(try PSQL.run(url, "SELECT string_agg(version::text, ',' ORDER BY version) FROM \(schema).ledger_migration"), "1,2")
+        XCTAssertEqual(try PSQL.run(url, "SELECT string_agg(version::text, ',' ORDER BY version) FROM \(schema).ledger_migration"), "1,2,3")
     }
 }

@@ -29,7 +29,7 @@ public struct MediaFileFinder: Sendable {
     /// Files under `paths`, sorted by path and without duplicates. Explicitly named files are always kept
     /// (a named file that is not media deserves an error record); missing paths are kept too, to be reported.
     public func files(in paths: [String]) -> [String] {
-        var found = Set<String>()
+        var found = Set<ByteKey>()
         for path in paths {
             if PathText.kind(path) == .directory {
                 // Hidden folders are never measured, so `probe` need not list them.
@@ -37,12 +37,12 @@ public struct MediaFileFinder: Sendable {
                 let listing = TreeListing(roots: [root], includingHidden: false)
                 var files: [Found] = []
                 collect(root, spelled: path, in: listing, into: &files)
-                found.formUnion(files.map(\.path))
+                found.formUnion(files.map { ByteKey($0.path) })
             } else {
-                found.insert(path)
+                found.insert(ByteKey(path))
             }
         }
-        return found.sorted()
+        return found.sorted().map(\.text)
     }
 
     /// The files below `root` (absolute, listed by `listing`), sorted by path: what the one walk of a scan found.
@@ -59,7 +59,7 @@ public struct MediaFileFinder: Sendable {
         guard let folder = listing.folder(directory), folder.error == 0 else {
             // A folder that cannot be listed hides files that would be billed: the prober reports it
             // (permission-denied), never a silent skip.
-            if let entry = entry ?? listing.rootEntries[directory] { found.append(Found(path: spelled, entry: entry)) }
+            if let entry = entry ?? listing.rootEntries[ByteKey(directory)] { found.append(Found(path: spelled, entry: entry)) }
             return
         }
         for entry in folder.entries where !entry.isHidden {

@@ -107,9 +107,9 @@ public struct TreeListing: Sendable {
     /// The folders walked from, absolute and normalised, in the order given (duplicates removed).
     public let roots: [String]
     /// Each root's own entry (its `lstat`, and its target when the root is a symlink).
-    let rootEntries: [String: Entry]
-    /// Every folder listed, by absolute path.
-    public let folders: [String: Folder]
+    let rootEntries: [ByteKey: Entry]
+    /// Every folder listed, by absolute path (as bytes: `café` in NFC and NFD are two folders).
+    public let folders: [ByteKey: Folder]
     /// The clock when the walk began (seconds since 1970): nothing the listing shows is older than the walk.
     public let startedAt: Double
     /// Whether hidden entries were listed (and their folders walked): the replay state needs them.
@@ -123,22 +123,22 @@ public struct TreeListing: Sendable {
         startedAt = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
         includesHidden = includingHidden
         let cwd = FileManager.default.currentDirectoryPath
-        var seen = Set<String>()
-        let roots = roots.map { PathText.absolute($0, relativeTo: cwd) }.filter { seen.insert($0).inserted }
+        var seen = Set<ByteKey>()
+        let roots = roots.map { PathText.absolute($0, relativeTo: cwd) }.filter { seen.insert(ByteKey($0)).inserted }
         self.roots = roots
-        var rootEntries: [String: Entry] = [:]
-        var folders: [String: Folder] = [:]
+        var rootEntries: [ByteKey: Entry] = [:]
+        var folders: [ByteKey: Folder] = [:]
         for root in roots {
             let entry = Self.entry(path: root, name: root)
-            rootEntries[root] = entry
-            guard entry.followed?.isFolder == true, folders[root] == nil else { continue }
+            rootEntries[ByteKey(root)] = entry
+            guard entry.followed?.isFolder == true, folders[ByteKey(root)] == nil else { continue }
             var pending = [(path: root, isRoot: true)]
             while let (path, isRoot) = pending.popLast() {
                 let folder = Self.list(path, followingLink: isRoot, includingHidden: includingHidden)
-                folders[path] = folder
+                folders[ByteKey(path)] = folder
                 for child in folder.entries where child.isListedFolder {
                     let childPath = PathText.join(path, child.name)
-                    if folders[childPath] == nil { pending.append((childPath, false)) }
+                    if folders[ByteKey(childPath)] == nil { pending.append((childPath, false)) }
                 }
             }
         }
@@ -147,10 +147,10 @@ public struct TreeListing: Sendable {
     }
 
     /// The folder at `path` (absolute, normalised) when the walk listed it.
-    public func folder(_ path: String) -> Folder? { folders[path] }
+    public func folder(_ path: String) -> Folder? { folders[ByteKey(path)] }
 
     /// True when `path` was walked: it is one of the roots or below one through real folders.
-    public func covers(_ path: String) -> Bool { folders[path] != nil }
+    public func covers(_ path: String) -> Bool { folders[ByteKey(path)] != nil }
 
     // MARK: - Walking
 

@@ -30,7 +30,8 @@ public final class MediaMeasurer {
     public private(set) var sawUnsettledFile = false
 
     /// Outcomes so far, by path.
-    private var results: [String: Result<MediaMeasurement, ProbeError>] = [:]
+    /// By the path's bytes: `café` in NFC and in NFD are two files.
+    private var results: [ByteKey: Result<MediaMeasurement, ProbeError>] = [:]
     /// Writes wait here until a batch is full.
     private var pending: [(key: MeasurementKey, facts: Data)] = []
     static let batchSize = 256
@@ -43,25 +44,25 @@ public final class MediaMeasurer {
     }
 
     /// The outcome for a path measured earlier by `measure(_:)`.
-    func outcome(for path: String) -> Result<MediaMeasurement, ProbeError>? { results[path] }
+    func outcome(for path: String) -> Result<MediaMeasurement, ProbeError>? { results[ByteKey(path)] }
 
     /// Measures every path not measured yet in this run (duplicates and earlier paths are skipped).
     public func measure(_ paths: [String]) {
-        let todo = Array(Set(paths.filter { results[$0] == nil })).sorted()
+        let todo = Set(paths.map(ByteKey.init).filter { results[$0] == nil }).sorted().map(\.text)
         guard !todo.isEmpty else { return }
         let mode = prober.options.mode
-        var keys: [String: MeasurementKey] = [:]
+        var keys: [ByteKey: MeasurementKey] = [:]
         let remote = todo.filter { self.prober.readsInPlace($0) }
         let identities = objectIdentities(remote)
         for path in todo {
             if let identity = identities[path] {
                 switch identity {
                 // Without an ETag a rewrite of the same size would look unchanged: such objects are never cached.
-                case .success(let object): keys[path] = object.etag.isEmpty ? nil : MeasurementKey.object(object, mode: mode)
-                case .failure(let error): results[path] = .failure(error)
+                case .success(let object): keys[ByteKey(path)] = object.etag.isEmpty ? nil : MeasurementKey.object(object, mode: mode)
+                case .failure(let error): results[ByteKey(path)] = .failure(error)
                 }
             } else {
-                keys[path] = MeasurementKey.current(path: path, mode: mode)
+                keys[ByteKey(path)] = MeasurementKey.current(path: path, mode: mode)
             }
         }
 
@@ -72,12 +73,12 @@ public final class MediaMeasurer {
         var misses: [String] = []
         var done = 0
         let decoder = JSONDecoder()
-        for path in todo where results[path] == nil {
-            if let key = keys[path], let data = cached[key], let outcome = try? decoder.decode(CachedOutcome.self, from: data) {
+        for path in todo where results[ByteKey(path)] == nil {
+            if let key = keys[ByteKey(path)], let data = cached[key], let outcome = try? decoder.decode(CachedOutcome.self, from: data) {
                 switch outcome {
-                case .measured(let measurement): results[path] = .success(syncing(path, measurement, before: key, after: key))
+                case .measured(let measurement): results[ByteKey(path)] = .success(syncing(path, measurement, before: key, after: key))
                 case .failed(let code, let message, let operation):
-                    results[path] = .failure(ProbeError(path: path, code: ProbeErrorCode(rawValue: code) ?? .io,
+                    results[ByteKey(path)] = .failure(ProbeError(path: path, code: ProbeErrorCode(rawValue: code) ?? .io,
                                                         operation: operation, message: message))
                 }
                 cachedCount += 1
@@ -90,7 +91,7 @@ public final class MediaMeasurer {
 
         let prober = self.prober
         let encoder = JSONEncoder()
-        let failedEarly = todo.filter { identities[$0] != nil && results[$0] != nil && keys[$0] == nil }
+        let failedEarly = todo.filter { identities[$0] != nil && results[ByteKey($0)] != nil && keys[ByteKey($0)] == nil }
         done += failedEarly.count
         if !failedEarly.isEmpty { progress?(done, todo.count) }
         let remoteMisses = misses.filter { identities[$0] != nil }
@@ -101,16 +102,16 @@ public final class MediaMeasurer {
             switch outcome.result {
             case .success(let facts):
                 let measurement = MediaMeasurement(facts: facts)
-                let after = identities[path] == nil ? MeasurementKey.current(path: path, mode: mode) : keys[path]
-                results[path] = .success(syncing(path, measurement, before: keys[path], after: after))
+                let after = identities[path] == nil ? MeasurementKey.current(path: path, mode: mode) : keys[ByteKey(path)]
+                results[ByteKey(path)] = .success(syncing(path, measurement, before: keys[ByteKey(path)], after: after))
                 // Cached without the syncing note (the note depends on when it is read, not on the file), and
                 // only when the file did not change under the probe: its key then still names what was read.
-                if let key = keys[path], key == after, let data = try? encoder.encode(CachedOutcome.measured(measurement)) {
+                if let key = keys[ByteKey(path)], key == after, let data = try? encoder.encode(CachedOutcome.measured(measurement)) {
                     remember(key, data)
                 }
             case .failure(let error):
-                results[path] = .failure(error)
-                if CachedOutcome.stableErrors.contains(error.code), let key = keys[path],
+                results[ByteKey(path)] = .failure(error)
+                if CachedOutcome.stableErrors.contains(error.code), let key = keys[ByteKey(path)],
                    let data = try? encoder.encode(CachedOutcome.failed(code: error.code.rawValue, message: error.message,
                                                                        operation: error.operation)) {
                     remember(key, data)

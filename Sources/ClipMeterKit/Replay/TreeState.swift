@@ -39,7 +39,7 @@ public struct TreeState: Sendable, Equatable {
         var writer = Writer(listing: listing, excluding: Set(excluding.map { PathText.absolute($0, relativeTo: cwd) }))
         for root in listing.roots.sorted() {
             writer.text("root ")
-            guard let entry = listing.rootEntries[root], writer.record(path: root, entry: entry) else { return nil }
+            guard let entry = listing.rootEntries[ByteKey(root)], writer.record(path: root, entry: entry) else { return nil }
         }
         for file in Set(files.map { PathText.absolute($0, relativeTo: cwd) }).sorted() {
             writer.text("file ")
@@ -78,7 +78,7 @@ public struct TreeState: Sendable, Equatable {
             // replay's time.
             var room = 1 << 12
             for (path, folder) in listing.folders {
-                for entry in folder.entries { room += path.utf8.count + entry.name.utf8.count + 96 }
+                for entry in folder.entries { room += path.text.utf8.count + entry.name.utf8.count + 96 }
             }
             bytes.reserveCapacity(room)
         }

@@ -66,8 +66,11 @@ public enum BillRenderer {
                 let costs = rightAligned(bill.jobs.map(costCell), header: "COST")
                 let rows = bill.jobs.enumerated().map { index, job in
                     let ran = job.key.flatMap { planned.billedAs[$0] }.map { "billed as job \($0), from its response" }
+                    // A plan has not finished, so it is in no cycle: saying so on every row would be noise.
+                    let noted = notes(for: job).replacingOccurrences(of: "no finish time, in no cycle", with: "")
+                        .split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                     return [oneLine(job.id), oneLine(job.feature.rawValue), costs.cells[index],
-                            oneLine([ran, notes(for: job).isEmpty ? nil : notes(for: job)].compactMap { $0 }.joined(separator: "; "))]
+                            oneLine(([ran].compactMap { $0 } + noted).joined(separator: "; "))]
                 }
                 lines.append(TextTable.render(header: ["ID", "FEATURE", costs.header, "NOTES"], rows: rows))
             }

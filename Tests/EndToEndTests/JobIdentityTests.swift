@@ -168,6 +168,62 @@ final class JobIdentityTests: XCTestCase {
         }
     }
 
+    // MARK: - Properties
+
+    /// For any mix of request bodies and saved responses in a folder, the bill equals the responses alone (and the
+    /// plans are all listed). Seeded, so a failure replays.
+    func testAnyMixOfRequestsAndResponsesBillsTheResponsesAlone() throws {
+        let requests = try FileManager.default.contentsOfDirectory(atPath: CLI.samples + "/ims-requests").sorted()
+        let responses = ["batch-job.json", "editing-job.json"]
+        var random = SeededGenerator(seed: 16)
+        for round in 0..<4 {
+            let chosenRequests = requests.filter { _ in Bool.random(using: &random) }
+            let chosenResponses = responses.filter { _ in Bool.random(using: &random) } + (round == 0 ? responses : [])
+            let mixed = try TestMedia.temporaryDirectory("clipmeter-mix")
+            let alone = try TestMedia.temporaryDirectory("clipmeter-mix-alone")
+            for name in chosenRequests {
+                try FileManager.default.copyItem(atPath: CLI.samples + "/ims-requests/" + name, toPath: mixed.appendingPathComponent(name).path)
+            }
+            for name in Set(chosenResponses) {
+                for dir in [mixed, alone] {
+                    try FileManager.default.copyItem(atPath: CLI.samples + "/ims-sync/" + name, toPath: dir.appendingPathComponent(name).path)
+                }
+            }
+            let flags = ["scan", "--no-ledger", "--oss-map", Self.ossMap, "--format", "json"]
+            let mixedBill = try XCTUnwrap(try CLI.run(flags + [mixed.path]).json() as? [String: Any])
+            let aloneBill = try XCTUnwrap(try CLI.run(flags + [alone.path]).json() as? [String: Any])
+            XCTAssertEqual(mixedBill.string("total"), aloneBill.string("total"), "round \(round): \(chosenRequests) + \(chosenResponses)")
+            XCTAssertEqual(mixedBill.objects("jobs").count, aloneBill.objects("jobs").count)
+            let plans = (mixedBill["planned"] as? [String: Any])?.objects("jobs").count ?? 0
+            let unpriced = (mixedBill["planned"] as? [String: Any])?.objects("errors").count ?? 0
+            XCTAssertGreaterThanOrEqual(plans + unpriced, chosenRequests.count, "every plan is listed, priced or not")
+        }
+    }
+
+    /// For any split of a tree into roots scanned into one ledger, in any order, repeated or not, the ledger's bill
+    /// equals one `--no-ledger` scan of the whole tree.
+    func testAnySplitIntoRootsAndRepeatedRunsBillsTheUnion() throws {
+        let tree = try ScanCommandTests.tree(files: 8)
+        let flags = ["--feature", "mps-transcode", "--region", "intl-singapore", "--format", "json"]
+        let union = try total(CLI.run(["scan", "--no-ledger"] + flags + [tree.path]))
+        let files = try FileManager.default.subpathsOfDirectory(atPath: tree.path).filter { $0.hasSuffix(".mp4") }.sorted()
+        var random = SeededGenerator(seed: 1616)
+        for _ in 0..<3 {
+            // Roots: the whole tree, its folder, and single files' folders, in a random order, some twice.
+            var roots = [tree.path, tree.appendingPathComponent("d0").path]
+            roots += files.shuffled(using: &random).prefix(3).map { tree.appendingPathComponent(($0 as NSString).deletingLastPathComponent).path }
+            roots = (roots + roots.prefix(2)).shuffled(using: &random)
+            let ledger = try TestMedia.temporaryDirectory("clipmeter-split").appendingPathComponent("l.sqlite").path
+            for root in roots {
+                let scan = try CLI.run(["scan", "--ledger", ledger] + flags + [root])
+                XCTAssertEqual(scan.status, 0, scan.stderr)
+            }
+            let bill = try CLI.run(["bill", "--ledger", ledger, "--format", "json"])
+            XCTAssertEqual(try total(bill), union, "roots \(roots)")
+            XCTAssertEqual((try bill.json() as? [String: Any])?.objects("jobs").count, files.count)
+        }
+    }
+
     // MARK: - Bytes
 
     /// `café.mp4` written in NFC and in NFD are two files of different lengths: two jobs, each measured.

@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The rate cards compiled into `clipmeter` (Sources/Billing/RateCards/ID.json).
+let bundledRateCards = ["cn"] + ["cn-mainland", "hongkong", "us-silicon-valley", "frankfurt", "london", "singapore", "japan",
+                                 "indonesia", "riyadh"].map { "intl-\($0)" }
+
 let package = Package(
     name: "ClipMeter",
     platforms: [.macOS(.v13)],
@@ -39,8 +43,8 @@ let package = Package(
         .target(
             name: "Billing",
             dependencies: ["Quantities", .product(name: "Yams", package: "Yams")],
-            // The cards are compiled in (BundledRateCardData.swift, scripts/embed-rate-cards); the JSON stays the source.
-            exclude: ["RateCards"]
+            // The cards' JSON is compiled in at build time (PackageResources, read by BundledRateCardData.swift).
+            resources: bundledRateCards.map { .embedInCode("RateCards/\($0).json") }
         ),
         .target(name: "Ledger", dependencies: ["CLibPQ", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(

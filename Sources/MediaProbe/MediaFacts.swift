@@ -114,6 +114,9 @@ public struct MediaFacts: Codable, Sendable {
     /// Bytes libavformat read to measure the file (nil for URLs and for facts cached before it was counted):
     /// shows whether a duration cost the header and tail or the whole file.
     public var bytesRead: Int64?
+    /// Whether the stream facts came from the header alone or from decoding the first frames (nil for facts
+    /// cached before this was recorded).
+    public var streamInfo: StreamInfoUse?
 
     public init(path: String, size: Int64, modifiedAtNanos: Int64, container: String, mode: ProbeMode) {
         self.path = path

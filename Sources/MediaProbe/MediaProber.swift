@@ -16,6 +16,8 @@ public struct ProbeOptions: Sendable, Hashable {
     public var ossEndpoint: String?
     /// OSS objects measured at once: reading them waits on the network, not on the cores.
     public var remoteJobs: Int
+    /// When to decode the first frames to learn codec parameters; the header answers for MP4/MOV.
+    public var streamInfo: StreamInfoPolicy = .whenNeeded
 
     public init(mode: ProbeMode = .auto, timeLimit: TimeInterval = 30, allowNetwork: Bool = false,
                 ossEndpoint: String? = nil, remoteJobs: Int = 16) {
@@ -76,7 +78,8 @@ public struct MediaProber: Sendable {
         let context: FormatContext
         do {
             context = try FormatContext(source: file.map(ProbeSource.file) ?? .url(path),
-                                        timeLimit: options.timeLimit, allowNetwork: options.allowNetwork)
+                                        timeLimit: options.timeLimit, allowNetwork: options.allowNetwork,
+                                        streamInfo: options.streamInfo)
         } catch {
             throw classify(error, path: path, log: log, magic: file?.magic ?? Data())
         }
@@ -90,6 +93,7 @@ public struct MediaProber: Sendable {
     /// Everything after the open, the same for a local file and an object read in place.
     func measure(_ context: FormatContext, into facts: inout MediaFacts, log: LogCollector) throws(ProbeError) {
         facts.containerLongName = context.header.formatLongName
+        facts.streamInfo = context.streamInfoUsed
         readHeader(context, into: &facts)
         try checkIndexAgainstFileSize(context, facts: facts)
         try checkHoldsMedia(facts)

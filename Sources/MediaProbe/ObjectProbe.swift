@@ -107,7 +107,8 @@ extension MediaProber {
         let url = access.requestURL(method: "GET", validFor: Int(options.timeLimit.rounded(.up)) + 60)
         let context: FormatContext
         do {
-            context = try FormatContext(source: .object(url: url), timeLimit: remaining, allowNetwork: true)
+            context = try FormatContext(source: .object(url: url), timeLimit: remaining, allowNetwork: true,
+                                        streamInfo: options.streamInfo)
         } catch {
             throw classifyObject(error, path: shown, log: log)
         }

@@ -16,6 +16,11 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "table (default), json, ndjson or csv.")
     var format: Format = .table
 
+    enum StreamInfo: String, ExpressibleByArgument, CaseIterable { case auto, decode }
+    @Option(name: .customLong("stream-info"),
+            help: "auto (default): decode the first frames only where the header leaves a codec parameter unknown (MP4/MOV state everything); decode: always, as ffprobe does.")
+    var streamInfo: StreamInfo = .auto
+
     @Argument(help: "Files or folders to measure.")
     var paths: [String]
 
@@ -25,7 +30,9 @@ struct ProbeCommand: ParsableCommand {
 
     func run() throws {
         let files = MediaFileFinder().files(in: paths)
-        let prober = MediaProber(options: measure.probeOptions)
+        var options = measure.probeOptions
+        options.streamInfo = streamInfo == .decode ? .always : .whenNeeded
+        let prober = MediaProber(options: options)
         let report = ProbeReport(policy: measure.durationPolicy)
         let progress = ProgressBar(total: files.count)
         var failures = 0

@@ -28,6 +28,7 @@ public struct ProbeReport: Sendable {
                 ("containerDurationMethod", .string(facts.containerDurationMethod)),
                 ("startTime", .number(facts.startTime)),
                 ("bytesRead", facts.bytesRead.map { .number($0) } ?? .null),
+                ("streamInfo", facts.streamInfo.map { .string($0.rawValue) } ?? .null),
                 ("mode", .string(facts.mode.rawValue)),
                 ("durationPolicy", .string(policy.rawValue)),
                 ("streams", .array(facts.streams.map(streamJSON))),

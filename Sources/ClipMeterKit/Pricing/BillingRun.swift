@@ -118,6 +118,11 @@ final class BillingRun {
 
     func assemble(_ planned: PlannedJob) -> Result<BillableJob, Problems> {
         let spec = planned.spec
+        if case .pending(let word) = spec.stage {
+            // Scans list unfinished jobs apart; an estimate named one: nothing about it can be priced yet.
+            return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: .invalidJob,
+                                                               message: "job \(spec.id) is not finished (status '\(word)'): save its response again once it has finished")]))
+        }
         guard spec.isValid else {
             return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: .invalidJob,
                                                                message: spec.problems.map(Wording.text).joined(separator: "; "))]))

@@ -78,7 +78,7 @@ public struct PathResolver: Sendable {
             return resolveLocal(original: text, directory: "/", pattern: mapped, display: { $0 })
         }
         if let location = OSSLocation(url: text) {
-            return resolveOSS(original: text, location: location)
+            return resolveOSS(original: OSSLocation.repaired(text), location: location)
         }
         if let scheme = Self.urlScheme(text) {
             if scheme == "file", let path = URL(string: text)?.path, !path.isEmpty {

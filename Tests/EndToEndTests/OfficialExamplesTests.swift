@@ -147,6 +147,35 @@ final class OfficialExamplesTests: XCTestCase {
         }
     }
 
+    func testJSONBillsSayWhenTheirTotalLeavesCostsOut() throws {
+        // A scanned tree: the failed sub-job (0, known) and the batch whose output is not synced (unknown).
+        let tree = try TestMedia.temporaryDirectory("official-scan")
+        for name in ["get-media-producing-job", "get-batch-media-producing-job"] {
+            try FileManager.default.copyItem(atPath: TestMedia.packageRoot.appendingPathComponent("\(official)/\(name).json").path,
+                                             toPath: tree.appendingPathComponent("\(name).json").path)
+        }
+        let scan = try CLI.run(["scan", "--no-ledger", "--format", "json", "."], in: tree.path)
+        XCTAssertEqual(scan.status, 1, scan.stderr)
+        let json = try bill(scan)
+        XCTAssertEqual(json.string("total"), "0.00")
+        XCTAssertEqual(json["totalComplete"] as? Bool, false, "0.00 is not what the tree costs")
+        XCTAssertEqual(json["unknownCosts"] as? Int, 1)
+
+        let ndjson = try CLI.run(["scan", "--no-ledger", "--format", "ndjson", "."], in: tree.path)
+        let summary = try XCTUnwrap(ndjson.stdout.split(separator: "\n").last.map(String.init))
+        let last = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])
+        XCTAssertEqual(last["type"] as? String, "summary")
+        XCTAssertEqual(last["totalComplete"] as? Bool, false)
+        XCTAssertEqual(last["unknownCosts"] as? Int, 1)
+
+        let synced = try media(["xxx_0.mp4"], seconds: "5", size: "1080x1920")
+        let complete = try CLI.run(["scan", "--no-ledger", "--format", "json", "--oss-map", "oss://xxx=\(synced.path)", "."],
+                                   in: tree.path)
+        XCTAssertEqual(complete.status, 0, complete.stderr)
+        XCTAssertEqual(try bill(complete)["totalComplete"] as? Bool, true)
+        XCTAssertEqual(try bill(complete)["unknownCosts"] as? Int, 0)
+    }
+
     // MARK: - Ambiguity: a highlight mashup body is never priced as image-text matching
 
     func testScreenHighlightsBodyWithoutActionIsAmbiguousWhateverItsValues() throws {

@@ -215,7 +215,7 @@ private struct ResponseReader {
             // A sub-job of a batch is billed as its batch's feature, which this response does not carry; a
             // failed one costs 0 whatever that feature is, so it needs neither the batch nor --feature.
             if job.status == .failed {
-                job.failureReason = "sub-job of a batch (billed as the batch's feature, which a failed task does not need): " + (job.failureReason ?? "failed")
+                job.failureReason = "sub-job of a batch, 0 whatever the batch's feature: " + (job.failureReason ?? "failed")
             } else if feature == nil {
                 job.problems.append(JobProblem("job \(job.id) is a sub-job of a batch (it has SubJobMaterials): it is billed as its batch's feature; price the GetBatchMediaProducingJob response, or name the feature", remedy: .nameTheFeature))
             }

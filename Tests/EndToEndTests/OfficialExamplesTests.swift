@@ -147,6 +147,36 @@ final class OfficialExamplesTests: XCTestCase {
         }
     }
 
+    func testOfficialSmartHandleListAndTimelineOrganizationExamples() throws {
+        // GetSmartHandleJob of JobType ASR: no production feature ClipMeter prices, so an error, never 0.
+        let asr = try CLI.run(["estimate", "\(official)/get-smart-handle-job.json", "--format", "json"])
+        XCTAssertEqual(asr.status, 1, asr.stderr)
+        XCTAssertTrue(asr.stderr.contains("job type ASR is not a production feature"), asr.stderr)
+        XCTAssertEqual(try bill(asr)["totalComplete"] as? Bool, false)
+        // Named, it is billed on its input, written oss://example-bucket.oss-cn-shanghai.aliyuncs.com/example.mp4:
+        // the OSS object example.mp4 of bucket example-bucket, mapped like any other (25 s → 1 min × 2).
+        let synced = try media(["example.mp4"], seconds: "25")
+        let named = try CLI.run(["estimate", "\(official)/get-smart-handle-job.json", "--feature", "highlight-extraction",
+                                 "--oss-map", "oss://example-bucket=\(synced.path)", "--format", "json"])
+        XCTAssertEqual(named.status, 0, named.stderr)
+        XCTAssertEqual(try bill(named).objects("jobs").first?.string("cost"), "2.00")
+
+        // The list example's Status is spelled "Sucess": not a status IMS documents, so not billed as a success.
+        let list = try CLI.run(["estimate", "\(official)/list-media-producing-jobs.json", "--format", "json"])
+        XCTAssertEqual(list.status, 1, list.stderr)
+        XCTAssertTrue(list.stderr.contains("status 'Sucess'"), list.stderr)
+
+        // The timeline-organization example has no MediaSelectResult (it has no example value): that API
+        // requires it, so the keys fit no API; with its Action it is the not-billed preview stage.
+        let organize = try CLI.run(["estimate", "\(official)/submit-scene-timeline-organization-job.json"])
+        XCTAssertEqual(organize.status, 2)
+        XCTAssertTrue(organize.stderr.contains("SubmitSceneTimelineOrganizationJob also needs MediaSelectResult"), organize.stderr)
+        let named2 = try CLI.run(["estimate", "\(official)/submit-scene-timeline-organization-job.json",
+                                  "--api", "SubmitSceneTimelineOrganizationJob", "--format", "json"])
+        XCTAssertEqual(named2.status, 0, named2.stderr)
+        XCTAssertEqual(try bill(named2).objects("jobs").first?.string("cost"), "0.00")
+    }
+
     func testJSONBillsSayWhenTheirTotalLeavesCostsOut() throws {
         // A scanned tree: the failed sub-job (0, known) and the batch whose output is not synced (unknown).
         let tree = try TestMedia.temporaryDirectory("official-scan")

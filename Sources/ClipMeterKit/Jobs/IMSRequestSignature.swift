@@ -69,8 +69,8 @@ enum IMSRequestSignature {
     struct Verdict {
         /// The APIs the body fits, in `IMSRequestAPI.allCases` order.
         var candidates: [API]
-        /// The APIs its keys fit before the required keys are checked.
-        var keysFit: [API]
+        /// The APIs its keys fit that lack required keys, with the keys they lack.
+        var lacking: [(api: API, keys: [String])]
         /// The documented keys the body carries, each with the APIs it belongs to (for messages).
         var evidence: [(key: String, owners: Set<API>)]
     }
@@ -91,8 +91,10 @@ enum IMSRequestSignature {
             if type.hasSuffix("_Media_Select") { candidates.remove(organization) }
             if type.hasSuffix("_Timeline_Organize") { candidates.remove(selection) }
         }
-        let complete = candidates.filter { api in (required[api] ?? []).allSatisfy { body[$0] != nil } }
-        return Verdict(candidates: API.allCases.filter(complete.contains), keysFit: API.allCases.filter(candidates.contains),
+        let lacking = API.allCases.filter(candidates.contains).map { api in
+            (api: api, keys: (required[api] ?? []).filter { body[$0] == nil })
+        }
+        return Verdict(candidates: lacking.filter(\.keys.isEmpty).map(\.api), lacking: lacking.filter { !$0.keys.isEmpty },
                        evidence: evidence)
     }
 
@@ -103,8 +105,8 @@ enum IMSRequestSignature {
             let list = names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
             return "cannot tell which IMS API this request body is for: its keys fit \(list)"
         }
-        if !verdict.keysFit.isEmpty {
-            let needs = verdict.keysFit.map { "\($0.rawValue) needs \((required[$0] ?? []).joined(separator: " and "))" }
+        if !verdict.lacking.isEmpty {
+            let needs = verdict.lacking.map { "\($0.api.rawValue) also needs \($0.keys.joined(separator: " and "))" }
             return "cannot tell which IMS API this request body is for: its keys fit only APIs whose required keys it lacks ("
                 + needs.joined(separator: "; ") + ")"
         }

@@ -131,6 +131,11 @@ final class IMSRequestSignatureTests: XCTestCase {
         XCTAssertEqual(location.region, "cn-shanghai")
         XCTAssertEqual(OSSLocation(url: "HTTPS:/b-1.oss-cn-beijing-internal.aliyuncs.com/a/b.mp4")?.ossURL, "oss://b-1/a/b.mp4")
         XCTAssertEqual(OSSLocation(url: "oss:/bucket/key.mp4")?.ossURL, "oss://bucket/key.mp4")
+        // oss:// before an endpoint host, as the GetSmartHandleJob example writes its input.
+        let endpoint = try XCTUnwrap(OSSLocation(url: "oss://example-bucket.oss-cn-shanghai.aliyuncs.com/example.mp4"))
+        XCTAssertEqual(endpoint.ossURL, "oss://example-bucket/example.mp4")
+        XCTAssertEqual(endpoint.region, "cn-shanghai")
+        XCTAssertEqual(OSSLocation.repaired("oss://bucket/key.mp4"), "oss://bucket/key.mp4", "a proper URL is left alone")
         XCTAssertEqual(OSSMapping(bucket: "xxx", prefix: "", localDirectory: "/sync")
             .localPath(for: "http:/xxx.oss-cn-shanghai.aliyuncs.com/xxx_0.mp4"), "/sync/xxx_0.mp4")
         // Not OSS once repaired: left as written.

@@ -394,14 +394,9 @@ public struct Pricer: Sendable {
         }
     }
 
-    /// Maps an FFmpeg codec name to the codec a price list uses: hevc → h265, avc → h264; others unchanged.
+    /// The codec a price list uses for `codec` however it is spelled (`VideoCodecName`); unset is h264.
     public static func priceCodec(_ codec: String?) -> String {
-        guard let codec = codec?.lowercased(), !codec.isEmpty else { return "h264" }
-        switch codec {
-        case "h264", "avc", "avc1", "x264", "libx264": return "h264"
-        case "hevc", "h265", "hvc1", "hev1", "x265", "libx265": return "h265"
-        default: return codec
-        }
+        VideoCodecName.normalized(codec) ?? "h264"
     }
 
     private func freePreview(_ job: BillableJob, feature: FeatureID) -> Charge {

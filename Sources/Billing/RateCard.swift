@@ -213,7 +213,20 @@ public struct PriceTable: Codable, Sendable, Equatable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let raw = try c.decodeIfPresent([String: [String: FlexibleDecimal]].self, forKey: .codecPrices) ?? [:]
-        codecPrices = raw.mapValues { $0.mapValues(\.value) }
+        // A card may spell its codecs as IMS does (`H.265`, `HEVC`): they are read by the same normaliser as
+        // the outputs' codecs, so the prices are found.
+        var prices: [String: [String: Decimal]] = [:]
+        var spelled: [String: String] = [:]
+        for (written, byTier) in raw.sorted(by: { $0.key < $1.key }) {
+            let codec = VideoCodecName.normalized(written) ?? written
+            if let other = spelled[codec] {
+                throw DecodingError.dataCorruptedError(forKey: .codecPrices, in: c,
+                    debugDescription: "\"\(other)\" and \"\(written)\" both name the codec \(codec)")
+            }
+            spelled[codec] = written
+            prices[codec] = byTier.mapValues(\.value)
+        }
+        codecPrices = prices
         audioPrice = try c.decodeIfPresent(FlexibleDecimal.self, forKey: .audioPrice)?.value
     }
 

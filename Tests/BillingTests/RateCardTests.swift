@@ -166,6 +166,24 @@ final class RateCardTests: XCTestCase {
         XCTAssertEqual(loadError(badTarget, name: "x.json")?.field, "features.script-to-video.billedAs")
     }
 
+    func testCodecsOnACardAreReadAsIMSSpellsThem() throws {
+        let text = """
+        {"id": "x", "currency": "USD", "tiers": [{"name": "HD", "longSide": 1920, "shortSide": 1080}],
+         "features": {"mps-transcode": {"basis": "output-files", "unit": "minute",
+          "prices": {"codecPrices": {"H.264": {"HD": "0.1"}, "HEVC": {"HD": "0.5"}}}}}}
+        """
+        let card = try RateCards.load(data: Data(text.utf8), name: "x.json")
+        XCTAssertEqual(card.features["mps-transcode"]?.prices?.codecPrices.keys.sorted(), ["h264", "h265"])
+        let job = Pricer(card: card).price([BillableJob(id: "t", feature: .mpsTranscode, outputs: [
+            media("a.mp4", "60", 1920, 1080, codec: "hevc"), media("b.mp4", "60", 1920, 1080, codec: "H.264"),
+        ])]).jobs[0]
+        XCTAssertNil(job.unknown, "\(String(describing: job.reason))")
+        XCTAssertEqual(job.items.compactMap(\.unitPrice), [dec("0.5"), dec("0.1")])
+        let twice = text.replacingOccurrences(of: "\"H.264\"", with: "\"h265\"")
+        let error = loadError(twice, name: "x.json")
+        XCTAssertTrue(error?.message.contains("both name the codec h265") ?? false, "\(String(describing: error))")
+    }
+
     func testUnavailableFeatureNeedsNoPrice() throws {
         let text = """
         {"id": "x", "currency": "USD", "features": {"mps-remux": {"basis": "output-files", "unavailable": "not sold here"}}}

@@ -1,3 +1,4 @@
+import Billing
 import Foundation
 
 /// Reads typed fields out of an IMS request or response, naming the file and the field when one is malformed.
@@ -65,20 +66,37 @@ struct IMSFields {
     /// A number from 0 to a year of seconds, from a number or a numeric string: a `Duration` of 1e30 is no
     /// measurement, and must not turn into a 28-digit bill.
     func number(_ fields: [String: SourceValue], _ key: String, field: String? = nil) throws -> Decimal? {
-        var found: Decimal?
-        switch fields[key] {
-        case .number(let value)?: found = value
-        case .string(let value)?:
-            let trimmed = value.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { return nil }
-            found = SourceValue.exactNumber(trimmed)
-        case nil, .null?: return nil
-        default: break
-        }
-        guard let found, found >= 0, found <= QuantityLimits.maxSeconds else {
+        guard let found = try decimal(fields, key, field: field) else { return nil }
+        guard found >= 0, found <= QuantityLimits.maxSeconds else {
             throw error(field ?? key, "expected a number from 0 to \(QuantityLimits.maxSeconds)")
         }
         return found
+    }
+
+    /// A length that bounds an output (`MaxDuration`, `FixedDuration`, a group's `Duration`, …): at least the
+    /// shortest output ClipMeter plans (1 ms). A bound of 0, -0, a negative one or one that rounds to nothing
+    /// allows no output at all, so the job is invalid rather than planned at "0–0 s".
+    func outputBound(_ fields: [String: SourceValue], _ key: String, field: String? = nil) throws -> Decimal? {
+        guard let found = try decimal(fields, key, field: field) else { return nil }
+        let least = BillingRun.shortestOutput
+        guard found >= least, found <= QuantityLimits.maxSeconds else {
+            throw error(field ?? key, "an output bound must be from \(least) to \(QuantityLimits.maxSeconds) seconds, found \(found): no output can last that long")
+        }
+        return found
+    }
+
+    /// The number written in a field (a JSON number or a numeric string), nil when the field is absent or empty.
+    private func decimal(_ fields: [String: SourceValue], _ key: String, field: String?) throws -> Decimal? {
+        switch fields[key] {
+        case .number(let value)?: return value
+        case .string(let value)?:
+            let trimmed = value.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { return nil }
+            if let value = SourceValue.exactNumber(trimmed) { return value }
+        case nil, .null?: return nil
+        default: break
+        }
+        throw error(field ?? key, "expected a number from 0 to \(QuantityLimits.maxSeconds)")
     }
 
     /// A whole number ≥ 1 that fits in an Int (a count of outputs, a size in pixels).
@@ -127,6 +145,13 @@ struct IMSFields {
         case let other?:
             throw error(key, "expected a JSON object or a JSON string, found \(other.kindName)")
         }
+    }
+
+    /// The output codec an output configuration asks for (`Video.Codec`, `Video` as an object or a JSON
+    /// string), in its price-list name (`VideoCodecName`): IMS writes `H.264`/`H.265`, others `HEVC`, `libx264`.
+    func videoCodec(_ config: [String: SourceValue]) throws -> String? {
+        let video = try embedded(config, "Video")
+        return VideoCodecName.normalized(try under(fieldName("Video")).text(video, "Codec"))
     }
 
     func list(_ value: SourceValue?) -> [SourceValue] {

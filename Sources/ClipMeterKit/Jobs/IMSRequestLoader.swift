@@ -83,7 +83,8 @@ enum IMSRequestLoader {
         }
     }
 
-    /// The API of one body: its `Action`, else `--api`, else what its keys say. Unknown is an error.
+    /// The API of one body: its `Action`, else `--api`, else the one API its keys fit (`IMSRequestSignature`).
+    /// Keys that fit several APIs, or none, are an error naming them, never a guess.
     static func api(of body: [String: SourceValue], given: IMSRequestAPI?, reader: IMSFields) throws -> IMSRequestAPI {
         if case .string(let action)? = body["Action"] {
             guard let api = IMSRequestAPI(name: action) else {
@@ -96,34 +97,11 @@ enum IMSRequestLoader {
             return api
         }
         if let given { return given }
-        let input = try reader.embedded(body, "InputConfig")
-        let output = try reader.embedded(body, "OutputConfig")
-        let keys = Set(body.keys)
-        if keys.contains("ProjectIds") { return .submitSceneBatchEditingJob }
-        if keys.contains("MediaSelectResult") { return .submitSceneTimelineOrganizationJob }
-        if case .string(let type)? = body["JobType"] {
-            if type.hasSuffix("_Media_Select") { return .submitSceneMediaSelectionJob }
-            if type.hasSuffix("_Timeline_Organize") { return .submitSceneTimelineOrganizationJob }
-        }
-        if keys.contains("OutputMediaConfig") || keys.contains("Timeline") || keys.contains("TemplateId")
-            || keys.contains("ProjectId") {
-            return .submitMediaProducingJob
-        }
-        if input["SportsCategory"] != nil || input["InputMedia"] != nil { return .submitSportsHighlightsJob }
-        if input["Strategy"] != nil || output["NeedExport"] != nil || output["ObjectKey"] != nil {
-            return .submitHighlightExtractionJob
-        }
-        if input["HighlightStrategy"] != nil || input["OpeningArray"] != nil || input["EndingArray"] != nil {
-            return .submitScreenMediaHighlightsJob
-        }
-        let batchOnly = ["MediaGroupArray", "MediaSearchInput", "SceneInfo", "SpeechTextArray"]
-        if batchOnly.contains(where: { input[$0] != nil })
-            || ["MaxDuration", "FixedDuration", "GeneratePreviewOnly"].contains(where: { output[$0] != nil }) {
-            return .submitBatchMediaProducingJob
-        }
+        let verdict = IMSRequestSignature.verdict(body: body, input: try reader.embedded(body, "InputConfig"),
+                                                  output: try reader.embedded(body, "OutputConfig"))
+        if verdict.candidates.count == 1, let api = verdict.candidates.first { return api }
         throw ManifestError(path: reader.path, field: reader.root.isEmpty ? nil : reader.root,
-                            message: "cannot tell which IMS API this request body is for (SubmitBatchMediaProducingJob and SubmitScreenMediaHighlightsJob share these keys)",
-                            remedy: .nameTheAPI)
+                            message: IMSRequestSignature.reason(verdict), remedy: .nameTheAPI)
     }
 }
 
@@ -173,10 +151,10 @@ private struct RequestReader {
         try size(output, reader: outputs, into: &job)
 
         let count = try outputs.count(output, "Count", maximum: 100) ?? 1
-        let maximum = try outputs.number(output, "MaxDuration")
+        let maximum = try outputs.outputBound(output, "MaxDuration")
         job.maxDuration = maximum
         let length: PlannedLength
-        if let fixed = try outputs.number(output, "FixedDuration") {
+        if let fixed = try outputs.outputBound(output, "FixedDuration") {
             length = .exact(fixed, basis: "OutputConfig.FixedDuration \(SecondsFormat.text(fixed)) s")
         } else if job.feature == "script-to-video" {
             length = try scriptLength(input: input, groups: groups, editing: editing, maximum: maximum, reader: inputs)
@@ -207,12 +185,12 @@ private struct RequestReader {
             }
             var total: Decimal = 0
             for (index, group) in groups.enumerated() {
-                total += try reader.number(group, "Duration", field: "MediaGroupArray[\(index)].Duration") ?? 5
+                total += try reader.outputBound(group, "Duration", field: "MediaGroupArray[\(index)].Duration") ?? 5
             }
             return exactOrCapped(total, basis: "\(groups.count) groups' Duration (5 s where unset)", maximum: maximum)
         }
         let process = (editing["ProcessConfig"]?.mapValue) ?? [:]
-        if let shot = try fields.under(fields.fieldName("EditingConfig.ProcessConfig")).number(process, "SingleShotDuration") {
+        if let shot = try fields.under(fields.fieldName("EditingConfig.ProcessConfig")).outputBound(process, "SingleShotDuration") {
             return exactOrCapped(shot * Decimal(groups.count),
                                  basis: "EditingConfig.ProcessConfig.SingleShotDuration \(SecondsFormat.text(shot)) s × \(groups.count) groups",
                                  maximum: maximum)
@@ -228,8 +206,7 @@ private struct RequestReader {
         let config = try fields.embedded(body, "OutputMediaConfig")
         let reader = fields.under(fields.fieldName("OutputMediaConfig"))
         try size(config, reader: reader, into: &job)
-        if case .map(let video)? = config["Video"], case .string(let codec)? = video["Codec"] { job.outputCodec = codec }
-        let maximum = try reader.number(config, "MaxDuration")
+        let maximum = try reader.outputBound(config, "MaxDuration")
         job.maxDuration = maximum
         switch body["Timeline"] {
         case .string(let text)? where !text.trimmingCharacters(in: .whitespaces).isEmpty:
@@ -280,10 +257,10 @@ private struct RequestReader {
         try size(output, reader: outputs, into: &job)
         let count = try outputs.count(output, "Count", maximum: 100) ?? 1
         let length: PlannedLength
-        if let fixed = try outputs.number(output, "FixedDuration") {
+        if let fixed = try outputs.outputBound(output, "FixedDuration") {
             length = .exact(fixed, basis: "OutputConfig.FixedDuration \(SecondsFormat.text(fixed)) s")
         } else {
-            length = capped(try outputs.number(output, "MaxDuration"), field: "OutputConfig.MaxDuration",
+            length = capped(try outputs.outputBound(output, "MaxDuration"), field: "OutputConfig.MaxDuration",
                             detail: "the AI chooses how long each \(feature) output runs")
         }
         job.outputPlan = OutputPlan(count: count, length: length)
@@ -313,13 +290,15 @@ private struct RequestReader {
             return
         }
         job.outputPlan = OutputPlan(count: projects.count, length: capped(
-            try outputs.number(output, "MaxDuration"), field: "OutputConfig.MaxDuration",
+            try outputs.outputBound(output, "MaxDuration"), field: "OutputConfig.MaxDuration",
             detail: "each project's timeline lives in IMS, so its length is unknown offline"))
     }
 
     // MARK: Pieces
 
+    /// The output size (`Width` and `Height`) and codec (`Video.Codec`) a configuration asks for.
     private func size(_ config: [String: SourceValue], reader: IMSFields, into job: inout JobSpec) throws {
+        job.outputCodec = try reader.videoCodec(config) ?? job.outputCodec
         let width = try reader.count(config, "Width", maximum: 16384)
         let height = try reader.count(config, "Height", maximum: 16384)
         if let width, let height {

@@ -150,7 +150,8 @@ private struct ResponseReader {
         job.observedAt = try fields.time(batch, "ModifiedTime") ?? job.finishedAt
         applyFeature(jobType: jobType, input: input, to: &job)
         job.previewOnly = try outputs.flag(output, "GeneratePreviewOnly") ?? false
-        job.maxDuration = try outputs.number(output, "MaxDuration")
+        job.maxDuration = try outputs.outputBound(output, "MaxDuration")
+        job.outputCodec = try outputs.videoCodec(output)
         if let width = try outputs.count(output, "Width", maximum: 16384), let height = try outputs.count(output, "Height", maximum: 16384) {
             job.outputWidth = width
             job.outputHeight = height
@@ -238,9 +239,11 @@ private struct ResponseReader {
         try applyStatus(fields, field: nil, to: &job)
         if job.stage.isPending { return job }
         if fields["SubJobMaterials"] != nil {
-            // A sub-job of a batch is billed as its batch's feature, which this response does not carry; a failed
-            // one costs nothing whatever that feature is.
-            if feature == nil && job.status != .failed {
+            // A sub-job of a batch is billed as its batch's feature, which this response does not carry; a
+            // failed one costs 0 whatever that feature is, so it needs neither the batch nor --feature.
+            if job.status == .failed {
+                job.failureReason = "sub-job of a batch, 0 whatever the batch's feature: " + (job.failureReason ?? "failed")
+            } else if feature == nil {
                 job.problems.append(JobProblem("job \(job.id) is a sub-job of a batch (it has SubJobMaterials): it is billed as its batch's feature; price the GetBatchMediaProducingJob response, or name the feature", remedy: .nameTheFeature))
             }
         }

@@ -275,6 +275,10 @@ private struct JobReader {
         job.outputCodec = try string("outputCodec")
         job.edition = try string("edition")
         job.maxDuration = try decimal("maxDuration")
+        if let cap = job.maxDuration, cap < BillingRun.shortestOutput {
+            // A cap below the shortest output allows no output at all: not a job to price at 0.
+            throw fail("maxDuration", "an output bound must be at least \(BillingRun.shortestOutput) s, found \(cap)")
+        }
 
         job.inputs = try media("inputs", fields["inputs"]?.value, field: field("inputs"), job: &job)
         job.outputs = try media("outputs", fields["outputs"]?.value, field: field("outputs"), job: &job)

@@ -21,9 +21,33 @@ struct OSSLocation: Sendable, Hashable {
     /// accelerate endpoints); nil for anything else. Query strings (signed URLs) and fragments are dropped and
     /// https keys are percent-decoded, so a signed download link maps to the same file as the plain URL.
     /// The parsing is OSSAccess's, so a mapping and a read in place always agree on the object.
+    /// Spellings found in IMS's own examples are read as the URL they stand for: one slash after the scheme
+    /// (`http:/bucket.oss-cn-shanghai.aliyuncs.com/key`, the official `GetBatchMediaProducingJob` outputs) and
+    /// `oss://` before an endpoint host (`oss://bucket.oss-cn-shanghai.aliyuncs.com/key`, `GetSmartHandleJob`).
     public init?(url: String) {
-        guard let object = OSSObjectURL(url: url) else { return nil }
+        guard let object = OSSObjectURL(url: Self.repaired(url)) else { return nil }
         self.init(bucket: object.bucket, key: object.key, region: object.region)
+    }
+
+    /// `url` spelled as an OSS URL when it is one written loosely: the missing slash of `scheme:/host/…` put
+    /// back, `oss://bucket.oss-REGION.aliyuncs.com/key` written `https://` (its endpoint names the region). Else
+    /// `url` unchanged (a local path such as `http:/x` stays a path).
+    static func repaired(_ url: String) -> String {
+        let text = url.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let colon = text.firstIndex(of: ":") else { return url }
+        let scheme = text[..<colon].lowercased()
+        guard ["http", "https", "oss"].contains(scheme) else { return url }
+        var rest = text[text.index(after: colon)...]
+        if rest.hasPrefix("//") {
+            guard scheme == "oss", OSSObjectURL(url: text) == nil else { return url }
+            rest = rest.dropFirst(2)
+        } else if rest.hasPrefix("/") {
+            rest = rest.dropFirst()
+        } else {
+            return url
+        }
+        let candidates = scheme == "oss" ? ["oss://\(rest)", "https://\(rest)"] : ["\(text[..<colon])://\(rest)"]
+        return candidates.first { OSSObjectURL(url: $0) != nil } ?? url
     }
 
     /// `oss://bucket/key`: the canonical spelling used in messages.

@@ -78,7 +78,7 @@ public struct PathResolver: Sendable {
             return resolveLocal(original: text, directory: "/", pattern: mapped, display: { $0 })
         }
         if let location = OSSLocation(url: text) {
-            return resolveOSS(original: text, location: location)
+            return resolveOSS(original: OSSLocation.repaired(text), location: location)
         }
         if let scheme = Self.urlScheme(text) {
             if scheme == "file", let path = URL(string: text)?.path, !path.isEmpty {
@@ -263,6 +263,9 @@ public struct PathResolver: Sendable {
 
     /// IMS MediaIds are 32 hexadecimal digits.
     static func looksLikeMediaId(_ text: String) -> Bool {
-        text.count == 32 && text.allSatisfy { $0.isHexDigit }
+        if text.count == 32 && text.allSatisfy(\.isHexDigit) { return true }
+        // Masked as the API reference's examples write them (`****9d46c886b45481030f6e****`): not a glob.
+        return text.contains("*") && text.count <= 40 && text.filter(\.isHexDigit).count >= 16
+            && text.allSatisfy { $0.isHexDigit || $0 == "*" }
     }
 }

@@ -33,8 +33,8 @@ public enum BillRenderer {
         }
 
         let range = bill.totalLow.map { "  range \(MoneyText.string($0))–\(MoneyText.string(bill.total))" } ?? ""
-        let unknown = bill.jobs.filter { $0.unknown != nil }.count
-        let left = unknown == 0 ? "" : "  (\(unknown) job\(unknown == 1 ? "" : "s") with an unknown cost not included)"
+        let unknown = report.unknownCosts
+        let left = unknown == 0 ? "" : "  (\(unknown) unknown cost\(unknown == 1 ? "" : "s") not included)"
         blocks.append("TOTAL \(MoneyText.string(bill.total)) \(bill.currency)\(range)  (rate card \(bill.rateCard), rounding \(bill.rounding))\(left)")
 
         blocks += plannedAndPendingBlocks(report)
@@ -145,7 +145,8 @@ public enum BillRenderer {
     // MARK: - JSON
 
     /// SPEC §7 JSON: {currency, total, rateCard, rounding, jobs, cycles, warnings} exactly as Bill encodes them, plus
-    /// "errors": [{path, jobId, error: {code, message}}] (always present, [] when none), and for a bill read back
+    /// "errors": [{path, jobId, error: {code, message}}] (always present, [] when none), "totalComplete" and
+    /// "unknownCosts" (whether `total` leaves costs out, and how many), and for a bill read back
     /// from ledgers each job's "producedBy" (the ClipMeter and libraries that priced it, null when unknown). Pretty-printed, keys in a
     /// stable order (SPEC order at the top, each job, item and cycle in a fixed order). Money stays strings.
     public static func json(_ report: BillReport) -> String {
@@ -166,7 +167,7 @@ public enum BillRenderer {
             scalars.append(("totalRange", .object([("low", .string(MoneyText.string(low))),
                                                    ("high", .string(MoneyText.string(bill.total)))])))
         }
-        scalars += [("rateCard", .string(bill.rateCard)), ("rounding", .string(bill.rounding))]
+        scalars += [("rateCard", .string(bill.rateCard)), ("rounding", .string(bill.rounding))] + report.completenessJSON
         for (key, value) in scalars {
             head += "\n  " + JSONValue.string(key).rendered() + ": " + value.rendered() + ","
         }
@@ -201,6 +202,7 @@ public enum BillRenderer {
         if let low = bill.totalLow {
             members.append(("totalRange", .object([("low", .string(MoneyText.string(low))), ("high", .string(MoneyText.string(bill.total)))])))
         }
+        members += BillReport.completenessJSON(of: bill, failures: planned.failures)
         let jobs: [JSONValue] = bill.jobs.map { job in
             guard case .object(let fields) = jobJSON(job) else { return jobJSON(job) }
             return .object(fields + [("billedAs", job.key.flatMap { planned.billedAs[$0] }.map { .string($0) } ?? .null)])
@@ -262,7 +264,8 @@ public enum BillRenderer {
         return .object(members)
     }
 
-    /// The last NDJSON line: {"type":"summary", currency, total, totalRange?, rateCard, rounding, cycles, warnings, errors}.
+    /// The last NDJSON line: {"type":"summary", currency, total, totalRange?, rateCard, rounding, totalComplete,
+    /// unknownCosts, cycles, warnings, errors}.
     public static func ndjsonSummary(_ report: BillReport) -> String {
         let bill = report.bill
         var members: [(String, JSONValue)] = [("type", .string("summary")), ("currency", .string(bill.currency)),
@@ -271,8 +274,7 @@ public enum BillRenderer {
             members.append(("totalRange", .object([("low", .string(MoneyText.string(low))),
                                                    ("high", .string(MoneyText.string(bill.total)))])))
         }
-        members += [
-            ("rateCard", .string(bill.rateCard)), ("rounding", .string(bill.rounding)),
+        members += [("rateCard", .string(bill.rateCard)), ("rounding", .string(bill.rounding))] + report.completenessJSON + [
             ("cycles", .array(bill.cycles.map(cycleJSON))),
             ("warnings", .array(Wording.warningLines(report).map { .string($0) })),
             ("errors", errors(report.failures)),

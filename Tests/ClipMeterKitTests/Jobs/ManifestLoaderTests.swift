@@ -42,6 +42,19 @@ final class ManifestLoaderTests: XCTestCase {
         XCTAssertTrue(job.warnings.isEmpty, "\(job.warnings)")
     }
 
+    func testAMaxDurationThatAllowsNoOutputIsAnErrorNamingTheField() throws {
+        let tree = try JobsTempTree()
+        for (index, value) in ["0", "\"-0\"", "1e-7", "0.0009"].enumerated() {
+            XCTAssertThrowsError(try load(tree, "cap-\(index).job.json",
+                                          #"{"feature": "video-editing", "outputDuration": 30, "maxDuration": \#(value)}"#)) { error in
+                let text = "\(error)"
+                XCTAssertTrue(text.contains("maxDuration") && text.contains("at least 0.001 s"), "\(value): \(text)")
+            }
+        }
+        XCTAssertEqual(try load(tree, "cap-ok.job.json", #"{"feature": "video-editing", "maxDuration": 0.001}"#).first?.maxDuration,
+                       Decimal(string: "0.001"))
+    }
+
     func testYAMLListWithGlobsRelativePathsAndDerivedIDs() throws {
         let tree = try JobsTempTree()
         try tree.write("batch/clips/b.mp4")

@@ -30,8 +30,10 @@ final class JSONRendererTests: XCTestCase {
         let text = BillRenderer.json(BillReport(bill: bill, title: "seed"))
         let object = try RenderFixtures.jsonObject(text)
 
-        XCTAssertEqual(Set(object.keys), ["currency", "total", "rateCard", "rounding", "jobs", "cycles", "warnings", "errors"])
+        XCTAssertEqual(Set(object.keys), ["currency", "total", "rateCard", "rounding", "totalComplete", "unknownCosts", "jobs", "cycles", "warnings", "errors"])
         XCTAssertEqual(object["total"] as? String, "0.72")
+        XCTAssertEqual(object["totalComplete"] as? Bool, true)
+        XCTAssertEqual(object["unknownCosts"] as? Int, 0)
         XCTAssertEqual(object["currency"] as? String, "CNY")
         XCTAssertEqual(object["rateCard"] as? String, "cn")
         XCTAssertEqual((object["errors"] as? [Any])?.count, 0, "errors is always present")
@@ -49,7 +51,7 @@ final class JSONRendererTests: XCTestCase {
     func testJSONIsTheBillsOwnEncodingPlusErrors() throws {
         let report = try RenderFixtures.mixedReport()
         let rendered = try RenderFixtures.jsonObject(BillRenderer.json(report))
-        XCTAssertEqual(Set(rendered.keys), ["currency", "total", "rateCard", "rounding", "jobs", "cycles", "warnings", "errors"])
+        XCTAssertEqual(Set(rendered.keys), ["currency", "total", "rateCard", "rounding", "totalComplete", "unknownCosts", "jobs", "cycles", "warnings", "errors"])
         XCTAssertEqual(rendered["warnings"] as? [String], Wording.warningLines(report))
         let shownJobs = try XCTUnwrap(rendered["jobs"] as? [[String: Any]])
         XCTAssertEqual(shownJobs.count, report.bill.jobs.count)
@@ -63,6 +65,9 @@ final class JSONRendererTests: XCTestCase {
 
         let errors = try XCTUnwrap(rendered["errors"] as? [[String: Any]])
         XCTAssertEqual(errors.count, 1)
+        XCTAssertTrue(report.bill.jobs.allSatisfy { $0.unknown == nil })
+        XCTAssertEqual(rendered["totalComplete"] as? Bool, false, "job x could not be measured, so the total leaves it out")
+        XCTAssertEqual(rendered["unknownCosts"] as? Int, 1)
         XCTAssertEqual(errors[0]["path"] as? String, "jobs/x/inputs/corrupt.mp4")
         XCTAssertEqual(errors[0]["jobId"] as? String, "x")
         let error = try XCTUnwrap(errors[0]["error"] as? [String: Any])
@@ -80,6 +85,8 @@ final class JSONRendererTests: XCTestCase {
         let error = try XCTUnwrap((object["errors"] as? [[String: Any]])?.first)
         XCTAssertTrue(error["jobId"] is NSNull)
         XCTAssertEqual(object["total"] as? String, "0.00")
+        XCTAssertEqual(object["totalComplete"] as? Bool, false, "0.00 is not the bill: a source was left out")
+        XCTAssertEqual(object["unknownCosts"] as? Int, 1)
         XCTAssertEqual((object["jobs"] as? [Any])?.count, 0)
     }
 
@@ -101,7 +108,7 @@ final class JSONRendererTests: XCTestCase {
         XCTAssertFalse(summaryLine.contains("\n"))
         XCTAssertTrue(summaryLine.hasPrefix("{\"type\":\"summary\","), summaryLine)
         let summary = try RenderFixtures.jsonObject(summaryLine)
-        XCTAssertEqual(Set(summary.keys), ["type", "currency", "total", "rateCard", "rounding", "cycles", "warnings", "errors"])
+        XCTAssertEqual(Set(summary.keys), ["type", "currency", "total", "rateCard", "rounding", "totalComplete", "unknownCosts", "cycles", "warnings", "errors"])
         XCTAssertEqual(summary["total"] as? String, MoneyText.string(report.bill.total))
         XCTAssertEqual((summary["cycles"] as? [Any])?.count, 2)
         XCTAssertEqual((summary["errors"] as? [Any])?.count, 1)

@@ -31,6 +31,10 @@ struct ScanReplay {
         var parts = ["clipmeter-scan-replay-1", Self.buildIdentity, FileManager.default.currentDirectoryPath,
                      TimeZone.current.identifier, isatty(STDOUT_FILENO) == 1 ? "tty" : "pipe"]
         parts += arguments
+        // What the environment adds to the output (the FOCUS billing account) is part of the command too.
+        for variable in [BillingAccountOptions.idVariable, BillingAccountOptions.nameVariable] {
+            if let value = ProcessInfo.processInfo.environment[variable] { parts.append("\(variable)=\(value)") }
+        }
         // A JSON array: unambiguous for any argument text (SQLite text stops at a NUL, so no NUL separators).
         let data = (try? JSONSerialization.data(withJSONObject: parts, options: [])) ?? Data(parts.joined(separator: "\n").utf8)
         return String(decoding: data, as: UTF8.self)
@@ -110,6 +114,7 @@ extension ScanOutcome {
             Terminal.err("clipmeter: priced jobs could not be recorded in the ledger (\(LedgerChoice.message(for: error))); the bill below is not in the ledger, run the scan again once it is writable")
         }
         let recorder = OutputRecorder()
+        let report = format?.shown(report) ?? report
         format?.print(report, explain: explain, out: recorder.out, err: recorder.err)
         let judged = BillOutcome.status(report, maxCost: maxCost, err: recorder.err)
         let status = recordingError == nil ? judged : ExitStatus.usage

@@ -20,6 +20,8 @@ public struct BillReport: Sendable {
     /// For a bill read back from ledgers: what priced each job, by job id (a job absent from it is of unknown
     /// origin). Nil for a bill priced by this run; then the JSON jobs carry no `producedBy`.
     public var producedBy: [String: String]?
+    /// Whose charges a FOCUS export lists (only FOCUS shows it).
+    public var billingAccount: BillingAccount = .unassigned
 
     /// A report; `failures` empty means everything was measured and priced.
     public init(bill: Bill, failures: [Failure] = [], title: String, region: String? = nil, generatedAt: Date = Date(),
@@ -70,6 +72,8 @@ public enum FailureCode: Equatable, Sendable, CustomStringConvertible {
     case outsideRoots
     /// The job's cost cannot be known (no price, unbounded, nothing measured).
     case unknownCost(UnknownCost)
+    /// A priced job has no finish time, so a FOCUS export (every row of which needs its charge period) leaves it out.
+    case noChargePeriod
 
     public var description: String {
         switch self {
@@ -80,6 +84,7 @@ public enum FailureCode: Equatable, Sendable, CustomStringConvertible {
         case .unreadableSource: return "unreadable-source"
         case .outsideRoots: return "outside-roots"
         case .unknownCost(let unknown): return unknown.code
+        case .noChargePeriod: return "no-charge-period"
         }
     }
 }

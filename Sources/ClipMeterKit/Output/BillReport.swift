@@ -15,13 +15,13 @@ public struct BillReport: Sendable {
     public var region: String?
     /// When the report was made; HTML and FOCUS exports show it.
     public var generatedAt: Date
+    /// Whose charges a FOCUS export lists (only FOCUS shows it).
+    public var billingAccount: BillingAccount = .unassigned
     /// What the scan noticed beyond the priced jobs, listed after the bill's warnings.
     var notes: [ReportNote] = []
     /// For a bill read back from ledgers: what priced each job, by job id (a job absent from it is of unknown
     /// origin). Nil for a bill priced by this run; then the JSON jobs carry no `producedBy`.
     public var producedBy: [String: String]?
-    /// Whose charges a FOCUS export lists (only FOCUS shows it).
-    public var billingAccount: BillingAccount = .unassigned
 
     /// A report; `failures` empty means everything was measured and priced.
     public init(bill: Bill, failures: [Failure] = [], title: String, region: String? = nil, generatedAt: Date = Date(),

@@ -231,7 +231,7 @@ struct BillingAccountOptions: ParsableArguments {
     static let idVariable = "CLIPMETER_BILLING_ACCOUNT"
     static let nameVariable = "CLIPMETER_BILLING_ACCOUNT_NAME"
 
-    @Option(name: .customLong("billing-account"), help: "FOCUS BillingAccountId, e.g. your Alibaba Cloud account ID (default $CLIPMETER_BILLING_ACCOUNT, else clipmeter-unassigned, which is no Alibaba Cloud account).")
+    @Option(name: .customLong("billing-account"), help: "FOCUS BillingAccountId, e.g. acs:ram::ACCOUNT_ID:root for your Alibaba Cloud account (default $CLIPMETER_BILLING_ACCOUNT, else clipmeter-unassigned, which is no Alibaba Cloud account).")
     var id: String?
     @Option(name: .customLong("billing-account-name"), help: "FOCUS BillingAccountName (default $CLIPMETER_BILLING_ACCOUNT_NAME, else the account id).")
     var name: String?

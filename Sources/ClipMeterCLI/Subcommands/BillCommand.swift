@@ -27,8 +27,9 @@ struct BillCommand: ParsableCommand {
     var explain = false
     @Flag(help: "Print only the hourly cycles' totals, summed by the ledger's database without loading the jobs (one ledger).")
     var summary = false
-    @Option(help: "table (default), json, csv, focus or html.")
+    @Option(help: "table (default), json, csv, focus (FinOps FOCUS 1.2 CSV) or html.")
     var format: Format = .table
+    @OptionGroup var account: BillingAccountOptions
 
     func validate() throws {
         if TimeZone(identifier: timezone) == nil { throw ValidationError("--timezone \(timezone) is not a known time zone") }
@@ -36,6 +37,7 @@ struct BillCommand: ParsableCommand {
 
     func run() throws {
         let zone = TimeZone(identifier: timezone) ?? PricingOptions.shanghai
+        let billingAccount = format == .focus ? try account.account() : .unassigned
         let start = try time(from, "--from", zone)
         let end = try time(to, "--to", zone)
         if let start, let end, end <= start { throw UsageError("--to must be later than --from") }
@@ -57,9 +59,15 @@ struct BillCommand: ParsableCommand {
         }
         let recorded: JobHistory.RecordedBill
         do { recorded = try JobHistory.recorded(from: ledgers, from: start, to: end, timeZone: zone) } catch { throw UsageError(LedgerChoice.message(for: error)) }
-        let report = BillReport(bill: recorded.bill, title: "ledger " + ledgers.map(\.path).joined(separator: ", "),
+        var report = BillReport(bill: recorded.bill, title: "ledger " + ledgers.map(\.path).joined(separator: ", "),
                                 producedBy: recorded.producedBy)
-        BillFormat(rawValue: format.rawValue)?.print(report, explain: explain)
+        report.billingAccount = billingAccount
+        guard let output = BillFormat(rawValue: format.rawValue) else { return }
+        report = output.shown(report)
+        output.print(report, explain: explain)
+        // A bill read from ledgers has no failures of its own; a FOCUS export may leave jobs out, and says so.
+        let status = BillOutcome.status(report, maxCost: nil, err: Terminal.err)
+        if status != 0 { throw ExitCode(status) }
     }
 
     /// The cycles as the database sums them: memory holds one row per cycle, never the jobs.

@@ -27,12 +27,14 @@ struct ScanCommand: ParsableCommand {
     @OptionGroup var resolve: ResolveOptions
     @OptionGroup var timelineFlags: TimelineFlags
     @OptionGroup var budget: BudgetOptions
-    @Option(help: "table (default), json, ndjson, csv, focus (FinOps FOCUS 1.0 CSV) or html.") var format: Format = .table
+    @OptionGroup var account: BillingAccountOptions
+    @Option(help: "table (default), json, ndjson, csv, focus (FinOps FOCUS 1.2 CSV) or html.") var format: Format = .table
     @Argument(help: "The folder to scan.") var directory: String
 
     func run() throws {
         guard PathKind.isDirectory(directory) else { throw UsageError("\(directory): not a folder (scan takes a folder; use estimate for single files)") }
         let maxCost = try BillOutcome.budget(budget.maxCost)
+        let billingAccount = format == .focus ? try account.account() : .unassigned
         let shard = try ledger.shardParts()
         let store = try ledger.open(for: directory)
         let resolver = try resolve.resolver(roots: [directory], measure: measure)
@@ -48,9 +50,10 @@ struct ScanCommand: ParsableCommand {
                                   probe: measure.probeOptions, jobs: measure.jobs, settings: settings, settleSeconds: measure.settle,
                                   producedBy: ClipMeterVersion.text)
         let progress = ProgressBar(total: 0)
-        let outcome: ScanOutcome
+        var outcome: ScanOutcome
         do { outcome = try ScanSession.run(request, listing: consume listing, ledger: store) { progress.update(done: $0, total: $1) } } catch { throw UsageError(LedgerChoice.message(for: error)) }
         progress.finish()
+        outcome.report.billingAccount = billingAccount
         let status = outcome.render(as: BillFormat(rawValue: format.rawValue), explain: budget.explain, maxCost: maxCost, replay: replay)
         if status != 0 { throw ExitCode(status) }
     }

@@ -20,19 +20,27 @@ enum BillOutcome {
     /// Reports failures and the budget through `err` and returns the exit status `finish` would throw.
     static func status(_ report: BillReport, maxCost: Decimal?, err: (String) -> Void) -> Int32 {
         let bill = report.bill
-        let failures = report.allFailures
-        if !failures.isEmpty {
-            err("clipmeter: \(failures.count) file(s) or job(s) could not be measured or priced; they are not in the total:")
+        let unexported = report.allFailures.filter { $0.code == .noChargePeriod }
+        let failures = report.allFailures.filter { $0.code != .noChargePeriod }
+        func list(_ failures: [BillReport.Failure], more: String) {
             for failure in failures.prefix(20) {
                 err("  \(failure.path)\(failure.jobID.map { " [\($0)]" } ?? ""): \(failure.code): \(Wording.message(failure))")
             }
-            if failures.count > 20 { err("  … and \(failures.count - 20) more (see the JSON or CSV output)") }
+            if failures.count > 20 { err("  … and \(failures.count - 20) more \(more)") }
+        }
+        if !failures.isEmpty {
+            err("clipmeter: \(failures.count) file(s) or job(s) could not be measured or priced; they are not in the total:")
+            list(failures, more: "(see the JSON or CSV output)")
+        }
+        if !unexported.isEmpty {
+            err("clipmeter: \(unexported.count) priced job(s) have no finish time, so no charge period; the FOCUS export leaves them out:")
+            list(unexported, more: "(the JSON or CSV output lists every job)")
         }
         if let maxCost, bill.total.amount > maxCost {  // --max-cost is in the card's currency
             err("clipmeter: total \(MoneyText.string(bill.total)) \(bill.currency) exceeds --max-cost \(MoneyText.string(maxCost)) \(bill.currency)")
             return ExitStatus.overBudget
         }
-        return failures.isEmpty ? 0 : ExitStatus.inputFailed
+        return report.allFailures.isEmpty ? 0 : ExitStatus.inputFailed
     }
 }
 
@@ -47,6 +55,12 @@ struct BudgetOptions: ParsableArguments {
 /// Every way a bill can be printed; each command offers its own subset.
 enum BillFormat: String {
     case table, json, ndjson, csv, focus, html
+
+    /// The report as this format shows and judges it: a FOCUS export adds a failure for each job it cannot list
+    /// (no finish time, so no charge period), other formats show every job.
+    func shown(_ report: BillReport) -> BillReport {
+        self == .focus ? report.focusExport() : report
+    }
 
     /// Prints `report` to stdout; with `explain`, the arithmetic follows the table (or goes to stderr).
     func print(_ report: BillReport, explain: Bool) {

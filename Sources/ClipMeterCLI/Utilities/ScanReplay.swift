@@ -129,6 +129,7 @@ extension ScanOutcome {
             Terminal.err("clipmeter: priced jobs could not be recorded in the ledger (\(LedgerChoice.message(for: error))); the bill below is not in the ledger, run the scan again once it is writable")
         }
         let recorder = OutputRecorder()
+        let report = format?.shown(report) ?? report
         format?.print(report, explain: explain, out: recorder.out, err: recorder.err)
         let judged = BillOutcome.status(report, maxCost: maxCost, err: recorder.err)
         let status = recordingError == nil ? judged : ExitStatus.usage

@@ -15,6 +15,8 @@ public struct BillReport: Sendable {
     public var region: String?
     /// When the report was made; HTML and FOCUS exports show it.
     public var generatedAt: Date
+    /// Whose charges a FOCUS export lists (only FOCUS shows it).
+    public var billingAccount: BillingAccount = .unassigned
     /// What the scan noticed beyond the priced jobs, listed after the bill's warnings.
     var notes: [ReportNote] = []
     /// For a bill read back from ledgers: what priced each job, by job id (a job absent from it is of unknown
@@ -106,6 +108,8 @@ public enum FailureCode: Equatable, Sendable, CustomStringConvertible {
     case outsideRoots
     /// The job's cost cannot be known (no price, unbounded, nothing measured).
     case unknownCost(UnknownCost)
+    /// A priced job has no finish time, so a FOCUS export (every row of which needs its charge period) leaves it out.
+    case noChargePeriod
 
     public var description: String {
         switch self {
@@ -116,6 +120,7 @@ public enum FailureCode: Equatable, Sendable, CustomStringConvertible {
         case .unreadableSource: return "unreadable-source"
         case .outsideRoots: return "outside-roots"
         case .unknownCost(let unknown): return unknown.code
+        case .noChargePeriod: return "no-charge-period"
         }
     }
 }

@@ -108,6 +108,8 @@ final class HTTPConnection {
             let code = context.pointee.error
             isReusable = false
             if deadline.hasPassed || code == cff_averror_exit() { throw .timedOut }
+            // The server hung up before the request was out: as good as closing without an answer.
+            if code == cff_averror(EPIPE) || code == cff_averror(ECONNRESET) { throw .closed(afterBytes: 0) }
             throw .io(cause: Self.words(code))
         }
     }

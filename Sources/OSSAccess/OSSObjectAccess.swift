@@ -181,7 +181,7 @@ public struct OSSObjectAccess: Sendable {
         let deadline = Deadline(secondsFromNow: timeout)
         let request: OSSRequestTarget
         do throws(OSSAccessError) {
-            request = try target(method: "HEAD", validFor: Int(min(max(timeout, 0), 1e9)) + 60)
+            request = try target(method: "HEAD", validFor: Self.validity(timeout))
         } catch {
             return .failure(error)
         }
@@ -201,6 +201,12 @@ public struct OSSObjectAccess: Sendable {
         } catch {
             return .failure(failure(error, method: "HEAD"))
         }
+    }
+
+    /// How long a pre-signed URL stays valid for a request limited to `timeout`: a minute more, and a limit that
+    /// is not a finite positive number never traps.
+    static func validity(_ timeout: TimeInterval) -> Int {
+        (timeout.isFinite ? Int(min(max(timeout, 0), 1e9)) : 1_000_000_000) + 60
     }
 
     /// Headers every request sends: no compression (a byte range of a compressed body is not the object's).

@@ -38,7 +38,7 @@ public final class OSSObjectReader {
         self.access = access
         self.head = head
         deadline = Deadline(secondsFromNow: timeLimit)
-        request = try access.target(method: "GET", validFor: Int(min(max(timeLimit, 0), 1e9)) + 60)
+        request = try access.target(method: "GET", validFor: OSSObjectAccess.validity(timeLimit))
     }
 
     deinit { connection?.close() }

@@ -27,6 +27,8 @@ Buckets (the lies):
   close-get        honest HEAD; GETs are accepted and closed without a byte
   garbage          answers every request with bytes that are not HTTP
   stall-get        honest HEAD; GETs send the headers, then nothing
+  gzip             206 with the right range and Content-Encoding: gzip (the bytes are not the object's)
+  interim          honest, but every answer is preceded by a 100 Continue (allowed by HTTP/1.1: not a lie)
 """
 import os, re, signal, socket, socketserver, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -85,6 +87,8 @@ class Handler(BaseHTTPRequestHandler):
         return start, min(end, size - 1)
 
     def send(self, status, headers, body, head_only=False):
+        if self.path.lstrip("/").startswith("interim/"):
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         self.send_response(status)
         for name, value in headers:
             self.send_header(name, value)
@@ -137,7 +141,7 @@ class Handler(BaseHTTPRequestHandler):
         with open(file, "rb") as f:
             data = f.read()
         match = self.headers.get("If-Match")
-        if match and bucket in ("honest", "changed", "huge-length", "over-length", "negative-length", "no-length") \
+        if match and bucket in ("honest", "interim", "changed", "huge-length", "over-length", "negative-length", "no-length") \
                 and match.strip() not in (etag, "*"):
             return self.plain(412)
         wanted = self.requested(size)
@@ -163,6 +167,8 @@ class Handler(BaseHTTPRequestHandler):
         if bucket == "long-body":
             body = data[start:end + 1 + 4096]
         headers = base + [("Content-Range", f"bytes {start}-{end}/{total}")]
+        if bucket == "gzip":
+            headers.append(("Content-Encoding", "gzip"))
         if bucket == "short-body":
             body = body[:max(len(body) // 2, 1)]
         headers.append(("Content-Length", str(len(body))))

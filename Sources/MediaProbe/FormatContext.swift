@@ -153,13 +153,6 @@ final class FormatContext {
         return max(cff_probe_io_bytes_read(io), cff_context_bytes_read(context))
     }
 
-    /// The error a URL's transfer ended with (a connection cut short, a 5xx on a later range), nil when
-    /// none: demuxers treat a failed read as the end of the file, which would measure a truncated object.
-    var transferError: Int32? {
-        let error = cff_context_io_error(context)
-        return error < 0 ? error : nil
-    }
-
     /// Opens a demuxer asked for and the guard refused (a reference movie, a playlist entry).
     var refusedOpens: Int { Int(cff_probe_io_refused_opens(io)) }
 

@@ -121,8 +121,12 @@ final class HTTPConnection {
         var scanned = 0
         while true {
             if let end = Self.endOfHead(block, from: max(scanned - 3, 0)) {
-                pending = Array(block[end...])
                 let head = try HTTPResponseHead.parse(block[..<end])
+                block = Array(block[end...])
+                scanned = 0
+                // An interim answer (100 Continue, 103 Early Hints) comes before the real one.
+                if (100...199).contains(head.status) && head.status != 101 { continue }
+                pending = block
                 if head.closesConnection { isReusable = false }
                 return head
             }

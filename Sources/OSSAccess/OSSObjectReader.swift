@@ -139,6 +139,11 @@ public final class OSSObjectReader {
             closeConnection()
             throw access.failure(error, method: "GET")
         }
+        if let coding = answer.value("content-encoding"), coding.lowercased() != "identity", answer.status == 206 || answer.status == 200 {
+            // Compressed bytes are not the object's bytes, whatever range they claim to be.
+            closeConnection()
+            throw OSSAccessError(.rangeMismatch(url: shown, asked: asked.text, answered: "a body encoded as \(HTTPResponseHead.shown(coding))"))
+        }
         switch answer.status {
         case 206:
             guard !answer.isChunked, let text = answer.value("content-range"), let range = ContentRange(text) else {

@@ -118,7 +118,7 @@ extension MediaProber {
         } catch let error as OSSAccessError {
             throw Self.probeError(error, path: shown, operation: "open")
         } catch {
-            throw ProbeError(path: shown, code: .io, operation: "open", message: "\(error)")
+            throw ProbeError(path: shown, code: .io, operation: "open", message: "cannot allocate the object's read context (out of memory)")
         }
         let context: FormatContext
         do {

@@ -82,7 +82,8 @@ final class HTTPConnection {
         av_dict_free(&options)
         guard rc >= 0, let opened else {
             if deadline.hasPassed || rc == cff_averror_exit() { throw .timedOut }
-            throw .cannotConnect(cause: Self.words(rc))
+            // libavformat reports a name that does not resolve as a bare EIO: ask the resolver which it was.
+            throw .cannotConnect(cause: Self.resolves(authority) ? Self.words(rc) : "host not found (check the endpoint's name)")
         }
         context = opened
     }
@@ -212,12 +213,25 @@ final class HTTPConnection {
         if code == cff_averror(ECONNREFUSED) { return "connection refused" }
         if code == cff_averror(ECONNRESET) { return "the connection was reset" }
         if code == cff_averror(ENETUNREACH) || code == cff_averror(EHOSTUNREACH) { return "no route to the host" }
-        if code == cff_averror(EIO) { return "input/output error (a TLS failure, or a certificate that is not trusted?)" }
+        if code == cff_averror(EIO) { return "input/output error (a TLS handshake that failed, or a certificate that is not trusted?)" }
         var buffer = [CChar](repeating: 0, count: 128)
         av_strerror(code, &buffer, buffer.count)
         let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        // getaddrinfo's failures come back as a generic error: say what it most likely was.
         return text.isEmpty ? "error \(code)" : text
+    }
+
+    /// True when the host of `authority` (`host`, `host:port`, `[v6]:port`) resolves to an address.
+    static func resolves(_ authority: String) -> Bool {
+        var host = authority
+        if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
+            host = String(host[host.index(after: host.startIndex)..<close])
+        } else if let colon = host.lastIndex(of: ":") {
+            host = String(host[..<colon])
+        }
+        var found: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, nil, &found) == 0 else { return false }
+        freeaddrinfo(found)
+        return true
     }
 }
 

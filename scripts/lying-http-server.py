@@ -28,6 +28,7 @@ Buckets (the lies):
   garbage          answers every request with bytes that are not HTTP
   stall-get        honest HEAD; GETs send the headers, then nothing
   gzip             206 with the right range and Content-Encoding: gzip (the bytes are not the object's)
+  endless-range    206 with Content-Range bytes START-9223372036854775807/* (a range no length can hold)
   interim          honest, but every answer is preceded by a 100 Continue (allowed by HTTP/1.1: not a lie)
 """
 import os, re, signal, socket, socketserver, sys, threading, time
@@ -166,7 +167,8 @@ class Handler(BaseHTTPRequestHandler):
         total = size + 1000 if bucket == "range-total" else size
         if bucket == "long-body":
             body = data[start:end + 1 + 4096]
-        headers = base + [("Content-Range", f"bytes {start}-{end}/{total}")]
+        headers = base + [("Content-Range", f"bytes {start}-{end}/{total}" if bucket != "endless-range"
+                           else f"bytes {start}-9223372036854775807/*")]
         if bucket == "gzip":
             headers.append(("Content-Encoding", "gzip"))
         if bucket == "short-body":

@@ -155,12 +155,13 @@ public final class OSSObjectReader {
                 closeConnection()
                 throw OSSAccessError(.changed(url: shown, detail: "the HEAD gave \(head.size) bytes, the read says \(total)"))
             }
-            guard range.first == asked.first, range.last <= asked.last, announced == range.last - range.first + 1 else {
+            // last - first never overflows (0 ≤ first ≤ last); adding 1 to it could, for a last of 2^63 − 1.
+            guard range.first == asked.first, range.last <= asked.last, let announced, announced - 1 == range.last - range.first else {
                 closeConnection()
                 let body = announced.map { "\($0) bytes" } ?? "no Content-Length"
                 throw OSSAccessError(.rangeMismatch(url: shown, asked: asked.text, answered: "\(range.text) with \(body)"))
             }
-            remaining = announced ?? 0
+            remaining = announced
         case 200 where asked.first == 0 && length == head.size && announced == head.size && !answer.isChunked:
             // Asked for all of it and got all of it: what a server may do for a range covering the whole object.
             remaining = head.size

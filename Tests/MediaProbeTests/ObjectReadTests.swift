@@ -150,7 +150,7 @@ final class ObjectReadTests: XCTestCase {
             ("ignore-range", .io), ("range-from-zero", .io), ("range-total", .io), ("long-body", .io), ("short-body", .io),
             ("huge-length", .io), ("over-length", .io), ("negative-length", .io), ("no-length", .io), ("swap", .io),
             ("changed", .io), ("etag-drift", .io), ("close", .io), ("close-get", .io), ("garbage", .io), ("stall-get", .timeout),
-            ("gzip", .io),
+            ("gzip", .io), ("endless-range", .io),
         ]
         for name in names {
             let reference = try XCTUnwrap(local.probe(try TestMedia.file(name)).facts, name)

@@ -22,6 +22,7 @@ final class LyingEndpointTests: XCTestCase {
     func testContentRangesAreParsedStrictly() {
         XCTAssertEqual(ContentRange("bytes 0-99/100"), ContentRange(first: 0, last: 99, total: 100))
         XCTAssertEqual(ContentRange("bytes 5-9/*"), ContentRange(first: 5, last: 9, total: nil))
+        XCTAssertEqual(ContentRange("bytes 0-9223372036854775807/*"), ContentRange(first: 0, last: .max, total: nil))
         for text in ["bytes 10-5/100", "bytes 0-100/100", "bytes -5/100", "items 0-1/2", "bytes 0-1", "bytes */100",
                      "bytes 0-9223372036854775808/9223372036854775807", "bytes 1-2/3/4", "bytes 0--1/5"] {
             XCTAssertNil(ContentRange(text), text)
@@ -133,7 +134,8 @@ final class LyingEndpointTests: XCTestCase {
             ("ignore-range", "sent the whole object"), ("range-from-zero", "asked for bytes 100000-"),
             ("range-total", "the read says \(size + 1000)"), ("long-body", "asked for bytes"), ("short-body", "asked for bytes"),
             ("swap", "not the object its HEAD described"), ("changed", "HTTP 412"), ("etag-drift", "drifted"),
-            ("close-get", "closed it without an answer"),
+            ("close-get", "closed it without an answer"), ("gzip", "encoded as \"gzip\""),
+            ("endless-range", "-9223372036854775807/*"),
         ]
         for (bucket, words) in cases {
             let access = try access(server, bucket)

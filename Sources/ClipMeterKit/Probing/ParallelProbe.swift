@@ -11,8 +11,12 @@ public struct ParallelProbe: Sendable {
     public var jobs: Int
     public var ordered: Bool
 
+    /// More workers than this only contend (each is a thread with its own stack); a larger `jobs` is clamped, so
+    /// no count a caller passes can overflow the window arithmetic or exhaust the address space.
+    public static let maximumJobs = 1024
+
     public init(jobs: Int, ordered: Bool) {
-        self.jobs = max(1, jobs)
+        self.jobs = min(max(1, jobs), Self.maximumJobs)
         self.ordered = ordered
     }
 

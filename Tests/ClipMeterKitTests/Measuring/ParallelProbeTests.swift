@@ -36,6 +36,16 @@ final class ParallelProbeTests: XCTestCase {
         }
     }
 
+    func testAnyJobCountIsBoundedNeverATrap() {
+        for jobs in [Int.min, -1, 0, Int.max, 1 << 62] {
+            let probe = ParallelProbe(jobs: jobs, ordered: true)
+            XCTAssertTrue((1...ParallelProbe.maximumJobs).contains(probe.jobs), "\(jobs)")
+            var seen: [Int] = []
+            probe.run([1, 2, 3], work: { $0 }) { _, output in seen.append(output) }
+            XCTAssertEqual(seen, [1, 2, 3], "\(jobs)")
+        }
+    }
+
     func testOrderedDeliveryKeepsInputOrderWithManyWorkers() {
         let items = Array(0..<300)
         let (_, delivered) = timed(jobs: 32, ordered: true, items: items)

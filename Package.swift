@@ -32,8 +32,9 @@ let package = Package(
             linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avutil")]
         ),
         // OSS objects read in place: URL parsing, endpoints, V1/V4 pre-signed URLs (digests from libavutil),
-        // the HEAD that identifies an object for the cache.
-        .target(name: "OSSAccess", dependencies: ["CFFmpegShim"]),
+        // the HEAD that identifies an object for the cache, and the checked range reads (its own HTTP/1.1 over
+        // libavformat's tcp/tls, so every header of every answer is seen).
+        .target(name: "OSSAccess", dependencies: ["CFFmpeg", "CFFmpegShim"]),
         .target(name: "MediaProbe", dependencies: ["CFFmpeg", "CFFmpegShim", "OSSAccess", "Quantities"]),
         // PostgreSQL's client library, for a ledger shared by many scanners (`--ledger postgres://…`).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),

@@ -162,23 +162,6 @@ int64_t cff_context_bytes_read(const AVFormatContext *ctx) {
     return ctx && ctx->pb ? ctx->pb->bytes_read : 0;
 }
 
-int cff_context_io_error(const AVFormatContext *ctx) {
-    if (!ctx || !ctx->pb) return 0;
-    int error = ctx->pb->error;
-    return error == AVERROR_EOF ? 0 : error;
-}
-
-// MARK: - HTTP status errors
-
-int cff_averror_http_forbidden(void) { return AVERROR_HTTP_FORBIDDEN; }
-
-int cff_averror_http_not_found(void) { return AVERROR_HTTP_NOT_FOUND; }
-
-int cff_averror_is_http(int code) {
-    return code == AVERROR_HTTP_BAD_REQUEST || code == AVERROR_HTTP_UNAUTHORIZED || code == AVERROR_HTTP_FORBIDDEN
-        || code == AVERROR_HTTP_NOT_FOUND || code == AVERROR_HTTP_OTHER_4XX || code == AVERROR_HTTP_SERVER_ERROR;
-}
-
 // MARK: - Digests
 
 int cff_hmac(int sha256, const uint8_t *key, unsigned key_length, const uint8_t *data, unsigned data_length,

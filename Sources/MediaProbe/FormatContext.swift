@@ -7,8 +7,8 @@ import Foundation
 enum ProbeSource {
     case file(OpenedFile)
     case url(String)
-    /// An object read in place by HTTP range requests: `url` may carry a signature, so it is never shown.
-    case object(url: String)
+    /// An object read in place by checked HTTP range requests (`ObjectInput`): FFmpeg opens nothing by name.
+    case object(ObjectInput)
 }
 
 /// Sole owner of one AVFormatContext and of the state its callbacks read: opened in `init`, closed only in
@@ -24,6 +24,8 @@ final class FormatContext {
     private let context: UnsafeMutablePointer<AVFormatContext>
     private let io: OpaquePointer
     private let packet: UnsafeMutablePointer<AVPacket>
+    /// The object's reads, when the source is one; kept alive as long as the context that reads through it.
+    private let object: ObjectInput?
     /// The container-level facts, copied once the stream info is read.
     let header: ContainerHeader
     /// One entry per stream libavformat found while opening, in index order.
@@ -41,14 +43,18 @@ final class FormatContext {
             descriptor = file.descriptor
             // Only a name for FFmpeg's messages and its extension-based format scoring: nothing opens it.
             name = "file:" + file.path
-        case .url(let url), .object(let url):
+        case .url(let url):
             descriptor = -1
             name = url
+        case .object(let input):
+            descriptor = -1
+            name = input.name
         }
-        let isObject: Bool
-        if case .object = source { isObject = true } else { isObject = false }
+        let object: ObjectInput?
+        if case .object(let input) = source { object = input } else { object = nil }
+        let isObject = object != nil
         let deadline = cff_monotonic_ns() &+ Self.nanoseconds(timeLimit)
-        guard let io = cff_probe_io_create(deadline, descriptor, descriptor < 0 ? name : nil) else {
+        guard let io = cff_probe_io_create(deadline, descriptor, descriptor < 0 && !isObject ? name : nil) else {
             throw OpenFailure(code: cff_averror(ENOMEM), step: "allocate a format context")
         }
         guard let packet = av_packet_alloc() else {
@@ -72,6 +78,11 @@ final class FormatContext {
             avformat_free_context(ctx)
             throw fail(OpenFailure(code: attached, step: "open"))
         }
+        if let object {
+            // Read only through the checked range reader; the guard refuses every open by name.
+            ctx.pointee.pb = object.context
+            ctx.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
+        }
         var format: UnsafePointer<AVInputFormat>? = nil
         var probeScore: Int32?
         if descriptor >= 0 {
@@ -85,24 +96,10 @@ final class FormatContext {
             probeScore = score
         }
         var options: OpaquePointer? = nil
-        // A local file is read through the descriptor, so FFmpeg needs no protocol at all: an empty list
-        // ("none" names no protocol) also stops demuxers that open by URL without io_open (DASH in 5.1).
+        // A local file or an object is read through its own AVIOContext, so FFmpeg needs no protocol at all: an
+        // empty list ("none" names no protocol) also stops demuxers that open by URL without io_open (DASH in 5.1).
         av_dict_set(&options, "protocol_whitelist",
-                    descriptor >= 0 ? "none" : isObject ? "http,https,tcp,tls" : allowNetwork ? "http,https,tcp,tls,crypto" : "file", 0)
-        if isObject {
-            // An object is read where it was named: a 3xx ends the read (FFmpeg would follow up to 8 to any
-            // host), and a broken transfer is an error, not a silent reconnect that could read another body.
-            av_dict_set(&options, "max_redirects", "0", 0)
-            av_dict_set(&options, "reconnect", "0", 0)
-            av_dict_set(&options, "icy", "0", 0)
-            // A seek abandons the open-ended range request it was reading; what the server had already
-            // pushed into the socket is transferred (and billed as OSS egress) for nothing. A small receive
-            // window keeps that to about this much per seek.
-            av_dict_set(&options, "recv_buffer_size", "65536", 0)
-            // FFmpeg's TLS does not check the server's certificate unless asked; a signed URL must not go
-            // to whoever answers.
-            av_dict_set(&options, "tls_verify", "1", 0)
-        }
+                    descriptor >= 0 || isObject ? "none" : allowNetwork ? "http,https,tcp,tls,crypto" : "file", 0)
         av_dict_set(&options, "format_whitelist", demuxers.whitelist, 0)
         // MOV/MP4 data references name other files; the guard would refuse them anyway, this keeps the
         // demuxer from asking.
@@ -133,6 +130,7 @@ final class FormatContext {
         // Stored properties are set only after the last throw: once all are set, a throw would run
         // `deinit` and close the context a second time.
         context = opened
+        self.object = object
         self.io = io
         self.packet = packet
         header = ContainerHeader(opened.pointee)
@@ -158,14 +156,11 @@ final class FormatContext {
     /// True once the per-file time limit has passed.
     var timedOut: Bool { cff_probe_io_timed_out(io) != 0 }
 
-    /// Bytes FFmpeg has read from the file so far: through the descriptor, or over HTTP for a URL.
-    var bytesRead: Int64 { max(cff_probe_io_bytes_read(io), cff_context_bytes_read(context)) }
-
-    /// The error a URL's transfer ended with (a connection cut short, a 5xx on a later range), nil when
-    /// none: demuxers treat a failed read as the end of the file, which would measure a truncated object.
-    var transferError: Int32? {
-        let error = cff_context_io_error(context)
-        return error < 0 ? error : nil
+    /// Bytes FFmpeg has read from the file so far: through the descriptor, over HTTP for a URL, or every body
+    /// byte an object's range requests received (its egress).
+    var bytesRead: Int64 {
+        if let object { return object.reader.bytesReceived }
+        return max(cff_probe_io_bytes_read(io), cff_context_bytes_read(context))
     }
 
     /// Opens a demuxer asked for and the guard refused (a reference movie, a playlist entry).

@@ -10,11 +10,14 @@ public struct ObjectIdentity: Sendable, Hashable {
     public var objectURL: String
     public var size: Int64
     public var etag: String
+    /// True when the server marked the ETag weak: the reads cannot make themselves conditional on it.
+    public var etagIsWeak: Bool
 
-    public init(objectURL: String, size: Int64, etag: String) {
+    public init(objectURL: String, size: Int64, etag: String, etagIsWeak: Bool = false) {
         self.objectURL = objectURL
         self.size = size
         self.etag = etag
+        self.etagIsWeak = etagIsWeak
     }
 
     /// The ETag folded into the modification-time field of the cache key (the ledger's key has no ETag
@@ -52,7 +55,8 @@ extension MediaProber {
                                              credentials: OSSCredentials.fromEnvironment())
             switch access.head(timeout: options.timeLimit) {
             case .success(let head):
-                return .success(ObjectIdentity(objectURL: object.ossURL, size: head.size, etag: head.etag))
+                return .success(ObjectIdentity(objectURL: object.ossURL, size: head.size, etag: head.etag,
+                                               etagIsWeak: head.isWeakETag))
             case .failure(let error):
                 throw error
             }
@@ -61,8 +65,8 @@ extension MediaProber {
         }
     }
 
-    /// Measures an object in place by HTTP range requests through libavformat. `identity` from an earlier
-    /// `objectIdentity(_:)` saves the HEAD request.
+    /// Measures an object in place by checked HTTP range requests (every read is of the object the HEAD
+    /// described, or an error). `identity` from an earlier `objectIdentity(_:)` saves the HEAD request.
     public func probeObject(_ path: String, identity: ObjectIdentity?) -> ProbeOutcome {
         let shown = Self.displayName(path)
         let collector = LogCollector()
@@ -104,13 +108,25 @@ extension MediaProber {
         }
         // The HEAD spent part of the time limit; the rest is FFmpeg's.
         let remaining = max(options.timeLimit - Date().timeIntervalSince(started), 0.001)
-        let url = access.requestURL(method: "GET", validFor: Int(options.timeLimit.rounded(.up)) + 60)
+        let reader: OSSObjectReader
+        let input: ObjectInput
+        do {
+            reader = try OSSObjectReader(access: access, head: OSSObjectHead(size: identity.size, etag: identity.etag,
+                                                                             isWeakETag: identity.etagIsWeak),
+                                         timeLimit: remaining)
+            input = try ObjectInput(reader: reader, name: access.displayURL)
+        } catch let error as OSSAccessError {
+            throw Self.probeError(error, path: shown, operation: "open")
+        } catch {
+            throw ProbeError(path: shown, code: .io, operation: "open", message: "cannot allocate the object's read context (out of memory)")
+        }
         let context: FormatContext
         do {
-            context = try FormatContext(source: .object(url: url), timeLimit: remaining, allowNetwork: true,
+            context = try FormatContext(source: .object(input), timeLimit: remaining, allowNetwork: true,
                                         streamInfo: options.streamInfo)
         } catch {
-            throw classifyObject(error, path: shown, log: log)
+            if let broken = transferProblem(reader, path: shown, afterFailure: true) { throw broken }
+            throw classify(error, path: shown, log: log, magic: Data())
         }
         var facts = MediaFacts(path: shown, size: identity.size, modifiedAtNanos: identity.etagStamp,
                                container: context.header.formatName, mode: options.mode)
@@ -118,53 +134,25 @@ extension MediaProber {
             try measure(context, into: &facts, log: log)
         } catch {
             // A transfer that broke off shows up to a demuxer as a damaged file: say what really happened.
-            if let broken = transferProblem(context, path: shown, log: log) { throw broken }
+            if let broken = transferProblem(reader, path: shown, afterFailure: true) { throw broken }
             throw error
         }
-        if let broken = transferProblem(context, path: shown, log: log) { throw broken }
-        facts.bytesRead = context.bytesRead
+        if let broken = transferProblem(reader, path: shown, afterFailure: false) { throw broken }
+        facts.bytesRead = reader.bytesReceived
         return facts
     }
 
-    /// An error when the object's transfer failed at some point (FFmpeg's demuxers stop at a failed read as
-    /// at the end of a file, which would bill the part that arrived).
-    private func transferProblem(_ context: FormatContext, path: String, log: LogCollector) -> ProbeError? {
-        if context.timedOut {
+    /// An error when the object's reads failed at some point (FFmpeg's demuxers stop at a failed read as at the
+    /// end of a file, which would bill the part that arrived) or, when the measurement failed, ran out of time.
+    private func transferProblem(_ reader: OSSObjectReader, path: String, afterFailure: Bool) -> ProbeError? {
+        if let failure = reader.failure, failure.kind != .timeout {
+            return Self.probeError(failure, path: path, operation: "read the object")
+        }
+        if reader.failure != nil || (afterFailure && reader.timedOut) {
             return ProbeError(path: path, code: .timeout, operation: "read the object",
                               message: "gave up after the per-file time limit of \(timeLimitText) (the server stalled?)")
         }
-        let premature = log.mentions(["ends prematurely"])
-        guard let code = context.transferError ?? (premature ? cff_averror(EIO) : nil) else { return nil }
-        if code == cff_averror_exit() {
-            return ProbeError(path: path, code: .timeout, operation: "read the object",
-                              message: "gave up after the per-file time limit of \(timeLimitText) (the server stalled?)")
-        }
-        return ProbeError(path: path, code: .io, operation: "read the object",
-                          message: premature ? "the server closed the connection before sending the whole range (a truncated response); nothing is billed from a partial read"
-                                             : "the transfer failed: \(ffmpegErrorString(code))")
-    }
-
-    /// An open that failed, in the terms of HTTP where HTTP was the reason.
-    private func classifyObject(_ failure: OpenFailure, path: String, log: LogCollector) -> ProbeError {
-        let code = failure.code
-        func error(_ kind: ProbeErrorCode, _ message: String) -> ProbeError {
-            ProbeError(path: path, code: kind, operation: failure.step, message: message)
-        }
-        if code == cff_averror_exit() { return error(.timeout, "gave up after the per-file time limit of \(timeLimitText) (the server stalled?)") }
-        if code == cff_averror_http_forbidden() { return error(.permissionDenied, "HTTP 403: access denied while reading (check the credentials and the bucket policy)") }
-        if code == cff_averror_http_not_found() { return error(.notFound, "HTTP 404: the object is gone (it was there a moment ago: deleted or renamed while measured?)") }
-        if cff_averror_is_http(code) != 0 { return error(.io, "the server refused a range read: \(ffmpegErrorString(code))") }
-        if log.mentions(["ends prematurely"]) {
-            return error(.io, "the server closed the connection before sending the whole range (a truncated response)")
-        }
-        if log.mentions(["redirect"]) || code == cff_averror(EIO) {
-            // FFmpeg's http protocol gives EIO when a 3xx meets max_redirects=0.
-            return error(.io, "the transfer failed (\(ffmpegErrorString(code))); redirects are never followed")
-        }
-        if [ECONNREFUSED, ECONNRESET, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH, EPIPE].contains(where: { code == cff_averror($0) }) {
-            return error(.io, "cannot reach the endpoint: \(ffmpegErrorString(code))")
-        }
-        return classify(failure, path: path, log: log, magic: Data())
+        return nil
     }
 
     private static func probeError(_ error: OSSAccessError, path: String, operation: String) -> ProbeError {

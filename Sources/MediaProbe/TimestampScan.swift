@@ -142,7 +142,10 @@ struct TimestampScanner {
         let bytesBeforeTail = context.bytesRead
         let seeked: Bool
         switch start {
-        case .seconds(let seconds): seeked = context.seek(toMicroseconds: Int64(seconds * Double(ContainerHeader.timeBase.den)))
+        case .seconds(let seconds):
+            // From the header's duration and start, which a file can set near 2^63: never an overflow trap.
+            let micros = seconds * Double(ContainerHeader.timeBase.den)
+            seeked = micros.isFinite && abs(micros) < 9e18 && context.seek(toMicroseconds: Int64(micros))
         case .byte(let offset): seeked = context.seek(toByte: offset)
         case .flvTagChain: seeked = false
         }

@@ -1,23 +1,35 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// What one HEAD request says about an object: enough to know, without reading it, whether it changed.
 public struct OSSObjectHead: Sendable, Hashable {
     /// Size in bytes (`Content-Length`).
     public var size: Int64
-    /// The `ETag` as sent (quotes removed): changes whenever the content does.
+    /// The `ETag` as sent (quotes and any weak prefix removed): changes whenever the content does.
     public var etag: String
+    /// True when the server marked the ETag weak (`W/`): it cannot be used in `If-Match`, only compared.
+    public var isWeakETag: Bool
 
-    public init(size: Int64, etag: String) {
+    public init(size: Int64, etag: String, isWeakETag: Bool = false) {
         self.size = size
         self.etag = etag
+        self.isWeakETag = isWeakETag
+    }
+
+    /// Larger than any object OSS stores (48.8 TB): a HEAD claiming more is not believed, so no size that
+    /// reaches the rest of ClipMeter is near the limits of 64-bit arithmetic.
+    public static let maximumSize: Int64 = 1 << 48
+
+    /// An `ETag` header as the cache key and comparisons use it: without quotes and weak prefix.
+    static func normalized(_ header: String) -> (etag: String, isWeak: Bool) {
+        var text = header.trimmingCharacters(in: .whitespaces)
+        let isWeak = text.hasPrefix("W/")
+        if isWeak { text.removeFirst(2) }
+        return (text.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")), isWeak)
     }
 }
 
-/// Why an object could not be reached: a typed reason with its context, `kind` for the probe's error codes, and a
-/// neutral `description` that names no command-line flag (the caller words any advice).
+/// Why an object could not be reached or read: a typed reason with its context, `kind` for the probe's error
+/// codes, and a neutral `description` that names no command-line flag (the caller words any advice).
 public struct OSSAccessError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable { case forbidden, notFound, timeout, io, unsupported }
 
@@ -29,14 +41,30 @@ public struct OSSAccessError: Error, Sendable, Equatable, CustomStringConvertibl
         case invalidEndpoint(String)
         /// The request URL could not be formed.
         case invalidURL(String)
-        /// The HEAD request got no answer within the time limit.
-        case noAnswer(url: String)
-        /// The endpoint could not be reached; `cause` says why in words.
+        /// A request (`method`: HEAD or GET) got no answer within the time limit.
+        case noAnswer(url: String, method: String)
+        /// No connection to the endpoint could be opened; `cause` says why in words.
         case unreachable(endpoint: String, cause: String)
-        /// The answer had no usable `Content-Length`.
+        /// The server accepted the connection and closed it without answering.
+        case closedWithoutAnswer(url: String, method: String)
+        /// What the server sent is not a valid HTTP answer; `detail` says what is wrong with it.
+        case notHTTP(url: String, method: String, detail: String)
+        /// The HEAD answer had no `Content-Length`.
         case noContentLength(url: String)
+        /// The HEAD answer claims a size no object can have.
+        case implausibleSize(url: String, size: Int64)
         /// The server answered with a status that is not success.
         case httpStatus(Int, url: String)
+        /// A range was asked for and the whole object came back (HTTP 200): the server does not serve ranges.
+        case rangeIgnored(url: String)
+        /// A 206 answer whose `Content-Range` (or length) is not the range asked for.
+        case rangeMismatch(url: String, asked: String, answered: String)
+        /// The object read is not the one the HEAD described (ETag, size, or a failed If-Match).
+        case changed(url: String, detail: String)
+        /// The connection ended after `received` of the `expected` body bytes.
+        case truncated(url: String, received: Int64, expected: Int64)
+        /// A read or write failed mid-transfer; `cause` in words.
+        case transfer(url: String, cause: String)
     }
 
     public var reason: Reason
@@ -50,7 +78,9 @@ public struct OSSAccessError: Error, Sendable, Equatable, CustomStringConvertibl
         switch reason {
         case .noEndpoint, .invalidEndpoint, .invalidURL: return .unsupported
         case .noAnswer: return .timeout
-        case .unreachable, .noContentLength: return .io
+        case .unreachable, .closedWithoutAnswer, .notHTTP, .noContentLength, .implausibleSize, .rangeIgnored,
+             .rangeMismatch, .changed, .truncated, .transfer:
+            return .io
         case .httpStatus(let status, _):
             switch status {
             case 401, 403: return .forbidden
@@ -71,12 +101,18 @@ public struct OSSAccessError: Error, Sendable, Equatable, CustomStringConvertibl
             return "\(text) is not an endpoint (expected http(s)://host[:port])"
         case .invalidURL(let url):
             return "\(url) is not a valid URL"
-        case .noAnswer(let url):
-            return "the HEAD request for \(url) got no answer within the time limit"
+        case .noAnswer(let url, let method):
+            return "the \(method) request for \(url) got no answer within the time limit"
         case .unreachable(let endpoint, let cause):
             return "cannot reach \(endpoint): \(cause)"
+        case .closedWithoutAnswer(let url, let method):
+            return "\(method) \(url): the server accepted the connection and closed it without an answer"
+        case .notHTTP(let url, let method, let detail):
+            return "\(method) \(url): the server's answer is not valid HTTP: \(detail)"
         case .noContentLength(let url):
             return "HEAD \(url): the server gave no Content-Length"
+        case .implausibleSize(let url, let size):
+            return "HEAD \(url): the server claims \(size) bytes, more than any object can hold (\(OSSObjectHead.maximumSize) at most); not believed"
         case .httpStatus(let status, let url):
             switch status {
             case 401, 403:
@@ -88,6 +124,16 @@ public struct OSSAccessError: Error, Sendable, Equatable, CustomStringConvertibl
             default:
                 return "HTTP \(status) for \(url)"
             }
+        case .rangeIgnored(let url):
+            return "GET \(url): a byte range was asked for and the server sent the whole object (HTTP 200); it does not serve ranges, so the object cannot be measured in place"
+        case .rangeMismatch(let url, let asked, let answered):
+            return "GET \(url): asked for bytes \(asked), the server answered \(answered); nothing is measured from a wrong range"
+        case .changed(let url, let detail):
+            return "\(url) is not the object its HEAD described (\(detail)): it changed while measured, or the server mixes objects up"
+        case .truncated(let url, let received, let expected):
+            return "GET \(url): the server closed the connection after \(received) of \(expected) bytes (a truncated response); nothing is billed from a partial read"
+        case .transfer(let url, let cause):
+            return "GET \(url): the transfer failed: \(cause)"
         }
     }
 }
@@ -132,65 +178,59 @@ public struct OSSObjectAccess: Sendable {
 
     /// One HEAD request: size and ETag, or why not. Redirects are refused, never followed.
     public func head(timeout: TimeInterval) -> Result<OSSObjectHead, OSSAccessError> {
+        let deadline = Deadline(secondsFromNow: timeout)
+        let request: OSSRequestTarget
+        do throws(OSSAccessError) {
+            request = try target(method: "HEAD", validFor: Self.validity(timeout))
+        } catch {
+            return .failure(error)
+        }
         let shown = displayURL
-        guard let url = URL(string: requestURL(method: "HEAD", validFor: Int(max(timeout, 0)) + 60)) else {
-            return .failure(OSSAccessError(.invalidURL(shown)))
-        }
-        var request = URLRequest(url: url)
-        request.httpMethod = "HEAD"
-        request.timeoutInterval = max(timeout, 0.001)
-        let outcome = HeadOutcome()
-        let task = Self.session.dataTask(with: request) { _, response, error in
-            outcome.set(response as? HTTPURLResponse, error)
-        }
-        task.resume()
-        if outcome.done.wait(timeout: .now() + max(timeout, 0.001)) == .timedOut {
-            task.cancel()
-            return .failure(OSSAccessError(.noAnswer(url: shown)))
-        }
-        let (response, error) = outcome.get()
-        guard let response else {
-            if let error = error as? URLError, error.code == .timedOut {
-                return .failure(OSSAccessError(.noAnswer(url: shown)))
+        do throws(HTTPConnection.Failure) {
+            let connection = try HTTPConnection(scheme: request.scheme, authority: request.authority, deadline: deadline)
+            defer { connection.close() }
+            try connection.send(method: "HEAD", target: request.target, headers: Self.commonHeaders)
+            let answer = try connection.readHead()
+            guard (200...299).contains(answer.status) else { return .failure(Self.statusError(answer.status, url: shown)) }
+            guard let size = try answer.contentLength() else { return .failure(OSSAccessError(.noContentLength(url: shown))) }
+            guard size <= OSSObjectHead.maximumSize else {
+                return .failure(OSSAccessError(.implausibleSize(url: shown, size: size)))
             }
-            return .failure(OSSAccessError(.unreachable(endpoint: "\(endpoint.scheme)://\(endpoint.authority)", cause: Self.reason(error))))
-        }
-        let status = response.statusCode
-        switch status {
-        case 200...299:
-            let size = response.value(forHTTPHeaderField: "Content-Length").flatMap { Int64($0) } ?? response.expectedContentLength
-            guard size >= 0 else { return .failure(OSSAccessError(.noContentLength(url: shown))) }
-            var etag = response.value(forHTTPHeaderField: "ETag") ?? ""
-            etag = etag.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")).replacingOccurrences(of: "W/\"", with: "")
-            return .success(OSSObjectHead(size: size, etag: etag))
-        default:
-            return .failure(Self.statusError(status, url: shown))
+            let etag = OSSObjectHead.normalized(answer.value("etag") ?? "")
+            return .success(OSSObjectHead(size: size, etag: etag.etag, isWeakETag: etag.isWeak))
+        } catch {
+            return .failure(failure(error, method: "HEAD"))
         }
     }
 
-    /// One session for every HEAD of the process (a scan may send thousands): no cookies, no cache, no
-    /// credentials store, and redirects refused.
-    private static let session: URLSession = {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpCookieAcceptPolicy = .never
-        configuration.urlCache = nil
-        configuration.httpMaximumConnectionsPerHost = 16
-        return URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil)
-    }()
+    /// How long a pre-signed URL stays valid for a request limited to `timeout`: a minute more, and a limit that
+    /// is not a finite positive number never traps.
+    static func validity(_ timeout: TimeInterval) -> Int {
+        (timeout.isFinite ? Int(min(max(timeout, 0), 1e9)) : 1_000_000_000) + 60
+    }
 
-    /// Why a request got no answer, in words (URLError's own descriptions are generic on Linux).
-    static func reason(_ error: Error?) -> String {
-        guard let error = error as? URLError else { return "no response" }
-        switch error.code {
-        case .cannotConnectToHost: return "connection refused"
-        case .cannotFindHost, .dnsLookupFailed: return "host not found (check the endpoint's name)"
-        case .networkConnectionLost: return "the connection was lost"
-        case .notConnectedToInternet: return "no network"
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-             .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot, .clientCertificateRejected:
-            return "the TLS connection failed (certificate not trusted?)"
-        case .badServerResponse: return "not an HTTP answer"
-        default: return "URL error \(error.code.rawValue)"
+    /// Headers every request sends: no compression (a byte range of a compressed body is not the object's).
+    static let commonHeaders = [("User-Agent", "clipmeter"), ("Accept-Encoding", "identity")]
+
+    /// The pre-signed request split for the connection: scheme, authority, and the path with its query.
+    func target(method: String, validFor seconds: Int) throws(OSSAccessError) -> OSSRequestTarget {
+        let url = requestURL(method: method, validFor: seconds)
+        guard let target = OSSRequestTarget(url) else { throw OSSAccessError(.invalidURL(displayURL)) }
+        return target
+    }
+
+    /// A connection failure as an access error on this object.
+    func failure(_ failure: HTTPConnection.Failure, method: String) -> OSSAccessError {
+        let shown = displayURL
+        switch failure {
+        case .timedOut: return OSSAccessError(.noAnswer(url: shown, method: method))
+        case .cannotConnect(let cause):
+            return OSSAccessError(.unreachable(endpoint: "\(endpoint.scheme)://\(endpoint.authority)", cause: cause))
+        case .closed(let bytes) where bytes == 0: return OSSAccessError(.closedWithoutAnswer(url: shown, method: method))
+        case .closed(let bytes):
+            return OSSAccessError(.notHTTP(url: shown, method: method, detail: "the connection closed after \(bytes) bytes, in the middle of the headers"))
+        case .notHTTP(let detail): return OSSAccessError(.notHTTP(url: shown, method: method, detail: detail))
+        case .io(let cause): return OSSAccessError(.transfer(url: shown, cause: cause))
         }
     }
 
@@ -200,31 +240,25 @@ public struct OSSObjectAccess: Sendable {
     }
 }
 
-/// The HEAD's answer, handed from URLSession's queue to the waiting thread.
-private final class HeadOutcome: @unchecked Sendable {
-    let done = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var response: HTTPURLResponse?
-    private var error: Error?
+/// A request URL taken apart for an HTTP/1.1 connection.
+struct OSSRequestTarget {
+    var scheme: String
+    var authority: String
+    /// Path and query, as the request line carries them.
+    var target: String
 
-    func set(_ response: HTTPURLResponse?, _ error: Error?) {
-        lock.lock()
-        self.response = response
-        self.error = error
-        lock.unlock()
-        done.signal()
-    }
-
-    func get() -> (HTTPURLResponse?, Error?) {
-        lock.lock(); defer { lock.unlock() }
-        return (response, error)
-    }
-}
-
-/// Keeps a HEAD on the host it was sent to: the 3xx itself becomes the answer.
-private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
-        completionHandler(nil)
+    /// Nil for anything but `http(s)://authority/path`, or a URL carrying bytes a request line cannot.
+    init?(_ url: String) {
+        guard let schemeEnd = url.range(of: "://") else { return nil }
+        let scheme = url[..<schemeEnd.lowerBound].lowercased()
+        guard scheme == "http" || scheme == "https" else { return nil }
+        let rest = url[schemeEnd.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        let authority = String(rest[..<slash])
+        let target = String(rest[slash...])
+        guard !authority.isEmpty, (authority + target).unicodeScalars.allSatisfy({ (0x21..<0x7F).contains($0.value) }) else { return nil }
+        self.scheme = scheme
+        self.authority = authority
+        self.target = target
     }
 }

@@ -3,9 +3,8 @@ import Foundation
 
 /// Pre-signed object URLs, byte for byte as the official SDK (oss2 `Bucket.sign_url`) makes them.
 ///
-/// Pre-signed rather than an `Authorization` header: FFmpeg's http protocol reconnects for every seek, and
-/// a URL carries its signature into each of those range requests without ClipMeter seeing them; a header
-/// would have to be valid for the whole read, too. V4 (`OSS4-HMAC-SHA256`, HMAC-SHA256 with a key derived
+/// Pre-signed rather than an `Authorization` header: one URL, signed once for the whole read, serves every
+/// range request of an object (`OSSObjectReader`). V4 (`OSS4-HMAC-SHA256`, HMAC-SHA256 with a key derived
 /// for the day, region and service) whenever the region is known; V1 (HMAC-SHA1, `Signature`/`Expires`) only
 /// where it is not (a custom or accelerate endpoint with no region in its name), since a V4 scope without
 /// the right region is refused by OSS while V1 needs none.

@@ -3,8 +3,8 @@ import MediaProbe
 import TestSupport
 import XCTest
 
-/// OSS objects measured in place through a real nginx (range requests through libavformat's http): the
-/// same answer as the local file, a bounded read, and the right error record for every way a server fails.
+/// OSS objects measured in place through a real nginx (checked range requests): the same answer as the local
+/// file, a bounded read, and the right error record for every way a server fails or lies.
 final class ObjectReadTests: XCTestCase {
     private static let secret = "Do-Not-Print-This-Secret-0123456789"
 
@@ -131,6 +131,50 @@ final class ObjectReadTests: XCTestCase {
         let prober = MediaProber(options: ProbeOptions(mode: .exact, timeLimit: 5, ossEndpoint: truncating.endpoint))
         let outcome = prober.probe("oss://any/mkv.mkv")
         XCTAssertEqual(outcome.error?.code, .io, "\(String(describing: outcome.error)) \(String(describing: outcome.facts?.containerDuration))")
+    }
+
+    func testEveryLieOfAnEndpointIsAnErrorOnThatObjectNeverAWrongDuration() throws {
+        let folder = try TestMedia.temporaryDirectory("clipmeter-lies")
+        // Long ones, so the measurement seeks to the tail: where a wrong range gave a wrong duration.
+        let names = ["ts-long.ts", "mp4-60.000.mp4", "mkv-long.mkv"]
+        for name in names {
+            try FileManager.default.copyItem(atPath: try TestMedia.file(name), toPath: folder.appendingPathComponent(name).path)
+        }
+        try FileManager.default.copyItem(atPath: try TestMedia.file("mkv.mkv"), toPath: folder.appendingPathComponent("swap-target").path)
+        let liar = try LyingServer(serving: folder)
+        defer { liar.stop() }
+        let limit: TimeInterval = 3
+        let local = MediaProber(options: ProbeOptions(mode: .auto))
+        let remote = MediaProber(options: ProbeOptions(mode: .auto, timeLimit: limit, ossEndpoint: liar.endpoint))
+        let lies: [(String, ProbeErrorCode)] = [
+            ("ignore-range", .io), ("range-from-zero", .io), ("range-total", .io), ("long-body", .io), ("short-body", .io),
+            ("huge-length", .io), ("over-length", .io), ("negative-length", .io), ("no-length", .io), ("swap", .io),
+            ("changed", .io), ("etag-drift", .io), ("close", .io), ("close-get", .io), ("garbage", .io), ("stall-get", .timeout),
+            ("gzip", .io), ("endless-range", .io),
+        ]
+        for name in names {
+            let reference = try XCTUnwrap(local.probe(try TestMedia.file(name)).facts, name)
+            // Honest answers, also when each comes after an interim 100 Continue.
+            for bucket in ["honest", "interim"] {
+                let honest = try XCTUnwrap(remote.probe("oss://\(bucket)/\(name)").facts, "\(bucket) \(name)")
+                XCTAssertEqual(honest.containerDuration, reference.containerDuration, "\(bucket) \(name)")
+                XCTAssertEqual(honest.streams.map(\.duration), reference.streams.map(\.duration), "\(bucket) \(name)")
+            }
+            for (lie, code) in lies where lie != "stall-get" || name == names[0] {
+                let started = Date()
+                let outcome = remote.probe("oss://\(lie)/\(name)")
+                XCTAssertLessThan(Date().timeIntervalSince(started), limit + 1.5, "\(lie) \(name)")
+                if let facts = outcome.facts {
+                    // Measured only where the lie never touched the bytes read, and then exactly.
+                    XCTAssertEqual(lie, "range-from-zero", "\(name) measured through \(lie)")
+                    XCTAssertEqual(facts.containerDuration, reference.containerDuration, "\(lie) \(name)")
+                    continue
+                }
+                let error = try XCTUnwrap(outcome.error)
+                XCTAssertEqual(error.code, code, "\(lie) \(name): \(error)")
+                XCTAssertFalse(error.message.contains("cannot reach"), "\(lie) \(name): the server was reached: \(error.message)")
+            }
+        }
     }
 
     func testOSSObjectsAreReadOnlyWithConsent() throws {

@@ -233,3 +233,54 @@ public final class TruncatingServer: @unchecked Sendable {
         }
     }
 }
+
+/// The lying HTTP server (`scripts/lying-http-server.py`) on a free port of 127.0.0.1, serving the files of
+/// `folder` path-style under one bucket per lie (`honest`, `ignore-range`, `range-from-zero`, `swap`, …; the
+/// script's header lists them). Started with a pipe on its stdin, so it exits with the test process even when
+/// `stop()` is never reached; stopped by its own process id.
+public final class LyingServer: @unchecked Sendable {
+    public let port: Int
+    private let process: Process
+    private let stdin = Pipe()
+
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
+
+    public init(serving folder: URL) throws {
+        let script = TestMedia.packageRoot.appendingPathComponent("scripts/lying-http-server.py").path
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, folder.path, "--exit-with-stdin"]
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The first line is "PORT n"; read byte by byte so nothing after it is consumed.
+        var line = ""
+        let deadline = Date().addingTimeInterval(10)
+        while !line.hasSuffix("\n") && Date() < deadline {
+            let byte = stdout.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty { break }
+            line += String(decoding: byte, as: UTF8.self)
+        }
+        let words = line.split(separator: " ")
+        guard words.count == 2, words[0] == "PORT", let port = Int(words[1].trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            process.terminate()
+            throw NginxServer.Unavailable(description: "the lying HTTP server did not start (python3 \(script)): \(line)")
+        }
+        self.port = port
+    }
+
+    deinit { stop() }
+
+    /// Stops this server (its own process id only).
+    public func stop() {
+        guard process.isRunning else { return }
+        try? stdin.fileHandleForWriting.close()
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(3)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+}

@@ -38,10 +38,9 @@ int cff_probe_io_refused_opens(const cff_probe_io *io);
 /// 1 once the deadline has passed.
 int cff_probe_io_timed_out(const cff_probe_io *io);
 
-/// Bytes read and the I/O error (0, or an AVERROR other than EOF) of an opened context's own AVIOContext:
-/// for a URL, where FFmpeg's http protocol does the reading and no descriptor counts it.
+/// Bytes read by an opened context's own AVIOContext: for a URL, where FFmpeg's http protocol does the
+/// reading and no descriptor counts it.
 int64_t cff_context_bytes_read(const AVFormatContext *ctx);
-int cff_context_io_error(const AVFormatContext *ctx);
 
 /// Current monotonic time in nanoseconds, the clock the deadline is on.
 int64_t cff_monotonic_ns(void);
@@ -59,15 +58,6 @@ int cff_pkt_is_discard(const AVPacket *pkt);
 int cff_pkt_is_corrupt(const AVPacket *pkt);
 /// End (byte offset + size) of a stream's last index entry, or -1 when it has no index.
 int64_t cff_stream_last_index_end(AVStream *st);
-
-// MARK: - HTTP status errors (FFERRTAG is a function-like macro Swift cannot import)
-
-/// AVERROR_HTTP_FORBIDDEN (403).
-int cff_averror_http_forbidden(void);
-/// AVERROR_HTTP_NOT_FOUND (404).
-int cff_averror_http_not_found(void);
-/// 1 for any of FFmpeg's AVERROR_HTTP_* codes (400, 401, 403, 404, other 4xx, 5xx).
-int cff_averror_is_http(int code);
 
 // MARK: - Digests for request signing (libavutil's, so ClipMeter needs no crypto library of its own)
 

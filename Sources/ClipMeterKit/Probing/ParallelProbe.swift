@@ -11,29 +11,44 @@ public struct ParallelProbe: Sendable {
     public var jobs: Int
     public var ordered: Bool
 
+    /// More workers than this only contend (each is a thread with its own stack); a larger `jobs` is clamped, so
+    /// no count a caller passes can overflow the window arithmetic or exhaust the address space.
+    public static let maximumJobs = 1024
+
     public init(jobs: Int, ordered: Bool) {
-        self.jobs = max(1, jobs)
+        self.jobs = min(max(1, jobs), Self.maximumJobs)
         self.ordered = ordered
     }
 
     /// Runs `work` on every item on up to `jobs` threads; `deliver` runs on one thread at a time.
+    ///
+    /// The workers are threads of their own, not Dispatch's: a probe blocks (on a disk, on a socket, on a server
+    /// that stalls until the time limit), and blocked Dispatch workers hold the few threads Dispatch runs at once
+    /// on a small machine, so everything else queued on Dispatch waits behind them. Threads that block only hold
+    /// themselves.
     public func run<Item: Sendable, Output>(_ items: [Item], work: @escaping @Sendable (Item) -> Output,
                                             deliver: (Int, Output) -> Void) {
         guard !items.isEmpty else { return }
-        let window = ordered ? jobs * 4 : jobs
-        let slots = DispatchSemaphore(value: window)
+        // At most this many outcomes wait for delivery: the ordered window, or one per worker.
+        let slots = DispatchSemaphore(value: ordered ? jobs * 4 : jobs)
         let ready = DispatchSemaphore(value: 0)
         let lock = NSLock()
         let box = Box<Output>()
-        let queue = DispatchQueue(label: "clipmeter.probe", attributes: .concurrent)
-        let workers = DispatchSemaphore(value: jobs)
-        let submitter = Thread {
-            for (index, item) in items.enumerated() {
-                slots.wait()
-                workers.wait()
-                queue.async {
-                    let output = work(item)
-                    workers.signal()
+        for _ in 0..<min(jobs, items.count) {
+            let worker = Thread {
+                while true {
+                    // A slot before an index: indexes are taken in order, so the next one to deliver is always
+                    // being worked on and the ordered window cannot fill up with later ones.
+                    slots.wait()
+                    lock.lock()
+                    let index = box.taken
+                    box.taken += 1
+                    lock.unlock()
+                    guard index < items.count else {
+                        slots.signal()
+                        return
+                    }
+                    let output = work(items[index])
                     lock.lock()
                     box.finished[index] = output
                     box.order.append(index)
@@ -41,9 +56,9 @@ public struct ParallelProbe: Sendable {
                     ready.signal()
                 }
             }
+            worker.stackSize = Self.workerStackSize
+            worker.start()
         }
-        submitter.stackSize = 1 << 20
-        submitter.start()
         var next = 0
         var delivered = 0
         while delivered < items.count {
@@ -69,8 +84,15 @@ public struct ParallelProbe: Sendable {
     }
 }
 
-/// Results waiting for delivery; guarded by the caller's lock.
+extension ParallelProbe {
+    /// Stack of each worker: FFmpeg's demuxers need more than a small default; 256 workers stay within 1 GB of
+    /// address space.
+    static let workerStackSize = 4 << 20
+}
+
+/// Results waiting for delivery and the next index to take; guarded by the caller's lock.
 private final class Box<Output>: @unchecked Sendable {
+    var taken = 0
     var finished: [Int: Output] = [:]
     var order: [Int] = []
 }

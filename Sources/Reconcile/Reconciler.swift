@@ -126,7 +126,8 @@ public struct Reconciler: Sendable {
             }
             if let from, row.period.start < from { outside += 1; continue }
             if let to, row.period.start >= to { outside += 1; continue }
-            let identity = key?.description ?? row.itemLabel
+            // Unmapped rows are known by name first: the English CSV has no item code, the API pages have both.
+            let identity = key?.description ?? row.billingItem ?? row.itemLabel
             if let earlier = accepted[identity]?.first(where: { other in
                 other.period.overlaps(row.period) && (other.source != row.source || other.instanceID == row.instanceID)
             }) {

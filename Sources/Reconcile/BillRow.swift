@@ -38,6 +38,12 @@ public struct Period: Hashable, Sendable, Comparable {
 
     /// The period of `granularity` that holds `date`, in `zone`.
     public static func containing(_ date: Date, _ granularity: Granularity, in zone: TimeZone) -> Period {
+        if granularity == .hour {
+            // Local hours: the wall clock is the instant plus the zone's offset at that instant.
+            let offset = Double(zone.secondsFromGMT(for: date))
+            let start = ((date.timeIntervalSince1970 + offset) / 3600).rounded(.down) * 3600 - offset
+            return Period(start: Date(timeIntervalSince1970: start), end: Date(timeIntervalSince1970: start + 3600), granularity: .hour)
+        }
         let calendar = Calendar.billing(zone)
         let interval = calendar.dateInterval(of: granularity.component, for: date)
             ?? DateInterval(start: date, duration: granularity == .hour ? 3600 : 86400)
@@ -70,10 +76,22 @@ public struct Period: Hashable, Sendable, Comparable {
 }
 
 extension Calendar {
-    /// A Gregorian calendar in the billing zone.
-    static func billing(_ zone: TimeZone) -> Calendar {
+    /// A Gregorian calendar in the billing zone (made once per zone: making one is most of a date's arithmetic).
+    static func billing(_ zone: TimeZone) -> Calendar { CalendarCache.shared.calendar(zone) }
+}
+
+private final class CalendarCache: @unchecked Sendable {
+    static let shared = CalendarCache()
+    private let lock = NSLock()
+    private var calendars: [String: Calendar] = [:]
+
+    func calendar(_ zone: TimeZone) -> Calendar {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = calendars[zone.identifier] { return known }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
+        calendars[zone.identifier] = calendar
         return calendar
     }
 }

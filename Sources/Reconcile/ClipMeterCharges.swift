@@ -75,7 +75,8 @@ public struct ClipMeterSide: Sendable {
             }
             guard JSONText.string(job["status"]) == "succeeded" else { continue }
             guard job["costRange"] == nil, JSONText.decimal(job["cost"] as Any) != nil,
-                  let finishedText = JSONText.string(job["finishedAt"]), let finished = DateText.parse(finishedText) else {
+                  let finishedText = JSONText.string(job["finishedAt"]),
+                  let finished = BillDates.withOffset(finishedText) ?? DateText.parse(finishedText) else {
                 skipped += 1
                 continue
             }

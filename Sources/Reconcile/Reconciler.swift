@@ -54,12 +54,17 @@ public struct Reconciler: Sendable {
         var assigned = Array(repeating: false, count: charges.count)
         // Each charge goes to the most specific bill group of its period whose item covers it.
         var members: [[Int]] = Array(repeating: [], count: groups.count)
+        // Groups by their period, so each charge looks only at the groups of the periods that hold it.
+        var byPeriod: [Period: [Int]] = [:]
+        for (position, group) in groups.enumerated() where group.key != nil { byPeriod[group.period, default: []].append(position) }
+        let granularities = Set(groups.map(\.period.granularity))
         for (index, charge) in charges.enumerated() {
             var best: Int?
-            for (position, group) in groups.enumerated() {
-                guard let key = group.key, key.covers(charge.key),
-                      Period.containing(charge.finishedAt, group.period.granularity, in: timeZone) == group.period else { continue }
-                if best == nil || specificity(key) > specificity(groups[best!].key!) { best = position }
+            for granularity in granularities {
+                for position in byPeriod[Period.containing(charge.finishedAt, granularity, in: timeZone)] ?? [] {
+                    guard let key = groups[position].key, key.covers(charge.key) else { continue }
+                    if best == nil || specificity(key) > specificity(groups[best!].key!) { best = position }
+                }
             }
             if let best {
                 members[best].append(index)
@@ -116,7 +121,9 @@ public struct Reconciler: Sendable {
     private func selectRows(_ rows: [BillRow], errors: inout [ReconcileError], warnings: inout [String]) -> [BillRow] {
         var otherProducts: [String: Int] = [:]
         var outside = 0
-        var accepted: [String: [BillRow]] = [:]
+        // Per item: the rows kept, by source; and each source's (instance, period) pairs, for duplicates within it.
+        var accepted: [String: [BillSource: [BillRow]]] = [:]
+        var seen: [String: String] = [:]
         var kept: [BillRow] = []
         for row in rows {
             let key = itemMap.key(for: row)
@@ -128,14 +135,20 @@ public struct Reconciler: Sendable {
             if let to, row.period.start >= to { outside += 1; continue }
             // Unmapped rows are known by name first: the English CSV has no item code, the API pages have both.
             let identity = key?.description ?? row.billingItem ?? row.itemLabel
-            if let earlier = accepted[identity]?.first(where: { other in
-                other.period.overlaps(row.period) && (other.source != row.source || other.instanceID == row.instanceID)
-            }) {
-                let what = "\(row.itemLabel) for \(row.period.label(in: timeZone))\(row.instanceID.map { " (instance \($0))" } ?? "")"
+            let what = "\(row.itemLabel) for \(row.period.label(in: timeZone))\(row.instanceID.map { " (instance \($0))" } ?? "")"
+            let within = "\(identity)|\(row.source.rawValue)|\(row.instanceID ?? "")|\(row.period.start.timeIntervalSince1970)|\(row.period.granularity)"
+            if let first = seen[within] {
+                errors.append(.overlapping(location: row.location, first: first, what: what))
+                continue
+            }
+            // Two documents (the hourly CSV and the daily pages, say) covering one item and period are one bill twice.
+            let others = (accepted[identity] ?? [:]).filter { $0.key != row.source }.values.joined()
+            if let earlier = others.first(where: { $0.period.overlaps(row.period) }) {
                 errors.append(.overlapping(location: row.location, first: earlier.location, what: what))
                 continue
             }
-            accepted[identity, default: []].append(row)
+            seen[within] = row.location
+            accepted[identity, default: [:]][row.source, default: []].append(row)
             kept.append(row)
         }
         if !otherProducts.isEmpty {
@@ -310,7 +323,8 @@ public struct Reconciler: Sendable {
             return row
         }
         let delta = gross - ours.cost
-        let cent = Decimal(string: "0.01")!
+        // A cent per bill row: each row (an instance's hour, say) is rounded on its own.
+        let cent = Decimal(string: "0.01")! * Decimal(max(1, group.rows.count))
         if abs(delta) > cent && abs(gross - ours.costInHourlyCents) > cent {
             row.status = .amountDiffers
             var why = "check the row's adjustments"
@@ -320,7 +334,8 @@ public struct Reconciler: Sendable {
             return row
         }
         row.status = .match
-        let same = gross == ours.cost ? "=" : abs(delta) <= cent ? "agrees within 0.01 with" : "agrees, hour by hour in cents, with"
+        let same = gross == ours.cost ? "=" : abs(delta) <= cent ? "agrees within \(MoneyText.string(cent)) (a cent per bill row) with"
+            : "agrees, hour by hour in cents, with"
         row.reason = usageWords + "; gross \(money(gross)) \(same) ClipMeter's \(money(ours.cost)) \(currency)"
             + (priceWords.isEmpty ? "; list price agrees with card \(card.id)" : "; " + priceWords)
         return row
@@ -340,6 +355,9 @@ public struct Reconciler: Sendable {
             }
         } else if let unit = UsageUnit.parse(bill.usageUnit) {
             proposal = "its usage is in \(unit.kind == .minutes ? "minutes" : "tokens") (no list price to narrow it)"
+        }
+        guard sample.billingItemCode?.isEmpty == false || sample.billingItem?.isEmpty == false else {
+            return "the row names no billing item (an instance view): save DescribeInstanceBill with IsBillingItem=true, or the itemized bill"
         }
         let field = sample.billingItemCode.map { "billingItemCode: \"\($0)\"" } ?? "billingItem: \"\(sample.billingItem ?? "")\""
         return "billing item \(name) is not in the item map; \(proposal): add {\(field), feature: …} to an --item-map file"
@@ -368,11 +386,17 @@ public struct Reconciler: Sendable {
             if row.status == .billOnly { return row.bill?.usageInClipMeterUnit }
             return row.usageDifference
         }
+        var index: [String: [Int]] = [:]
+        for i in rows.indices where delta(rows[i]) != nil {
+            index["\(rows[i].key?.description ?? "")|\(rows[i].period.start.timeIntervalSince1970)|\(rows[i].period.granularity)", default: []].append(i)
+        }
         for i in rows.indices {
-            guard let mine = delta(rows[i]), mine != 0, let key = rows[i].key else { continue }
-            for j in rows.indices where j != i {
-                guard let theirs = delta(rows[j]), rows[j].key == key, rows[j].period.granularity == rows[i].period.granularity,
-                      rows[j].period == rows[i].period.next(in: timeZone) || rows[j].period == rows[i].period.previous(in: timeZone) else { continue }
+            guard let mine = delta(rows[i]), mine != 0, let key = rows[i].key, candidates.contains(rows[i].status) else { continue }
+            let neighbours = [rows[i].period.next(in: timeZone), rows[i].period.previous(in: timeZone)].flatMap { period in
+                index["\(key)|\(period.start.timeIntervalSince1970)|\(period.granularity)"] ?? []
+            }
+            for j in neighbours where j != i {
+                guard let theirs = delta(rows[j]), rows[j].key == key else { continue }
                 let files = (rows[i].clipmeter?.files ?? 0) + (rows[j].clipmeter?.files ?? 0)
                 guard abs(mine + theirs) <= Decimal(files) / 100 else { continue }
                 let billedIn = mine > 0 ? rows[i].period : rows[j].period

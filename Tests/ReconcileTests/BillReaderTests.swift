@@ -133,6 +133,17 @@ final class BillReaderTests: XCTestCase {
         XCTAssertNil(UsageUnit.parse("GB"))
     }
 
+    func testTimesWithAnOffsetAreReadByArithmeticAsTheFormatterReadsThem() {
+        for text in ["2026-11-20T08:40:00+08:00", "2026-10-15T15:59:50+08:00", "2024-02-29T23:59:59Z", "1999-12-31T16:00:00-08:00",
+                     "2026-03-01T00:00:00+05:30"] {
+            XCTAssertEqual(BillDates.withOffset(text), DateText.parse(text), text)
+        }
+        XCTAssertNil(BillDates.withOffset("2026-11-20T08:40:00.5+08:00"))
+        XCTAssertNil(BillDates.withOffset("2026-13-20T08:40:00+08:00"))
+        XCTAssertEqual(BillDates.instant("2026-11-20T08:40:00.250+08:00", zone: zone), DateText.parse("2026-11-20T08:40:00.250+08:00"))
+        XCTAssertEqual(BillDates.instant("2026-11-20 08:40", zone: zone), DateText.parse("2026-11-20T08:40:00+08:00"))
+    }
+
     func testMPSItemsAreKnownByCodeAndName() {
         let period = Period.containing(Fixtures.october15("08:00:00"), .hour, in: zone)
         func key(code: String?, name: String?) -> ItemKey? {

@@ -247,6 +247,24 @@ final class ReconcileCommandTests: XCTestCase {
         XCTAssertFalse((notABill.stderr + headers.stderr + map.stderr).contains("Fatal error"))
     }
 
+    func testHostileNamesInABillStayText() throws {
+        let scanned = try scannedSamples()
+        let name = "<script>alert(1)</script>\u{07}\nInjected"
+        let text = "Usage Start Time,Billing Item,Usage,Usage Unit,Pretax Gross Amount,Currency\n"
+            + "2026-11-20 08:00:00,\"\(name)\",1,Minute,0.10,CNY\n"
+        let path = try TestMedia.temporaryDirectory("reconcile-hostile").appendingPathComponent("hostile.csv").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let html = try CLI.run(["reconcile", "--bill", path, "--ledger", scanned.ledger, "--format", "html"])
+        XCTAssertEqual(html.status, 4, html.stderr)
+        XCTAssertFalse(html.stdout.contains("<script>"))
+        XCTAssertTrue(html.stdout.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        let table = try CLI.run(["reconcile", "--bill", path, "--ledger", scanned.ledger])
+        XCTAssertFalse(table.stdout.contains("\u{07}"))
+        XCTAssertTrue(table.stdout.contains("<script>alert(1)</script>  Injected"), table.stdout)
+        let json = try CLI.run(["reconcile", "--bill", path, "--ledger", scanned.ledger, "--format", "json"])
+        XCTAssertEqual(try rows(json).first { $0.string("status") == "unmapped-item" }?.string("billingItem"), name)
+    }
+
     func testAPostgreSQLLedgerReconcilesLikeTheFile() throws {
         guard let url = ProcessInfo.processInfo.environment["CLIPMETER_TEST_POSTGRES_URL"], !url.isEmpty else {
             throw XCTSkip("CLIPMETER_TEST_POSTGRES_URL is not set (eval \"$(scripts/postgres-test-cluster)\")")

@@ -181,6 +181,18 @@ final class ReconcilerTests: XCTestCase {
         XCTAssertEqual(row(report, 8).map(\.status), [.match])
     }
 
+    func testAnInstanceViewPageIsUnmappedAndSaysWhichViewToSave() throws {
+        let text = """
+        {"Data": {"BillingCycle": "2026-10", "Items": [{"BillingDate": "2026-10-15", "ProductCode": "ice", "InstanceID": "1;cn-shanghai;admin-1",
+          "PretaxGrossAmount": 12.5, "Currency": "CNY"}]}, "Success": true, "Code": "Success"}
+        """
+        let report = try reconcile(try BillFile.read(Data(text.utf8), file: "instances.json", zone: zone), ClipMeterSide())
+        let only = try XCTUnwrap(report.rows.first)
+        XCTAssertEqual(only.status, .unmappedItem)
+        XCTAssertTrue(only.reason.contains("save DescribeInstanceBill with IsBillingItem=true"), only.reason)
+        XCTAssertEqual(report.exitCode, 4)
+    }
+
     func testLineItemsAreKeyedAsTheBillNamesThem() throws {
         let card = try Fixtures.card()
         let jobs = [

@@ -5,6 +5,8 @@ import Foundation
 public enum ReconcileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The content is none of the bill formats ClipMeter reads.
     case notABill(file: String, found: String)
+    /// The file could not be opened or read (missing, a folder, too large, no permission).
+    case unreadableFile(file: String, reason: String)
     /// The CSV lacks columns reconciling needs; `unrecognised` lists the headers that were not understood.
     case missingColumns(file: String, missing: [String], unrecognised: [String])
     /// The API answered with an error instead of a bill.
@@ -24,6 +26,7 @@ public enum ReconcileError: Error, Equatable, Sendable, CustomStringConvertible 
     public var code: String {
         switch self {
         case .notABill: return "not-a-bill"
+        case .unreadableFile: return "unreadable-file"
         case .missingColumns: return "unknown-columns"
         case .apiError: return "api-error"
         case .unreadableRow: return "unreadable-row"
@@ -37,7 +40,7 @@ public enum ReconcileError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The file or row the error is about.
     public var location: String {
         switch self {
-        case .notABill(let file, _), .missingColumns(let file, _, _), .apiError(let file, _, _), .badItemMap(let file, _),
+        case .notABill(let file, _), .unreadableFile(let file, _), .missingColumns(let file, _, _), .apiError(let file, _, _), .badItemMap(let file, _),
              .badClipMeterFile(let file, _):
             return file
         case .unreadableRow(let location, _), .overlapping(let location, _, _), .mixedCurrencies(_, let location):
@@ -50,6 +53,8 @@ public enum ReconcileError: Error, Equatable, Sendable, CustomStringConvertible 
         case .notABill(let file, let found):
             return "\(file): not a bill ClipMeter reads (\(found)); save a BssOpenApi DescribeInstanceBill or QueryInstanceBill "
                 + "response, the itemized bill CSV, or an ICE DescribeMeterImsEditUsage / DescribeMeterImsMediaConvertUsage response"
+        case .unreadableFile(let file, let reason):
+            return "\(file): cannot be read: \(reason)"
         case .missingColumns(let file, let missing, let unrecognised):
             let extra = unrecognised.isEmpty ? "" : "; columns not recognised: \(unrecognised.joined(separator: ", "))"
             return "\(file): the bill CSV has no \(missing.joined(separator: ", ")) column\(missing.count == 1 ? "" : "s")\(extra); "
@@ -69,60 +74,5 @@ public enum ReconcileError: Error, Equatable, Sendable, CustomStringConvertible 
             return "\(location) \(currencies.count == 2 ? "are" : "is") in \(currencies.joined(separator: " and ")): amounts in different "
                 + "currencies are never compared; reconcile one currency at a time (the bill of one site, with --region or --rates for its card)"
         }
-    }
-}
-
-// MARK: - Units
-
-/// The unit a bill writes usage in, and how it converts into ClipMeter's billing units (minutes, thousands of tokens):
-/// multiplied by `multiplier`, divided by `divisor`, so a second is exactly 1/60 minute.
-public struct UsageUnit: Sendable, Equatable {
-    /// Minutes or thousands of tokens: what ClipMeter bills in.
-    public enum Kind: String, Sendable { case minutes = "minute", thousandTokens = "1000-tokens" }
-    /// Which of ClipMeter's units it converts into.
-    public var kind: Kind
-    /// Factor applied first.
-    public var multiplier: Decimal
-    /// Divisor applied after.
-    public var divisor: Decimal
-
-    init(_ kind: Kind, _ multiplier: Decimal = 1, per divisor: Decimal = 1) {
-        self.kind = kind
-        self.multiplier = multiplier
-        self.divisor = divisor
-    }
-
-    /// A quantity in this unit, in ClipMeter's unit.
-    public func convert(_ quantity: Decimal) -> Decimal { quantity * multiplier / divisor }
-
-    /// A price per this unit, per ClipMeter's unit.
-    public func convertPrice(_ price: Decimal) -> Decimal { price * divisor / multiplier }
-
-    /// Reads `Minute`, `分钟`, `min`, `Second`, `秒`, `Hour`, `小时`, `Token`, `千Token`, `1000 tokens`, `万Token`;
-    /// nil for anything else.
-    public static func parse(_ text: String?) -> UsageUnit? {
-        guard var unit = text?.lowercased().trimmingCharacters(in: .whitespaces), !unit.isEmpty else { return nil }
-        unit = unit.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: ",", with: "")
-        if unit.contains("token") || unit.contains("词元") {
-            if unit.hasPrefix("百万") || unit.hasPrefix("1000000") || unit.hasPrefix("million") { return UsageUnit(.thousandTokens, 1000) }
-            if unit.hasPrefix("万") || unit.hasPrefix("10000") { return UsageUnit(.thousandTokens, 10) }
-            if unit.hasPrefix("千") || unit.hasPrefix("1000") || unit.hasPrefix("k") || unit.hasPrefix("thousand") {
-                return UsageUnit(.thousandTokens)
-            }
-            return UsageUnit(.thousandTokens, per: 1000)
-        }
-        switch unit {
-        case "minute", "minutes", "min", "mins", "分钟", "分": return UsageUnit(.minutes)
-        case "second", "seconds", "sec", "s", "秒": return UsageUnit(.minutes, per: 60)
-        case "hour", "hours", "h", "小时", "时": return UsageUnit(.minutes, 60)
-        default: return nil
-        }
-    }
-
-    /// The unit of a price: the part after the slash of `元/分钟` or `CNY/Minute` (the whole text when there is none).
-    public static func ofPrice(_ text: String?) -> UsageUnit? {
-        guard let text else { return nil }
-        let part = text.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? text
-        return parse(part)
     }
 }

@@ -204,7 +204,7 @@ public struct Reconciler: Sendable {
         let meters = rows.allSatisfy(\.source.isMeter)
         return BillFigures(
             usage: usage, usageUnit: units.count == 1 ? units.first : units.sorted().joined(separator: "+"),
-            usageInClipMeterUnit: units.count <= 1 ? converted : (converted ?? nil), listPrice: listPrice,
+            usageInClipMeterUnit: converted, listPrice: listPrice,
             listPriceUnit: priceUnit, listPricePerUnit: perUnit, gross: meters ? nil : sum(rows.map(\.gross)),
             payable: meters ? nil : sum(rows.map(\.payable)), deductions: deductions, locations: rows.map(\.location),
             sources: Array(Set(rows.map(\.source))).sorted { $0.rawValue < $1.rawValue })
@@ -276,7 +276,7 @@ public struct Reconciler: Sendable {
         let cycle = ours.usagePerCycle.map { abs(billed - $0) <= tolerance } ?? false
         row.roundingAgreement = task && cycle ? "both" : task ? "per-task" : cycle ? "per-cycle" : nil
         let cycleText = ours.usagePerCycle.map { $0 == ours.usage ? "" : " (\(number($0)) per cycle)" } ?? ""
-        let usageWords = "the bill's \(number(billed)) \(unitWord) agree\(row.roundingAgreement == "both" ? "s" : "s") with ClipMeter's "
+        let usageWords = "the bill's \(number(billed)) \(unitWord) agrees with ClipMeter's "
             + (row.roundingAgreement == "per-cycle" ? "per-cycle rounding (\(number(ours.usagePerCycle)) \(unitWord); \(number(ours.usage)) per task)"
                 : "per-task rounding\(row.roundingAgreement == "both" ? " (and per-cycle)" : "")")
         guard task || cycle else {

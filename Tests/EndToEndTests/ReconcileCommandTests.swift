@@ -215,6 +215,10 @@ final class ReconcileCommandTests: XCTestCase {
         XCTAssertTrue(notABill.stderr.contains("bad-not-a-bill.json: not a bill ClipMeter reads"), notABill.stderr)
         XCTAssertTrue(notABill.stdout.contains("MATCH (9)"), "the readable file is still compared")
 
+        let missing = try run(["/nonexistent/bill.csv", bill("samples-itemized.csv")])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("/nonexistent/bill.csv: cannot be read:"), missing.stderr)
+
         let headers = try run([bill("bad-unknown-headers.csv")])
         XCTAssertEqual(headers.status, 1)
         XCTAssertTrue(headers.stderr.contains("columns not recognised: Bill Period, Service, Amount"), headers.stderr)

@@ -33,7 +33,7 @@ struct ReconcileInputs {
                 let data = try RegularFile.read(path, maxBytes: ReadLimits.standard.maxBytes)
                 reading.merge(try BillFile.read(data, file: path, zone: timeZone))
             } catch let error as FileReadError {
-                reading.errors.append(.notABill(file: path, found: "cannot be read: \(error.message)"))
+                reading.errors.append(.unreadableFile(file: path, reason: error.message))
             } catch let error as ReconcileError {
                 reading.errors.append(error)
             }

@@ -81,15 +81,16 @@ extension ReconcileOutput {
         guard !periods.isEmpty else { return "<section><h2>Bill and ClipMeter per period</h2><p class=\"empty\">Nothing to chart.</p></section>" }
         let largest = totals.values.map { max($0.bill, $0.ours) }.max() ?? 0
         let scale = largest > 0 ? NSDecimalNumber(decimal: largest).doubleValue : 1
-        let slot = 44.0, barWidth = 16.0, plot = 180.0, top = 20.0
-        let width = max(320, 60 + Double(periods.count) * slot), height = top + plot + 60
+        // Room on the left and below for the slanted period labels ("2026-11-20 08:00" is the longest).
+        let slot = 44.0, barWidth = 16.0, plot = 180.0, top = 20.0, left = 110.0
+        let width = max(320, left + 10 + Double(periods.count) * slot), height = top + plot + 95
         func f(_ value: Double) -> String { String(format: "%.1f", value) }
         var svg = "<svg class=\"chart\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"100%\" role=\"img\" aria-label=\"Bill and ClipMeter per period\">"
-        svg += "<line class=\"axis\" x1=\"50\" y1=\"\(f(top + plot))\" x2=\"\(f(width - 10))\" y2=\"\(f(top + plot))\"/>"
-        svg += "<text x=\"46\" y=\"\(f(top + 4))\" text-anchor=\"end\">\(BillRenderer.htmlEscape(MoneyText.string(largest)))</text>"
+        svg += "<line class=\"axis\" x1=\"\(f(left - 10))\" y1=\"\(f(top + plot))\" x2=\"\(f(width - 10))\" y2=\"\(f(top + plot))\"/>"
+        svg += "<text x=\"\(f(left - 14))\" y=\"\(f(top + 4))\" text-anchor=\"end\">\(BillRenderer.htmlEscape(MoneyText.string(largest)))</text>"
         for (index, period) in periods.enumerated() {
             let sums = totals[period] ?? (0, 0)
-            let x = 60 + Double(index) * slot
+            let x = left + Double(index) * slot
             for (offset, value, kind) in [(0.0, sums.bill, "bill"), (barWidth + 2, sums.ours, "ours")] {
                 let h = plot * NSDecimalNumber(decimal: value).doubleValue / scale
                 svg += "<rect class=\"bar \(kind)\" x=\"\(f(x + offset))\" y=\"\(f(top + plot - h))\" width=\"\(f(barWidth))\" height=\"\(f(max(h, 0)))\">"

@@ -248,7 +248,7 @@ public struct Reconciler: Sendable {
         let currency = card.currency
         guard let key = group.key else {
             row.status = .unmappedItem
-            row.reason = unmappedReason(group.rows[0], bill)
+            (row.reason, row.proposed) = unmapped(group.rows[0], bill)
             return row
         }
         let unit = CardPrices.unit(of: key.feature, on: card) ?? (key.feature == .textGeneration ? .thousandTokens : .minutes)
@@ -341,11 +341,13 @@ public struct Reconciler: Sendable {
         return row
     }
 
-    private func unmappedReason(_ sample: BillRow, _ bill: BillFigures) -> String {
+    /// Why a row is unmapped, and the card's items its list price and unit suggest.
+    private func unmapped(_ sample: BillRow, _ bill: BillFigures) -> (String, [ItemKey]) {
         let name = sample.itemLabel
         var proposal = "no price to guess from"
+        var found: [ItemKey] = []
         if let price = bill.listPricePerUnit, let unit = UsageUnit.ofPrice(bill.listPriceUnit ?? bill.usageUnit) {
-            let found = CardPrices.candidates(price: price, unit: unit.kind, on: card)
+            found = CardPrices.candidates(price: price, unit: unit.kind, on: card)
             let unitWord = unit.kind == .minutes ? "minute" : "1,000 tokens"
             if found.isEmpty {
                 proposal = "no item on card \(card.id) costs \(NumberText.plain(price)) \(card.currency) per \(unitWord)"
@@ -357,10 +359,10 @@ public struct Reconciler: Sendable {
             proposal = "its usage is in \(unit.kind == .minutes ? "minutes" : "tokens") (no list price to narrow it)"
         }
         guard sample.billingItemCode?.isEmpty == false || sample.billingItem?.isEmpty == false else {
-            return "the row names no billing item (an instance view): save DescribeInstanceBill with IsBillingItem=true, or the itemized bill"
+            return ("the row names no billing item (an instance view): save DescribeInstanceBill with IsBillingItem=true, or the itemized bill", [])
         }
         let field = sample.billingItemCode.map { "billingItemCode: \"\($0)\"" } ?? "billingItem: \"\(sample.billingItem ?? "")\""
-        return "billing item \(name) is not in the item map; \(proposal): add {\(field), feature: …} to an --item-map file"
+        return ("billing item \(name) is not in the item map; \(proposal): add {\(field), feature: …} to an --item-map file", found)
     }
 
     private func clipmeterOnly(_ period: Period, _ key: ItemKey, _ charges: [ClipMeterCharge]) -> ReconciledRow {

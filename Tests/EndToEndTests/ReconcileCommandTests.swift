@@ -162,6 +162,10 @@ final class ReconcileCommandTests: XCTestCase {
             "2026-10-15 17:00 unmapped-item",
         ])
 
+        let unmapped = try XCTUnwrap(try rows(result).first { $0.string("status") == "unmapped-item" })
+        XCTAssertEqual(unmapped["proposedFeatures"] as? [String], ["highlight-extraction", "highlight-mashup"])
+        XCTAssertTrue(unmapped["feature"] is NSNull)
+
         let table = try CLI.run(["reconcile", "--bill", bill("statuses-itemized.csv"), "--ledger", ledger, "--item-map", itemMap])
         XCTAssertEqual(table.status, 4)
         for heading in ["PRICE-DIFFERS (1): the rate card is stale", "CYCLE-SHIFT (2)", "UNMAPPED-ITEM (1)", "MATCH (1): nothing to do"] {

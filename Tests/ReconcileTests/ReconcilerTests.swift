@@ -53,6 +53,7 @@ final class ReconcilerTests: XCTestCase {
         let unmapped = try XCTUnwrap(row(report, 17).first)
         XCTAssertEqual(unmapped.status, .unmappedItem)
         XCTAssertNil(unmapped.key)
+        XCTAssertEqual(unmapped.proposed, [ItemKey(feature: .highlightExtraction), ItemKey(feature: .highlightMashup)])
         XCTAssertTrue(unmapped.reason.contains("matches highlight-extraction or highlight-mashup on card cn"), unmapped.reason)
         XCTAssertTrue(unmapped.reason.contains("add {billingItemCode: \"ims_unknown_item\", feature: …}"), unmapped.reason)
         // Totals: the bill's gross over every row, ClipMeter's cost over every row it has.

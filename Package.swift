@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", exact: "0.10.0"),
     ],
     targets: [
         // The C boundary: libavformat/libavcodec/libavutil found with pkg-config.
@@ -56,8 +57,14 @@ let package = Package(
             name: "ClipMeterCLI",
             dependencies: [
                 "ClipMeterKit", "MediaProbe", "OSSAccess", "Timeline", "Billing", "Ledger", "Quantities",
+                "Reconcile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // Alibaba's bill beside ClipMeter's charges: bill-file readers, the item map, the comparison and its views.
+        .target(
+            name: "Reconcile",
+            dependencies: ["Billing", "Quantities", .product(name: "Yams", package: "Yams"), .product(name: "SwiftCSV", package: "SwiftCSV")]
         ),
         .executableTarget(name: "clipmeter", dependencies: ["ClipMeterCLI"]),
 
@@ -71,6 +78,7 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
         .testTarget(name: "ClipMeterKitTests", dependencies: ["ClipMeterKit", "Billing", "Quantities", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ClipMeterKit", "TestSupport"]),
+        .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "Billing", "Quantities"]),
         .testTarget(name: "ClipMeterCLITests", dependencies: ["ClipMeterCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ],
     swiftLanguageModes: [.v5]

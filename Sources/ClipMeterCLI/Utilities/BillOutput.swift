@@ -46,6 +46,8 @@ struct BudgetOptions: ParsableArguments {
 /// Every way a bill can be printed; each command offers its own subset.
 enum BillFormat: String {
     case table, json, ndjson, csv, focus, html
+    /// `scan --summary`: one line of counts and totals (`BillRenderer.summaryLine`).
+    case summary
 
     /// Prints `report` to stdout; with `explain`, the arithmetic follows the table (or goes to stderr).
     func print(_ report: BillReport, explain: Bool) {
@@ -66,6 +68,7 @@ enum BillFormat: String {
         case .csv: line(BillRenderer.csv(report))
         case .focus: line(BillRenderer.focus(report))
         case .html: line(BillRenderer.html(report))
+        case .summary: line(BillRenderer.summaryLine(report))
         }
         if explain && self != .table {
             for text in report.bill.explainLines() { err(text) }

@@ -7,6 +7,9 @@
 CREATE ROLE clipmeter_scanner LOGIN PASSWORD :'scanner_password';
 CREATE ROLE clipmeter_biller LOGIN PASSWORD :'biller_password';
 CREATE SCHEMA IF NOT EXISTS clipmeter AUTHORIZATION clipmeter_scanner;
+-- The scan opens the ledger with CREATE SCHEMA IF NOT EXISTS, which PostgreSQL checks against the database
+-- even when the schema exists.
+GRANT CREATE ON DATABASE :"DBNAME" TO clipmeter_scanner;
 GRANT USAGE ON SCHEMA clipmeter TO clipmeter_biller;
 -- Tables the scanner creates later are readable by the biller too.
 ALTER DEFAULT PRIVILEGES FOR ROLE clipmeter_scanner IN SCHEMA clipmeter GRANT SELECT ON TABLES TO clipmeter_biller;

@@ -1,4 +1,5 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
+// 6.1: GRDB 7.10 declares swift-tools-version 6.1 (swift-argument-parser 1.8.2 needs 6.0, Yams 6.2.2 5.7).
 import PackageDescription
 
 /// The rate cards compiled into `clipmeter` (Sources/Billing/RateCards/ID.json).
@@ -12,10 +13,12 @@ let package = Package(
         .executable(name: "clipmeter", targets: ["clipmeter"]),
         .library(name: "ClipMeterKit", targets: ["ClipMeterKit"]),
     ],
+    // Exact versions: two builds a month apart resolve the same code. Package.resolved is not committed (a copy of
+    // these packages made on a build machine can carry other commit ids than GitHub's), so the pins live here.
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", exact: "0.10.0"),
     ],
     targets: [

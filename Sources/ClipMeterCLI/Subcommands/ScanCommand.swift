@@ -29,6 +29,8 @@ struct ScanCommand: ParsableCommand {
     @OptionGroup var budget: BudgetOptions
     @OptionGroup var account: BillingAccountOptions
     @Option(help: "table (default), json, ndjson, csv, focus (FinOps FOCUS 1.2 CSV) or html.") var format: Format = .table
+    @Flag(help: "Print one JSON line of counts and totals instead of the bill (a pod's log); the failures still go to stderr, the full bill to the ledger.")
+    var summary = false
     @Argument(help: "The folder to scan.") var directory: String
 
     func run() throws {
@@ -54,7 +56,7 @@ struct ScanCommand: ParsableCommand {
         do { outcome = try ScanSession.run(request, listing: consume listing, ledger: store) { progress.update(done: $0, total: $1) } } catch { throw UsageError(LedgerChoice.message(for: error)) }
         progress.finish()
         outcome.report.billingAccount = billingAccount
-        let status = outcome.render(as: BillFormat(rawValue: format.rawValue), explain: budget.explain, maxCost: maxCost, replay: replay)
+        let status = outcome.render(as: summary ? .summary : BillFormat(rawValue: format.rawValue), explain: budget.explain, maxCost: maxCost, replay: replay)
         if status != 0 { throw ExitCode(status) }
     }
 }

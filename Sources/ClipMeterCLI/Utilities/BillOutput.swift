@@ -55,6 +55,8 @@ struct BudgetOptions: ParsableArguments {
 /// Every way a bill can be printed; each command offers its own subset.
 enum BillFormat: String {
     case table, json, ndjson, csv, focus, html
+    /// `scan --summary`: one line of counts and totals (`BillRenderer.summaryLine`).
+    case summary
 
     /// The report as this format shows and judges it: a FOCUS export adds a failure for each job it cannot list
     /// (no finish time, so no charge period), other formats show every job.
@@ -81,6 +83,7 @@ enum BillFormat: String {
         case .csv: line(BillRenderer.csv(report))
         case .focus: line(BillRenderer.focus(report))
         case .html: line(BillRenderer.html(report))
+        case .summary: line(BillRenderer.summaryLine(report))
         }
         if explain && self != .table {
             for text in report.bill.explainLines() { err(text) }

@@ -48,6 +48,15 @@ enum LedgerChoice {
         return advice.isEmpty ? error.description : error.description + " " + advice
     }
 
+    /// libpq's words when `sslmode=verify-ca`/`verify-full` finds no CA file (libpq gives no code for it).
+    static let missingRootCertificate = "root certificate file"
+
+    /// What to mount when that happens: libpq names the file it looked for, not how to provide it.
+    static let caAdvice = "sslmode=verify-full needs the certificate of the CA that signed the server's: "
+        + "put it in a file and point PGSSLROOTCERT (or sslrootcert= in the URL) at it. In Kubernetes, create the "
+        + "ConfigMap clipmeter-ledger-ca with the key ca.crt; the manifests mount it at /etc/clipmeter/ledger-ca "
+        + "and set PGSSLROOTCERT (docs/operations.md)."
+
     /// What the user can do about `error`, as the ledger module leaves it to the command line to say.
     static func advice(for error: Error) -> String {
         guard let error = error as? LedgerError else { return "" }
@@ -57,6 +66,8 @@ enum LedgerChoice {
             return error.isDatabase ? "" : "Move it away or pass --ledger PATH to use another file."
         case .newerSchema:
             return "Upgrade clipmeter, or pass --ledger PATH to use another file."
+        case .io(_, let message) where error.isDatabase && message.contains(missingRootCertificate):
+            return caAdvice
         case .io, .readOnly:
             return error.isDatabase ? "Check the server, the role and its privileges, \(elsewhere)"
                 : "Check that its folder exists and is writable, \(elsewhere)"

@@ -268,12 +268,7 @@ public enum BillRenderer {
     /// unknownCosts, cycles, warnings, errors}.
     public static func ndjsonSummary(_ report: BillReport) -> String {
         let bill = report.bill
-        var members: [(String, JSONValue)] = [("type", .string("summary")), ("currency", .string(bill.currency)),
-                                              ("total", .string(MoneyText.string(bill.total)))]
-        if let low = bill.totalLow {
-            members.append(("totalRange", .object([("low", .string(MoneyText.string(low))),
-                                                   ("high", .string(MoneyText.string(bill.total)))])))
-        }
+        var members = summaryHead(bill)
         members += [("rateCard", .string(bill.rateCard)), ("rounding", .string(bill.rounding))] + report.completenessJSON + [
             ("cycles", .array(bill.cycles.map(cycleJSON))),
             ("warnings", .array(Wording.warningLines(report).map { .string($0) })),
@@ -281,6 +276,36 @@ public enum BillRenderer {
         ]
         if let planned = report.planned { members += [("planned", plannedJSON(planned)), ("pending", pendingJSON(report.pending))] }
         return JSONValue.object(members).rendered()
+    }
+
+    /// One short JSON line for a log that must stay small whatever the number of jobs: {"type":"summary",
+    /// currency, total, totalRange?, rateCard, jobs, cycles, firstCycleStart, lastCycleEnd, warnings, failures}
+    /// with counts, not lists (the failures themselves go to stderr; the full bill is in the ledger).
+    public static func summaryLine(_ report: BillReport) -> String {
+        let bill = report.bill
+        var members = summaryHead(bill)
+        let first = bill.cycles.min { $0.start < $1.start }
+        let last = bill.cycles.max { $0.end < $1.end }
+        members += [
+            ("rateCard", .string(bill.rateCard)), ("jobs", .number(String(bill.jobs.count))),
+            ("cycles", .number(String(bill.cycles.count))),
+            ("firstCycleStart", first.map { .string(DateText.string($0.start, in: $0.timeZone)) } ?? .null),
+            ("lastCycleEnd", last.map { .string(DateText.string($0.end, in: $0.timeZone)) } ?? .null),
+            ("warnings", .number(String(Wording.warningLines(report).count))),
+            ("failures", .number(String(report.failures.count))),
+        ]
+        return JSONValue.object(members).rendered()
+    }
+
+    /// The members both summaries open with: type, currency, total and, when the cost is a range, totalRange.
+    private static func summaryHead(_ bill: Bill) -> [(String, JSONValue)] {
+        var members: [(String, JSONValue)] = [("type", .string("summary")), ("currency", .string(bill.currency)),
+                                              ("total", .string(MoneyText.string(bill.total)))]
+        if let low = bill.totalLow {
+            members.append(("totalRange", .object([("low", .string(MoneyText.string(low))),
+                                                   ("high", .string(MoneyText.string(bill.total)))])))
+        }
+        return members
     }
 
     /// One hourly cycle: `[start, end)` with the zone's offset, the zone, its total and its cost per feature.

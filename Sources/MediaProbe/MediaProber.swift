@@ -16,6 +16,9 @@ public struct ProbeOptions: Sendable, Hashable {
     public var ossEndpoint: String?
     /// OSS objects measured at once: reading them waits on the network, not on the cores.
     public var remoteJobs: Int
+    /// The local paths given are real paths (links resolved and checked by the caller): a symbolic link found on
+    /// one at open time means the tree changed since, and the file is refused instead of followed.
+    public var refusesLinks = false
 
     public init(mode: ProbeMode = .auto, timeLimit: TimeInterval = 30, allowNetwork: Bool = false,
                 ossEndpoint: String? = nil, remoteJobs: Int = 16) {
@@ -72,7 +75,7 @@ public struct MediaProber: Sendable {
                              message: "network URLs are not opened without consent to use the network (only local files by default)",
                              remedy: .allowNetwork)
         }
-        let file: OpenedFile? = isURL ? nil : try FileCheck.open(path)
+        let file: OpenedFile? = isURL ? nil : try FileCheck.open(path, refusingLinks: options.refusesLinks)
         let context: FormatContext
         do {
             context = try FormatContext(source: file.map(ProbeSource.file) ?? .url(path),

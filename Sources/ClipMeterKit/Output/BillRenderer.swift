@@ -20,7 +20,7 @@ public enum BillRenderer {
         } else {
             let costs = rightAligned(bill.jobs.map(costCell), header: "COST")
             let rows = bill.jobs.enumerated().map { index, job in
-                [oneLine(job.id), oneLine(job.feature.rawValue), job.status.rawValue, costs.cells[index], oneLine(notes(for: job))]
+                [job.id, job.feature.rawValue, job.status.rawValue, costs.cells[index], notes(for: job)]
             }
             blocks.append(TextTable.render(header: ["ID", "FEATURE", "STATUS", costs.header, "NOTES"], rows: rows))
         }
@@ -39,19 +39,20 @@ public enum BillRenderer {
 
         let warnings = Wording.warningLines(report)
         if !warnings.isEmpty {
-            blocks.append((["Warnings (\(warnings.count)):"] + warnings.map { "  - " + oneLine($0) }).joined(separator: "\n"))
+            blocks.append((["Warnings (\(warnings.count)):"] + warnings.map { "  - " + TerminalText.line($0) }).joined(separator: "\n"))
         }
         if !report.failures.isEmpty {
             let lines = report.failures.map { failure in
-                "  - " + oneLine(failure.path) + (failure.jobID.map { " [job \(oneLine($0))]" } ?? "")
-                    + ": " + failure.code.description + ": " + oneLine(Wording.message(failure))
+                "  - " + TerminalText.line(failure.path) + (failure.jobID.map { " [job \(TerminalText.line($0))]" } ?? "")
+                    + ": " + failure.code.description + ": " + TerminalText.line(Wording.message(failure))
             }
             blocks.append((["Failures (\(report.failures.count)):"] + lines).joined(separator: "\n"))
         }
         if explain {
             blocks.append((["Explanation:"] + bill.explainLines()).joined(separator: "\n"))
         }
-        return blocks.joined(separator: "\n\n")
+        // Ids, paths, rate card names and messages all come from outside: the whole table is made terminal-safe.
+        return TerminalText.lines(blocks.joined(separator: "\n\n"))
     }
 
     /// The NOTES cell: the failure or no-price reason, and how many warnings the job carries.
@@ -73,11 +74,6 @@ public enum BillRenderer {
         let width = max(header.count, cells.map(\.count).max() ?? 0)
         func pad(_ text: String) -> String { String(repeating: " ", count: width - text.count) + text }
         return (pad(header), cells.map(pad))
-    }
-
-    /// A cell on one line: control characters (newlines in hostile file names) become spaces.
-    static func oneLine(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
     }
 
     // MARK: - Cycles

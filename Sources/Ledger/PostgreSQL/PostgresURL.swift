@@ -4,7 +4,8 @@ import Foundation
 enum PostgresURL {
     /// `postgres://user:secret@host/db?password=x&sslmode=require` → `postgres://user@host/db?sslmode=require`.
     static func redacted(_ url: String) -> String {
-        guard var parts = URLComponents(string: url) else { return looselyRedacted(url) }
+        // Without a host (`postgres:/user:pw@h/db`) the user part parses as a path and would be shown whole.
+        guard var parts = URLComponents(string: url), parts.percentEncodedHost != nil else { return looselyRedacted(url) }
         parts.password = nil
         if let items = parts.queryItems {
             let kept = items.filter { $0.name.lowercased() != "password" }

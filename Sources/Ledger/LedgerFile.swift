@@ -7,7 +7,8 @@ enum LedgerFile {
     static func prepareFolder(for path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
         guard !folder.isEmpty else { return }
-        let parent = (folder as NSString).deletingLastPathComponent
+        // Foundation traps on the parent of "." (a ledger named ./x), so only a folder with a slash has one.
+        let parent = folder.contains("/") ? (folder as NSString).deletingLastPathComponent : ""
         do {
             if !parent.isEmpty {
                 try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)

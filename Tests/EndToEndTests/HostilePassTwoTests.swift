@@ -156,6 +156,41 @@ final class HostilePassTwoTests: XCTestCase {
         XCTAssertTrue([0, 1].contains(try CLI.run(["scan", copy, "--format", "json"]).status), "fixed permissions are trusted again")
     }
 
+    // MARK: - Swaps after listing
+
+    /// A file flipped between media and a link to a longer file outside the root while scans run: the outside
+    /// file must never be measured (its 90 s would bill 1.5 minutes; the real one bills 10 s).
+    func testAFileFlippedToALinkOutsideIsNeverBilledAsThatFile() throws {
+        let base = try TestMedia.temporaryDirectory("clipmeter-flip")
+        let root = base.appendingPathComponent("root").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let secret = base.appendingPathComponent("secret.mp4").path
+        try FileManager.default.copyItem(atPath: TestMedia.packageRoot.appendingPathComponent(input).path, toPath: secret)
+        let real = root + "/real.bin"
+        try FileManager.default.copyItem(atPath: CLI.samples + "/timelines/clip-10s.mp4", toPath: real)
+        let name = root + "/clip.mp4", spare = root + "/clip.mp4.tmp"
+        let stop = ManagedAtomicFlag()
+        let flipper = Thread {
+            var toLink = false
+            while !stop.isSet {
+                unlink(spare)
+                if toLink { symlink(secret, spare) } else { link(real, spare) }
+                rename(spare, name)
+                toLink.toggle()
+                usleep(500)
+            }
+        }
+        flipper.start()
+        defer { stop.set() }
+        for _ in 0..<15 {
+            let scan = try CLI.run(["scan", ".", "--no-ledger", "--no-replay", "--feature", "mps-transcode", "--format", "json",
+                                    "--settle", "0"], in: root)
+            let bill = try XCTUnwrap(try scan.json() as? [String: Any])
+            let quantities = bill.objects("jobs").flatMap { $0.objects("items") }.compactMap { $0["quantity"] as? NSNumber }
+            XCTAssertFalse(quantities.contains { $0.doubleValue == 1.5 }, "the file outside the root was billed: \(scan.stdout.prefix(600))")
+        }
+    }
+
     // MARK: - Mistyped PostgreSQL URLs
 
     func testMistypedDatabaseURLsAreUsageErrorsThatHideThePassword() throws {
@@ -199,7 +234,7 @@ final class HostilePassTwoTests: XCTestCase {
     func testTimelineWithTooManyClipsIsRefusedQuicklyWithItsCount() throws {
         let dir = try TestMedia.temporaryDirectory("clipmeter-clips")
         let clip = #"{"MediaURL":"a.mp4","In":0,"Out":1}"#
-        let count = 300_000
+        let count = 50_000
         let text = #"{"VideoTracks":[{"VideoTrackClips":["# + Array(repeating: clip, count: count).joined(separator: ",") + "]}]}"
         let path = dir.appendingPathComponent("huge.json").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -207,6 +242,12 @@ final class HostilePassTwoTests: XCTestCase {
         let result = try CLI.run(["timeline", path])
         XCTAssertEqual(result.status, 2, result.stderr)
         XCTAssertTrue(result.stderr.contains("\(count + 1) tracks and clips"), result.stderr)
+        // A million objects are refused from a byte count, before any parsing.
+        let million = #"{"VideoTracks":[{"VideoTrackClips":["# + Array(repeating: clip, count: 1_000_000).joined(separator: ",") + "]}]}"
+        try million.write(toFile: path, atomically: true, encoding: .utf8)
+        let objects = try CLI.run(["timeline", path])
+        XCTAssertEqual(objects.status, 2, objects.stderr)
+        XCTAssertTrue(objects.stderr.contains("more than 200000 JSON objects"), objects.stderr)
         XCTAssertLessThan(Date().timeIntervalSince(start), 30, "refusing a huge timeline must not take minutes")
     }
 
@@ -235,4 +276,12 @@ final class HostilePassTwoTests: XCTestCase {
         XCTAssertTrue(long.stderr.contains("malformed YAML"), long.stderr.prefix(300).description)
         XCTAssertLessThan(long.stderr.utf8.count, 2_000, "the 200 KB line was echoed")
     }
+}
+
+/// A flag one thread sets and another polls.
+private final class ManagedAtomicFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }

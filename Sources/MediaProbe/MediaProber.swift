@@ -16,9 +16,6 @@ public struct ProbeOptions: Sendable, Hashable {
     public var ossEndpoint: String?
     /// OSS objects measured at once: reading them waits on the network, not on the cores.
     public var remoteJobs: Int
-    /// The local paths given are real paths (links resolved and checked by the caller): a symbolic link found on
-    /// one at open time means the tree changed since, and the file is refused instead of followed.
-    public var refusesLinks = false
 
     public init(mode: ProbeMode = .auto, timeLimit: TimeInterval = 30, allowNetwork: Bool = false,
                 ossEndpoint: String? = nil, remoteJobs: Int = 16) {
@@ -28,6 +25,10 @@ public struct ProbeOptions: Sendable, Hashable {
         self.ossEndpoint = ossEndpoint
         self.remoteJobs = max(1, remoteJobs)
     }
+
+    /// The local paths given are real paths (links resolved and checked by the caller): a symbolic link found on
+    /// one at open time means the tree changed since, and the file is refused instead of followed.
+    public var refusesLinks = false
 
     /// True when an OSS URL no local mapping resolves may be read in place.
     public var readsObjectsInPlace: Bool { allowNetwork || ossEndpoint != nil }

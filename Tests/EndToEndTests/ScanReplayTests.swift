@@ -115,28 +115,4 @@ final class ScanReplayTests: XCTestCase {
         _ = try CLI.run(args, in: samples, environment: stats)
         XCTAssertFalse(isReplay(try CLI.run(args, in: samples, environment: stats)))
     }
-
-    /// Pods of one Indexed Job run the same command line; only JOB_COMPLETION_INDEX differs. Each must scan its
-    /// own share, not replay the bill another pod stored (a settled tree, so every pod stores a replay).
-    func testIndexedJobPodsDoNotReplayEachOther() throws {
-        let base = try TestMedia.temporaryDirectory("clipmeter-pods")
-        let tree = base.appendingPathComponent("t")
-        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
-        for index in 1...9 {
-            let file = tree.appendingPathComponent("f\(index).mp4").path
-            try FileManager.default.copyItem(atPath: CLI.samples + "/timelines/clip-10s.mp4", toPath: file)
-        }
-        let ledger = base.appendingPathComponent("l.sqlite").path
-        var shares: [Int] = []
-        for index in 0..<3 {
-            let pod = try CLI.run(["scan", "--feature", "mps-transcode", "--shard", "auto", "--format", "json", "t"], in: base.path,
-                                  environment: ["CLIPMETER_LEDGER": ledger, "CLIPMETER_SHARDS": "3", "JOB_COMPLETION_INDEX": "\(index)",
-                                                "CLIPMETER_REPLAY_SETTLE_SECONDS": "0"])
-            XCTAssertEqual(pod.status, 0, pod.stderr)
-            shares.append(((try pod.json() as? [String: Any])?.objects("jobs") ?? []).count)
-        }
-        XCTAssertEqual(shares.reduce(0, +), 9, "each pod billed its own share: \(shares)")
-        let bill = try CLI.run(["bill", "--ledger", ledger, "--format", "json"])
-        XCTAssertEqual(((try bill.json() as? [String: Any])?.objects("jobs") ?? []).count, 9, bill.stderr)
-    }
 }

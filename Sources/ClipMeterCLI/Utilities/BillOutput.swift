@@ -23,8 +23,7 @@ enum BillOutcome {
         if !report.failures.isEmpty {
             err("clipmeter: \(report.failures.count) file(s) or job(s) could not be measured or priced; they are not in the total:")
             for failure in report.failures.prefix(20) {
-                err("  " + TerminalText.line(failure.path) + (failure.jobID.map { " [" + TerminalText.line($0) + "]" } ?? "")
-                    + ": \(failure.code): " + TerminalText.line(Wording.message(failure)))
+                err("  \(failure.path)\(failure.jobID.map { " [\($0)]" } ?? ""): \(failure.code): \(Wording.message(failure))")
             }
             if report.failures.count > 20 { err("  … and \(report.failures.count - 20) more (see the JSON or CSV output)") }
         }

@@ -31,11 +31,6 @@ struct ScanReplay {
         var parts = ["clipmeter-scan-replay-1", Self.buildIdentity, FileManager.default.currentDirectoryPath,
                      TimeZone.current.identifier, isatty(STDOUT_FILENO) == 1 ? "tty" : "pipe"]
         parts += arguments
-        // The environment that chooses the shard or schema shapes the output as much as a flag: pods of one Indexed
-        // Job run the same command line and differ only in JOB_COMPLETION_INDEX, and must not replay each other.
-        let environment = ProcessInfo.processInfo.environment
-        parts += [LedgerChoice.shardsVariable, LedgerChoice.indexVariable, LedgerChoice.schemaVariable]
-            .map { "\($0)=\(environment[$0] ?? "")" }
         // A JSON array: unambiguous for any argument text (SQLite text stops at a NUL, so no NUL separators).
         let data = (try? JSONSerialization.data(withJSONObject: parts, options: [])) ?? Data(parts.joined(separator: "\n").utf8)
         return String(decoding: data, as: UTF8.self)

@@ -20,7 +20,7 @@ public enum BillRenderer {
         } else {
             let costs = rightAligned(bill.jobs.map(costCell), header: "COST")
             let rows = bill.jobs.enumerated().map { index, job in
-                [job.id, job.feature.rawValue, job.status.rawValue, costs.cells[index], notes(for: job)]
+                [oneLine(job.id), oneLine(job.feature.rawValue), job.status.rawValue, costs.cells[index], oneLine(notes(for: job))]
             }
             blocks.append(TextTable.render(header: ["ID", "FEATURE", "STATUS", costs.header, "NOTES"], rows: rows))
         }
@@ -39,12 +39,12 @@ public enum BillRenderer {
 
         let warnings = Wording.warningLines(report)
         if !warnings.isEmpty {
-            blocks.append((["Warnings (\(warnings.count)):"] + warnings.map { "  - " + TerminalText.line($0) }).joined(separator: "\n"))
+            blocks.append((["Warnings (\(warnings.count)):"] + warnings.map { "  - " + oneLine($0) }).joined(separator: "\n"))
         }
         if !report.failures.isEmpty {
             let lines = report.failures.map { failure in
-                "  - " + TerminalText.line(failure.path) + (failure.jobID.map { " [job \(TerminalText.line($0))]" } ?? "")
-                    + ": " + failure.code.description + ": " + TerminalText.line(Wording.message(failure))
+                "  - " + oneLine(failure.path) + (failure.jobID.map { " [job \(oneLine($0))]" } ?? "")
+                    + ": " + failure.code.description + ": " + oneLine(Wording.message(failure))
             }
             blocks.append((["Failures (\(report.failures.count)):"] + lines).joined(separator: "\n"))
         }
@@ -75,6 +75,10 @@ public enum BillRenderer {
         func pad(_ text: String) -> String { String(repeating: " ", count: width - text.count) + text }
         return (pad(header), cells.map(pad))
     }
+
+    /// A cell on one line, safe for a terminal: newlines and escape sequences in hostile names are shown escaped
+    /// (`TerminalText`, the one escaping every table and stderr line uses).
+    static func oneLine(_ text: String) -> String { TerminalText.line(text) }
 
     // MARK: - Cycles
 

@@ -74,10 +74,10 @@ public enum RateCards {
         } catch let error as DecodingError {
             throw describe(error, file: name, syntax: trimmed.hasPrefix("{") ? "JSON" : "YAML")
         } catch let error as YamlError {
-            throw RateCardError(file: name, field: "", message: "malformed YAML: \(error)")
+            throw RateCardError(file: name, field: "", message: "malformed YAML: " + Excerpt.bounded("\(error)"))
         } catch {
             let syntax = trimmed.hasPrefix("{") ? "malformed JSON" : "malformed YAML"
-            throw RateCardError(file: name, field: "", message: "\(syntax): \(error.localizedDescription)")
+            throw RateCardError(file: name, field: "", message: "\(syntax): " + Excerpt.bounded(error.localizedDescription))
         }
         try validate(card, file: name)
         return card
@@ -184,14 +184,14 @@ public enum RateCards {
         case let .dataCorrupted(context):
             if context.codingPath.isEmpty {
                 if let yaml = context.underlyingError as? YamlError {
-                    return RateCardError(file: file, field: "", message: "malformed YAML: \(yaml)")
+                    return RateCardError(file: file, field: "", message: "malformed YAML: " + Excerpt.bounded("\(yaml)"))
                 }
                 var detail = context.debugDescription
                 if let underlying = context.underlyingError as NSError?,
                    let debug = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
                     detail += " " + debug
                 }
-                return RateCardError(file: file, field: "", message: "malformed \(syntax): \(detail)")
+                return RateCardError(file: file, field: "", message: "malformed \(syntax): " + Excerpt.bounded(detail))
             }
             return RateCardError(file: file, field: path(context.codingPath), message: context.debugDescription)
         @unknown default:

@@ -40,6 +40,8 @@ public final class Ledger: Sendable {
     public init(location: String, schema: String? = nil, access: Access = .readWrite) throws {
         if Self.isDatabaseURL(location) {
             backend = try PostgresLedger(url: location, schema: schema ?? Self.defaultSchema, access: access)
+        } else if Self.startsLikeDatabaseURL(location) {
+            throw LedgerError.malformedURL(path: PostgresURL.redacted(location), reason: PostgresURL.flaw(in: location))
         } else {
             backend = try SQLiteLedger(path: location, access: access)
         }
@@ -54,6 +56,14 @@ public final class Ledger: Sendable {
     public static func isDatabaseURL(_ location: String) -> Bool {
         guard let parts = URLComponents(string: location), let scheme = parts.scheme?.lowercased() else { return false }
         return databaseSchemes.contains(scheme) && parts.percentEncodedHost != nil
+    }
+
+    /// Whether `location` begins with a PostgreSQL scheme (`postgres:` or `postgresql:`, in any case): then it was
+    /// meant as a database, and one that does not parse is a mistake to report, never a file to create under that
+    /// name (with the password in it). A file whose name starts that way is still reachable as `./postgres:…`.
+    public static func startsLikeDatabaseURL(_ location: String) -> Bool {
+        let lowered = location.prefix(12).lowercased()
+        return databaseSchemes.contains { lowered.hasPrefix($0 + ":") }
     }
 
     // MARK: - Jobs

@@ -29,19 +29,30 @@ public enum LedgerError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The PostgreSQL role lacks a privilege it needs on `schema`: `tables` lists the tables it may not write
     /// (empty when the server refused a statement instead).
     case privilegeMissing(path: String, role: String, schema: String, tables: [String], detail: String?)
+    /// The ledger file or its folder could have been written by someone else (another owner, writable by group or
+    /// others, a symbolic link that would be followed to create a file): its cached measurements cannot be trusted,
+    /// so it is neither read nor written.
+    case untrusted(path: String, message: String)
+    /// The location starts like a PostgreSQL URL but is not one; `path` is what it showed with any password removed.
+    /// It is never taken for a file name.
+    case malformedURL(path: String, reason: String)
 
     /// The ledger this error is about: a file path, or a database URL without its password.
     public var path: String {
         switch self {
         case .corrupt(let path, _), .newerSchema(let path, _, _), .io(let path, _), .readOnly(let path, _),
              .holdsNoLedger(let path, _), .invalidSchemaName(let path, _), .foreignSchema(let path, _),
-             .connectionLost(let path, _, _), .privilegeMissing(let path, _, _, _, _):
+             .connectionLost(let path, _, _), .privilegeMissing(let path, _, _, _, _), .untrusted(let path, _),
+             .malformedURL(let path, _):
             return path
         }
     }
 
     /// Whether the ledger is a PostgreSQL database rather than a file.
-    public var isDatabase: Bool { Ledger.isDatabaseURL(path) }
+    public var isDatabase: Bool {
+        if case .malformedURL = self { return true }
+        return Ledger.isDatabaseURL(path)
+    }
 
     /// A sentence naming the ledger and what went wrong; it names no command-line flag.
     public var description: String {
@@ -70,6 +81,10 @@ public enum LedgerError: Error, CustomStringConvertible, Sendable, Equatable {
         case .connectionLost(let path, let action, let detail):
             return "Cannot use the ledger \(path): \(action): the connection to the server was lost (\(detail)); "
                 + "nothing of this batch was recorded."
+        case .untrusted(let path, let message):
+            return "Refusing the ledger \(path): \(message); it was neither read nor written."
+        case .malformedURL(let path, let reason):
+            return "Cannot use the ledger \(path): it starts like a PostgreSQL URL but \(reason); it is not taken for a file name."
         case .privilegeMissing(let path, let role, let schema, let tables, let detail):
             if tables.isEmpty {
                 return "Cannot use the ledger \(path): role \"\(role)\" lacks a privilege on schema \"\(schema)\""

@@ -2,15 +2,104 @@ import Foundation
 
 /// The file-system side of opening a ledger: making its folder and vetting an existing file before SQLite sees it.
 enum LedgerFile {
-    /// Creates the folders leading to `path` when they are missing.
+    /// Creates the folders leading to `path` when they are missing; the ledger's own folder is made with `mkdir`
+    /// (never through a link, never writable by group or others).
     static func prepareFolder(for path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
         guard !folder.isEmpty else { return }
+        // Foundation traps on the parent of "." (a ledger named ./x), so only a folder with a slash has one.
+        let parent = folder.contains("/") ? (folder as NSString).deletingLastPathComponent : ""
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            if !parent.isEmpty {
+                try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            }
         } catch {
-            throw LedgerError.io(path: path, message: "cannot create the folder \(folder): \(reason(creating: folder, error))")
+            throw LedgerError.io(path: path, message: "cannot create the folder \(parent): \(reason(creating: parent, error))")
         }
+        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
+            let code = errno
+            throw LedgerError.io(path: path, message: "cannot create the folder \(folder): \(String(cString: strerror(code)))")
+        }
+        var info = stat()
+        if stat(folder, &info) == 0 && (info.st_mode & S_IFMT) != S_IFDIR {
+            throw LedgerError.io(path: path, message: "cannot create the folder \(folder): \(folder) is a file, not a folder")
+        }
+    }
+
+    // MARK: - Trust
+
+    /// Refuses a ledger someone else could have written: its folder, file or SQLite's companion files owned by
+    /// another user, a folder others may write into (unless sticky, as `/tmp` is), a file group or others may write,
+    /// or a symbolic link that is not the user's own or leads nowhere (SQLite would create the file it points to).
+    ///
+    /// A ledger caches measured durations: whoever can rewrite it decides what the next scan bills. The checks
+    /// use `lstat`, so a link is judged as a link, before SQLite opens or creates anything.
+    static func refuseUntrusted(at path: String) throws {
+        let user = geteuid()
+        func refuse(_ message: String) -> LedgerError { .untrusted(path: path, message: message) }
+        func owner(_ info: stat) -> String {
+            info.st_uid == 0 ? "root" : "user \(info.st_uid)"
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        let folderPath = folder.isEmpty ? "." : folder
+        var info = stat()
+        if lstat(folderPath, &info) == 0 {
+            if (info.st_mode & S_IFMT) == S_IFLNK && info.st_uid != user && info.st_uid != 0 {
+                throw refuse("its folder \(folderPath) is a symbolic link owned by \(owner(info)), not by this user")
+            }
+            if stat(folderPath, &info) == 0 {
+                if info.st_uid != user && info.st_uid != 0 {
+                    throw refuse("its folder \(folderPath) belongs to \(owner(info)), not to this user")
+                }
+                let writableByOthers = info.st_mode & (S_IWGRP | S_IWOTH) != 0
+                if writableByOthers && info.st_mode & S_ISVTX == 0 {
+                    throw refuse("its folder \(folderPath) may be written by \(info.st_mode & S_IWOTH != 0 ? "anyone" : "its group") (mode \(octal(info.st_mode))), so anyone there could replace the ledger")
+                }
+            }
+        }
+        for candidate in [path, path + "-wal", path + "-shm", path + "-journal"] {
+            let name = (candidate as NSString).lastPathComponent
+            guard lstat(candidate, &info) == 0 else { continue }
+            if (info.st_mode & S_IFMT) == S_IFLNK {
+                if info.st_uid != user && info.st_uid != 0 {
+                    throw refuse("\(name) is a symbolic link owned by \(owner(info)), not by this user")
+                }
+                guard stat(candidate, &info) == 0 else {
+                    throw refuse("\(name) is a symbolic link to nothing (\(linkText(candidate))); it is not followed to create a file there")
+                }
+            }
+            if info.st_uid != user {
+                throw refuse("\(name) belongs to \(owner(info)), not to this user, who would trust the measurements it caches")
+            }
+            if (info.st_mode & S_IFMT) == S_IFREG && info.st_mode & (S_IWGRP | S_IWOTH) != 0 {
+                throw refuse("\(name) may be written by \(info.st_mode & S_IWOTH != 0 ? "anyone" : "its group") (mode \(octal(info.st_mode)))")
+            }
+        }
+    }
+
+    /// Creates an empty ledger file when none exists, with `O_EXCL | O_NOFOLLOW`: a dangling symbolic link put
+    /// in its place makes this fail instead of creating the file the link points to, as SQLite's own open would.
+    static func createIfMissing(at path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        if descriptor >= 0 {
+            close(descriptor)
+            return
+        }
+        let code = errno
+        if code == EEXIST {
+            var info = stat()
+            if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK && stat(path, &info) != 0 {
+                throw LedgerError.untrusted(path: path, message: "it is a symbolic link to nothing (\(linkText(path))); it is not followed to create a file there")
+            }
+            return
+        }
+        throw LedgerError.io(path: path, message: "cannot create it: \(String(cString: strerror(code)))")
+    }
+
+    private static func octal(_ mode: mode_t) -> String { String(mode & 0o7777, radix: 8) }
+
+    private static func linkText(_ path: String) -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
     }
 
     /// Refuses a ledger whose file, or one of SQLite's companion files (`-wal`, `-shm`, `-journal`), exists but is

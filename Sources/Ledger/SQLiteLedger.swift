@@ -39,6 +39,8 @@ final class SQLiteLedger: LedgerBackend {
             return
         }
         try LedgerFile.prepareFolder(for: path)
+        try LedgerFile.refuseUntrusted(at: path)
+        try LedgerFile.createIfMissing(at: path)
         let exists = try LedgerFile.vetHeader(
             at: path, supportedVersion: LedgerSchema.version, applicationID: LedgerSchema.applicationID)
         do {

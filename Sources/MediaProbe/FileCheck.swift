@@ -20,11 +20,17 @@ struct OpenedFile {
 /// The order matters for hostile folders: `lstat`/`stat` first (a special file gets its own error without
 /// being opened), then `open` with `O_NONBLOCK` (opening a FIFO never waits for a writer), then `fstat` of
 /// the descriptor, so a file swapped for a FIFO between the check and the open is still caught.
+///
+/// Files can also be swapped for symbolic links after they were listed. A name `lstat` saw as a file is opened
+/// with `O_NOFOLLOW` and the descriptor's (device, inode) must be the one `lstat` saw. With `refusingLinks`
+/// (paths a caller resolved and confined itself) no link is followed anywhere on the path (`LinkFreeOpen`), so
+/// a file or folder replaced by a link to outside the scanned roots is refused, never read.
 enum FileCheck {
-    static func open(_ path: String) throws(ProbeError) -> OpenedFile {
+    static func open(_ path: String, refusingLinks: Bool = false) throws(ProbeError) -> OpenedFile {
         func fail(_ code: ProbeErrorCode, _ message: String, _ operation: String = "stat") -> ProbeError {
             ProbeError(path: path, code: code, operation: operation, message: message)
         }
+        let swapped = "a symbolic link now stands where the listing saw a file or folder (the tree changed after it was listed); links appearing there are not followed, so nothing outside the scanned folders is read"
         if path.utf8.count >= Int(PATH_MAX) {
             throw fail(.unsupported, "the path is \(path.utf8.count) bytes long; the system opens paths of at most \(PATH_MAX - 1) bytes (PATH_MAX): move the file to a shorter path")
         }
@@ -32,10 +38,12 @@ enum FileCheck {
         if lstat(path, &link) != 0 {
             throw fail(errorCode(errno), describe(errno, path: path))
         }
+        let isLink = (link.st_mode & S_IFMT) == S_IFLNK
+        if isLink && refusingLinks { throw fail(.unsupported, swapped, "open") }
         var info = stat()
         if stat(path, &info) != 0 {
             let e = errno
-            if (link.st_mode & S_IFMT) == S_IFLNK && e == ENOENT {
+            if isLink && e == ENOENT {
                 let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
                 throw fail(.notFound, "broken symbolic link (points to \(target))")
             }
@@ -47,9 +55,16 @@ enum FileCheck {
         if let kind = specialKind(info.st_mode) {
             throw fail(.unsupported, "is \(kind), not a regular file; only regular files are measured")
         }
-        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+        let flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY
+        let fd: Int32
+        if refusingLinks {
+            fd = LinkFreeOpen.open(path, flags: flags)
+        } else {
+            fd = Glibc.open(path, isLink ? flags : flags | O_NOFOLLOW)
+        }
         if fd < 0 {
             let e = errno
+            if e == ELOOP && (refusingLinks || !isLink) { throw fail(.unsupported, swapped, "open") }
             throw fail(errorCode(e), describe(e, path: path), "open")
         }
         var opened = stat()
@@ -61,6 +76,10 @@ enum FileCheck {
         if let kind = specialKind(opened.st_mode) {
             close(fd)
             throw fail(.unsupported, "became \(kind) while being opened (the folder is changing); only regular files are measured", "open")
+        }
+        if opened.st_dev != info.st_dev || opened.st_ino != info.st_ino {
+            close(fd)
+            throw fail(.unsupported, "was replaced by another file while being opened (the folder is changing); it is not measured", "open")
         }
         // Reads of a regular file never block; clearing the flag keeps FFmpeg's reads plain blocking reads.
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
@@ -125,5 +144,46 @@ enum FileCheck {
         if at(0, "RIFF") || at(0, "OggS") || at(0, "fLaC") || at(0, "FLV") || at(0, "ID3") { return true }
         if b.count >= 1 && b[0] == 0x47 && b.count >= 189 { return b[188] == 0x47 } // MPEG-TS sync bytes
         return false
+    }
+}
+
+/// Opening a path without following a symbolic link on any part of it.
+///
+/// `O_NOFOLLOW` guards only the last name: a folder on the way swapped for a link to `/` would still be
+/// crossed. So the path is walked from `/` one folder at a time, each opened relative to the one before
+/// (`openat` with `O_PATH | O_NOFOLLOW | O_DIRECTORY`, which needs only search permission), and the file
+/// relative to its folder with `O_NOFOLLOW`. At most two descriptors are held at any time.
+public enum LinkFreeOpen {
+    /// Linux's `O_PATH`: a descriptor that names a folder without reading it.
+    private static let pathOnly: Int32 = 0o10000000
+
+    /// The descriptor of the file at `path` opened with `flags`, or -1 with `errno` set; `ELOOP` when a
+    /// symbolic link stands anywhere on the path. A relative path is walked from the working folder.
+    public static func open(_ path: String, flags: Int32) -> Int32 {
+        let parts = path.split(separator: "/").map(String.init)
+        guard let name = parts.last else { return Glibc.open(path, flags | O_NOFOLLOW) }
+        var folder = Glibc.open(path.hasPrefix("/") ? "/" : ".", pathOnly | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { return -1 }
+        for part in parts.dropLast() {
+            let next = openat(folder, part, pathOnly | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            var code = errno
+            if next < 0 && code == ENOTDIR && isLink(part, in: folder) { code = ELOOP }
+            close(folder)
+            guard next >= 0 else {
+                errno = code
+                return -1
+            }
+            folder = next
+        }
+        let descriptor = openat(folder, name, flags | O_NOFOLLOW)
+        let code = errno
+        close(folder)
+        errno = code
+        return descriptor
+    }
+
+    private static func isLink(_ name: String, in folder: Int32) -> Bool {
+        var info = stat()
+        return fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
     }
 }

@@ -28,6 +28,10 @@ public struct ProbeOptions: Sendable, Hashable {
         self.remoteJobs = max(1, remoteJobs)
     }
 
+    /// The local paths given are real paths (links resolved and checked by the caller): a symbolic link found on
+    /// one at open time means the tree changed since, and the file is refused instead of followed.
+    public var refusesLinks = false
+
     /// True when an OSS URL no local mapping resolves may be read in place.
     public var readsObjectsInPlace: Bool { allowNetwork || ossEndpoint != nil }
 }
@@ -74,7 +78,7 @@ public struct MediaProber: Sendable {
                              message: "network URLs are not opened without consent to use the network (only local files by default)",
                              remedy: .allowNetwork)
         }
-        let file: OpenedFile? = isURL ? nil : try FileCheck.open(path)
+        let file: OpenedFile? = isURL ? nil : try FileCheck.open(path, refusingLinks: options.refusesLinks)
         let context: FormatContext
         do {
             context = try FormatContext(source: file.map(ProbeSource.file) ?? .url(path),

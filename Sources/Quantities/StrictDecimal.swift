@@ -78,3 +78,34 @@ public enum StrictDecimal {
         try? parse(text).get()
     }
 }
+
+/// Numbers in a JSON document that no exact type here can hold.
+public enum JSONNumbers {
+    /// The first number literal of `json` (outside strings) that `StrictDecimal` finds too large or too precise,
+    /// such as `1e300`: a decoder reports it as "not valid JSON", which sends the user looking for a syntax error.
+    public static func firstOutOfRange(in json: Data) -> String? {
+        var inString = false
+        var escaped = false
+        var literal: [UInt8] = []
+        func finish() -> String? {
+            defer { literal.removeAll(keepingCapacity: true) }
+            guard !literal.isEmpty, let text = String(bytes: literal, encoding: .utf8),
+                  case .failure(.outOfRange) = StrictDecimal.parse(text) else { return nil }
+            return text.count > 40 ? text.prefix(40) + "…" : text
+        }
+        for byte in json {
+            if inString {
+                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                continue
+            }
+            switch byte {
+            case 0x30...0x39, 0x2D, 0x2B, 0x2E, 0x65, 0x45:
+                literal.append(byte)
+            default:
+                if let found = finish() { return found }
+                if byte == 0x22 { inString = true }
+            }
+        }
+        return finish()
+    }
+}

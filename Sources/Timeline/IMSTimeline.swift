@@ -7,6 +7,17 @@ import Quantities
 public enum TrackKind: String, Sendable, Codable, CaseIterable {
     case video, audio, image, subtitle, effect
 
+    /// The Timeline key listing the tracks of this kind.
+    var tracksKey: String {
+        switch self {
+        case .video: return "VideoTracks"
+        case .audio: return "AudioTracks"
+        case .image: return "ImageTracks"
+        case .subtitle: return "SubtitleTracks"
+        case .effect: return "EffectTracks"
+        }
+    }
+
     /// The key under which IMS lists the clips of a track of this kind.
     var clipsKey: String {
         switch self {

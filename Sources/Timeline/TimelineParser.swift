@@ -1,4 +1,5 @@
 import Foundation
+import Quantities
 
 /// Why a Timeline could not be read, naming the file and the problem (and the JSON path of a bad field).
 public struct TimelineError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -12,6 +13,12 @@ public struct TimelineError: Error, CustomStringConvertible, Sendable, Equatable
         case noVideoOrAudioTracks
         /// A field has the wrong type, e.g. `"Out": "five"` or `"VideoTracks": {}`.
         case badField(path: String, expected: String)
+        /// A number too large or too precise to hold exactly, such as `1e300` (the decoder calls it invalid JSON).
+        case numberOutOfRange(String)
+        /// More tracks and clips than `TimelineParser.maxItems`: refused before any is decoded.
+        case tooManyItems(count: Int, limit: Int)
+        /// More JSON objects than `TimelineParser.maxObjects` (counted up to the first one over): refused unparsed.
+        case tooManyObjects(count: Int, limit: Int)
     }
 
     /// The file (or other source) the timeline came from.
@@ -35,6 +42,12 @@ public struct TimelineError: Error, CustomStringConvertible, Sendable, Equatable
             return "\(source): the timeline has no video or audio tracks with clips (IMS requires at least one)"
         case .badField(let path, let expected):
             return "\(source): bad field \(path): \(expected)"
+        case .numberOutOfRange(let number):
+            return "\(source): the number \(number) is out of range (at most 38 significant digits and an exponent that keeps it exact); the JSON itself is valid"
+        case .tooManyObjects(_, let limit):
+            return "\(source): the timeline holds more than \(limit) JSON objects (clips, effects and their settings), more than ClipMeter reads; it is not priced (split it, or check where it came from)"
+        case .tooManyItems(let count, let limit):
+            return "\(source): the timeline holds \(count) tracks and clips, more than the \(limit) ClipMeter reads; it is not priced (split it, or check where it came from)"
         }
     }
 }
@@ -43,6 +56,10 @@ public struct TimelineError: Error, CustomStringConvertible, Sendable, Equatable
 public enum TimelineParser {
     /// Parses Timeline JSON; `source` (the file path) is named in every error.
     public static func parse(_ data: Data, source: String) throws -> IMSTimeline {
+        // Counted on the bytes first: parsing a million clips alone took gigabytes.
+        if let count = objectCountOverLimit(data) {
+            throw TimelineError(source: source, problem: .tooManyObjects(count: count, limit: maxObjects))
+        }
         // Decide "not JSON" first, so that a syntax error is never reported as a bad field.
         let object: Any
         do {
@@ -50,17 +67,63 @@ public enum TimelineParser {
         } catch {
             throw TimelineError(source: source, problem: .notJSON(syntaxDetail(error)))
         }
-        guard object is [String: Any] else { throw TimelineError(source: source, problem: .notAnObject) }
+        guard let fields = object as? [String: Any] else { throw TimelineError(source: source, problem: .notAnObject) }
+        let items = itemCount(fields)
+        guard items <= maxItems else {
+            throw TimelineError(source: source, problem: .tooManyItems(count: items, limit: maxItems))
+        }
 
         let timeline: IMSTimeline
         do {
             timeline = try JSONDecoder().decode(IMSTimeline.self, from: data)
         } catch let error as DecodingError {
+            if let number = JSONNumbers.firstOutOfRange(in: data) {
+                throw TimelineError(source: source, problem: .numberOutOfRange(number))
+            }
             throw TimelineError(source: source, problem: badField(error))
         }
         let hasClips = (timeline.videoTracks + timeline.audioTracks).contains { !$0.clips.isEmpty }
         guard hasClips else { throw TimelineError(source: source, problem: .noVideoOrAudioTracks) }
         return timeline
+    }
+
+    /// Most tracks and clips one timeline may hold, all kinds together. Real timelines hold hundreds; a document
+    /// of a million clips fits under the 64 MB manifest cap but took 95 s and 3 GB to decode and lay out, and
+    /// 100,000 clips still took 27 s and 350 MB. 20,000 take a few seconds.
+    public static let maxItems = 20_000
+    /// Most JSON objects (each clip, effect and setting is one) the document may hold before it is parsed.
+    public static let maxObjects = 200_000
+
+    /// The number of objects counted when it passes `maxObjects` (the scan stops there), else nil: a linear pass
+    /// over the bytes that skips strings, so no parser allocates anything for a document that is too large.
+    static func objectCountOverLimit(_ data: Data) -> Int? {
+        var objects = 0
+        var inString = false
+        var escaped = false
+        for byte in data {
+            if inString {
+                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+            } else if byte == 0x22 {
+                inString = true
+            } else if byte == 0x7B {
+                objects += 1
+                if objects > maxObjects { return objects }
+            }
+        }
+        return nil
+    }
+
+    /// Tracks plus the clips in them, counted on the parsed JSON before the typed decoding allocates each clip.
+    private static func itemCount(_ fields: [String: Any]) -> Int {
+        var count = 0
+        for kind in TrackKind.allCases {
+            guard let tracks = fields[kind.tracksKey] as? [Any] else { continue }
+            count += tracks.count
+            for case let track as [String: Any] in tracks {
+                count += (track[kind.clipsKey] as? [Any])?.count ?? 0
+            }
+        }
+        return count
     }
 
     /// Parses a timeline held as a JSON string, as IMS API responses carry it (`"Timeline": "{...}"`).

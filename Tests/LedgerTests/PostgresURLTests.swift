@@ -30,6 +30,7 @@ final class PostgresURLTests: XCTestCase {
         XCTAssertTrue(Ledger.isDatabaseURL("postgres://bob:p@ss@db/x"))
         XCTAssertTrue(Ledger.isDatabaseURL("postgres://bob@db/x (schema other)"), "a redacted location in an error")
         XCTAssertFalse(Ledger.isDatabaseURL("postgres:billing"))
+        XCTAssertTrue(Ledger.startsLikeDatabaseURL("postgres:billing"), "refused as a mistyped URL, not opened as a file")
         XCTAssertFalse(Ledger.isDatabaseURL("mysql://h/db"))
         XCTAssertFalse(Ledger.isDatabaseURL("/var/lib/postgres://x"))
     }

@@ -25,9 +25,11 @@ public struct ClipMeterCommand: ParsableCommand {
     public init() {}
 
     /// Parses, runs and exits with SPEC §7's codes: usage errors are 2, not ArgumentParser's 64.
+    /// A failed write to stdout makes the status 2, whatever the command returned.
     public static func runAndExit(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        StandardOutput.holdClosedDescriptors()
         setvbuf(stdout, nil, _IOFBF, 1 << 16)
-        let status: Int32
+        var status: Int32
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
@@ -35,14 +37,17 @@ public struct ClipMeterCommand: ParsableCommand {
         } catch {
             status = report(error)
         }
-        fflush(stdout)
+        if let failure = StandardOutput.finish() {
+            Terminal.err(StandardOutput.failureMessage(failure))
+            status = ExitStatus.usage
+        }
         Foundation.exit(status)
     }
 
     private static func report(_ error: Error) -> Int32 {
         if let exit = error as? ExitCode { return exit.rawValue }
         if let usage = error as? UsageError {
-            FileHandle.standardError.write(Data("clipmeter: \(usage.message)\n".utf8))
+            Terminal.err("clipmeter: \(usage.message)")
             return ExitStatus.usage
         }
         let code = exitCode(for: error).rawValue
@@ -51,7 +56,7 @@ public struct ClipMeterCommand: ParsableCommand {
             if !message.isEmpty { print(message) }
             return 0
         }
-        if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+        if !message.isEmpty { Terminal.err(message) }
         return code == ExitCode.validationFailure.rawValue || code == 64 ? ExitStatus.usage : code
     }
 }

@@ -40,7 +40,9 @@ struct MeasureOptions: ParsableArguments {
     static let maximumTimeLimit: Double = 86_400
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard (1...CountLimits.maxJobs).contains(jobs) else {
+            throw ValidationError("--jobs must be between 1 and \(CountLimits.maxJobs)")
+        }
         guard timeLimit.isFinite, timeLimit > 0, timeLimit <= Self.maximumTimeLimit else {
             throw ValidationError("--time-limit must be a number of seconds above 0 and at most \(Int(Self.maximumTimeLimit)) (a day)")
         }
@@ -199,6 +201,17 @@ func nonNegativeDecimal(_ text: String?, _ flag: String, maximum: Decimal? = nil
     }
 }
 
+/// The largest values the count flags take: each bounds threads, descriptors or memory, and a number such as
+/// 2^62 must be a usage error, not an attempt to start that many workers.
+enum CountLimits {
+    /// `--jobs`: files measured at once (each holds a thread, a descriptor and a demuxer).
+    static let maxJobs = 1024
+    /// `--max-manifest-bytes`: 1 GiB, sixteen times the default; a source is held in memory whole.
+    static let maxManifestBytes = 1 << 30
+    /// `--shards` and `CLIPMETER_SHARDS`: machines sharing one tree.
+    static let maxShards = 100_000
+}
+
 /// How large a job source may be: shared by estimate, scan and timeline.
 struct ReadLimitOptions: ParsableArguments {
     @Option(name: .customLong("max-manifest-bytes"),
@@ -206,7 +219,9 @@ struct ReadLimitOptions: ParsableArguments {
     var maxManifestBytes: Int = ReadLimits.standard.maxBytes
 
     func validate() throws {
-        guard maxManifestBytes > 0 else { throw ValidationError("--max-manifest-bytes must be positive") }
+        guard (1...CountLimits.maxManifestBytes).contains(maxManifestBytes) else {
+            throw ValidationError("--max-manifest-bytes must be between 1 and \(CountLimits.maxManifestBytes) (1 GiB)")
+        }
     }
 
     var limits: ReadLimits { ReadLimits(maxBytes: maxManifestBytes, maxNodes: ReadLimits.standard.maxNodes) }

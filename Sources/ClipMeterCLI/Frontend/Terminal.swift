@@ -1,3 +1,4 @@
+import ClipMeterKit
 import Foundation
 
 /// Writes to stdout and stderr; the progress bar appears only when stderr is a terminal.
@@ -11,8 +12,11 @@ enum Terminal {
         fputs("\n", stdout)
     }
 
+    /// One message on stderr, every line of it made safe for a terminal (`TerminalText`): messages quote file
+    /// names, job ids and manifest text that anyone who can write into a scanned folder chose. A failed write to
+    /// stderr is ignored: there is nowhere left to report it, and the exit status still tells.
     static func err(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        fputs(TerminalText.lines(text) + "\n", stderr)
     }
 }
 

@@ -45,7 +45,8 @@ struct BillCommand: ParsableCommand {
         var ledgers: [Ledger] = []
         for path in paths {
             // Reading history must never create an empty ledger where the user mistyped a path.
-            if !Ledger.isDatabaseURL(path) && !PathKind.isRegularFile(path) {
+            // A mistyped database URL is reported by the ledger, without its password.
+            if !Ledger.isDatabaseURL(path) && !Ledger.startsLikeDatabaseURL(path) && !PathKind.isRegularFile(path) {
                 throw UsageError("ledger \(path): no such file (scan a folder first, or pass --ledger)")
             }
             // Read-only: an archived ledger on a read-only disk must bill, and reading must never migrate a file.

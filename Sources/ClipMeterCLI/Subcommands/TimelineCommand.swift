@@ -63,7 +63,7 @@ struct TimelineCommand: ParsableCommand {
         }
         var lines = [TextTable.render(header: ["TRACK", "CLIP", "SPAN (s)", "LENGTH (s)", "SOURCE"], rows: rows)]
         lines.append("Total: " + (length.duration.map { "\(SecondsFormat.text($0)) s" } ?? "unknown"))
-        for warning in length.warnings { lines.append("warning: \(Wording.text(warning))") }
+        for warning in length.warnings { lines.append("warning: " + TerminalText.line(Wording.text(warning))) }
         return lines.joined(separator: "\n")
     }
 

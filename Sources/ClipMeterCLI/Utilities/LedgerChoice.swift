@@ -85,6 +85,10 @@ enum LedgerChoice {
             return "Grant it SELECT, INSERT, UPDATE, DELETE on them, or use a role that may write."
         case .privilegeMissing(_, _, let schema, _, _):
             return "Use a role that may create and write schema \"\(schema)\", \(elsewhere)"
+        case .untrusted:
+            return "Check who created it; if it is yours, make it your own and not writable by others (chown, chmod go-w), \(elsewhere)"
+        case .malformedURL:
+            return "Write it as postgres://USER@HOST:PORT/DATABASE (an IPv6 host in brackets), or name a file that starts with postgres: as ./postgres:…"
         }
     }
 
@@ -96,7 +100,12 @@ enum LedgerChoice {
         }
         guard text == "auto" else {
             if shards != nil { throw UsageError("--shards is only used with --shard auto (--shard \(text) names its own count)") }
-            do { return try Shard.parse(text) } catch { throw UsageError("\(error)") }
+            let parts: (k: Int, n: Int)
+            do { parts = try Shard.parse(text) } catch { throw UsageError("\(error)") }
+            guard parts.n <= CountLimits.maxShards else {
+                throw UsageError("--shard \(text): at most \(CountLimits.maxShards) shards")
+            }
+            return parts
         }
         let count: Int
         if let shards {
@@ -109,7 +118,9 @@ enum LedgerChoice {
         } else {
             throw UsageError("--shard auto needs the shard count: --shards N or \(shardsVariable)=N (the Indexed Job's completions)")
         }
-        guard count >= 1 else { throw UsageError("the shard count must be at least 1 (got \(count))") }
+        guard (1...CountLimits.maxShards).contains(count) else {
+            throw UsageError("the shard count must be between 1 and \(CountLimits.maxShards) (got \(count))")
+        }
         guard let value = environment[indexVariable] else {
             throw UsageError("--shard auto reads \(indexVariable), which is not set (Kubernetes sets it in an Indexed Job; elsewhere use --shard K/N)")
         }

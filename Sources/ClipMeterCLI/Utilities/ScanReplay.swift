@@ -93,7 +93,7 @@ struct ScanReplay {
             return (ExitStatus.inputFailed, stored)
         }
         fflush(stdout)
-        if !stored.stderr.isEmpty { FileHandle.standardError.write(Data(stored.stderr.utf8)) }
+        if !stored.stderr.isEmpty { fputs(TerminalText.lines(stored.stderr), stderr) }
         return (stored.exitStatus, stored)
     }
 

@@ -100,7 +100,7 @@ struct FolderScan: Sendable {
                 unassigned.append(relative)
                 continue
             }
-            if isLink, let problem = resolver.containmentProblem(for: file) {
+            if isLink, let problem = resolver.containmentProblem(lexical: file, real: real) {
                 var job = JobSpec(id: relative, feature: feature, source: file)
                 job.key = JobIdentity.place(file, resolver: resolver)
                 job.problems.append("\(relative): \(problem)")

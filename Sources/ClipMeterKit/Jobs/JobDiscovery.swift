@@ -221,8 +221,10 @@ struct JobDiscovery: Sendable {
             : names.filter { $0.lowercased().hasSuffix(".timeline.json") }
         guard candidates.count == 1 else { return nil }
         let path = PathText.join(folder, candidates[0])
-        guard resolver.containmentProblem(for: path) == nil, PathText.kind(path) == .file else { return nil }
-        return PathText.realPath(path)
+        // One lookup, judged and returned: a link retargeted between two lookups cannot pass with one target.
+        guard let real = PathText.realPath(path), resolver.containmentProblem(lexical: path, real: real) == nil,
+              PathText.kind(real) == .file else { return nil }
+        return real
     }
 
     private func fill(_ entry: inout ManifestLoader.Entry, from folder: String, root: String, listing: TreeListing) {

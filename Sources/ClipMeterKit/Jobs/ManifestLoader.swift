@@ -1,4 +1,5 @@
 import Foundation
+import Billing
 import Quantities
 
 /// A manifest, response or folder that cannot be read as a job source. The CLI maps it to exit 2.
@@ -123,6 +124,9 @@ enum ManifestLoader {
             return try SourceValue.yaml(text, maxNodes: maxNodes, textKeys: textKeys)
         } catch let error as ManifestError {
             throw error
+        } catch where isJSON && JSONNumbers.firstOutOfRange(in: data) != nil {
+            let number = JSONNumbers.firstOutOfRange(in: data) ?? ""
+            throw ManifestError(path: path, message: "the number \(number) is out of range (at most 38 significant digits and an exponent that keeps it exact); the JSON itself is valid")
         } catch let error as SourceValueError {
             throw ManifestError(path: path, message: "malformed YAML: \(error.message)")
         } catch {
@@ -135,14 +139,16 @@ enum ManifestLoader {
         key.lowercased().filter { $0 != "_" && $0 != "-" }
     }
 
+    /// A parser's error in words, the input it quotes cut short (`Excerpt`).
     static func reason(_ error: Error) -> String {
         if let decoding = error as? DecodingError {
             switch decoding {
-            case .dataCorrupted(let context): return (context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription)
-            default: return "\(decoding)"
+            case .dataCorrupted(let context):
+                return Excerpt.bounded(context.underlyingError.map { $0.localizedDescription } ?? context.debugDescription)
+            default: return Excerpt.bounded("\(decoding)")
             }
         }
-        return String(describing: error)
+        return Excerpt.bounded(String(describing: error))
     }
 }
 

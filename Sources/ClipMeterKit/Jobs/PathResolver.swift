@@ -229,7 +229,9 @@ public struct PathResolver: Sendable {
     }
 
     /// `containmentProblem(for:)` when the real path is already known (from a walk), without asking the disk.
-    private func containmentProblem(lexical path: String, real: String) -> String? {
+    /// Judge the real path that will be measured, not a fresh lookup: a link retargeted between two lookups
+    /// would pass the check with one target and be read at the other.
+    func containmentProblem(lexical path: String, real: String) -> String? {
         let normalized = PathText.normalized(path)
         guard restricted, !allowedFiles.contains(real) else { return nil }
         guard isAllowed(normalized) else {
@@ -242,9 +244,13 @@ public struct PathResolver: Sendable {
     }
 
     /// A single existing path checked for containment (following symlinks).
+    /// The real path is looked up once and that one is both judged and returned (see `containmentProblem(lexical:real:)`).
     private func checked(_ path: String, original: String) -> MediaReference {
-        if let problem = containmentProblem(for: path) { return .refused(original, problem) }
-        guard let real = PathText.realPath(path) else {
+        let real = PathText.realPath(path)
+        if let problem = real.map({ containmentProblem(lexical: path, real: $0) }) ?? containmentProblem(for: path) {
+            return .refused(original, problem)
+        }
+        guard let real else {
             return MediaReference(original: original, problem: "no such file: \(path)")
         }
         return MediaReference(original: original, localPath: real)

@@ -33,6 +33,8 @@ public struct FileReadError: Error, CustomStringConvertible, Sendable, Equatable
         case tooLarge(size: Int, limit: Int)
         /// Longer than `PATH_MAX` (or a name longer than `NAME_MAX`): the system cannot even look it up.
         case pathTooLong
+        /// Swapped for a link or another file between the check and the open (the folder is changing).
+        case replaced
         case io(errno: Int32)
     }
 
@@ -53,6 +55,7 @@ public struct FileReadError: Error, CustomStringConvertible, Sendable, Equatable
         case .tooLarge(let size, let limit):
             return "is \(size) bytes, more than the limit of \(limit) bytes (raise it with --max-manifest-bytes)"
         case .pathTooLong: return "the path is longer than the system allows (PATH_MAX \(PATH_MAX) bytes, NAME_MAX per name)"
+        case .replaced: return "was replaced (by a symbolic link or another file) while being opened; it is not read"
         case .io(let code): return "cannot be read (\(String(cString: strerror(code))))"
         }
     }
@@ -72,17 +75,21 @@ public enum RegularFile {
         if path.utf8.count >= Int(PATH_MAX) { throw fail(.pathTooLong) }
         var info = stat()
         guard lstat(path, &info) == 0 else { throw fail(reason(errno)) }
-        if (info.st_mode & S_IFMT) == S_IFLNK {
+        let isLink = (info.st_mode & S_IFMT) == S_IFLNK
+        if isLink {
             guard stat(path, &info) == 0 else { throw fail(errno == ENOENT ? .notFound : reason(errno)) }
         }
         if let kind = kindName(info.st_mode) { throw fail(.notRegular(kind: kind)) }
         if Int(info.st_size) > maxBytes { throw fail(.tooLarge(size: Int(info.st_size), limit: maxBytes)) }
 
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-        guard fd >= 0 else { throw fail(reason(errno)) }
+        // A name lstat saw as a file is opened without following a link: one swapped in since is refused.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | (isLink ? 0 : O_NOFOLLOW))
+        guard fd >= 0 else { throw fail(errno == ELOOP && !isLink ? .replaced : reason(errno)) }
         defer { close(fd) }
+        let listed = info
         guard fstat(fd, &info) == 0 else { throw fail(.io(errno: errno)) }
         if let kind = kindName(info.st_mode) { throw fail(.notRegular(kind: kind)) }
+        if info.st_dev != listed.st_dev || info.st_ino != listed.st_ino { throw fail(.replaced) }
         if Int(info.st_size) > maxBytes { throw fail(.tooLarge(size: Int(info.st_size), limit: maxBytes)) }
 
         // Read to the end rather than trusting st_size: the file may grow, but never past the limit.

@@ -37,7 +37,12 @@ public final class MediaMeasurer {
     static let batchSize = 256
 
     /// A measurer; `cache` may be nil.
+    ///
+    /// Every local path measured here comes from `PathResolver`, links already resolved and confined to the roots,
+    /// so the prober refuses a link it meets on one (a file swapped for a link to outside after the listing).
     public init(prober: MediaProber, jobs: Int, cache: MeasurementCache? = nil) {
+        var prober = prober
+        prober.options.refusesLinks = true
         self.prober = prober
         self.jobs = max(1, jobs)
         self.cache = cache

@@ -53,7 +53,8 @@ public enum BillRenderer {
         if explain {
             blocks.append((["Explanation:"] + bill.explainLines()).joined(separator: "\n"))
         }
-        return blocks.joined(separator: "\n\n")
+        // Ids, paths, rate card names and messages all come from outside: the whole table is made terminal-safe.
+        return TerminalText.lines(blocks.joined(separator: "\n\n"))
     }
 
     /// A scan's plans (request bodies, priced apart) and unfinished jobs, after the bill they are not part of.
@@ -110,10 +111,9 @@ public enum BillRenderer {
         return (pad(header), cells.map(pad))
     }
 
-    /// A cell on one line: control characters (newlines in hostile file names) become spaces.
-    static func oneLine(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
-    }
+    /// A cell on one line, safe for a terminal: newlines and escape sequences in hostile names are shown escaped
+    /// (`TerminalText`, the one escaping every table and stderr line uses).
+    static func oneLine(_ text: String) -> String { TerminalText.line(text) }
 
     // MARK: - Cycles
 

@@ -76,7 +76,9 @@ public indirect enum JSONValue: Sendable, Equatable {
     private static func escape(_ s: String, into out: inout String) {
         out += "\""
         // Most strings need no escaping: append them whole.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+        // 0x7F is DEL; 0xC2 and 0xE2 lead the UTF-8 of C1 controls and of the bidirectional controls, which
+        // are written as \u escapes too so JSON shown on a terminal cannot steer it (see TerminalText).
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) {
             out += s
             out += "\""
             return
@@ -88,7 +90,7 @@ public indirect enum JSONValue: Sendable, Equatable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
+            case let c where c.value < 0x20 || TerminalText.isDangerous(c): out += String(format: "\\u%04x", c.value)
             default: out.unicodeScalars.append(scalar)
             }
         }

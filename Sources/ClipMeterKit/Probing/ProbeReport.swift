@@ -116,10 +116,10 @@ public enum CSV {
     }
 }
 
-/// Aligns rows into columns for terminal tables.
+/// Aligns rows into columns for terminal tables; every cell is made safe for a terminal (`TerminalText`).
 public enum TextTable {
     public static func render(header: [String], rows: [[String]]) -> String {
-        let all = [header] + rows
+        let all = ([header] + rows).map { $0.map(TerminalText.line) }
         let columns = all.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: columns)
         for row in all { for (i, cell) in row.enumerated() where i < columns - 1 { widths[i] = max(widths[i], cell.count) } }

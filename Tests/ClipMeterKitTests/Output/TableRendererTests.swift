@@ -81,7 +81,7 @@ final class TableRendererTests: XCTestCase {
 
         let hostile = BillableJob(id: "line\nbreak", feature: .imageTextMatching, inputs: [RenderFixtures.file("a.mp4", "1")])
         let table = BillRenderer.table(BillReport(bill: try RenderFixtures.bill([hostile]), title: "t"), explain: false)
-        XCTAssertTrue(table.contains("line break "), "a newline in an id must not break the row: \(table)")
+        XCTAssertTrue(table.contains("line\\nbreak "), "a newline in an id must not break the row: \(table)")
     }
 }
 
@@ -106,5 +106,26 @@ final class BoundaryClassificationTests: XCTestCase {
             .map { $0.components(separatedBy: "</li>")[0] }
         XCTAssertEqual(highlighted.count, 2, "the real boundary warning, in the summary and on its job row")
         XCTAssertTrue(highlighted.allSatisfy { $0.contains("59.98 s") && !$0.contains("codec") && !$0.contains("synced") }, "\(highlighted)")
+    }
+}
+
+/// Outside text shown on a terminal: one escaping for every table and stderr line.
+final class TerminalTextTests: XCTestCase {
+    func testSequencesThatSteerATerminalAreShownEscaped() {
+        XCTAssertEqual(TerminalText.line("a\u{1B}[1A\u{1B}[2Kb"), "a\\e[1A\\e[2Kb")
+        XCTAssertEqual(TerminalText.line("t\u{1B}]0;x\u{07}"), "t\\e]0;x\\x07")
+        XCTAssertEqual(TerminalText.line("csi\u{9B}2J del\u{7F}"), "csi\\x9B2J del\\x7F")
+        XCTAssertEqual(TerminalText.line("gp\u{202E}j.exe"), "gp\\u{202E}j.exe")
+        XCTAssertEqual(TerminalText.line("two\nlines\ttab"), "two\\nlines\\ttab")
+        XCTAssertEqual(TerminalText.lines("one\u{1B}\ntwo"), "one\\e\ntwo", "meant line breaks stay")
+        XCTAssertEqual(TerminalText.line("été 東京 😀"), "été 東京 😀", "printable text is left as it is")
+        let once = TerminalText.line("x\u{1B}y")
+        XCTAssertEqual(TerminalText.line(once), once, "escaping twice changes nothing")
+    }
+
+    func testTablesEscapeEveryCell() {
+        let table = TextTable.render(header: ["PATH"], rows: [["a\u{1B}[2Kb"]])
+        XCTAssertFalse(table.contains("\u{1B}"), table)
+        XCTAssertTrue(table.contains("a\\e[2Kb"), table)
     }
 }

@@ -268,7 +268,7 @@ final class ReconcileCommandTests: XCTestCase {
         XCTAssertTrue(html.stdout.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         let table = try CLI.run(["reconcile", "--bill", path, "--ledger", scanned.ledger])
         XCTAssertFalse(table.stdout.contains("\u{07}"))
-        XCTAssertTrue(table.stdout.contains("<script>alert(1)</script>  Injected"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("<script>alert(1)</script>\\x07\\nInjected"), "escaped as every terminal text: \(table.stdout)")
         let json = try CLI.run(["reconcile", "--bill", path, "--ledger", scanned.ledger, "--format", "json"])
         XCTAssertEqual(try rows(json).first { $0.string("status") == "unmapped-item" }?.string("billingItem"), name)
     }

@@ -144,7 +144,6 @@ enum ReconcileOutput {
 
 private extension BillRenderer {
     /// A table cell on one line: control characters (a hostile billing item name) become spaces.
-    static func oneLineCell(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
-    }
+    /// A cell on one line, escaped as every other terminal text is (`TerminalText`).
+    static func oneLineCell(_ text: String) -> String { TerminalText.line(text) }
 }

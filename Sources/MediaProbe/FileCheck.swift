@@ -35,13 +35,13 @@ enum FileCheck {
             throw fail(.unsupported, "the path is \(path.utf8.count) bytes long; the system opens paths of at most \(PATH_MAX - 1) bytes (PATH_MAX): move the file to a shorter path")
         }
         var link = stat()
-        if lstat(path, &link) != 0 {
+        if FileName.withCString(path, { lstat($0, &link) }) != 0 {
             throw fail(errorCode(errno), describe(errno, path: path))
         }
         let isLink = (link.st_mode & S_IFMT) == S_IFLNK
         if isLink && refusingLinks { throw fail(.unsupported, swapped, "open") }
         var info = stat()
-        if stat(path, &info) != 0 {
+        if FileName.withCString(path, { stat($0, &info) }) != 0 {
             let e = errno
             if isLink && e == ENOENT {
                 let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
@@ -49,7 +49,7 @@ enum FileCheck {
             }
             throw fail(errorCode(e), describe(e, path: path))
         }
-        if (info.st_mode & S_IFMT) == S_IFDIR && access(path, R_OK | X_OK) != 0 {
+        if (info.st_mode & S_IFMT) == S_IFDIR && FileName.withCString(path, { access($0, R_OK | X_OK) }) != 0 {
             throw fail(.permissionDenied, "is a folder this user cannot read, so its files cannot be listed or measured")
         }
         if let kind = specialKind(info.st_mode) {
@@ -60,7 +60,7 @@ enum FileCheck {
         if refusingLinks {
             fd = LinkFreeOpen.open(path, flags: flags)
         } else {
-            fd = Glibc.open(path, isLink ? flags : flags | O_NOFOLLOW)
+            fd = FileName.withCString(path) { Glibc.open($0, isLink ? flags : flags | O_NOFOLLOW) }
         }
         if fd < 0 {
             let e = errno
@@ -161,11 +161,11 @@ public enum LinkFreeOpen {
     /// symbolic link stands anywhere on the path. A relative path is walked from the working folder.
     public static func open(_ path: String, flags: Int32) -> Int32 {
         let parts = path.split(separator: "/").map(String.init)
-        guard let name = parts.last else { return Glibc.open(path, flags | O_NOFOLLOW) }
+        guard let name = parts.last else { return FileName.withCString(path) { Glibc.open($0, flags | O_NOFOLLOW) } }
         var folder = Glibc.open(path.hasPrefix("/") ? "/" : ".", pathOnly | O_DIRECTORY | O_CLOEXEC)
         guard folder >= 0 else { return -1 }
         for part in parts.dropLast() {
-            let next = openat(folder, part, pathOnly | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let next = FileName.withCString(part) { openat(folder, $0, pathOnly | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
             var code = errno
             if next < 0 && code == ENOTDIR && isLink(part, in: folder) { code = ELOOP }
             close(folder)
@@ -175,7 +175,7 @@ public enum LinkFreeOpen {
             }
             folder = next
         }
-        let descriptor = openat(folder, name, flags | O_NOFOLLOW)
+        let descriptor = FileName.withCString(name) { openat(folder, $0, flags | O_NOFOLLOW) }
         let code = errno
         close(folder)
         errno = code
@@ -184,6 +184,6 @@ public enum LinkFreeOpen {
 
     private static func isLink(_ name: String, in folder: Int32) -> Bool {
         var info = stat()
-        return fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+        return FileName.withCString(name) { fstatat(folder, $0, &info, AT_SYMLINK_NOFOLLOW) } == 0 && (info.st_mode & S_IFMT) == S_IFLNK
     }
 }

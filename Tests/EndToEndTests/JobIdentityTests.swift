@@ -249,6 +249,34 @@ final class JobIdentityTests: XCTestCase {
         XCTAssertEqual(bill.string("total"), "0.60", "two jobs of one minute each at 0.3 CNY")
     }
 
+    /// Names that are not UTF-8 (Latin-1, GBK from Windows archives) are measured, two of them are two files, and
+    /// every output shows their bytes as `\xNN`.
+    func testNamesThatAreNotUTF8AreMeasuredAndShownEscaped() throws {
+        let dir = try TestMedia.temporaryDirectory("clipmeter-bytes")
+        _ = try TestMedia.make("short.mp4", in: dir, ["-f", "lavfi", "-i", "sine=duration=5", "-c:a", "aac"])
+        _ = try TestMedia.make("long.mp4", in: dir, ["-f", "lavfi", "-i", "sine=duration=70", "-c:a", "aac"])
+        let tree = dir.appendingPathComponent("tree")
+        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        // "caf\xE9.mp4" in Latin-1 and "\xD6\xD0\xCE\xC4.mp4" (中文 in GBK): neither is valid UTF-8.
+        for (source, name) in [("short.mp4", [0x63, 0x61, 0x66, 0xE9]), ("long.mp4", [0xD6, 0xD0, 0xCE, 0xC4])] as [(String, [UInt8])] {
+            let target = Array(tree.path.utf8) + [0x2F] + name + Array(".mp4".utf8) + [0]
+            let moved = target.map { CChar(bitPattern: $0) }.withUnsafeBufferPointer { rename(dir.appendingPathComponent(source).path, $0.baseAddress!) }
+            XCTAssertEqual(moved, 0)
+        }
+        let probe = try CLI.run(["probe", "--format", "json", tree.path])
+        XCTAssertEqual(probe.status, 0, probe.stdout + probe.stderr)
+        let records = (try probe.json() as? [[String: Any]]) ?? []
+        XCTAssertEqual(records.count, 2, probe.stdout)
+        XCTAssertEqual(records.compactMap { $0["path"] as? String }.map { ($0 as NSString).lastPathComponent }.sorted(),
+                       ["\\xD6\\xD0\\xCE\\xC4.mp4", "caf\\xE9.mp4"])
+        XCTAssertEqual(records.compactMap { $0["duration"] as? Double }.map { $0.rounded() }.sorted(), [5, 70])
+        let table = try CLI.run(["probe", tree.path])
+        XCTAssertTrue(table.stdout.contains("caf\\xE9.mp4"), table.stdout)
+        let scan = try CLI.run(["scan", "--no-ledger", "--feature", "image-text-matching", "--format", "json", tree.path])
+        XCTAssertEqual(scan.status, 0, scan.stderr)
+        XCTAssertEqual((try scan.json() as? [String: Any])?.string("total"), "0.90", "1 min and 2 min at 0.3 CNY")
+    }
+
     /// An id holding NUL or a control character, or longer than 1,024 bytes, makes that one job invalid (exit 1);
     /// the other jobs are recorded and billed, and `job-42` is not overwritten by `job-42\0zz`.
     func testIdsThatCannotNameAJobSpoilOnlyThatJob() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import MediaProbe
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -156,13 +157,15 @@ public struct TreeListing: Sendable {
 
     /// `lstat` of a root (and `stat` through it when it is a symlink).
     private static func entry(path: String, name: String) -> Entry {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return Entry(name: name, facts: nil, error: errno, target: nil, linkText: nil) }
-        let facts = Facts(info)
-        guard facts.isSymlink else { return Entry(name: name, facts: facts, error: 0, target: nil, linkText: nil) }
-        var target = stat()
-        let followed = stat(path, &target) == 0 ? Facts(target) : nil
-        return Entry(name: name, facts: facts, error: 0, target: followed, linkText: linkText(AT_FDCWD, path))
+        FileName.withCString(path) { path in
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return Entry(name: name, facts: nil, error: errno, target: nil, linkText: nil) }
+            let facts = Facts(info)
+            guard facts.isSymlink else { return Entry(name: name, facts: facts, error: 0, target: nil, linkText: nil) }
+            var target = stat()
+            let followed = stat(path, &target) == 0 ? Facts(target) : nil
+            return Entry(name: name, facts: facts, error: 0, target: followed, linkText: linkText(AT_FDCWD, path))
+        }
     }
 
     /// One folder's entries. The folder is opened without following a symlink (unless it is a root the user
@@ -170,7 +173,7 @@ public struct TreeListing: Sendable {
     private static func list(_ path: String, followingLink: Bool, includingHidden: Bool) -> Folder {
         if path.utf8.count >= Int(PATH_MAX) { return Folder(entries: [], error: ENAMETOOLONG) }
         let flags = O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC | (followingLink ? 0 : O_NOFOLLOW)
-        let fd = open(path, flags)
+        let fd = FileName.withCString(path) { open($0, flags) }
         guard fd >= 0 else { return Folder(entries: [], error: errno) }
         guard let dir = fdopendir(fd) else {
             let code = errno
@@ -190,7 +193,7 @@ public struct TreeListing: Sendable {
             }
             if name == [0x2E] || name == [0x2E, 0x2E] { continue }
             if !includingHidden && name.first == 0x2E { continue }
-            let text = String(decoding: name, as: UTF8.self)
+            let text = FileName.text(fromBytes: name)
             if name.count > room {
                 raw.append((name, Entry(name: text, facts: nil, error: ENAMETOOLONG, target: nil, linkText: nil)))
                 continue
@@ -219,7 +222,7 @@ public struct TreeListing: Sendable {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let count = readlinkat(fd, path, &buffer, buffer.count - 1)
         guard count >= 0 else { return "?" }
-        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return FileName.text(fromBytes: buffer[..<count].map { UInt8(bitPattern: $0) })
     }
 }
 

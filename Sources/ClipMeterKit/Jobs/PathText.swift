@@ -1,4 +1,5 @@
 import Foundation
+import MediaProbe
 
 /// Path arithmetic on strings, done lexically so that a path is judged before anything on disk is touched.
 enum PathText {
@@ -37,9 +38,10 @@ enum PathText {
 
     /// The canonical path with every symlink resolved, nil when it does not exist.
     static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
+        guard let resolved = FileName.withCString(path, { realpath($0, nil) }) else { return nil }
         defer { free(resolved) }
-        return String(cString: resolved)
+        return FileName.text(fromBytes: Array(UnsafeBufferPointer(start: UnsafeRawPointer(resolved).assumingMemoryBound(to: UInt8.self),
+                                                                  count: strlen(resolved))))
     }
 
     /// `path` relative to `root` when inside it, else `path` unchanged.
@@ -52,7 +54,7 @@ enum PathText {
     /// What `stat` says about a path (following symlinks): nil when it does not exist.
     static func kind(_ path: String) -> FileKind? {
         var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
+        guard FileName.withCString(path, { stat($0, &info) }) == 0 else { return nil }
         switch info.st_mode & S_IFMT {
         case S_IFDIR: return .directory
         case S_IFREG: return .file
@@ -63,7 +65,7 @@ enum PathText {
     /// True when `path` itself is a symbolic link (`lstat`).
     static func isSymlink(_ path: String) -> Bool {
         var info = stat()
-        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+        return FileName.withCString(path, { lstat($0, &info) }) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
     }
 
     enum FileKind {

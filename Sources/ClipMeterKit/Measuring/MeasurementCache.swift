@@ -6,7 +6,7 @@ extension MeasurementKey {
     /// The key of the file at `path` as it is now, nil when it cannot be stat'ed (the probe reports why).
     public static func current(path: String, mode: ProbeMode) -> MeasurementKey? {
         var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard FileName.withCString(path, { stat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         let changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
         return MeasurementKey(path: path, size: Int64(info.st_size), modifiedAtNanos: modified, changedAtNanos: changed,

@@ -1,4 +1,5 @@
 import Foundation
+import MediaProbe
 import Quantities
 
 /// A JSON document with ordered keys and exact numbers, so output is stable byte for byte and a Decimal
@@ -78,7 +79,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         // Most strings need no escaping: append them whole.
         // 0x7F is DEL; 0xC2 and 0xE2 lead the UTF-8 of C1 controls and of the bidirectional controls, which
         // are written as \u escapes too so JSON shown on a terminal cannot steer it (see TerminalText).
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 || $0 == 0xF4 }) {
             out += s
             out += "\""
             return
@@ -90,6 +91,8 @@ public indirect enum JSONValue: Sendable, Equatable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            // A byte of a file name that is not UTF-8: `\xNN` as text, as every output shows it.
+            case let c where FileName.isByteEscape(c): out += FileName.display(String(c)).replacingOccurrences(of: "\\", with: "\\\\")
             case let c where c.value < 0x20 || TerminalText.isDangerous(c): out += String(format: "\\u%04x", c.value)
             default: out.unicodeScalars.append(scalar)
             }

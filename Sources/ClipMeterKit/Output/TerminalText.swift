@@ -1,4 +1,5 @@
 import Foundation
+import MediaProbe
 
 /// Text from outside ClipMeter (file names, job and manifest ids, manifest fields, messages quoting them) made
 /// safe to show on a terminal: the one escaping every table and every stderr line goes through.
@@ -34,7 +35,7 @@ public enum TerminalText {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F: return true
         case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F: return true
-        default: return false
+        default: return FileName.isByteEscape(scalar)
         }
     }
 
@@ -44,6 +45,9 @@ public enum TerminalText {
         case "\n": return "\\n"
         case "\r": return "\\r"
         case "\t": return "\\t"
+        case let byte where FileName.isByteEscape(byte):
+            // A byte of a file name that is not UTF-8.
+            return FileName.display(String(byte))
         default:
             let hex = String(scalar.value, radix: 16, uppercase: true)
             return scalar.value <= 0xFF ? "\\x" + (hex.count == 1 ? "0" + hex : hex) : "\\u{\(hex)}"

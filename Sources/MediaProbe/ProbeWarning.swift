@@ -29,6 +29,12 @@ public enum ProbeWarning: Codable, Hashable, Sendable, CustomStringConvertible {
     case guessedLastPacket(stream: Int, seconds: Decimal)
     /// Reading stopped before the end of the file (`notes` say where and why); durations cover the readable part.
     case truncated(notes: [String])
+    /// The header's duration (the container's when `stream` is nil, else that stream's) disagrees with what
+    /// the file's samples or packets hold; the held figure replaced it.
+    case headerDisagrees(stream: Int?, header: Decimal, measured: Decimal)
+    /// The timestamps jump in the middle of the file (recordings joined, a restarted clock): each jump, and the
+    /// duration is the sum of the continuous segments.
+    case discontinuity(jumps: [ClockJump])
     /// A warning FFmpeg logged while reading the file, as it said it (`demuxer: text`).
     case ffmpegLog(String)
     /// A warning recorded in words by an older ClipMeter (a cached measurement); kept as written.
@@ -66,6 +72,13 @@ public enum ProbeWarning: Codable, Hashable, Sendable, CustomStringConvertible {
             return "guessed-last-packet: stream \(stream)'s last packet has no duration; added a guessed \(Self.seconds(seconds)) s"
         case .truncated(let notes):
             return "truncated: " + notes.joined(separator: "; ") + "; durations cover the readable part only"
+        case let .headerDisagrees(stream, header, measured):
+            let whose = stream.map { "stream \($0)'s header" } ?? "the container header"
+            return "header-mismatch: \(whose) claims \(Self.seconds(header)) s but the file holds \(Self.seconds(measured)) s; the held \(Self.seconds(measured)) s is used"
+        case .discontinuity(let jumps):
+            let list = jumps.prefix(10).map(\.description).joined(separator: "; ")
+            let more = jumps.count > 10 ? "; and \(jumps.count - 10) more" : ""
+            return "discontinuity: the clock jumps \(jumps.count) time(s) (\(list)\(more)); the duration is the sum of the \(jumps.count + 1) continuous segments"
         case .ffmpegLog(let line):
             return "ffmpeg: \(line)"
         case .recorded(let text):

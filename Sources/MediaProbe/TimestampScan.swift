@@ -37,6 +37,9 @@ struct TimestampScanner {
         var spans: [Int: StreamSpan]
         var notes: [String]
         var endedEarly: Bool
+        /// Where the clock jumped (`DiscontinuityBound`), as the audio or video stream with the most jumps saw
+        /// them; each stream's span is the sum of its continuous segments.
+        var jumps: [ClockJump] = []
     }
 
     // MARK: - Full scan
@@ -47,6 +50,7 @@ struct TimestampScanner {
         var endedEarly = false
         var wrapOffset: [Int: Int64] = [:]
         var lastRaw: [Int: Int64] = [:]
+        var segments: [Int: ContinuousClock] = [:]
         var total = 0
         reading: while true {
             switch context.readPacket() {
@@ -84,10 +88,47 @@ struct TimestampScanner {
                     lastRaw[index] = pts
                     pts += wrapOffset[index, default: 0]
                 }
+                // A clock that jumps (two recordings in one file) is glued where it jumped: the stream's span is
+                // then the sum of its continuous segments.
+                if !packet.isDiscard, let bound = DiscontinuityBound(stream: stream) {
+                    let dts = packet.dts.map { $0 + wrapOffset[index, default: 0] } ?? pts
+                    pts += segments[index, default: ContinuousClock(bound: bound)].glue(dts: dts, duration: packet.duration)
+                }
                 accumulate(&spans[index, default: StreamSpan()], pts: pts, packet: packet, stream: stream)
             }
         }
-        return Outcome(spans: spans, notes: notes, endedEarly: endedEarly)
+        let jumps = segments
+            .filter { [.audio, .video].contains(context.streams[$0.key].type) && !$0.value.jumps.isEmpty }
+            .sorted { ($0.value.jumps.count, -$0.key) > ($1.value.jumps.count, -$1.key) }
+            .first.map { entry in
+                let tb = context.streams[entry.key].timeBase
+                return entry.value.jumps.map { ClockJump(from: tb.time($0.from).seconds, to: tb.time($0.to).seconds) }
+            } ?? []
+        return Outcome(spans: spans, notes: notes, endedEarly: endedEarly, jumps: jumps)
+    }
+
+    /// One stream's decoding clock, read packet by packet: where it jumps beyond `bound`, the offset that
+    /// makes it run on from where it was.
+    struct ContinuousClock {
+        let bound: DiscontinuityBound
+        /// Where the next packet's dts is expected, on the glued clock.
+        var next: Int64?
+        var offset: Int64 = 0
+        /// Each jump, in the stream's own ticks: the expected dts and the one found.
+        var jumps: [(from: Int64, to: Int64)] = []
+
+        /// The offset to add to this packet's timestamps.
+        mutating func glue(dts: Int64, duration: Int64) -> Int64 {
+            if let next {
+                let gap = dts + offset - next
+                if gap > bound.forward || gap < -bound.backward {
+                    jumps.append((from: next - offset, to: dts))
+                    offset -= gap
+                }
+            }
+            next = dts + offset + max(duration, 0)
+            return offset
+        }
     }
 
     // MARK: - Head and tail
@@ -160,6 +201,10 @@ struct TimestampScanner {
                 if let dts = packet.dts {
                     if let previous = lastDTS[index], dts < previous {
                         return .untrusted("stream \(index)'s timestamps go backwards near the end (a discontinuity)")
+                    }
+                    if let previous = lastDTS[index], let bound = DiscontinuityBound(stream: context.streams[index]),
+                       dts - previous > bound.forward {
+                        return .untrusted("stream \(index)'s timestamps jump forward near the end (a discontinuity)")
                     }
                     lastDTS[index] = dts
                 }

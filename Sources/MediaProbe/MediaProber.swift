@@ -121,6 +121,12 @@ public struct MediaProber: Sendable {
             try scanTimestamps(context, into: &facts, headerTrusted: headerTrusted && !contradicted, plannedDuration: planned)
         }
         try checkSpanFitsSize(facts)
+        if isTransportStream, facts.size > 0, facts.size % 188 == 0 {
+            let count = Int(min(facts.size, Int64(TransportStreamCut.window)))
+            if let tail = context.readBytes(at: facts.size - Int64(count), count: count) {
+                facts.warnings += TransportStreamCut.cuts(in: tail).map { .truncatedPES(pid: $0.pid, declared: $0.declared, held: $0.held) }
+            }
+        }
         if facts.containerDuration == nil && facts.contentStreams.allSatisfy({ $0.duration == nil }) {
             facts.warnings.append(.noDuration)
         }

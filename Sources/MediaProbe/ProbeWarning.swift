@@ -23,6 +23,9 @@ public enum ProbeWarning: Codable, Hashable, Sendable, CustomStringConvertible {
     case truncatedTransportPacket(bytesIntoPacket: Int64)
     /// A stream's last packet is incomplete (the demuxer flagged it corrupt): the file was cut short.
     case truncatedPacket(stream: Int)
+    /// An MPEG-TS file ends inside a PES packet of this PID, at a transport-packet boundary: it was cut short.
+    /// `declared`: the PES packet's declared length (nil when left open); `held`: the bytes of it in the file.
+    case truncatedPES(pid: Int, declared: Int?, held: Int?)
     /// A raw elementary stream without timestamps: its duration was counted from its frames or packets.
     case frameCount(stream: Int, codec: String, basis: FrameCountBasis)
     /// A stream's last packet has no duration; a guessed one was added.
@@ -66,6 +69,10 @@ public enum ProbeWarning: Codable, Hashable, Sendable, CustomStringConvertible {
             return "truncated: the file ends \(bytes) bytes into a transport-stream packet: it was cut short (an interrupted copy or sync?), and its duration covers the surviving part only"
         case .truncatedPacket(let stream):
             return "truncated: stream \(stream)'s last packet is incomplete (the demuxer flagged it corrupt): the file was cut short, and its duration covers the surviving part only"
+        case let .truncatedPES(pid, declared, held):
+            let how = declared.map { "holds \(held ?? 0) of its \($0) bytes" }
+                ?? "its last transport packet is full, where a finished one ends in stuffing"
+            return "truncated: the file ends inside a PES packet of PID \(pid) (\(how)): it was cut short at a transport-packet boundary, and its duration covers the surviving part only"
         case let .frameCount(stream, codec, basis):
             return "frame-count: stream \(stream) (\(codec)) is a raw elementary stream without timestamps; its duration is \(basis)"
         case let .guessedLastPacket(stream, seconds):

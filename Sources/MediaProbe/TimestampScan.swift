@@ -97,14 +97,25 @@ struct TimestampScanner {
                 accumulate(&spans[index, default: StreamSpan()], pts: pts, packet: packet, stream: stream)
             }
         }
-        let jumps = segments
-            .filter { [.audio, .video].contains(context.streams[$0.key].type) && !$0.value.jumps.isEmpty }
-            .sorted { ($0.value.jumps.count, -$0.key) > ($1.value.jumps.count, -$1.key) }
-            .first.map { entry in
-                let tb = context.streams[entry.key].timeBase
-                return entry.value.jumps.map { ClockJump(from: tb.time($0.from).seconds, to: tb.time($0.to).seconds) }
-            } ?? []
-        return Outcome(spans: spans, notes: notes, endedEarly: endedEarly, jumps: jumps)
+        return Outcome(spans: spans, notes: notes, endedEarly: endedEarly, jumps: reportedJumps(segments))
+    }
+
+    /// The jumps one audio or video stream saw, the one that saw most (the first such stream on a tie).
+    private func reportedJumps(_ clocks: [Int: ContinuousClock]) -> [ClockJump] {
+        var best: (index: Int, clock: ContinuousClock)?
+        for (index, clock) in clocks.sorted(by: { $0.key < $1.key }) where !clock.jumps.isEmpty {
+            let type = context.streams[index].type
+            guard type == .audio || type == .video else { continue }
+            if clock.jumps.count > best?.clock.jumps.count ?? 0 { best = (index, clock) }
+        }
+        guard let best else { return [] }
+        let stream = context.streams[best.index]
+        // Shown on the stream's own counter: a jump libavformat took for a wrap reads as the jump it was.
+        let bits = stream.ptsWrapBits
+        let shown = { (ticks: Int64) in bits > 0 && bits < 63 ? ticks & ((Int64(1) << Int64(bits)) - 1) : ticks }
+        return best.clock.jumps.map {
+            ClockJump(from: stream.timeBase.time(shown($0.from)).seconds, to: stream.timeBase.time(shown($0.to)).seconds)
+        }
     }
 
     /// One stream's decoding clock, read packet by packet: where it jumps beyond `bound`, the offset that

@@ -50,7 +50,7 @@ struct TimestampScanner {
         var endedEarly = false
         var wrapOffset: [Int: Int64] = [:]
         var lastRaw: [Int: Int64] = [:]
-        var segments: [Int: ContinuousClock] = [:]
+        var clocks = context.streams.map { DiscontinuityBound(stream: $0).map(ContinuousClock.init) }
         var total = 0
         reading: while true {
             switch context.readPacket() {
@@ -90,20 +90,21 @@ struct TimestampScanner {
                 }
                 // A clock that jumps (two recordings in one file) is glued where it jumped: the stream's span is
                 // then the sum of its continuous segments.
-                if !packet.isDiscard, let bound = DiscontinuityBound(stream: stream) {
+                if !packet.isDiscard, clocks[index] != nil {
                     let dts = packet.dts.map { $0 + wrapOffset[index, default: 0] } ?? pts
-                    pts += segments[index, default: ContinuousClock(bound: bound)].glue(dts: dts, duration: packet.duration)
+                    pts += clocks[index]!.glue(dts: dts, duration: packet.duration)
                 }
                 accumulate(&spans[index, default: StreamSpan()], pts: pts, packet: packet, stream: stream)
             }
         }
-        return Outcome(spans: spans, notes: notes, endedEarly: endedEarly, jumps: reportedJumps(segments))
+        return Outcome(spans: spans, notes: notes, endedEarly: endedEarly, jumps: reportedJumps(clocks))
     }
 
     /// The jumps one audio or video stream saw, the one that saw most (the first such stream on a tie).
-    private func reportedJumps(_ clocks: [Int: ContinuousClock]) -> [ClockJump] {
+    private func reportedJumps(_ clocks: [ContinuousClock?]) -> [ClockJump] {
         var best: (index: Int, clock: ContinuousClock)?
-        for (index, clock) in clocks.sorted(by: { $0.key < $1.key }) where !clock.jumps.isEmpty {
+        for (index, clock) in clocks.enumerated() {
+            guard let clock, !clock.jumps.isEmpty else { continue }
             let type = context.streams[index].type
             guard type == .audio || type == .video else { continue }
             if clock.jumps.count > best?.clock.jumps.count ?? 0 { best = (index, clock) }
@@ -127,6 +128,8 @@ struct TimestampScanner {
         var offset: Int64 = 0
         /// Each jump, in the stream's own ticks: the expected dts and the one found.
         var jumps: [(from: Int64, to: Int64)] = []
+
+        init(bound: DiscontinuityBound) { self.bound = bound }
 
         /// The offset to add to this packet's timestamps.
         mutating func glue(dts: Int64, duration: Int64) -> Int64 {

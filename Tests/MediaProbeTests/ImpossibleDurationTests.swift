@@ -191,6 +191,40 @@ final class ImpossibleDurationTests: XCTestCase {
         XCTAssertEqual(try facts(plain, .auto).durationSource, .header, "an honest MP4 is still read from its header in auto")
     }
 
+    // MARK: - Matroska and FLV duration fields
+
+    /// The file with its first `marker`-led 8-byte big-endian float (Matroska's `Duration`, FLV's
+    /// `onMetaData` duration) set to `value`.
+    private func withDurationField(_ source: String, _ name: String, after marker: [UInt8], skip: Int, _ value: Double) throws -> String {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: source)))
+        let at = try XCTUnwrap((0..<(bytes.count - marker.count)).first { bytes[$0..<($0 + marker.count)].elementsEqual(marker) })
+        let field = at + marker.count + skip
+        for (i, byte) in withUnsafeBytes(of: value.bitPattern.bigEndian, Array.init).enumerated() { bytes[field + i] = byte }
+        try Data(bytes).write(to: URL(fileURLWithPath: path(name)))
+        return path(name)
+    }
+
+    func testMatroskaAndFLVDurationFieldsAreCheckedAgainstTheirTimestamps() throws {
+        let mp4 = try twentySecondMP4()
+        let mkv = try TestMedia.make("a20.mkv", in: dir, ["-i", mp4, "-c", "copy"])
+        let flv = try TestMedia.make("a20.flv", in: dir, ["-i", mp4, "-c", "copy"])
+        // Matroska: the Duration element (0x4489, 8-byte float, in ms); FLV: onMetaData's "duration" (AMF number, s).
+        let lies: [(String, String, [UInt8], Int, Double, [ProbeMode])] = [
+            ("mkv-max.mkv", mkv, [0x44, 0x89, 0x88], 0, 4_294_967_295, ProbeMode.allCases),
+            ("mkv-1s.mkv", mkv, [0x44, 0x89, 0x88], 0, 1000, [.auto, .exact]),
+            ("flv-max.flv", flv, Array("duration".utf8), 1, 4_294_967.295, ProbeMode.allCases),
+            ("flv-1s.flv", flv, Array("duration".utf8), 1, 1, [.auto, .exact]),
+        ]
+        for (name, source, marker, skip, value, modes) in lies {
+            let file = try withDurationField(source, name, after: marker, skip: skip, value)
+            for mode in modes {
+                let facts = try facts(file, mode)
+                assertNear(facts.duration(policy: .container), Decimal(string: "20.038")!, "\(name) \(mode)")
+                XCTAssertNotNil(mismatch(facts, stream: nil), "\(name) \(mode): \(facts.warnings)")
+            }
+        }
+    }
+
     // MARK: - MPEG-TS clock jumps
 
     /// Two 20 s recordings in one file, the second's clock moved by `offset` seconds (negative: it comes first).

@@ -331,6 +331,8 @@ public struct MediaProber: Sendable {
             return
         }
         if DurationCheck.disagree(claim, measured) {
+            // One warning for the file: its streams' claims fell with the container's.
+            facts.warnings.removeAll { if case .headerDisagrees(.some, _, _) = $0 { true } else { false } }
             facts.warnings.append(.headerDisagrees(stream: nil, header: claim, measured: measured))
             facts.containerDuration = measured
         } else if !headerTrusted {

@@ -14,10 +14,9 @@ enum DurationCheck {
     }
 
     /// A looser bound for figures estimated from the index alone (its last sample's length is a guess): only
-    /// a disagreement this large sends the file to be measured.
-    static func indexContradicts(_ header: Decimal, _ estimate: Decimal) -> Bool {
-        let tolerance = max(Decimal(2), max(abs(header), abs(estimate)) / 50)
-        return abs(header - estimate) > tolerance
+    /// a disagreement this large sends the file to be measured. In floating point: a screen, not a bill.
+    static func indexContradicts(_ header: Double, _ estimate: Double) -> Bool {
+        abs(header - estimate) > max(2, max(abs(header), abs(estimate)) / 50)
     }
 
     /// The fewest bytes a second of audio or video takes in a container, with a wide margin: an MPEG-TS
@@ -33,34 +32,30 @@ enum DurationCheck {
         size > 0 && seconds > Decimal(size) / minimumBytesPerSecond(container: container)
     }
 
-    /// MOV/MP4: each track's length by its sample table with the edit lists applied, estimated from the
-    /// index libavformat built while opening: first to last sample time, plus one average sample.
-    static func sampleTableSpans(_ streams: [StreamHeader]) -> [Int: Decimal] {
-        var spans: [Int: Decimal] = [:]
+    /// MOV/MP4: each track's length in seconds by its sample table with the edit lists applied, estimated from
+    /// the index libavformat built while opening: first to last sample time, plus one average sample.
+    static func sampleTableSpans(_ streams: [StreamHeader]) -> [Int: Double] {
+        var spans: [Int: Double] = [:]
         for stream in streams where !stream.isAttachedPicture && stream.timeBase.isValid {
             guard let index = stream.indexSpan, index.samples > 1, index.last > index.first else { continue }
-            let ticks = Decimal(index.last - index.first) * Decimal(index.samples) / Decimal(index.samples - 1)
-            spans[stream.index] = ticks * Decimal(Int(stream.timeBase.num)) / Decimal(Int(stream.timeBase.den))
+            let ticks = Double(index.last - index.first) * Double(index.samples) / Double(index.samples - 1)
+            spans[stream.index] = ticks * Double(stream.timeBase.num) / Double(stream.timeBase.den)
         }
         return spans
     }
 
-    /// Why the header's figures cannot be taken without reading timestamps, or nil when nothing contradicts
-    /// them. `spans`: the sample-table estimates of `sampleTableSpans` (MOV/MP4 only).
-    static func reasonToMeasure(_ facts: MediaFacts, spans: [Int: Decimal]) -> String? {
+    /// True when the header's figures cannot be taken without reading timestamps: a sample table (`spans`,
+    /// from `sampleTableSpans`, MOV/MP4 only) contradicts them, or the file's bytes cannot carry them.
+    static func contradicted(_ facts: MediaFacts, spans: [Int: Double]) -> Bool {
+        let seconds = { (value: Decimal) in NSDecimalNumber(decimal: value).doubleValue }
         for stream in facts.contentStreams {
-            guard let held = spans[stream.index], let claim = stream.duration,
-                  indexContradicts(claim, held) else { continue }
-            return "stream \(stream.index)'s header claims \(seconds(claim)) s but its sample table holds about \(seconds(held)) s"
+            if let held = spans[stream.index], let claim = stream.duration, indexContradicts(seconds(claim), held) { return true }
         }
-        if let claim = facts.containerDuration, let held = spans.values.max(), indexContradicts(claim, held) {
-            return "the header claims \(seconds(claim)) s but the longest sample table holds about \(seconds(held)) s"
+        if let claim = facts.containerDuration, let held = spans.values.max(), indexContradicts(seconds(claim), held) {
+            return true
         }
         let claims = [facts.containerDuration].compactMap { $0 } + facts.contentStreams.compactMap(\.duration)
-        if let claim = claims.max(), cannotCarry(seconds: claim, size: facts.size, container: facts.container) {
-            return "the header claims \(seconds(claim)) s, more than \(facts.size) bytes can hold"
-        }
-        return nil
+        return claims.max().map { cannotCarry(seconds: $0, size: facts.size, container: facts.container) } ?? false
     }
 
     static func seconds(_ value: Decimal) -> String { "\(DecimalRounding.rounded(value, places: 6))" }

@@ -103,7 +103,7 @@ public struct MediaProber: Sendable {
             && facts.contentStreams.allSatisfy { $0.duration != nil }
         // The header is checked against what is already at hand: MOV/MP4's sample tables, the file's size.
         let sampleSpans = facts.container.contains("mov") ? DurationCheck.sampleTableSpans(context.streams) : [:]
-        let contradicted = DurationCheck.reasonToMeasure(facts, spans: sampleSpans) != nil
+        let contradicted = DurationCheck.contradicted(facts, spans: sampleSpans)
         // MPEG-TS: libavformat's figure comes from the first and last PES packets' timestamps alone (the last
         // one's length left out, a jump in the middle unseen), so `auto` measures it as `exact` does.
         let isTransportStream = facts.container.split(separator: ",").contains("mpegts")
@@ -117,7 +117,7 @@ public struct MediaProber: Sendable {
             facts.durationSource = .header
         case .fast, .auto, .exact:
             // A contradicted header's length is no guide to where the tail is: the sample tables are.
-            let planned = contradicted ? sampleSpans.values.max() ?? facts.containerDuration : facts.containerDuration
+            let planned = contradicted ? sampleSpans.values.max().map { Decimal($0) } ?? facts.containerDuration : facts.containerDuration
             try scanTimestamps(context, into: &facts, headerTrusted: headerTrusted && !contradicted, plannedDuration: planned)
         }
         try checkSpanFitsSize(facts)

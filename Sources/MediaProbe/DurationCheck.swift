@@ -38,7 +38,7 @@ enum DurationCheck {
         var spans: [Int: Double] = [:]
         for stream in streams where !stream.isAttachedPicture && stream.timeBase.isValid {
             guard let index = stream.indexSpan, index.samples > 1, index.last > index.first else { continue }
-            let ticks = Double(index.last - index.first) * Double(index.samples) / Double(index.samples - 1)
+            let ticks = (Double(index.last) - Double(index.first)) * Double(index.samples) / Double(index.samples - 1)
             spans[stream.index] = ticks * Double(stream.timeBase.num) / Double(stream.timeBase.den)
         }
         return spans

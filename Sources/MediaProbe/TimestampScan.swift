@@ -91,8 +91,8 @@ struct TimestampScanner {
                 // A clock that jumps (two recordings in one file) is glued where it jumped: the stream's span is
                 // then the sum of its continuous segments.
                 if !packet.isDiscard, clocks[index] != nil {
-                    let dts = packet.dts.map { $0 + wrapOffset[index, default: 0] } ?? pts
-                    pts += clocks[index]!.glue(dts: dts, duration: packet.duration)
+                    let dts = packet.dts.map { $0 &+ wrapOffset[index, default: 0] } ?? pts
+                    pts = pts &+ clocks[index]!.glue(dts: dts, duration: packet.duration)
                 }
                 accumulate(&spans[index, default: StreamSpan()], pts: pts, packet: packet, stream: stream)
             }
@@ -131,16 +131,17 @@ struct TimestampScanner {
 
         init(bound: DiscontinuityBound) { self.bound = bound }
 
-        /// The offset to add to this packet's timestamps.
+        /// The offset to add to this packet's timestamps. Wrapping arithmetic: a damaged file's timestamps near
+        /// the ends of Int64 give a meaningless figure (caught by the size check), never a trap.
         mutating func glue(dts: Int64, duration: Int64) -> Int64 {
             if let next {
-                let gap = dts + offset - next
+                let gap = dts &+ offset &- next
                 if gap > bound.forward || gap < -bound.backward {
-                    jumps.append((from: next - offset, to: dts))
-                    offset -= gap
+                    jumps.append((from: next &- offset, to: dts))
+                    offset = offset &- gap
                 }
             }
-            next = dts + offset + max(duration, 0)
+            next = dts &+ offset &+ max(duration, 0)
             return offset
         }
     }

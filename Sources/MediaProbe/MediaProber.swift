@@ -318,7 +318,8 @@ public struct MediaProber: Sendable {
             facts.warnings.append(.discontinuity(jumps: outcome.jumps))
         }
         guard let spanStart, let spanEnd else { return }
-        let measured = spanEnd - spanStart
+        // An MP4/MOV presents from movie time 0: an empty edit that delays every track is part of what plays.
+        let measured = spanEnd - (facts.container.contains("mov") ? min(spanStart, 0) : spanStart)
         // The header's container figure stands when libavformat took it from timestamps or the streams and
         // the timestamps confirm it; a bit-rate guess, a missing figure or a contradicted one gives way to
         // the measured span.

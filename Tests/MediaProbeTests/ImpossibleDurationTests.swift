@@ -162,6 +162,16 @@ final class ImpossibleDurationTests: XCTestCase {
         }
     }
 
+    func testAnEmptyEditThatDelaysEveryTrackIsPartOfWhatPlays() throws {
+        // `-itsoffset 1` writes an empty edit: the movie shows 1 s of nothing, then 20 s of media; `mvhd` says 21 s.
+        let delayed = try TestMedia.make("delayed.mp4", in: dir, ["-itsoffset", "1", "-i", try twentySecondMP4(), "-c", "copy"])
+        for mode in ProbeMode.allCases {
+            let facts = try facts(delayed, mode)
+            assertNear(facts.duration(policy: .container), 21, "\(mode)")
+            XCTAssertNil(mismatch(facts, stream: nil), "\(mode): \(facts.warnings)")
+        }
+    }
+
     func testSampleTablesThatSpanMoreThanTheBytesCanHoldAreAnErrorNotABill() throws {
         // Every video sample stretched to 2^31-1 ticks (46 h each), and the edit lists, which would otherwise
         // cut the presentation back to 20 s, opened to 2^32-1: 1,200 hours of samples in under 1 MB. The headers

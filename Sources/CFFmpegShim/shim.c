@@ -220,6 +220,19 @@ int64_t cff_stream_last_index_end(AVStream *st) {
     return last ? last->pos + last->size : -1;
 }
 
+int64_t cff_stream_index_span(AVStream *st, int64_t *first, int64_t *last) {
+    int count = avformat_index_get_entries_count(st);
+    int64_t kept = 0;
+    for (int i = 0; i < count; i++) {
+        const AVIndexEntry *entry = avformat_index_get_entry(st, i);
+        if (!entry || (entry->flags & AVINDEX_DISCARD_FRAME)) continue;
+        if (kept == 0 || entry->timestamp < *first) *first = entry->timestamp;
+        if (kept == 0 || entry->timestamp > *last) *last = entry->timestamp;
+        kept++;
+    }
+    return kept;
+}
+
 // MARK: - Logging
 
 /// The one sink for the whole process; FFmpeg's log callback is process-wide too.

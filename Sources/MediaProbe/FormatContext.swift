@@ -367,6 +367,8 @@ struct StreamHeader {
     var ptsWrapBits: Int32
     /// Where the last index entry ends (byte offset + size), nil without an index.
     var lastIndexEnd: Int64?
+    /// The index entries not flagged discard (MOV/MP4: the sample table with edit lists), nil without an index.
+    var indexSpan: IndexSpan?
 
     fileprivate init(_ st: UnsafeMutablePointer<AVStream>, index: Int) {
         let s = st.pointee
@@ -381,6 +383,10 @@ struct StreamHeader {
         ptsWrapBits = s.pts_wrap_bits
         let end = cff_stream_last_index_end(st)
         lastIndexEnd = end >= 0 ? end : nil
+        var first: Int64 = 0
+        var last: Int64 = 0
+        let samples = cff_stream_index_span(st, &first, &last)
+        indexSpan = samples > 0 ? IndexSpan(first: first, last: last, samples: samples) : nil
         guard let par = s.codecpar else {
             type = .data
             codec = "unknown"
@@ -405,6 +411,13 @@ struct StreamHeader {
             channels = count > 0 ? Int(count) : nil
         }
     }
+}
+
+/// The first and last timestamps of a stream's index, in its time base, and how many entries it has.
+struct IndexSpan {
+    var first: Int64
+    var last: Int64
+    var samples: Int64
 }
 
 /// The timing of one packet.

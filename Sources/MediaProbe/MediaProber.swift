@@ -109,16 +109,31 @@ public struct MediaProber: Sendable {
         let headerTrusted = (estimation == .timestamps || estimation == .stream)
             && facts.containerDuration != nil
             && facts.contentStreams.allSatisfy { $0.duration != nil }
+        // The header is checked against what is already at hand: MOV/MP4's sample tables, the file's size.
+        let sampleSpans = facts.container.contains("mov") ? DurationCheck.sampleTableSpans(context.streams) : [:]
+        let contradicted = DurationCheck.contradicted(facts, spans: sampleSpans)
+        // MPEG-TS: libavformat's figure comes from the first and last PES packets' timestamps alone (the last
+        // one's length left out, a jump in the middle unseen), so `auto` measures it as `exact` does.
+        let isTransportStream = facts.container.split(separator: ",").contains("mpegts")
         switch options.mode {
-        case .fast:
+        case .fast where !contradicted:
             facts.durationSource = .header
             if estimation == .bitrate {
                 facts.warnings.append(.estimatedFromBitrate)
             }
-        case .auto where headerTrusted:
+        case .auto where headerTrusted && !contradicted && !isTransportStream:
             facts.durationSource = .header
-        case .auto, .exact:
-            try scanTimestamps(context, into: &facts, headerTrusted: headerTrusted)
+        case .fast, .auto, .exact:
+            // A contradicted header's length is no guide to where the tail is: the sample tables are.
+            let planned = contradicted ? sampleSpans.values.max().map { Decimal($0) } ?? facts.containerDuration : facts.containerDuration
+            try scanTimestamps(context, into: &facts, headerTrusted: headerTrusted && !contradicted, plannedDuration: planned)
+        }
+        try checkSpanFitsSize(facts)
+        if isTransportStream, facts.size > 0, facts.size % 188 == 0 {
+            let count = Int(min(facts.size, Int64(TransportStreamCut.window)))
+            if let tail = context.readBytes(at: facts.size - Int64(count), count: count) {
+                facts.warnings += TransportStreamCut.cuts(in: tail).map { .truncatedPES(pid: $0.pid, declared: $0.declared, held: $0.held) }
+            }
         }
         if facts.containerDuration == nil && facts.contentStreams.allSatisfy({ $0.duration == nil }) {
             facts.warnings.append(.noDuration)
@@ -207,15 +222,27 @@ public struct MediaProber: Sendable {
                          message: "holds no audio or video stream (\(what)): nothing in it can be billed by duration")
     }
 
-    /// Replaces header stream durations with timestamp-derived ones.
-    private func scanTimestamps(_ context: FormatContext, into facts: inout MediaFacts, headerTrusted: Bool) throws(ProbeError) {
+    /// No duration is billed that the file's bytes cannot carry (`DurationCheck.minimumBytesPerSecond`).
+    private func checkSpanFitsSize(_ facts: MediaFacts) throws(ProbeError) {
+        let figures = [facts.containerDuration].compactMap { $0 } + facts.contentStreams.compactMap(\.duration)
+        guard let longest = figures.max(),
+              DurationCheck.cannotCarry(seconds: longest, size: facts.size, container: facts.container) else { return }
+        let least = DurationCheck.minimumBytesPerSecond(container: facts.container)
+        throw ProbeError(path: facts.path, code: .truncated, operation: "check the duration against the size",
+                         message: "its timestamps span \(format(longest)) s, more than its \(facts.size) bytes can hold (every second of media takes at least \(least) bytes): the file is damaged or its clock jumps where it could not be followed")
+    }
+
+    /// Replaces header stream durations with timestamp-derived ones, and a container figure the timestamps
+    /// contradict with the span they give.
+    private func scanTimestamps(_ context: FormatContext, into facts: inout MediaFacts, headerTrusted: Bool,
+                                plannedDuration: Decimal?) throws(ProbeError) {
         let scanner = TimestampScanner(context: context)
         var outcome: TimestampScanner.Outcome?
         var source = DurationSource.packets
         do throws(TimestampScanner.ScanFailure) {
             // The shortcut is worth it only on long files, and safe only where a timestamp seek lands where
             // it should (an index, or cluster/tag timestamps) and every packet carries its own timestamp.
-            if let (shortcut, tailStart) = TailShortcut.plan(container: facts.container, duration: facts.containerDuration,
+            if let (shortcut, tailStart) = TailShortcut.plan(container: facts.container, duration: plannedDuration,
                                                              start: facts.startTime, size: facts.size) {
                 // A byte seek lands anywhere in the file's clock: the result is checked against the file's size.
                 var fileSize: Int64?
@@ -251,6 +278,7 @@ public struct MediaProber: Sendable {
         }
         guard let outcome else { return }
         facts.durationSource = source
+        let claims = Dictionary(facts.streams.map { ($0.index, $0.duration) }, uniquingKeysWith: { first, _ in first })
         var spanStart: Decimal?
         var spanEnd: Decimal?
         for i in facts.streams.indices {
@@ -278,6 +306,9 @@ public struct MediaProber: Sendable {
             let time = tb.time(ticks)
             facts.streams[i].durationTicks = time
             facts.streams[i].duration = time.seconds
+            if let claim = claims[index] ?? nil, DurationCheck.disagree(claim, time.seconds) {
+                facts.warnings.append(.headerDisagrees(stream: index, header: claim, measured: time.seconds))
+            }
             if span.endGuessed {
                 let guess = tb.time(span.guessTicks).seconds
                 facts.warnings.append(.guessedLastPacket(stream: index, seconds: guess))
@@ -291,14 +322,30 @@ public struct MediaProber: Sendable {
         if outcome.endedEarly {
             facts.warnings.append(.truncated(notes: outcome.notes))
         }
-        // The header's container figure stands when libavformat took it from timestamps or the streams;
-        // a bit-rate guess or a missing figure gives way to the measured span.
-        if !headerTrusted || facts.containerDurationMethod == "bitrate" || facts.containerDurationMethod == "none"
-            || facts.containerDuration == nil, let spanStart, let spanEnd {
-            if facts.containerDurationMethod == "bitrate" {
-                facts.warnings.append(.bitrateEstimateReplaced(header: facts.containerDuration ?? 0, measured: spanEnd - spanStart))
+        if !outcome.jumps.isEmpty {
+            facts.warnings.append(.discontinuity(jumps: outcome.jumps))
+        }
+        guard let spanStart, let spanEnd else { return }
+        // An MP4/MOV presents from movie time 0: an empty edit that delays every track is part of what plays.
+        let measured = spanEnd - (facts.container.contains("mov") ? min(spanStart, 0) : spanStart)
+        // The header's container figure stands when libavformat took it from timestamps or the streams and
+        // the timestamps confirm it; a bit-rate guess, a missing figure or a contradicted one gives way to
+        // the measured span.
+        let method = facts.containerDurationMethod
+        guard let claim = facts.containerDuration, method != "bitrate", method != "none" else {
+            if method == "bitrate" {
+                facts.warnings.append(.bitrateEstimateReplaced(header: facts.containerDuration ?? 0, measured: measured))
             }
-            facts.containerDuration = spanEnd - spanStart
+            facts.containerDuration = measured
+            return
+        }
+        if DurationCheck.disagree(claim, measured) {
+            // One warning for the file: its streams' claims fell with the container's.
+            facts.warnings.removeAll { if case .headerDisagrees(.some, _, _) = $0 { true } else { false } }
+            facts.warnings.append(.headerDisagrees(stream: nil, header: claim, measured: measured))
+            facts.containerDuration = measured
+        } else if !headerTrusted {
+            facts.containerDuration = measured
         }
     }
 

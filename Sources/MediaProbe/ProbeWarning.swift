@@ -23,12 +23,21 @@ public enum ProbeWarning: Codable, Hashable, Sendable, CustomStringConvertible {
     case truncatedTransportPacket(bytesIntoPacket: Int64)
     /// A stream's last packet is incomplete (the demuxer flagged it corrupt): the file was cut short.
     case truncatedPacket(stream: Int)
+    /// An MPEG-TS file ends inside a PES packet of this PID, at a transport-packet boundary: it was cut short.
+    /// `declared`: the PES packet's declared length (nil when left open); `held`: the bytes of it in the file.
+    case truncatedPES(pid: Int, declared: Int?, held: Int?)
     /// A raw elementary stream without timestamps: its duration was counted from its frames or packets.
     case frameCount(stream: Int, codec: String, basis: FrameCountBasis)
     /// A stream's last packet has no duration; a guessed one was added.
     case guessedLastPacket(stream: Int, seconds: Decimal)
     /// Reading stopped before the end of the file (`notes` say where and why); durations cover the readable part.
     case truncated(notes: [String])
+    /// The header's duration (the container's when `stream` is nil, else that stream's) disagrees with what
+    /// the file's samples or packets hold; the held figure replaced it.
+    case headerDisagrees(stream: Int?, header: Decimal, measured: Decimal)
+    /// The timestamps jump in the middle of the file (recordings joined, a restarted clock): each jump, and the
+    /// duration is the sum of the continuous segments.
+    case discontinuity(jumps: [ClockJump])
     /// A warning FFmpeg logged while reading the file, as it said it (`demuxer: text`).
     case ffmpegLog(String)
     /// A warning recorded in words by an older ClipMeter (a cached measurement); kept as written.
@@ -60,12 +69,23 @@ public enum ProbeWarning: Codable, Hashable, Sendable, CustomStringConvertible {
             return "truncated: the file ends \(bytes) bytes into a transport-stream packet: it was cut short (an interrupted copy or sync?), and its duration covers the surviving part only"
         case .truncatedPacket(let stream):
             return "truncated: stream \(stream)'s last packet is incomplete (the demuxer flagged it corrupt): the file was cut short, and its duration covers the surviving part only"
+        case let .truncatedPES(pid, declared, held):
+            let how = declared.map { "holds \(held ?? 0) of its \($0) bytes" }
+                ?? "its last transport packet is full, where a finished one ends in stuffing"
+            return "truncated: the file ends inside a PES packet of PID \(pid) (\(how)): it was cut short at a transport-packet boundary, and its duration covers the surviving part only"
         case let .frameCount(stream, codec, basis):
             return "frame-count: stream \(stream) (\(codec)) is a raw elementary stream without timestamps; its duration is \(basis)"
         case let .guessedLastPacket(stream, seconds):
             return "guessed-last-packet: stream \(stream)'s last packet has no duration; added a guessed \(Self.seconds(seconds)) s"
         case .truncated(let notes):
             return "truncated: " + notes.joined(separator: "; ") + "; durations cover the readable part only"
+        case let .headerDisagrees(stream, header, measured):
+            let whose = stream.map { "stream \($0)'s header" } ?? "the container header"
+            return "header-mismatch: \(whose) claims \(Self.seconds(header)) s but the file holds \(Self.seconds(measured)) s; the held \(Self.seconds(measured)) s is used"
+        case .discontinuity(let jumps):
+            let list = jumps.prefix(10).map(\.description).joined(separator: "; ")
+            let more = jumps.count > 10 ? "; and \(jumps.count - 10) more" : ""
+            return "discontinuity: the clock jumps \(jumps.count) time(s) (\(list)\(more)); the duration is the sum of the \(jumps.count + 1) continuous segments"
         case .ffmpegLog(let line):
             return "ffmpeg: \(line)"
         case .recorded(let text):

@@ -37,6 +37,9 @@ struct TimestampScanner {
         var spans: [Int: StreamSpan]
         var notes: [String]
         var endedEarly: Bool
+        /// Where the clock jumped (`DiscontinuityBound`), as the audio or video stream with the most jumps saw
+        /// them; each stream's span is the sum of its continuous segments.
+        var jumps: [ClockJump] = []
     }
 
     // MARK: - Full scan
@@ -47,6 +50,7 @@ struct TimestampScanner {
         var endedEarly = false
         var wrapOffset: [Int: Int64] = [:]
         var lastRaw: [Int: Int64] = [:]
+        var clocks = context.streams.map { DiscontinuityBound(stream: $0).map(ContinuousClock.init) }
         var total = 0
         reading: while true {
             switch context.readPacket() {
@@ -84,10 +88,62 @@ struct TimestampScanner {
                     lastRaw[index] = pts
                     pts += wrapOffset[index, default: 0]
                 }
+                // A clock that jumps (two recordings in one file) is glued where it jumped: the stream's span is
+                // then the sum of its continuous segments.
+                if !packet.isDiscard, clocks[index] != nil {
+                    let dts = packet.dts.map { $0 &+ wrapOffset[index, default: 0] } ?? pts
+                    pts = pts &+ clocks[index]!.glue(dts: dts, duration: packet.duration)
+                }
                 accumulate(&spans[index, default: StreamSpan()], pts: pts, packet: packet, stream: stream)
             }
         }
-        return Outcome(spans: spans, notes: notes, endedEarly: endedEarly)
+        return Outcome(spans: spans, notes: notes, endedEarly: endedEarly, jumps: reportedJumps(clocks))
+    }
+
+    /// The jumps one audio or video stream saw, the one that saw most (the first such stream on a tie).
+    private func reportedJumps(_ clocks: [ContinuousClock?]) -> [ClockJump] {
+        var best: (index: Int, clock: ContinuousClock)?
+        for (index, clock) in clocks.enumerated() {
+            guard let clock, !clock.jumps.isEmpty else { continue }
+            let type = context.streams[index].type
+            guard type == .audio || type == .video else { continue }
+            if clock.jumps.count > best?.clock.jumps.count ?? 0 { best = (index, clock) }
+        }
+        guard let best else { return [] }
+        let stream = context.streams[best.index]
+        // Shown on the stream's own counter: a jump libavformat took for a wrap reads as the jump it was.
+        let bits = stream.ptsWrapBits
+        let shown = { (ticks: Int64) in bits > 0 && bits < 63 ? ticks & ((Int64(1) << Int64(bits)) - 1) : ticks }
+        return best.clock.jumps.map {
+            ClockJump(from: stream.timeBase.time(shown($0.from)).seconds, to: stream.timeBase.time(shown($0.to)).seconds)
+        }
+    }
+
+    /// One stream's decoding clock, read packet by packet: where it jumps beyond `bound`, the offset that
+    /// makes it run on from where it was.
+    struct ContinuousClock {
+        let bound: DiscontinuityBound
+        /// Where the next packet's dts is expected, on the glued clock.
+        var next: Int64?
+        var offset: Int64 = 0
+        /// Each jump, in the stream's own ticks: the expected dts and the one found.
+        var jumps: [(from: Int64, to: Int64)] = []
+
+        init(bound: DiscontinuityBound) { self.bound = bound }
+
+        /// The offset to add to this packet's timestamps. Wrapping arithmetic: a damaged file's timestamps near
+        /// the ends of Int64 give a meaningless figure (caught by the size check), never a trap.
+        mutating func glue(dts: Int64, duration: Int64) -> Int64 {
+            if let next {
+                let gap = dts &+ offset &- next
+                if gap > bound.forward || gap < -bound.backward {
+                    jumps.append((from: next &- offset, to: dts))
+                    offset = offset &- gap
+                }
+            }
+            next = dts &+ offset &+ max(duration, 0)
+            return offset
+        }
     }
 
     // MARK: - Head and tail
@@ -163,6 +219,10 @@ struct TimestampScanner {
                 if let dts = packet.dts {
                     if let previous = lastDTS[index], dts < previous {
                         return .untrusted("stream \(index)'s timestamps go backwards near the end (a discontinuity)")
+                    }
+                    if let previous = lastDTS[index], let bound = DiscontinuityBound(stream: context.streams[index]),
+                       dts - previous > bound.forward {
+                        return .untrusted("stream \(index)'s timestamps jump forward near the end (a discontinuity)")
                     }
                     lastDTS[index] = dts
                 }

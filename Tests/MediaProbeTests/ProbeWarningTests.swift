@@ -82,7 +82,7 @@ extension ProbeWarning {
     /// The cases saying the file was cut short.
     var isCutShort: Bool {
         switch self {
-        case .truncatedTransportPacket, .truncatedPacket, .truncated: true
+        case .truncatedTransportPacket, .truncatedPacket, .truncatedPES, .truncated: true
         default: false
         }
     }

@@ -58,6 +58,9 @@ int cff_pkt_is_discard(const AVPacket *pkt);
 int cff_pkt_is_corrupt(const AVPacket *pkt);
 /// End (byte offset + size) of a stream's last index entry, or -1 when it has no index.
 int64_t cff_stream_last_index_end(AVStream *st);
+/// The timestamps of a stream's index entries that are not flagged discard (for MOV/MP4: the sample table with
+/// its edit lists applied): the first, the last, and how many entries; returns the count (0 without an index).
+int64_t cff_stream_index_span(AVStream *st, int64_t *first, int64_t *last);
 
 // MARK: - Digests for request signing (libavutil's, so ClipMeter needs no crypto library of its own)
 

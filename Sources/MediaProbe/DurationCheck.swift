@@ -47,17 +47,18 @@ enum DurationCheck {
     /// True when the header's figures cannot be taken without reading timestamps: a sample table (`spans`,
     /// from `sampleTableSpans`, MOV/MP4 only) contradicts them, or the file's bytes cannot carry them.
     static func contradicted(_ facts: MediaFacts, spans: [Int: Double]) -> Bool {
-        let seconds = { (value: Decimal) in NSDecimalNumber(decimal: value).doubleValue }
+        let double = { (value: Decimal) in NSDecimalNumber(decimal: value).doubleValue }
         for stream in facts.contentStreams {
-            if let held = spans[stream.index], let claim = stream.duration, indexContradicts(seconds(claim), held) { return true }
+            if let held = spans[stream.index], let claim = stream.duration, indexContradicts(double(claim), held) { return true }
         }
-        if let claim = facts.containerDuration, let held = spans.values.max(), indexContradicts(seconds(claim), held) {
+        if let claim = facts.containerDuration, let held = spans.values.max(), indexContradicts(double(claim), held) {
             return true
         }
         let claims = [facts.containerDuration].compactMap { $0 } + facts.contentStreams.compactMap(\.duration)
         return claims.max().map { cannotCarry(seconds: $0, size: facts.size, container: facts.container) } ?? false
     }
 
+    /// Seconds as warnings print them: to the microsecond.
     static func seconds(_ value: Decimal) -> String { "\(DecimalRounding.rounded(value, places: 6))" }
 }
 

@@ -81,3 +81,22 @@ final class ImpossibleDurationCommandTests: XCTestCase {
         XCTAssertEqual(estimate.status, 1, "a cost ClipMeter cannot know fails the run, whatever the budget")
     }
 }
+
+/// A ledger written by a ClipMeter whose measuring rules were older (it could cache a header's impossible claim)
+/// is never reused for billing: its measurements are keyed by the rules they were taken under.
+final class MeasuringRulesCacheTests: XCTestCase {
+    func testMeasurementsCachedUnderOlderRulesAreMeasuredAgain() throws {
+        let tree = try ScanCommandTests.tree(files: 2)
+        let ledger = tree.deletingLastPathComponent().appendingPathComponent("ledger.sqlite").path
+        let scan = ["scan", "--feature", "mps-transcode", "--ledger", ledger, "--no-replay", tree.path]
+        let env = ["CLIPMETER_STATS": "1"]
+        XCTAssertEqual(try CLI.run(scan, environment: env).status, 0)
+        let cached = try CLI.run(scan, environment: env)
+        XCTAssertTrue(cached.stderr.contains(" 0 file(s) measured, 2 from the ledger"), cached.stderr)
+        // What 0.8.0 wrote: the same rows keyed by the bare probe mode.
+        let sql = try TestMedia.run("/usr/bin/env", ["sqlite3", ledger, "UPDATE measurement SET mode = 'auto'"])
+        guard sql.status == 0 else { throw XCTSkip("sqlite3 is not installed: \(sql.stderr)") }
+        let again = try CLI.run(scan, environment: env)
+        XCTAssertTrue(again.stderr.contains(" 2 file(s) measured, 0 from the ledger"), again.stderr)
+    }
+}

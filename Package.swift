@@ -3,8 +3,12 @@
 import PackageDescription
 
 /// The rate cards compiled into `clipmeter` (Sources/Billing/RateCards/ID.json).
-let bundledRateCards = ["cn"] + ["cn-mainland", "hongkong", "us-silicon-valley", "frankfurt", "london", "singapore", "japan",
-                                 "indonesia", "riyadh"].map { "intl-\($0)" }
+let bundledRateCards =
+    ["cn"]
+    + [
+        "cn-mainland", "hongkong", "us-silicon-valley", "frankfurt", "london", "singapore", "japan",
+        "indonesia", "riyadh",
+    ].map { "intl-\($0)" }
 
 let package = Package(
     name: "ClipMeter",
@@ -54,7 +58,9 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["CLibPQ", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "ClipMeterKit",
-            dependencies: ["MediaProbe", "OSSAccess", "Timeline", "Billing", "Ledger", "Quantities", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "MediaProbe", "OSSAccess", "Timeline", "Billing", "Ledger", "Quantities", .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .target(
             name: "ClipMeterCLI",
@@ -67,7 +73,9 @@ let package = Package(
         // Alibaba's bill beside ClipMeter's charges: bill-file readers, the item map, the comparison and its views.
         .target(
             name: "Reconcile",
-            dependencies: ["Billing", "Quantities", .product(name: "Yams", package: "Yams"), .product(name: "SwiftCSV", package: "SwiftCSV")]
+            dependencies: [
+                "Billing", "Quantities", .product(name: "Yams", package: "Yams"), .product(name: "SwiftCSV", package: "SwiftCSV"),
+            ]
         ),
         .executableTarget(name: "clipmeter", dependencies: ["ClipMeterCLI"]),
 
@@ -82,7 +90,8 @@ let package = Package(
         .testTarget(name: "ClipMeterKitTests", dependencies: ["ClipMeterKit", "Billing", "Quantities", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ClipMeterKit", "TestSupport"]),
         .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "Billing", "Quantities"]),
-        .testTarget(name: "ClipMeterCLITests", dependencies: ["ClipMeterCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(
+            name: "ClipMeterCLITests", dependencies: ["ClipMeterCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ],
     swiftLanguageModes: [.v5]
 )

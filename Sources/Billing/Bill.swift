@@ -194,7 +194,8 @@ public struct PricedJob: Codable, Sendable, Equatable {
         items = try c.decodeIfPresent([LineItem].self, forKey: .items) ?? []
         lowItems = try c.decodeIfPresent([LineItem].self, forKey: .lowItems) ?? []
         // Typed since ledger schema 3; older ledgers stored the warnings' words, which read back as job notes.
-        diagnostics = try c.decodeIfPresent([PricingWarning].self, forKey: .diagnostics)
+        diagnostics =
+            try c.decodeIfPresent([PricingWarning].self, forKey: .diagnostics)
             ?? (c.decodeIfPresent([String].self, forKey: .warnings) ?? []).map(PricingWarning.job)
         finishedAt = try Self.date(c, .finishedAt)
         cycleStart = try Self.date(c, .cycleStart)
@@ -263,10 +264,12 @@ public struct BillingCycle: Codable, Sendable, Equatable {
         }
         self.start = start
         self.end = end
-        timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone).flatMap(TimeZone.init(identifier:))
+        timeZone =
+            try c.decodeIfPresent(String.self, forKey: .timeZone).flatMap(TimeZone.init(identifier:))
             ?? PricingOptions.shanghai
-        total = Money(try c.decode(FlexibleDecimal.self, forKey: .total).value,
-                      try c.decodeIfPresent(String.self, forKey: .currency) ?? decoder.userInfo[Bill.currencyKey] as? String ?? "")
+        total = Money(
+            try c.decode(FlexibleDecimal.self, forKey: .total).value,
+            try c.decodeIfPresent(String.self, forKey: .currency) ?? decoder.userInfo[Bill.currencyKey] as? String ?? "")
         byFeature = try (c.decodeIfPresent([String: FlexibleDecimal].self, forKey: .byFeature) ?? [:]).mapValues(\.value)
         jobIDs = try c.decodeIfPresent([String].self, forKey: .jobs) ?? []
     }
@@ -335,8 +338,9 @@ public struct Bill: Codable, Sendable, Equatable {
         let currency = try c.decode(String.self, forKey: .currency)
         total = Money(try c.decode(FlexibleDecimal.self, forKey: .total).value, currency)
         if c.contains(.totalRange) {
-            totalLow = Money(try c.nestedContainer(keyedBy: PricedJob.RangeKeys.self, forKey: .totalRange)
-                .decode(FlexibleDecimal.self, forKey: .low).value, currency)
+            totalLow = Money(
+                try c.nestedContainer(keyedBy: PricedJob.RangeKeys.self, forKey: .totalRange)
+                    .decode(FlexibleDecimal.self, forKey: .low).value, currency)
         }
         rateCard = try c.decode(String.self, forKey: .rateCard)
         rounding = try c.decode(String.self, forKey: .rounding)
@@ -379,7 +383,9 @@ public struct Bill: Codable, Sendable, Equatable {
         for cycle in cycles {
             let range = DateText.hourRange(cycle.start, cycle.end, in: cycle.timeZone)
             let parts = cycle.byFeature.keys.sorted().map { "\($0) \(MoneyText.string(cycle.byFeature[$0] ?? 0))" }
-            lines.append("Cycle \(range) (\(cycle.timeZone.identifier)): \(MoneyText.string(cycle.total)) \(currency) — \(parts.joined(separator: ", "))")
+            lines.append(
+                "Cycle \(range) (\(cycle.timeZone.identifier)): \(MoneyText.string(cycle.total)) \(currency) — \(parts.joined(separator: ", "))"
+            )
         }
         if jobs.count > 1 {
             let parts = jobs.compactMap(\.knownCost).filter { $0.amount != 0 }.map(MoneyText.string)

@@ -8,8 +8,10 @@ extension Bill {
     /// Jobs are not re-priced: a past cycle's bill must not change because a rate card changed since.
     ///
     /// Costs are summed as Money: a job priced in another currency than `currency` is refused, never added.
-    public init(collecting jobs: [PricedJob], currency: String, rateCard: String, rounding: String,
-                timeZone: TimeZone = PricingOptions.shanghai) throws(CurrencyMismatch) {
+    public init(
+        collecting jobs: [PricedJob], currency: String, rateCard: String, rounding: String,
+        timeZone: TimeZone = PricingOptions.shanghai
+    ) throws(CurrencyMismatch) {
         var cycles: [Date: BillingCycle] = [:]
         var warnings: [BillWarning] = []
         var seen = Set<BillWarning>()
@@ -22,8 +24,9 @@ extension Bill {
                 if seen.insert(entry).inserted { warnings.append(entry) }
             }
             guard let start = job.cycleStart, let cost = job.knownCost else { continue }
-            let empty = BillingCycle(start: start, end: start.addingTimeInterval(3600), total: .zero(currency),
-                                     byFeature: [:], timeZone: timeZone)
+            let empty = BillingCycle(
+                start: start, end: start.addingTimeInterval(3600), total: .zero(currency),
+                byFeature: [:], timeZone: timeZone)
             guard let cycleTotal = cycles[start, default: empty].total.adding(cost) else {
                 throw CurrencyMismatch(currencies: [currency, cost.currency])
             }
@@ -32,9 +35,10 @@ extension Bill {
             cycles[start, default: empty].jobIDs.append(job.id)
         }
         let total = try Money.sum(zoned.compactMap(\.knownCost), currency: currency).get()
-        self.init(total: total, rateCard: rateCard,
-                  rounding: rounding, jobs: zoned, cycles: cycles.values.sorted { $0.start < $1.start },
-                  warnings: warnings)
+        self.init(
+            total: total, rateCard: rateCard,
+            rounding: rounding, jobs: zoned, cycles: cycles.values.sorted { $0.start < $1.start },
+            warnings: warnings)
     }
 }
 

@@ -90,7 +90,8 @@ public enum DateText {
         var local = time_t(Int64(whole) + Int64(offset))
         var parts = tm()
         gmtime_r(&local, &parts)
-        var text = pad(Int(parts.tm_year) + 1900, 4) + "-" + pad(Int(parts.tm_mon) + 1, 2) + "-" + pad(Int(parts.tm_mday), 2)
+        var text =
+            pad(Int(parts.tm_year) + 1900, 4) + "-" + pad(Int(parts.tm_mon) + 1, 2) + "-" + pad(Int(parts.tm_mday), 2)
             + "T" + pad(Int(parts.tm_hour), 2) + ":" + pad(Int(parts.tm_min), 2) + ":" + pad(Int(parts.tm_sec), 2)
         if whole != seconds {
             text += "." + pad(min(999, Int(((seconds - whole) * 1000).rounded(.down))), 3)

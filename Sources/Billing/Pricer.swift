@@ -80,8 +80,9 @@ public struct Pricer: Sendable {
             }
             if let interval = draft.cycle, let cost {
                 // Mutated in place: a copy taken out and stored back would copy `jobIDs` for every job.
-                let empty = BillingCycle(start: interval.start, end: interval.end, total: .zero(card.currency),
-                                         byFeature: [:], timeZone: options.timeZone)
+                let empty = BillingCycle(
+                    start: interval.start, end: interval.end, total: .zero(card.currency),
+                    byFeature: [:], timeZone: options.timeZone)
                 cycles[interval.start, default: empty].total.add(cost)
                 for item in items { cycles[interval.start, default: empty].byFeature[item.feature.rawValue, default: 0] += item.cost }
                 cycles[interval.start, default: empty].jobIDs.append(job.id)
@@ -211,11 +212,13 @@ public struct Pricer: Sendable {
         let feature = FeatureID.textGeneration
         guard let rate = card.features[feature.rawValue] else {
             draft.noPrice("card \(card.id) has no price for \(feature) (\(NumberText.grouped(String(tokens))) tokens)")
-            draft.charges.append(Charge(
-                component: feature.rawValue, feature: feature, rateID: feature.rawValue, priceKey: feature.rawValue,
-                measured: Decimal(tokens), measuredUnit: .tokens, terms: [], unit: .thousandTokens, rule: RoundingRule(), unitPrice: nil,
-                noPrice: "card \(card.id) has no price for \(feature)"
-            ).priced(currency: card.currency))
+            draft.charges.append(
+                Charge(
+                    component: feature.rawValue, feature: feature, rateID: feature.rawValue, priceKey: feature.rawValue,
+                    measured: Decimal(tokens), measuredUnit: .tokens, terms: [], unit: .thousandTokens, rule: RoundingRule(),
+                    unitPrice: nil,
+                    noPrice: "card \(card.id) has no price for \(feature)"
+                ).priced(currency: card.currency))
             return
         }
         if let unavailable = rate.unavailable {
@@ -261,25 +264,38 @@ public struct Pricer: Sendable {
 
         // A batch: its inputs once against all its outputs (one task), or once per output (a task each).
         let perOutput = job.isBatch && outputs.count > 1 && options.batchInputs == .perOutput
-        let charges = perOutput
+        let charges =
+            perOutput
             ? outputs.enumerated().map { index, output in
-                durationCharge(rate, job: job, terms: [inputs, Term(label: "output \(index + 1)", media: [output])],
-                               component: "\(job.feature) (output \(index + 1) of \(outputs.count))", notes: draft.notes)
+                durationCharge(
+                    rate, job: job, terms: [inputs, Term(label: "output \(index + 1)", media: [output])],
+                    component: "\(job.feature) (output \(index + 1) of \(outputs.count))", notes: draft.notes)
             }
-            : [durationCharge(rate, job: job, terms: durationTerms(inputs, outputs: outputs, timeline: timeline),
-                              component: job.feature.rawValue, notes: draft.notes)]
+            : [
+                durationCharge(
+                    rate, job: job, terms: durationTerms(inputs, outputs: outputs, timeline: timeline),
+                    component: job.feature.rawValue, notes: draft.notes)
+            ]
         if job.isBatch && outputs.count > 1 && job.unknownCost == nil {
-            let alternative = perOutput
-                ? durationCharge(rate, job: job, terms: durationTerms(inputs, outputs: outputs, timeline: nil),
-                                 component: job.feature.rawValue, notes: []).item.cost
+            let alternative =
+                perOutput
+                ? durationCharge(
+                    rate, job: job, terms: durationTerms(inputs, outputs: outputs, timeline: nil),
+                    component: job.feature.rawValue, notes: []
+                ).item.cost
                 : outputs.reduce(Decimal(0)) { sum, output in
-                    sum + durationCharge(rate, job: job, terms: [inputs, Term(label: nil, media: [output])],
-                                         component: job.feature.rawValue, notes: []).item.cost
+                    sum
+                        + durationCharge(
+                            rate, job: job, terms: [inputs, Term(label: nil, media: [output])],
+                            component: job.feature.rawValue, notes: []
+                        ).item.cost
                 }
             let billed = charges.reduce(Decimal(0)) { $0 + $1.item.cost }
             if alternative != billed {
-                draft.warnings.append(.batchInputs(billed: billed, alternative: alternative, currency: card.currency,
-                                                   reading: options.batchInputs))
+                draft.warnings.append(
+                    .batchInputs(
+                        billed: billed, alternative: alternative, currency: card.currency,
+                        reading: options.batchInputs))
             }
         }
         for charge in charges {
@@ -299,8 +315,10 @@ public struct Pricer: Sendable {
         return terms
     }
 
-    private func durationCharge(_ rate: FeatureRate, job: BillableJob, terms: [Term], component: String,
-                                notes: [String]) -> Charge {
+    private func durationCharge(
+        _ rate: FeatureRate, job: BillableJob, terms: [Term], component: String,
+        notes: [String]
+    ) -> Charge {
         let seconds = terms.map { $0.seconds(policy: nil) }.sum()
         var charge = Charge(
             component: component, feature: job.feature, rateID: job.feature.rawValue, priceKey: job.feature.rawValue,
@@ -326,7 +344,9 @@ public struct Pricer: Sendable {
             editionLabel = edition
             table = editions[edition]
             if table == nil {
-                draft.noPrice("\(rateID) has no \"\(edition)\" edition on card \(card.id) (editions: \(editions.keys.sorted().joined(separator: ", ")))")
+                draft.noPrice(
+                    "\(rateID) has no \"\(edition)\" edition on card \(card.id) (editions: \(editions.keys.sorted().joined(separator: ", ")))"
+                )
             }
         }
         let via = rateID == job.feature.rawValue ? "" : " as \(rateID)"
@@ -360,7 +380,8 @@ public struct Pricer: Sendable {
                             }
                         } else {
                             let known = (table?.codecPrices.keys.sorted() ?? []).joined(separator: ", ")
-                            noPrice = "card \(card.id) has no \(codec) price for \(rateID) (priced codecs: \(known.isEmpty ? "none" : known))"
+                            noPrice =
+                                "card \(card.id) has no \(codec) price for \(rateID) (priced codecs: \(known.isEmpty ? "none" : known))"
                         }
                     } else {
                         let largest = card.tiers.last.map { " \($0.name) (\($0.longSide)×\($0.shortSide))" } ?? ""
@@ -427,12 +448,16 @@ public struct Pricer: Sendable {
         let source = rate.source ?? card.sources.first
         if !rate.verified {
             let what = [rateID, label].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-            warnings.append(.unverifiedPrice(item: what, price: price, currency: card.currency, unit: rate.unit, card: card.id,
-                                             priceDate: rate.priceDate, source: source))
+            warnings.append(
+                .unverifiedPrice(
+                    item: what, price: price, currency: card.currency, unit: rate.unit, card: card.id,
+                    priceDate: rate.priceDate, source: source))
         }
         if !rate.rounding.verified {
-            warnings.append(.unverifiedRounding(feature: rateID, rule: rate.rounding.summary(unit: rate.unit, flagUnverified: false),
-                                                note: rate.rounding.note, source: source))
+            warnings.append(
+                .unverifiedRounding(
+                    feature: rateID, rule: rate.rounding.summary(unit: rate.unit, flagUnverified: false),
+                    note: rate.rounding.note, source: source))
         }
         return warnings
     }
@@ -444,9 +469,11 @@ public struct Pricer: Sendable {
             let billed = charge.rule.billed(alternative / charge.unit.measuredPerUnit)
             let current = charge.perTaskBilled
             guard billed != current else { continue }
-            warnings.append(.boundary(file: file, unit: charge.unit, policy: options.durationPolicy, billed: current,
-                                      measured: charge.measured, alternativePolicy: policy, alternativeBilled: billed,
-                                      alternativeMeasured: alternative))
+            warnings.append(
+                .boundary(
+                    file: file, unit: charge.unit, policy: options.durationPolicy, billed: current,
+                    measured: charge.measured, alternativePolicy: policy, alternativeBilled: billed,
+                    alternativeMeasured: alternative))
         }
         return warnings
     }
@@ -609,7 +636,8 @@ struct Charge {
         var text: String
         if let share = cycleShare {
             // Per cycle: this job's figure, then the cycle's running sum and its rounding, then this job's share.
-            let running = measuredUnit == .tokens
+            let running =
+                measuredUnit == .tokens
                 ? tokenArithmetic(measured: share.runningMeasured)
                 : durationArithmetic(measured: share.runningMeasured)
             let jobs = "\(share.jobsSoFar) job\(share.jobsSoFar == 1 ? "" : "s")"
@@ -626,7 +654,8 @@ struct Charge {
             return text + "; no price: \(noPrice)"
         }
         guard let price = unitPrice else { return text }
-        let priceText = measuredUnit == .tokens
+        let priceText =
+            measuredUnit == .tokens
             ? "\(NumberText.plain(price)) \(currency) per \(unit.label)"
             : "\(NumberText.plain(price)) \(currency)/\(unit.label)"
         text += " × \(priceText) = \(MoneyText.string(cost)) \(currency)"
@@ -665,9 +694,12 @@ struct Charge {
         let quantity = measured / unit.measuredPerUnit
         let billed = rule.billed(quantity)
         let head = "\(NumberText.display(measured)) tokens"
-        return head + roundingStep(quantity: quantity, billed: billed, label: {
-            "\(NumberText.display($0 * unit.measuredPerUnit)) tokens"
-        })
+        return head
+            + roundingStep(
+                quantity: quantity, billed: billed,
+                label: {
+                    "\(NumberText.display($0 * unit.measuredPerUnit)) tokens"
+                })
     }
 
     /// " → rounded up to 2 min", " → at least 1 min", or "" when the quantity is already billable as is.
@@ -686,13 +718,15 @@ struct Charge {
     /// "trimming 0.02 s would bill 1 min instead of 2" when a billed whole unit hangs on under 2 seconds.
     private func trimHint() -> String? {
         guard measuredUnit == .seconds, rule.mode == .up, rule.decimals == 0, unit == .minute,
-              !terms.contains(where: \.isBound) else { return nil }
+            !terms.contains(where: \.isBound)
+        else { return nil }
         let billed = perTaskBilled
         let lower = billed - 1
         guard lower >= 1, lower >= (rule.minimum ?? 0) else { return nil }
         let excess = measured - lower * unit.measuredPerUnit
         guard excess > 0, excess < 2 else { return nil }
-        return "trimming \(NumberText.seconds(excess)) would bill \(NumberText.plain(lower)) \(unit.label) instead of \(NumberText.plain(billed))"
+        return
+            "trimming \(NumberText.seconds(excess)) would bill \(NumberText.plain(lower)) \(unit.label) instead of \(NumberText.plain(billed))"
     }
 }
 

@@ -5,11 +5,13 @@ import Foundation
 /// `description` alone, as GRDB's `DatabaseError` keeps its code apart from its message.
 public indirect enum PricingWarning: Codable, Hashable, Sendable, CustomStringConvertible {
     /// Another duration policy would bill a different quantity (SPEC §2: a 59.98 s picture under 60.02 s audio).
-    case boundary(file: String?, unit: BillingUnit, policy: String, billed: Decimal, measured: Decimal,
-                  alternativePolicy: String, alternativeBilled: Decimal, alternativeMeasured: Decimal)
+    case boundary(
+        file: String?, unit: BillingUnit, policy: String, billed: Decimal, measured: Decimal,
+        alternativePolicy: String, alternativeBilled: Decimal, alternativeMeasured: Decimal)
     /// A price the card marks unverified was used.
-    case unverifiedPrice(item: String, price: Decimal, currency: String, unit: BillingUnit, card: String,
-                         priceDate: String?, source: String?)
+    case unverifiedPrice(
+        item: String, price: Decimal, currency: String, unit: BillingUnit, card: String,
+        priceDate: String?, source: String?)
     /// A rounding rule the card marks unverified was used.
     case unverifiedRounding(feature: String, rule: String, note: String?, source: String?)
     /// A part of the job has no price (the job's cost is then unknown).
@@ -66,7 +68,8 @@ public indirect enum PricingWarning: Codable, Hashable, Sendable, CustomStringCo
             return "batch inputs: \(MoneyText.string(billed)) \(currency) with the inputs counted \(this); "
                 + "\(MoneyText.string(alternative)) \(currency) counted \(other)"
         case let .rangeInverted(low, high):
-            return "range: the low bound prices higher than the high bound (\(MoneyText.string(low)) > \(MoneyText.string(high))); the higher figure is used"
+            return
+                "range: the low bound prices higher than the high bound (\(MoneyText.string(low)) > \(MoneyText.string(high))); the higher figure is used"
         case .job(let text):
             return text
         }

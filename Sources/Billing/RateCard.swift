@@ -122,7 +122,8 @@ public enum BillingBasis: String, Codable, Sendable, CaseIterable {
         guard let value = BillingBasis(rawValue: raw) else {
             throw DecodingError.dataCorruptedError(
                 in: c,
-                debugDescription: "unknown basis \"\(raw)\" (expected one of: \(BillingBasis.allCases.map(\.rawValue).joined(separator: ", ")))"
+                debugDescription:
+                    "unknown basis \"\(raw)\" (expected one of: \(BillingBasis.allCases.map(\.rawValue).joined(separator: ", ")))"
             )
         }
         self = value
@@ -166,7 +167,8 @@ public enum BillingUnit: String, Codable, Sendable, CaseIterable {
         guard let value = BillingUnit(rawValue: raw) else {
             throw DecodingError.dataCorruptedError(
                 in: c,
-                debugDescription: "unknown unit \"\(raw)\" (expected one of: \(BillingUnit.allCases.map(\.rawValue).joined(separator: ", ")))"
+                debugDescription:
+                    "unknown unit \"\(raw)\" (expected one of: \(BillingUnit.allCases.map(\.rawValue).joined(separator: ", ")))"
             )
         }
         self = value
@@ -187,7 +189,8 @@ public enum PreviewOnlyRule: String, Codable, Sendable, CaseIterable {
         guard let value = PreviewOnlyRule(rawValue: raw) else {
             throw DecodingError.dataCorruptedError(
                 in: c,
-                debugDescription: "unknown previewOnly rule \"\(raw)\" (expected one of: \(PreviewOnlyRule.allCases.map(\.rawValue).joined(separator: ", ")))"
+                debugDescription:
+                    "unknown previewOnly rule \"\(raw)\" (expected one of: \(PreviewOnlyRule.allCases.map(\.rawValue).joined(separator: ", ")))"
             )
         }
         self = value
@@ -220,7 +223,8 @@ public struct PriceTable: Codable, Sendable, Equatable {
         for (written, byTier) in raw.sorted(by: { $0.key < $1.key }) {
             let codec = VideoCodecName.normalized(written) ?? written
             if let other = spelled[codec] {
-                throw DecodingError.dataCorruptedError(forKey: .codecPrices, in: c,
+                throw DecodingError.dataCorruptedError(
+                    forKey: .codecPrices, in: c,
                     debugDescription: "\"\(other)\" and \"\(written)\" both name the codec \(codec)")
             }
             spelled[codec] = written
@@ -374,7 +378,8 @@ public struct RoundingRule: Codable, Sendable, Equatable {
             guard let value = Mode(rawValue: raw) else {
                 throw DecodingError.dataCorruptedError(
                     in: c,
-                    debugDescription: "unknown rounding mode \"\(raw)\" (expected one of: \(Mode.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    debugDescription:
+                        "unknown rounding mode \"\(raw)\" (expected one of: \(Mode.allCases.map(\.rawValue).joined(separator: ", ")))"
                 )
             }
             self = value
@@ -472,7 +477,8 @@ public struct RoundingRule: Codable, Sendable, Equatable {
         case .none: text = "exact"
         }
         if let minimum {
-            let shown = unit == .thousandTokens
+            let shown =
+                unit == .thousandTokens
                 ? "\(NumberText.display(minimum * unit.measuredPerUnit)) tokens" : amount(NumberText.plain(minimum))
             text += ", at least \(shown)"
         }

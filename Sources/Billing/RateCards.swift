@@ -120,7 +120,8 @@ public enum RateCards {
             case .tokens, .inputPlusOutputSeconds, .inputSeconds:
                 if rate.price == nil { throw fail("\(path).price", "missing price (or set \"unavailable\" with the reason)") }
             case .outputFiles:
-                let hasTable = [rate.prices].compactMap { $0 }.contains { !$0.codecPrices.isEmpty || $0.audioPrice != nil }
+                let hasTable =
+                    [rate.prices].compactMap { $0 }.contains { !$0.codecPrices.isEmpty || $0.audioPrice != nil }
                     || !(rate.editions ?? [:]).isEmpty
                 if rate.price == nil, !hasTable {
                     throw fail("\(path).price", "missing price: give price, prices or editions (or set \"unavailable\")")
@@ -188,7 +189,8 @@ public enum RateCards {
                 }
                 var detail = context.debugDescription
                 if let underlying = context.underlyingError as NSError?,
-                   let debug = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
+                    let debug = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
+                {
                     detail += " " + debug
                 }
                 return RateCardError(file: file, field: "", message: "malformed \(syntax): " + Excerpt.bounded(detail))

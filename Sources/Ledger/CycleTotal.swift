@@ -35,10 +35,12 @@ extension SQLiteLedger {
     func cycleTotals(from: Date?, to: Date?) throws -> [CycleTotal] {
         let range = JobRange(from: from, to: to)
         return try reading("summing cycles") { db in
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT cycleStartMillis, currency, cost FROM job WHERE \(range.sqlCondition)
-                ORDER BY cycleStartMillis IS NULL, cycleStartMillis, currency
-                """, arguments: range.sqlArguments)
+            let cursor = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT cycleStartMillis, currency, cost FROM job WHERE \(range.sqlCondition)
+                    ORDER BY cycleStartMillis IS NULL, cycleStartMillis, currency
+                    """, arguments: range.sqlArguments)
             var totals: [CycleTotal] = []
             var sum = Decimal(0)
             while let row = try cursor.next() {

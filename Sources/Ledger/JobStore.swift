@@ -23,20 +23,21 @@ extension SQLiteLedger {
     func recordJobs(_ records: [JobRecord]) throws {
         guard !records.isEmpty else { return }
         try writing("recording jobs") { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO job (\(Self.jobColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-                ON CONFLICT(id) DO UPDATE SET keyed = 1,
-                    feature = excluded.feature, status = excluded.status, cost = excluded.cost,
-                    currency = excluded.currency, rateCard = excluded.rateCard,
-                    finishedAtMillis = excluded.finishedAtMillis, cycleStartMillis = excluded.cycleStartMillis,
-                    payload = excluded.payload, recordedAtMillis = excluded.recordedAtMillis,
-                    producedBy = excluded.producedBy
-                WHERE NOT (job.feature IS excluded.feature AND job.status IS excluded.status
-                    AND job.cost IS excluded.cost AND job.currency IS excluded.currency
-                    AND job.rateCard IS excluded.rateCard AND job.finishedAtMillis IS excluded.finishedAtMillis
-                    AND job.cycleStartMillis IS excluded.cycleStartMillis AND job.payload IS excluded.payload
-                    AND job.producedBy IS excluded.producedBy)
-                """)
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO job (\(Self.jobColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                    ON CONFLICT(id) DO UPDATE SET keyed = 1,
+                        feature = excluded.feature, status = excluded.status, cost = excluded.cost,
+                        currency = excluded.currency, rateCard = excluded.rateCard,
+                        finishedAtMillis = excluded.finishedAtMillis, cycleStartMillis = excluded.cycleStartMillis,
+                        payload = excluded.payload, recordedAtMillis = excluded.recordedAtMillis,
+                        producedBy = excluded.producedBy
+                    WHERE NOT (job.feature IS excluded.feature AND job.status IS excluded.status
+                        AND job.cost IS excluded.cost AND job.currency IS excluded.currency
+                        AND job.rateCard IS excluded.rateCard AND job.finishedAtMillis IS excluded.finishedAtMillis
+                        AND job.cycleStartMillis IS excluded.cycleStartMillis AND job.payload IS excluded.payload
+                        AND job.producedBy IS excluded.producedBy)
+                    """)
             let legacy = try db.cachedStatement(sql: "DELETE FROM job WHERE keyed = 0 AND id = ?")
             for record in records {
                 if let old = record.legacyID, old.utf8.elementsEqual(record.id.utf8) == false {
@@ -58,7 +59,8 @@ extension SQLiteLedger {
     func jobs(from: Date?, to: Date?) throws -> [JobRecord] {
         let range = JobRange(from: from, to: to)
         return try reading("reading jobs") { db in
-            let sql = "SELECT \(selectedJobColumns) FROM job WHERE \(range.sqlCondition) "
+            let sql =
+                "SELECT \(selectedJobColumns) FROM job WHERE \(range.sqlCondition) "
                 + "ORDER BY finishedAtMillis IS NULL, finishedAtMillis, id"
             return try Self.fetchJobs(db, sql: sql, arguments: range.sqlArguments)
         }
@@ -91,12 +93,13 @@ extension SQLiteLedger {
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
         var records: [JobRecord] = []
         while let row = try rows.next() {
-            records.append(JobRecord(
-                id: row[0], feature: row[1], status: row[2], cost: row[3], currency: row[4], rateCard: row[5],
-                finishedAt: (row[6] as Int64?).map(LedgerTime.date),
-                cycleStart: (row[7] as Int64?).map(LedgerTime.date),
-                payload: (row[8] as Data?) ?? Data(),
-                recordedAt: LedgerTime.date(row[9]), producedBy: row[10]))
+            records.append(
+                JobRecord(
+                    id: row[0], feature: row[1], status: row[2], cost: row[3], currency: row[4], rateCard: row[5],
+                    finishedAt: (row[6] as Int64?).map(LedgerTime.date),
+                    cycleStart: (row[7] as Int64?).map(LedgerTime.date),
+                    payload: (row[8] as Data?) ?? Data(),
+                    recordedAt: LedgerTime.date(row[9]), producedBy: row[10]))
         }
         return records
     }

@@ -111,10 +111,13 @@ public final class Ledger: Sendable {
 
     /// Stores (or replaces) the replay for `key` in one transaction, reading the output from `outputFile`, and
     /// drops the oldest replays beyond `replaysKept`.
-    public func storeReplay(forKey key: String, treeState: Data, exitStatus: Int32, stderr: String,
-                            outputFile: URL, recordedAt: Date = Date()) throws {
-        try backend.storeReplay(forKey: key, treeState: treeState, exitStatus: exitStatus, stderr: stderr,
-                                outputFile: outputFile, recordedAt: recordedAt)
+    public func storeReplay(
+        forKey key: String, treeState: Data, exitStatus: Int32, stderr: String,
+        outputFile: URL, recordedAt: Date = Date()
+    ) throws {
+        try backend.storeReplay(
+            forKey: key, treeState: treeState, exitStatus: exitStatus, stderr: stderr,
+            outputFile: outputFile, recordedAt: recordedAt)
     }
 
     /// Forgets every stored replay (the next scan of any tree does the full work).

@@ -30,8 +30,9 @@ protocol LedgerBackend: Sendable {
     /// Hands the stored output to `body` chunk by chunk; whether the chunks add up to the stored size.
     func replayOutput(forKey key: String, _ body: (Data) throws -> Void) throws -> Bool
     /// Stores (or replaces) a replay in one transaction, keeping the newest `Ledger.replaysKept`.
-    func storeReplay(forKey key: String, treeState: Data, exitStatus: Int32, stderr: String,
-                     outputFile: URL, recordedAt: Date) throws
+    func storeReplay(
+        forKey key: String, treeState: Data, exitStatus: Int32, stderr: String,
+        outputFile: URL, recordedAt: Date) throws
     /// Forgets every stored replay.
     func forgetReplays() throws
 }

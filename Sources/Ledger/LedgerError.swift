@@ -41,9 +41,9 @@ public enum LedgerError: Error, CustomStringConvertible, Sendable, Equatable {
     public var path: String {
         switch self {
         case .corrupt(let path, _), .newerSchema(let path, _, _), .io(let path, _), .readOnly(let path, _),
-             .holdsNoLedger(let path, _), .invalidSchemaName(let path, _), .foreignSchema(let path, _),
-             .connectionLost(let path, _, _), .privilegeMissing(let path, _, _, _, _), .untrusted(let path, _),
-             .malformedURL(let path, _):
+            .holdsNoLedger(let path, _), .invalidSchemaName(let path, _), .foreignSchema(let path, _),
+            .connectionLost(let path, _, _), .privilegeMissing(let path, _, _, _, _), .untrusted(let path, _),
+            .malformedURL(let path, _):
             return path
         }
     }

@@ -53,7 +53,9 @@ enum LedgerFile {
                 }
                 let writableByOthers = info.st_mode & (S_IWGRP | S_IWOTH) != 0
                 if writableByOthers && info.st_mode & S_ISVTX == 0 {
-                    throw refuse("its folder \(folderPath) may be written by \(info.st_mode & S_IWOTH != 0 ? "anyone" : "its group") (mode \(octal(info.st_mode))), so anyone there could replace the ledger")
+                    throw refuse(
+                        "its folder \(folderPath) may be written by \(info.st_mode & S_IWOTH != 0 ? "anyone" : "its group") (mode \(octal(info.st_mode))), so anyone there could replace the ledger"
+                    )
                 }
             }
         }
@@ -65,14 +67,16 @@ enum LedgerFile {
                     throw refuse("\(name) is a symbolic link owned by \(owner(info)), not by this user")
                 }
                 guard stat(candidate, &info) == 0 else {
-                    throw refuse("\(name) is a symbolic link to nothing (\(linkText(candidate))); it is not followed to create a file there")
+                    throw refuse(
+                        "\(name) is a symbolic link to nothing (\(linkText(candidate))); it is not followed to create a file there")
                 }
             }
             if info.st_uid != user {
                 throw refuse("\(name) belongs to \(owner(info)), not to this user, who would trust the measurements it caches")
             }
             if (info.st_mode & S_IFMT) == S_IFREG && info.st_mode & (S_IWGRP | S_IWOTH) != 0 {
-                throw refuse("\(name) may be written by \(info.st_mode & S_IWOTH != 0 ? "anyone" : "its group") (mode \(octal(info.st_mode)))")
+                throw refuse(
+                    "\(name) may be written by \(info.st_mode & S_IWOTH != 0 ? "anyone" : "its group") (mode \(octal(info.st_mode)))")
             }
         }
     }
@@ -89,7 +93,8 @@ enum LedgerFile {
         if code == EEXIST {
             var info = stat()
             if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK && stat(path, &info) != 0 {
-                throw LedgerError.untrusted(path: path, message: "it is a symbolic link to nothing (\(linkText(path))); it is not followed to create a file there")
+                throw LedgerError.untrusted(
+                    path: path, message: "it is a symbolic link to nothing (\(linkText(path))); it is not followed to create a file there")
             }
             return
         }
@@ -138,7 +143,8 @@ enum LedgerFile {
         let (prefix, size) = try readPrefix(of: path)
         if size == 0 { return false }
         guard let header = SQLiteFileHeader(prefix) else {
-            let message = size < SQLiteFileHeader.length
+            let message =
+                size < SQLiteFileHeader.length
                 ? "it is only \(size) bytes long, shorter than an SQLite header"
                 : "it does not start with the SQLite file header"
             throw LedgerError.corrupt(path: path, message: message)

@@ -15,77 +15,82 @@ enum LedgerSchema {
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE measurement (
-                    path TEXT NOT NULL,
-                    mode TEXT NOT NULL,
-                    size INTEGER NOT NULL,
-                    modifiedAtNanos INTEGER NOT NULL,
-                    facts BLOB NOT NULL,
-                    PRIMARY KEY (path, mode)
-                );
-                CREATE TABLE job (
-                    id TEXT NOT NULL PRIMARY KEY,
-                    feature TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    cost TEXT NOT NULL,
-                    currency TEXT NOT NULL,
-                    rateCard TEXT NOT NULL,
-                    finishedAtMillis INTEGER,
-                    cycleStartMillis INTEGER,
-                    payload BLOB NOT NULL,
-                    recordedAtMillis INTEGER NOT NULL
-                );
-                CREATE INDEX job_by_finish ON job (finishedAtMillis, id);
-                PRAGMA application_id = \(applicationID);
-                PRAGMA user_version = 1;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE measurement (
+                        path TEXT NOT NULL,
+                        mode TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        modifiedAtNanos INTEGER NOT NULL,
+                        facts BLOB NOT NULL,
+                        PRIMARY KEY (path, mode)
+                    );
+                    CREATE TABLE job (
+                        id TEXT NOT NULL PRIMARY KEY,
+                        feature TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        cost TEXT NOT NULL,
+                        currency TEXT NOT NULL,
+                        rateCard TEXT NOT NULL,
+                        finishedAtMillis INTEGER,
+                        cycleStartMillis INTEGER,
+                        payload BLOB NOT NULL,
+                        recordedAtMillis INTEGER NOT NULL
+                    );
+                    CREATE INDEX job_by_finish ON job (finishedAtMillis, id);
+                    PRAGMA application_id = \(applicationID);
+                    PRAGMA user_version = 1;
+                    """)
         }
         // A scan's output kept for replay when the same command meets the same tree again (see ReplayStore).
         migrator.registerMigration("v2") { db in
-            try db.execute(sql: """
-                CREATE TABLE scanReplay (
-                    key TEXT NOT NULL PRIMARY KEY,
-                    treeState BLOB NOT NULL,
-                    exitStatus INTEGER NOT NULL,
-                    stderr TEXT NOT NULL,
-                    outputBytes INTEGER NOT NULL,
-                    recordedAtMillis INTEGER NOT NULL
-                );
-                CREATE TABLE scanReplayChunk (
-                    key TEXT NOT NULL,
-                    seq INTEGER NOT NULL,
-                    bytes BLOB NOT NULL,
-                    PRIMARY KEY (key, seq)
-                );
-                PRAGMA user_version = 2;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE scanReplay (
+                        key TEXT NOT NULL PRIMARY KEY,
+                        treeState BLOB NOT NULL,
+                        exitStatus INTEGER NOT NULL,
+                        stderr TEXT NOT NULL,
+                        outputBytes INTEGER NOT NULL,
+                        recordedAtMillis INTEGER NOT NULL
+                    );
+                    CREATE TABLE scanReplayChunk (
+                        key TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        bytes BLOB NOT NULL,
+                        PRIMARY KEY (key, seq)
+                    );
+                    PRAGMA user_version = 2;
+                    """)
         }
         // Measurements keyed also by ctime and inode (see MeasurementKey). Rows cached under the old key cannot be
         // told from a file rewritten with its old size and mtime, so they are dropped and measured once more.
         migrator.registerMigration("v3") { db in
-            try db.execute(sql: """
-                DELETE FROM measurement;
-                ALTER TABLE measurement ADD COLUMN changedAtNanos INTEGER NOT NULL DEFAULT 0;
-                ALTER TABLE measurement ADD COLUMN inode INTEGER NOT NULL DEFAULT 0;
-                PRAGMA user_version = 3;
-                """)
+            try db.execute(
+                sql: """
+                    DELETE FROM measurement;
+                    ALTER TABLE measurement ADD COLUMN changedAtNanos INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE measurement ADD COLUMN inode INTEGER NOT NULL DEFAULT 0;
+                    PRAGMA user_version = 3;
+                    """)
         }
         // Which ClipMeter (and which FFmpeg libraries) priced each job. Jobs recorded before keep NULL: unknown.
         migrator.registerMigration("v4") { db in
-            try db.execute(sql: """
-                ALTER TABLE job ADD COLUMN producedBy TEXT;
-                PRAGMA user_version = 4;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE job ADD COLUMN producedBy TEXT;
+                    PRAGMA user_version = 4;
+                    """)
         }
         // Jobs keyed by identity (where they live, or their IMS JobId) instead of by an id relative to the scanned
         // folder. Rows written before are marked `keyed = 0`: they keep their meaning until a scan records the same
         // job under its key, which replaces them.
         migrator.registerMigration("v5") { db in
-            try db.execute(sql: """
-                ALTER TABLE job ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0;
-                PRAGMA user_version = 5;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE job ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0;
+                    PRAGMA user_version = 5;
+                    """)
         }
         return migrator
     }()
@@ -107,10 +112,13 @@ enum LedgerSchema {
         if applicationID != 0 {
             throw LedgerError.corrupt(path: path, message: "it is another application's SQLite database")
         }
-        let foreignTables = try Int.fetchOne(db, sql: """
-            SELECT COUNT(*) FROM sqlite_master
-            WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'grdb\\_%' ESCAPE '\\'
-            """) ?? 0
+        let foreignTables =
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM sqlite_master
+                    WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'grdb\\_%' ESCAPE '\\'
+                    """) ?? 0
         if foreignTables > 0 {
             throw LedgerError.corrupt(path: path, message: "it holds tables that are not a ClipMeter ledger's")
         }

@@ -19,14 +19,16 @@ extension SQLiteLedger {
             var found: [MeasurementKey: Data] = [:]
             for slice in paths.chunks(ofCount: Self.keysPerQuery) {
                 let placeholders = Array(repeating: "?", count: slice.count).joined(separator: ",")
-                let statement = try db.cachedStatement(sql: """
-                    SELECT path, mode, size, modifiedAtNanos, changedAtNanos, inode, facts
-                    FROM measurement WHERE path IN (\(placeholders))
-                    """)
+                let statement = try db.cachedStatement(
+                    sql: """
+                        SELECT path, mode, size, modifiedAtNanos, changedAtNanos, inode, facts
+                        FROM measurement WHERE path IN (\(placeholders))
+                        """)
                 let rows = try Row.fetchCursor(statement, arguments: StatementArguments(Array(slice)))
                 while let row = try rows.next() {
-                    let key = MeasurementKey(path: row[0], size: row[2], modifiedAtNanos: row[3], changedAtNanos: row[4],
-                                             inode: UInt64(bitPattern: row[5]), mode: row[1])
+                    let key = MeasurementKey(
+                        path: row[0], size: row[2], modifiedAtNanos: row[3], changedAtNanos: row[4],
+                        inode: UInt64(bitPattern: row[5]), mode: row[1])
                     if wanted.contains(key) {
                         found[key] = row[6]
                     }
@@ -43,10 +45,11 @@ extension SQLiteLedger {
     func storeMeasurements(_ entries: [(key: MeasurementKey, facts: Data)]) throws {
         guard !entries.isEmpty else { return }
         try writing("storing measurements") { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO measurement (path, mode, size, modifiedAtNanos, changedAtNanos, inode, facts)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO measurement (path, mode, size, modifiedAtNanos, changedAtNanos, inode, facts)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
             for entry in entries {
                 try statement.execute(arguments: [
                     entry.key.path, entry.key.mode, entry.key.size, entry.key.modifiedAtNanos, entry.key.changedAtNanos,

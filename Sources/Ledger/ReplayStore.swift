@@ -22,12 +22,17 @@ extension SQLiteLedger {
     /// The replay stored for `key`, without its output.
     func replay(forKey key: String) throws -> StoredReplay? {
         try reading("reading a stored scan") { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT treeState, exitStatus, stderr, outputBytes, recordedAtMillis FROM scanReplay WHERE key = ?
-                """, arguments: [key]) else { return nil }
-            return StoredReplay(treeState: row["treeState"], exitStatus: Int32(row["exitStatus"] as Int64),
-                                stderr: row["stderr"], outputBytes: row["outputBytes"],
-                                recordedAt: LedgerTime.date(row["recordedAtMillis"]))
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT treeState, exitStatus, stderr, outputBytes, recordedAtMillis FROM scanReplay WHERE key = ?
+                        """, arguments: [key])
+            else { return nil }
+            return StoredReplay(
+                treeState: row["treeState"], exitStatus: Int32(row["exitStatus"] as Int64),
+                stderr: row["stderr"], outputBytes: row["outputBytes"],
+                recordedAt: LedgerTime.date(row["recordedAtMillis"]))
         }
     }
 
@@ -51,8 +56,10 @@ extension SQLiteLedger {
 
     /// Stores (or replaces) the replay for `key` in one transaction, reading the output from `outputFile`, and
     /// drops the oldest replays beyond `replaysKept`.
-    func storeReplay(forKey key: String, treeState: Data, exitStatus: Int32, stderr: String,
-                            outputFile: URL, recordedAt: Date = Date()) throws {
+    func storeReplay(
+        forKey key: String, treeState: Data, exitStatus: Int32, stderr: String,
+        outputFile: URL, recordedAt: Date = Date()
+    ) throws {
         guard let handle = try? FileHandle(forReadingFrom: outputFile) else {
             throw LedgerError.io(path: path, message: "the scan's captured output (\(outputFile.path)) could not be read back")
         }
@@ -68,13 +75,16 @@ extension SQLiteLedger {
                 total += Int64(chunk.count)
                 seq += 1
             }
-            try db.execute(sql: """
-                INSERT INTO scanReplay (key, treeState, exitStatus, stderr, outputBytes, recordedAtMillis)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [key, treeState, Int64(exitStatus), stderr, total, LedgerTime.millis(recordedAt)])
-            let stale = try String.fetchAll(db, sql: """
-                SELECT key FROM scanReplay ORDER BY recordedAtMillis DESC, key LIMIT -1 OFFSET ?
-                """, arguments: [Ledger.replaysKept])
+            try db.execute(
+                sql: """
+                    INSERT INTO scanReplay (key, treeState, exitStatus, stderr, outputBytes, recordedAtMillis)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [key, treeState, Int64(exitStatus), stderr, total, LedgerTime.millis(recordedAt)])
+            let stale = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT key FROM scanReplay ORDER BY recordedAtMillis DESC, key LIMIT -1 OFFSET ?
+                    """, arguments: [Ledger.replaysKept])
             for old in stale {
                 try db.execute(sql: "DELETE FROM scanReplayChunk WHERE key = ?", arguments: [old])
                 try db.execute(sql: "DELETE FROM scanReplay WHERE key = ?", arguments: [old])

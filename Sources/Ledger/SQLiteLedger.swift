@@ -62,8 +62,9 @@ final class SQLiteLedger: LedgerBackend {
     /// opened as immutable, which is safe there because nothing can be writing to it either. An older schema is
     /// read as it is: every schema this build knows has the job table `bill` reads.
     private static func openReadOnly(_ path: String) throws -> DatabaseQueue {
-        guard try LedgerFile.vetHeader(
-            at: path, supportedVersion: LedgerSchema.version, applicationID: LedgerSchema.applicationID)
+        guard
+            try LedgerFile.vetHeader(
+                at: path, supportedVersion: LedgerSchema.version, applicationID: LedgerSchema.applicationID)
         else {
             throw LedgerError.holdsNoLedger(path: path, schema: nil)
         }
@@ -74,7 +75,11 @@ final class SQLiteLedger: LedgerBackend {
         } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_IOERR].contains(error.resultCode) {
             // An immutable open ignores the write-ahead log, so jobs committed only there would silently vanish.
             if LedgerFile.hasNonEmptyLog(path) {
-                throw LedgerError.io(path: path, message: "it is in a read-only folder with an unfinished write-ahead log (\((path as NSString).lastPathComponent)-wal) that SQLite can only read from a writable folder; copy the ledger and its -wal file to one")
+                throw LedgerError.io(
+                    path: path,
+                    message:
+                        "it is in a read-only folder with an unfinished write-ahead log (\((path as NSString).lastPathComponent)-wal) that SQLite can only read from a writable folder; copy the ledger and its -wal file to one"
+                )
             }
             do {
                 let queue = try DatabaseQueue(path: immutableURI(path), configuration: configuration(readonly: true))

@@ -47,21 +47,26 @@ enum FLVTail {
             let absolute = base + Int64(pos)
             // PreviousTagSize0 sits just before the first tag: the whole file has been walked.
             if absolute <= firstTagOffset {
-                return absolute == firstTagOffset ? .tags(ends, reachedOffset: absolute, reachedStart: true)
+                return absolute == firstTagOffset
+                    ? .tags(ends, reachedOffset: absolute, reachedStart: true)
                     : .untrusted("the tag chain does not lead back to the file's first tag (byte \(absolute))")
             }
             guard pos >= 4 else { return .tags(ends, reachedOffset: absolute, reachedStart: false) }
             let previous = be(pos - 4, 4)
             let tagAt = absolute - 4 - previous
             if previous < 11 || tagAt < firstTagOffset {
-                return .untrusted("the PreviousTagSize at byte \(absolute - 4) (\(previous)) points outside the tags: the file is cut short or damaged there")
+                return .untrusted(
+                    "the PreviousTagSize at byte \(absolute - 4) (\(previous)) points outside the tags: the file is cut short or damaged there"
+                )
             }
             let start = pos - 4 - Int(previous)
             guard start >= 0 else { return .tags(ends, reachedOffset: absolute, reachedStart: false) }
             let type = bytes[start] & 0x1F
             let dataSize = be(start + 1, 3)
             guard dataSize + 11 == previous else {
-                return .untrusted("the PreviousTagSize at byte \(absolute - 4) (\(previous)) does not match the tag it follows (\(dataSize + 11) bytes): the file is cut short or damaged there")
+                return .untrusted(
+                    "the PreviousTagSize at byte \(absolute - 4) (\(previous)) does not match the tag it follows (\(dataSize + 11) bytes): the file is cut short or damaged there"
+                )
             }
             guard be(start + 8, 3) == 0, [audioTag, videoTag, scriptTag].contains(type) else {
                 return .untrusted("no valid tag header at byte \(tagAt)")
@@ -92,7 +97,10 @@ enum FLVTail {
                     }
                     cts = be(body + 2, 3)
                     if cts >= 0x80_0000 { cts -= 0x100_0000 }
-                    if cts < 0 { return .untrusted("a negative composition offset near the end (at byte \(tagAt)): the demuxer distrusts those timestamps") }
+                    if cts < 0 {
+                        return .untrusted(
+                            "a negative composition offset near the end (at byte \(tagAt)): the demuxer distrusts those timestamps")
+                    }
                     if cts > 15 * 60 * 1000 { return .untrusted("an invalid composition offset near the end (at byte \(tagAt))") }
                     isPacket = dataSize >= 6
                 case 2, 3, 4, 5, 6, 8:
@@ -107,7 +115,9 @@ enum FLVTail {
                 if var end = ends[type] {
                     // Walking backwards, each stream's dts may only stay or fall.
                     if dts > end.earliestDTS {
-                        return .untrusted("\(type == audioTag ? "audio" : "video") timestamps are not monotonic near the end (\(dts) ms at byte \(tagAt), then \(end.earliestDTS) ms)")
+                        return .untrusted(
+                            "\(type == audioTag ? "audio" : "video") timestamps are not monotonic near the end (\(dts) ms at byte \(tagAt), then \(end.earliestDTS) ms)"
+                        )
                     }
                     end.earliestDTS = dts
                     end.maxPTS = max(end.maxPTS, dts + cts)

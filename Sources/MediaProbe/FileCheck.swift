@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A regular file opened for measuring: the descriptor FFmpeg will read and what `fstat` said about it.
@@ -30,9 +30,13 @@ enum FileCheck {
         func fail(_ code: ProbeErrorCode, _ message: String, _ operation: String = "stat") -> ProbeError {
             ProbeError(path: path, code: code, operation: operation, message: message)
         }
-        let swapped = "a symbolic link now stands where the listing saw a file or folder (the tree changed after it was listed); links appearing there are not followed, so nothing outside the scanned folders is read"
+        let swapped =
+            "a symbolic link now stands where the listing saw a file or folder (the tree changed after it was listed); links appearing there are not followed, so nothing outside the scanned folders is read"
         if path.utf8.count >= Int(PATH_MAX) {
-            throw fail(.unsupported, "the path is \(path.utf8.count) bytes long; the system opens paths of at most \(PATH_MAX - 1) bytes (PATH_MAX): move the file to a shorter path")
+            throw fail(
+                .unsupported,
+                "the path is \(path.utf8.count) bytes long; the system opens paths of at most \(PATH_MAX - 1) bytes (PATH_MAX): move the file to a shorter path"
+            )
         }
         var link = stat()
         if FileName.withCString(path, { lstat($0, &link) }) != 0 {
@@ -95,8 +99,9 @@ enum FileCheck {
             throw fail(.io, "cannot read: \(String(cString: strerror(e)))", "read")
         }
         let nanos = Int64(opened.st_mtim.tv_sec) * 1_000_000_000 + Int64(opened.st_mtim.tv_nsec)
-        return OpenedFile(path: path, descriptor: fd, size: Int64(opened.st_size), modifiedAtNanos: nanos,
-                          magic: Data(buffer.prefix(max(n, 0))))
+        return OpenedFile(
+            path: path, descriptor: fd, size: Int64(opened.st_size), modifiedAtNanos: nanos,
+            magic: Data(buffer.prefix(max(n, 0))))
     }
 
     /// What a non-regular file is, in words; nil for a regular file.
@@ -140,9 +145,9 @@ enum FileCheck {
             return b.count >= offset + bytes.count && Array(b[offset..<offset + bytes.count]) == bytes
         }
         if at(4, "ftyp") || at(4, "moov") || at(4, "mdat") || at(4, "free") || at(4, "wide") { return true }
-        if b.count >= 4 && b[0] == 0x1A && b[1] == 0x45 && b[2] == 0xDF && b[3] == 0xA3 { return true } // EBML
+        if b.count >= 4 && b[0] == 0x1A && b[1] == 0x45 && b[2] == 0xDF && b[3] == 0xA3 { return true }  // EBML
         if at(0, "RIFF") || at(0, "OggS") || at(0, "fLaC") || at(0, "FLV") || at(0, "ID3") { return true }
-        if b.count >= 1 && b[0] == 0x47 && b.count >= 189 { return b[188] == 0x47 } // MPEG-TS sync bytes
+        if b.count >= 1 && b[0] == 0x47 && b.count >= 189 { return b[188] == 0x47 }  // MPEG-TS sync bytes
         return false
     }
 }

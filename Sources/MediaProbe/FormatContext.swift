@@ -34,8 +34,10 @@ final class FormatContext {
     private(set) var streamInfoUsed: StreamInfoUse = .decoded
 
     /// Opens `source` with the deadline already armed, so even a stuck open gives up.
-    init(source: ProbeSource, timeLimit: TimeInterval, allowNetwork: Bool,
-         demuxers: DemuxerPolicy = .selfContained, streamInfo: StreamInfoPolicy = .whenNeeded) throws(OpenFailure) {
+    init(
+        source: ProbeSource, timeLimit: TimeInterval, allowNetwork: Bool,
+        demuxers: DemuxerPolicy = .selfContained, streamInfo: StreamInfoPolicy = .whenNeeded
+    ) throws(OpenFailure) {
         let name: String
         let descriptor: Int32
         switch source {
@@ -90,16 +92,19 @@ final class FormatContext {
             let formatName = cString(format?.pointee.name) ?? ""
             if score < 0 || !demuxers.allows(formatName) {
                 avformat_free_context(ctx)
-                throw fail(OpenFailure(code: score < 0 ? score : cff_averror(EINVAL), step: "open",
-                                       refusedFormat: score < 0 ? nil : formatName))
+                throw fail(
+                    OpenFailure(
+                        code: score < 0 ? score : cff_averror(EINVAL), step: "open",
+                        refusedFormat: score < 0 ? nil : formatName))
             }
             probeScore = score
         }
         var options: OpaquePointer? = nil
         // A local file or an object is read through its own AVIOContext, so FFmpeg needs no protocol at all: an
         // empty list ("none" names no protocol) also stops demuxers that open by URL without io_open (DASH in 5.1).
-        av_dict_set(&options, "protocol_whitelist",
-                    descriptor >= 0 || isObject ? "none" : allowNetwork ? "http,https,tcp,tls,crypto" : "file", 0)
+        av_dict_set(
+            &options, "protocol_whitelist",
+            descriptor >= 0 || isObject ? "none" : allowNetwork ? "http,https,tcp,tls,crypto" : "file", 0)
         av_dict_set(&options, "format_whitelist", demuxers.whitelist, 0)
         // MOV/MP4 data references name other files; the guard would refuse them anyway, this keeps the
         // demuxer from asking.
@@ -180,13 +185,14 @@ final class FormatContext {
             if rc < 0 { return rc == cff_averror_exit() || timedOut ? .timedOut : .failed(rc) }
             defer { av_packet_unref(packet) }
             let p = packet.pointee
-            return .packet(PacketInfo(
-                streamIndex: Int(p.stream_index),
-                pts: p.pts == cff_nopts_value() ? nil : p.pts,
-                dts: p.dts == cff_nopts_value() ? nil : p.dts,
-                duration: p.duration,
-                isDiscard: cff_pkt_is_discard(packet) != 0,
-                isCorrupt: cff_pkt_is_corrupt(packet) != 0))
+            return .packet(
+                PacketInfo(
+                    streamIndex: Int(p.stream_index),
+                    pts: p.pts == cff_nopts_value() ? nil : p.pts,
+                    dts: p.dts == cff_nopts_value() ? nil : p.dts,
+                    duration: p.duration,
+                    isDiscard: cff_pkt_is_discard(packet) != 0,
+                    isCorrupt: cff_pkt_is_corrupt(packet) != 0))
         }
     }
 
@@ -276,7 +282,8 @@ enum HeaderCompleteness {
     static func answersEverything(_ ctx: UnsafeMutablePointer<AVFormatContext>) -> Bool {
         let c = ctx.pointee
         guard let name = cString(c.iformat?.pointee.name), name.hasPrefix("mov,mp4"),
-              c.duration != cff_nopts_value(), c.duration > 0, c.nb_streams > 0, let streams = c.streams else { return false }
+            c.duration != cff_nopts_value(), c.duration > 0, c.nb_streams > 0, let streams = c.streams
+        else { return false }
         for index in 0..<Int(c.nb_streams) {
             guard let st = streams[index], let par = st.pointee.codecpar else { return false }
             let p = par.pointee
@@ -287,11 +294,13 @@ enum HeaderCompleteness {
                 guard p.width > 0, p.height > 0 else { return false }
                 if !attached {
                     guard st.pointee.duration != cff_nopts_value(), st.pointee.duration > 0,
-                          st.pointee.avg_frame_rate.num > 0, st.pointee.avg_frame_rate.den > 0 else { return false }
+                        st.pointee.avg_frame_rate.num > 0, st.pointee.avg_frame_rate.den > 0
+                    else { return false }
                 }
             case AVMEDIA_TYPE_AUDIO:
                 guard p.sample_rate > 0, p.ch_layout.nb_channels > 0,
-                      st.pointee.duration != cff_nopts_value(), st.pointee.duration > 0 else { return false }
+                    st.pointee.duration != cff_nopts_value(), st.pointee.duration > 0
+                else { return false }
             default:
                 break
             }
@@ -477,9 +486,11 @@ struct DemuxerPolicy {
     ])
 
     /// Demuxers that read other files by name: refused because of where they could lead.
-    static let referencing: Set<String> = ["hls", "dash", "concat", "image2", "image2pipe", "webm_dash_manifest",
-                                           "imf", "vobsub", "ffmetadata", "sdp", "rtp", "rtsp", "sap", "data",
-                                           "mpjpeg", "tedcaptions"]
+    static let referencing: Set<String> = [
+        "hls", "dash", "concat", "image2", "image2pipe", "webm_dash_manifest",
+        "imf", "vobsub", "ffmetadata", "sdp", "rtp", "rtsp", "sap", "data",
+        "mpjpeg", "tedcaptions",
+    ]
 
     /// Comma-separated, as FFmpeg's `format_whitelist` option wants it.
     var whitelist: String { names.sorted().joined(separator: ",") }

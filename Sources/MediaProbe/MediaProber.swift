@@ -19,8 +19,10 @@ public struct ProbeOptions: Sendable, Hashable {
     /// When to decode the first frames to learn codec parameters; the header answers for MP4/MOV.
     public var streamInfo: StreamInfoPolicy = .whenNeeded
 
-    public init(mode: ProbeMode = .auto, timeLimit: TimeInterval = 30, allowNetwork: Bool = false,
-                ossEndpoint: String? = nil, remoteJobs: Int = 16) {
+    public init(
+        mode: ProbeMode = .auto, timeLimit: TimeInterval = 30, allowNetwork: Bool = false,
+        ossEndpoint: String? = nil, remoteJobs: Int = 16
+    ) {
         self.mode = mode
         self.timeLimit = timeLimit
         self.allowNetwork = allowNetwork
@@ -57,11 +59,13 @@ public struct MediaProber: Sendable {
         }
         // A signed link someone pasted keeps its signature out of the output even when it is not read.
         let shown = OSSObjectURL(url: path) != nil ? Self.displayName(path) : path
-        return ProbeOutcome(path: shown, result: result.mapError { error in
-            var error = error
-            error.path = shown
-            return error
-        })
+        return ProbeOutcome(
+            path: shown,
+            result: result.mapError { error in
+                var error = error
+                error.path = shown
+                return error
+            })
     }
 
     // MARK: - Steps
@@ -69,26 +73,30 @@ public struct MediaProber: Sendable {
     private func measure(_ path: String, log: LogCollector) throws(ProbeError) -> MediaFacts {
         let isURL = path.contains("://")
         if isURL && !options.allowNetwork, let object = OSSObjectURL(url: path) {
-            throw ProbeError(path: object.ossURL, code: .unsupported, operation: "open",
-                             message: "OSS objects are read in place only with consent to use the network",
-                             remedy: .readObjectInPlace(ossURL: object.ossURL))
+            throw ProbeError(
+                path: object.ossURL, code: .unsupported, operation: "open",
+                message: "OSS objects are read in place only with consent to use the network",
+                remedy: .readObjectInPlace(ossURL: object.ossURL))
         }
         if isURL && !options.allowNetwork {
-            throw ProbeError(path: path, code: .unsupported, operation: "open",
-                             message: "network URLs are not opened without consent to use the network (only local files by default)",
-                             remedy: .allowNetwork)
+            throw ProbeError(
+                path: path, code: .unsupported, operation: "open",
+                message: "network URLs are not opened without consent to use the network (only local files by default)",
+                remedy: .allowNetwork)
         }
         let file: OpenedFile? = isURL ? nil : try FileCheck.open(path, refusingLinks: options.refusesLinks)
         let context: FormatContext
         do {
-            context = try FormatContext(source: file.map(ProbeSource.file) ?? .url(path),
-                                        timeLimit: options.timeLimit, allowNetwork: options.allowNetwork,
-                                        streamInfo: options.streamInfo)
+            context = try FormatContext(
+                source: file.map(ProbeSource.file) ?? .url(path),
+                timeLimit: options.timeLimit, allowNetwork: options.allowNetwork,
+                streamInfo: options.streamInfo)
         } catch {
             throw classify(error, path: path, log: log, magic: file?.magic ?? Data())
         }
-        var facts = MediaFacts(path: path, size: file?.size ?? 0, modifiedAtNanos: file?.modifiedAtNanos ?? 0,
-                               container: context.header.formatName, mode: options.mode)
+        var facts = MediaFacts(
+            path: path, size: file?.size ?? 0, modifiedAtNanos: file?.modifiedAtNanos ?? 0,
+            container: context.header.formatName, mode: options.mode)
         try measure(context, into: &facts, log: log)
         if file != nil { facts.bytesRead = context.bytesRead }
         return facts
@@ -106,7 +114,8 @@ public struct MediaProber: Sendable {
         }
 
         let estimation = context.header.estimation
-        let headerTrusted = (estimation == .timestamps || estimation == .stream)
+        let headerTrusted =
+            (estimation == .timestamps || estimation == .stream)
             && facts.containerDuration != nil
             && facts.contentStreams.allSatisfy { $0.duration != nil }
         // The header is checked against what is already at hand: MOV/MP4's sample tables, the file's size.
@@ -194,8 +203,9 @@ public struct MediaProber: Sendable {
         for stream in context.streams {
             guard let end = stream.lastIndexEnd else { continue }
             if end > facts.size {
-                throw ProbeError(path: facts.path, code: .truncated, operation: "check the sample index",
-                                 message: "the file is cut short: its index needs \(end) bytes but the file has \(facts.size)")
+                throw ProbeError(
+                    path: facts.path, code: .truncated, operation: "check the sample index",
+                    message: "the file is cut short: its index needs \(end) bytes but the file has \(facts.size)")
             }
         }
     }
@@ -213,37 +223,51 @@ public struct MediaProber: Sendable {
         let media = facts.contentStreams.filter { $0.type == .audio || $0.type == .video }
         guard media.isEmpty else { return }
         if facts.contentStreams.isEmpty, let claim = facts.containerDuration, claim > 0 {
-            throw ProbeError(path: facts.path, code: .truncated, operation: "read stream info",
-                             message: "the header claims \(format(claim)) s of media but the file holds no audio or video stream (cut out, or not fully synced yet)")
+            throw ProbeError(
+                path: facts.path, code: .truncated, operation: "read stream info",
+                message:
+                    "the header claims \(format(claim)) s of media but the file holds no audio or video stream (cut out, or not fully synced yet)"
+            )
         }
-        let what = facts.streams.isEmpty ? "no stream at all"
+        let what =
+            facts.streams.isEmpty
+            ? "no stream at all"
             : "only " + Set(facts.streams.map { $0.isAttachedPicture ? "cover art" : $0.type.rawValue }).sorted().joined(separator: " and ")
-        throw ProbeError(path: facts.path, code: .notMedia, operation: "read stream info",
-                         message: "holds no audio or video stream (\(what)): nothing in it can be billed by duration")
+        throw ProbeError(
+            path: facts.path, code: .notMedia, operation: "read stream info",
+            message: "holds no audio or video stream (\(what)): nothing in it can be billed by duration")
     }
 
     /// No duration is billed that the file's bytes cannot carry (`DurationCheck.minimumBytesPerSecond`).
     private func checkSpanFitsSize(_ facts: MediaFacts) throws(ProbeError) {
         let figures = [facts.containerDuration].compactMap { $0 } + facts.contentStreams.compactMap(\.duration)
         guard let longest = figures.max(),
-              DurationCheck.cannotCarry(seconds: longest, size: facts.size, container: facts.container) else { return }
+            DurationCheck.cannotCarry(seconds: longest, size: facts.size, container: facts.container)
+        else { return }
         let least = DurationCheck.minimumBytesPerSecond(container: facts.container)
-        throw ProbeError(path: facts.path, code: .truncated, operation: "check the duration against the size",
-                         message: "its timestamps span \(format(longest)) s, more than its \(facts.size) bytes can hold (every second of media takes at least \(least) bytes): the file is damaged or its clock jumps where it could not be followed")
+        throw ProbeError(
+            path: facts.path, code: .truncated, operation: "check the duration against the size",
+            message:
+                "its timestamps span \(format(longest)) s, more than its \(facts.size) bytes can hold (every second of media takes at least \(least) bytes): the file is damaged or its clock jumps where it could not be followed"
+        )
     }
 
     /// Replaces header stream durations with timestamp-derived ones, and a container figure the timestamps
     /// contradict with the span they give.
-    private func scanTimestamps(_ context: FormatContext, into facts: inout MediaFacts, headerTrusted: Bool,
-                                plannedDuration: Decimal?) throws(ProbeError) {
+    private func scanTimestamps(
+        _ context: FormatContext, into facts: inout MediaFacts, headerTrusted: Bool,
+        plannedDuration: Decimal?
+    ) throws(ProbeError) {
         let scanner = TimestampScanner(context: context)
         var outcome: TimestampScanner.Outcome?
         var source = DurationSource.packets
         do throws(TimestampScanner.ScanFailure) {
             // The shortcut is worth it only on long files, and safe only where a timestamp seek lands where
             // it should (an index, or cluster/tag timestamps) and every packet carries its own timestamp.
-            if let (shortcut, tailStart) = TailShortcut.plan(container: facts.container, duration: plannedDuration,
-                                                             start: facts.startTime, size: facts.size) {
+            if let (shortcut, tailStart) = TailShortcut.plan(
+                container: facts.container, duration: plannedDuration,
+                start: facts.startTime, size: facts.size)
+            {
                 // A byte seek lands anywhere in the file's clock: the result is checked against the file's size.
                 var fileSize: Int64?
                 var repositions = false
@@ -269,11 +293,13 @@ public struct MediaProber: Sendable {
         } catch {
             switch error {
             case .timedOut:
-                throw ProbeError(path: facts.path, code: .timeout, operation: "scan packets",
-                                 message: "gave up after the per-file time limit of \(timeLimitText)")
+                throw ProbeError(
+                    path: facts.path, code: .timeout, operation: "scan packets",
+                    message: "gave up after the per-file time limit of \(timeLimitText)")
             case .readError(let code, let packets):
-                throw ProbeError(path: facts.path, code: .io, operation: "scan packets",
-                                 message: "\(ffmpegErrorString(code)) after \(packets) packets")
+                throw ProbeError(
+                    path: facts.path, code: .io, operation: "scan packets",
+                    message: "\(ffmpegErrorString(code)) after \(packets) packets")
             }
         }
         guard let outcome else { return }
@@ -284,7 +310,8 @@ public struct MediaProber: Sendable {
         for i in facts.streams.indices {
             let index = facts.streams[i].index
             guard let span = outcome.spans[index], index < context.streams.count,
-                  !facts.streams[i].isAttachedPicture else { continue }
+                !facts.streams[i].isAttachedPicture
+            else { continue }
             let stream = context.streams[index]
             let tb = stream.timeBase
             if span.lastCorrupt {
@@ -296,7 +323,8 @@ public struct MediaProber: Sendable {
             } else if span.untimedPackets > 0, span.untimedTicks > 0 {
                 ticks = span.untimedTicks
                 let rate = stream.averageFrameRate.isValid ? stream.averageFrameRate : stream.realFrameRate
-                let basis: FrameCountBasis = rate.isValid
+                let basis: FrameCountBasis =
+                    rate.isValid
                     ? .frameRate(frames: span.untimedPackets, rateNum: rate.num, rateDen: rate.den)
                     : .packetDurations(packets: span.untimedPackets)
                 facts.warnings.append(.frameCount(stream: index, codec: stream.codec, basis: basis))
@@ -365,21 +393,29 @@ public struct MediaProber: Sendable {
         if PlaylistText.startsLikePlaylist(magic) {
             // Not a guard (the demuxer whitelist and the io_open guard are): only a clearer reason for a
             // playlist FFmpeg did not even recognise as one.
-            return error(.unsupported, "looks like a playlist (HLS or ffconcat): it names other files, which ClipMeter never opens; measure the media files themselves")
+            return error(
+                .unsupported,
+                "looks like a playlist (HLS or ffconcat): it names other files, which ClipMeter never opens; measure the media files themselves"
+            )
         }
         if let score = failure.probeScore, score <= AVPROBE_SCORE_EXTENSION, code != cff_averror(EIO) {
             // Only the file name suggested the format; nothing in the bytes did.
-            return error(.notMedia, "not a media file: nothing in it is a format FFmpeg recognises (only its name suggested one): \(reason)")
+            return error(
+                .notMedia, "not a media file: nothing in it is a format FFmpeg recognises (only its name suggested one): \(reason)")
         }
         if failure.refusedOpens > 0 {
-            return error(.unsupported, "the file refers to other files, which are never opened: ClipMeter measures one self-contained file at a time; measure the media files themselves")
+            return error(
+                .unsupported,
+                "the file refers to other files, which are never opened: ClipMeter measures one self-contained file at a time; measure the media files themselves"
+            )
         }
         if code == cff_averror(ENOENT) { return error(.notFound, "no such file") }
         if code == cff_averror(EACCES) || code == cff_averror(EPERM) { return error(.permissionDenied, "permission denied") }
         if code == cff_averror(EIO) { return error(.io, reason) }
         if code == cff_averror_protocol_not_found() {
-            return error(.unsupported, "protocol not allowed (only local files without consent to use the network): \(reason)",
-                         remedy: .allowNetwork)
+            return error(
+                .unsupported, "protocol not allowed (only local files without consent to use the network): \(reason)",
+                remedy: .allowNetwork)
         }
         if failure.step == "read stream info" && !FileCheck.looksLikeContainer(magic) {
             // Random bytes can pass FFmpeg's format probe at a low score (often as MPEG-TS) and only fail here.
@@ -406,7 +442,10 @@ public struct MediaProber: Sendable {
     private func refusal(_ format: String, error: (ProbeErrorCode, String) -> ProbeError) -> ProbeError {
         let names = Set(format.split(separator: ",").map(String.init))
         if !names.isDisjoint(with: DemuxerPolicy.referencing) {
-            return error(.unsupported, "is a \(format) playlist, manifest or sequence: it names other files, which ClipMeter never opens (they could be outside the scanned folders); measure the media files themselves")
+            return error(
+                .unsupported,
+                "is a \(format) playlist, manifest or sequence: it names other files, which ClipMeter never opens (they could be outside the scanned folders); measure the media files themselves"
+            )
         }
         if !names.isDisjoint(with: MediaSniffer.textFormats) {
             return error(.notMedia, "not a media file: FFmpeg reads it only as \(format) text")
@@ -418,7 +457,8 @@ public struct MediaProber: Sendable {
     /// carry no heap addresses and can say which demuxer gave up.
     static func splitContext(_ line: String) -> (demuxer: String?, text: String) {
         guard line.hasPrefix("["), let close = line.firstIndex(of: "]"),
-              let at = line[..<close].range(of: " @ ") else { return (nil, line) }
+            let at = line[..<close].range(of: " @ ")
+        else { return (nil, line) }
         let name = String(line[line.index(after: line.startIndex)..<at.lowerBound])
         let text = line[line.index(after: close)...].trimmingCharacters(in: .whitespaces)
         return (name.isEmpty ? nil : name, text.isEmpty ? line : text)
@@ -432,7 +472,8 @@ public struct MediaProber: Sendable {
         for line in log.lines where line.level <= AV_LOG_WARNING {
             let said = Self.splitContext(line.text)
             let plain = said.demuxer.map { "\($0): \(said.text)" } ?? said.text
-            let warning: ProbeWarning = plain.lowercased().contains("estimating duration from bitrate")
+            let warning: ProbeWarning =
+                plain.lowercased().contains("estimating duration from bitrate")
                 ? .ffmpegEstimatedFromBitrate(message: plain) : .ffmpegLog(plain)
             if seen.insert(warning).inserted && out.count < 10 { out.append(warning) }
         }
@@ -474,7 +515,8 @@ enum TransportStreamCheck {
 enum TailShortcut {
     /// The shortcut for a file, or nil where a full scan is the only safe (or the cheaper) way.
     static func plan(container: String, duration: Decimal?, start: Decimal?, size: Int64 = 0)
-        -> (DurationSource, TimestampScanner.TailStart)? {
+        -> (DurationSource, TimestampScanner.TailStart)?
+    {
         let names = Set(container.split(separator: ",").map(String.init))
         // Short files are cheap to scan whole.
         guard let duration, duration > 30 else { return nil }

@@ -5,8 +5,10 @@ import Foundation
 /// kilobytes, the same test avformat_open_input runs, without opening a demuxer.
 public enum MediaSniffer {
     /// Formats that match plain text; a document that happens to parse as subtitles is not a video.
-    static let textFormats: Set<String> = ["tty", "srt", "ass", "webvtt", "subviewer", "subviewer1",
-        "microdvd", "mpl2", "jacosub", "realtext", "sami", "stl", "vplayer", "pjs", "lrc", "scc", "mcc"]
+    static let textFormats: Set<String> = [
+        "tty", "srt", "ass", "webvtt", "subviewer", "subviewer1",
+        "microdvd", "mpl2", "jacosub", "realtext", "sami", "stl", "vplayer", "pjs", "lrc", "scc", "mcc",
+    ]
 
     /// True when libavformat recognises the first bytes of `path` as a media container.
     public static func looksLikeMedia(_ path: String) -> Bool {

@@ -24,13 +24,16 @@ final class ObjectInput {
         guard let buffer = av_malloc(Int(Self.bufferSize))?.assumingMemoryBound(to: UInt8.self) else {
             throw OpenFailure(code: cff_averror(ENOMEM), step: "allocate a read buffer")
         }
-        context = avio_alloc_context(buffer, Self.bufferSize, 0, Unmanaged.passUnretained(self).toOpaque(), { opaque, buffer, size in
-            guard let opaque, let buffer else { return cff_averror(EINVAL) }
-            return Unmanaged<ObjectInput>.fromOpaque(opaque).takeUnretainedValue().read(buffer, Int(size))
-        }, nil, { opaque, offset, whence in
-            guard let opaque else { return Int64(cff_averror(EINVAL)) }
-            return Unmanaged<ObjectInput>.fromOpaque(opaque).takeUnretainedValue().seek(offset, whence)
-        })
+        context = avio_alloc_context(
+            buffer, Self.bufferSize, 0, Unmanaged.passUnretained(self).toOpaque(),
+            { opaque, buffer, size in
+                guard let opaque, let buffer else { return cff_averror(EINVAL) }
+                return Unmanaged<ObjectInput>.fromOpaque(opaque).takeUnretainedValue().read(buffer, Int(size))
+            }, nil,
+            { opaque, offset, whence in
+                guard let opaque else { return Int64(cff_averror(EINVAL)) }
+                return Unmanaged<ObjectInput>.fromOpaque(opaque).takeUnretainedValue().seek(offset, whence)
+            })
         if context == nil {
             av_free(buffer)
             throw OpenFailure(code: cff_averror(ENOMEM), step: "allocate a read context")

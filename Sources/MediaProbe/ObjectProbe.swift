@@ -23,7 +23,7 @@ public struct ObjectIdentity: Sendable, Hashable {
     /// The ETag folded into the modification-time field of the cache key (the ledger's key has no ETag
     /// column; a changed object has a new ETag, so a new key). Never 0, so it is not mistaken for "unknown".
     public var etagStamp: Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 // FNV-1a: stable across runs and platforms, unlike hashValue
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: stable across runs and platforms, unlike hashValue
         for byte in etag.utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01B3
@@ -51,12 +51,15 @@ extension MediaProber {
         guard readsInPlace(path), let object = OSSObjectURL(url: path) else { return nil }
         let shown = Self.displayName(path)
         do throws(OSSAccessError) {
-            let access = try OSSObjectAccess(object: object, endpointOverride: options.ossEndpoint,
-                                             credentials: OSSCredentials.fromEnvironment())
+            let access = try OSSObjectAccess(
+                object: object, endpointOverride: options.ossEndpoint,
+                credentials: OSSCredentials.fromEnvironment())
             switch access.head(timeout: options.timeLimit) {
             case .success(let head):
-                return .success(ObjectIdentity(objectURL: object.ossURL, size: head.size, etag: head.etag,
-                                               etagIsWeak: head.isWeakETag))
+                return .success(
+                    ObjectIdentity(
+                        objectURL: object.ossURL, size: head.size, etag: head.etag,
+                        etagIsWeak: head.isWeakETag))
             case .failure(let error):
                 throw error
             }
@@ -80,16 +83,19 @@ extension MediaProber {
         return ProbeOutcome(path: shown, result: result)
     }
 
-    private func measureObject(_ path: String, shown: String, identity known: ObjectIdentity?,
-                               log: LogCollector) throws(ProbeError) -> MediaFacts {
+    private func measureObject(
+        _ path: String, shown: String, identity known: ObjectIdentity?,
+        log: LogCollector
+    ) throws(ProbeError) -> MediaFacts {
         let started = Date()
         guard let object = OSSObjectURL(url: path) else {
             throw ProbeError(path: shown, code: .unsupported, operation: "open", message: "not an OSS URL")
         }
         let access: OSSObjectAccess
         do throws(OSSAccessError) {
-            access = try OSSObjectAccess(object: object, endpointOverride: options.ossEndpoint,
-                                         credentials: OSSCredentials.fromEnvironment())
+            access = try OSSObjectAccess(
+                object: object, endpointOverride: options.ossEndpoint,
+                credentials: OSSCredentials.fromEnvironment())
         } catch {
             throw Self.probeError(error, path: shown, operation: "open")
         }
@@ -111,25 +117,31 @@ extension MediaProber {
         let reader: OSSObjectReader
         let input: ObjectInput
         do {
-            reader = try OSSObjectReader(access: access, head: OSSObjectHead(size: identity.size, etag: identity.etag,
-                                                                             isWeakETag: identity.etagIsWeak),
-                                         timeLimit: remaining)
+            reader = try OSSObjectReader(
+                access: access,
+                head: OSSObjectHead(
+                    size: identity.size, etag: identity.etag,
+                    isWeakETag: identity.etagIsWeak),
+                timeLimit: remaining)
             input = try ObjectInput(reader: reader, name: access.displayURL)
         } catch let error as OSSAccessError {
             throw Self.probeError(error, path: shown, operation: "open")
         } catch {
-            throw ProbeError(path: shown, code: .io, operation: "open", message: "cannot allocate the object's read context (out of memory)")
+            throw ProbeError(
+                path: shown, code: .io, operation: "open", message: "cannot allocate the object's read context (out of memory)")
         }
         let context: FormatContext
         do {
-            context = try FormatContext(source: .object(input), timeLimit: remaining, allowNetwork: true,
-                                        streamInfo: options.streamInfo)
+            context = try FormatContext(
+                source: .object(input), timeLimit: remaining, allowNetwork: true,
+                streamInfo: options.streamInfo)
         } catch {
             if let broken = transferProblem(reader, path: shown, afterFailure: true) { throw broken }
             throw classify(error, path: shown, log: log, magic: Data())
         }
-        var facts = MediaFacts(path: shown, size: identity.size, modifiedAtNanos: identity.etagStamp,
-                               container: context.header.formatName, mode: options.mode)
+        var facts = MediaFacts(
+            path: shown, size: identity.size, modifiedAtNanos: identity.etagStamp,
+            container: context.header.formatName, mode: options.mode)
         do {
             try measure(context, into: &facts, log: log)
         } catch {
@@ -149,8 +161,9 @@ extension MediaProber {
             return Self.probeError(failure, path: path, operation: "read the object")
         }
         if reader.failure != nil || (afterFailure && reader.timedOut) {
-            return ProbeError(path: path, code: .timeout, operation: "read the object",
-                              message: "gave up after the per-file time limit of \(timeLimitText) (the server stalled?)")
+            return ProbeError(
+                path: path, code: .timeout, operation: "read the object",
+                message: "gave up after the per-file time limit of \(timeLimitText) (the server stalled?)")
         }
         return nil
     }
@@ -167,7 +180,8 @@ extension MediaProber {
         var message = error.description
         if case .noEndpoint(let object) = error.reason {
             // OSSAccess states the fact; the ways out are the reader's to know, named here without any flag.
-            message += ": give the endpoint to read it through (https://oss-REGION.aliyuncs.com, or the -internal one),"
+            message +=
+                ": give the endpoint to read it through (https://oss-REGION.aliyuncs.com, or the -internal one),"
                 + " name it as https://\(object.bucket).oss-REGION.aliyuncs.com/…, or map its prefix to a synced folder"
         }
         return ProbeError(path: path, code: code, operation: operation, message: message)

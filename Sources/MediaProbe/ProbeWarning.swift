@@ -56,7 +56,8 @@ public enum ProbeWarning: Codable, Hashable, Sendable, CustomStringConvertible {
         case .estimatedFromBitrate:
             return "estimated-from-bitrate: libavformat estimated this duration from the bit rate; it is not exact"
         case let .bitrateEstimateReplaced(header, measured):
-            return "estimated-from-bitrate: the header's \(Self.seconds(header)) s was a bit-rate estimate; replaced by the measured \(Self.seconds(measured)) s"
+            return
+                "estimated-from-bitrate: the header's \(Self.seconds(header)) s was a bit-rate estimate; replaced by the measured \(Self.seconds(measured)) s"
         case .ffmpegEstimatedFromBitrate(let message):
             return "estimated-from-bitrate: FFmpeg: \(message)"
         case .noDuration:
@@ -66,13 +67,17 @@ public enum ProbeWarning: Codable, Hashable, Sendable, CustomStringConvertible {
         case .fullScan(let reason):
             return "full-scan: the end of the file could not be read on its own (\(reason)); every packet was read instead"
         case .truncatedTransportPacket(let bytes):
-            return "truncated: the file ends \(bytes) bytes into a transport-stream packet: it was cut short (an interrupted copy or sync?), and its duration covers the surviving part only"
+            return
+                "truncated: the file ends \(bytes) bytes into a transport-stream packet: it was cut short (an interrupted copy or sync?), and its duration covers the surviving part only"
         case .truncatedPacket(let stream):
-            return "truncated: stream \(stream)'s last packet is incomplete (the demuxer flagged it corrupt): the file was cut short, and its duration covers the surviving part only"
+            return
+                "truncated: stream \(stream)'s last packet is incomplete (the demuxer flagged it corrupt): the file was cut short, and its duration covers the surviving part only"
         case let .truncatedPES(pid, declared, held):
-            let how = declared.map { "holds \(held ?? 0) of its \($0) bytes" }
+            let how =
+                declared.map { "holds \(held ?? 0) of its \($0) bytes" }
                 ?? "its last transport packet is full, where a finished one ends in stuffing"
-            return "truncated: the file ends inside a PES packet of PID \(pid) (\(how)): it was cut short at a transport-packet boundary, and its duration covers the surviving part only"
+            return
+                "truncated: the file ends inside a PES packet of PID \(pid) (\(how)): it was cut short at a transport-packet boundary, and its duration covers the surviving part only"
         case let .frameCount(stream, codec, basis):
             return "frame-count: stream \(stream) (\(codec)) is a raw elementary stream without timestamps; its duration is \(basis)"
         case let .guessedLastPacket(stream, seconds):
@@ -81,11 +86,13 @@ public enum ProbeWarning: Codable, Hashable, Sendable, CustomStringConvertible {
             return "truncated: " + notes.joined(separator: "; ") + "; durations cover the readable part only"
         case let .headerDisagrees(stream, header, measured):
             let whose = stream.map { "stream \($0)'s header" } ?? "the container header"
-            return "header-mismatch: \(whose) claims \(Self.seconds(header)) s but the file holds \(Self.seconds(measured)) s; the held \(Self.seconds(measured)) s is used"
+            return
+                "header-mismatch: \(whose) claims \(Self.seconds(header)) s but the file holds \(Self.seconds(measured)) s; the held \(Self.seconds(measured)) s is used"
         case .discontinuity(let jumps):
             let list = jumps.prefix(10).map(\.description).joined(separator: "; ")
             let more = jumps.count > 10 ? "; and \(jumps.count - 10) more" : ""
-            return "discontinuity: the clock jumps \(jumps.count) time(s) (\(list)\(more)); the duration is the sum of the \(jumps.count + 1) continuous segments"
+            return
+                "discontinuity: the clock jumps \(jumps.count) time(s) (\(list)\(more)); the duration is the sum of the \(jumps.count + 1) continuous segments"
         case .ffmpegLog(let line):
             return "ffmpeg: \(line)"
         case .recorded(let text):

@@ -221,7 +221,8 @@ struct TimestampScanner {
                         return .untrusted("stream \(index)'s timestamps go backwards near the end (a discontinuity)")
                     }
                     if let previous = lastDTS[index], let bound = DiscontinuityBound(stream: context.streams[index]),
-                       dts - previous > bound.forward {
+                        dts - previous > bound.forward
+                    {
                         return .untrusted("stream \(index)'s timestamps jump forward near the end (a discontinuity)")
                     }
                     lastDTS[index] = dts
@@ -261,7 +262,11 @@ struct TimestampScanner {
             let tailRate = Double(context.bytesRead - bytesBeforeTail) / tailSeconds
             let averageRate = Double(fileSize) / spanSeconds
             if averageRate > tailRate * 2.5 || averageRate * 2.5 < tailRate {
-                return .untrusted(String(format: "its span of %.0f s does not fit its size (%.2f× the bit rate of its end): the clock probably restarts or jumps in the middle", spanSeconds, averageRate / tailRate))
+                return .untrusted(
+                    String(
+                        format:
+                            "its span of %.0f s does not fit its size (%.2f× the bit rate of its end): the clock probably restarts or jumps in the middle",
+                        spanSeconds, averageRate / tailRate))
             }
         }
         return .measured(Outcome(spans: spans, notes: [], endedEarly: false))
@@ -358,7 +363,9 @@ struct TimestampScanner {
                 return untrustedAfterHead("stream \(index)'s packets carry no duration, so its last packet's is unknown")
             }
             guard recent.allSatisfy({ $0 == steady }) else {
-                return untrustedAfterHead("stream \(index)'s packet durations vary (\(recent.map(String.init).joined(separator: ", ")) ms), so its last packet's is unknown")
+                return untrustedAfterHead(
+                    "stream \(index)'s packet durations vary (\(recent.map(String.init).joined(separator: ", ")) ms), so its last packet's is unknown"
+                )
             }
             let tailEnd = end.maxPTS + steady
             if tailEnd <= first {
@@ -378,7 +385,11 @@ struct TimestampScanner {
             let tailRate = Double(fileSize - walkedFrom) / tailSeconds
             let averageRate = Double(fileSize) / spanSeconds
             if averageRate > tailRate * 2.5 || averageRate * 2.5 < tailRate {
-                return untrustedAfterHead(String(format: "its span of %.0f s does not fit its size (%.2f× the bit rate of its end): the clock probably restarts or jumps in the middle", spanSeconds, averageRate / tailRate))
+                return untrustedAfterHead(
+                    String(
+                        format:
+                            "its span of %.0f s does not fit its size (%.2f× the bit rate of its end): the clock probably restarts or jumps in the middle",
+                        spanSeconds, averageRate / tailRate))
             }
         }
         return .measured(Outcome(spans: spans, notes: [], endedEarly: false))

@@ -73,10 +73,11 @@ final class HTTPConnection {
         if isTLS {
             av_dict_set(&options, "tls_verify", "1", 0)
         }
-        var callback = AVIOInterruptCB(callback: { opaque in
-            guard let opaque else { return 0 }
-            return Unmanaged<Deadline>.fromOpaque(opaque).takeUnretainedValue().hasPassed ? 1 : 0
-        }, opaque: Unmanaged.passUnretained(deadline).toOpaque())
+        var callback = AVIOInterruptCB(
+            callback: { opaque in
+                guard let opaque else { return 0 }
+                return Unmanaged<Deadline>.fromOpaque(opaque).takeUnretainedValue().hasPassed ? 1 : 0
+            }, opaque: Unmanaged.passUnretained(deadline).toOpaque())
         var opened: UnsafeMutablePointer<AVIOContext>? = nil
         let rc = avio_open2(&opened, "\(isTLS ? "tls" : "tcp")://\(address)", AVIO_FLAG_READ_WRITE, &callback, &options)
         av_dict_free(&options)
@@ -272,14 +273,16 @@ struct HTTPResponseHead: Equatable {
         guard let statusLine = lines.first else { throw .notHTTP(detail: "an empty answer") }
         let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count >= 2, parts[0] == "HTTP/1.1" || parts[0] == "HTTP/1.0", parts[1].count == 3,
-              parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), let status = Int(parts[1]), status >= 100 else {
+            parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), let status = Int(parts[1]), status >= 100
+        else {
             throw .notHTTP(detail: "the first line \(shown(statusLine)) is not an HTTP status line")
         }
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":"), colon != line.startIndex,
-                  !line[..<colon].contains(where: { $0 == " " || $0 == "\t" }),
-                  !line.hasPrefix(" "), !line.hasPrefix("\t") else {
+                !line[..<colon].contains(where: { $0 == " " || $0 == "\t" }),
+                !line.hasPrefix(" "), !line.hasPrefix("\t")
+            else {
                 throw .notHTTP(detail: "the header line \(shown(line)) is malformed")
             }
             let name = line[..<colon].lowercased()
@@ -336,7 +339,8 @@ struct ContentRange: Equatable {
         guard halves.count == 2 else { return nil }
         let bounds = halves[0].split(separator: "-", omittingEmptySubsequences: false)
         guard bounds.count == 2, let first = HTTPResponseHead.byteCount(String(bounds[0])),
-              let last = HTTPResponseHead.byteCount(String(bounds[1])), first <= last else { return nil }
+            let last = HTTPResponseHead.byteCount(String(bounds[1])), first <= last
+        else { return nil }
         var total: Int64?
         if halves[1] != "*" {
             guard let known = HTTPResponseHead.byteCount(String(halves[1])), last < known else { return nil }

@@ -21,7 +21,8 @@ public struct OSSEndpoint: Sendable, Hashable {
         var authority = String(value[schemeEnd.upperBound...])
         while authority.hasSuffix("/") { authority.removeLast() }
         guard !authority.isEmpty, !authority.contains("/"), !authority.contains("?"), !authority.contains("@"),
-              !authority.contains("#"), authority.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else { return nil }
+            !authority.contains("#"), authority.allSatisfy({ $0.isASCII && !$0.isWhitespace })
+        else { return nil }
         self.scheme = String(scheme)
         self.authority = authority.lowercased()
         let labels = host.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
@@ -104,8 +105,8 @@ enum OSSPercent {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "~"),
-                 UInt8(ascii: "."):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "~"),
+                UInt8(ascii: "."):
                 out.unicodeScalars.append(UnicodeScalar(byte))
             case UInt8(ascii: "/") where keepSlash:
                 out.append("/")

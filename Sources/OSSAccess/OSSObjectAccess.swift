@@ -79,7 +79,7 @@ public struct OSSAccessError: Error, Sendable, Equatable, CustomStringConvertibl
         case .noEndpoint, .invalidEndpoint, .invalidURL: return .unsupported
         case .noAnswer: return .timeout
         case .unreachable, .closedWithoutAnswer, .notHTTP, .noContentLength, .implausibleSize, .rangeIgnored,
-             .rangeMismatch, .changed, .truncated, .transfer:
+            .rangeMismatch, .changed, .truncated, .transfer:
             return .io
         case .httpStatus(let status, _):
             switch status {
@@ -112,26 +112,31 @@ public struct OSSAccessError: Error, Sendable, Equatable, CustomStringConvertibl
         case .noContentLength(let url):
             return "HEAD \(url): the server gave no Content-Length"
         case .implausibleSize(let url, let size):
-            return "HEAD \(url): the server claims \(size) bytes, more than any object can hold (\(OSSObjectHead.maximumSize) at most); not believed"
+            return
+                "HEAD \(url): the server claims \(size) bytes, more than any object can hold (\(OSSObjectHead.maximumSize) at most); not believed"
         case .httpStatus(let status, let url):
             switch status {
             case 401, 403:
-                return "HTTP \(status): access to \(url) was denied (check ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET, the STS token and the bucket policy; anonymous reads work only for public objects)"
+                return
+                    "HTTP \(status): access to \(url) was denied (check ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET, the STS token and the bucket policy; anonymous reads work only for public objects)"
             case 404:
                 return "HTTP 404: no such object \(url) (or no such bucket)"
             case 300...399:
-                return "HTTP \(status): the server redirects \(url) elsewhere; redirects are never followed (name the object's own endpoint)"
+                return
+                    "HTTP \(status): the server redirects \(url) elsewhere; redirects are never followed (name the object's own endpoint)"
             default:
                 return "HTTP \(status) for \(url)"
             }
         case .rangeIgnored(let url):
-            return "GET \(url): a byte range was asked for and the server sent the whole object (HTTP 200); it does not serve ranges, so the object cannot be measured in place"
+            return
+                "GET \(url): a byte range was asked for and the server sent the whole object (HTTP 200); it does not serve ranges, so the object cannot be measured in place"
         case .rangeMismatch(let url, let asked, let answered):
             return "GET \(url): asked for bytes \(asked), the server answered \(answered); nothing is measured from a wrong range"
         case .changed(let url, let detail):
             return "\(url) is not the object its HEAD described (\(detail)): it changed while measured, or the server mixes objects up"
         case .truncated(let url, let received, let expected):
-            return "GET \(url): the server closed the connection after \(received) of \(expected) bytes (a truncated response); nothing is billed from a partial read"
+            return
+                "GET \(url): the server closed the connection after \(received) of \(expected) bytes (a truncated response); nothing is billed from a partial read"
         case .transfer(let url, let cause):
             return "GET \(url): the transfer failed: \(cause)"
         }
@@ -172,8 +177,9 @@ public struct OSSObjectAccess: Sendable {
     /// The URL a request uses: pre-signed when there are credentials, plain for anonymous reads.
     public func requestURL(method: String, validFor seconds: Int, now: Date = Date()) -> String {
         guard let credentials else { return displayURL }
-        return OSSSigner.presignedURL(method: method, bucket: object.bucket, key: object.key, endpoint: endpoint,
-                                      credentials: credentials, region: region, expires: seconds, now: now)
+        return OSSSigner.presignedURL(
+            method: method, bucket: object.bucket, key: object.key, endpoint: endpoint,
+            credentials: credentials, region: region, expires: seconds, now: now)
     }
 
     /// One HEAD request: size and ETag, or why not. Redirects are refused, never followed.
@@ -228,7 +234,8 @@ public struct OSSObjectAccess: Sendable {
             return OSSAccessError(.unreachable(endpoint: "\(endpoint.scheme)://\(endpoint.authority)", cause: cause))
         case .closed(let bytes) where bytes == 0: return OSSAccessError(.closedWithoutAnswer(url: shown, method: method))
         case .closed(let bytes):
-            return OSSAccessError(.notHTTP(url: shown, method: method, detail: "the connection closed after \(bytes) bytes, in the middle of the headers"))
+            return OSSAccessError(
+                .notHTTP(url: shown, method: method, detail: "the connection closed after \(bytes) bytes, in the middle of the headers"))
         case .notHTTP(let detail): return OSSAccessError(.notHTTP(url: shown, method: method, detail: detail))
         case .io(let cause): return OSSAccessError(.transfer(url: shown, cause: cause))
         }

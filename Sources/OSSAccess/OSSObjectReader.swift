@@ -89,8 +89,9 @@ public final class OSSObjectReader {
             // Left half-read: a short rest is read to keep the connection, a long one costs a new connection.
             if remaining <= Self.skipThrough { try skip(remaining) } else { closeConnection() }
         }
-        let length = min(continues ? min(max(lastRange * 2, Self.firstRange), Self.largestRange) : Self.firstRange,
-                         head.size - offset)
+        let length = min(
+            continues ? min(max(lastRange * 2, Self.firstRange), Self.largestRange) : Self.firstRange,
+            head.size - offset)
         try get(offset, length: length)
     }
 
@@ -130,7 +131,8 @@ public final class OSSObjectReader {
         let etag = answer.value("etag").map { OSSObjectHead.normalized($0).etag } ?? ""
         if !head.etag.isEmpty, !etag.isEmpty, etag != head.etag {
             closeConnection()
-            throw OSSAccessError(.changed(url: shown, detail: "the HEAD gave ETag \"\(head.etag)\", the read \(HTTPResponseHead.shown(etag))"))
+            throw OSSAccessError(
+                .changed(url: shown, detail: "the HEAD gave ETag \"\(head.etag)\", the read \(HTTPResponseHead.shown(etag))"))
         }
         let announced: Int64?
         do throws(HTTPConnection.Failure) {
@@ -142,7 +144,8 @@ public final class OSSObjectReader {
         if let coding = answer.value("content-encoding"), coding.lowercased() != "identity", answer.status == 206 || answer.status == 200 {
             // Compressed bytes are not the object's bytes, whatever range they claim to be.
             closeConnection()
-            throw OSSAccessError(.rangeMismatch(url: shown, asked: asked.text, answered: "a body encoded as \(HTTPResponseHead.shown(coding))"))
+            throw OSSAccessError(
+                .rangeMismatch(url: shown, asked: asked.text, answered: "a body encoded as \(HTTPResponseHead.shown(coding))"))
         }
         switch answer.status {
         case 206:

@@ -50,12 +50,13 @@ public struct OSSObjectURL: Sendable, Hashable {
         case "http", "https":
             let labels = host.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             guard labels.count >= 4, OSSHostLabel.isAliyunDomain(labels), Self.isBucketName(labels[0]),
-                  let endpointLabel = OSSHostLabel(labels[1])
+                let endpointLabel = OSSHostLabel(labels[1])
             else { return nil }
             let region = endpointLabel.region
             let endpointHost = labels.dropFirst().joined(separator: ".")
-            self.init(bucket: labels[0], key: path.removingPercentEncoding ?? path, region: region,
-                      endpoint: "\(scheme)://\(endpointHost)\(port)")
+            self.init(
+                bucket: labels[0], key: path.removingPercentEncoding ?? path, region: region,
+                endpoint: "\(scheme)://\(endpointHost)\(port)")
         default:
             return nil
         }

@@ -16,9 +16,11 @@ public enum OSSSigner {
     public static let maximumExpiry = 604_800
 
     /// A URL for `method` on the object, valid for `expires` seconds from `now`. V4 when `region` is given.
-    public static func presignedURL(method: String, bucket: String, key: String, endpoint: OSSEndpoint,
-                                    credentials: OSSCredentials, region: String?, expires: Int,
-                                    now: Date = Date()) -> String {
+    public static func presignedURL(
+        method: String, bucket: String, key: String, endpoint: OSSEndpoint,
+        credentials: OSSCredentials, region: String?, expires: Int,
+        now: Date = Date()
+    ) -> String {
         let base = endpoint.objectURL(bucket: bucket, key: key)
         let expires = min(max(expires, 1), maximumExpiry)
         var params: [(String, String)] = []
@@ -31,13 +33,16 @@ public enum OSSSigner {
             params.append(("x-oss-expires", String(expires)))
             params.append(("x-oss-signature-version", "OSS4-HMAC-SHA256"))
             params.append(("x-oss-credential", "\(credentials.accessKeyID)/\(scope)"))
-            let canonicalQuery = params
+            let canonicalQuery =
+                params
                 .map { (OSSPercent.encode($0.0, keepSlash: false), OSSPercent.encode($0.1, keepSlash: false)) }
                 .sorted { $0.0 < $1.0 }
                 .map { $0.1.isEmpty ? $0.0 : "\($0.0)=\($0.1)" }
                 .joined(separator: "&")
-            let canonicalRequest = [method, OSSPercent.encode("/\(bucket)/\(key)", keepSlash: true), canonicalQuery,
-                                    "", "", "UNSIGNED-PAYLOAD"].joined(separator: "\n")
+            let canonicalRequest = [
+                method, OSSPercent.encode("/\(bucket)/\(key)", keepSlash: true), canonicalQuery,
+                "", "", "UNSIGNED-PAYLOAD",
+            ].joined(separator: "\n")
             let stringToSign = ["OSS4-HMAC-SHA256", stamp, scope, hex(sha256(Array(canonicalRequest.utf8)))]
                 .joined(separator: "\n")
             var signingKey = hmac(sha256: true, key: Array("aliyun_v4\(credentials.accessKeySecret)".utf8), day)
@@ -66,8 +71,9 @@ public enum OSSSigner {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0,
-                      c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        return String(
+            format: "%04d%02d%02dT%02d%02d%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0,
+            c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 
     static func hmac(sha256: Bool, key: [UInt8], _ message: String) -> [UInt8] {

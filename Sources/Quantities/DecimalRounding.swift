@@ -17,11 +17,12 @@ public enum DecimalRounding {
     public static func rounded(_ value: Decimal, places: Int, _ mode: Mode = .halfUp) -> Decimal {
         var input = value
         var output = Decimal()
-        let foundation: NSDecimalNumber.RoundingMode = switch mode {
-        case .halfUp: .plain
-        case .up: .up
-        case .down: .down
-        }
+        let foundation: NSDecimalNumber.RoundingMode =
+            switch mode {
+            case .halfUp: .plain
+            case .up: .up
+            case .down: .down
+            }
         NSDecimalRound(&output, &input, places, foundation)
         return output
     }

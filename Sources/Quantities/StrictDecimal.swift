@@ -90,7 +90,8 @@ public enum JSONNumbers {
         func finish() -> String? {
             defer { literal.removeAll(keepingCapacity: true) }
             guard !literal.isEmpty, let text = String(bytes: literal, encoding: .utf8),
-                  case .failure(.outOfRange) = StrictDecimal.parse(text) else { return nil }
+                case .failure(.outOfRange) = StrictDecimal.parse(text)
+            else { return nil }
             return text.count > 40 ? text.prefix(40) + "…" : text
         }
         for byte in json {

@@ -43,18 +43,19 @@ enum BillCSVReader {
     }
 
     /// Headers the bill has that reconciling does not need, in both languages: known, so never reported.
-    static let knownOther: Set<String> = Set([
-        "Cost Center", "Account ID", "Account Name", "Owner Account ID", "Owner Account Name", "Product Name", "Product Type",
-        "Product Detail", "Subscription Type", "Payment Time", "Service Duration", "Order No./Bill No.", "Item", "Billing Type",
-        "Instance Name", "Resource Group", "Instance Tag", "Instance Config", "Instance Spec", "Internet IP", "Intranet IP",
-        "Region", "Zone", "Commodity Code", "Pip Code", "Biz Type", "After Discount Amount", "Bill Account ID",
-        "Bill Account Name", "Nick Name", "Owner ID", "Cash Amount", "Payment Amount", "Outstanding Amount", "Adjust Amount",
-        "Service Period", "Service Period Unit", "Item Name", "Cost Unit", "Tag", "Deducted By Cash Coupon",
-        "成本中心", "账号ID", "账号名称", "账号", "所有者账号ID", "所有者账号", "所有者账号名称", "财务单元", "产品", "产品名称",
-        "产品类型", "产品明细", "消费类型", "支付时间", "服务时长", "订单号/账单号", "账单号", "订单号", "账单类型", "计费方式",
-        "实例昵称", "资源组", "实例标签", "标签", "实例配置", "实例规格", "公网IP", "私网IP", "地域", "可用区", "现金支付",
-        "信用额度退款抵扣", "未结清金额", "调账金额", "商品Code", "商品代码",
-    ].map(normalise))
+    static let knownOther: Set<String> = Set(
+        [
+            "Cost Center", "Account ID", "Account Name", "Owner Account ID", "Owner Account Name", "Product Name", "Product Type",
+            "Product Detail", "Subscription Type", "Payment Time", "Service Duration", "Order No./Bill No.", "Item", "Billing Type",
+            "Instance Name", "Resource Group", "Instance Tag", "Instance Config", "Instance Spec", "Internet IP", "Intranet IP",
+            "Region", "Zone", "Commodity Code", "Pip Code", "Biz Type", "After Discount Amount", "Bill Account ID",
+            "Bill Account Name", "Nick Name", "Owner ID", "Cash Amount", "Payment Amount", "Outstanding Amount", "Adjust Amount",
+            "Service Period", "Service Period Unit", "Item Name", "Cost Unit", "Tag", "Deducted By Cash Coupon",
+            "成本中心", "账号ID", "账号名称", "账号", "所有者账号ID", "所有者账号", "所有者账号名称", "财务单元", "产品", "产品名称",
+            "产品类型", "产品明细", "消费类型", "支付时间", "服务时长", "订单号/账单号", "账单号", "订单号", "账单类型", "计费方式",
+            "实例昵称", "资源组", "实例标签", "标签", "实例配置", "实例规格", "公网IP", "私网IP", "地域", "可用区", "现金支付",
+            "信用额度退款抵扣", "未结清金额", "调账金额", "商品Code", "商品代码",
+        ].map(normalise))
 
     /// Lower case without spaces and punctuation: "Usage Start Time", "UsageStartTime" and "usage_start_time" agree.
     static func normalise(_ header: String) -> String {
@@ -85,7 +86,8 @@ enum BillCSVReader {
         let header = csv.header.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         guard looksLikeBill(header) else {
             let first = header.prefix(6).joined(separator: ", ")
-            throw ReconcileError.notABill(file: file, found: "text whose first line (\(first.isEmpty ? "empty" : first)) names no bill column")
+            throw ReconcileError.notABill(
+                file: file, found: "text whose first line (\(first.isEmpty ? "empty" : first)) names no bill column")
         }
         var index: [Column: Int] = [:]
         var unrecognised: [String] = []
@@ -178,9 +180,10 @@ enum BillCSVReader {
         } else {
             throw ReconcileError.unreadableRow(location: location, reason: "no Usage Start Time, Billing Date or Billing Cycle")
         }
-        let deductions = Deductions(resourcePackage: cell(.resourcePackage), coupons: try number(.coupons),
-                                    cashCoupons: try number(.cashCoupons), prepaidCard: try number(.prepaidCard),
-                                    invoiceDiscount: try number(.invoiceDiscount))
+        let deductions = Deductions(
+            resourcePackage: cell(.resourcePackage), coupons: try number(.coupons),
+            cashCoupons: try number(.cashCoupons), prepaidCard: try number(.prepaidCard),
+            invoiceDiscount: try number(.invoiceDiscount))
         return BillRow(
             location: location, source: .itemizedCSV, period: period, productCode: cell(.productCode),
             billingItemCode: cell(.billingItemCode), billingItem: cell(.billingItem), instanceID: cell(.instanceID),

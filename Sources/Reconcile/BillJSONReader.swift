@@ -26,7 +26,8 @@ enum BillJSONReader {
         // The SDK's response object: {headers, statusCode, body}.
         if let inner = body["body"], body["statusCode"] != nil || body["headers"] != nil {
             if let text = inner as? String, let data = text.data(using: .utf8),
-               let decoded = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any] {
+                let decoded = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any]
+            {
                 body = decoded
             } else if let decoded = inner as? [String: Any] {
                 body = decoded
@@ -51,8 +52,9 @@ enum BillJSONReader {
             return try meterRows(meter, location: location, zone: zone)
         }
         if let success = body["Success"] as? Bool, !success || body["Data"] == nil {
-            throw ReconcileError.apiError(file: location, code: JSONText.string(body["Code"]) ?? "no code",
-                                          message: JSONText.string(body["Message"]) ?? "")
+            throw ReconcileError.apiError(
+                file: location, code: JSONText.string(body["Code"]) ?? "no code",
+                message: JSONText.string(body["Message"]) ?? "")
         }
         let keys = body.keys.sorted().prefix(8).joined(separator: ", ")
         throw ReconcileError.notABill(file: location, found: keys.isEmpty ? "an empty JSON object" : "a JSON object with keys \(keys)")
@@ -80,7 +82,9 @@ enum BillJSONReader {
         return reading
     }
 
-    private static func billRow(_ row: [String: Any], source: BillSource, cycle: String?, location: String, zone: TimeZone) throws -> BillRow {
+    private static func billRow(_ row: [String: Any], source: BillSource, cycle: String?, location: String, zone: TimeZone) throws
+        -> BillRow
+    {
         func text(_ key: String) -> String? { JSONText.string(row[key]).flatMap { $0.isEmpty ? nil : $0 } }
         func number(_ key: String, required: Bool = false) throws -> Decimal? {
             guard let raw = row[key], !(raw is NSNull), JSONText.string(raw)?.isEmpty == false else {
@@ -135,8 +139,10 @@ enum BillJSONReader {
         // are hourly; rows at midnight a day or more apart are daily.
         let times = Set(objects.compactMap { JSONText.decimal($0["Time"] as Any).map { NSDecimalNumber(decimal: $0).int64Value } }).sorted()
         let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
-        let midnights = times.allSatisfy { Period.containing(Date(timeIntervalSince1970: TimeInterval($0)), .day, in: zone).start
-            == Date(timeIntervalSince1970: TimeInterval($0)) }
+        let midnights = times.allSatisfy {
+            Period.containing(Date(timeIntervalSince1970: TimeInterval($0)), .day, in: zone).start
+                == Date(timeIntervalSince1970: TimeInterval($0))
+        }
         let granularity: Granularity = midnights && (gaps.min() ?? 86400) >= 86400 && times.count > 1 ? .day : .hour
         if times.count == 1 && midnights {
             reading.warnings.append("\(location): one meter row at midnight, read as an hour (the response does not say its Interval)")
@@ -148,18 +154,22 @@ enum BillJSONReader {
                 continue
             }
             guard let time = JSONText.decimal(row["Time"] as Any), time > 0 else {
-                reading.errors.append(.unreadableRow(location: here, reason: "Time \(JSONText.string(row["Time"]) ?? "missing") is not an epoch time"))
+                reading.errors.append(
+                    .unreadableRow(location: here, reason: "Time \(JSONText.string(row["Time"]) ?? "missing") is not an epoch time"))
                 continue
             }
             guard let minutes = JSONText.decimal(row["Duration"] as Any), minutes >= 0 else {
-                reading.errors.append(.unreadableRow(location: here, reason: "Duration \(JSONText.string(row["Duration"]) ?? "missing") is not a number of minutes"))
+                reading.errors.append(
+                    .unreadableRow(
+                        location: here, reason: "Duration \(JSONText.string(row["Duration"]) ?? "missing") is not a number of minutes"))
                 continue
             }
             let profile = JSONText.string(row["Profile"]) ?? JSONText.string(row["Specification"]) ?? JSONText.string(row["Type"])
             let start = Date(timeIntervalSince1970: NSDecimalNumber(decimal: time).doubleValue)
-            reading.rows.append(BillRow(
-                location: here, source: source, period: Period.containing(start, granularity, in: zone),
-                productCode: "ice", billingItemCode: profile, billingItem: profile, usage: minutes, usageUnit: "Minute"))
+            reading.rows.append(
+                BillRow(
+                    location: here, source: source, period: Period.containing(start, granularity, in: zone),
+                    productCode: "ice", billingItemCode: profile, billingItem: profile, usage: minutes, usageUnit: "Minute"))
         }
         return reading
     }
@@ -229,17 +239,22 @@ enum BillDates {
     static func instant(_ text: String, zone: TimeZone) -> Date? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.contains("T"), trimmed.hasSuffix("Z") || trimmed.dropFirst(11).contains(where: { $0 == "+" || $0 == "-" }),
-           let date = withOffset(trimmed) ?? DateText.parse(trimmed) { return date }
+            let date = withOffset(trimmed) ?? DateText.parse(trimmed)
+        {
+            return date
+        }
         let normalised = trimmed.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "/", with: "-")
         let halves = normalised.split(separator: " ", omittingEmptySubsequences: true)
         guard halves.count == 2 || halves.count == 1 else { return nil }
         let ymd = halves[0].split(separator: "-").map { Int($0) }
         let hms = halves.count == 2 ? halves[1].split(separator: ":").map { Int($0) } : [0]
         guard ymd.count == 3, let y = ymd[0], let m = ymd[1], let d = ymd[2], (1...3).contains(hms.count),
-              hms.allSatisfy({ $0 != nil }) else { return nil }
+            hms.allSatisfy({ $0 != nil })
+        else { return nil }
         let h = hms[0] ?? 0, minute = hms.count > 1 ? hms[1] ?? 0 : 0, second = hms.count > 2 ? hms[2] ?? 0 : 0
         guard (0...24).contains(h), (0...59).contains(minute), (0...60).contains(second),
-              let base = date(y, m, d, h == 24 ? 0 : h, zone) else { return nil }
+            let base = date(y, m, d, h == 24 ? 0 : h, zone)
+        else { return nil }
         return base.addingTimeInterval(TimeInterval(minute * 60 + second + (h == 24 ? 86400 : 0)))
     }
 
@@ -257,8 +272,9 @@ enum BillDates {
             return value
         }
         guard b.count == 20 || b.count == 25, b[4] == 45, b[7] == 45, b[10] == 84, b[13] == 58, b[16] == 58,
-              let y = number(0, 4), let m = number(5, 2), let d = number(8, 2), let h = number(11, 2), let mi = number(14, 2),
-              let s = number(17, 2), (1...12).contains(m), (1...31).contains(d), h < 24, mi < 60, s < 60 else { return nil }
+            let y = number(0, 4), let m = number(5, 2), let d = number(8, 2), let h = number(11, 2), let mi = number(14, 2),
+            let s = number(17, 2), (1...12).contains(m), (1...31).contains(d), h < 24, mi < 60, s < 60
+        else { return nil }
         var offset = 0
         if b.count == 25 {
             guard b[19] == 43 || b[19] == 45, b[22] == 58, let oh = number(20, 2), let om = number(23, 2) else { return nil }

@@ -45,7 +45,8 @@ public struct Period: Hashable, Sendable, Comparable {
             return Period(start: Date(timeIntervalSince1970: start), end: Date(timeIntervalSince1970: start + 3600), granularity: .hour)
         }
         let calendar = Calendar.billing(zone)
-        let interval = calendar.dateInterval(of: granularity.component, for: date)
+        let interval =
+            calendar.dateInterval(of: granularity.component, for: date)
             ?? DateInterval(start: date, duration: granularity == .hour ? 3600 : 86400)
         return Period(start: interval.start, end: interval.end, granularity: granularity)
     }
@@ -123,8 +124,10 @@ public struct Deductions: Sendable, Equatable {
     /// `InvoiceDiscount`.
     public var invoiceDiscount: Decimal?
 
-    public init(resourcePackage: String? = nil, coupons: Decimal? = nil, cashCoupons: Decimal? = nil,
-                prepaidCard: Decimal? = nil, invoiceDiscount: Decimal? = nil) {
+    public init(
+        resourcePackage: String? = nil, coupons: Decimal? = nil, cashCoupons: Decimal? = nil,
+        prepaidCard: Decimal? = nil, invoiceDiscount: Decimal? = nil
+    ) {
         self.resourcePackage = resourcePackage
         self.coupons = coupons
         self.cashCoupons = cashCoupons
@@ -151,7 +154,8 @@ public struct Deductions: Sendable, Equatable {
         invoiceDiscount = sum(invoiceDiscount, other.invoiceDiscount)
         let packages = [resourcePackage, other.resourcePackage].compactMap { $0 }.filter { !$0.isEmpty }
         if packages.count == 2,
-           case .success(let a) = StrictDecimal.parse(packages[0]), case .success(let b) = StrictDecimal.parse(packages[1]) {
+            case .success(let a) = StrictDecimal.parse(packages[0]), case .success(let b) = StrictDecimal.parse(packages[1])
+        {
             resourcePackage = (a + b).description
         } else if !packages.isEmpty {
             resourcePackage = packages.joined(separator: " + ")
@@ -192,10 +196,12 @@ public struct BillRow: Sendable, Equatable {
     /// `Currency`; nil when the document does not name one (meters, older CSV files).
     public var currency: String?
 
-    public init(location: String, source: BillSource, period: Period, productCode: String? = nil, billingItemCode: String? = nil,
-                billingItem: String? = nil, instanceID: String? = nil, usage: Decimal? = nil, usageUnit: String? = nil,
-                listPrice: Decimal? = nil, listPriceUnit: String? = nil, gross: Decimal? = nil, payable: Decimal? = nil,
-                deductions: Deductions = Deductions(), currency: String? = nil) {
+    public init(
+        location: String, source: BillSource, period: Period, productCode: String? = nil, billingItemCode: String? = nil,
+        billingItem: String? = nil, instanceID: String? = nil, usage: Decimal? = nil, usageUnit: String? = nil,
+        listPrice: Decimal? = nil, listPriceUnit: String? = nil, gross: Decimal? = nil, payable: Decimal? = nil,
+        deductions: Deductions = Deductions(), currency: String? = nil
+    ) {
         self.location = location
         self.source = source
         self.period = period

@@ -63,7 +63,11 @@ public struct ClipMeterSide: Sendable {
     /// Adds the jobs of a saved `scan` or `estimate --format json` result.
     public mutating func addSavedResult(_ data: Data, file: String, card: RateCard) {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let jobs = object["jobs"] as? [Any] else {
-            errors.append(.badClipMeterFile(file: file, reason: "not a saved scan or estimate JSON result (expected {currency, jobs: [...]}: run clipmeter scan --format json)"))
+            errors.append(
+                .badClipMeterFile(
+                    file: file,
+                    reason: "not a saved scan or estimate JSON result (expected {currency, jobs: [...]}: run clipmeter scan --format json)")
+            )
             return
         }
         let currency = JSONText.string(object["currency"]) ?? card.currency
@@ -75,8 +79,9 @@ public struct ClipMeterSide: Sendable {
             }
             guard JSONText.string(job["status"]) == "succeeded" else { continue }
             guard job["costRange"] == nil, JSONText.decimal(job["cost"] as Any) != nil,
-                  let finishedText = JSONText.string(job["finishedAt"]),
-                  let finished = BillDates.withOffset(finishedText) ?? DateText.parse(finishedText) else {
+                let finishedText = JSONText.string(job["finishedAt"]),
+                let finished = BillDates.withOffset(finishedText) ?? DateText.parse(finishedText)
+            else {
                 skipped += 1
                 continue
             }
@@ -87,7 +92,10 @@ public struct ClipMeterSide: Sendable {
             seen[id] = file
             for (number, raw) in ((job["items"] as? [Any]) ?? []).enumerated() {
                 guard let item = raw as? [String: Any], let line = Line(item) else {
-                    errors.append(.badClipMeterFile(file: "\(file) job \(id) items[\(number)]", reason: "an item without component, unit, billedQuantity, cost and feature"))
+                    errors.append(
+                        .badClipMeterFile(
+                            file: "\(file) job \(id) items[\(number)]",
+                            reason: "an item without component, unit, billedQuantity, cost and feature"))
                     continue
                 }
                 guard line.unitPrice != nil, line.cost != 0 || line.billedQuantity != 0 else { continue }
@@ -95,7 +103,8 @@ public struct ClipMeterSide: Sendable {
             }
         }
         if skipped > 0 {
-            warnings.append("\(file): \(skipped) job(s) without a known cost or finish time (planned ranges, unpriced, undated) are not compared")
+            warnings.append(
+                "\(file): \(skipped) job(s) without a known cost or finish time (planned ranges, unpriced, undated) are not compared")
         }
     }
 
@@ -128,9 +137,10 @@ public struct ClipMeterSide: Sendable {
 
         init?(_ item: [String: Any]) {
             guard let component = JSONText.string(item["component"]), let unitText = JSONText.string(item["unit"]),
-                  let unit = BillingUnit(rawValue: unitText), let billed = JSONText.decimal(item["billedQuantity"] as Any),
-                  let cost = JSONText.decimal(item["cost"] as Any), let featureText = JSONText.string(item["feature"]),
-                  let feature = FeatureID(rawValue: featureText) else { return nil }
+                let unit = BillingUnit(rawValue: unitText), let billed = JSONText.decimal(item["billedQuantity"] as Any),
+                let cost = JSONText.decimal(item["cost"] as Any), let featureText = JSONText.string(item["feature"]),
+                let feature = FeatureID(rawValue: featureText)
+            else { return nil }
             self.component = component
             file = JSONText.string(item["file"])
             self.unit = unit
@@ -138,16 +148,18 @@ public struct ClipMeterSide: Sendable {
             unitPrice = item["unitPrice"].flatMap { JSONText.decimal($0) }
             self.cost = cost
             self.feature = feature
-            measured = item["measured"].flatMap { JSONText.decimal($0) }
+            measured =
+                item["measured"].flatMap { JSONText.decimal($0) }
                 ?? (JSONText.decimal(item["quantity"] as Any) ?? 0) * (unit == .thousandTokens ? 1000 : 60)
         }
     }
 
     static func charge(jobID: String, finishedAt: Date, item: Line, currency: String, card: RateCard) -> ClipMeterCharge {
-        ClipMeterCharge(jobID: jobID, finishedAt: finishedAt, key: key(of: item, card: card),
-                        unit: item.unit == .thousandTokens ? .thousandTokens : .minutes, measured: item.measured,
-                        billedQuantity: item.billedQuantity, unitPrice: item.unitPrice, cost: item.cost, perFile: item.file != nil,
-                        currency: currency)
+        ClipMeterCharge(
+            jobID: jobID, finishedAt: finishedAt, key: key(of: item, card: card),
+            unit: item.unit == .thousandTokens ? .thousandTokens : .minutes, measured: item.measured,
+            billedQuantity: item.billedQuantity, unitPrice: item.unitPrice, cost: item.cost, perFile: item.file != nil,
+            currency: currency)
     }
 
     /// The billing item of a line: its feature (tokens under `text-generation`), and for a per-file line the edition,

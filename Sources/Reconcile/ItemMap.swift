@@ -62,12 +62,14 @@ public struct ItemMap: Sendable {
     public static let bundled = ItemMap()
 
     /// The tiers MPS item codes name (`H265_8K` is read as tier `8K`, which no bundled card prices).
-    static let mpsPattern = try! NSRegularExpression(pattern: "\\b(H\\.?26[45]|HEVC|AVC)[._ -]?(LD|SD|HD|2K|4K|8K)\\b", options: [.caseInsensitive])
+    static let mpsPattern = try! NSRegularExpression(
+        pattern: "\\b(H\\.?26[45]|HEVC|AVC)[._ -]?(LD|SD|HD|2K|4K|8K)\\b", options: [.caseInsensitive])
 
     /// The key of `row`, or nil when neither the user's map nor the bundled default knows its item.
     public func key(for row: BillRow) -> ItemKey? {
         if let code = row.billingItemCode?.lowercased(), !code.isEmpty,
-           let entry = entries.first(where: { $0.billingItemCode?.lowercased() == code }) {
+            let entry = entries.first(where: { $0.billingItemCode?.lowercased() == code })
+        {
             return entry.key
         }
         if let name = row.billingItem, !name.isEmpty, let entry = entries.first(where: { $0.billingItem == name }) {
@@ -89,10 +91,12 @@ public struct ItemMap: Sendable {
     static func mpsKey(_ text: String) -> ItemKey? {
         let range = NSRange(text.startIndex..., in: text)
         guard let match = mpsPattern.firstMatch(in: text, range: range), let codecRange = Range(match.range(at: 1), in: text),
-              let tierRange = Range(match.range(at: 2), in: text) else { return nil }
+            let tierRange = Range(match.range(at: 2), in: text)
+        else { return nil }
         let codec = text[codecRange].uppercased().replacingOccurrences(of: ".", with: "")
-        return ItemKey(feature: .mpsTranscode, codec: codec == "H265" || codec == "HEVC" ? "h265" : "h264",
-                       tier: text[tierRange].uppercased())
+        return ItemKey(
+            feature: .mpsTranscode, codec: codec == "H265" || codec == "HEVC" ? "h265" : "h264",
+            tier: text[tierRange].uppercased())
     }
 
     // MARK: Loading
@@ -117,20 +121,26 @@ public struct ItemMap: Sendable {
         var entries: [Entry] = []
         for (index, node) in list.enumerated() {
             let place = "items[\(index)]"
-            guard case .mapping(let mapping) = node else { throw ReconcileError.badItemMap(file: file, reason: "\(place) is not a mapping; \(shape)") }
+            guard case .mapping(let mapping) = node else {
+                throw ReconcileError.badItemMap(file: file, reason: "\(place) is not a mapping; \(shape)")
+            }
             var values: [String: String] = [:]
             for (keyNode, valueNode) in mapping {
                 guard case .scalar(let key) = keyNode, case .scalar(let value) = valueNode else {
                     throw ReconcileError.badItemMap(file: file, reason: "\(place) holds something other than plain values; \(shape)")
                 }
                 guard fields.contains(key.string) else {
-                    throw ReconcileError.badItemMap(file: file, reason: "\(place).\(key.string) is not a field (fields: \(fields.sorted().joined(separator: ", ")))")
+                    throw ReconcileError.badItemMap(
+                        file: file, reason: "\(place).\(key.string) is not a field (fields: \(fields.sorted().joined(separator: ", ")))")
                 }
                 values[key.string] = value.string.trimmingCharacters(in: .whitespaces)
             }
-            guard let featureText = values["feature"] else { throw ReconcileError.badItemMap(file: file, reason: "\(place) has no feature") }
+            guard let featureText = values["feature"] else {
+                throw ReconcileError.badItemMap(file: file, reason: "\(place) has no feature")
+            }
             guard let feature = FeatureID(rawValue: featureText) else {
-                throw ReconcileError.badItemMap(file: file, reason: "\(place).feature \"\(featureText)\" is not a feature (known: \(FeatureID.known))")
+                throw ReconcileError.badItemMap(
+                    file: file, reason: "\(place).feature \"\(featureText)\" is not a feature (known: \(FeatureID.known))")
             }
             let code = values["billingItemCode"].flatMap { $0.isEmpty ? nil : $0 }
             let name = values["billingItem"].flatMap { $0.isEmpty ? nil : $0 }
@@ -139,9 +149,12 @@ public struct ItemMap: Sendable {
             }
             var codec = values["codec"].flatMap { $0.isEmpty ? nil : $0.lowercased() }
             if let given = codec, given != "audio" { codec = Pricer.priceCodec(given) }
-            entries.append(Entry(billingItemCode: code, billingItem: name,
-                                 key: ItemKey(feature: feature, edition: values["edition"].flatMap { $0.isEmpty ? nil : $0 }, codec: codec,
-                                              tier: values["tier"].flatMap { $0.isEmpty ? nil : $0.uppercased() })))
+            entries.append(
+                Entry(
+                    billingItemCode: code, billingItem: name,
+                    key: ItemKey(
+                        feature: feature, edition: values["edition"].flatMap { $0.isEmpty ? nil : $0 }, codec: codec,
+                        tier: values["tier"].flatMap { $0.isEmpty ? nil : $0.uppercased() })))
         }
         return ItemMap(entries: entries)
     }
@@ -175,7 +188,8 @@ public enum CardPrices {
         var found: [ItemKey] = []
         for name in card.features.keys.sorted() {
             guard let feature = FeatureID(rawValue: name), let rate = card.features[name], rate.basis != .asFeature,
-                  self.unit(of: feature, on: card) == unit else { continue }
+                self.unit(of: feature, on: card) == unit
+            else { continue }
             if let flat = rate.price, flat == price { found.append(ItemKey(feature: feature)) }
             var tables: [(String?, PriceTable)] = rate.prices.map { [(nil, $0)] } ?? []
             tables += (rate.editions ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

@@ -40,8 +40,9 @@ public enum ReconcileError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The file or row the error is about.
     public var location: String {
         switch self {
-        case .notABill(let file, _), .unreadableFile(let file, _), .missingColumns(let file, _, _), .apiError(let file, _, _), .badItemMap(let file, _),
-             .badClipMeterFile(let file, _):
+        case .notABill(let file, _), .unreadableFile(let file, _), .missingColumns(let file, _, _), .apiError(let file, _, _),
+            .badItemMap(let file, _),
+            .badClipMeterFile(let file, _):
             return file
         case .unreadableRow(let location, _), .overlapping(let location, _, _), .mixedCurrencies(_, let location):
             return location
@@ -60,7 +61,8 @@ public enum ReconcileError: Error, Equatable, Sendable, CustomStringConvertible 
             return "\(file): the bill CSV has no \(missing.joined(separator: ", ")) column\(missing.count == 1 ? "" : "s")\(extra); "
                 + "export the itemized bill (billing-item detail) with its English or Chinese headers"
         case .apiError(let file, let code, let message):
-            return "\(file): the saved response is an error, not a bill (\(code)\(message.isEmpty ? "" : ": \(message)")); call the API again and save its answer"
+            return
+                "\(file): the saved response is an error, not a bill (\(code)\(message.isEmpty ? "" : ": \(message)")); call the API again and save its answer"
         case .unreadableRow(let location, let reason):
             return "\(location): \(reason); the row is left out of the comparison"
         case .overlapping(let location, let first, let what):

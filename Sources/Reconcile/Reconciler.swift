@@ -81,7 +81,8 @@ public struct Reconciler: Sendable {
         let granularity = rows.map(\.period.granularity).min() ?? .hour
         let coverage = (from ?? rows.map(\.period.start).min(), to ?? rows.map(\.period.end).max())
         // A meter counts one kind of work: what it does not count is not missing from it.
-        let metered: Set<FeatureID>? = rows.allSatisfy(\.source.isMeter) && !rows.isEmpty
+        let metered: Set<FeatureID>? =
+            rows.allSatisfy(\.source.isMeter) && !rows.isEmpty
             ? Set(rows.map { $0.source == .editMeter ? FeatureID.videoEditing : .mpsTranscode }) : nil
         var lonely: [String: (Period, ItemKey, [ClipMeterCharge])] = [:]
         var outside = 0
@@ -101,9 +102,14 @@ public struct Reconciler: Sendable {
         }
         pairCycleShifts(&result)
         markNotFinal(&result)
-        result.sort { ($0.status, $0.period, $0.key?.description ?? $0.billingItem ?? "") < ($1.status, $1.period, $1.key?.description ?? $1.billingItem ?? "") }
-        return ReconcileReport(currency: currency, from: coverage.0, to: coverage.1, timeZone: timeZone, rateCard: card.id,
-                               rows: result, errors: errors, warnings: warnings)
+        result.sort {
+            ($0.status, $0.period, $0.key?.description ?? $0.billingItem ?? "") < (
+                $1.status, $1.period, $1.key?.description ?? $1.billingItem ?? ""
+            )
+        }
+        return ReconcileReport(
+            currency: currency, from: coverage.0, to: coverage.1, timeZone: timeZone, rateCard: card.id,
+            rows: result, errors: errors, warnings: warnings)
     }
 
     private func inRange(_ date: Date) -> Bool {
@@ -136,7 +142,8 @@ public struct Reconciler: Sendable {
             // Unmapped rows are known by name first: the English CSV has no item code, the API pages have both.
             let identity = key?.description ?? row.billingItem ?? row.itemLabel
             let what = "\(row.itemLabel) for \(row.period.label(in: timeZone))\(row.instanceID.map { " (instance \($0))" } ?? "")"
-            let within = "\(identity)|\(row.source.rawValue)|\(row.instanceID ?? "")|\(row.period.start.timeIntervalSince1970)|\(row.period.granularity)"
+            let within =
+                "\(identity)|\(row.source.rawValue)|\(row.instanceID ?? "")|\(row.period.start.timeIntervalSince1970)|\(row.period.granularity)"
             if let first = seen[within] {
                 errors.append(.overlapping(location: row.location, first: first, what: what))
                 continue
@@ -229,11 +236,14 @@ public struct Reconciler: Sendable {
         }
         // Alibaba bills each hour on its own, in cents: the cost as such hourly bills would add up.
         var hourly: [TimeInterval: Decimal] = [:]
-        for charge in charges { hourly[Period.containing(charge.finishedAt, .hour, in: timeZone).start.timeIntervalSince1970, default: 0] += charge.cost }
+        for charge in charges {
+            hourly[Period.containing(charge.finishedAt, .hour, in: timeZone).start.timeIntervalSince1970, default: 0] += charge.cost
+        }
         let asBilled = hourly.values.map { DecimalRounding.rounded($0, places: 2) }.reduce(0, +)
-        return ClipMeterFigures(usage: perTask, usagePerCycle: perCycle, unit: unit, cost: charges.map(\.cost).reduce(0, +),
-                                costInHourlyCents: asBilled, jobs: Array(Set(charges.map(\.jobID))).sorted(),
-                                files: charges.filter(\.perFile).count)
+        return ClipMeterFigures(
+            usage: perTask, usagePerCycle: perCycle, unit: unit, cost: charges.map(\.cost).reduce(0, +),
+            costInHourlyCents: asBilled, jobs: Array(Set(charges.map(\.jobID))).sorted(),
+            files: charges.filter(\.perFile).count)
     }
 
     // MARK: - Comparison
@@ -242,9 +252,10 @@ public struct Reconciler: Sendable {
         let bill = figures(group.rows)
         let codes = Array(Set(group.rows.compactMap(\.billingItemCode))).sorted().joined(separator: ", ")
         let names = Array(Set(group.rows.compactMap(\.billingItem))).sorted().joined(separator: ", ")
-        var row = ReconciledRow(period: group.period, billingItemCode: codes.isEmpty ? nil : codes, billingItem: names.isEmpty ? nil : names,
-                                key: group.key, status: .match, bill: bill, clipmeter: nil, difference: bill.gross,
-                                usageDifference: bill.usageInClipMeterUnit, roundingAgreement: nil, proposed: [], reason: "")
+        var row = ReconciledRow(
+            period: group.period, billingItemCode: codes.isEmpty ? nil : codes, billingItem: names.isEmpty ? nil : names,
+            key: group.key, status: .match, bill: bill, clipmeter: nil, difference: bill.gross,
+            usageDifference: bill.usageInClipMeterUnit, roundingAgreement: nil, proposed: [], reason: "")
         let currency = card.currency
         guard let key = group.key else {
             row.status = .unmappedItem
@@ -256,7 +267,9 @@ public struct Reconciler: Sendable {
         guard !charges.isEmpty else {
             let nothing = (bill.usage ?? 0) == 0 && (bill.gross ?? 0) == 0
             row.status = nothing ? .match : .billOnly
-            row.reason = nothing ? "nothing used and nothing charged; nothing measured either"
+            row.reason =
+                nothing
+                ? "nothing used and nothing charged; nothing measured either"
                 : "charged \(money(bill.gross)) \(currency) for \(number(bill.usage)) \(bill.usageUnit ?? "") with no ClipMeter job in this period: "
                     + "a job missing from the ledgers or scans given, or a task Alibaba billed twice; scan or pass the ledger that holds it"
             return row
@@ -266,7 +279,8 @@ public struct Reconciler: Sendable {
         row.difference = bill.gross.map { $0 - ours.cost }
         guard let billed = bill.usageInClipMeterUnit else {
             row.status = .usageDiffers
-            row.reason = "the bill's usage \(number(bill.usage)) \(bill.usageUnit ?? "(no unit)") is not in a unit ClipMeter converts (minutes, seconds, hours, tokens); usage cannot be compared"
+            row.reason =
+                "the bill's usage \(number(bill.usage)) \(bill.usageUnit ?? "(no unit)") is not in a unit ClipMeter converts (minutes, seconds, hours, tokens); usage cannot be compared"
             return row
         }
         row.usageDifference = billed - ours.usage
@@ -276,13 +290,16 @@ public struct Reconciler: Sendable {
         let cycle = ours.usagePerCycle.map { abs(billed - $0) <= tolerance } ?? false
         row.roundingAgreement = task && cycle ? "both" : task ? "per-task" : cycle ? "per-cycle" : nil
         let cycleText = ours.usagePerCycle.map { $0 == ours.usage ? "" : " (\(number($0)) per cycle)" } ?? ""
-        let usageWords = "the bill's \(number(billed)) \(unitWord) agrees with ClipMeter's "
-            + (row.roundingAgreement == "per-cycle" ? "per-cycle rounding (\(number(ours.usagePerCycle)) \(unitWord); \(number(ours.usage)) per task)"
+        let usageWords =
+            "the bill's \(number(billed)) \(unitWord) agrees with ClipMeter's "
+            + (row.roundingAgreement == "per-cycle"
+                ? "per-cycle rounding (\(number(ours.usagePerCycle)) \(unitWord); \(number(ours.usage)) per task)"
                 : "per-task rounding\(row.roundingAgreement == "both" ? " (and per-cycle)" : "")")
         guard task || cycle else {
             row.status = .usageDiffers
             let delta = billed - ours.usage
-            row.reason = "the bill counts \(number(billed)) \(unitWord), ClipMeter \(number(ours.usage)) per task\(cycleText) over \(ours.jobs.count) job(s): "
+            row.reason =
+                "the bill counts \(number(billed)) \(unitWord), ClipMeter \(number(ours.usage)) per task\(cycleText) over \(ours.jobs.count) job(s): "
                 + "\(number(abs(delta))) \(unitWord) \(delta > 0 ? "more" : "fewer") on the bill; look for a task ClipMeter did not see, one Alibaba billed twice, "
                 + "or a duration policy that differs (--duration-policy)"
             return row
@@ -299,7 +316,8 @@ public struct Reconciler: Sendable {
             priceDiffers = true
             let delta = listed - cardPrice
             let share = cardPrice == 0 ? "" : " (\(delta > 0 ? "+" : "")\(NumberText.display(delta / cardPrice * 100, decimals: 2))%)"
-            priceWords = "the list price is \(NumberText.plain(listed)) \(currency)/\(unitWord) where card \(card.id) says \(NumberText.plain(cardPrice)): "
+            priceWords =
+                "the list price is \(NumberText.plain(listed)) \(currency)/\(unitWord) where card \(card.id) says \(NumberText.plain(cardPrice)): "
                 + "the card is stale by \(delta > 0 ? "+" : "")\(NumberText.plain(delta)) \(currency)/\(unitWord)\(share)"
         } else if bill.listPricePerUnit == nil {
             priceWords = "the bill gives no list price to check"
@@ -307,12 +325,15 @@ public struct Reconciler: Sendable {
             priceWords = "card \(card.id) has no price for \(key) to check the list price against"
         }
         let payable = bill.payable
-        let planPaid = (payable == 0 && (billed > 0) && (gross == 0 || bill.deductions.byResourcePackage || bill.deductions.money > 0))
+        let planPaid =
+            (payable == 0 && (billed > 0) && (gross == 0 || bill.deductions.byResourcePackage || bill.deductions.money > 0))
             || (payable == nil && bill.deductions.byResourcePackage)
         if planPaid {
             row.status = .coveredByPlan
-            row.reason = usageWords + "; payable \(money(payable)) \(currency): paid by "
-                + (bill.deductions.byResourcePackage ? "a resource package (\(bill.deductions.resourcePackage ?? ""))"
+            row.reason =
+                usageWords + "; payable \(money(payable)) \(currency): paid by "
+                + (bill.deductions.byResourcePackage
+                    ? "a resource package (\(bill.deductions.resourcePackage ?? ""))"
                     : gross == 0 ? "the plan's quota" : "coupons or a prepaid card")
                 + (priceDiffers ? "; note: " + priceWords : "")
             return row
@@ -329,14 +350,20 @@ public struct Reconciler: Sendable {
             row.status = .amountDiffers
             var why = "check the row's adjustments"
             if row.roundingAgreement == "per-cycle" { why = "the bill rounds per hourly cycle: price with --rounding per-cycle" }
-            row.reason = usageWords + ", but the gross \(money(gross)) differs from ClipMeter's \(money(ours.cost)) by "
+            row.reason =
+                usageWords + ", but the gross \(money(gross)) differs from ClipMeter's \(money(ours.cost)) by "
                 + "\(delta > 0 ? "+" : "")\(money(delta)) \(currency); \(why)"
             return row
         }
         row.status = .match
-        let same = gross == ours.cost ? "=" : abs(delta) <= cent ? "agrees within \(MoneyText.string(cent)) (a cent per bill row) with"
-            : "agrees, hour by hour in cents, with"
-        row.reason = usageWords + "; gross \(money(gross)) \(same) ClipMeter's \(money(ours.cost)) \(currency)"
+        let same =
+            gross == ours.cost
+            ? "="
+            : abs(delta) <= cent
+                ? "agrees within \(MoneyText.string(cent)) (a cent per bill row) with"
+                : "agrees, hour by hour in cents, with"
+        row.reason =
+            usageWords + "; gross \(money(gross)) \(same) ClipMeter's \(money(ours.cost)) \(currency)"
             + (priceWords.isEmpty ? "; list price agrees with card \(card.id)" : "; " + priceWords)
         return row
     }
@@ -352,14 +379,18 @@ public struct Reconciler: Sendable {
             if found.isEmpty {
                 proposal = "no item on card \(card.id) costs \(NumberText.plain(price)) \(card.currency) per \(unitWord)"
             } else {
-                proposal = "its list price \(NumberText.plain(price)) \(card.currency) per \(unitWord) matches "
+                proposal =
+                    "its list price \(NumberText.plain(price)) \(card.currency) per \(unitWord) matches "
                     + found.prefix(4).map { "\($0)" }.joined(separator: " or ") + " on card \(card.id)"
             }
         } else if let unit = UsageUnit.parse(bill.usageUnit) {
             proposal = "its usage is in \(unit.kind == .minutes ? "minutes" : "tokens") (no list price to narrow it)"
         }
         guard sample.billingItemCode?.isEmpty == false || sample.billingItem?.isEmpty == false else {
-            return ("the row names no billing item (an instance view): save DescribeInstanceBill with IsBillingItem=true, or the itemized bill", [])
+            return (
+                "the row names no billing item (an instance view): save DescribeInstanceBill with IsBillingItem=true, or the itemized bill",
+                []
+            )
         }
         let field = sample.billingItemCode.map { "billingItemCode: \"\($0)\"" } ?? "billingItem: \"\(sample.billingItem ?? "")\""
         return ("billing item \(name) is not in the item map; \(proposal): add {\(field), feature: …} to an --item-map file", found)
@@ -372,7 +403,8 @@ public struct Reconciler: Sendable {
         return ReconciledRow(
             period: period, billingItemCode: nil, billingItem: nil, key: key, status: .clipmeterOnly, bill: nil, clipmeter: ours,
             difference: -ours.cost, usageDifference: -ours.usage, roundingAgreement: nil, proposed: [],
-            reason: "ClipMeter priced \(ours.jobs.count) job(s) (\(number(ours.usage)) \(unitWord), \(money(ours.cost)) \(card.currency)) that the bill "
+            reason:
+                "ClipMeter priced \(ours.jobs.count) job(s) (\(number(ours.usage)) \(unitWord), \(money(ours.cost)) \(card.currency)) that the bill "
                 + "does not charge in this period: check the account and region they ran in, that the bill file is complete, "
                 + "and that its billing item is in the item map")
     }
@@ -390,7 +422,9 @@ public struct Reconciler: Sendable {
         }
         var index: [String: [Int]] = [:]
         for i in rows.indices where delta(rows[i]) != nil {
-            index["\(rows[i].key?.description ?? "")|\(rows[i].period.start.timeIntervalSince1970)|\(rows[i].period.granularity)", default: []].append(i)
+            index[
+                "\(rows[i].key?.description ?? "")|\(rows[i].period.start.timeIntervalSince1970)|\(rows[i].period.granularity)", default: []
+            ].append(i)
         }
         for i in rows.indices {
             guard let mine = delta(rows[i]), mine != 0, let key = rows[i].key, candidates.contains(rows[i].status) else { continue }
@@ -403,7 +437,8 @@ public struct Reconciler: Sendable {
                 guard abs(mine + theirs) <= Decimal(files) / 100 else { continue }
                 let billedIn = mine > 0 ? rows[i].period : rows[j].period
                 let ourIn = mine > 0 ? rows[j].period : rows[i].period
-                let words = "\(number(abs(mine))) \(key.feature == .textGeneration ? "× 1,000 tokens" : "min") of \(key) are billed in "
+                let words =
+                    "\(number(abs(mine))) \(key.feature == .textGeneration ? "× 1,000 tokens" : "min") of \(key) are billed in "
                     + "\(billedIn.label(in: timeZone)) where ClipMeter puts them in \(ourIn.label(in: timeZone)) (a task that finished near the "
                     + "boundary; Alibaba's hour for a task is not documented): over both periods usage agrees, nothing is lost"
                 rows[i].status = .cycleShift
@@ -426,7 +461,8 @@ public struct Reconciler: Sendable {
             guard now < final || young else { continue }
             let so = rows[index].status
             rows[index].status = .notFinal
-            rows[index].reason = "not final: \(young ? "data younger than 24 h may still arrive; " : "")the bill for \(month.label(in: timeZone)) "
+            rows[index].reason =
+                "not final: \(young ? "data younger than 24 h may still arrive; " : "")the bill for \(month.label(in: timeZone)) "
                 + "is final after \(DateText.string(final, in: timeZone)); so far \(so.rawValue): \(rows[index].reason). Run again then"
         }
     }

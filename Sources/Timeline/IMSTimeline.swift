@@ -95,10 +95,11 @@ public struct IMSTimeline: Decodable, Sendable {
             for (clipIndex, clip) in track.clips.enumerated() {
                 let plan = ClipPlan(clip: clip, track: track, clipIds: clipIds)
                 guard plan.sourceNeed != .none, clip.mediaURL != nil || clip.mediaId != nil else { continue }
-                result.append(ClipMediaReference(
-                    mediaURL: clip.mediaURL, mediaId: clip.mediaId, trackKind: track.kind.rawValue,
-                    trackIndex: track.index, clipIndex: clipIndex, isRequired: plan.sourceNeed == .required
-                ))
+                result.append(
+                    ClipMediaReference(
+                        mediaURL: clip.mediaURL, mediaId: clip.mediaId, trackKind: track.kind.rawValue,
+                        trackIndex: track.index, clipIndex: clipIndex, isRequired: plan.sourceNeed == .required
+                    ))
             }
         }
         return result
@@ -358,7 +359,10 @@ extension KeyedDecodingContainer where Key == AnyKey {
 
     /// A type mismatch at `key` that carries what was expected as a typed `FieldExpectation`.
     private static func mismatch(_ type: Any.Type, _ key: AnyKey, _ expected: String, in path: [CodingKey]) -> DecodingError {
-        .typeMismatch(type, DecodingError.Context(codingPath: path + [key], debugDescription: expected,
-                                                  underlyingError: FieldExpectation(description: expected)))
+        .typeMismatch(
+            type,
+            DecodingError.Context(
+                codingPath: path + [key], debugDescription: expected,
+                underlyingError: FieldExpectation(description: expected)))
     }
 }

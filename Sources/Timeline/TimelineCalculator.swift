@@ -97,18 +97,21 @@ private struct Engine {
             if plan.role == .overlay {
                 let start = clip.timelineIn ?? 0
                 let end = clip.timelineOut ?? clip.duration.map { start + $0 }
-                placed[trackNumber]!.append(Placed(
-                    start: start, end: end, lengthens: false, explicitTimelineOut: clip.timelineOut != nil,
-                    followsOutput: end == nil
-                ))
+                placed[trackNumber]!.append(
+                    Placed(
+                        start: start, end: end, lengthens: false, explicitTimelineOut: clip.timelineOut != nil,
+                        followsOutput: end == nil
+                    ))
                 continue
             }
 
             if let problem = Self.rejectedField(clip) {
                 // A negative time would shorten the bill; no reading of it is safe, so the length is unknown.
                 let start = clip.timelineIn.flatMap { $0 >= 0 ? $0 : nil } ?? cursor
-                placed[trackNumber]!.append(Placed(start: start, end: nil, unknownReason: problem, lengthens: true,
-                                                   explicitTimelineOut: false))
+                placed[trackNumber]!.append(
+                    Placed(
+                        start: start, end: nil, unknownReason: problem, lengthens: true,
+                        explicitTimelineOut: false))
                 pendingOverlap = nil
                 cursor = nil
                 cursorReason = .startsAfterUnknown(clipIndex: clipIndex)
@@ -124,7 +127,8 @@ private struct Engine {
                 warnings.append(.imageTypeInferred)
             }
             if let reference = clip.referenceClipId, !plan.usesReference,
-               clip.timelineIn == nil || clip.timelineOut == nil {
+                clip.timelineIn == nil || clip.timelineOut == nil
+            {
                 warnings.append(referenceProblem(reference))
             }
 
@@ -145,8 +149,9 @@ private struct Engine {
                 } else if clip.timelineIn != nil, pendingOverlap != nil {
                     warnings.append(.transitionSkippedByTimelineIn)
                 }
-                result = placeOwn(clip, plan: plan, start: start, trackNumber: trackNumber, clipIndex: clipIndex,
-                                  warnings: &warnings)
+                result = placeOwn(
+                    clip, plan: plan, start: start, trackNumber: trackNumber, clipIndex: clipIndex,
+                    warnings: &warnings)
                 if start == nil, result.end == nil, result.unknownReason == nil {
                     result.inheritedReason = cursorReason
                 }
@@ -174,8 +179,10 @@ private struct Engine {
     /// The first field of a clip that no timeline may hold: a negative or absurdly large time (`1e30` would
     /// print a 28-digit bill), or a speed that is not positive.
     static func rejectedField(_ clip: IMSClip) -> UnknownLength? {
-        let times: [(String, Decimal?)] = [("TimelineIn", clip.timelineIn), ("TimelineOut", clip.timelineOut),
-                                           ("Duration", clip.duration), ("In", clip.inPoint), ("Out", clip.outPoint)]
+        let times: [(String, Decimal?)] = [
+            ("TimelineIn", clip.timelineIn), ("TimelineOut", clip.timelineOut),
+            ("Duration", clip.duration), ("In", clip.inPoint), ("Out", clip.outPoint),
+        ]
         for (name, value) in times {
             if let value, value < 0 { return .negativeField(name: name, value: value) }
             if let value, value > maximumSeconds { return .fieldOverAYear(name: name, value: value) }
@@ -190,8 +197,11 @@ private struct Engine {
     }
 
     private static func clipReference(_ clipId: String, _ target: ClipLocation) -> ClipReference {
-        ClipReference(clipId: clipId, position: ClipPosition(track: TrackPosition(kind: target.kind, index: target.trackIndex),
-                                                             clipIndex: target.clipIndex))
+        ClipReference(
+            clipId: clipId,
+            position: ClipPosition(
+                track: TrackPosition(kind: target.kind, index: target.trackIndex),
+                clipIndex: target.clipIndex))
     }
 
     /// A clip with `ReferenceClipId` takes the span of the referenced clip (IMS changes its speed to fit).
@@ -222,8 +232,9 @@ private struct Engine {
         _ clip: IMSClip, plan: ClipPlan, start: Decimal?, trackNumber: Int, clipIndex: Int,
         warnings: inout [ClipNote]
     ) -> Placed {
-        var (length, lengthReason) = clipLength(clip, plan: plan, trackNumber: trackNumber, clipIndex: clipIndex,
-                                                warnings: &warnings)
+        var (length, lengthReason) = clipLength(
+            clip, plan: plan, trackNumber: trackNumber, clipIndex: clipIndex,
+            warnings: &warnings)
         var result = Placed(start: start, end: nil, lengthens: true, explicitTimelineOut: clip.timelineOut != nil)
 
         if plan.role == .image, length == nil {
@@ -480,13 +491,15 @@ private struct Engine {
                 if clip.end == nil, clip.unknownReason == nil, let reason = clip.inheritedReason {
                     clipWarnings.append(.endUnknown(reason))
                 }
-                spans.append(ClipSpan(
-                    start: clip.start, end: clip.end, source: Self.source(of: track.clips[index]), warnings: clipWarnings
-                ))
+                spans.append(
+                    ClipSpan(
+                        start: clip.start, end: clip.end, source: Self.source(of: track.clips[index]), warnings: clipWarnings
+                    ))
             }
-            trackLengths.append(TrackLength(
-                kind: track.kind.rawValue, index: track.index, duration: durations[number], clips: spans
-            ))
+            trackLengths.append(
+                TrackLength(
+                    kind: track.kind.rawValue, index: track.index, duration: durations[number], clips: spans
+                ))
         }
         return TimelineLength(duration: output, tracks: trackLengths, warnings: warnings + notes)
     }

@@ -43,11 +43,14 @@ public struct TimelineError: Error, CustomStringConvertible, Sendable, Equatable
         case .badField(let path, let expected):
             return "\(source): bad field \(path): \(expected)"
         case .numberOutOfRange(let number):
-            return "\(source): the number \(number) is out of range (at most 38 significant digits and an exponent that keeps it exact); the JSON itself is valid"
+            return
+                "\(source): the number \(number) is out of range (at most 38 significant digits and an exponent that keeps it exact); the JSON itself is valid"
         case .tooManyObjects(_, let limit):
-            return "\(source): the timeline holds more than \(limit) JSON objects (clips, effects and their settings), more than ClipMeter reads; it is not priced (split it, or check where it came from)"
+            return
+                "\(source): the timeline holds more than \(limit) JSON objects (clips, effects and their settings), more than ClipMeter reads; it is not priced (split it, or check where it came from)"
         case .tooManyItems(let count, let limit):
-            return "\(source): the timeline holds \(count) tracks and clips, more than the \(limit) ClipMeter reads; it is not priced (split it, or check where it came from)"
+            return
+                "\(source): the timeline holds \(count) tracks and clips, more than the \(limit) ClipMeter reads; it is not priced (split it, or check where it came from)"
         }
     }
 }

@@ -202,13 +202,15 @@ public indirect enum ClipNote: Codable, Hashable, Sendable, CustomStringConverti
         let s = { (value: Decimal) in SecondsFormat.text(value) }
         switch self {
         case .freezeFrame(let duration):
-            return "FreezeFrame effect probably lengthens the clip\(duration.map { " by its Duration of \(s($0)) s" } ?? ""); not counted [observed only]"
+            return
+                "FreezeFrame effect probably lengthens the clip\(duration.map { " by its Duration of \(s($0)) s" } ?? ""); not counted [observed only]"
         case .imageTypeInferred:
             return "no Type given; taken for an Image from the file name"
         case .referenceUnmatched(let id):
             return "ReferenceClipId \"\(id)\" matches no ClipId on a video or audio track; placed as if it had none"
         case .referenceOnSameTrack(let target):
-            return "ReferenceClipId \"\(target.clipId)\" is on the same track (\(target.position)); IMS aligns only across tracks, so it is ignored"
+            return
+                "ReferenceClipId \"\(target.clipId)\" is on the same track (\(target.position)); IMS aligns only across tracks, so it is ignored"
         case .transitionSkippedByReference:
             return "aligned through ReferenceClipId, so the previous clip's transition overlaps nothing"
         case .transitionSkippedByTimelineIn:

@@ -19,8 +19,10 @@ func instant(_ text: String) -> Date {
     return formatter.date(from: text) ?? Date(timeIntervalSince1970: 0)
 }
 
-func media(_ path: String, _ seconds: String, _ width: Int? = nil, _ height: Int? = nil, codec: String? = nil,
-           alternatives: [String: String] = [:]) -> MeasuredMedia {
+func media(
+    _ path: String, _ seconds: String, _ width: Int? = nil, _ height: Int? = nil, codec: String? = nil,
+    alternatives: [String: String] = [:]
+) -> MeasuredMedia {
     MeasuredMedia(
         path: path, seconds: Seconds(dec(seconds)), width: width, height: height, codec: codec,
         alternativeSeconds: alternatives.mapValues { Seconds(dec($0)) }

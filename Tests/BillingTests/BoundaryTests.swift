@@ -48,7 +48,8 @@ final class BoundaryTests: XCTestCase {
             try matching("60.0004").items[0].explain,
             "60.0004 s / 60 = 1.00001 min → rounded up to 2 min × 0.3 CNY/min = 0.60 CNY; trimming 0.0004 s would bill 1 min instead of 2"
         )
-        XCTAssertEqual(try matching("59.999").items[0].explain, "59.999 s / 60 = 0.99998 min → rounded up to 1 min × 0.3 CNY/min = 0.30 CNY")
+        XCTAssertEqual(
+            try matching("59.999").items[0].explain, "59.999 s / 60 = 0.99998 min → rounded up to 1 min × 0.3 CNY/min = 0.30 CNY")
         // More than 2 s over the minute: no trim hint.
         XCTAssertFalse(try matching("119.5").items[0].explain.contains("trimming"))
         XCTAssertFalse(try matching("62.5").items[0].explain.contains("trimming"))
@@ -90,14 +91,18 @@ final class BoundaryTests: XCTestCase {
     }
 
     func testPreviewOnlyUsesTheTimelineLengthAsOutput() throws {
-        let job = try priceOne(BillableJob(
-            id: "p", feature: .imageTextMatchingMovie, inputs: [media("a.mp4", "50"), media("b.mp4", "40")],
-            outputs: [media("ignored.mp4", "600")], previewOnly: true, timelineSeconds: Seconds(dec("31"))
-        ))
+        let job = try priceOne(
+            BillableJob(
+                id: "p", feature: .imageTextMatchingMovie, inputs: [media("a.mp4", "50"), media("b.mp4", "40")],
+                outputs: [media("ignored.mp4", "600")], previewOnly: true, timelineSeconds: Seconds(dec("31"))
+            ))
         // 90 + 31 = 121 s → 3 min × 1 CNY.
         XCTAssertEqual(job.cost?.amount, 3)
         XCTAssertEqual(job.items[0].measured, 121)
-        XCTAssertEqual(job.items[0].explain, "(90 s (2 inputs) + 31 s (timeline)) / 60 = 2.02 min → rounded up to 3 min × 1 CNY/min = 3.00 CNY; trimming 1 s would bill 2 min instead of 3")
+        XCTAssertEqual(
+            job.items[0].explain,
+            "(90 s (2 inputs) + 31 s (timeline)) / 60 = 2.02 min → rounded up to 3 min × 1 CNY/min = 3.00 CNY; trimming 1 s would bill 2 min instead of 3"
+        )
     }
 
     func testPreviewOnlyWithoutTimelineLengthIsUnknownNotInputsOnly() throws {
@@ -107,10 +112,11 @@ final class BoundaryTests: XCTestCase {
     }
 
     func testScriptToVideoPreviewOnlyIsFreeAndRenderedIsVideoEditing() throws {
-        let preview = try priceOne(BillableJob(
-            id: "s", feature: .scriptToVideo, outputs: [media("o.mp4", "90", 1920, 1080, codec: "h264")],
-            previewOnly: true, timelineSeconds: Seconds(dec("90"))
-        ))
+        let preview = try priceOne(
+            BillableJob(
+                id: "s", feature: .scriptToVideo, outputs: [media("o.mp4", "90", 1920, 1080, codec: "h264")],
+                previewOnly: true, timelineSeconds: Seconds(dec("90"))
+            ))
         XCTAssertEqual(preview.cost?.amount, 0)
         XCTAssertNil(preview.reason)
         XCTAssertEqual(preview.items.count, 1)
@@ -118,14 +124,16 @@ final class BoundaryTests: XCTestCase {
         XCTAssertEqual(preview.diagnostics, [], "a free preview uses no unverified price")
 
         // Rendered: 90 s HD H.264 output as basic video editing, 1.5 min × 0.0651.
-        let rendered = try priceOne(BillableJob(
-            id: "s", feature: .scriptToVideo, outputs: [media("o.mp4", "90", 1920, 1080, codec: "h264")]
-        ))
+        let rendered = try priceOne(
+            BillableJob(
+                id: "s", feature: .scriptToVideo, outputs: [media("o.mp4", "90", 1920, 1080, codec: "h264")]
+            ))
         XCTAssertEqual(rendered.cost?.amount, dec("0.09765"))
         XCTAssertEqual(rendered.items[0].component, "script-to-video as video-editing basic h264 HD 1920×1080: o.mp4")
-        XCTAssertTrue(rendered.diagnostics.contains {
-            if case .unverifiedPrice(let item, _, _, _, _, _, _) = $0 { return item.hasPrefix("video-editing") } else { return false }
-        }, "\(rendered.diagnostics)")
+        XCTAssertTrue(
+            rendered.diagnostics.contains {
+                if case .unverifiedPrice(let item, _, _, _, _, _, _) = $0 { return item.hasPrefix("video-editing") } else { return false }
+            }, "\(rendered.diagnostics)")
     }
 
     func testScriptToVideoWithTokensStillPaysForTokens() throws {
@@ -134,10 +142,11 @@ final class BoundaryTests: XCTestCase {
     }
 
     func testHighlightExtractionBillsInputOnly() throws {
-        let job = try priceOne(BillableJob(
-            id: "h", feature: .highlightExtraction, inputs: [media("match.mp4", "150")],
-            outputs: [media("clip1.mp4", "500"), media("clip2.mp4", "500")]
-        ))
+        let job = try priceOne(
+            BillableJob(
+                id: "h", feature: .highlightExtraction, inputs: [media("match.mp4", "150")],
+                outputs: [media("clip1.mp4", "500"), media("clip2.mp4", "500")]
+            ))
         // 150 s → 3 min × 2 CNY.
         XCTAssertEqual(job.cost?.amount, 6)
         XCTAssertEqual(job.items[0].measured, 150)
@@ -147,7 +156,7 @@ final class BoundaryTests: XCTestCase {
     func testEveryDurationFeatureUsesItsOwnPrice() throws {
         let expected: [FeatureID: String] = [
             .imageTextMatching: "0.60", .imageTextMatchingMovie: "2.00", .sportsHighlights: "2.00",
-            .highlightMashup: "4.00", .highlightExtraction: "4.00", // 90 s input only → 2 min × 2
+            .highlightMashup: "4.00", .highlightExtraction: "4.00",  // 90 s input only → 2 min × 2
         ]
         for (feature, cost) in expected {
             let job = try priceOne(BillableJob(id: "f", feature: feature, inputs: [media("in.mp4", "90")], outputs: [media("o.mp4", "23")]))
@@ -158,7 +167,9 @@ final class BoundaryTests: XCTestCase {
     func testAFeatureTheCardLacksIsReportedNotPricedAtZeroSilently() throws {
         var lacking = try card("cn")
         lacking.features[FeatureID.highlightMashup.rawValue] = nil
-        let bill = Pricer(card: lacking).price([BillableJob(id: "u", feature: .highlightMashup, inputs: [media("in.mp4", "60")], tokens: 900)])
+        let bill = Pricer(card: lacking).price([
+            BillableJob(id: "u", feature: .highlightMashup, inputs: [media("in.mp4", "60")], tokens: 900)
+        ])
         let job = bill.jobs[0]
         XCTAssertNil(job.cost, "the feature has no price, so the job's cost is unknown")
         XCTAssertEqual(job.items.first { $0.feature == .textGeneration }?.cost, dec("0.12"), "the token line is still priced")
@@ -174,7 +185,8 @@ final class BoundaryTests: XCTestCase {
         )
         XCTAssertEqual(bill.total.amount, 0)
         XCTAssertNil(bill.jobs[0].cost)
-        XCTAssertEqual(bill.jobs[0].reason, "no price: sports-highlights: sports highlights runs only in China (Shanghai) and has no USD price")
+        XCTAssertEqual(
+            bill.jobs[0].reason, "no price: sports-highlights: sports highlights runs only in China (Shanghai) and has no USD price")
         XCTAssertFalse(bill.warnings.isEmpty)
     }
 

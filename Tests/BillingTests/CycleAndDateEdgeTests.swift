@@ -27,12 +27,14 @@ final class CycleAndDateEdgeTests: XCTestCase {
     func testWholeHourZonesKeepTheirLocalHours() throws {
         let shanghai = try XCTUnwrap(TimeZone(identifier: "Asia/Shanghai"))
         let instant = try XCTUnwrap(ISO8601DateFormatter().date(from: "2024-05-01T00:30:00Z"))
-        XCTAssertEqual(DateText.string(BillingCycle.hour(containing: instant, in: shanghai).start, in: shanghai),
-                       "2024-05-01T08:00:00+08:00")
+        XCTAssertEqual(
+            DateText.string(BillingCycle.hour(containing: instant, in: shanghai).start, in: shanghai),
+            "2024-05-01T08:00:00+08:00")
         let berlin = try XCTUnwrap(TimeZone(identifier: "Europe/Berlin"))
         let summer = try XCTUnwrap(ISO8601DateFormatter().date(from: "2024-07-01T10:20:00Z"))
-        XCTAssertEqual(DateText.string(BillingCycle.hour(containing: summer, in: berlin).start, in: berlin),
-                       "2024-07-01T12:00:00+02:00")
+        XCTAssertEqual(
+            DateText.string(BillingCycle.hour(containing: summer, in: berlin).start, in: berlin),
+            "2024-07-01T12:00:00+02:00")
     }
 
     func testTheLastSecondOfYear9999ReadsBack() throws {

@@ -68,7 +68,8 @@ final class CycleTests: XCTestCase {
         XCTAssertEqual(perCycle.jobs.map { $0.items[0].billedQuantity }, [1, 1, 0, 1], "each job pays what it adds to the cycle")
         XCTAssertEqual(perCycle.jobs.reduce(Decimal(0)) { $0 + ($1.knownCost?.amount ?? 0) }, perCycle.total.amount)
         XCTAssertTrue(
-            perCycle.jobs[2].items[0].explain.hasSuffix("cycle 2024-05-01 08:00–09:00 so far (3 jobs): 120 s / 60 = 2 min; this job adds 0 min × 0.3 CNY/min = 0.00 CNY"),
+            perCycle.jobs[2].items[0].explain.hasSuffix(
+                "cycle 2024-05-01 08:00–09:00 so far (3 jobs): 120 s / 60 = 2 min; this job adds 0 min × 0.3 CNY/min = 0.00 CNY"),
             perCycle.jobs[2].items[0].explain
         )
     }
@@ -114,7 +115,9 @@ final class CycleTests: XCTestCase {
             BillableJob(id: "b", feature: .imageTextMatching, inputs: [media("in.mp4", "60.02", alternatives: ["container": "59.98"])]),
             options: PricingOptions(durationPolicy: "longest-stream")
         )
-        XCTAssertEqual(other.diagnostics.map(\.description), ["boundary: billed 2 min under longest-stream (60.02 s) but 1 min under container (59.98 s)"])
+        XCTAssertEqual(
+            other.diagnostics.map(\.description),
+            ["boundary: billed 2 min under longest-stream (60.02 s) but 1 min under container (59.98 s)"])
         XCTAssertTrue(other.items[0].explain.contains("trimming 0.02 s would bill 1 min instead of 2"), other.items[0].explain)
     }
 
@@ -138,12 +141,23 @@ final class CycleTests: XCTestCase {
             BillableJob(id: "v\(index)", feature: .videoEditing, outputs: [media("o\(index).mp4", "60", 1920, 1080, codec: "h264")])
         }
         let bill = try price(jobs)
-        XCTAssertEqual(bill.warnings.filter { if case .card(.unverifiedPrice) = $0 { return true } else { return false } }.count, 1, "\(bill.warnings)")
-        XCTAssertEqual(bill.warnings.filter { if case .card(.unverifiedRounding) = $0 { return true } else { return false } }.count, 1, "\(bill.warnings)")
+        XCTAssertEqual(
+            bill.warnings.filter { if case .card(.unverifiedPrice) = $0 { return true } else { return false } }.count, 1, "\(bill.warnings)"
+        )
+        XCTAssertEqual(
+            bill.warnings.filter { if case .card(.unverifiedRounding) = $0 { return true } else { return false } }.count, 1,
+            "\(bill.warnings)")
         XCTAssertEqual(bill.warnings.count, 2, "card warnings are listed once, not once per job")
-        XCTAssertTrue(bill.jobs.allSatisfy { $0.diagnostics.contains {
-            if case .unverifiedPrice(let item, _, _, _, _, _, _) = $0 { return item.hasPrefix("video-editing basic h264 HD") } else { return false }
-        } })
+        XCTAssertTrue(
+            bill.jobs.allSatisfy {
+                $0.diagnostics.contains {
+                    if case .unverifiedPrice(let item, _, _, _, _, _, _) = $0 {
+                        return item.hasPrefix("video-editing basic h264 HD")
+                    } else {
+                        return false
+                    }
+                }
+            })
         XCTAssertTrue(bill.warnings[0].description.contains("check the live price page"), bill.warnings[0].description)
         XCTAssertFalse(bill.warnings[0].description.contains("--"), "Billing names no flag: \(bill.warnings[0])")
     }

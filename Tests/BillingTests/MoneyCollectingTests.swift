@@ -9,28 +9,36 @@ final class MoneyCollectingTests: XCTestCase {
     private let hour = Date(timeIntervalSince1970: 1_700_002_800)  // top of an hour
 
     private func job(_ id: String, _ amount: String, _ currency: String, cycle: Date? = nil) -> PricedJob {
-        PricedJob(id: id, feature: .imageTextMatching, status: .succeeded, cost: Money(dec(amount), currency), items: [],
-                  diagnostics: [], finishedAt: cycle, cycleStart: cycle, reason: nil)
+        PricedJob(
+            id: id, feature: .imageTextMatching, status: .succeeded, cost: Money(dec(amount), currency), items: [],
+            diagnostics: [], finishedAt: cycle, cycleStart: cycle, reason: nil)
     }
 
     func testJobsInOneCurrencyAddUpAsMoney() throws {
-        let bill = try Bill(collecting: [job("a", "0.72", "CNY", cycle: hour), job("b", "0.3", "CNY", cycle: hour),
-                                         job("c", "1.5", "CNY")],
-                            currency: "CNY", rateCard: "cn", rounding: "as recorded")
+        let bill = try Bill(
+            collecting: [
+                job("a", "0.72", "CNY", cycle: hour), job("b", "0.3", "CNY", cycle: hour),
+                job("c", "1.5", "CNY"),
+            ],
+            currency: "CNY", rateCard: "cn", rounding: "as recorded")
         XCTAssertEqual(bill.total, Money(dec("2.52"), "CNY"))
         XCTAssertEqual(bill.cycles.map(\.total), [Money(dec("1.02"), "CNY")])
     }
 
     func testJobsInTwoCurrenciesAreNotAddedUp() {
         // Both in the same hour, and one outside any cycle: neither the cycle nor the bill total may add them.
-        for jobs in [[job("a", "0.72", "CNY", cycle: hour), job("b", "0.145", "USD", cycle: hour)],
-                     [job("a", "0.72", "CNY"), job("b", "0.145", "USD")]] {
+        for jobs in [
+            [job("a", "0.72", "CNY", cycle: hour), job("b", "0.145", "USD", cycle: hour)],
+            [job("a", "0.72", "CNY"), job("b", "0.145", "USD")],
+        ] {
             XCTAssertThrowsError(try Bill(collecting: jobs, currency: "CNY", rateCard: "cn+intl-singapore", rounding: "as recorded")) {
                 XCTAssertEqual($0 as? CurrencyMismatch, CurrencyMismatch(currencies: ["CNY", "USD"]))
             }
         }
-        XCTAssertThrowsError(try Bill(collecting: [job("b", "0.145", "USD")], currency: "CNY", rateCard: "cn",
-                                      rounding: "as recorded"), "a job in another currency than the bill's")
+        XCTAssertThrowsError(
+            try Bill(
+                collecting: [job("b", "0.145", "USD")], currency: "CNY", rateCard: "cn",
+                rounding: "as recorded"), "a job in another currency than the bill's")
     }
 
     func testAnUnknownCostIsNoAmountInAnyCurrency() throws {
@@ -45,7 +53,8 @@ final class MoneyCollectingTests: XCTestCase {
 
     /// Ledger rows written before amounts were Money carry no currency in the job: the decoder is told it.
     func testAJobWithoutCurrencyReadsTheDecodersCurrency() throws {
-        let row = Data("""
+        let row = Data(
+            """
             {"id":"old","feature":"image-text-matching","status":"succeeded","cost":"0.60","costRange":{"low":"0.30","high":"0.60"},
              "items":[],"warnings":["an old note"],"finishedAt":null,"cycleStart":null,"reason":null}
             """.utf8)
@@ -57,8 +66,9 @@ final class MoneyCollectingTests: XCTestCase {
 
         // Inside a bill, the bill names the currency.
         let priced = Pricer(card: try RateCards.bundled("cn")).price([
-            BillableJob(id: "seed", feature: .imageTextMatching, inputs: [media("in.mp4", "90")], outputs: [media("out.mp4", "23")],
-                        tokens: 900),
+            BillableJob(
+                id: "seed", feature: .imageTextMatching, inputs: [media("in.mp4", "90")], outputs: [media("out.mp4", "23")],
+                tokens: 900)
         ])
         let bill = try JSONDecoder().decode(Bill.self, from: JSONEncoder().encode(priced))
         XCTAssertEqual(bill.jobs.first?.cost, Money(dec("0.72"), "CNY"))

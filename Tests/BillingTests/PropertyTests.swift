@@ -8,7 +8,8 @@ import XCTest
 /// per hourly cycle never costs more than rounding each task.
 final class PropertyTests: XCTestCase {
     private let durationFeatures = [
-        FeatureID.imageTextMatching, FeatureID.imageTextMatchingMovie, FeatureID.sportsHighlights, FeatureID.highlightMashup, FeatureID.highlightExtraction,
+        FeatureID.imageTextMatching, FeatureID.imageTextMatchingMovie, FeatureID.sportsHighlights, FeatureID.highlightMashup,
+        FeatureID.highlightExtraction,
     ]
     private let sizes: [(Int, Int)] = [(640, 360), (720, 1280), (1920, 1080), (2560, 1440), (3840, 2160)]
 
@@ -25,18 +26,22 @@ final class PropertyTests: XCTestCase {
             let codec = Bool.random(using: &rng) ? "h264" : "hevc"
             func jobs(_ add: Decimal) -> [BillableJob] {
                 [
-                    BillableJob(id: "ims", feature: feature, inputs: [MeasuredMedia(path: "in", seconds: Seconds(base + add))],
-                                outputs: [MeasuredMedia(path: "out", seconds: Seconds(outputBase))]),
-                    BillableJob(id: "mps", feature: .mpsTranscode,
-                                outputs: [MeasuredMedia(path: "o", seconds: Seconds(base + add), width: width, height: height, codec: codec)]),
-                    BillableJob(id: "edit", feature: .videoEditing,
-                                outputs: [MeasuredMedia(path: "o", seconds: Seconds(base + add), width: width, height: height, codec: codec)]),
+                    BillableJob(
+                        id: "ims", feature: feature, inputs: [MeasuredMedia(path: "in", seconds: Seconds(base + add))],
+                        outputs: [MeasuredMedia(path: "out", seconds: Seconds(outputBase))]),
+                    BillableJob(
+                        id: "mps", feature: .mpsTranscode,
+                        outputs: [MeasuredMedia(path: "o", seconds: Seconds(base + add), width: width, height: height, codec: codec)]),
+                    BillableJob(
+                        id: "edit", feature: .videoEditing,
+                        outputs: [MeasuredMedia(path: "o", seconds: Seconds(base + add), width: width, height: height, codec: codec)]),
                 ]
             }
             let before = pricer.price(jobs(0)).jobs
             let after = pricer.price(jobs(extra)).jobs
             for (a, b) in zip(before, after) {
-                XCTAssertGreaterThanOrEqual(try XCTUnwrap(b.cost?.amount), try XCTUnwrap(a.cost?.amount), "\(a.id) \(feature): \(base) s + \(extra) s")
+                XCTAssertGreaterThanOrEqual(
+                    try XCTUnwrap(b.cost?.amount), try XCTUnwrap(a.cost?.amount), "\(a.id) \(feature): \(base) s + \(extra) s")
             }
         }
     }
@@ -66,21 +71,28 @@ final class PropertyTests: XCTestCase {
             for index in 0..<Int.random(in: 1...25, using: &rng) {
                 let feature = features[Int.random(in: 0..<features.count, using: &rng)]
                 let (width, height) = sizes[Int.random(in: 0..<sizes.count, using: &rng)]
-                let finished: Date? = Int.random(in: 0..<10, using: &rng) == 0
+                let finished: Date? =
+                    Int.random(in: 0..<10, using: &rng) == 0
                     ? nil : start.addingTimeInterval(Double(Int.random(in: 0..<(3 * 3600), using: &rng)))
-                jobs.append(BillableJob(
-                    id: "j\(index)", feature: feature,
-                    status: Int.random(in: 0..<8, using: &rng) == 0 ? .failed : .succeeded,
-                    finishedAt: finished,
-                    inputs: [MeasuredMedia(path: "in", seconds: Seconds(rng.seconds(upTo: 180)))],
-                    outputs: [MeasuredMedia(path: "out", seconds: Seconds(rng.seconds(upTo: 120)), width: width, height: height, codec: "h264")],
-                    tokens: Bool.random(using: &rng) ? Int.random(in: 0...3_000, using: &rng) : nil
-                ))
+                jobs.append(
+                    BillableJob(
+                        id: "j\(index)", feature: feature,
+                        status: Int.random(in: 0..<8, using: &rng) == 0 ? .failed : .succeeded,
+                        finishedAt: finished,
+                        inputs: [MeasuredMedia(path: "in", seconds: Seconds(rng.seconds(upTo: 180)))],
+                        outputs: [
+                            MeasuredMedia(
+                                path: "out", seconds: Seconds(rng.seconds(upTo: 120)), width: width, height: height, codec: "h264")
+                        ],
+                        tokens: Bool.random(using: &rng) ? Int.random(in: 0...3_000, using: &rng) : nil
+                    ))
             }
             let taskBill = perTask.price(jobs)
             let cycleBill = perCycle.price(jobs)
             XCTAssertLessThanOrEqual(cycleBill.total.amount, taskBill.total.amount)
-            XCTAssertEqual(cycleBill.jobs.reduce(Decimal(0)) { $0 + ($1.knownCost?.amount ?? 0) }, cycleBill.total.amount, "job costs add up to the bill")
+            XCTAssertEqual(
+                cycleBill.jobs.reduce(Decimal(0)) { $0 + ($1.knownCost?.amount ?? 0) }, cycleBill.total.amount,
+                "job costs add up to the bill")
             XCTAssertEqual(
                 cycleBill.cycles.reduce(Decimal(0)) { $0 + $1.total.amount }
                     + cycleBill.jobs.filter { $0.cycleStart == nil }.reduce(Decimal(0)) { $0 + ($1.knownCost?.amount ?? 0) },
@@ -111,12 +123,15 @@ final class PropertyTests: XCTestCase {
             let options = PricingOptions(batchInputs: Bool.random(using: &rng) ? .perBatch : .perOutput)
             let pricer = Pricer(card: cn, options: options)
             func job(_ outputs: (Int) -> MeasuredMedia) -> BillableJob {
-                var job = BillableJob(id: "j", feature: feature, inputs: [MeasuredMedia(path: "in", seconds: Seconds(rng.seconds(upTo: 90)))],
-                                      outputs: (1...count).map(outputs))
+                var job = BillableJob(
+                    id: "j", feature: feature, inputs: [MeasuredMedia(path: "in", seconds: Seconds(rng.seconds(upTo: 90)))],
+                    outputs: (1...count).map(outputs))
                 job.isBatch = true
                 return job
             }
-            var bounded = job { MeasuredMedia(path: "o\($0)", seconds: Seconds(high), width: width, height: height, lowSeconds: Seconds(low)) }
+            var bounded = job {
+                MeasuredMedia(path: "o\($0)", seconds: Seconds(high), width: width, height: height, lowSeconds: Seconds(low))
+            }
             let input = bounded.inputs
             var atHigh = job { MeasuredMedia(path: "o\($0)", seconds: Seconds(high), width: width, height: height) }
             var atLow = job { MeasuredMedia(path: "o\($0)", seconds: Seconds(low), width: width, height: height) }
@@ -128,8 +143,11 @@ final class PropertyTests: XCTestCase {
             let lowCost = try XCTUnwrap(pricer.price([atLow]).jobs.first?.cost?.amount)
             XCTAssertEqual(priced.cost?.amount, max(highCost, lowCost), "\(feature) \(low)–\(high) s × \(count)")
             XCTAssertLessThanOrEqual(priced.costLow?.amount ?? highCost, try XCTUnwrap(priced.cost?.amount))
-            if lowCost == highCost { XCTAssertNil(priced.costLow, "an exact figure is no range") }
-            else { XCTAssertEqual(priced.costLow?.amount, lowCost) }
+            if lowCost == highCost {
+                XCTAssertNil(priced.costLow, "an exact figure is no range")
+            } else {
+                XCTAssertEqual(priced.costLow?.amount, lowCost)
+            }
         }
     }
 
@@ -139,14 +157,19 @@ final class PropertyTests: XCTestCase {
         var rng = SeededGenerator(seed: 8)
         for round in 0..<200 {
             let feature = durationFeatures[round % durationFeatures.count]
-            var job = BillableJob(id: "b", feature: feature, inputs: [MeasuredMedia(path: "in", seconds: Seconds(rng.seconds(upTo: 300)))],
-                                  outputs: (1...Int.random(in: 2...6, using: &rng)).map { MeasuredMedia(path: "o\($0)", seconds: Seconds(rng.seconds(upTo: 60))) })
+            var job = BillableJob(
+                id: "b", feature: feature, inputs: [MeasuredMedia(path: "in", seconds: Seconds(rng.seconds(upTo: 300)))],
+                outputs: (1...Int.random(in: 2...6, using: &rng)).map {
+                    MeasuredMedia(path: "o\($0)", seconds: Seconds(rng.seconds(upTo: 60)))
+                })
             job.isBatch = true
             let batch = try XCTUnwrap(Pricer(card: cn).price([job]).jobs.first)
             let perOutput = try XCTUnwrap(Pricer(card: cn, options: PricingOptions(batchInputs: .perOutput)).price([job]).jobs.first)
             XCTAssertGreaterThanOrEqual(try XCTUnwrap(perOutput.cost?.amount), try XCTUnwrap(batch.cost?.amount))
             if perOutput.cost != batch.cost {
-                XCTAssertTrue(batch.diagnostics.contains { if case .batchInputs = $0 { return true } else { return false } }, "the other reading is shown")
+                XCTAssertTrue(
+                    batch.diagnostics.contains { if case .batchInputs = $0 { return true } else { return false } },
+                    "the other reading is shown")
             }
         }
     }

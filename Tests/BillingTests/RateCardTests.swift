@@ -5,23 +5,24 @@ import XCTest
 /// Bundled cards and the validation of custom ones: every error names the file and the field.
 final class RateCardTests: XCTestCase {
     private let validYAML = """
-    id: my-contract
-    name: Negotiated prices
-    currency: CNY
-    sources: [contract 2026-07]
-    readOn: "2026-07-01"
-    features:
-      text-generation:
-        basis: tokens
-        price: "0.10"
-      image-text-matching:
-        basis: input-plus-output-seconds
-        price: 0.25
-        previewOnly: timeline-as-output
-        rounding: {mode: up, decimals: 0, minimum: 1}
-    """
+        id: my-contract
+        name: Negotiated prices
+        currency: CNY
+        sources: [contract 2026-07]
+        readOn: "2026-07-01"
+        features:
+          text-generation:
+            basis: tokens
+            price: "0.10"
+          image-text-matching:
+            basis: input-plus-output-seconds
+            price: 0.25
+            previewOnly: timeline-as-output
+            rounding: {mode: up, decimals: 0, minimum: 1}
+        """
 
-    private func loadError(_ text: String, name: String = "card.yaml", file: StaticString = #filePath, line: UInt = #line) -> RateCardError? {
+    private func loadError(_ text: String, name: String = "card.yaml", file: StaticString = #filePath, line: UInt = #line) -> RateCardError?
+    {
         do {
             _ = try RateCards.load(data: Data(text.utf8), name: name)
             XCTFail("expected an error", file: file, line: line)
@@ -75,9 +76,11 @@ final class RateCardTests: XCTestCase {
         let custom = try RateCards.load(data: Data(validYAML.utf8), name: "card.yaml")
         XCTAssertEqual(custom.id, "my-contract")
         XCTAssertEqual(custom.features["image-text-matching"]?.price, dec("0.25"))
-        let bill = Pricer(card: custom).price([BillableJob(
-            id: "seed", feature: .imageTextMatching, inputs: [media("in", "90")], outputs: [media("out", "23")], tokens: 900
-        )])
+        let bill = Pricer(card: custom).price([
+            BillableJob(
+                id: "seed", feature: .imageTextMatching, inputs: [media("in", "90")], outputs: [media("out", "23")], tokens: 900
+            )
+        ])
         XCTAssertEqual(bill.total.amount, dec("0.6"))  // 2 × 0.25 + 0.10
         XCTAssertEqual(bill.rateCard, "my-contract")
         let noVideo = Pricer(card: custom).price([BillableJob(id: "v", feature: .mpsTranscode, outputs: [media("o", "60", 1920, 1080)])])
@@ -148,35 +151,39 @@ final class RateCardTests: XCTestCase {
 
     func testJSONPriceTableErrorsNameTheCell() {
         let negative = """
-        {"id": "x", "currency": "USD", "features": {"mps-transcode": {"basis": "output-files",
-          "prices": {"codecPrices": {"h264": {"HD": "-0.01"}}}}}}
-        """
+            {"id": "x", "currency": "USD", "features": {"mps-transcode": {"basis": "output-files",
+              "prices": {"codecPrices": {"h264": {"HD": "-0.01"}}}}}}
+            """
         XCTAssertEqual(loadError(negative, name: "x.json")?.field, "features.mps-transcode.prices.codecPrices.h264.HD")
         let badTier = negative.replacingOccurrences(of: "\"HD\": \"-0.01\"", with: "\"8K\": \"0.5\"")
         let error = loadError(badTier, name: "x.json")
         XCTAssertEqual(error?.field, "features.mps-transcode.prices.codecPrices.h264.8K")
         XCTAssertTrue(error?.message.contains("unknown tier") ?? false)
         let noPrices = """
-        {"id": "x", "currency": "USD", "features": {"mps-transcode": {"basis": "output-files"}}}
-        """
+            {"id": "x", "currency": "USD", "features": {"mps-transcode": {"basis": "output-files"}}}
+            """
         XCTAssertEqual(loadError(noPrices, name: "x.json")?.field, "features.mps-transcode.price")
         let badTarget = """
-        {"id": "x", "currency": "USD", "features": {"script-to-video": {"basis": "as-feature", "billedAs": "editing"}}}
-        """
+            {"id": "x", "currency": "USD", "features": {"script-to-video": {"basis": "as-feature", "billedAs": "editing"}}}
+            """
         XCTAssertEqual(loadError(badTarget, name: "x.json")?.field, "features.script-to-video.billedAs")
     }
 
     func testCodecsOnACardAreReadAsIMSSpellsThem() throws {
         let text = """
-        {"id": "x", "currency": "USD", "tiers": [{"name": "HD", "longSide": 1920, "shortSide": 1080}],
-         "features": {"mps-transcode": {"basis": "output-files", "unit": "minute",
-          "prices": {"codecPrices": {"H.264": {"HD": "0.1"}, "HEVC": {"HD": "0.5"}}}}}}
-        """
+            {"id": "x", "currency": "USD", "tiers": [{"name": "HD", "longSide": 1920, "shortSide": 1080}],
+             "features": {"mps-transcode": {"basis": "output-files", "unit": "minute",
+              "prices": {"codecPrices": {"H.264": {"HD": "0.1"}, "HEVC": {"HD": "0.5"}}}}}}
+            """
         let card = try RateCards.load(data: Data(text.utf8), name: "x.json")
         XCTAssertEqual(card.features["mps-transcode"]?.prices?.codecPrices.keys.sorted(), ["h264", "h265"])
-        let job = Pricer(card: card).price([BillableJob(id: "t", feature: .mpsTranscode, outputs: [
-            media("a.mp4", "60", 1920, 1080, codec: "hevc"), media("b.mp4", "60", 1920, 1080, codec: "H.264"),
-        ])]).jobs[0]
+        let job = Pricer(card: card).price([
+            BillableJob(
+                id: "t", feature: .mpsTranscode,
+                outputs: [
+                    media("a.mp4", "60", 1920, 1080, codec: "hevc"), media("b.mp4", "60", 1920, 1080, codec: "H.264"),
+                ])
+        ]).jobs[0]
         XCTAssertNil(job.unknown, "\(String(describing: job.reason))")
         XCTAssertEqual(job.items.compactMap(\.unitPrice), [dec("0.5"), dec("0.1")])
         let twice = text.replacingOccurrences(of: "\"H.264\"", with: "\"h265\"")
@@ -186,8 +193,8 @@ final class RateCardTests: XCTestCase {
 
     func testUnavailableFeatureNeedsNoPrice() throws {
         let text = """
-        {"id": "x", "currency": "USD", "features": {"mps-remux": {"basis": "output-files", "unavailable": "not sold here"}}}
-        """
+            {"id": "x", "currency": "USD", "features": {"mps-remux": {"basis": "output-files", "unavailable": "not sold here"}}}
+            """
         let card = try RateCards.load(data: Data(text.utf8), name: "x.json")
         let job = Pricer(card: card).price([BillableJob(id: "r", feature: .mpsRemux, outputs: [media("o", "60")])]).jobs[0]
         XCTAssertEqual(job.reason, "no price: mps-remux: not sold here")
@@ -195,8 +202,13 @@ final class RateCardTests: XCTestCase {
 
     func testTableRowsShowPricesAndStatus() throws {
         let rows = try RateCards.bundled("cn").tableRows()
-        XCTAssertTrue(rows.contains(["image-text-matching", "input-plus-output-seconds; preview-only: timeline as output", "0.3", "CNY/min", "up to 1 min, at least 1 min", "verified"]), "\(rows)")
-        XCTAssertTrue(rows.contains { $0[0] == "mps-transcode" && $0[1] == "h264 HD" && $0[2] == "0.0651" && $0[5].hasPrefix("unverified") })
+        XCTAssertTrue(
+            rows.contains([
+                "image-text-matching", "input-plus-output-seconds; preview-only: timeline as output", "0.3", "CNY/min",
+                "up to 1 min, at least 1 min", "verified",
+            ]), "\(rows)")
+        XCTAssertTrue(
+            rows.contains { $0[0] == "mps-transcode" && $0[1] == "h264 HD" && $0[2] == "0.0651" && $0[5].hasPrefix("unverified") })
         XCTAssertTrue(rows.contains { $0[0] == "video-editing" && $0[1] == "professional audio" && $0[2] == "0.0252" })
         let intl = try RateCards.bundled("intl-singapore").tableRows()
         XCTAssertTrue(intl.contains { $0[0] == "sports-highlights" && $0[5].hasPrefix("no price: ") })

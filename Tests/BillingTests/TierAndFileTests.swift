@@ -11,16 +11,20 @@ final class TierAndFileTests: XCTestCase {
             (3840, 2160, "4K"), (2160, 3840, "4K"), (4096, 2160, nil), (3840, 2161, nil), (7680, 4320, nil),
         ]
         for (width, height, tier) in table {
-            XCTAssertEqual(ResolutionTier.classify(width: width, height: height, in: ResolutionTier.standard)?.name, tier, "\(width)×\(height)")
+            XCTAssertEqual(
+                ResolutionTier.classify(width: width, height: height, in: ResolutionTier.standard)?.name, tier, "\(width)×\(height)")
         }
     }
 
     func testTranscodePricesEachOutputByCodecAndTier() throws {
-        let job = try priceOne(BillableJob(id: "m", feature: .mpsTranscode, outputs: [
-            media("portrait.mp4", "60", 720, 1280, codec: "h264"),   // SD h264 0.0326 × 1
-            media("wide.mp4", "60", 1920, 823, codec: "hevc"),       // HD h265 0.3255 × 1
-            media("tall.mp4", "60", 1920, 1098, codec: "h264"),      // 2K h264 0.14 × 1
-        ]))
+        let job = try priceOne(
+            BillableJob(
+                id: "m", feature: .mpsTranscode,
+                outputs: [
+                    media("portrait.mp4", "60", 720, 1280, codec: "h264"),  // SD h264 0.0326 × 1
+                    media("wide.mp4", "60", 1920, 823, codec: "hevc"),  // HD h265 0.3255 × 1
+                    media("tall.mp4", "60", 1920, 1098, codec: "h264"),  // 2K h264 0.14 × 1
+                ]))
         XCTAssertEqual(job.items.map(\.unitPrice), [dec("0.0326"), dec("0.3255"), dec("0.14")])
         XCTAssertEqual(job.cost?.amount, dec("0.4981"))
         XCTAssertEqual(job.items[1].component, "mps-transcode h265 HD 1920×823: wide.mp4")
@@ -28,9 +32,13 @@ final class TierAndFileTests: XCTestCase {
     }
 
     func testLargerThan4KHasNoPriceAndSaysSo() throws {
-        let bill = try price([BillableJob(id: "big", feature: .mpsTranscode, outputs: [
-            media("8k.mp4", "60", 7680, 4320, codec: "h264"), media("hd.mp4", "60", 1920, 1080, codec: "h264"),
-        ])])
+        let bill = try price([
+            BillableJob(
+                id: "big", feature: .mpsTranscode,
+                outputs: [
+                    media("8k.mp4", "60", 7680, 4320, codec: "h264"), media("hd.mp4", "60", 1920, 1080, codec: "h264"),
+                ])
+        ])
         let job = bill.jobs[0]
         XCTAssertNil(job.cost, "one file without a price makes the job's cost unknown, never a partial sum")
         XCTAssertEqual(job.unknown?.code, "no-price")
@@ -38,9 +46,12 @@ final class TierAndFileTests: XCTestCase {
         XCTAssertEqual(bill.total.amount, 0, "the job is out of the total")
         XCTAssertNil(job.items[0].unitPrice)
         XCTAssertEqual(job.items[0].cost, 0)
-        XCTAssertTrue(job.items[0].explain.contains("no price: 7680×4320 is larger than the largest tier 4K (3840×2160)"), job.items[0].explain)
+        XCTAssertTrue(
+            job.items[0].explain.contains("no price: 7680×4320 is larger than the largest tier 4K (3840×2160)"), job.items[0].explain)
         XCTAssertEqual(job.reason, "no price: 8k.mp4: 7680×4320 is larger than the largest tier 4K (3840×2160)")
-        XCTAssertTrue(bill.warnings.contains(.job(id: "big", .noPrice("8k.mp4: 7680×4320 is larger than the largest tier 4K (3840×2160)"))), "\(bill.warnings)")
+        XCTAssertTrue(
+            bill.warnings.contains(.job(id: "big", .noPrice("8k.mp4: 7680×4320 is larger than the largest tier 4K (3840×2160)"))),
+            "\(bill.warnings)")
         let json = try jsonObject(bill)
         let item = try XCTUnwrap(((json["jobs"] as? [[String: Any]])?.first?["items"] as? [[String: Any]])?.first)
         XCTAssertTrue(item["unitPrice"] is NSNull, "an unpriced item says null, not 0")
@@ -72,27 +83,35 @@ final class TierAndFileTests: XCTestCase {
     func testMPSRoundsMinutesToTwoDecimalsHalfUp() throws {
         // (seconds, billed minutes) under the historical MPS rule.
         let table: [(String, String)] = [
-            ("0.3", "0.02"),     // under 1 s counts 0.02 min
+            ("0.3", "0.02"),  // under 1 s counts 0.02 min
             ("0.999", "0.02"),
-            ("1", "0.02"),       // 0.01667 → 0.02
-            ("1.5", "0.03"),     // 0.025 → 0.03 (half up)
-            ("1.49", "0.02"),    // 0.02483 → 0.02
-            ("23.5", "0.39"),    // 0.39167
-            ("59.7", "1"),       // 0.995 → 1.00
+            ("1", "0.02"),  // 0.01667 → 0.02
+            ("1.5", "0.03"),  // 0.025 → 0.03 (half up)
+            ("1.49", "0.02"),  // 0.02483 → 0.02
+            ("23.5", "0.39"),  // 0.39167
+            ("59.7", "1"),  // 0.995 → 1.00
             ("60", "1"),
-            ("61", "1.02"),      // 1.01667 → 1.02, no whole-minute rounding
+            ("61", "1.02"),  // 1.01667 → 1.02, no whole-minute rounding
         ]
         for (seconds, minutes) in table {
-            let job = try priceOne(BillableJob(id: "m", feature: .mpsTranscode, outputs: [media("o.mp4", seconds, 1920, 1080, codec: "h264")]))
+            let job = try priceOne(
+                BillableJob(id: "m", feature: .mpsTranscode, outputs: [media("o.mp4", seconds, 1920, 1080, codec: "h264")]))
             XCTAssertEqual(job.items[0].billedQuantity, dec(minutes), "\(seconds) s")
             XCTAssertEqual(job.cost?.amount, dec(minutes) * dec("0.0651"), "\(seconds) s")
         }
         let job = try priceOne(BillableJob(id: "m", feature: .mpsTranscode, outputs: [media("o.mp4", "23.5", 1920, 1080, codec: "h264")]))
         XCTAssertEqual(job.items[0].explain, "23.5 s / 60 = 0.3917 min → rounded half up to 0.39 min × 0.0651 CNY/min = 0.025389 CNY")
-        XCTAssertTrue(job.diagnostics.contains { if case .unverifiedRounding("mps-transcode", _, _, _) = $0 { return true } else { return false } }, "\(job.diagnostics)")
-        XCTAssertTrue(job.diagnostics.contains {
-            if case .unverifiedPrice(let item, _, _, _, _, _, _) = $0 { return item.hasPrefix("mps-transcode h264 HD") } else { return false }
-        }, "\(job.diagnostics)")
+        XCTAssertTrue(
+            job.diagnostics.contains { if case .unverifiedRounding("mps-transcode", _, _, _) = $0 { return true } else { return false } },
+            "\(job.diagnostics)")
+        XCTAssertTrue(
+            job.diagnostics.contains {
+                if case .unverifiedPrice(let item, _, _, _, _, _, _) = $0 {
+                    return item.hasPrefix("mps-transcode h264 HD")
+                } else {
+                    return false
+                }
+            }, "\(job.diagnostics)")
     }
 
     func testIntlTranscodeIsVerifiedPriceButUnverifiedRounding() throws {
@@ -108,7 +127,8 @@ final class TierAndFileTests: XCTestCase {
     func testH265LDOnlyPricedForChineseMainland() throws {
         let job = BillableJob(id: "m", feature: .mpsTranscode, outputs: [media("o.mp4", "60", 640, 360, codec: "hevc")])
         XCTAssertEqual(try priceOne(job, card: "intl-cn-mainland").cost?.amount, dec("0.0165"))
-        XCTAssertEqual(try priceOne(job, card: "intl-japan").reason, "no price: o.mp4: card intl-japan has no h265 LD price for mps-transcode")
+        XCTAssertEqual(
+            try priceOne(job, card: "intl-japan").reason, "no price: o.mp4: card intl-japan has no h265 LD price for mps-transcode")
     }
 
     func testVideoEditingBillsAtLeastOneMinutePerOutputByEdition() throws {
@@ -148,11 +168,15 @@ final class TierAndFileTests: XCTestCase {
     }
 
     func testRemuxIsAFlatPerMinutePrice() throws {
-        let job = try priceOne(BillableJob(id: "r", feature: .mpsRemux, outputs: [
-            media("a.mp4", "90", 3840, 2160, codec: "hevc"), media("b.m4a", "30"),
-        ]))
+        let job = try priceOne(
+            BillableJob(
+                id: "r", feature: .mpsRemux,
+                outputs: [
+                    media("a.mp4", "90", 3840, 2160, codec: "hevc"), media("b.m4a", "30"),
+                ]))
         XCTAssertEqual(job.cost?.amount, dec("1.5") * dec("0.007") + dec("0.5") * dec("0.007"))
-        XCTAssertEqual(try priceOne(BillableJob(id: "r", feature: .mpsRemux, outputs: [media("a.mp4", "90")]), card: "intl-london").cost, nil)
+        XCTAssertEqual(
+            try priceOne(BillableJob(id: "r", feature: .mpsRemux, outputs: [media("a.mp4", "90")]), card: "intl-london").cost, nil)
     }
 
     func testNoOutputsIsNothingMeasuredNotZero() throws {

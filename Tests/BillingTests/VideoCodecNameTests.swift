@@ -5,8 +5,10 @@ import XCTest
 final class VideoCodecNameTests: XCTestCase {
     func testIMSMPSFFmpegAndEncoderSpellingsReadAsThePriceListNames() {
         let spellings: [String: [String]] = [
-            "h264": ["H.264", "h264", "H264", "AVC", "avc1", "avc3", "x264", "libx264", "h264_nvenc", "H.264/AVC",
-                     "MPEG-4 AVC", " h.264 ", "libopenh264"],
+            "h264": [
+                "H.264", "h264", "H264", "AVC", "avc1", "avc3", "x264", "libx264", "h264_nvenc", "H.264/AVC",
+                "MPEG-4 AVC", " h.264 ", "libopenh264",
+            ],
             "h265": ["H.265", "h265", "H265", "HEVC", "hevc", "hvc1", "hev1", "x265", "libx265", "hevc_qsv", "H.265/HEVC"],
             "av1": ["AV1", "av01", "libaom-av1", "libsvtav1", "librav1e", "av1_nvenc"],
             "vp9": ["VP9", "vp09", "libvpx-vp9"],

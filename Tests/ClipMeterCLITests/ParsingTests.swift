@@ -9,8 +9,10 @@ final class ParsingTests: XCTestCase {
         try ClipMeterCommand.parseAsRoot(arguments)
     }
 
-    private func assertUsageError(_ arguments: [String], mentions text: String, file: StaticString = #filePath,
-                                  line: UInt = #line) {
+    private func assertUsageError(
+        _ arguments: [String], mentions text: String, file: StaticString = #filePath,
+        line: UInt = #line
+    ) {
         XCTAssertThrowsError(try parse(arguments), "\(arguments)", file: file, line: line) { error in
             let message = ClipMeterCommand.message(for: error)
             XCTAssertTrue(message.contains(text), "\(arguments): \(message)", file: file, line: line)
@@ -23,11 +25,17 @@ final class ParsingTests: XCTestCase {
         XCTAssertTrue(try parse(["timeline", "--format", "json", "t.json"]) is TimelineCommand)
         XCTAssertTrue(try parse(["rates", "--region", "intl-singapore"]) is RatesCommand)
         XCTAssertTrue(try parse(["bill", "--ledger", "a.sqlite", "--format", "csv"]) is BillCommand)
-        let scan = try XCTUnwrap(try parse(["scan", "--feature", "video-editing", "--shard", "1/2", "--batch-inputs",
-                                            "per-output", "dir"]) as? ScanCommand)
+        let scan = try XCTUnwrap(
+            try parse([
+                "scan", "--feature", "video-editing", "--shard", "1/2", "--batch-inputs",
+                "per-output", "dir",
+            ]) as? ScanCommand)
         XCTAssertEqual(scan.pricing.batchInputs, .perOutput)
-        let estimate = try XCTUnwrap(try parse(["estimate", "body.json", "--api", "SubmitSportsHighlightsJob",
-                                                "--max-cost", "20"]) as? EstimateCommand)
+        let estimate = try XCTUnwrap(
+            try parse([
+                "estimate", "body.json", "--api", "SubmitSportsHighlightsJob",
+                "--max-cost", "20",
+            ]) as? EstimateCommand)
         XCTAssertEqual(estimate.sources, ["body.json"])
         XCTAssertEqual(estimate.pricing.batchInputs, .perBatch, "a batch's inputs count once by default")
     }

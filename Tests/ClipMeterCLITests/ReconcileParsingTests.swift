@@ -9,9 +9,12 @@ final class ReconcileParsingTests: XCTestCase {
     }
 
     func testReconcileParsesBillsLedgersAndSavedResults() throws {
-        let command = try XCTUnwrap(try parse(["reconcile", "--bill", "a.csv", "--bill", "b.json", "--ledger", "l.sqlite",
-                                               "scan.json", "--item-map", "map.yaml", "--from", "2026-11-01", "--format", "html"])
-            as? ReconcileCommand)
+        let command = try XCTUnwrap(
+            try parse([
+                "reconcile", "--bill", "a.csv", "--bill", "b.json", "--ledger", "l.sqlite",
+                "scan.json", "--item-map", "map.yaml", "--from", "2026-11-01", "--format", "html",
+            ])
+                as? ReconcileCommand)
         XCTAssertEqual(command.bill, ["a.csv", "b.json"])
         XCTAssertEqual(command.ledger, ["l.sqlite"])
         XCTAssertEqual(command.results, ["scan.json"])

@@ -24,8 +24,9 @@ enum CLI {
     static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
-        let result = try TestMedia.run(TestMedia.clipmeterExecutable, arguments, environment: env,
-                                       currentDirectory: directory ?? TestMedia.packageRoot.path)
+        let result = try TestMedia.run(
+            TestMedia.clipmeterExecutable, arguments, environment: env,
+            currentDirectory: directory ?? TestMedia.packageRoot.path)
         return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 

@@ -8,15 +8,19 @@ final class EstimateCommandTests: XCTestCase {
     let output = "media-samples/seed-example/outputs/output-23s.mp4"
 
     func testSeedExampleFromRealFilesExplainsAndTotals072CNY() throws {
-        let table = try CLI.run(["estimate", "--feature", "image-text-matching", "--input", input, "--output", output,
-                                 "--tokens", "900", "--explain"])
+        let table = try CLI.run([
+            "estimate", "--feature", "image-text-matching", "--input", input, "--output", output,
+            "--tokens", "900", "--explain",
+        ])
         XCTAssertEqual(table.status, 0, table.stderr)
         XCTAssertTrue(table.stdout.contains("(90 s + 23 s) / 60 = 1.88 min"), table.stdout)
         XCTAssertTrue(table.stdout.contains("2 min × 0.3 CNY/min = 0.60 CNY"), table.stdout)
         XCTAssertTrue(table.stdout.contains("Total 0.60 + 0.12 = 0.72 CNY"), table.stdout)
 
-        let json = try CLI.run(["estimate", "--feature", "image-text-matching", "--input", input, "--output", output,
-                                "--tokens", "900", "--format", "json"])
+        let json = try CLI.run([
+            "estimate", "--feature", "image-text-matching", "--input", input, "--output", output,
+            "--tokens", "900", "--format", "json",
+        ])
         XCTAssertEqual(json.status, 0, json.stderr)
         let bill = try XCTUnwrap(try json.json() as? [String: Any])
         XCTAssertEqual(bill.string("total"), "0.72")
@@ -38,38 +42,52 @@ final class EstimateCommandTests: XCTestCase {
         let bill = try XCTUnwrap(try result.json() as? [String: Any])
         let error = try XCTUnwrap(bill.objects("errors").first?["error"] as? [String: Any])
         XCTAssertEqual(error["code"] as? String, "invalid-job")
-        XCTAssertTrue((error["message"] as? String)?.contains("unknown feature \"image-magic\" (known: text-generation") ?? false, "\(error)")
+        XCTAssertTrue(
+            (error["message"] as? String)?.contains("unknown feature \"image-magic\" (known: text-generation") ?? false, "\(error)")
     }
 
     func testRequestedOutputDurationAndInternationalCard() throws {
-        let cn = try CLI.run(["estimate", "--feature", "image-text-matching", "--input", input, "--output-duration", "23",
-                              "--tokens", "900", "--format", "json"])
+        let cn = try CLI.run([
+            "estimate", "--feature", "image-text-matching", "--input", input, "--output-duration", "23",
+            "--tokens", "900", "--format", "json",
+        ])
         XCTAssertEqual((try cn.json() as? [String: Any])?.string("total"), "0.72")
-        let us = try CLI.run(["estimate", "--feature", "image-text-matching", "--input", input, "--output-duration", "23",
-                              "--tokens", "900", "--region", "intl-us-silicon-valley", "--format", "json"])
+        let us = try CLI.run([
+            "estimate", "--feature", "image-text-matching", "--input", input, "--output-duration", "23",
+            "--tokens", "900", "--region", "intl-us-silicon-valley", "--format", "json",
+        ])
         let bill = try XCTUnwrap(try us.json() as? [String: Any])
         XCTAssertEqual(bill.string("currency"), "USD")
         XCTAssertEqual(bill.string("total"), "0.145", "2 min × 0.06 + 0.025 USD (RATES.md)")
     }
 
     func testPreviewOnlyIsPricedByTheTimelineLength() throws {
-        let result = try CLI.run(["estimate", "--feature", "image-text-matching", "--preview-only", "--input", input,
-                                  "--timeline", "media-samples/timelines/seed-23s.json", "--format", "json"])
+        let result = try CLI.run([
+            "estimate", "--feature", "image-text-matching", "--preview-only", "--input", input,
+            "--timeline", "media-samples/timelines/seed-23s.json", "--format", "json",
+        ])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual((try result.json() as? [String: Any])?.string("total"), "0.60", "90 s + 23 s timeline → 2 min × 0.3")
-        let free = try CLI.run(["estimate", "--feature", "script-to-video", "--preview-only",
-                                "--timeline", "media-samples/timelines/seed-23s.json", "--format", "json"])
+        let free = try CLI.run([
+            "estimate", "--feature", "script-to-video", "--preview-only",
+            "--timeline", "media-samples/timelines/seed-23s.json", "--format", "json",
+        ])
         XCTAssertEqual((try free.json() as? [String: Any])?.string("total"), "0.00", "script-to-video preview is free")
     }
 
     func testMaxCostPrintsTheEstimateThenExitsThree() throws {
-        let result = try CLI.run(["estimate", "--feature", "image-text-matching", "--input", input, "--output", output,
-                                  "--tokens", "900", "--max-cost", "0.5", "--format", "json"])
+        let result = try CLI.run([
+            "estimate", "--feature", "image-text-matching", "--input", input, "--output", output,
+            "--tokens", "900", "--max-cost", "0.5", "--format", "json",
+        ])
         XCTAssertEqual(result.status, 3)
         XCTAssertEqual((try result.json() as? [String: Any])?.string("total"), "0.72", "the estimate is still printed")
         XCTAssertTrue(result.stderr.contains("exceeds --max-cost"), result.stderr)
-        XCTAssertEqual(try CLI.run(["estimate", "--feature", "image-text-matching", "--input", input, "--output", output,
-                                    "--max-cost", "0.72"]).status, 0, "equal to the budget is within it")
+        XCTAssertEqual(
+            try CLI.run([
+                "estimate", "--feature", "image-text-matching", "--input", input, "--output", output,
+                "--max-cost", "0.72",
+            ]).status, 0, "equal to the budget is within it")
     }
 
     func testAJobWithAnUnmeasurableFileIsReportedAndTheOthersArePriced() throws {
@@ -110,7 +128,8 @@ final class EstimateCommandTests: XCTestCase {
 
         let dir = try TestMedia.temporaryDirectory()
         let card = dir.appendingPathComponent("card.yaml").path
-        try "id: mine\nname: Mine\ncurrency: CNY\nfeatures:\n  image-text-matching:\n    basis: input-plus-output-seconds\n    unit: minute\n    price: -1\n"
+        try
+            "id: mine\nname: Mine\ncurrency: CNY\nfeatures:\n  image-text-matching:\n    basis: input-plus-output-seconds\n    unit: minute\n    price: -1\n"
             .write(toFile: card, atomically: true, encoding: .utf8)
         let result = try CLI.run(["estimate", "--feature", "image-text-matching", "--output-duration", "23", "--rates", card])
         XCTAssertEqual(result.status, 2)
@@ -118,8 +137,10 @@ final class EstimateCommandTests: XCTestCase {
     }
 
     func testBoundaryWarningNamesBothFigures() throws {
-        let result = try CLI.run(["estimate", "--feature", "highlight-mashup", "--output",
-                                  "media-samples/renders/boundary-59.98s-video-60.02s-audio.mp4", "--explain"])
+        let result = try CLI.run([
+            "estimate", "--feature", "highlight-mashup", "--output",
+            "media-samples/renders/boundary-59.98s-video-60.02s-audio.mp4", "--explain",
+        ])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("boundary"), result.stdout)
         XCTAssertTrue(result.stdout.contains("60.02"), result.stdout)

@@ -9,10 +9,15 @@ final class FOCUSExportTests: XCTestCase {
     private func tree() throws -> URL {
         let tree = try TestMedia.temporaryDirectory("clipmeter-focus")
         try FileManager.default.createDirectory(at: tree.appendingPathComponent("renders"), withIntermediateDirectories: true)
-        let render = try TestMedia.make("a.mp4", in: tree.appendingPathComponent("renders"), [
-            "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"])
+        let render = try TestMedia.make(
+            "a.mp4", in: tree.appendingPathComponent("renders"),
+            [
+                "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt",
+                "yuv420p",
+            ])
         try FileManager.default.copyItem(atPath: render, toPath: tree.appendingPathComponent("renders/b.mp4").path)
-        try Data("""
+        try Data(
+            """
             jobs:
               - id: dated
                 feature: video-editing
@@ -23,7 +28,8 @@ final class FOCUSExportTests: XCTestCase {
                 feature: video-editing
                 status: succeeded
                 outputs: [renders/b.mp4]
-            """.utf8).write(to: tree.appendingPathComponent("clipmeter.yaml"))
+            """.utf8
+        ).write(to: tree.appendingPathComponent("clipmeter.yaml"))
         return tree
     }
 
@@ -65,8 +71,11 @@ final class FOCUSExportTests: XCTestCase {
         XCTAssertEqual(fromEnvironment.first?["BillingAccountId"], "acs:ram::1234567890123456:root")
         XCTAssertEqual(fromEnvironment.first?["BillingAccountName"], "Media team")
 
-        let fromFlag = rows(try CLI.run(["scan", "--no-ledger", "--format", "focus", "--billing-account", "acs:ram::42:root", tree.path],
-                                        environment: environment).stdout)
+        let fromFlag = rows(
+            try CLI.run(
+                ["scan", "--no-ledger", "--format", "focus", "--billing-account", "acs:ram::42:root", tree.path],
+                environment: environment
+            ).stdout)
         XCTAssertEqual(fromFlag.first?["BillingAccountId"], "acs:ram::42:root", "the flag wins")
         XCTAssertEqual(fromFlag.first?["BillingAccountName"], "Media team", "the name still comes from the environment")
     }
@@ -76,7 +85,8 @@ final class FOCUSExportTests: XCTestCase {
         let flag = try CLI.run(["scan", "--no-ledger", "--format", "focus", "--billing-account", "媒体", tree.path])
         XCTAssertEqual(flag.status, 2)
         XCTAssertTrue(flag.stderr.contains("--billing-account 媒体: must be printable ASCII"), flag.stderr)
-        let variable = try CLI.run(["scan", "--no-ledger", "--format", "focus", tree.path], environment: ["CLIPMETER_BILLING_ACCOUNT": "a\tb"])
+        let variable = try CLI.run(
+            ["scan", "--no-ledger", "--format", "focus", tree.path], environment: ["CLIPMETER_BILLING_ACCOUNT": "a\tb"])
         XCTAssertEqual(variable.status, 2)
         XCTAssertTrue(variable.stderr.contains("CLIPMETER_BILLING_ACCOUNT"), variable.stderr)
         let nameAlone = try CLI.run(["scan", "--no-ledger", "--format", "focus", "--billing-account-name", "x", tree.path])

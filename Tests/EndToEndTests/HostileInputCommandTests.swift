@@ -6,8 +6,9 @@ import XCTest
 final class HostileInputCommandTests: XCTestCase {
     /// `clipmeter ARGS` under `timeout`, so a regression hangs one test for a minute, not the suite forever.
     private func run(_ arguments: [String], in directory: String? = nil) throws -> CLI.Result {
-        let result = try TestMedia.run("/usr/bin/timeout", ["60", TestMedia.clipmeterExecutable] + arguments,
-                                       currentDirectory: directory ?? TestMedia.packageRoot.path)
+        let result = try TestMedia.run(
+            "/usr/bin/timeout", ["60", TestMedia.clipmeterExecutable] + arguments,
+            currentDirectory: directory ?? TestMedia.packageRoot.path)
         XCTAssertNotEqual(result.status, 124, "clipmeter \(arguments.joined(separator: " ")) hung")
         return CLI.Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
@@ -15,14 +16,19 @@ final class HostileInputCommandTests: XCTestCase {
     private let input = "media-samples/seed-example/inputs/input-90s.mp4"
 
     func testNumberFlagsAreParsedWholeOrRefused() throws {
-        for (flag, value) in [("--output-duration", "1-2"), ("--output-duration", "NaN"), ("--output-duration", "1e400"),
-                              ("--output-duration", "1e30"), ("--max-cost", "1.2.3"), ("--max-cost", "inf"),
-                              ("--time-limit", "inf"), ("--time-limit", "1e308"), ("--time-limit", "nan")] {
-            let result = try run(["estimate", "--feature", "image-text-matching", "--input", input,
-                                  "--output-duration", flag == "--output-duration" ? value : "23", flag, value])
+        for (flag, value) in [
+            ("--output-duration", "1-2"), ("--output-duration", "NaN"), ("--output-duration", "1e400"),
+            ("--output-duration", "1e30"), ("--max-cost", "1.2.3"), ("--max-cost", "inf"),
+            ("--time-limit", "inf"), ("--time-limit", "1e308"), ("--time-limit", "nan"),
+        ] {
+            let result = try run([
+                "estimate", "--feature", "image-text-matching", "--input", input,
+                "--output-duration", flag == "--output-duration" ? value : "23", flag, value,
+            ])
             XCTAssertEqual(result.status, 2, "\(flag) \(value): \(result.stderr)")
-            XCTAssertTrue(result.stderr.contains(flag == "--output-duration" || flag == "--max-cost" ? value : "--time-limit"),
-                          "\(flag) \(value): \(result.stderr)")
+            XCTAssertTrue(
+                result.stderr.contains(flag == "--output-duration" || flag == "--max-cost" ? value : "--time-limit"),
+                "\(flag) \(value): \(result.stderr)")
             XCTAssertFalse(result.stderr.contains("Fatal error"), result.stderr)
         }
     }
@@ -72,8 +78,9 @@ final class HostileInputCommandTests: XCTestCase {
         let dir = try TestMedia.temporaryDirectory("clipmeter-fifo")
         let job = dir.appendingPathComponent("job")
         try FileManager.default.createDirectory(at: job.appendingPathComponent("outputs"), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: TestMedia.packageRoot.appendingPathComponent(input).path,
-                                         toPath: job.appendingPathComponent("outputs/a.mp4").path)
+        try FileManager.default.copyItem(
+            atPath: TestMedia.packageRoot.appendingPathComponent(input).path,
+            toPath: job.appendingPathComponent("outputs/a.mp4").path)
         for name in ["clipmeter.yaml", "x.job.json", "response.json", "job/timeline.json", "notes.yaml"] {
             XCTAssertEqual(mkfifo(dir.appendingPathComponent(name).path, 0o644), 0)
         }

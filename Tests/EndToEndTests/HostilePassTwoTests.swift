@@ -44,8 +44,11 @@ final class HostilePassTwoTests: XCTestCase {
     }
 
     func testOtherCommandsExitTwoWhenStdoutFails() throws {
-        let timeline = "media-samples/timelines/" + (try FileManager.default.contentsOfDirectory(
-            atPath: TestMedia.packageRoot.appendingPathComponent("media-samples/timelines").path).sorted().first { $0.hasSuffix(".json") } ?? "")
+        let timeline =
+            "media-samples/timelines/"
+            + (try FileManager.default.contentsOfDirectory(
+                atPath: TestMedia.packageRoot.appendingPathComponent("media-samples/timelines").path
+            ).sorted().first { $0.hasSuffix(".json") } ?? "")
         let commands: [[String]] = [
             ["probe", input], ["probe", "--format", "json", input],
             ["estimate", "--feature", "image-text-matching", "--input", input, "--output-duration", "23", "--format", "csv"],
@@ -79,11 +82,11 @@ final class HostilePassTwoTests: XCTestCase {
         try Data("not media at all".utf8).write(to: dir.appendingPathComponent(name))
         let manifest = dir.appendingPathComponent("jobs.yaml").path
         try """
-            jobs:
-              - id: "job\\e[1A\\e[2Kerased"
-                feature: mps-transcode
-                input: "missing\\e]0;title\\a.mp4"
-            """.write(toFile: manifest, atomically: true, encoding: .utf8)
+        jobs:
+          - id: "job\\e[1A\\e[2Kerased"
+            feature: mps-transcode
+            input: "missing\\e]0;title\\a.mp4"
+        """.write(toFile: manifest, atomically: true, encoding: .utf8)
         let runs = [
             try CLI.run(["probe", dir.path]),
             try CLI.run(["probe", "--format", "json", dir.path]),
@@ -183,11 +186,15 @@ final class HostilePassTwoTests: XCTestCase {
         flipper.start()
         defer { stop.set() }
         for _ in 0..<15 {
-            let scan = try CLI.run(["scan", ".", "--no-ledger", "--no-replay", "--feature", "mps-transcode", "--format", "json",
-                                    "--settle", "0"], in: root)
+            let scan = try CLI.run(
+                [
+                    "scan", ".", "--no-ledger", "--no-replay", "--feature", "mps-transcode", "--format", "json",
+                    "--settle", "0",
+                ], in: root)
             let bill = try XCTUnwrap(try scan.json() as? [String: Any])
             let quantities = bill.objects("jobs").flatMap { $0.objects("items") }.compactMap { $0["quantity"] as? NSNumber }
-            XCTAssertFalse(quantities.contains { $0.doubleValue == 1.5 }, "the file outside the root was billed: \(scan.stdout.prefix(600))")
+            XCTAssertFalse(
+                quantities.contains { $0.doubleValue == 1.5 }, "the file outside the root was billed: \(scan.stdout.prefix(600))")
         }
     }
 
@@ -196,8 +203,10 @@ final class HostilePassTwoTests: XCTestCase {
     func testMistypedDatabaseURLsAreUsageErrorsThatHideThePassword() throws {
         let dir = try TestMedia.temporaryDirectory("clipmeter-pgurl")
         let copy = try CLI.samplesCopy()
-        for url in ["postgres://cm:Hunter2pw@[::1:55441/billing", "postgres:/cm:Hunter2pw@db/billing",
-                    "postgresql:cm:Hunter2pw@db/billing", "POSTGRES:db?password=Hunter2pw"] {
+        for url in [
+            "postgres://cm:Hunter2pw@[::1:55441/billing", "postgres:/cm:Hunter2pw@db/billing",
+            "postgresql:cm:Hunter2pw@db/billing", "POSTGRES:db?password=Hunter2pw",
+        ] {
             for command in [["scan", copy, "--ledger", url], ["bill", "--ledger", url], ["bill", "--ledger", url, "--explain"]] {
                 let result = try CLI.run(command, in: dir.path)
                 XCTAssertEqual(result.status, 2, "\(command): \(result.stderr)")

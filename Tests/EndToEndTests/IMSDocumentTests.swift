@@ -20,14 +20,16 @@ final class IMSDocumentTests: XCTestCase {
     /// match) and each API's configuration.
     let bodies: [String: Expected] = [
         // 60 s of inputs + 10 outputs of (0, 30] s: low (60 s + ε) → 2 min, high 360 s → 6 min, × 0.3.
-        "batch-image-text-matching": Expected(feature: "image-text-matching", total: "1.80", low: "0.60",
-                                              warning: "10 planned outputs of 0–30 s each"),
+        "batch-image-text-matching": Expected(
+            feature: "image-text-matching", total: "1.80", low: "0.60",
+            warning: "10 planned outputs of 0–30 s each"),
         // Two groups of 4 s + 6 s = 10 s per output, 2 outputs, billed as video editing HD (1 min minimum each).
         "batch-script-to-video": Expected(feature: "script-to-video", total: "0.1302", warning: "2 planned outputs of 10 s each"),
         // The timeline: 20 s + 10 s + 4 s − a 1 s transition = 33 s at 1920×1080 → 1 min × 0.0651.
         "media-producing-timeline": Expected(feature: "video-editing", total: "0.0651", warning: "the timeline's length 33 s"),
         // A template: at most 45 s at 1280×720; the 1-minute minimum makes both ends 0.0326.
-        "media-producing-template": Expected(feature: "video-editing", total: "0.0326", warning: "at most OutputMediaConfig.MaxDuration 45 s"),
+        "media-producing-template": Expected(
+            feature: "video-editing", total: "0.0326", warning: "at most OutputMediaConfig.MaxDuration 45 s"),
         // Input only: 61 s → 2 min × 2.
         "highlight-extraction": Expected(feature: "highlight-extraction", total: "4.00"),
         // 60 s of inputs + 2 outputs of (0, 30] s → 2 min at both ends × 2.
@@ -138,12 +140,12 @@ final class IMSDocumentTests: XCTestCase {
 
     func testResponsesOfEveryJobType() throws {
         let expected: [(String, String, [String])] = [
-            ("sports-highlights", "2.00", ["sports-highlights"]),          // (61 s + 30 s) → 2 min × 1
-            ("screen-media-highlights", "4.00", ["highlight-mashup"]),     // inputs once: (60 + 60) s → 2 min × 2
+            ("sports-highlights", "2.00", ["sports-highlights"]),  // (61 s + 30 s) → 2 min × 1
+            ("screen-media-highlights", "4.00", ["highlight-mashup"]),  // inputs once: (60 + 60) s → 2 min × 2
             ("smart-mix", "0.30", ["image-text-matching", "image-text-matching"]),  // 20 s + 25 s; a failed sub-job at 0
             ("smart-mix-media-select", "0.00", ["image-text-matching"]),  // public preview: not billed
             ("failed-batch", "0.00", ["script-to-video"]),
-            ("smart-handle-job", "4.00", ["highlight-extraction"]),        // 61 s input → 2 min × 2
+            ("smart-handle-job", "4.00", ["highlight-extraction"]),  // 61 s input → 2 min × 2
         ]
         for (name, total, features) in expected {
             let result = try CLI.run(["estimate", "\(fixtures)/responses/\(name).json", "--format", "json"] + ossMap)
@@ -167,7 +169,10 @@ final class IMSDocumentTests: XCTestCase {
             if let map = value as? [String: Any] {
                 return map.mapValues { child -> Any in
                     if let text = child as? String, text.hasPrefix("{"),
-                       let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) { return decoded(object) }
+                        let object = try? JSONSerialization.jsonObject(with: Data(text.utf8))
+                    {
+                        return decoded(object)
+                    }
                     return decoded(child)
                 }
             }
@@ -195,9 +200,10 @@ final class IMSDocumentTests: XCTestCase {
         let response = "\(fixtures)/responses/screen-media-highlights.json"
         let perBatch = try CLI.run(["estimate", response, "--format", "json"] + ossMap)
         let job = try XCTUnwrap((try perBatch.json() as? [String: Any])?.objects("jobs").first)
-        XCTAssertTrue((job["warnings"] as? [String] ?? []).contains {
-            $0.contains("4.00 CNY with the inputs counted once per batch; 8.00 CNY counted once per output")
-        }, "\(job)")
+        XCTAssertTrue(
+            (job["warnings"] as? [String] ?? []).contains {
+                $0.contains("4.00 CNY with the inputs counted once per batch; 8.00 CNY counted once per output")
+            }, "\(job)")
         let perOutput = try CLI.run(["estimate", response, "--batch-inputs", "per-output", "--format", "json"] + ossMap)
         XCTAssertEqual((try perOutput.json() as? [String: Any])?.string("total"), "8.00", "(60 + 30) s → 2 min × 2, twice")
     }
@@ -223,8 +229,11 @@ final class IMSDocumentTests: XCTestCase {
     }
 
     func testNoPriceIsAnErrorAndNeverPassesABudget() throws {
-        let result = try CLI.run(["estimate", "\(fixtures)/responses/sports-highlights.json", "--region", "intl-singapore",
-                                  "--max-cost", "0", "--format", "json"] + ossMap)
+        let result = try CLI.run(
+            [
+                "estimate", "\(fixtures)/responses/sports-highlights.json", "--region", "intl-singapore",
+                "--max-cost", "0", "--format", "json",
+            ] + ossMap)
         XCTAssertEqual(result.status, 1)
         let bill = try XCTUnwrap(try result.json() as? [String: Any])
         XCTAssertTrue(bill.objects("jobs").first?["cost"] is NSNull)
@@ -245,9 +254,11 @@ final class IMSDocumentTests: XCTestCase {
         let manifestJSON: [String: Any] = ["id": "m", "feature": "highlight-mashup", "inputs": manifestInputs, "outputDuration": 60]
         try JSONSerialization.data(withJSONObject: manifestJSON).write(to: URL(fileURLWithPath: manifest))
         let body = dir.appendingPathComponent("submit.json").path
-        let output = "{\"MediaURL\":\"https://example-bucket.oss-cn-shanghai.aliyuncs.com/renders/m_{index}.mp4\",\"Count\":2,\"FixedDuration\":30,\"Width\":1080,\"Height\":1920}"
+        let output =
+            "{\"MediaURL\":\"https://example-bucket.oss-cn-shanghai.aliyuncs.com/renders/m_{index}.mp4\",\"Count\":2,\"FixedDuration\":30,\"Width\":1080,\"Height\":1920}"
         let bodyJSON: [String: Any] = [
-            "InputConfig": "{\"MediaArray\":[\"oss://example-bucket/media/episode-1-20s.mp4\",\"oss://example-bucket/media/episode-2-20s.mp4\",\"oss://example-bucket/media/episode-3-20s.mp4\"]}",
+            "InputConfig":
+                "{\"MediaArray\":[\"oss://example-bucket/media/episode-1-20s.mp4\",\"oss://example-bucket/media/episode-2-20s.mp4\",\"oss://example-bucket/media/episode-3-20s.mp4\"]}",
             "OutputConfig": output,
         ]
         try JSONSerialization.data(withJSONObject: bodyJSON).write(to: URL(fileURLWithPath: body))

@@ -12,9 +12,13 @@ final class ImpossibleDurationCommandTests: XCTestCase {
     /// A 20 s MP4 made by ffmpeg, with its `mvhd` duration (version 0: the fifth 32-bit field) set to `ticks`,
     /// and, when `sampleDelta` is given, its first track's first `stts` delta and every edit list opened wide.
     private func mp4(_ name: String, mvhd ticks: UInt32? = nil, sampleDelta: UInt32? = nil) throws -> String {
-        let source = try TestMedia.make("src-\(name)", in: dir, ["-f", "lavfi", "-i", "testsrc2=size=96x64:rate=25:duration=20",
-                                                               "-f", "lavfi", "-i", "sine=duration=20", "-c:v", "libx264",
-                                                               "-preset", "ultrafast", "-c:a", "aac", "-shortest"])
+        let source = try TestMedia.make(
+            "src-\(name)", in: dir,
+            [
+                "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=25:duration=20",
+                "-f", "lavfi", "-i", "sine=duration=20", "-c:v", "libx264",
+                "-preset", "ultrafast", "-c:a", "aac", "-shortest",
+            ])
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: source)))
         func at(_ box: String) -> [Int] {
             let tag = Array(box.utf8)
@@ -42,19 +46,26 @@ final class ImpossibleDurationCommandTests: XCTestCase {
             XCTAssertEqual((record["duration"] as? NSNumber)?.doubleValue ?? 0, 20, accuracy: 0.05, "\(mode)")
             XCTAssertNotEqual(record.string("durationSource"), "header", mode)
             let warnings = record["warnings"] as? [String] ?? []
-            XCTAssertTrue(warnings.contains { $0.hasPrefix("header-mismatch:") && $0.contains("4294967.295") && $0.contains(" 20 s") },
-                          "\(mode): \(warnings)")
+            XCTAssertTrue(
+                warnings.contains { $0.hasPrefix("header-mismatch:") && $0.contains("4294967.295") && $0.contains(" 20 s") },
+                "\(mode): \(warnings)")
         }
         // 20 s of input is one minute of highlight extraction (2.00 CNY), not 71,583 minutes.
-        let estimate = try CLI.run(["estimate", "--feature", "highlight-extraction", "--input", file, "--max-cost", "5", "--format", "json"])
+        let estimate = try CLI.run([
+            "estimate", "--feature", "highlight-extraction", "--input", file, "--max-cost", "5", "--format", "json",
+        ])
         XCTAssertEqual(estimate.status, 0, estimate.stderr)
         let bill = try XCTUnwrap(try estimate.json() as? [String: Any])
         XCTAssertEqual(bill.string("total"), "2.00")
     }
 
     func testJoinedTransportStreamsAreBilledAsTheirSegmentsWithTheJumpNamed() throws {
-        let a = try TestMedia.make("a.ts", in: dir, ["-f", "lavfi", "-i", "testsrc2=size=96x64:rate=25:duration=20",
-                                                    "-c:v", "libx264", "-preset", "ultrafast"])
+        let a = try TestMedia.make(
+            "a.ts", in: dir,
+            [
+                "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=25:duration=20",
+                "-c:v", "libx264", "-preset", "ultrafast",
+            ])
         let b = try TestMedia.make("b.ts", in: dir, ["-i", a, "-c", "copy", "-output_ts_offset", "36000"])
         let joined = dir.appendingPathComponent("joined.ts")
         try (try Data(contentsOf: URL(fileURLWithPath: a)) + Data(contentsOf: URL(fileURLWithPath: b))).write(to: joined)
@@ -77,7 +88,9 @@ final class ImpossibleDurationCommandTests: XCTestCase {
             let error = try XCTUnwrap(record["error"] as? [String: Any], mode)
             XCTAssertEqual(error["code"] as? String, "truncated")
         }
-        let estimate = try CLI.run(["estimate", "--feature", "highlight-extraction", "--input", file, "--max-cost", "1000", "--format", "json"])
+        let estimate = try CLI.run([
+            "estimate", "--feature", "highlight-extraction", "--input", file, "--max-cost", "1000", "--format", "json",
+        ])
         XCTAssertEqual(estimate.status, 1, "a cost ClipMeter cannot know fails the run, whatever the budget")
     }
 }

@@ -37,14 +37,17 @@ final class JobIdentityTests: XCTestCase {
         let dir = try TestMedia.temporaryDirectory("clipmeter-body-response")
         let job = dir.appendingPathComponent("job")
         try FileManager.default.createDirectory(at: job, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: CLI.samples + "/ims-requests/media-producing-timeline.json",
-                                         toPath: job.appendingPathComponent("submit.json").path)
-        try FileManager.default.copyItem(atPath: CLI.samples + "/ims-sync/editing-job.json",
-                                         toPath: job.appendingPathComponent("response.json").path)
+        try FileManager.default.copyItem(
+            atPath: CLI.samples + "/ims-requests/media-producing-timeline.json",
+            toPath: job.appendingPathComponent("submit.json").path)
+        try FileManager.default.copyItem(
+            atPath: CLI.samples + "/ims-sync/editing-job.json",
+            toPath: job.appendingPathComponent("response.json").path)
         let alone = dir.appendingPathComponent("alone")
         try FileManager.default.createDirectory(at: alone, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: CLI.samples + "/ims-sync/editing-job.json",
-                                         toPath: alone.appendingPathComponent("response.json").path)
+        try FileManager.default.copyItem(
+            atPath: CLI.samples + "/ims-sync/editing-job.json",
+            toPath: alone.appendingPathComponent("response.json").path)
         let flags = ["--no-ledger", "--oss-map", Self.ossMap, "--format", "json"]
         let both = try CLI.run(["scan"] + flags + [job.path])
         let responseOnly = try CLI.run(["scan"] + flags + [alone.path])
@@ -124,8 +127,12 @@ final class JobIdentityTests: XCTestCase {
     /// once. The ledger's bill equals one `--no-ledger` scan of the union.
     func testIdentityDoesNotDependOnWhereTheScanStarted() throws {
         let base = try TestMedia.temporaryDirectory("clipmeter-roots")
-        let clip = try TestMedia.make("clip.mp4", in: base, ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=2",
-                                                             "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"])
+        let clip = try TestMedia.make(
+            "clip.mp4", in: base,
+            [
+                "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=2",
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+            ])
         for tree in ["one", "two"] {
             for job in ["job1", "job2"] {
                 let outputs = base.appendingPathComponent("all/\(tree)/\(job)/outputs")
@@ -156,9 +163,12 @@ final class JobIdentityTests: XCTestCase {
             let ledger = try TestMedia.temporaryDirectory("clipmeter-shards").appendingPathComponent("l.sqlite").path
             var seen = 0
             for index in (0..<count).reversed() + [0] {
-                let scan = try CLI.run(["scan", "--ledger", ledger, "--shard", "auto"] + flags + [tree.path],
-                                       environment: ["JOB_COMPLETION_INDEX": "\(index)", "CLIPMETER_SHARDS": "\(count)",
-                                                     "CLIPMETER_REPLAY_SETTLE_SECONDS": "0"])
+                let scan = try CLI.run(
+                    ["scan", "--ledger", ledger, "--shard", "auto"] + flags + [tree.path],
+                    environment: [
+                        "JOB_COMPLETION_INDEX": "\(index)", "CLIPMETER_SHARDS": "\(count)",
+                        "CLIPMETER_REPLAY_SETTLE_SECONDS": "0",
+                    ])
                 XCTAssertEqual(scan.status, 0, scan.stderr)
                 seen += (try scan.json() as? [String: Any])?.objects("jobs").count ?? 0
             }
@@ -182,11 +192,13 @@ final class JobIdentityTests: XCTestCase {
             let mixed = try TestMedia.temporaryDirectory("clipmeter-mix")
             let alone = try TestMedia.temporaryDirectory("clipmeter-mix-alone")
             for name in chosenRequests {
-                try FileManager.default.copyItem(atPath: CLI.samples + "/ims-requests/" + name, toPath: mixed.appendingPathComponent(name).path)
+                try FileManager.default.copyItem(
+                    atPath: CLI.samples + "/ims-requests/" + name, toPath: mixed.appendingPathComponent(name).path)
             }
             for name in Set(chosenResponses) {
                 for dir in [mixed, alone] {
-                    try FileManager.default.copyItem(atPath: CLI.samples + "/ims-sync/" + name, toPath: dir.appendingPathComponent(name).path)
+                    try FileManager.default.copyItem(
+                        atPath: CLI.samples + "/ims-sync/" + name, toPath: dir.appendingPathComponent(name).path)
                 }
             }
             let flags = ["scan", "--no-ledger", "--oss-map", Self.ossMap, "--format", "json"]
@@ -211,7 +223,9 @@ final class JobIdentityTests: XCTestCase {
         for _ in 0..<3 {
             // Roots: the whole tree, its folder, and single files' folders, in a random order, some twice.
             var roots = [tree.path, tree.appendingPathComponent("d0").path]
-            roots += files.shuffled(using: &random).prefix(3).map { tree.appendingPathComponent(($0 as NSString).deletingLastPathComponent).path }
+            roots += files.shuffled(using: &random).prefix(3).map {
+                tree.appendingPathComponent(($0 as NSString).deletingLastPathComponent).path
+            }
             roots = (roots + roots.prefix(2)).shuffled(using: &random)
             let ledger = try TestMedia.temporaryDirectory("clipmeter-split").appendingPathComponent("l.sqlite").path
             for root in roots {
@@ -260,15 +274,18 @@ final class JobIdentityTests: XCTestCase {
         // "caf\xE9.mp4" in Latin-1 and "\xD6\xD0\xCE\xC4.mp4" (中文 in GBK): neither is valid UTF-8.
         for (source, name) in [("short.mp4", [0x63, 0x61, 0x66, 0xE9]), ("long.mp4", [0xD6, 0xD0, 0xCE, 0xC4])] as [(String, [UInt8])] {
             let target = Array(tree.path.utf8) + [0x2F] + name + Array(".mp4".utf8) + [0]
-            let moved = target.map { CChar(bitPattern: $0) }.withUnsafeBufferPointer { rename(dir.appendingPathComponent(source).path, $0.baseAddress!) }
+            let moved = target.map { CChar(bitPattern: $0) }.withUnsafeBufferPointer {
+                rename(dir.appendingPathComponent(source).path, $0.baseAddress!)
+            }
             XCTAssertEqual(moved, 0)
         }
         let probe = try CLI.run(["probe", "--format", "json", tree.path])
         XCTAssertEqual(probe.status, 0, probe.stdout + probe.stderr)
         let records = (try probe.json() as? [[String: Any]]) ?? []
         XCTAssertEqual(records.count, 2, probe.stdout)
-        XCTAssertEqual(records.compactMap { $0["path"] as? String }.map { ($0 as NSString).lastPathComponent }.sorted(),
-                       ["\\xD6\\xD0\\xCE\\xC4.mp4", "caf\\xE9.mp4"])
+        XCTAssertEqual(
+            records.compactMap { $0["path"] as? String }.map { ($0 as NSString).lastPathComponent }.sorted(),
+            ["\\xD6\\xD0\\xCE\\xC4.mp4", "caf\\xE9.mp4"])
         XCTAssertEqual(records.compactMap { $0["duration"] as? Double }.map { $0.rounded() }.sorted(), [5, 70])
         let table = try CLI.run(["probe", tree.path])
         XCTAssertTrue(table.stdout.contains("caf\\xE9.mp4"), table.stdout)

@@ -22,8 +22,9 @@ final class LedgerProvenanceTests: XCTestCase {
         let ledger = tree.deletingLastPathComponent().appendingPathComponent("ledger.sqlite").path
         let scan = try CLI.run(["scan", "--feature", "mps-transcode", "--ledger", ledger, "--format", "json", tree.path])
         XCTAssertEqual(scan.status, 0, scan.stderr)
-        XCTAssertNil((try scan.json() as? [String: Any])?.objects("jobs").first?["producedBy"],
-                     "a bill priced by this run is not a recorded one: its jobs carry no producedBy")
+        XCTAssertNil(
+            (try scan.json() as? [String: Any])?.objects("jobs").first?["producedBy"],
+            "a bill priced by this run is not a recorded one: its jobs carry no producedBy")
         let version = try versionText()
         XCTAssertTrue(version.hasPrefix("clipmeter ") && version.contains("libavformat"), version)
 

@@ -10,10 +10,18 @@ final class LedgerSafetyTests: XCTestCase {
         let base = try TestMedia.temporaryDirectory("clipmeter-rewrite")
         let seeds = base.appendingPathComponent("seeds")
         try FileManager.default.createDirectory(at: seeds, withIntermediateDirectories: true)
-        let short = try TestMedia.make("short.mp4", in: seeds, ["-f", "lavfi", "-i", "color=c=black:size=32x32:rate=1:duration=30",
-                                                                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"])
-        let long = try TestMedia.make("long.mp4", in: seeds, ["-f", "lavfi", "-i", "color=c=black:size=32x32:rate=1:duration=150",
-                                                              "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"])
+        let short = try TestMedia.make(
+            "short.mp4", in: seeds,
+            [
+                "-f", "lavfi", "-i", "color=c=black:size=32x32:rate=1:duration=30",
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+            ])
+        let long = try TestMedia.make(
+            "long.mp4", in: seeds,
+            [
+                "-f", "lavfi", "-i", "color=c=black:size=32x32:rate=1:duration=150",
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+            ])
         var shortBytes = try Data(contentsOf: URL(fileURLWithPath: short))
         var longBytes = try Data(contentsOf: URL(fileURLWithPath: long))
         // Pad the smaller file with a top-level MP4 `free` box, which every demuxer skips, to the same size.
@@ -94,14 +102,16 @@ final class LedgerSafetyTests: XCTestCase {
         try mount(["--bind", folder.path, readOnly.path])
         defer { _ = try? TestMedia.run("/usr/bin/env", ["umount", readOnly.path]) }
         try mount(["-o", "remount,ro,bind", readOnly.path])
-        XCTAssertFalse(FileManager.default.createFile(atPath: readOnly.appendingPathComponent("probe").path, contents: nil),
-                       "the bind mount must be read-only even for root")
+        XCTAssertFalse(
+            FileManager.default.createFile(atPath: readOnly.appendingPathComponent("probe").path, contents: nil),
+            "the bind mount must be read-only even for root")
 
         let before = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
         let bill = try CLI.run(["bill", "--ledger", readOnly.appendingPathComponent("ledger.sqlite").path, "--format", "json"])
         XCTAssertEqual(bill.status, 0, bill.stderr)
-        XCTAssertEqual((try bill.json() as? [String: Any])?.string("total"),
-                       (try scan.json() as? [String: Any])?.string("total"))
+        XCTAssertEqual(
+            (try bill.json() as? [String: Any])?.string("total"),
+            (try scan.json() as? [String: Any])?.string("total"))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), before)
     }
 
@@ -122,7 +132,8 @@ final class LedgerSafetyTests: XCTestCase {
         writer.standardOutput = FileHandle.nullDevice
         writer.standardError = FileHandle.nullDevice
         try writer.run()
-        input.fileHandleForWriting.write(Data("PRAGMA wal_autocheckpoint = 0; DELETE FROM job WHERE rowid = (SELECT min(rowid) FROM job);\n".utf8))
+        input.fileHandleForWriting.write(
+            Data("PRAGMA wal_autocheckpoint = 0; DELETE FROM job WHERE rowid = (SELECT min(rowid) FROM job);\n".utf8))
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: ledger + "-wal"))?[.size] as? Int ?? 0) == 0 {
             Thread.sleep(forTimeInterval: 0.05)

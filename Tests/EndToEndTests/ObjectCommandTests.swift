@@ -7,8 +7,10 @@ import XCTest
 final class ObjectCommandTests: XCTestCase {
     private let secret = "Do-Not-Print-This-Secret-e2e-42"
     private var credentials: [String: String] {
-        ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tE2EKey", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": secret,
-         "ALIBABA_CLOUD_SECURITY_TOKEN": "sts-token-e2e-secret"]
+        [
+            "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tE2EKey", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": secret,
+            "ALIBABA_CLOUD_SECURITY_TOKEN": "sts-token-e2e-secret",
+        ]
     }
 
     private func server() throws -> NginxServer {
@@ -30,9 +32,12 @@ final class ObjectCommandTests: XCTestCase {
     func testProbeMeasuresObjectsAndReportsFailuresPerObject() throws {
         let nginx = try server()
         let local = try CLI.run(["probe", "--format", "json", try TestMedia.file("mkv-long.mkv")])
-        let remote = try CLI.run(["probe", "--format", "json", "--time-limit", "3", "--oss-endpoint", nginx.endpoint,
-                                  "oss://corpus/mkv-long.mkv", "oss://forbidden/mkv-long.mkv", "oss://stall/mkv-long.mkv"],
-                                 environment: credentials)
+        let remote = try CLI.run(
+            [
+                "probe", "--format", "json", "--time-limit", "3", "--oss-endpoint", nginx.endpoint,
+                "oss://corpus/mkv-long.mkv", "oss://forbidden/mkv-long.mkv", "oss://stall/mkv-long.mkv",
+            ],
+            environment: credentials)
         XCTAssertEqual(remote.status, 1, "two objects failed: exit 1, the other still measured")
         assertNothingSecret(remote)
         let rows = try XCTUnwrap(try remote.json() as? [[String: Any]])
@@ -49,22 +54,29 @@ final class ObjectCommandTests: XCTestCase {
     func testEstimateOfRequestBodiesInPlaceEqualsTheSyncedCopies() throws {
         let nginx = try server()
         let folder = CLI.samples + "/ims-requests"
-        let requests = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted().map { folder + "/" + $0 }
+        let requests = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted().map {
+            folder + "/" + $0
+        }
         XCTAssertGreaterThanOrEqual(requests.count, 5)
-        let synced = try CLI.run(["estimate"] + requests + [ "--format", "json", "--oss-map", "oss://example-bucket=\(CLI.samples)/ims-sync"])
-        let inPlace = try CLI.run(["estimate"] + requests + ["--format", "json", "--oss-endpoint", nginx.endpoint], environment: credentials)
+        let synced = try CLI.run(
+            ["estimate"] + requests + ["--format", "json", "--oss-map", "oss://example-bucket=\(CLI.samples)/ims-sync"])
+        let inPlace = try CLI.run(
+            ["estimate"] + requests + ["--format", "json", "--oss-endpoint", nginx.endpoint], environment: credentials)
         assertNothingSecret(inPlace)
         XCTAssertEqual(inPlace.status, synced.status, inPlace.stderr)
         let a = try XCTUnwrap(try synced.json() as? [String: Any])
         let b = try XCTUnwrap(try inPlace.json() as? [String: Any])
         XCTAssertEqual(b.string("total"), a.string("total"))
-        let costs = { (bill: [String: Any]) in Dictionary(uniqueKeysWithValues: bill.objects("jobs").map { ($0.string("id") ?? "", $0.string("cost") ?? "") }) }
+        let costs = { (bill: [String: Any]) in
+            Dictionary(uniqueKeysWithValues: bill.objects("jobs").map { ($0.string("id") ?? "", $0.string("cost") ?? "") })
+        }
         XCTAssertEqual(costs(b), costs(a))
         XCTAssertFalse(costs(b).isEmpty)
         XCTAssertTrue(nginx.requests().contains { $0.uri.hasPrefix("/example-bucket/media/") && $0.method == "GET" })
 
         let refused = try CLI.run(["estimate"] + requests + ["--format", "json"])
-        XCTAssertTrue(refused.stdout.contains("--allow-network"), "without consent nothing is read over the network, and the error says how")
+        XCTAssertTrue(
+            refused.stdout.contains("--allow-network"), "without consent nothing is read over the network, and the error says how")
     }
 
     func testARescanReadsNoMediaBytes() throws {

@@ -15,8 +15,12 @@ final class OfficialExamplesTests: XCTestCase {
     private func media(_ names: [String], seconds: String, size: String = "320x240") throws -> URL {
         let folder = try TestMedia.temporaryDirectory("official-media")
         for name in names {
-            _ = try TestMedia.make(name, in: folder, ["-f", "lavfi", "-i", "color=c=blue:size=\(size):rate=5:duration=\(seconds)",
-                                                      "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"])
+            _ = try TestMedia.make(
+                name, in: folder,
+                [
+                    "-f", "lavfi", "-i", "color=c=blue:size=\(size):rate=5:duration=\(seconds)",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                ])
         }
         return folder
     }
@@ -49,8 +53,10 @@ final class OfficialExamplesTests: XCTestCase {
     func testOfficialBatchResponseMapsItsOneSlashOutputURLThroughOSSMap() throws {
         // The example's sub-job output is written http:/xxx.oss-cn-shanghai.aliyuncs.com/xxx_0.mp4.
         let synced = try media(["xxx_0.mp4"], seconds: "14.9", size: "1080x1920")
-        let result = try CLI.run(["estimate", "\(official)/get-batch-media-producing-job.json", "--format", "json",
-                                  "--oss-map", "oss://xxx=\(synced.path)"])
+        let result = try CLI.run([
+            "estimate", "\(official)/get-batch-media-producing-job.json", "--format", "json",
+            "--oss-map", "oss://xxx=\(synced.path)",
+        ])
         XCTAssertEqual(result.status, 0, result.stderr)
         let json = try bill(result)
         let job = try XCTUnwrap(json.objects("jobs").first)
@@ -101,8 +107,10 @@ final class OfficialExamplesTests: XCTestCase {
         XCTAssertEqual(batchJob.string("cost"), "1.302")
 
         // Highlight extraction is billed on its five inputs (masked MediaIds mapped to 3 s files): 15 s → 1 min × 2.
-        let ids = ["ceb72f00e****1ef8216e7e6c64a6302", "ce450c40e****1ef8216e7e6c64a6302", "ce49a020e****1ef81c1e6f6d5686302",
-                   "d047e120e****1ef81c1e6f6d5686302", "cfe2ddc0e****1ef81c1e6f6d5686302"]
+        let ids = [
+            "ceb72f00e****1ef8216e7e6c64a6302", "ce450c40e****1ef8216e7e6c64a6302", "ce49a020e****1ef81c1e6f6d5686302",
+            "d047e120e****1ef81c1e6f6d5686302", "cfe2ddc0e****1ef81c1e6f6d5686302",
+        ]
         let clips = try media(ids.indices.map { "clip-\($0).mp4" }, seconds: "3")
         let maps = ids.enumerated().flatMap { ["--media-map", "\($1)=\(clips.appendingPathComponent("clip-\($0).mp4").path)"] }
         let extraction = try CLI.run(["estimate", "\(official)/submit-highlight-extraction-job.json", "--format", "json"] + maps)
@@ -135,8 +143,13 @@ final class OfficialExamplesTests: XCTestCase {
     func testOfficialBodiesWhoseKeysFitSeveralAPIsAreRefusedNamingThem() throws {
         let cases = [
             ("submit-screen-media-highlights-job", ["SubmitBatchMediaProducingJob", "SubmitScreenMediaHighlightsJob"]),
-            ("submit-sports-highlights-job", ["SubmitBatchMediaProducingJob", "SubmitScreenMediaHighlightsJob",
-                                              "SubmitSportsHighlightsJob"]),
+            (
+                "submit-sports-highlights-job",
+                [
+                    "SubmitBatchMediaProducingJob", "SubmitScreenMediaHighlightsJob",
+                    "SubmitSportsHighlightsJob",
+                ]
+            ),
         ]
         for (name, candidates) in cases {
             let result = try CLI.run(["estimate", "\(official)/\(name).json", "--max-cost", "1000"])
@@ -156,8 +169,10 @@ final class OfficialExamplesTests: XCTestCase {
         // Named, it is billed on its input, written oss://example-bucket.oss-cn-shanghai.aliyuncs.com/example.mp4:
         // the OSS object example.mp4 of bucket example-bucket, mapped like any other (25 s → 1 min × 2).
         let synced = try media(["example.mp4"], seconds: "25")
-        let named = try CLI.run(["estimate", "\(official)/get-smart-handle-job.json", "--feature", "highlight-extraction",
-                                 "--oss-map", "oss://example-bucket=\(synced.path)", "--format", "json"])
+        let named = try CLI.run([
+            "estimate", "\(official)/get-smart-handle-job.json", "--feature", "highlight-extraction",
+            "--oss-map", "oss://example-bucket=\(synced.path)", "--format", "json",
+        ])
         XCTAssertEqual(named.status, 0, named.stderr)
         XCTAssertEqual(try bill(named).objects("jobs").first?.string("cost"), "2.00")
 
@@ -171,8 +186,10 @@ final class OfficialExamplesTests: XCTestCase {
         let organize = try CLI.run(["estimate", "\(official)/submit-scene-timeline-organization-job.json"])
         XCTAssertEqual(organize.status, 2)
         XCTAssertTrue(organize.stderr.contains("SubmitSceneTimelineOrganizationJob also needs MediaSelectResult"), organize.stderr)
-        let named2 = try CLI.run(["estimate", "\(official)/submit-scene-timeline-organization-job.json",
-                                  "--api", "SubmitSceneTimelineOrganizationJob", "--format", "json"])
+        let named2 = try CLI.run([
+            "estimate", "\(official)/submit-scene-timeline-organization-job.json",
+            "--api", "SubmitSceneTimelineOrganizationJob", "--format", "json",
+        ])
         XCTAssertEqual(named2.status, 0, named2.stderr)
         XCTAssertEqual(try bill(named2).objects("jobs").first?.string("cost"), "0.00")
     }
@@ -181,8 +198,9 @@ final class OfficialExamplesTests: XCTestCase {
         // A scanned tree: the failed sub-job (0, known) and the batch whose output is not synced (unknown).
         let tree = try TestMedia.temporaryDirectory("official-scan")
         for name in ["get-media-producing-job", "get-batch-media-producing-job"] {
-            try FileManager.default.copyItem(atPath: TestMedia.packageRoot.appendingPathComponent("\(official)/\(name).json").path,
-                                             toPath: tree.appendingPathComponent("\(name).json").path)
+            try FileManager.default.copyItem(
+                atPath: TestMedia.packageRoot.appendingPathComponent("\(official)/\(name).json").path,
+                toPath: tree.appendingPathComponent("\(name).json").path)
         }
         let scan = try CLI.run(["scan", "--no-ledger", "--format", "json", "."], in: tree.path)
         XCTAssertEqual(scan.status, 1, scan.stderr)
@@ -199,8 +217,9 @@ final class OfficialExamplesTests: XCTestCase {
         XCTAssertEqual(last["unknownCosts"] as? Int, 1)
 
         let synced = try media(["xxx_0.mp4"], seconds: "5", size: "1080x1920")
-        let complete = try CLI.run(["scan", "--no-ledger", "--format", "json", "--oss-map", "oss://xxx=\(synced.path)", "."],
-                                   in: tree.path)
+        let complete = try CLI.run(
+            ["scan", "--no-ledger", "--format", "json", "--oss-map", "oss://xxx=\(synced.path)", "."],
+            in: tree.path)
         XCTAssertEqual(complete.status, 0, complete.stderr)
         XCTAssertEqual(try bill(complete)["totalComplete"] as? Bool, true)
         XCTAssertEqual(try bill(complete)["unknownCosts"] as? Int, 0)
@@ -210,8 +229,10 @@ final class OfficialExamplesTests: XCTestCase {
 
     func testScreenHighlightsBodyWithoutActionIsAmbiguousWhateverItsValues() throws {
         let clips = try media(["a.mp4", "b.mp4"], seconds: "20")
-        let maps = ["--media-map", "****9d46c886b45481030f6e****=\(clips.path)/a.mp4",
-                    "--media-map", "****6c886b4549d481030f6e****=\(clips.path)/b.mp4"]
+        let maps = [
+            "--media-map", "****9d46c886b45481030f6e****=\(clips.path)/a.mp4",
+            "--media-map", "****6c886b4549d481030f6e****=\(clips.path)/b.mp4",
+        ]
         let withMaximum = try variant("submit-screen-media-highlights-job") { body in
             try editConfig(&body, "OutputConfig") { $0["MaxDuration"] = 30 }
         }
@@ -242,8 +263,10 @@ final class OfficialExamplesTests: XCTestCase {
     // MARK: - Output bounds
 
     func testOutputBoundsOfZeroOrLessAreInvalidJobsNeverZeroSecondPlans() throws {
-        let outputs: [(String, Any)] = [("MaxDuration", 0), ("MaxDuration", "-0"), ("MaxDuration", 1e-7),
-                                        ("MaxDuration", -5), ("FixedDuration", -3), ("FixedDuration", 0), ("Count", 0)]
+        let outputs: [(String, Any)] = [
+            ("MaxDuration", 0), ("MaxDuration", "-0"), ("MaxDuration", 1e-7),
+            ("MaxDuration", -5), ("FixedDuration", -3), ("FixedDuration", 0), ("Count", 0),
+        ]
         for (key, value) in outputs {
             let path = try variant("submit-batch-media-producing-job") { body in
                 try editConfig(&body, "OutputConfig") { $0[key] = value }
@@ -275,8 +298,10 @@ final class OfficialExamplesTests: XCTestCase {
 
     func testOutputCodecIsReadAsIMSAndMPSSpellIt() throws {
         // 20 script-to-video outputs at 1080×1920 (HD), each at least a minute: 20 × the codec's HD price.
-        let expected = [("H.265", "6.51"), ("HEVC", "6.51"), ("h265", "6.51"), ("libx265", "6.51"), ("hvc1", "6.51"),
-                        ("H.264", "1.302"), ("AVC", "1.302"), ("libx264", "1.302"), ("h264", "1.302")]
+        let expected = [
+            ("H.265", "6.51"), ("HEVC", "6.51"), ("h265", "6.51"), ("libx265", "6.51"), ("hvc1", "6.51"),
+            ("H.264", "1.302"), ("AVC", "1.302"), ("libx264", "1.302"), ("h264", "1.302"),
+        ]
         for (codec, total) in expected {
             let path = try variant("submit-batch-media-producing-job") { body in
                 try editConfig(&body, "OutputConfig") { $0["Video"] = ["Crf": 27, "Codec": codec] }

@@ -25,8 +25,10 @@ final class PostgresScanTests: XCTestCase {
         let reference = try CLI.run(["scan", "--feature", "video-editing", "--no-ledger", "--format", "json", tree.path])
         XCTAssertEqual(reference.status, 0, reference.stderr)
         let scanners = try (1...4).map { k in
-            try start(["scan", "--feature", "video-editing", "--shard", "\(k)/4", "--ledger", url, "--ledger-schema", schema,
-                       "--format", "json", tree.path])
+            try start([
+                "scan", "--feature", "video-editing", "--shard", "\(k)/4", "--ledger", url, "--ledger-schema", schema,
+                "--format", "json", tree.path,
+            ])
         }
         for scanner in scanners {
             scanner.waitUntilExit()
@@ -45,8 +47,12 @@ final class PostgresScanTests: XCTestCase {
     func testKilledScannerRerunChangesNoTotal() throws {
         let tree = try ScanCommandTests.tree(files: 160)
         let reference = try CLI.run(["scan", "--feature", "video-editing", "--no-ledger", "--format", "json", tree.path])
-        let arguments = { (k: Int) in ["scan", "--feature", "video-editing", "--jobs", "1", "--shard", "\(k)/4", "--ledger", self.url,
-                                       "--ledger-schema", self.schema, "--format", "json", tree.path] }
+        let arguments = { (k: Int) in
+            [
+                "scan", "--feature", "video-editing", "--jobs", "1", "--shard", "\(k)/4", "--ledger", self.url,
+                "--ledger-schema", self.schema, "--format", "json", tree.path,
+            ]
+        }
         for k in 2...4 {
             XCTAssertEqual(try CLI.run(arguments(k)).status, 0)
         }
@@ -71,8 +77,10 @@ final class PostgresScanTests: XCTestCase {
         let tree = try ScanCommandTests.tree(files: 400)
         let reference = try CLI.run(["scan", "--feature", "video-editing", "--no-ledger", "--format", "json", tree.path])
         let referenceCosts = try costs(reference)
-        let arguments = ["scan", "--feature", "video-editing", "--jobs", "1", "--ledger", url, "--ledger-schema", schema,
-                         "--format", "json", tree.path]
+        let arguments = [
+            "scan", "--feature", "video-editing", "--jobs", "1", "--ledger", url, "--ledger-schema", schema,
+            "--format", "json", tree.path,
+        ]
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("restart-\(schema).err")
         XCTAssertTrue(FileManager.default.createFile(atPath: output.path, contents: nil))
         let scanner = try start(arguments, stderr: try FileHandle(forWritingTo: output))
@@ -121,7 +129,8 @@ final class PostgresScanTests: XCTestCase {
         let scan = try CLI.run(["scan", "--feature", "video-editing", "--ledger", url, "--ledger-schema", schema, tree.path])
         XCTAssertEqual(scan.status, 0, scan.stderr)
         let role = "ro_" + schema
-        try psql("""
+        try psql(
+            """
             CREATE ROLE \(role) LOGIN PASSWORD 'ro-secret-pw'; GRANT USAGE ON SCHEMA \(schema) TO \(role);
             GRANT SELECT ON ALL TABLES IN SCHEMA \(schema) TO \(role);
             """)
@@ -131,14 +140,16 @@ final class PostgresScanTests: XCTestCase {
         parts.password = nil
         let readerURL = try XCTUnwrap(parts.string)
         // The password through libpq's environment, as a Kubernetes Secret would pass it.
-        let refused = try CLI.run(["scan", "--feature", "video-editing", "--ledger", readerURL, "--ledger-schema", schema, tree.path],
-                                  environment: ["PGPASSWORD": "ro-secret-pw"])
+        let refused = try CLI.run(
+            ["scan", "--feature", "video-editing", "--ledger", readerURL, "--ledger-schema", schema, tree.path],
+            environment: ["PGPASSWORD": "ro-secret-pw"])
         XCTAssertEqual(refused.status, 2)
         XCTAssertTrue(refused.stderr.contains("role \"\(role)\" may not write"), refused.stderr)
         XCTAssertFalse(refused.stderr.contains("ro-secret-pw"))
         XCTAssertTrue(refused.stdout.isEmpty, "nothing is measured or printed for a ledger that cannot record")
-        let bill = try CLI.run(["bill", "--ledger", readerURL, "--ledger-schema", schema, "--format", "json"],
-                               environment: ["PGPASSWORD": "ro-secret-pw"])
+        let bill = try CLI.run(
+            ["bill", "--ledger", readerURL, "--ledger-schema", schema, "--format", "json"],
+            environment: ["PGPASSWORD": "ro-secret-pw"])
         XCTAssertEqual(bill.status, 0, "a read-only role may still bill: \(bill.stderr)")
         XCTAssertEqual(try jobIDs(bill).count, 4)
     }
@@ -147,21 +158,26 @@ final class PostgresScanTests: XCTestCase {
         let tree = try ScanCommandTests.tree(files: 30)
         let reference = try CLI.run(["scan", "--feature", "mps-transcode", "--no-ledger", "--format", "json", tree.path])
         for index in 0..<3 {
-            let result = try CLI.run(["scan", "--feature", "mps-transcode", "--shard", "auto", "--format", "json", tree.path],
-                                     environment: ["CLIPMETER_LEDGER": url, "CLIPMETER_LEDGER_SCHEMA": schema,
-                                                   "CLIPMETER_SHARDS": "3", "JOB_COMPLETION_INDEX": "\(index)"])
+            let result = try CLI.run(
+                ["scan", "--feature", "mps-transcode", "--shard", "auto", "--format", "json", tree.path],
+                environment: [
+                    "CLIPMETER_LEDGER": url, "CLIPMETER_LEDGER_SCHEMA": schema,
+                    "CLIPMETER_SHARDS": "3", "JOB_COMPLETION_INDEX": "\(index)",
+                ])
             XCTAssertEqual(result.status, 0, result.stderr)
         }
         let bill = try CLI.run(["bill", "--format", "json"], environment: ["CLIPMETER_LEDGER": url, "CLIPMETER_LEDGER_SCHEMA": schema])
         XCTAssertEqual(try total(bill), try total(reference))
         XCTAssertEqual(try jobIDs(bill).count, 30)
 
-        let missing = try CLI.run(["scan", "--feature", "mps-transcode", "--shard", "auto", "--no-ledger", tree.path],
-                                  environment: ["CLIPMETER_SHARDS": "3"])
+        let missing = try CLI.run(
+            ["scan", "--feature", "mps-transcode", "--shard", "auto", "--no-ledger", tree.path],
+            environment: ["CLIPMETER_SHARDS": "3"])
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.stderr.contains("JOB_COMPLETION_INDEX"), missing.stderr)
-        let outOfRange = try CLI.run(["scan", "--feature", "mps-transcode", "--shard", "auto", "--shards", "2", "--no-ledger", tree.path],
-                                     environment: ["JOB_COMPLETION_INDEX": "2"])
+        let outOfRange = try CLI.run(
+            ["scan", "--feature", "mps-transcode", "--shard", "auto", "--shards", "2", "--no-ledger", tree.path],
+            environment: ["JOB_COMPLETION_INDEX": "2"])
         XCTAssertEqual(outOfRange.status, 2)
         XCTAssertTrue(outOfRange.stderr.contains("expected 0 … 1"), outOfRange.stderr)
     }
@@ -178,7 +194,8 @@ final class PostgresScanTests: XCTestCase {
         XCTAssertTrue(second.stderr.contains("replayed"), second.stderr)
         XCTAssertEqual(second.stdout, first.stdout)
         XCTAssertEqual(try psql("SELECT count(*) FROM \(schema).scan_replay"), "1")
-        let leaks = try psql("""
+        let leaks = try psql(
+            """
             SELECT count(*) FROM \(schema).scan_replay WHERE position('\(password)' IN key) > 0
                 OR position('\(password)' IN stderr) > 0 OR position('\(password)' IN convert_from(tree_state, 'SQL_ASCII')) > 0
             """)

@@ -30,7 +30,8 @@ final class PreciseErrorCodeTests: XCTestCase {
             chmod(dir.path, 0o755)
             arguments = ["--reuid=65534", "--regid=65534", "--clear-groups"] + arguments
         }
-        let result = geteuid() == 0
+        let result =
+            geteuid() == 0
             ? try TestMedia.run("/usr/bin/setpriv", arguments)
             : try TestMedia.run(arguments[0], Array(arguments.dropFirst()))
         XCTAssertEqual(result.status, 1, result.stderr)
@@ -46,8 +47,10 @@ final class EstimateLedgerTests: XCTestCase {
     func testEstimateUsesTheLedgerButRecordsNoCharge() throws {
         let dir = try TestMedia.temporaryDirectory("estimate-ledger")
         let ledger = dir.appendingPathComponent("ledger.sqlite").path
-        let args = ["estimate", "--feature", "image-text-matching", "--input", "media-samples/seed-example/inputs/input-90s.mp4",
-                    "--output-duration", "23", "--ledger", ledger, "--format", "json"]
+        let args = [
+            "estimate", "--feature", "image-text-matching", "--input", "media-samples/seed-example/inputs/input-90s.mp4",
+            "--output-duration", "23", "--ledger", ledger, "--format", "json",
+        ]
         for _ in 0..<2 {
             let result = try CLI.run(args)
             XCTAssertEqual(result.status, 0, result.stderr)

@@ -47,8 +47,9 @@ final class ProbeCommandTests: XCTestCase {
             let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             XCTAssertTrue(object["error"] is NSNull)
         }
-        let webm = try XCTUnwrap(lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            .first { ($0["path"] as? String)?.hasSuffix("webm-live.webm") == true })
+        let webm = try XCTUnwrap(
+            lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                .first { ($0["path"] as? String)?.hasSuffix("webm-live.webm") == true })
         XCTAssertEqual(webm["durationSource"] as? String, "packets", "a live WebM has no header duration: auto must scan")
     }
 

@@ -40,8 +40,10 @@ final class ReconcileCommandTests: XCTestCase {
     func testASampleBillReconciledAgainstAScanOfTheSamplesMatchesHourByHourAndDayByDay() throws {
         let scanned = try scannedSamples()
         var totals: [String] = []
-        for name in ["samples-itemized.csv", "samples-itemized-zh.csv", "samples-describe-daily.json", "samples-describe-monthly.json",
-                     "samples-query-monthly.json"] {
+        for name in [
+            "samples-itemized.csv", "samples-itemized-zh.csv", "samples-describe-daily.json", "samples-describe-monthly.json",
+            "samples-query-monthly.json",
+        ] {
             for clipmeter in [["--ledger", scanned.ledger], [scanned.json]] {
                 let result = try CLI.run(["reconcile", "--bill", bill(name), "--item-map", itemMap, "--format", "json"] + clipmeter)
                 XCTAssertEqual(result.status, 0, "\(name): \(result.stdout.prefix(2000)) \(result.stderr)")
@@ -60,13 +62,17 @@ final class ReconcileCommandTests: XCTestCase {
 
     func testTheJSONHasExactlyTheDocumentedShape() throws {
         let scanned = try scannedSamples()
-        let result = try CLI.run(["reconcile", "--bill", bill("samples-itemized.csv"), "--item-map", itemMap, "--format", "json", scanned.json])
+        let result = try CLI.run([
+            "reconcile", "--bill", bill("samples-itemized.csv"), "--item-map", itemMap, "--format", "json", scanned.json,
+        ])
         let document = try XCTUnwrap(try result.json() as? [String: Any])
         XCTAssertTrue(Set(["currency", "period", "rows", "totals"]).isSubset(of: Set(document.keys)))
         XCTAssertEqual(document.string("currency"), "CNY")
-        let row = try XCTUnwrap(try rows(result).first { $0.string("billingItemCode") == nil && $0.string("feature") == "highlight-mashup" })
-        XCTAssertTrue(Set(["period", "billingItemCode", "billingItem", "feature", "status", "bill", "clipmeter", "difference", "reason"])
-            .isSubset(of: Set(row.keys)))
+        let row = try XCTUnwrap(
+            try rows(result).first { $0.string("billingItemCode") == nil && $0.string("feature") == "highlight-mashup" })
+        XCTAssertTrue(
+            Set(["period", "billingItemCode", "billingItem", "feature", "status", "bill", "clipmeter", "difference", "reason"])
+                .isSubset(of: Set(row.keys)))
         let billSide = try XCTUnwrap(row["bill"] as? [String: Any])
         XCTAssertTrue(Set(["usage", "usageUnit", "listPrice", "gross", "payable", "deducted"]).isSubset(of: Set(billSide.keys)))
         XCTAssertEqual(billSide.string("gross"), "4.00")
@@ -82,8 +88,10 @@ final class ReconcileCommandTests: XCTestCase {
 
     func testAJobMissingFromTheLedgerIsBillOnly() throws {
         let scanned = try scannedSamples(without: ["boundary-mashup"])
-        let result = try CLI.run(["reconcile", "--bill", bill("samples-describe-daily.json"), "--ledger", scanned.ledger,
-                                  "--item-map", itemMap, "--format", "json"])
+        let result = try CLI.run([
+            "reconcile", "--bill", bill("samples-describe-daily.json"), "--ledger", scanned.ledger,
+            "--item-map", itemMap, "--format", "json",
+        ])
         XCTAssertEqual(result.status, 4, result.stderr)
         let missing = try XCTUnwrap(try rows(result).first { $0.string("feature") == "highlight-mashup" })
         XCTAssertEqual(missing.string("status"), "bill-only")
@@ -107,12 +115,17 @@ final class ReconcileCommandTests: XCTestCase {
         let path = try TestMedia.temporaryDirectory("reconcile-card").appendingPathComponent("stale.json").path
         try JSONSerialization.data(withJSONObject: card).write(to: URL(fileURLWithPath: path))
 
-        let result = try CLI.run(["reconcile", "--bill", bill("samples-itemized.csv"), "--ledger", scanned.ledger, "--item-map", itemMap,
-                                  "--rates", path, "--format", "json"])
+        let result = try CLI.run([
+            "reconcile", "--bill", bill("samples-itemized.csv"), "--ledger", scanned.ledger, "--item-map", itemMap,
+            "--rates", path, "--format", "json",
+        ])
         XCTAssertEqual(result.status, 4, result.stderr)
         let stale = try rows(result).filter { $0.string("status") == "price-differs" }
         XCTAssertEqual(stale.count, 3, "the three hours with a 1080p edit")
-        XCTAssertTrue(stale.allSatisfy { $0.string("feature") == "video-editing" && $0.string("reason")?.contains("the card is stale by -0.0049") == true })
+        XCTAssertTrue(
+            stale.allSatisfy {
+                $0.string("feature") == "video-editing" && $0.string("reason")?.contains("the card is stale by -0.0049") == true
+            })
     }
 
     // MARK: - Every status, with media made here
@@ -122,8 +135,10 @@ final class ReconcileCommandTests: XCTestCase {
         let dir = try TestMedia.temporaryDirectory("reconcile-statuses")
         func video(_ name: String, _ size: String, _ seconds: Int, hevc: Bool = false) throws {
             let codec = hevc ? ["-c:v", "libx265", "-x265-params", "log-level=error"] : ["-c:v", "libx264"]
-            _ = try TestMedia.make(name, in: dir, ["-f", "lavfi", "-i", "color=c=navy:s=\(size):r=1:d=\(seconds)"] + codec
-                + ["-preset", "ultrafast", "-pix_fmt", "yuv420p"])
+            _ = try TestMedia.make(
+                name, in: dir,
+                ["-f", "lavfi", "-i", "color=c=navy:s=\(size):r=1:d=\(seconds)"] + codec
+                    + ["-preset", "ultrafast", "-pix_fmt", "yuv420p"])
         }
         try video("hd.mp4", "1920x1080", 90)
         try video("sd.mp4", "1280x720", 120, hevc: true)
@@ -133,15 +148,15 @@ final class ReconcileCommandTests: XCTestCase {
         try video("sd2.mp4", "1280x720", 60)
         try video("uhd.mp4", "3840x2160", 60)
         let manifest = """
-        jobs:
-          - {id: hd-match, feature: mps-transcode, status: succeeded, finishedAt: "2026-10-15T08:10:00+08:00", outputs: [hd.mp4]}
-          - {id: sd-hevc-price, feature: mps-transcode, status: succeeded, finishedAt: "2026-10-15T09:10:00+08:00", outputs: [sd.mp4]}
-          - {id: extraction, feature: highlight-extraction, status: succeeded, finishedAt: "2026-10-15T10:10:00+08:00", inputs: [match.mp4]}
-          - {id: matching-amount, feature: image-text-matching, status: succeeded, finishedAt: "2026-10-15T11:10:00+08:00", inputs: [in.mp4], outputs: [out.mp4]}
-          - {id: matching-plan, feature: image-text-matching, status: succeeded, finishedAt: "2026-10-15T12:10:00+08:00", inputs: [in.mp4], outputs: [out.mp4]}
-          - {id: sd-unbilled, feature: mps-transcode, status: succeeded, finishedAt: "2026-10-15T14:10:00+08:00", outputs: [sd2.mp4]}
-          - {id: uhd-late, feature: mps-transcode, status: succeeded, finishedAt: "2026-10-15T15:59:50+08:00", outputs: [uhd.mp4]}
-        """
+            jobs:
+              - {id: hd-match, feature: mps-transcode, status: succeeded, finishedAt: "2026-10-15T08:10:00+08:00", outputs: [hd.mp4]}
+              - {id: sd-hevc-price, feature: mps-transcode, status: succeeded, finishedAt: "2026-10-15T09:10:00+08:00", outputs: [sd.mp4]}
+              - {id: extraction, feature: highlight-extraction, status: succeeded, finishedAt: "2026-10-15T10:10:00+08:00", inputs: [match.mp4]}
+              - {id: matching-amount, feature: image-text-matching, status: succeeded, finishedAt: "2026-10-15T11:10:00+08:00", inputs: [in.mp4], outputs: [out.mp4]}
+              - {id: matching-plan, feature: image-text-matching, status: succeeded, finishedAt: "2026-10-15T12:10:00+08:00", inputs: [in.mp4], outputs: [out.mp4]}
+              - {id: sd-unbilled, feature: mps-transcode, status: succeeded, finishedAt: "2026-10-15T14:10:00+08:00", outputs: [sd2.mp4]}
+              - {id: uhd-late, feature: mps-transcode, status: succeeded, finishedAt: "2026-10-15T15:59:50+08:00", outputs: [uhd.mp4]}
+            """
         try manifest.write(to: dir.appendingPathComponent("clipmeter.yaml"), atomically: true, encoding: .utf8)
         let ledger = dir.path + "/ledger.sqlite"
         let scan = try CLI.run(["scan", "--ledger", ledger, "--format", "json", dir.path])
@@ -151,16 +166,20 @@ final class ReconcileCommandTests: XCTestCase {
 
     func testEveryStatusIsReachedInEveryFormat() throws {
         let ledger = try statusLedger()
-        let result = try CLI.run(["reconcile", "--bill", bill("statuses-itemized-zh.csv"), "--ledger", ledger, "--item-map", itemMap,
-                                  "--format", "json"])
+        let result = try CLI.run([
+            "reconcile", "--bill", bill("statuses-itemized-zh.csv"), "--ledger", ledger, "--item-map", itemMap,
+            "--format", "json",
+        ])
         XCTAssertEqual(result.status, 4, result.stderr)
         let statuses = try rows(result).map { "\(($0["period"] as? [String: Any])?.string("label") ?? "") \($0.string("status") ?? "")" }
-        XCTAssertEqual(Set(statuses), [
-            "2026-10-15 08:00 match", "2026-10-15 09:00 price-differs", "2026-10-15 10:00 usage-differs",
-            "2026-10-15 11:00 amount-differs", "2026-10-15 12:00 covered-by-plan", "2026-10-15 13:00 bill-only",
-            "2026-10-15 14:00 clipmeter-only", "2026-10-15 15:00 cycle-shift", "2026-10-15 16:00 cycle-shift",
-            "2026-10-15 17:00 unmapped-item",
-        ])
+        XCTAssertEqual(
+            Set(statuses),
+            [
+                "2026-10-15 08:00 match", "2026-10-15 09:00 price-differs", "2026-10-15 10:00 usage-differs",
+                "2026-10-15 11:00 amount-differs", "2026-10-15 12:00 covered-by-plan", "2026-10-15 13:00 bill-only",
+                "2026-10-15 14:00 clipmeter-only", "2026-10-15 15:00 cycle-shift", "2026-10-15 16:00 cycle-shift",
+                "2026-10-15 17:00 unmapped-item",
+            ])
 
         let unmapped = try XCTUnwrap(try rows(result).first { $0.string("status") == "unmapped-item" })
         XCTAssertEqual(unmapped["proposedFeatures"] as? [String], ["highlight-extraction", "highlight-mashup"])
@@ -173,14 +192,18 @@ final class ReconcileCommandTests: XCTestCase {
         }
         XCTAssertTrue(table.stdout.contains("TOTAL bill 12.29 CNY, ClipMeter 7.93625 CNY, difference 4.35375"), table.stdout)
 
-        let csv = try CLI.run(["reconcile", "--bill", bill("statuses-describe-monthly.json"), "--ledger", ledger, "--item-map", itemMap,
-                               "--format", "csv"])
+        let csv = try CLI.run([
+            "reconcile", "--bill", bill("statuses-describe-monthly.json"), "--ledger", ledger, "--item-map", itemMap,
+            "--format", "csv",
+        ])
         let lines = csv.stdout.split(separator: "\n")
         XCTAssertTrue(lines.first?.hasPrefix("period_start,period_end,granularity,billing_item_code,billing_item,feature,status,") == true)
         XCTAssertTrue(lines.contains { $0.contains(",month,H265.SD,普通转码 H265.SD,mps-transcode h265 SD,price-differs,") }, csv.stdout)
 
-        let html = try CLI.run(["reconcile", "--bill", bill("statuses-describe-daily.json"), "--ledger", ledger, "--item-map", itemMap,
-                                "--format", "html"])
+        let html = try CLI.run([
+            "reconcile", "--bill", bill("statuses-describe-daily.json"), "--ledger", ledger, "--item-map", itemMap,
+            "--format", "html",
+        ])
         XCTAssertTrue(html.stdout.hasPrefix("<!DOCTYPE html>"))
         XCTAssertTrue(html.stdout.contains("<svg class=\"chart\""))
         XCTAssertTrue(html.stdout.contains("<span class=\"badge bad\">usage-differs</span>"))
@@ -196,7 +219,8 @@ final class ReconcileCommandTests: XCTestCase {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = calendar.timeZone
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        let text = "Usage Start Time,Usage End Time,Billing Item,Usage,Usage Unit,List Price,List Price Unit,Pretax Gross Amount,Currency\n"
+        let text =
+            "Usage Start Time,Usage End Time,Billing Item,Usage,Usage Unit,List Price,List Price Unit,Pretax Gross Amount,Currency\n"
             + "\(formatter.string(from: hour)),\(formatter.string(from: hour.addingTimeInterval(3599))),普通转码 H264.HD,1,Minute,0.0651,元/分钟,0.07,CNY\n"
         let path = try TestMedia.temporaryDirectory("reconcile-now").appendingPathComponent("today.csv").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -258,7 +282,8 @@ final class ReconcileCommandTests: XCTestCase {
     func testHostileNamesInABillStayText() throws {
         let scanned = try scannedSamples()
         let name = "<script>alert(1)</script>\u{07}\nInjected"
-        let text = "Usage Start Time,Billing Item,Usage,Usage Unit,Pretax Gross Amount,Currency\n"
+        let text =
+            "Usage Start Time,Billing Item,Usage,Usage Unit,Pretax Gross Amount,Currency\n"
             + "2026-11-20 08:00:00,\"\(name)\",1,Minute,0.10,CNY\n"
         let path = try TestMedia.temporaryDirectory("reconcile-hostile").appendingPathComponent("hostile.csv").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -280,10 +305,13 @@ final class ReconcileCommandTests: XCTestCase {
         let schema = "reconcile_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         defer { _ = try? TestMedia.run("/usr/bin/env", ["psql", url, "-X", "-q", "-c", "DROP SCHEMA IF EXISTS \(schema) CASCADE"]) }
         let samples = try CLI.samplesCopy()
-        let scan = try CLI.run(["scan", "--oss-map", ossMap, "--ledger", url, "--ledger-schema", schema, "--format", "json", "."], in: samples)
+        let scan = try CLI.run(
+            ["scan", "--oss-map", ossMap, "--ledger", url, "--ledger-schema", schema, "--format", "json", "."], in: samples)
         XCTAssertEqual(scan.status, 0, scan.stderr)
-        let result = try CLI.run(["reconcile", "--bill", bill("samples-describe-daily.json"), "--ledger", url, "--ledger-schema", schema,
-                                  "--item-map", itemMap, "--format", "json"])
+        let result = try CLI.run([
+            "reconcile", "--bill", bill("samples-describe-daily.json"), "--ledger", url, "--ledger-schema", schema,
+            "--item-map", itemMap, "--format", "json",
+        ])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         XCTAssertEqual(((try result.json() as? [String: Any])?["totals"] as? [String: Any])?.string("clipmeter"), "5.5587")
     }

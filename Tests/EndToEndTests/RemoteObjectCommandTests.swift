@@ -25,7 +25,8 @@ final class RemoteObjectCommandTests: XCTestCase {
             if path.hasPrefix("oss://honest/") {
                 XCTAssertEqual(row["containerDuration"] as? NSNumber, duration, path)
             } else {
-                let error = try XCTUnwrap(row["error"] as? [String: Any], "\(path) measured \(String(describing: row["containerDuration"]))")
+                let error = try XCTUnwrap(
+                    row["error"] as? [String: Any], "\(path) measured \(String(describing: row["containerDuration"]))")
                 XCTAssertEqual(error.string("code"), "io", path)
                 XCTAssertFalse(error.string("message")?.contains("cannot reach") ?? true, "\(path): \(error)")
             }
@@ -34,11 +35,14 @@ final class RemoteObjectCommandTests: XCTestCase {
         let scanned = try TestMedia.temporaryDirectory("clipmeter-liar-scan")
         var manifest = "jobs:\n"
         for (index, url) in urls.enumerated() {
-            manifest += "  - id: job-\(index)\n    feature: video-editing\n    status: succeeded\n"
+            manifest +=
+                "  - id: job-\(index)\n    feature: video-editing\n    status: succeeded\n"
                 + "    finishedAt: \"2026-11-20T08:0\(index):00+08:00\"\n    outputs: [\"\(url)\"]\n"
         }
         try manifest.write(to: scanned.appendingPathComponent("clipmeter.yaml"), atomically: true, encoding: .utf8)
-        let scan = try CLI.run(["scan", "--format", "json", "--no-ledger", "--time-limit", "5", "--oss-endpoint", liar.endpoint, scanned.path])
+        let scan = try CLI.run([
+            "scan", "--format", "json", "--no-ledger", "--time-limit", "5", "--oss-endpoint", liar.endpoint, scanned.path,
+        ])
         XCTAssertEqual(scan.status, 1, "objects that lie are failures: \(scan.stderr.suffix(600))")
         let bill = try XCTUnwrap(try scan.json() as? [String: Any])
         let honest = try XCTUnwrap(bill.objects("jobs").first { $0.string("id") == "job-0" })
@@ -63,8 +67,11 @@ final class RemoteObjectCommandTests: XCTestCase {
         var seconds: [Int: TimeInterval] = [:]
         for jobs in [1, 16] {
             let started = Date()
-            let run = try CLI.run(["probe", "--format", "json", "--time-limit", "5", "--oss-endpoint", nginx.endpoint,
-                                   "--remote-jobs", String(jobs)] + urls)
+            let run = try CLI.run(
+                [
+                    "probe", "--format", "json", "--time-limit", "5", "--oss-endpoint", nginx.endpoint,
+                    "--remote-jobs", String(jobs),
+                ] + urls)
             seconds[jobs] = Date().timeIntervalSince(started)
             XCTAssertEqual(run.status, 0, "--remote-jobs \(jobs): \(run.stdout.prefix(800))")
             let rows = try XCTUnwrap(try run.json() as? [[String: Any]])

@@ -38,8 +38,9 @@ final class ScanCommandTests: XCTestCase {
         let plannedCodes = Set(planned.objects("errors").compactMap { ($0["error"] as? [String: Any])?.string("code") })
         XCTAssertEqual(plannedCodes, ["not-found", "unbounded"], "\(planned.objects("errors"))")
         let features = Dictionary(uniqueKeysWithValues: planned.objects("jobs").map { ($0.string("id") ?? "", $0.string("feature") ?? "") })
-        XCTAssertEqual(features["ims-requests/scene-timeline-organization.json#1"], "highlight-mashup",
-                       "scan's --feature is for loose files: it never overrides what a request implies")
+        XCTAssertEqual(
+            features["ims-requests/scene-timeline-organization.json#1"], "highlight-mashup",
+            "scan's --feature is for loose files: it never overrides what a request implies")
         let ids = bill.objects("jobs").compactMap { $0.string("id") }
         XCTAssertFalse(ids.contains("ims-sync/renders/out_0.mp4"), "billed by the saved batch response already")
         XCTAssertTrue(ids.contains("b6b2750d4308892ac3330238a1b2c3d4"))
@@ -128,18 +129,23 @@ final class ScanCommandTests: XCTestCase {
         let whole = try CLI.run(["scan", "--feature", "mps-transcode", "--no-ledger", "--format", "json", tree.path])
         var shardIDs: [String] = []
         for k in 1...3 {
-            let result = try CLI.run(["scan", "--feature", "mps-transcode", "--shard", "\(k)/3", "--ledger",
-                                      base.appendingPathComponent("s\(k).sqlite").path, "--format", "json", tree.path])
+            let result = try CLI.run([
+                "scan", "--feature", "mps-transcode", "--shard", "\(k)/3", "--ledger",
+                base.appendingPathComponent("s\(k).sqlite").path, "--format", "json", tree.path,
+            ])
             XCTAssertEqual(result.status, 0, result.stderr)
             shardIDs += try jobIDs(result)
         }
         XCTAssertEqual(shardIDs.sorted(), try jobIDs(whole).sorted(), "every job in exactly one shard")
-        let merged = try CLI.run(["bill", "--format", "json"] + (1...3).flatMap { ["--ledger", base.appendingPathComponent("s\($0).sqlite").path] })
+        let merged = try CLI.run(
+            ["bill", "--format", "json"] + (1...3).flatMap { ["--ledger", base.appendingPathComponent("s\($0).sqlite").path] })
         XCTAssertEqual(merged.status, 0, merged.stderr)
         XCTAssertEqual(try total(merged), try total(whole))
         // The same ledger named twice still counts each job once.
-        let twice = try CLI.run(["bill", "--format", "json", "--ledger", base.appendingPathComponent("s1.sqlite").path,
-                                 "--ledger", base.appendingPathComponent("s1.sqlite").path])
+        let twice = try CLI.run([
+            "bill", "--format", "json", "--ledger", base.appendingPathComponent("s1.sqlite").path,
+            "--ledger", base.appendingPathComponent("s1.sqlite").path,
+        ])
         let once = try CLI.run(["bill", "--format", "json", "--ledger", base.appendingPathComponent("s1.sqlite").path])
         XCTAssertEqual(try total(twice), try total(once))
     }
@@ -155,9 +161,11 @@ final class ScanCommandTests: XCTestCase {
 
         let focus = try CLI.run(["scan", "--feature", "video-editing", "--no-ledger", "--format", "focus", tree.path])
         let header = focus.stdout.split(separator: "\n").first.map(String.init) ?? ""
-        for column in ["BilledCost", "EffectiveCost", "ListCost", "ListUnitPrice", "PricingQuantity", "PricingUnit",
-                       "ConsumedQuantity", "ConsumedUnit", "ChargePeriodStart", "ChargePeriodEnd", "BillingCurrency",
-                       "ChargeCategory", "ChargeDescription", "ServiceName", "ResourceId", "RegionId"] {
+        for column in [
+            "BilledCost", "EffectiveCost", "ListCost", "ListUnitPrice", "PricingQuantity", "PricingUnit",
+            "ConsumedQuantity", "ConsumedUnit", "ChargePeriodStart", "ChargePeriodEnd", "BillingCurrency",
+            "ChargeCategory", "ChargeDescription", "ServiceName", "ResourceId", "RegionId",
+        ] {
             XCTAssertTrue(header.contains(column), "FOCUS lacks \(column)")
         }
         let html = try CLI.run(["scan", "--feature", "video-editing", "--no-ledger", "--format", "html", tree.path])
@@ -180,16 +188,25 @@ final class ScanCommandTests: XCTestCase {
         let base = try TestMedia.temporaryDirectory("clipmeter-tree")
         let seeds = base.appendingPathComponent("seeds")
         try FileManager.default.createDirectory(at: seeds, withIntermediateDirectories: true)
-        let a = try TestMedia.make("a.mp4", in: seeds, ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=2",
-                                                        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"])
-        let b = try TestMedia.make("b.mp4", in: seeds, ["-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=3.2",
-                                                        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"])
+        let a = try TestMedia.make(
+            "a.mp4", in: seeds,
+            [
+                "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=2",
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+            ])
+        let b = try TestMedia.make(
+            "b.mp4", in: seeds,
+            [
+                "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=3.2",
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+            ])
         let tree = base.appendingPathComponent("tree")
         for index in 0..<files {
             let folder = tree.appendingPathComponent("d\(index / 50)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: index % 2 == 0 ? a : b,
-                                             toPath: folder.appendingPathComponent(String(format: "clip%05d.mp4", index)).path)
+            try FileManager.default.copyItem(
+                atPath: index % 2 == 0 ? a : b,
+                toPath: folder.appendingPathComponent(String(format: "clip%05d.mp4", index)).path)
         }
         return tree
     }

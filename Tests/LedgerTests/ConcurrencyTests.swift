@@ -21,7 +21,8 @@ final class ConcurrencyTests: LedgerTestCase {
                     let ledger = try Ledger(path: file)
                     for batch in 0..<batches {
                         try ledger.recordJobs((0..<batchSize).map { job("w\(writer)-b\(batch)-\($0)") })
-                        let key = MeasurementKey(path: "w\(writer)/\(batch)", size: 1, modifiedAtNanos: 1, changedAtNanos: 7, inode: 42, mode: "auto")
+                        let key = MeasurementKey(
+                            path: "w\(writer)/\(batch)", size: 1, modifiedAtNanos: 1, changedAtNanos: 7, inode: 42, mode: "auto")
                         try ledger.storeMeasurements([(key: key, facts: Data("f".utf8))])
                     }
                 } catch {

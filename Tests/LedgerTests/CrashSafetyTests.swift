@@ -15,26 +15,26 @@ final class CrashSafetyTests: LedgerTestCase {
             try writeUntilKilled(file)
         }
         #if os(Linux)
-        let file = path("ledger.sqlite")
-        var rounds: [Int] = []
-        for round in 0..<3 {
-            try killWriter(file, round: round)
-            let ledger = try Ledger(path: file)
-            let counts = try ledger.counts()
-            XCTAssertEqual(counts.jobs % Self.batchSize, 0, "round \(round): a partial batch survived the kill")
-            XCTAssertEqual(counts.measurements % Self.batchSize, 0, "round \(round): a partial batch survived the kill")
-            XCTAssertEqual(try ledger.jobs(from: nil, to: nil).count, counts.jobs)
-            rounds.append(counts.jobs)
-        }
-        print("jobs committed after each killed round: \(rounds)")
-        XCTAssertGreaterThan(rounds.first ?? 0, 0, "the writer committed nothing before it was killed")
-        XCTAssertEqual(rounds, rounds.sorted(), "committed batches must never disappear")
+            let file = path("ledger.sqlite")
+            var rounds: [Int] = []
+            for round in 0..<3 {
+                try killWriter(file, round: round)
+                let ledger = try Ledger(path: file)
+                let counts = try ledger.counts()
+                XCTAssertEqual(counts.jobs % Self.batchSize, 0, "round \(round): a partial batch survived the kill")
+                XCTAssertEqual(counts.measurements % Self.batchSize, 0, "round \(round): a partial batch survived the kill")
+                XCTAssertEqual(try ledger.jobs(from: nil, to: nil).count, counts.jobs)
+                rounds.append(counts.jobs)
+            }
+            print("jobs committed after each killed round: \(rounds)")
+            XCTAssertGreaterThan(rounds.first ?? 0, 0, "the writer committed nothing before it was killed")
+            XCTAssertEqual(rounds, rounds.sorted(), "committed batches must never disappear")
 
-        let ledger = try Ledger(path: file)
-        try ledger.recordJobs([job("after-the-crash")])
-        XCTAssertEqual(try ledger.counts().jobs, (rounds.last ?? 0) + 1)
+            let ledger = try Ledger(path: file)
+            try ledger.recordJobs([job("after-the-crash")])
+            XCTAssertEqual(try ledger.counts().jobs, (rounds.last ?? 0) + 1)
         #else
-        throw XCTSkip("re-running the test binary as a child process is only set up for Linux")
+            throw XCTSkip("re-running the test binary as a child process is only set up for Linux")
         #endif
     }
 
@@ -71,10 +71,14 @@ final class CrashSafetyTests: LedgerTestCase {
         while true {
             let prefix = "r\(round)-b\(batch)"
             try ledger.recordJobs((0..<Self.batchSize).map { job("\(prefix)-\($0)", payloadSize: 2_000) })
-            try ledger.storeMeasurements((0..<Self.batchSize).map {
-                (key: MeasurementKey(path: "\(prefix)/\($0)", size: 1, modifiedAtNanos: 1, changedAtNanos: 7, inode: 42, mode: "auto"),
-                 facts: Data(repeating: 7, count: 1_000))
-            })
+            try ledger.storeMeasurements(
+                (0..<Self.batchSize).map {
+                    (
+                        key: MeasurementKey(
+                            path: "\(prefix)/\($0)", size: 1, modifiedAtNanos: 1, changedAtNanos: 7, inode: 42, mode: "auto"),
+                        facts: Data(repeating: 7, count: 1_000)
+                    )
+                })
             batch += 1
             if batch == 3 {
                 _ = FileManager.default.createFile(atPath: file + ".committed-\(round)", contents: nil)

@@ -26,10 +26,12 @@ final class CycleTotalTests: LedgerTestCase {
 
     /// 0.1 + 0.2 in binary floating point is not 0.3: the sums must be decimal.
     private static func jobs(_ test: LedgerTestCase) -> [JobRecord] {
-        [test.job("a", finishedAt: hour.addingTimeInterval(10), cost: "0.1"),
-         test.job("b", finishedAt: hour.addingTimeInterval(20), cost: "0.2"),
-         test.job("c", finishedAt: hour.addingTimeInterval(3700), cost: "1.0651"),
-         test.job("d", finishedAt: nil, cost: "5")]
+        [
+            test.job("a", finishedAt: hour.addingTimeInterval(10), cost: "0.1"),
+            test.job("b", finishedAt: hour.addingTimeInterval(20), cost: "0.2"),
+            test.job("c", finishedAt: hour.addingTimeInterval(3700), cost: "1.0651"),
+            test.job("d", finishedAt: nil, cost: "5"),
+        ]
     }
 
     private static let expected = [

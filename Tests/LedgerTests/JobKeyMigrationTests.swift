@@ -18,15 +18,17 @@ final class JobKeyMigrationSQLiteTests: LedgerTestCase {
         var keyed = job("/data/tree/job1")
         keyed.legacyID = "job1"
         try Ledger(path: file).recordJobs([keyed])
-        XCTAssertEqual(try Ledger(path: file).jobs(from: nil, to: nil).map(\.id).sorted(), ["/data/tree/job1", "job2"],
-                       "job1 once, under its key; job2 still billed as before")
+        XCTAssertEqual(
+            try Ledger(path: file).jobs(from: nil, to: nil).map(\.id).sorted(), ["/data/tree/job1", "job2"],
+            "job1 once, under its key; job2 still billed as before")
 
         // A keyed row is never deleted by a legacy id: another tree's job of that name stays.
         var other = job("/data/other/job1")
         other.legacyID = "job1"
         try Ledger(path: file).recordJobs([other])
-        XCTAssertEqual(try Ledger(path: file).jobs(from: nil, to: nil).map(\.id).sorted(),
-                       ["/data/other/job1", "/data/tree/job1", "job2"])
+        XCTAssertEqual(
+            try Ledger(path: file).jobs(from: nil, to: nil).map(\.id).sorted(),
+            ["/data/other/job1", "/data/tree/job1", "job2"])
     }
 
     /// Keys compare as bytes: `café` in NFC and in NFD are two rows, in one batch and across batches.

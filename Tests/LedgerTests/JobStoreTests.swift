@@ -3,7 +3,7 @@ import XCTest
 import Ledger
 
 final class JobStoreTests: LedgerTestCase {
-    private let hour10 = Date(timeIntervalSince1970: 1_700_002_800) // a whole hour in UTC
+    private let hour10 = Date(timeIntervalSince1970: 1_700_002_800)  // a whole hour in UTC
 
     func testEveryFieldRoundTrips() throws {
         let ledger = try Ledger(path: path("ledger.sqlite"))
@@ -79,8 +79,14 @@ final class JobStoreTests: LedgerTestCase {
         let ledger = try Ledger(path: path("ledger.sqlite"))
         try ledger.recordJobs([job("1"), job("2"), job("3")])
         try ledger.storeMeasurements([
-            (key: MeasurementKey(path: "a", size: 1, modifiedAtNanos: 1, changedAtNanos: 7, inode: 42, mode: "auto"), facts: Data("a".utf8)),
-            (key: MeasurementKey(path: "b", size: 1, modifiedAtNanos: 1, changedAtNanos: 7, inode: 42, mode: "auto"), facts: Data("b".utf8)),
+            (
+                key: MeasurementKey(path: "a", size: 1, modifiedAtNanos: 1, changedAtNanos: 7, inode: 42, mode: "auto"),
+                facts: Data("a".utf8)
+            ),
+            (
+                key: MeasurementKey(path: "b", size: 1, modifiedAtNanos: 1, changedAtNanos: 7, inode: 42, mode: "auto"),
+                facts: Data("b".utf8)
+            ),
         ])
 
         let counts = try ledger.counts()

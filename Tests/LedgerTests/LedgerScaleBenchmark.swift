@@ -30,11 +30,12 @@ final class LedgerScaleBenchmark: XCTestCase {
                     let id = "bench-\(index)"
                     // 720 hourly cycles (30 days), jobs spread evenly across them.
                     let hour = hourBase + Double(index % 720) * 3600
-                    batch.append(JobRecord(
-                        id: id, feature: "image-text-matching", status: "succeeded", cost: "0.72", currency: "CNY",
-                        rateCard: "cn", finishedAt: Date(timeIntervalSince1970: hour + Double(index % 3000)),
-                        cycleStart: Date(timeIntervalSince1970: hour),
-                        payload: Data(template.replacingOccurrences(of: "\"\(templateID)\"", with: "\"\(id)\"").utf8)))
+                    batch.append(
+                        JobRecord(
+                            id: id, feature: "image-text-matching", status: "succeeded", cost: "0.72", currency: "CNY",
+                            rateCard: "cn", finishedAt: Date(timeIntervalSince1970: hour + Double(index % 3000)),
+                            cycleStart: Date(timeIntervalSince1970: hour),
+                            payload: Data(template.replacingOccurrences(of: "\"\(templateID)\"", with: "\"\(id)\"").utf8)))
                     if batch.count == 1000 {  // JobHistory.batchSize: one transaction per 1,000 jobs, as scan does
                         try ledger.recordJobs(batch)
                         batch.removeAll(keepingCapacity: true)
@@ -50,8 +51,10 @@ final class LedgerScaleBenchmark: XCTestCase {
         XCTAssertEqual(failures.all, [])
         let counts = try Ledger(location: location, schema: schema).counts()
         XCTAssertEqual(counts.jobs, total)
-        print(String(format: "BENCH writers=%d jobs=%d seconds=%.2f jobs_per_second=%.0f", writers, total, seconds,
-                     Double(total) / seconds))
+        print(
+            String(
+                format: "BENCH writers=%d jobs=%d seconds=%.2f jobs_per_second=%.0f", writers, total, seconds,
+                Double(total) / seconds))
     }
 }
 

@@ -28,7 +28,8 @@ class LedgerTestCase: XCTestCase {
         _ id: String, finishedAt: Date? = Date(timeIntervalSince1970: 1_700_000_000.123), cost: String = "0.72",
         recordedAt: Date = Date(timeIntervalSince1970: 1_700_000_100.456), payloadSize: Int = 0
     ) -> JobRecord {
-        let payload = payloadSize > 0
+        let payload =
+            payloadSize > 0
             ? Data(repeating: UInt8(ascii: "x"), count: payloadSize)
             : Data("{\"id\":\"\(id)\",\"cost\":\"\(cost)\"}".utf8)
         return JobRecord(

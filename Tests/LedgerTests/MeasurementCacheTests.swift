@@ -3,7 +3,8 @@ import XCTest
 import Ledger
 
 final class MeasurementCacheTests: LedgerTestCase {
-    private let key = MeasurementKey(path: "/media/a.mp4", size: 1_234, modifiedAtNanos: 1_700_000_000_123_456_789, changedAtNanos: 7, inode: 42, mode: "auto")
+    private let key = MeasurementKey(
+        path: "/media/a.mp4", size: 1_234, modifiedAtNanos: 1_700_000_000_123_456_789, changedAtNanos: 7, inode: 42, mode: "auto")
 
     func testExactKeyHitsAndAnyDifferenceMisses() throws {
         let ledger = try Ledger(path: path("ledger.sqlite"))
@@ -82,7 +83,9 @@ final class MeasurementCacheTests: LedgerTestCase {
     func testTwentyThousandMeasurementsInOneBatchAndOneLookup() throws {
         let ledger = try Ledger(path: path("ledger.sqlite"))
         let keys = (0..<20_000).map {
-            MeasurementKey(path: "/media/clip-\($0).mp4", size: Int64($0), modifiedAtNanos: Int64($0) * 1_000, changedAtNanos: 7, inode: 42, mode: "auto")
+            MeasurementKey(
+                path: "/media/clip-\($0).mp4", size: Int64($0), modifiedAtNanos: Int64($0) * 1_000, changedAtNanos: 7, inode: 42,
+                mode: "auto")
         }
         let started = Date()
         try ledger.storeMeasurements(keys.map { (key: $0, facts: Data("{\"size\":\($0.size)}".utf8)) })
@@ -92,8 +95,9 @@ final class MeasurementCacheTests: LedgerTestCase {
         }
         let found = try ledger.measurements(for: keys + misses)
         let looked = Date()
-        print("stored 20000 measurements in \(stored.timeIntervalSince(started)) s, "
-            + "looked up 20100 in \(looked.timeIntervalSince(stored)) s")
+        print(
+            "stored 20000 measurements in \(stored.timeIntervalSince(started)) s, "
+                + "looked up 20100 in \(looked.timeIntervalSince(stored)) s")
 
         XCTAssertEqual(found.count, 20_000)
         XCTAssertEqual(found[keys[12_345]], Data("{\"size\":12345}".utf8))

@@ -22,8 +22,9 @@ final class OpeningTests: LedgerTestCase {
     func testAFIFONamedLikeTheLedgerOrItsLogIsRefusedNotOpened() throws {
         for companion in ["", "-wal", "-shm", "-journal"] {
             let file = path("case\(companion.isEmpty ? "main" : companion)/ledger.sqlite")
-            try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: (file as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true)
             XCTAssertEqual(mkfifo(file + companion, 0o644), 0)
             for access in [Ledger.Access.readWrite, .readOnly] {
                 let started = Date()
@@ -211,12 +212,13 @@ final class OpeningTests: LedgerTestCase {
         // Turn the file back into what the first release wrote: no replay tables, no ctime/inode, no producer,
         // user_version 1.
         try withRawSQLite(file) { db in
-            try db.execute(sql: """
-                DROP TABLE scanReplay; DROP TABLE scanReplayChunk;
-                ALTER TABLE measurement DROP COLUMN changedAtNanos; ALTER TABLE measurement DROP COLUMN inode;
-                ALTER TABLE job DROP COLUMN producedBy; ALTER TABLE job DROP COLUMN keyed;
-                DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4', 'v5'); PRAGMA user_version = 1;
-                """)
+            try db.execute(
+                sql: """
+                    DROP TABLE scanReplay; DROP TABLE scanReplayChunk;
+                    ALTER TABLE measurement DROP COLUMN changedAtNanos; ALTER TABLE measurement DROP COLUMN inode;
+                    ALTER TABLE job DROP COLUMN producedBy; ALTER TABLE job DROP COLUMN keyed;
+                    DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4', 'v5'); PRAGMA user_version = 1;
+                    """)
         }
 
         let ledger = try Ledger(path: file)
@@ -234,12 +236,13 @@ final class OpeningTests: LedgerTestCase {
         let file = path("ledger.sqlite")
         try Ledger(path: file).recordJobs([job("1")])
         try withRawSQLite(file) { db in
-            try db.execute(sql: """
-                ALTER TABLE measurement DROP COLUMN changedAtNanos; ALTER TABLE measurement DROP COLUMN inode;
-                ALTER TABLE job DROP COLUMN producedBy; ALTER TABLE job DROP COLUMN keyed;
-                INSERT INTO measurement (path, mode, size, modifiedAtNanos, facts) VALUES ('/m/a.mp4', 'auto', 1, 1, x'00');
-                DELETE FROM grdb_migrations WHERE identifier IN ('v3', 'v4', 'v5'); PRAGMA user_version = 2;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE measurement DROP COLUMN changedAtNanos; ALTER TABLE measurement DROP COLUMN inode;
+                    ALTER TABLE job DROP COLUMN producedBy; ALTER TABLE job DROP COLUMN keyed;
+                    INSERT INTO measurement (path, mode, size, modifiedAtNanos, facts) VALUES ('/m/a.mp4', 'auto', 1, 1, x'00');
+                    DELETE FROM grdb_migrations WHERE identifier IN ('v3', 'v4', 'v5'); PRAGMA user_version = 2;
+                    """)
         }
 
         let ledger = try Ledger(path: file)

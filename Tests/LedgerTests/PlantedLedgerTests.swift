@@ -57,8 +57,10 @@ final class PlantedLedgerTests: LedgerTestCase {
     }
 
     func testMistypedDatabaseURLsAreRefusedWithoutThePassword() {
-        for url in ["postgres://cm:Hunter2@[::1:55441/billing", "postgres:/cm:Hunter2@db/x", "postgresql:cm:Hunter2@db",
-                    "Postgres:db?password=Hunter2", "postgresql:/x?sslmode=require&PASSWORD=Hunter2"] {
+        for url in [
+            "postgres://cm:Hunter2@[::1:55441/billing", "postgres:/cm:Hunter2@db/x", "postgresql:cm:Hunter2@db",
+            "Postgres:db?password=Hunter2", "postgresql:/x?sslmode=require&PASSWORD=Hunter2",
+        ] {
             XCTAssertTrue(Ledger.startsLikeDatabaseURL(url), url)
             XCTAssertThrowsError(try Ledger(location: url)) { error in
                 guard case .malformedURL(let shown, _)? = error as? LedgerError else {

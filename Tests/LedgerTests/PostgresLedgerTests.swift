@@ -35,8 +35,9 @@ final class PostgresLedgerTests: PostgresLedgerTestCase {
 
     func testMeasurementsAreCachedByTheWholeKey() throws {
         let ledger = try open()
-        let key = MeasurementKey(path: "/m/a.mp4", size: 10, modifiedAtNanos: 1, changedAtNanos: 2,
-                                 inode: UInt64(Int64.max) + 5, mode: "auto")
+        let key = MeasurementKey(
+            path: "/m/a.mp4", size: 10, modifiedAtNanos: 1, changedAtNanos: 2,
+            inode: UInt64(Int64.max) + 5, mode: "auto")
         try ledger.storeMeasurements([(key: key, facts: Data([0, 1, 255]))])
         var rewritten = key; rewritten.changedAtNanos += 1
         var otherMode = key; otherMode.mode = "exact"
@@ -63,8 +64,10 @@ final class PostgresLedgerTests: PostgresLedgerTestCase {
     func testListingsSortLikeSQLiteAndHonourTheWindow() throws {
         let ledger = try open()
         let t = Date(timeIntervalSince1970: 1_700_000_000)
-        try ledger.recordJobs([job("b", finishedAt: t), job("B", finishedAt: t), job("é", finishedAt: t),
-                               job("late", finishedAt: t.addingTimeInterval(3600)), job("none", finishedAt: nil)])
+        try ledger.recordJobs([
+            job("b", finishedAt: t), job("B", finishedAt: t), job("é", finishedAt: t),
+            job("late", finishedAt: t.addingTimeInterval(3600)), job("none", finishedAt: nil),
+        ])
         XCTAssertEqual(try ledger.jobs(from: nil, to: nil).map(\.id), ["B", "b", "é", "late", "none"])
         XCTAssertEqual(try ledger.jobs(from: t, to: t.addingTimeInterval(3600)).map(\.id), ["B", "b", "é"])
         XCTAssertEqual(try ledger.jobs(from: t.addingTimeInterval(1), to: nil).map(\.id), ["late"])
@@ -94,10 +97,14 @@ final class PostgresLedgerTests: PostgresLedgerTestCase {
     func testAForeignSchemaIsRefusedUnchanged() throws {
         try PSQL.run(url, "CREATE SCHEMA \(schema); CREATE TABLE \(schema).orders (id int); INSERT INTO \(schema).orders VALUES (1)")
         let error = ledgerError { _ = try open() }
-        guard case .foreignSchema(_, let named)? = error else { return XCTFail("expected .foreignSchema, got \(String(describing: error))") }
+        guard case .foreignSchema(_, let named)? = error else {
+            return XCTFail("expected .foreignSchema, got \(String(describing: error))")
+        }
         XCTAssertEqual(named, schema)
         XCTAssertTrue(error?.description.contains("not a ClipMeter ledger") ?? false, "\(String(describing: error))")
-        XCTAssertEqual(try PSQL.run(url, "SELECT string_agg(table_name, ',') FROM information_schema.tables WHERE table_schema = '\(schema)'"), "orders")
+        XCTAssertEqual(
+            try PSQL.run(url, "SELECT string_agg(table_name, ',') FROM information_schema.tables WHERE table_schema = '\(schema)'"),
+            "orders")
     }
 
     func testANewerSchemaIsRefusedUnchanged() throws {
@@ -113,7 +120,9 @@ final class PostgresLedgerTests: PostgresLedgerTestCase {
     func testAReadOnlyRoleIsRefusedForWritingAndMayRead() throws {
         try open().recordJobs([job("seen")])
         let role = "reader_" + schema
-        try PSQL.run(url, """
+        try PSQL.run(
+            url,
+            """
             CREATE ROLE \(role) LOGIN PASSWORD 'reader-pw';
             GRANT USAGE ON SCHEMA \(schema) TO \(role);
             GRANT SELECT ON ALL TABLES IN SCHEMA \(schema) TO \(role);
@@ -165,8 +174,9 @@ final class PostgresLedgerTests: PostgresLedgerTestCase {
         XCTAssertTrue(try ledger.replayOutput(forKey: "k") { read += $0 })
         XCTAssertEqual(read, bytes)
         for index in 0..<(Ledger.replaysKept + 2) {
-            try ledger.storeReplay(forKey: "n\(index)", treeState: Data(), exitStatus: 0, stderr: "", outputFile: output,
-                                   recordedAt: Date(timeIntervalSinceNow: Double(index)))
+            try ledger.storeReplay(
+                forKey: "n\(index)", treeState: Data(), exitStatus: 0, stderr: "", outputFile: output,
+                recordedAt: Date(timeIntervalSinceNow: Double(index)))
         }
         XCTAssertNil(try ledger.replay(forKey: "k"))
         XCTAssertNotNil(try ledger.replay(forKey: "n\(Ledger.replaysKept + 1)"))

@@ -4,10 +4,12 @@ import XCTest
 /// The password of a ledger URL must never reach output, errors or the ledger (issue 10).
 final class PostgresURLTests: XCTestCase {
     func testRedactedDropsThePasswordWhereverItIs() {
-        XCTAssertEqual(PostgresURL.redacted("postgres://bob:s3cr%2Fet@db:5432/billing?sslmode=require"),
-                       "postgres://bob@db:5432/billing?sslmode=require")
-        XCTAssertEqual(PostgresURL.redacted("postgresql://bob@db/billing?password=s3cret&sslmode=verify-full"),
-                       "postgresql://bob@db/billing?sslmode=verify-full")
+        XCTAssertEqual(
+            PostgresURL.redacted("postgres://bob:s3cr%2Fet@db:5432/billing?sslmode=require"),
+            "postgres://bob@db:5432/billing?sslmode=require")
+        XCTAssertEqual(
+            PostgresURL.redacted("postgresql://bob@db/billing?password=s3cret&sslmode=verify-full"),
+            "postgresql://bob@db/billing?sslmode=verify-full")
         XCTAssertFalse(PostgresURL.redacted("postgres://bob:p@ss@db/x").contains("p@ss"))
     }
 

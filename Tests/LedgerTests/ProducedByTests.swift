@@ -60,8 +60,9 @@ final class ProducedBySQLiteTests: LedgerTestCase {
         let queue = try DatabaseQueue(path: file)
         try queue.read { db in
             XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA user_version"), Ledger.schemaVersion)
-            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
-                           (1...Ledger.schemaVersion).map { "v\($0)" })
+            XCTAssertEqual(
+                try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
+                (1...Ledger.schemaVersion).map { "v\($0)" })
         }
         try queue.close()
     }
@@ -83,36 +84,41 @@ final class ProducedBySQLiteTests: LedgerTestCase {
     private func makeVersionThreeLedger(_ file: String, jobs: [JobRecord]) throws {
         let queue = try DatabaseQueue(path: file)
         try queue.write { db in
-            try db.execute(sql: """
-                CREATE TABLE measurement (
-                    path TEXT NOT NULL, mode TEXT NOT NULL, size INTEGER NOT NULL, modifiedAtNanos INTEGER NOT NULL,
-                    facts BLOB NOT NULL, PRIMARY KEY (path, mode));
-                CREATE TABLE job (
-                    id TEXT NOT NULL PRIMARY KEY, feature TEXT NOT NULL, status TEXT NOT NULL, cost TEXT NOT NULL,
-                    currency TEXT NOT NULL, rateCard TEXT NOT NULL, finishedAtMillis INTEGER, cycleStartMillis INTEGER,
-                    payload BLOB NOT NULL, recordedAtMillis INTEGER NOT NULL);
-                CREATE INDEX job_by_finish ON job (finishedAtMillis, id);
-                PRAGMA application_id = 1129074004;
-                CREATE TABLE scanReplay (
-                    key TEXT NOT NULL PRIMARY KEY, treeState BLOB NOT NULL, exitStatus INTEGER NOT NULL,
-                    stderr TEXT NOT NULL, outputBytes INTEGER NOT NULL, recordedAtMillis INTEGER NOT NULL);
-                CREATE TABLE scanReplayChunk (
-                    key TEXT NOT NULL, seq INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (key, seq));
-                DELETE FROM measurement;
-                ALTER TABLE measurement ADD COLUMN changedAtNanos INTEGER NOT NULL DEFAULT 0;
-                ALTER TABLE measurement ADD COLUMN inode INTEGER NOT NULL DEFAULT 0;
-                CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
-                INSERT INTO grdb_migrations VALUES ('v1'), ('v2'), ('v3');
-                PRAGMA user_version = 3;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE measurement (
+                        path TEXT NOT NULL, mode TEXT NOT NULL, size INTEGER NOT NULL, modifiedAtNanos INTEGER NOT NULL,
+                        facts BLOB NOT NULL, PRIMARY KEY (path, mode));
+                    CREATE TABLE job (
+                        id TEXT NOT NULL PRIMARY KEY, feature TEXT NOT NULL, status TEXT NOT NULL, cost TEXT NOT NULL,
+                        currency TEXT NOT NULL, rateCard TEXT NOT NULL, finishedAtMillis INTEGER, cycleStartMillis INTEGER,
+                        payload BLOB NOT NULL, recordedAtMillis INTEGER NOT NULL);
+                    CREATE INDEX job_by_finish ON job (finishedAtMillis, id);
+                    PRAGMA application_id = 1129074004;
+                    CREATE TABLE scanReplay (
+                        key TEXT NOT NULL PRIMARY KEY, treeState BLOB NOT NULL, exitStatus INTEGER NOT NULL,
+                        stderr TEXT NOT NULL, outputBytes INTEGER NOT NULL, recordedAtMillis INTEGER NOT NULL);
+                    CREATE TABLE scanReplayChunk (
+                        key TEXT NOT NULL, seq INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (key, seq));
+                    DELETE FROM measurement;
+                    ALTER TABLE measurement ADD COLUMN changedAtNanos INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE measurement ADD COLUMN inode INTEGER NOT NULL DEFAULT 0;
+                    CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+                    INSERT INTO grdb_migrations VALUES ('v1'), ('v2'), ('v3');
+                    PRAGMA user_version = 3;
+                    """)
             for record in jobs {
-                try db.execute(sql: """
-                    INSERT INTO job (id, feature, status, cost, currency, rateCard, finishedAtMillis, cycleStartMillis,
-                                     payload, recordedAtMillis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [record.id, record.feature, record.status, record.cost, record.currency,
-                                     record.rateCard, record.finishedAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) },
-                                     record.cycleStart.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) },
-                                     record.payload, Int64((record.recordedAt.timeIntervalSince1970 * 1000).rounded(.down))])
+                try db.execute(
+                    sql: """
+                        INSERT INTO job (id, feature, status, cost, currency, rateCard, finishedAtMillis, cycleStartMillis,
+                                         payload, recordedAtMillis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        record.id, record.feature, record.status, record.cost, record.currency,
+                        record.rateCard, record.finishedAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) },
+                        record.cycleStart.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) },
+                        record.payload, Int64((record.recordedAt.timeIntervalSince1970 * 1000).rounded(.down)),
+                    ])
             }
         }
         try queue.close()
@@ -143,12 +149,16 @@ final class ProducedByPostgresTests: PostgresLedgerTestCase {
     func testAnOlderSchemaMigratesAndItsOldJobsHaveNoProducer() throws {
         try open().recordJobs([job("old")])
         // Exactly what migration 1 left: the job table without the column migration 2 adds.
-        try PSQL.run(url, "ALTER TABLE \(schema).job DROP COLUMN produced_by, DROP COLUMN keyed; DELETE FROM \(schema).ledger_migration WHERE version >= 2")
+        try PSQL.run(
+            url,
+            "ALTER TABLE \(schema).job DROP COLUMN produced_by, DROP COLUMN keyed; DELETE FROM \(schema).ledger_migration WHERE version >= 2"
+        )
 
         let reader = try open(.readOnly)
         XCTAssertEqual(try reader.jobs(from: nil, to: nil).map(\.producedBy), [nil])
-        XCTAssertEqual(try PSQL.run(url, "SELECT string_agg(version::text, ',' ORDER BY version) FROM \(schema).ledger_migration"), "1",
-                       "reading never migrates")
+        XCTAssertEqual(
+            try PSQL.run(url, "SELECT string_agg(version::text, ',' ORDER BY version) FROM \(schema).ledger_migration"), "1",
+            "reading never migrates")
 
         var fresh = job("new")
         fresh.producedBy = producer

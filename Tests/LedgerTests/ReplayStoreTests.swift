@@ -27,8 +27,9 @@ final class ReplayStoreTests: LedgerTestCase {
         let ledger = try Ledger(path: path("ledger.sqlite"))
         let (url, data) = try output("out", bytes: 2_500_000)
         let state = Data("f /tree/a.mp4 1 2 3\n".utf8)
-        try ledger.storeReplay(forKey: "scan a", treeState: state, exitStatus: 1, stderr: "clipmeter: 1 failed\n",
-                               outputFile: url, recordedAt: Date(timeIntervalSince1970: 1_700_000_000))
+        try ledger.storeReplay(
+            forKey: "scan a", treeState: state, exitStatus: 1, stderr: "clipmeter: 1 failed\n",
+            outputFile: url, recordedAt: Date(timeIntervalSince1970: 1_700_000_000))
 
         let stored = try XCTUnwrap(try ledger.replay(forKey: "scan a"))
         XCTAssertEqual(stored.treeState, state)
@@ -68,8 +69,9 @@ final class ReplayStoreTests: LedgerTestCase {
         let (url, _) = try output("out", bytes: 100)
         let count = Ledger.replaysKept + 3
         for i in 0..<count {
-            try ledger.storeReplay(forKey: "k\(i)", treeState: Data(), exitStatus: 0, stderr: "", outputFile: url,
-                                   recordedAt: Date(timeIntervalSince1970: 1_700_000_000 + Double(i)))
+            try ledger.storeReplay(
+                forKey: "k\(i)", treeState: Data(), exitStatus: 0, stderr: "", outputFile: url,
+                recordedAt: Date(timeIntervalSince1970: 1_700_000_000 + Double(i)))
         }
         for i in 0..<count {
             let kept = try ledger.replay(forKey: "k\(i)") != nil
@@ -93,8 +95,9 @@ final class ReplayStoreTests: LedgerTestCase {
         let file = path("ledger.sqlite")
         let ledger = try Ledger(path: file)
         let error = ledgerError {
-            try ledger.storeReplay(forKey: "k", treeState: Data(), exitStatus: 0, stderr: "",
-                                   outputFile: URL(fileURLWithPath: self.path("no-such-output")))
+            try ledger.storeReplay(
+                forKey: "k", treeState: Data(), exitStatus: 0, stderr: "",
+                outputFile: URL(fileURLWithPath: self.path("no-such-output")))
         }
         guard case .io(let named, _)? = error else { return XCTFail("expected an io error, got \(String(describing: error))") }
         XCTAssertEqual(named, file)

@@ -73,7 +73,8 @@ final class BrokenInputTests: XCTestCase {
     /// Failing after a successful open once closed the context twice and crashed the process.
     func testNoiseThatOpensButHasNoReadableStreamIsNotMedia() throws {
         let path = try TestMedia.temporaryDirectory().appendingPathComponent("noise.mp4").path
-        let noise = "tJjZsBILxJA9fJiBeP31O7wLGcEuMBIBoE16kj7m6D+TA8xGxFaaW353mxrg/gHl6DpdDy/MVpvoBNIN0L2Te3HFLpaPRi92IfkPhtKukxT8CeL7NkA5JAIN2p/kVYtR/tfycrA42V3h1UC+FtxJ1WaV3BqywGMD7/XqGq+zMPAgfeT77/Jyc4XCRUrsMu+BQWAyYM4ELMkQDyKcDAt23NmeDJY9jXMYfEZgBmmQSyyrPC3/j7orR4k9JrSUja2S32PWzBMTZpXv5NuhWlCk9pAlx7g3OZhtTsCdmepRac6QhxtCKwkdbeo0Qj0dEdgNseb+/VnBOLfy/YhrUYc9yw7Clu+Poe3WZbMLHX6zw1b8QdnK+1LH+bq1VpxYloQRKR06FvY01bizYwtfaXoEdsRsuKFaYAxKm/OoZa0DN46Ku/yUhAPzwhi+Bm3V1Atp8suafpni0dVxNpUioIqgrfYA2Zg0XGEeNgGKjV5ZA/wlfkWcaw=="
+        let noise =
+            "tJjZsBILxJA9fJiBeP31O7wLGcEuMBIBoE16kj7m6D+TA8xGxFaaW353mxrg/gHl6DpdDy/MVpvoBNIN0L2Te3HFLpaPRi92IfkPhtKukxT8CeL7NkA5JAIN2p/kVYtR/tfycrA42V3h1UC+FtxJ1WaV3BqywGMD7/XqGq+zMPAgfeT77/Jyc4XCRUrsMu+BQWAyYM4ELMkQDyKcDAt23NmeDJY9jXMYfEZgBmmQSyyrPC3/j7orR4k9JrSUja2S32PWzBMTZpXv5NuhWlCk9pAlx7g3OZhtTsCdmepRac6QhxtCKwkdbeo0Qj0dEdgNseb+/VnBOLfy/YhrUYc9yw7Clu+Poe3WZbMLHX6zw1b8QdnK+1LH+bq1VpxYloQRKR06FvY01bizYwtfaXoEdsRsuKFaYAxKm/OoZa0DN46Ku/yUhAPzwhi+Bm3V1Atp8suafpni0dVxNpUioIqgrfYA2Zg0XGEeNgGKjV5ZA/wlfkWcaw=="
         try XCTUnwrap(Data(base64Encoded: noise)).write(to: URL(fileURLWithPath: path))
         for mode in ProbeMode.allCases {
             let outcome = MediaProber(options: ProbeOptions(mode: mode, timeLimit: 5)).probe(path)
@@ -91,7 +92,8 @@ final class BrokenInputTests: XCTestCase {
         for i in 0..<200 {
             // Half start like a real MP4 and then turn to noise; half are pure noise.
             var bytes = i % 2 == 0 ? Data(header.prefix(Int.random(in: 8...4096, using: &generator))) : Data()
-            bytes.append(Data((0..<Int.random(in: 1...20_000, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }))
+            bytes.append(
+                Data((0..<Int.random(in: 1...20_000, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }))
             let path = dir.appendingPathComponent("fuzz-\(i).mp4").path
             try bytes.write(to: URL(fileURLWithPath: path))
             let outcome = MediaProber(options: ProbeOptions(mode: .exact, timeLimit: 5)).probe(path)

@@ -18,15 +18,18 @@ final class ConfinementTests: XCTestCase {
         root = base.appendingPathComponent("root")
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        secret = try TestMedia.make("secret.ts", in: outside,
-                                    ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=7.25", "-c:a", "aac"])
+        secret = try TestMedia.make(
+            "secret.ts", in: outside,
+            ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=7.25", "-c:a", "aac"])
         fifo = outside.appendingPathComponent("pipe.ts").path
         XCTAssertEqual(mkfifo(fifo, 0o644), 0)
     }
 
     /// Probes on a worker thread so a hang fails the test instead of stalling the suite.
-    private func probeWithWatchdog(_ path: String, timeLimit: TimeInterval = 3, allowNetwork: Bool = false,
-                                   file: StaticString = #filePath, line: UInt = #line) -> ProbeOutcome? {
+    private func probeWithWatchdog(
+        _ path: String, timeLimit: TimeInterval = 3, allowNetwork: Bool = false,
+        file: StaticString = #filePath, line: UInt = #line
+    ) -> ProbeOutcome? {
         let done = DispatchSemaphore(value: 0)
         let box = OutcomeBox()
         Thread {
@@ -43,8 +46,9 @@ final class ConfinementTests: XCTestCase {
     private func assertRefused(_ path: String, _ label: String, file: StaticString = #filePath, line: UInt = #line) {
         guard let outcome = probeWithWatchdog(path, file: file, line: line) else { return }
         if let facts = outcome.facts {
-            XCTFail("\(label): measured as \(facts.container), \(facts.containerDuration.map { "\($0)" } ?? "nil") s: FFmpeg followed it outside the folder",
-                    file: file, line: line)
+            XCTFail(
+                "\(label): measured as \(facts.container), \(facts.containerDuration.map { "\($0)" } ?? "nil") s: FFmpeg followed it outside the folder",
+                file: file, line: line)
             return
         }
         let code = outcome.error?.code
@@ -88,8 +92,10 @@ final class ConfinementTests: XCTestCase {
     // MARK: - DASH
 
     func testADASHManifestWhoseBaseURLPointsOutsideIsNotMeasured() throws {
-        for (label, target) in [("absolute", secret!), ("relative", "../outside/secret.ts"), ("fifo", fifo!),
-                                ("file-url", "file://\(secret!)")] {
+        for (label, target) in [
+            ("absolute", secret!), ("relative", "../outside/secret.ts"), ("fifo", fifo!),
+            ("file-url", "file://\(secret!)"),
+        ] {
             let mpd = """
                 <?xml version="1.0"?>
                 <MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT7.25S" minBufferTime="PT1S" profiles="urn:mpeg:dash:profile:isoff-on-demand:2011">
@@ -105,7 +111,9 @@ final class ConfinementTests: XCTestCase {
     }
 
     func testRefusalsSayWhyAndNameTheFormat() throws {
-        let path = try write(Data([0x49, 0x44, 0x33, 0x04, 0, 0, 0, 0, 0, 0]) + Data("#EXTM3U\n#EXT-X-TARGETDURATION:8\n#EXTINF:7.25,\n\(secret!)\n".utf8), "list.mp4")
+        let path = try write(
+            Data([0x49, 0x44, 0x33, 0x04, 0, 0, 0, 0, 0, 0]) + Data("#EXTM3U\n#EXT-X-TARGETDURATION:8\n#EXTINF:7.25,\n\(secret!)\n".utf8),
+            "list.mp4")
         let error = try XCTUnwrap(probeWithWatchdog(path)?.error)
         XCTAssertEqual(error.code, .unsupported)
         XCTAssertTrue(error.message.contains("hls"), error.message)
@@ -140,19 +148,20 @@ private final class OutcomeBox: @unchecked Sendable {
 final class OpenGuardTests: XCTestCase {
     func testWithHLSAndDASHLetThroughTheWhitelistTheirEntriesAreStillNeverOpened() throws {
         let dir = try TestMedia.temporaryDirectory("clipmeter-guard")
-        let secret = try TestMedia.make("secret.ts", in: dir,
-                                        ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=7.25", "-c:a", "aac"])
+        let secret = try TestMedia.make(
+            "secret.ts", in: dir,
+            ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=7.25", "-c:a", "aac"])
         let hls = dir.appendingPathComponent("list.m3u8").path
         try "#EXTM3U\n#EXT-X-TARGETDURATION:8\n#EXTINF:7.25,\n\(secret)\n#EXT-X-ENDLIST\n"
             .write(toFile: hls, atomically: true, encoding: .utf8)
         let mpd = dir.appendingPathComponent("manifest.mpd").path
         try """
-            <?xml version="1.0"?>
-            <MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT7.25S" minBufferTime="PT1S" profiles="urn:mpeg:dash:profile:isoff-on-demand:2011">
-             <Period><AdaptationSet mimeType="audio/mp2t"><Representation id="a" bandwidth="64000">
-              <BaseURL>\(secret)</BaseURL><SegmentBase/></Representation></AdaptationSet></Period>
-            </MPD>
-            """.write(toFile: mpd, atomically: true, encoding: .utf8)
+        <?xml version="1.0"?>
+        <MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT7.25S" minBufferTime="PT1S" profiles="urn:mpeg:dash:profile:isoff-on-demand:2011">
+         <Period><AdaptationSet mimeType="audio/mp2t"><Representation id="a" bandwidth="64000">
+          <BaseURL>\(secret)</BaseURL><SegmentBase/></Representation></AdaptationSet></Period>
+        </MPD>
+        """.write(toFile: mpd, atomically: true, encoding: .utf8)
         let permissive = DemuxerPolicy(names: DemuxerPolicy.selfContained.names.union(["hls", "dash"]))
         // HLS asks io_open for its segments: the guard refuses them. DASH (FFmpeg 5.1) opens its BaseURL with
         // avio_open2, past io_open: the empty protocol whitelist refuses that one.

@@ -19,8 +19,9 @@ final class ExactDurationTests: XCTestCase {
             for stream in facts.contentStreams {
                 let expected = try XCTUnwrap(reference[stream.index], "\(entry.name) #\(stream.index) has no packets")
                 let measured = try XCTUnwrap(stream.duration, "\(entry.name) #\(stream.index) has no duration")
-                XCTAssertLessThanOrEqual(abs(measured - expected), tolerance,
-                                         "\(entry.name) #\(stream.index): \(measured) vs packet scan \(expected)")
+                XCTAssertLessThanOrEqual(
+                    abs(measured - expected), tolerance,
+                    "\(entry.name) #\(stream.index): \(measured) vs packet scan \(expected)")
             }
         }
     }
@@ -31,7 +32,8 @@ final class ExactDurationTests: XCTestCase {
             for mode in ProbeMode.allCases {
                 let facts = try XCTUnwrap(MediaProber(options: ProbeOptions(mode: mode)).probe(try TestMedia.file(entry.name)).facts)
                 let measured = try XCTUnwrap(facts.duration(policy: .container))
-                XCTAssertLessThanOrEqual(abs(measured - expected), tolerance, "\(entry.name) in \(mode) mode: \(measured) s, made as \(expected) s")
+                XCTAssertLessThanOrEqual(
+                    abs(measured - expected), tolerance, "\(entry.name) in \(mode) mode: \(measured) s, made as \(expected) s")
             }
         }
     }
@@ -79,7 +81,8 @@ final class TailShortcutTests: XCTestCase {
                 XCTAssertLessThan(try XCTUnwrap(facts.bytesRead), size * 6 / 10, "\(name) \(mode): read most of the file")
                 for stream in facts.contentStreams {
                     let measured = try XCTUnwrap(stream.duration)
-                    XCTAssertLessThanOrEqual(abs(measured - reference[stream.index]!), Decimal(string: "0.001")!, "\(name) #\(stream.index)")
+                    XCTAssertLessThanOrEqual(
+                        abs(measured - reference[stream.index]!), Decimal(string: "0.001")!, "\(name) #\(stream.index)")
                 }
             }
         }

@@ -24,7 +24,8 @@ final class FLVTagChainTailTests: XCTestCase {
                 for stream in facts.contentStreams {
                     let measured = try XCTUnwrap(stream.duration)
                     let expected = try XCTUnwrap(reference[stream.index])
-                    XCTAssertLessThanOrEqual(abs(measured - expected), Decimal(string: "0.001")!, "\(name) \(mode) #\(stream.index): \(measured) vs \(expected)")
+                    XCTAssertLessThanOrEqual(
+                        abs(measured - expected), Decimal(string: "0.001")!, "\(name) \(mode) #\(stream.index): \(measured) vs \(expected)")
                 }
             }
         }
@@ -60,8 +61,10 @@ final class FLVTagChainTailTests: XCTestCase {
     /// One tag and the PreviousTagSize after it.
     private func tag(_ type: UInt8, ms: UInt32, body: [UInt8]) -> [UInt8] {
         let size = UInt32(body.count)
-        var bytes: [UInt8] = [type, UInt8(size >> 16 & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size & 0xFF),
-                              UInt8(ms >> 16 & 0xFF), UInt8(ms >> 8 & 0xFF), UInt8(ms & 0xFF), UInt8(ms >> 24), 0, 0, 0]
+        var bytes: [UInt8] = [
+            type, UInt8(size >> 16 & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size & 0xFF),
+            UInt8(ms >> 16 & 0xFF), UInt8(ms >> 8 & 0xFF), UInt8(ms & 0xFF), UInt8(ms >> 24), 0, 0, 0,
+        ]
         bytes += body
         let total = UInt32(bytes.count)
         return bytes + [UInt8(total >> 24), UInt8(total >> 16 & 0xFF), UInt8(total >> 8 & 0xFF), UInt8(total & 0xFF)]

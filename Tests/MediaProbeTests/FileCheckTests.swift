@@ -18,7 +18,9 @@ final class FileCheckTests: XCTestCase {
     private func withWatchdog<T>(_ label: String, seconds: Double = 5, _ body: @escaping @Sendable () -> T) -> T? {
         let done = DispatchSemaphore(value: 0)
         let box = Box<T>()
-        Thread { box.value = body(); done.signal() }.start()
+        Thread {
+            box.value = body(); done.signal()
+        }.start()
         if done.wait(timeout: .now() + seconds) == .timedOut {
             XCTFail("\(label): still blocked after \(Int(seconds)) s")
             return nil
@@ -33,8 +35,10 @@ final class FileCheckTests: XCTestCase {
         try TestMedia.run("/usr/bin/env", ["python3", "-c", "import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])", socket])
         let folder = path("folder.mp4")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let cases: [(String, String)] = [(fifo, "FIFO"), (socket, "socket"), ("/dev/null", "character device"),
-                                         ("/dev/zero", "character device"), (folder, "directory")]
+        let cases: [(String, String)] = [
+            (fifo, "FIFO"), (socket, "socket"), ("/dev/null", "character device"),
+            ("/dev/zero", "character device"), (folder, "directory"),
+        ]
         for (target, words) in cases {
             let outcome = withWatchdog(target) { MediaProber(options: ProbeOptions(timeLimit: 2)).probe(target) }
             let error = try XCTUnwrap(outcome?.error, "\(target) was measured")
@@ -87,11 +91,16 @@ final class FileCheckTests: XCTestCase {
         var codes: [String: String] = [:]
         if geteuid() == 0 {
             let exe = TestMedia.clipmeterExecutable
-            try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: exe) && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
-                              "needs the built clipmeter and setpriv to drop root")
+            try XCTSkipUnless(
+                FileManager.default.isExecutableFile(atPath: exe) && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+                "needs the built clipmeter and setpriv to drop root")
             for target in [locked + "/clip.mp4", closed] {
-                let result = try TestMedia.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups",
-                                                                    exe, "probe", "--format", "json", target])
+                let result = try TestMedia.run(
+                    "/usr/bin/setpriv",
+                    [
+                        "--reuid=65534", "--regid=65534", "--clear-groups",
+                        exe, "probe", "--format", "json", target,
+                    ])
                 let records = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]
                 codes[target] = (records?.first?["error"] as? [String: Any])?["code"] as? String
             }

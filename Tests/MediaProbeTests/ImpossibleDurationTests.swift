@@ -59,9 +59,13 @@ final class ImpossibleDurationTests: XCTestCase {
 
     /// 20 s of H.264 and AAC, as ffmpeg writes it (an `mvhd` in ms, an `elst` per track).
     private func twentySecondMP4() throws -> String {
-        try TestMedia.make("a20.mp4", in: dir, ["-f", "lavfi", "-i", "testsrc2=size=96x64:rate=25:duration=20",
-                                                "-f", "lavfi", "-i", "sine=duration=20", "-c:v", "libx264",
-                                                "-preset", "ultrafast", "-c:a", "aac", "-shortest"])
+        try TestMedia.make(
+            "a20.mp4", in: dir,
+            [
+                "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=25:duration=20",
+                "-f", "lavfi", "-i", "sine=duration=20", "-c:v", "libx264",
+                "-preset", "ultrafast", "-c:a", "aac", "-shortest",
+            ])
     }
 
     private func patched(_ source: String, _ name: String, _ change: (inout MP4Patch) throws -> Void) throws -> String {
@@ -83,8 +87,10 @@ final class ImpossibleDurationTests: XCTestCase {
         return nil
     }
 
-    private func assertNear(_ value: Decimal?, _ expected: Decimal, within: Decimal = Decimal(string: "0.05")!,
-                            _ label: String, file: StaticString = #filePath, line: UInt = #line) {
+    private func assertNear(
+        _ value: Decimal?, _ expected: Decimal, within: Decimal = Decimal(string: "0.05")!,
+        _ label: String, file: StaticString = #filePath, line: UInt = #line
+    ) {
         guard let value else { return XCTFail("\(label): no figure", file: file, line: line) }
         XCTAssertLessThanOrEqual(abs(value - expected), within, "\(label): \(value), expected \(expected)", file: file, line: line)
     }
@@ -109,9 +115,13 @@ final class ImpossibleDurationTests: XCTestCase {
     }
 
     func testASixHundredSecondMP4WhoseMvhdSaysOneSecondBillsSixHundred() throws {
-        let source = try TestMedia.make("a600.mp4", in: dir, ["-f", "lavfi", "-i", "color=c=blue:size=64x48:rate=5:duration=600",
-                                                               "-f", "lavfi", "-i", "sine=duration=600", "-c:v", "libx264",
-                                                               "-preset", "ultrafast", "-c:a", "aac", "-b:a", "16k", "-shortest"])
+        let source = try TestMedia.make(
+            "a600.mp4", in: dir,
+            [
+                "-f", "lavfi", "-i", "color=c=blue:size=64x48:rate=5:duration=600",
+                "-f", "lavfi", "-i", "sine=duration=600", "-c:v", "libx264",
+                "-preset", "ultrafast", "-c:a", "aac", "-b:a", "16k", "-shortest",
+            ])
         let file = try patched(source, "mvhd-1s.mp4") { mp4 in
             let mvhd = try XCTUnwrap(mp4.payloads("moov/mvhd").first)
             mp4.setDuration(mvhd, mp4.timescale(mvhd))
@@ -194,8 +204,9 @@ final class ImpossibleDurationTests: XCTestCase {
         for name in ["mp4-av.mp4", "mp4-bframes-cut.mp4", "audio-longer.mp4", "mkv.mkv", "ts-long.ts", "ts-offset.ts"] {
             for mode in ProbeMode.allCases {
                 let facts = try facts(name == "mp4-av.mp4" ? plain : try TestMedia.file(name), mode)
-                XCTAssertFalse(facts.warnings.contains { if case .headerDisagrees = $0 { true } else { false } },
-                               "\(name) \(mode): \(facts.warnings)")
+                XCTAssertFalse(
+                    facts.warnings.contains { if case .headerDisagrees = $0 { true } else { false } },
+                    "\(name) \(mode): \(facts.warnings)")
             }
         }
         XCTAssertEqual(try facts(plain, .auto).durationSource, .header, "an honest MP4 is still read from its header in auto")
@@ -239,9 +250,13 @@ final class ImpossibleDurationTests: XCTestCase {
 
     /// Two 20 s recordings in one file, the second's clock moved by `offset` seconds (negative: it comes first).
     private func joined(_ offset: Int) throws -> String {
-        let a = try TestMedia.make("a.ts", in: dir, ["-f", "lavfi", "-i", "testsrc2=size=96x64:rate=25:duration=20",
-                                                    "-f", "lavfi", "-i", "sine=duration=20", "-c:v", "libx264",
-                                                    "-preset", "ultrafast", "-c:a", "aac", "-shortest"])
+        let a = try TestMedia.make(
+            "a.ts", in: dir,
+            [
+                "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=25:duration=20",
+                "-f", "lavfi", "-i", "sine=duration=20", "-c:v", "libx264",
+                "-preset", "ultrafast", "-c:a", "aac", "-shortest",
+            ])
         let b = try TestMedia.make("b\(abs(offset)).ts", in: dir, ["-i", a, "-c", "copy", "-output_ts_offset", "\(abs(offset))"])
         let parts = offset >= 0 ? [a, b] : [b, a]
         let data = try parts.reduce(into: Data()) { $0 += try Data(contentsOf: URL(fileURLWithPath: $1)) }
@@ -272,7 +287,8 @@ final class ImpossibleDurationTests: XCTestCase {
         for name in ["ts-wrap.ts", "ts-long-wrap.ts", "ts-offset.ts", "ts-long.ts"] {
             for mode in [ProbeMode.auto, .exact] {
                 let facts = try facts(try TestMedia.file(name), mode)
-                XCTAssertFalse(facts.warnings.contains { if case .discontinuity = $0 { true } else { false } }, "\(name) \(mode): \(facts.warnings)")
+                XCTAssertFalse(
+                    facts.warnings.contains { if case .discontinuity = $0 { true } else { false } }, "\(name) \(mode): \(facts.warnings)")
                 XCTAssertFalse(facts.warnings.contains(where: \.isCutShort), "\(name) \(mode): \(facts.warnings)")
             }
         }
@@ -285,7 +301,8 @@ final class ImpossibleDurationTests: XCTestCase {
             let reference = try TestMedia.packetScan(try TestMedia.file(name))
             for (a, e) in zip(auto.contentStreams, exact.contentStreams) {
                 assertNear(a.duration, try XCTUnwrap(e.duration), within: Decimal(string: "0.001")!, "\(name) #\(a.index) auto vs exact")
-                assertNear(a.duration, try XCTUnwrap(reference[a.index]), within: Decimal(string: "0.001")!, "\(name) #\(a.index) auto vs scan")
+                assertNear(
+                    a.duration, try XCTUnwrap(reference[a.index]), within: Decimal(string: "0.001")!, "\(name) #\(a.index) auto vs scan")
             }
         }
     }
@@ -301,7 +318,8 @@ final class ImpossibleDurationTests: XCTestCase {
             try Data(bytes[0..<cut]).write(to: URL(fileURLWithPath: file))
             for mode in ProbeMode.allCases {
                 let facts = try facts(file, mode)
-                XCTAssertTrue(facts.warnings.contains { if case .truncatedPES = $0 { true } else { false } }, "\(label) \(mode): \(facts.warnings)")
+                XCTAssertTrue(
+                    facts.warnings.contains { if case .truncatedPES = $0 { true } else { false } }, "\(label) \(mode): \(facts.warnings)")
                 XCTAssertTrue(facts.warnings.contains { "\($0)".hasPrefix("truncated:") })
             }
         }

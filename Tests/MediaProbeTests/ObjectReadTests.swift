@@ -61,11 +61,14 @@ final class ObjectReadTests: XCTestCase {
                 // as many requests as the demuxer seeks.
                 let read = try XCTUnwrap(facts.bytesRead, entry.name)
                 let localRead = try XCTUnwrap(reference.bytesRead)
-                XCTAssertLessThanOrEqual(read, localRead + 1 << 20, "\(entry.name) (\(mode)): \(read) bytes over HTTP, \(localRead) locally")
+                XCTAssertLessThanOrEqual(
+                    read, localRead + 1 << 20, "\(entry.name) (\(mode)): \(read) bytes over HTTP, \(localRead) locally")
                 let gets = requests.filter { $0.method == "GET" }
                 XCTAssertEqual(requests.filter { $0.method == "HEAD" }.count, 1, entry.name)
                 XCTAssertLessThanOrEqual(gets.count, 12, "\(entry.name) (\(mode)): \(gets.map(\.range))")
-                XCTAssertLessThanOrEqual(gets.map(\.bodyBytes).reduce(0, +), read + Int64(gets.count) * 262_144, "\(entry.name) (\(mode)): \(gets.map(\.bodyBytes)) \(read) \(gets.map(\.range))")
+                XCTAssertLessThanOrEqual(
+                    gets.map(\.bodyBytes).reduce(0, +), read + Int64(gets.count) * 262_144,
+                    "\(entry.name) (\(mode)): \(gets.map(\.bodyBytes)) \(read) \(gets.map(\.range))")
                 // Signed, and the signature goes nowhere but the request.
                 XCTAssertTrue(gets.allSatisfy { $0.query.contains("OSSAccessKeyId=LTAI5tTestKeyId") }, "\(requests.map(\.query))")
                 let text = try shown(outcome)
@@ -80,7 +83,8 @@ final class ObjectReadTests: XCTestCase {
         for name in ["mkv-long.mkv", "avi-long.avi", "mp4-60.000.mp4", "flv-concat.flv"] {
             let facts = try XCTUnwrap(remote.probe("oss://corpus/\(name)").facts, name)
             let read = try XCTUnwrap(facts.bytesRead)
-            XCTAssertLessThan(read * 2, facts.size, "\(name): \(read) of \(facts.size) bytes read; an object must not be downloaded to be measured")
+            XCTAssertLessThan(
+                read * 2, facts.size, "\(name): \(read) of \(facts.size) bytes read; an object must not be downloaded to be measured")
             // FLV's tag chain is read by range requests beside the demuxer: the same answer as the local file.
             if name.hasSuffix(".flv") {
                 let local = try XCTUnwrap(MediaProber(options: ProbeOptions(mode: .auto)).probe(try TestMedia.file(name)).facts)
@@ -130,7 +134,8 @@ final class ObjectReadTests: XCTestCase {
         defer { truncating.stop() }
         let prober = MediaProber(options: ProbeOptions(mode: .exact, timeLimit: 5, ossEndpoint: truncating.endpoint))
         let outcome = prober.probe("oss://any/mkv.mkv")
-        XCTAssertEqual(outcome.error?.code, .io, "\(String(describing: outcome.error)) \(String(describing: outcome.facts?.containerDuration))")
+        XCTAssertEqual(
+            outcome.error?.code, .io, "\(String(describing: outcome.error)) \(String(describing: outcome.facts?.containerDuration))")
     }
 
     func testEveryLieOfAnEndpointIsAnErrorOnThatObjectNeverAWrongDuration() throws {
@@ -182,7 +187,8 @@ final class ObjectReadTests: XCTestCase {
         XCTAssertEqual(outcome.error?.code, .unsupported)
         XCTAssertEqual(outcome.error?.remedy, .readObjectInPlace(ossURL: "oss://corpus/mkv.mkv"))
         let signedLink = "https://b.oss-cn-hangzhou.aliyuncs.com/k.mp4?OSSAccessKeyId=x&Signature=theirs"
-        XCTAssertEqual(MediaProber.displayName(signedLink), "https://b.oss-cn-hangzhou.aliyuncs.com/k.mp4",
-                       "a signature pasted into a URL never reaches the output")
+        XCTAssertEqual(
+            MediaProber.displayName(signedLink), "https://b.oss-cn-hangzhou.aliyuncs.com/k.mp4",
+            "a signature pasted into a URL never reaches the output")
     }
 }

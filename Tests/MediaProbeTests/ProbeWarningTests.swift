@@ -10,8 +10,12 @@ final class ProbeWarningTests: XCTestCase {
     func testABitRateEstimatedFileCarriesExactlyOneBitRateWarning() throws {
         let dir = try TestMedia.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let adts = try TestMedia.make("sine.aac", in: dir, ["-f", "lavfi", "-i", "sine=frequency=440:duration=12",
-                                                             "-c:a", "aac", "-b:a", "64k"])
+        let adts = try TestMedia.make(
+            "sine.aac", in: dir,
+            [
+                "-f", "lavfi", "-i", "sine=frequency=440:duration=12",
+                "-c:a", "aac", "-b:a", "64k",
+            ])
         for path in [try TestMedia.file("mp3-noxing.mp3"), adts] {
             let name = (path as NSString).lastPathComponent
             for mode in ProbeMode.allCases {
@@ -34,8 +38,9 @@ final class ProbeWarningTests: XCTestCase {
     /// A raw stream's frame count comes back as its parts, not as a sentence to be searched.
     func testAFrameCountWarningCarriesTheStreamAndItsBasis() throws {
         let facts = try XCTUnwrap(MediaProber(options: ProbeOptions(mode: .exact)).probe(try TestMedia.file("raw-150f-30fps.h264")).facts)
-        XCTAssertEqual(facts.warnings.filter { if case .frameCount = $0 { true } else { false } },
-                       [.frameCount(stream: 0, codec: "h264", basis: .frameRate(frames: 150, rateNum: 30, rateDen: 1))])
+        XCTAssertEqual(
+            facts.warnings.filter { if case .frameCount = $0 { true } else { false } },
+            [.frameCount(stream: 0, codec: "h264", basis: .frameRate(frames: 150, rateNum: 30, rateDen: 1))])
         XCTAssertTrue(facts.warnings.map(\.description).contains { $0.contains("150 frames × 1/30 s") }, "\(facts.warnings)")
     }
 
@@ -71,8 +76,10 @@ final class ProbeWarningTests: XCTestCase {
 
     /// Warnings survive the ledger's JSON as the same cases.
     func testWarningsRoundTripThroughJSON() throws {
-        let warnings: [ProbeWarning] = [.estimatedFromBitrate, .bitrateEstimateReplaced(header: 33.123456, measured: 32.98),
-                                        .frameCount(stream: 0, codec: "h264", basis: .frameRate(frames: 150, rateNum: 30, rateDen: 1))]
+        let warnings: [ProbeWarning] = [
+            .estimatedFromBitrate, .bitrateEstimateReplaced(header: 33.123456, measured: 32.98),
+            .frameCount(stream: 0, codec: "h264", basis: .frameRate(frames: 150, rateNum: 30, rateDen: 1)),
+        ]
         let decoded = try JSONDecoder().decode([ProbeWarning].self, from: JSONEncoder().encode(warnings))
         XCTAssertEqual(decoded, warnings)
     }

@@ -50,9 +50,12 @@ final class RealWorldClassTests: XCTestCase {
             XCTAssertEqual(facts.streams.first?.duration, 5, "\(mode): ffprobe's packet scan gives 5.000 s")
             XCTAssertEqual(facts.duration(policy: .container), 5)
             XCTAssertEqual(facts.duration(policy: .video), 5)
-            XCTAssertTrue(facts.warnings.contains(.frameCount(stream: 0, codec: "h264",
-                                                              basis: .frameRate(frames: 150, rateNum: 30, rateDen: 1))),
-                          "\(facts.warnings)")
+            XCTAssertTrue(
+                facts.warnings.contains(
+                    .frameCount(
+                        stream: 0, codec: "h264",
+                        basis: .frameRate(frames: 150, rateNum: 30, rateDen: 1))),
+                "\(facts.warnings)")
         }
     }
 
@@ -74,6 +77,8 @@ final class RealWorldClassTests: XCTestCase {
         XCTAssertGreaterThan(auto, 0)
         XCTAssertLessThan(auto, size / 2, "an indexed MP4 needs its header, not its media")
         let live = try XCTUnwrap(MediaProber().probe(try TestMedia.file("webm-live.webm")).facts?.bytesRead)
-        XCTAssertGreaterThanOrEqual(live, Int64(try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: try TestMedia.file("webm-live.webm"))[.size] as? Int)))
+        XCTAssertGreaterThanOrEqual(
+            live,
+            Int64(try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: try TestMedia.file("webm-live.webm"))[.size] as? Int)))
     }
 }

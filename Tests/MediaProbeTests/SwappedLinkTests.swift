@@ -15,8 +15,9 @@ final class SwappedLinkTests: XCTestCase {
         try FileManager.default.createDirectory(at: root.appendingPathComponent("day"), withIntermediateDirectories: true)
         let away = base.appendingPathComponent("outside")
         try FileManager.default.createDirectory(at: away, withIntermediateDirectories: true)
-        outside = try TestMedia.make("secret.ts", in: away,
-                                     ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3.5", "-c:a", "aac"])
+        outside = try TestMedia.make(
+            "secret.ts", in: away,
+            ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3.5", "-c:a", "aac"])
     }
 
     private var refusing: MediaProber {

@@ -17,7 +17,8 @@ final class TransportStreamTailTests: XCTestCase {
             for stream in facts.contentStreams {
                 let measured = try XCTUnwrap(stream.duration)
                 let expected = try XCTUnwrap(reference[stream.index])
-                XCTAssertLessThanOrEqual(abs(measured - expected), Decimal(string: "0.001")!, "\(name) #\(stream.index): \(measured) vs \(expected)")
+                XCTAssertLessThanOrEqual(
+                    abs(measured - expected), Decimal(string: "0.001")!, "\(name) #\(stream.index): \(measured) vs \(expected)")
             }
         }
     }

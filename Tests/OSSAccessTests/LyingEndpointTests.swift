@@ -13,8 +13,10 @@ final class LyingEndpointTests: XCTestCase {
         XCTAssertEqual(HTTPResponseHead.byteCount("0"), 0)
         XCTAssertEqual(HTTPResponseHead.byteCount(" 595584 "), 595_584)
         XCTAssertEqual(HTTPResponseHead.byteCount("9223372036854775807"), Int64.max)
-        for text in ["", "-1", "+5", "1e3", "0x10", "12 34", "9223372036854775808", "18446744073709551616",
-                     "99999999999999999999999", "٣", "1.0"] {
+        for text in [
+            "", "-1", "+5", "1e3", "0x10", "12 34", "9223372036854775808", "18446744073709551616",
+            "99999999999999999999999", "٣", "1.0",
+        ] {
             XCTAssertNil(HTTPResponseHead.byteCount(text), text)
         }
     }
@@ -23,8 +25,10 @@ final class LyingEndpointTests: XCTestCase {
         XCTAssertEqual(ContentRange("bytes 0-99/100"), ContentRange(first: 0, last: 99, total: 100))
         XCTAssertEqual(ContentRange("bytes 5-9/*"), ContentRange(first: 5, last: 9, total: nil))
         XCTAssertEqual(ContentRange("bytes 0-9223372036854775807/*"), ContentRange(first: 0, last: .max, total: nil))
-        for text in ["bytes 10-5/100", "bytes 0-100/100", "bytes -5/100", "items 0-1/2", "bytes 0-1", "bytes */100",
-                     "bytes 0-9223372036854775808/9223372036854775807", "bytes 1-2/3/4", "bytes 0--1/5"] {
+        for text in [
+            "bytes 10-5/100", "bytes 0-100/100", "bytes -5/100", "items 0-1/2", "bytes 0-1", "bytes */100",
+            "bytes 0-9223372036854775808/9223372036854775807", "bytes 1-2/3/4", "bytes 0--1/5",
+        ] {
             XCTAssertNil(ContentRange(text), text)
         }
     }
@@ -37,9 +41,11 @@ final class LyingEndpointTests: XCTestCase {
         XCTAssertTrue(head.closesConnection)
         XCTAssertTrue(try parse("HTTP/1.0 200 OK\r\nContent-Length: 1").closesConnection)
         XCTAssertFalse(try parse("HTTP/1.1 200 OK\r\nContent-Length: 1").closesConnection)
-        for text in ["SSH-2.0-OpenSSH_9.2", "HTTP/1.1 2000 Big", "HTTP/2 200", "HTTP/1.1 20x OK", "",
-                     "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6", "HTTP/1.1 200 OK\r\n folded: line",
-                     "HTTP/1.1 200 OK\r\nno colon here"] {
+        for text in [
+            "SSH-2.0-OpenSSH_9.2", "HTTP/1.1 2000 Big", "HTTP/2 200", "HTTP/1.1 20x OK", "",
+            "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6", "HTTP/1.1 200 OK\r\n folded: line",
+            "HTTP/1.1 200 OK\r\nno colon here",
+        ] {
             XCTAssertThrowsError(try parse(text), text)
         }
         XCTAssertThrowsError(try parse("HTTP/1.1 200 OK\r\nContent-Length: -1").contentLength())
@@ -51,7 +57,8 @@ final class LyingEndpointTests: XCTestCase {
         let folder = try TestMedia.temporaryDirectory("clipmeter-liar")
         let object = try TestMedia.file("mkv.mkv")
         try FileManager.default.copyItem(atPath: object, toPath: folder.appendingPathComponent("mkv.mkv").path)
-        try FileManager.default.copyItem(atPath: try TestMedia.file("ts-offset.ts"), toPath: folder.appendingPathComponent("swap-target").path)
+        try FileManager.default.copyItem(
+            atPath: try TestMedia.file("ts-offset.ts"), toPath: folder.appendingPathComponent("swap-target").path)
         return (try LyingServer(serving: folder), folder, object)
     }
 
@@ -69,7 +76,10 @@ final class LyingEndpointTests: XCTestCase {
         let cases: [(String, (OSSAccessError.Reason) -> Bool, String)] = [
             ("huge-length", { if case .implausibleSize(_, Int64.max) = $0 { return true } else { return false } }, "more than any object"),
             ("over-length", { if case .notHTTP = $0 { return true } else { return false } }, "18446744073709551616\" is not a byte count"),
-            ("negative-length", { if case .notHTTP = $0 { return true } else { return false } }, "Content-Length \"-1\" is not a byte count"),
+            (
+                "negative-length", { if case .notHTTP = $0 { return true } else { return false } },
+                "Content-Length \"-1\" is not a byte count"
+            ),
             ("no-length", { $0 == .noContentLength(url: "\(server.endpoint)/no-length/mkv.mkv") }, "no Content-Length"),
             ("close", { $0 == .closedWithoutAnswer(url: "\(server.endpoint)/close/mkv.mkv", method: "HEAD") }, "without an answer"),
             ("garbage", { if case .notHTTP = $0 { return true } else { return false } }, "not an HTTP status line"),
@@ -88,8 +98,11 @@ final class LyingEndpointTests: XCTestCase {
         // Nothing listens: that one is "cannot reach".
         let port = server.port
         server.stop()
-        let gone = try XCTUnwrap(try OSSObjectAccess(object: OSSObjectURL(bucket: "honest", key: "mkv.mkv"),
-                                                     endpointOverride: "http://127.0.0.1:\(port)", credentials: nil)
+        let gone = try XCTUnwrap(
+            try OSSObjectAccess(
+                object: OSSObjectURL(bucket: "honest", key: "mkv.mkv"),
+                endpointOverride: "http://127.0.0.1:\(port)", credentials: nil
+            )
             .head(timeout: 5).error)
         XCTAssertEqual(gone.kind, .io)
         XCTAssertTrue(gone.description.hasPrefix("cannot reach http://127.0.0.1:\(port)"), gone.description)

@@ -37,11 +37,13 @@ final class SignerTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(fixtures.cases.filter { $0.version == 1 }.count, 4)
         for c in fixtures.cases {
             let endpoint = try XCTUnwrap(OSSEndpoint(c.endpoint), c.name)
-            let credentials = OSSCredentials(accessKeyID: fixtures.accessKeyId, accessKeySecret: fixtures.accessKeySecret,
-                                             securityToken: c.securityToken)
-            let url = OSSSigner.presignedURL(method: c.method, bucket: c.bucket, key: c.key, endpoint: endpoint,
-                                             credentials: credentials, region: c.version == 4 ? c.region : nil,
-                                             expires: c.expires, now: Date(timeIntervalSince1970: TimeInterval(c.now)))
+            let credentials = OSSCredentials(
+                accessKeyID: fixtures.accessKeyId, accessKeySecret: fixtures.accessKeySecret,
+                securityToken: c.securityToken)
+            let url = OSSSigner.presignedURL(
+                method: c.method, bucket: c.bucket, key: c.key, endpoint: endpoint,
+                credentials: credentials, region: c.version == 4 ? c.region : nil,
+                expires: c.expires, now: Date(timeIntervalSince1970: TimeInterval(c.now)))
             XCTAssertEqual(url, c.url, "\(c.name) differs from \(fixtures.sdk)")
         }
     }
@@ -58,11 +60,13 @@ final class SignerTests: XCTestCase {
         let bare = try XCTUnwrap(OSSObjectURL(url: "oss://b/k/a.mp4"))
         let gateway = try OSSObjectAccess(object: bare, endpointOverride: "http://127.0.0.1:8080", credentials: credentials)
         XCTAssertNil(gateway.region)
-        XCTAssertTrue(gateway.requestURL(method: "GET", validFor: 60).hasPrefix("http://127.0.0.1:8080/b/k/a.mp4?OSSAccessKeyId=id&Expires="))
+        XCTAssertTrue(
+            gateway.requestURL(method: "GET", validFor: 60).hasPrefix("http://127.0.0.1:8080/b/k/a.mp4?OSSAccessKeyId=id&Expires="))
 
         let anonymous = try OSSObjectAccess(object: bare, endpointOverride: "https://oss-cn-hangzhou.aliyuncs.com", credentials: nil)
-        XCTAssertEqual(anonymous.requestURL(method: "GET", validFor: 60), "https://b.oss-cn-hangzhou.aliyuncs.com/k/a.mp4",
-                       "public objects are read without any signature")
+        XCTAssertEqual(
+            anonymous.requestURL(method: "GET", validFor: 60), "https://b.oss-cn-hangzhou.aliyuncs.com/k/a.mp4",
+            "public objects are read without any signature")
     }
 
     /// Errors are typed: the reason carries the object or endpoint, the words name no command-line flag.
@@ -102,9 +106,11 @@ final class SignerTests: XCTestCase {
     }
 
     func testCredentialsNeverPrint() {
-        let credentials = OSSCredentials.fromEnvironment(["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAIid",
-                                                          "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "s3cr3t",
-                                                          "ALIBABA_CLOUD_SECURITY_TOKEN": "tok"])
+        let credentials = OSSCredentials.fromEnvironment([
+            "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAIid",
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "s3cr3t",
+            "ALIBABA_CLOUD_SECURITY_TOKEN": "tok",
+        ])
         XCTAssertEqual(credentials?.securityToken, "tok")
         XCTAssertFalse("\(String(describing: credentials))".contains("s3cr3t"))
         XCTAssertNil(OSSCredentials.fromEnvironment(["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAIid"]), "no secret: anonymous")

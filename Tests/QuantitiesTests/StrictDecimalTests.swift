@@ -17,8 +17,10 @@ final class StrictDecimalTests: XCTestCase {
     }
 
     func testTrailingTextAndNonNumbersAreRefused() {
-        for text in ["1-2", "1.2.3", "12abc", "NaN", "nan", "inf", "-inf", "Infinity", "0x10", "1e", "e5", ".", "-",
-                     "1 2", "1,5", "١٢", "--1", "1e+", "½"] {
+        for text in [
+            "1-2", "1.2.3", "12abc", "NaN", "nan", "inf", "-inf", "Infinity", "0x10", "1e", "e5", ".", "-",
+            "1 2", "1,5", "١٢", "--1", "1e+", "½",
+        ] {
             guard case .failure(.notDecimal) = StrictDecimal.parse(text) else {
                 return XCTFail("\(text) should be refused as not a decimal, got \(StrictDecimal.parse(text))")
             }
@@ -37,7 +39,8 @@ final class StrictDecimalTests: XCTestCase {
     }
 
     func testMessagesNameTheText() {
-        XCTAssertEqual(StrictDecimal.Problem.notDecimal("1-2").description,
-                       "expected a plain decimal number such as 12 or 2.5, found \"1-2\"")
+        XCTAssertEqual(
+            StrictDecimal.Problem.notDecimal("1-2").description,
+            "expected a plain decimal number such as 12 or 2.5, found \"1-2\"")
     }
 }

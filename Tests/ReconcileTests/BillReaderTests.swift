@@ -17,7 +17,9 @@ final class BillReaderTests: XCTestCase {
         XCTAssertTrue(hourly.rows.allSatisfy { $0.period.granularity == .hour && $0.source == .itemizedCSV })
         XCTAssertEqual(totals(hourly).gross, Decimal(string: "12.29"))
         XCTAssertEqual(totals(hourly).usage, Decimal(string: "14.5"))
-        for name in ["statuses-itemized-zh.csv", "statuses-describe-daily.json", "statuses-describe-monthly.json", "statuses-query-monthly.json"] {
+        for name in [
+            "statuses-itemized-zh.csv", "statuses-describe-daily.json", "statuses-describe-monthly.json", "statuses-query-monthly.json",
+        ] {
             let reading = try Fixtures.read(name)
             XCTAssertTrue(reading.errors.isEmpty, "\(name): \(reading.errors)")
             XCTAssertEqual(totals(reading).gross, totals(hourly).gross, name)
@@ -29,7 +31,8 @@ final class BillReaderTests: XCTestCase {
         XCTAssertEqual(Set(daily.rows.map(\.location)).count, 6)
         XCTAssertTrue(daily.rows.contains { $0.location.hasPrefix("statuses-describe-daily.json page 3") })
         let query = try Fixtures.read("statuses-query-monthly.json")
-        XCTAssertTrue(query.rows.allSatisfy { $0.period.granularity == .month && $0.source == .queryInstanceBill && $0.billingItemCode == nil })
+        XCTAssertTrue(
+            query.rows.allSatisfy { $0.period.granularity == .month && $0.source == .queryInstanceBill && $0.billingItemCode == nil })
     }
 
     func testChineseHeadersWithABOMReadAsTheEnglishOnes() throws {
@@ -63,7 +66,8 @@ final class BillReaderTests: XCTestCase {
             XCTAssertTrue(missing.contains { $0.hasPrefix("Pretax Gross Amount") })
             XCTAssertTrue("\(error)".contains("columns not recognised: Bill Period, Service, Amount"))
         }
-        let extra = "Usage Start Time,Usage End Time,Billing Item,Usage,Usage Unit,Pretax Gross Amount,Currency,Shoe Size\n"
+        let extra =
+            "Usage Start Time,Usage End Time,Billing Item,Usage,Usage Unit,Pretax Gross Amount,Currency,Shoe Size\n"
             + "2026-10-15 08:00:00,2026-10-15 09:00:00,普通转码 H264.HD,1.5,Minute,0.10,CNY,42\n"
         let reading = try BillFile.read(Data(extra.utf8), file: "extra.csv", zone: zone)
         XCTAssertEqual(reading.rows.count, 1)
@@ -81,7 +85,9 @@ final class BillReaderTests: XCTestCase {
                 return "\(error)"
             }
         }
-        XCTAssertTrue(refusal(try Fixtures.data("bad-not-a-bill.json")).hasPrefix("not-a-bill: x: not a bill ClipMeter reads (a JSON object with keys"))
+        XCTAssertTrue(
+            refusal(try Fixtures.data("bad-not-a-bill.json")).hasPrefix(
+                "not-a-bill: x: not a bill ClipMeter reads (a JSON object with keys"))
         XCTAssertTrue(refusal(Data()).contains("an empty file"))
         XCTAssertTrue(refusal(Data([0x00, 0xFF, 0xFE, 0x12])).contains("binary data"))
         XCTAssertTrue(refusal(Data("hello, world\nthis is not a bill\n".utf8)).contains("names no bill column"))
@@ -94,7 +100,8 @@ final class BillReaderTests: XCTestCase {
     }
 
     func testARowThatCannotBeReadIsAnErrorAndTheOthersAreRead() throws {
-        let text = "Usage Start Time,Billing Item,Usage,Usage Unit,Pretax Gross Amount\n"
+        let text =
+            "Usage Start Time,Billing Item,Usage,Usage Unit,Pretax Gross Amount\n"
             + "2026-10-15 08:00:00,普通转码 H264.HD,1.5,Minute,0.10\n"
             + "2026-10-15 09:00:00,普通转码 H264.HD,one and a half,Minute,0.10\n"
             + "2026-13-15 10:00:00,普通转码 H264.HD,1,Minute,0.07\n"
@@ -114,7 +121,8 @@ final class BillReaderTests: XCTestCase {
         XCTAssertTrue(hourly.rows.allSatisfy { $0.period.granularity == .hour && $0.source == .mediaConvertMeter && $0.gross == nil })
         // Two days at midnight in Shanghai, a day apart: a daily meter.
         let midnight = Int(DateText.parseForTest("2026-10-15T00:00:00+08:00").timeIntervalSince1970)
-        let daily = "{\"RequestId\": \"r\", \"Data\": [{\"Time\": \(midnight), \"Duration\": 12, \"Profile\": \"HD\"}, {\"Time\": \(midnight + 86400), \"Duration\": 3, \"Profile\": \"HD\"}]}"
+        let daily =
+            "{\"RequestId\": \"r\", \"Data\": [{\"Time\": \(midnight), \"Duration\": 12, \"Profile\": \"HD\"}, {\"Time\": \(midnight + 86400), \"Duration\": 3, \"Profile\": \"HD\"}]}"
         let rows = try BillFile.read(Data(daily.utf8), file: "m.json", zone: zone).rows
         XCTAssertEqual(rows.map(\.period.granularity), [.day, .day])
         XCTAssertEqual(rows.map(\.source), [.editMeter, .editMeter])
@@ -134,8 +142,10 @@ final class BillReaderTests: XCTestCase {
     }
 
     func testTimesWithAnOffsetAreReadByArithmeticAsTheFormatterReadsThem() {
-        for text in ["2026-11-20T08:40:00+08:00", "2026-10-15T15:59:50+08:00", "2024-02-29T23:59:59Z", "1999-12-31T16:00:00-08:00",
-                     "2026-03-01T00:00:00+05:30"] {
+        for text in [
+            "2026-11-20T08:40:00+08:00", "2026-10-15T15:59:50+08:00", "2024-02-29T23:59:59Z", "1999-12-31T16:00:00-08:00",
+            "2026-03-01T00:00:00+05:30",
+        ] {
             XCTAssertEqual(BillDates.withOffset(text), DateText.parse(text), text)
         }
         XCTAssertNil(BillDates.withOffset("2026-11-20T08:40:00.5+08:00"))

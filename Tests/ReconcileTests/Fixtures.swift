@@ -35,20 +35,27 @@ enum Fixtures {
     /// The jobs of the "statuses" scenario: one per finding the bill fixture was designed for.
     static func statusJobs(leaving out: Set<String> = []) -> [BillableJob] {
         let jobs = [
-            BillableJob(id: "hd-match", feature: .mpsTranscode, finishedAt: october15("08:10:00"),
-                        outputs: [video("hd.mp4", 90, 1920, 1080, "h264")]),
-            BillableJob(id: "sd-hevc-price", feature: .mpsTranscode, finishedAt: october15("09:10:00"),
-                        outputs: [video("sd.mp4", 120, 1280, 720, "hevc")]),
-            BillableJob(id: "extraction", feature: .highlightExtraction, finishedAt: october15("10:10:00"),
-                        inputs: [MeasuredMedia(path: "match.mp4", seconds: 150)]),
-            BillableJob(id: "matching-amount", feature: .imageTextMatching, finishedAt: october15("11:10:00"),
-                        inputs: [MeasuredMedia(path: "in.mp4", seconds: 60)], outputs: [video("out.mp4", 30, 1280, 720, "h264")]),
-            BillableJob(id: "matching-plan", feature: .imageTextMatching, finishedAt: october15("12:10:00"),
-                        inputs: [MeasuredMedia(path: "in.mp4", seconds: 60)], outputs: [video("out2.mp4", 30, 1280, 720, "h264")]),
-            BillableJob(id: "sd-unbilled", feature: .mpsTranscode, finishedAt: october15("14:10:00"),
-                        outputs: [video("sd2.mp4", 60, 1280, 720, "h264")]),
-            BillableJob(id: "uhd-late", feature: .mpsTranscode, finishedAt: october15("15:59:50"),
-                        outputs: [video("uhd.mp4", 60, 3840, 2160, "h264")]),
+            BillableJob(
+                id: "hd-match", feature: .mpsTranscode, finishedAt: october15("08:10:00"),
+                outputs: [video("hd.mp4", 90, 1920, 1080, "h264")]),
+            BillableJob(
+                id: "sd-hevc-price", feature: .mpsTranscode, finishedAt: october15("09:10:00"),
+                outputs: [video("sd.mp4", 120, 1280, 720, "hevc")]),
+            BillableJob(
+                id: "extraction", feature: .highlightExtraction, finishedAt: october15("10:10:00"),
+                inputs: [MeasuredMedia(path: "match.mp4", seconds: 150)]),
+            BillableJob(
+                id: "matching-amount", feature: .imageTextMatching, finishedAt: october15("11:10:00"),
+                inputs: [MeasuredMedia(path: "in.mp4", seconds: 60)], outputs: [video("out.mp4", 30, 1280, 720, "h264")]),
+            BillableJob(
+                id: "matching-plan", feature: .imageTextMatching, finishedAt: october15("12:10:00"),
+                inputs: [MeasuredMedia(path: "in.mp4", seconds: 60)], outputs: [video("out2.mp4", 30, 1280, 720, "h264")]),
+            BillableJob(
+                id: "sd-unbilled", feature: .mpsTranscode, finishedAt: october15("14:10:00"),
+                outputs: [video("sd2.mp4", 60, 1280, 720, "h264")]),
+            BillableJob(
+                id: "uhd-late", feature: .mpsTranscode, finishedAt: october15("15:59:50"),
+                outputs: [video("uhd.mp4", 60, 3840, 2160, "h264")]),
         ]
         return jobs.filter { !out.contains($0.id) }
     }

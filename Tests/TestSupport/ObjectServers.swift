@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real nginx (Debian's `nginx-light` or `nginx`) on 127.0.0.1 serving the test corpus as OSS objects,
@@ -53,29 +53,29 @@ public final class NginxServer: @unchecked Sendable {
         buckets += "        location /get-moved/ { alias \(root)/; if ($request_method = GET) { return 302 \(elsewhere); } }\n"
         let user = getuid() == 0 ? "user root;\n" : ""
         let config = """
-        \(user)daemon off;
-        master_process off;
-        pid \(prefix.path)/nginx.pid;
-        error_log \(prefix.path)/error.log warn;
-        events { worker_connections 256; }
-        http {
-            log_format objects '$request_method $uri $status $body_bytes_sent "$http_range" "$args"';
-            access_log \(prefix.path)/access.log objects;
-            client_body_temp_path \(prefix.path)/body;
-            proxy_temp_path \(prefix.path)/proxy;
-            fastcgi_temp_path \(prefix.path)/fastcgi;
-            uwsgi_temp_path \(prefix.path)/uwsgi;
-            scgi_temp_path \(prefix.path)/scgi;
-            default_type application/octet-stream;
-            sendfile on;
-            server {
-                listen 127.0.0.1:\(port) sndbuf=65536;
-                location /corpus/ { alias \(root)/; }
-                location /stall/ { alias \(root)/; limit_rate 1; }
-        \(buckets)    }
-        }
+            \(user)daemon off;
+            master_process off;
+            pid \(prefix.path)/nginx.pid;
+            error_log \(prefix.path)/error.log warn;
+            events { worker_connections 256; }
+            http {
+                log_format objects '$request_method $uri $status $body_bytes_sent "$http_range" "$args"';
+                access_log \(prefix.path)/access.log objects;
+                client_body_temp_path \(prefix.path)/body;
+                proxy_temp_path \(prefix.path)/proxy;
+                fastcgi_temp_path \(prefix.path)/fastcgi;
+                uwsgi_temp_path \(prefix.path)/uwsgi;
+                scgi_temp_path \(prefix.path)/scgi;
+                default_type application/octet-stream;
+                sendfile on;
+                server {
+                    listen 127.0.0.1:\(port) sndbuf=65536;
+                    location /corpus/ { alias \(root)/; }
+                    location /stall/ { alias \(root)/; limit_rate 1; }
+            \(buckets)    }
+            }
 
-        """
+            """
         let configFile = prefix.appendingPathComponent("nginx.conf")
         try config.write(to: configFile, atomically: true, encoding: .utf8)
         process = Process()
@@ -124,8 +124,9 @@ public final class NginxServer: @unchecked Sendable {
             let quoted = line.split(separator: "\"", omittingEmptySubsequences: false)
             let head = (quoted.first ?? "").split(separator: " ")
             guard head.count >= 4, let status = Int(head[2]), let bytes = Int64(head[3]) else { return nil }
-            return Request(method: String(head[0]), uri: String(head[1]), status: status, bodyBytes: bytes,
-                           range: quoted.count > 1 ? String(quoted[1]) : "", query: quoted.count > 3 ? String(quoted[3]) : "")
+            return Request(
+                method: String(head[0]), uri: String(head[1]), status: status, bodyBytes: bytes,
+                range: quoted.count > 1 ? String(quoted[1]) : "", query: quoted.count > 3 ? String(quoted[3]) : "")
         }
     }
 
@@ -223,7 +224,8 @@ public final class TruncatingServer: @unchecked Sendable {
             }
             let total = data.count
             let status = start > 0 ? "206 Partial Content" : "200 OK"
-            var headers = "HTTP/1.1 \(status)\r\nContent-Length: \(total - start)\r\nAccept-Ranges: bytes\r\nETag: \"truncating\"\r\nConnection: close\r\n"
+            var headers =
+                "HTTP/1.1 \(status)\r\nContent-Length: \(total - start)\r\nAccept-Ranges: bytes\r\nETag: \"truncating\"\r\nConnection: close\r\n"
             if start > 0 { headers += "Content-Range: bytes \(start)-\(total - 1)/\(total)\r\n" }
             headers += "\r\n"
             var out = Data(headers.utf8)

@@ -40,8 +40,13 @@ public enum TestMedia {
     /// Per stream index, max(pts + duration) − min(pts) over packets not flagged discard, from ffprobe's
     /// `-show_packets`: the independent reference an exact duration must match.
     public static func packetScan(_ path: String) throws -> [Int: Decimal] {
-        let streams = try run("/usr/bin/env", ["ffprobe", "-v", "error", "-show_entries", "stream=index,time_base",
-                                               "-of", "csv=p=0", path]).stdout
+        let streams = try run(
+            "/usr/bin/env",
+            [
+                "ffprobe", "-v", "error", "-show_entries", "stream=index,time_base",
+                "-of", "csv=p=0", path,
+            ]
+        ).stdout
         var timeBase: [Int: (Int64, Int64)] = [:]
         for line in streams.split(separator: "\n") {
             let f = line.split(separator: ",")
@@ -49,8 +54,13 @@ public enum TestMedia {
             let tb = f[1].split(separator: "/")
             if tb.count == 2, let n = Int64(tb[0]), let d = Int64(tb[1]) { timeBase[i] = (n, d) }
         }
-        let packets = try run("/usr/bin/env", ["ffprobe", "-v", "error", "-show_entries",
-                                               "packet=stream_index,pts,dts,duration,flags", "-of", "csv=p=0", path]).stdout
+        let packets = try run(
+            "/usr/bin/env",
+            [
+                "ffprobe", "-v", "error", "-show_entries",
+                "packet=stream_index,pts,dts,duration,flags", "-of", "csv=p=0", path,
+            ]
+        ).stdout
         var lo: [Int: Int64] = [:], hi: [Int: Int64] = [:]
         for line in packets.split(separator: "\n") {
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -70,8 +80,10 @@ public enum TestMedia {
 
     /// Runs a program and returns its status and output.
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                           currentDirectory: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        currentDirectory: String? = nil
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -136,7 +148,9 @@ private final class ReadAll: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     init(_ handle: FileHandle) { self.handle = handle }
     func start() {
-        Thread { [self] in data = handle.readDataToEndOfFile(); done.signal() }.start()
+        Thread { [self] in
+            data = handle.readDataToEndOfFile(); done.signal()
+        }.start()
     }
     func wait() -> String { done.wait(); return String(decoding: data, as: UTF8.self) }
 }

@@ -7,14 +7,14 @@ final class DocumentedExamplesTests: XCTestCase {
     /// "Set the main track": four video clips with Out 5 and a 15 s audio main track → 15 s.
     func testMainTrackExampleIs15Seconds() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"MediaUrl": "https://b.oss-cn-shanghai.aliyuncs.com/your_video1.mp4", "Out": 5},
-            {"MediaUrl": "https://b.oss-cn-shanghai.aliyuncs.com/your_video2.mp4", "Out": 5},
-            {"MediaUrl": "https://b.oss-cn-shanghai.aliyuncs.com/your_video3.mp4", "Out": 5},
-            {"MediaUrl": "https://b.oss-cn-shanghai.aliyuncs.com/your_video4.mp4", "Out": 5}]}],
-         "AudioTracks": [{"MainTrack": true, "AudioTrackClips": [
-            {"MediaUrl": "https://b.oss-cn-shanghai.aliyuncs.com/your_audio.mp3"}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"MediaUrl": "https://b.oss-cn-shanghai.aliyuncs.com/your_video1.mp4", "Out": 5},
+                {"MediaUrl": "https://b.oss-cn-shanghai.aliyuncs.com/your_video2.mp4", "Out": 5},
+                {"MediaUrl": "https://b.oss-cn-shanghai.aliyuncs.com/your_video3.mp4", "Out": 5},
+                {"MediaUrl": "https://b.oss-cn-shanghai.aliyuncs.com/your_video4.mp4", "Out": 5}]}],
+             "AudioTracks": [{"MainTrack": true, "AudioTrackClips": [
+                {"MediaUrl": "https://b.oss-cn-shanghai.aliyuncs.com/your_audio.mp3"}]}]}
+            """
         var sources: [String: Decimal] = ["https://b.oss-cn-shanghai.aliyuncs.com/your_audio.mp3": 15]
         for n in 1...4 { sources["https://b.oss-cn-shanghai.aliyuncs.com/your_video\(n).mp4"] = 12 }
         let (result, _) = try lengthOf(json, sources: sources)
@@ -28,13 +28,13 @@ final class DocumentedExamplesTests: XCTestCase {
     /// "Inter-track material alignment": head 5 s, a clip aligned to a 10 s audio clip at 5 s, end 5 s → 20 s.
     func testCrossTrackAlignmentExampleIs20Seconds() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"In": 0, "Out": 5, "MediaURL": "https://your-bucket.oss-cn-shanghai.aliyuncs.com/head.mp4"},
-            {"ReferenceClipId": "audio_1", "MediaURL": "https://your-bucket.oss-cn-shanghai.aliyuncs.com/video1.mp4"},
-            {"MediaURL": "https://your-bucket.oss-cn-shanghai.aliyuncs.com/end.mp4", "In": 0, "Out": 5}]}],
-         "AudioTracks": [{"AudioTrackClips": [
-            {"TimelineIn": 5, "ClipId": "audio_1", "MediaId": "7980d8fe6f7e5696301", "In": 0, "Out": 10}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"In": 0, "Out": 5, "MediaURL": "https://your-bucket.oss-cn-shanghai.aliyuncs.com/head.mp4"},
+                {"ReferenceClipId": "audio_1", "MediaURL": "https://your-bucket.oss-cn-shanghai.aliyuncs.com/video1.mp4"},
+                {"MediaURL": "https://your-bucket.oss-cn-shanghai.aliyuncs.com/end.mp4", "In": 0, "Out": 5}]}],
+             "AudioTracks": [{"AudioTrackClips": [
+                {"TimelineIn": 5, "ClipId": "audio_1", "MediaId": "7980d8fe6f7e5696301", "In": 0, "Out": 10}]}]}
+            """
         let sources: [String: Decimal] = [
             "https://your-bucket.oss-cn-shanghai.aliyuncs.com/head.mp4": 30,
             "https://your-bucket.oss-cn-shanghai.aliyuncs.com/end.mp4": 30,
@@ -54,12 +54,12 @@ final class DocumentedExamplesTests: XCTestCase {
     func testTransitionsShortenTheTrackBySumOfDurations() throws {
         let transition = #"{"Type": "Transition", "SubType": "wiperight"}"#
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"MediaURL": "a.mp4", "Effects": [\(transition)]},
-            {"MediaURL": "b.mp4", "Effects": [\(transition)]},
-            {"MediaURL": "c.mp4", "Effects": [\(transition)]},
-            {"MediaURL": "d.mp4"}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"MediaURL": "a.mp4", "Effects": [\(transition)]},
+                {"MediaURL": "b.mp4", "Effects": [\(transition)]},
+                {"MediaURL": "c.mp4", "Effects": [\(transition)]},
+                {"MediaURL": "d.mp4"}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["a.mp4": 10, "b.mp4": 10, "c.mp4": 10, "d.mp4": 10])
         XCTAssertEqual(result.duration, 37)
         XCTAssertEqual(result.track("video")?.clips.map(\.start), [0, 9, 18, 27])
@@ -69,11 +69,11 @@ final class DocumentedExamplesTests: XCTestCase {
     /// A transition's Duration is the overlap (here 2 s and 0.5 s).
     func testTransitionDurationIsTheOverlap() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"MediaURL": "a.mp4", "Out": 10, "Effects": [{"Type": "Transition", "SubType": "perlin", "Duration": 2}]},
-            {"MediaURL": "b.mp4", "Out": 10, "Effects": [{"Type": "Transition", "Duration": "0.5"}]},
-            {"MediaURL": "c.mp4", "Out": 10}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"MediaURL": "a.mp4", "Out": 10, "Effects": [{"Type": "Transition", "SubType": "perlin", "Duration": 2}]},
+                {"MediaURL": "b.mp4", "Out": 10, "Effects": [{"Type": "Transition", "Duration": "0.5"}]},
+                {"MediaURL": "c.mp4", "Out": 10}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["a.mp4": 10, "b.mp4": 10, "c.mp4": 10])
         XCTAssertEqual(result.duration, dec("27.5"))
     }
@@ -82,10 +82,10 @@ final class DocumentedExamplesTests: XCTestCase {
     func testTimelineInsideGetMediaProducingJobIs30Point5Seconds() throws {
         // Verbatim from shared/examples/get-media-producing-job.json.
         let response = #"""
-        {"RequestId": "83B77F87-4792-BFE9-63CD-2137000000B1",
-         "MediaProducingJob": {"JobId": "cdb3e74639973036bc84000000b1", "Status": "Success", "Duration": 30.5,
-          "Timeline": "{\"VideoTracks\":[{\"VideoTrackClips\":[{\"MediaURL\":\"https://example-bucket.oss-cn-shanghai.aliyuncs.com/inputs/a.mp4\",\"In\":0,\"Out\":30.5}]}]}"}}
-        """#
+            {"RequestId": "83B77F87-4792-BFE9-63CD-2137000000B1",
+             "MediaProducingJob": {"JobId": "cdb3e74639973036bc84000000b1", "Status": "Success", "Duration": 30.5,
+              "Timeline": "{\"VideoTracks\":[{\"VideoTrackClips\":[{\"MediaURL\":\"https://example-bucket.oss-cn-shanghai.aliyuncs.com/inputs/a.mp4\",\"In\":0,\"Out\":30.5}]}]}"}}
+            """#
         struct Response: Decodable {
             struct Job: Decodable { let Timeline: String }
             let MediaProducingJob: Job

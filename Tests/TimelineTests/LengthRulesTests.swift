@@ -8,10 +8,10 @@ final class LengthRulesTests: XCTestCase {
 
     func testInOutSpeedGiveTheClipLength() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"MediaURL": "a.mp4", "In": 2, "Out": 8, "Speed": 2},
-            {"MediaURL": "a.mp4", "In": 0, "Out": 10, "Speed": 3}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"MediaURL": "a.mp4", "In": 2, "Out": 8, "Speed": 2},
+                {"MediaURL": "a.mp4", "In": 0, "Out": 10, "Speed": 3}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["a.mp4": 60])
         let clips = try XCTUnwrap(result.track("video")).clips
         XCTAssertEqual(clips[0].end, 3, "(8 − 2) / 2")
@@ -30,9 +30,9 @@ final class LengthRulesTests: XCTestCase {
 
     func testMaxOutCapsOutOnlyWhenTheSourceIsLonger() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"MediaURL": "long.mp4", "MaxOut": 12}, {"MediaURL": "short.mp4", "MaxOut": 12}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"MediaURL": "long.mp4", "MaxOut": 12}, {"MediaURL": "short.mp4", "MaxOut": 12}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["long.mp4": 20, "short.mp4": 8])
         XCTAssertEqual(result.track("video")?.clips.map(\.end), [12, 20])
     }
@@ -57,11 +57,11 @@ final class LengthRulesTests: XCTestCase {
 
     func testClipsFollowEachOtherAndTimelineInMovesTheCursor() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"MediaURL": "a.mp4", "Out": 4},
-            {"MediaURL": "a.mp4", "Out": 4, "TimelineIn": 10},
-            {"MediaURL": "a.mp4", "Out": 4}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"MediaURL": "a.mp4", "Out": 4},
+                {"MediaURL": "a.mp4", "Out": 4, "TimelineIn": 10},
+                {"MediaURL": "a.mp4", "Out": 4}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["a.mp4": 30])
         let clips = try XCTUnwrap(result.track("video")).clips
         XCTAssertEqual(clips.map(\.start), [0, 10, 14])
@@ -70,10 +70,10 @@ final class LengthRulesTests: XCTestCase {
 
     func testTimelineOutTruncatesButNeverStretches() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"MediaURL": "a.mp4", "TimelineIn": 0, "TimelineOut": 6},
-            {"MediaURL": "b.mp4", "TimelineIn": 6, "TimelineOut": 35.9}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"MediaURL": "a.mp4", "TimelineIn": 0, "TimelineOut": 6},
+                {"MediaURL": "b.mp4", "TimelineIn": 6, "TimelineOut": 35.9}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["a.mp4": 10, "b.mp4": 15])
         let clips = try XCTUnwrap(result.track("video")).clips
         XCTAssertEqual(clips[0].end, 6, "truncated by TimelineOut")
@@ -86,9 +86,9 @@ final class LengthRulesTests: XCTestCase {
 
     func testUnresolvedSourceWithoutOutMakesTheLengthUnknown() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"MediaId": "****1a2b", "Out": 5}, {"MediaId": "****3c4d"}, {"MediaURL": "c.mp4", "Out": 5}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"MediaId": "****1a2b", "Out": 5}, {"MediaId": "****3c4d"}, {"MediaURL": "c.mp4", "Out": 5}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["****1a2b": 10, "c.mp4": 10])
         XCTAssertNil(result.duration)
         let video = try XCTUnwrap(result.track("video"))
@@ -105,9 +105,9 @@ final class LengthRulesTests: XCTestCase {
 
     func testUnresolvedSourceOnACutTrackDoesNotMatter() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [{"MediaURL": "a.mp4"}]}],
-         "AudioTracks": [{"AudioTrackClips": [{"MediaURL": "missing.mp3"}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [{"MediaURL": "a.mp4"}]}],
+             "AudioTracks": [{"AudioTrackClips": [{"MediaURL": "missing.mp3"}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["a.mp4": 12])
         XCTAssertEqual(result.duration, 12, "without a main track the video decides")
         XCTAssertNil(result.track("audio")?.duration)
@@ -125,11 +125,11 @@ final class LengthRulesTests: XCTestCase {
 
     func testReferenceNeedsNoMeasurementAndFollowsAlignedClips() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"MediaURL": "v1.mp4", "ReferenceClipId": "s1"}, {"MediaURL": "v2.mp4", "ReferenceClipId": "s2"}]}],
-         "AudioTracks": [{"AudioTrackClips": [
-            {"MediaURL": "s1.mp3", "ClipId": "s1"}, {"MediaURL": "s2.mp3", "ClipId": "s2"}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"MediaURL": "v1.mp4", "ReferenceClipId": "s1"}, {"MediaURL": "v2.mp4", "ReferenceClipId": "s2"}]}],
+             "AudioTracks": [{"AudioTrackClips": [
+                {"MediaURL": "s1.mp3", "ClipId": "s1"}, {"MediaURL": "s2.mp3", "ClipId": "s2"}]}]}
+            """
         let (result, media) = try lengthOf(json, sources: ["s1.mp3": dec("3.2"), "s2.mp3": dec("4.05")])
         XCTAssertEqual(result.duration, dec("7.25"))
         XCTAssertEqual(result.track("video")?.clips.map(\.start), [0, dec("3.2")])
@@ -139,21 +139,21 @@ final class LengthRulesTests: XCTestCase {
 
     func testExplicitTimelineInAndOutOverrideTheReference() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"MediaURL": "v.mp4", "ReferenceClipId": "a", "TimelineIn": 0, "TimelineOut": 3}]}],
-         "AudioTracks": [{"AudioTrackClips": [{"MediaURL": "a.mp3", "ClipId": "a", "Out": 8}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"MediaURL": "v.mp4", "ReferenceClipId": "a", "TimelineIn": 0, "TimelineOut": 3}]}],
+             "AudioTracks": [{"AudioTrackClips": [{"MediaURL": "a.mp3", "ClipId": "a", "Out": 8}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["v.mp4": 20])
         XCTAssertEqual(result.duration, 3)
     }
 
     func testBrokenReferencesAreWarnedAndIgnored() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"MediaURL": "a.mp4", "Out": 4, "ClipId": "a"},
-            {"MediaURL": "b.mp4", "Out": 4, "ReferenceClipId": "a"},
-            {"MediaURL": "c.mp4", "Out": 4, "ReferenceClipId": "nope"}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"MediaURL": "a.mp4", "Out": 4, "ClipId": "a"},
+                {"MediaURL": "b.mp4", "Out": 4, "ReferenceClipId": "a"},
+                {"MediaURL": "c.mp4", "Out": 4, "ReferenceClipId": "nope"}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["a.mp4": 9, "b.mp4": 9, "c.mp4": 9])
         XCTAssertEqual(result.duration, 12)
         XCTAssertTrue(result.hasWarning("video track 0, clip 1", "same track"))
@@ -162,9 +162,9 @@ final class LengthRulesTests: XCTestCase {
 
     func testCircularReferencesAreUnknownNotAHang() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [{"MediaURL": "a.mp4", "ClipId": "v", "ReferenceClipId": "s"}]}],
-         "AudioTracks": [{"AudioTrackClips": [{"MediaURL": "s.mp3", "ClipId": "s", "ReferenceClipId": "v"}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [{"MediaURL": "a.mp4", "ClipId": "v", "ReferenceClipId": "s"}]}],
+             "AudioTracks": [{"AudioTrackClips": [{"MediaURL": "s.mp3", "ClipId": "s", "ReferenceClipId": "v"}]}]}
+            """
         let (result, _) = try lengthOf(json)
         XCTAssertNil(result.duration)
         XCTAssertTrue(result.hasWarning("circular"))
@@ -174,10 +174,10 @@ final class LengthRulesTests: XCTestCase {
 
     func testTransitionOnTheLastClipChangesNothingAndWarns() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"MediaURL": "a.mp4", "Out": 10},
-            {"MediaURL": "b.mp4", "Out": 10, "Effects": [{"Type": "Transition", "Duration": 1}]}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"MediaURL": "a.mp4", "Out": 10},
+                {"MediaURL": "b.mp4", "Out": 10, "Effects": [{"Type": "Transition", "Duration": 1}]}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["a.mp4": 10, "b.mp4": 10])
         XCTAssertEqual(result.duration, 20)
         XCTAssertTrue(result.hasWarning("video track 0, clip 1", "last clip", "[open]"))
@@ -185,20 +185,20 @@ final class LengthRulesTests: XCTestCase {
 
     func testDLTransitionAndOtherEffectsKeepTheLength() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"MediaURL": "a.mp4", "Out": 10, "Effects": [{"Type": "DLTransition", "Duration": 1},
-                                                       {"Type": "Filter", "SubType": "m1"}]},
-            {"MediaURL": "b.mp4", "Out": 10}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"MediaURL": "a.mp4", "Out": 10, "Effects": [{"Type": "DLTransition", "Duration": 1},
+                                                           {"Type": "Filter", "SubType": "m1"}]},
+                {"MediaURL": "b.mp4", "Out": 10}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["a.mp4": 10, "b.mp4": 10])
         XCTAssertEqual(result.duration, 20)
     }
 
     func testFreezeFrameIsWarned() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"MediaURL": "a.mp4", "Out": 10, "Effects": [{"Type": "FreezeFrame", "Duration": 2}]}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"MediaURL": "a.mp4", "Out": 10, "Effects": [{"Type": "FreezeFrame", "Duration": 2}]}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["a.mp4": 10])
         XCTAssertEqual(result.duration, 10)
         XCTAssertTrue(result.hasWarning("video track 0, clip 0", "FreezeFrame", "2 s"))
@@ -208,12 +208,12 @@ final class LengthRulesTests: XCTestCase {
 
     func testGlobalImageSubtitlesAndEffectsFollowTheVideo() throws {
         let json = """
-        {"VideoTracks": [
-            {"VideoTrackClips": [{"MediaURL": "a.mp4", "Out": 10}]},
-            {"VideoTrackClips": [{"MediaURL": "logo.png", "Type": "GlobalImage"}]}],
-         "SubtitleTracks": [{"SubtitleTrackClips": [{"Type": "Text", "Content": "hi", "TimelineIn": 2, "TimelineOut": 14}]}],
-         "EffectTracks": [{"EffectTrackItems": [{"Type": "VFX", "SubType": "heavy_blur"}]}]}
-        """
+            {"VideoTracks": [
+                {"VideoTrackClips": [{"MediaURL": "a.mp4", "Out": 10}]},
+                {"VideoTrackClips": [{"MediaURL": "logo.png", "Type": "GlobalImage"}]}],
+             "SubtitleTracks": [{"SubtitleTrackClips": [{"Type": "Text", "Content": "hi", "TimelineIn": 2, "TimelineOut": 14}]}],
+             "EffectTracks": [{"EffectTrackItems": [{"Type": "VFX", "SubType": "heavy_blur"}]}]}
+            """
         let (result, media) = try lengthOf(json, sources: ["a.mp4": 60])
         XCTAssertEqual(result.duration, 10)
         XCTAssertTrue(media.asked.allSatisfy { $0.mediaURL == "a.mp4" }, "overlays are never measured")
@@ -229,9 +229,9 @@ final class LengthRulesTests: XCTestCase {
 
     func testNoMainTrackCutsAudioAtTheVideoEnd() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [{"MediaURL": "a.mp4"}]}],
-         "AudioTracks": [{"AudioTrackClips": [{"MediaURL": "music.mp3"}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [{"MediaURL": "a.mp4"}]}],
+             "AudioTracks": [{"AudioTrackClips": [{"MediaURL": "music.mp3"}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["a.mp4": 12, "music.mp3": 200])
         XCTAssertEqual(result.duration, 12)
         XCTAssertEqual(result.track("audio")?.duration, 200)
@@ -240,9 +240,9 @@ final class LengthRulesTests: XCTestCase {
 
     func testLongestVideoTrackDecidesWithoutAMainTrack() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [{"MediaURL": "a.mp4"}]}, {"VideoTrackClips": [{"MediaURL": "b.mp4"}]}],
-         "AudioTracks": [{"AudioTrackClips": [{"MediaURL": "v.mp3", "TimelineIn": 1, "TimelineOut": 30}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [{"MediaURL": "a.mp4"}]}, {"VideoTrackClips": [{"MediaURL": "b.mp4"}]}],
+             "AudioTracks": [{"AudioTrackClips": [{"MediaURL": "v.mp3", "TimelineIn": 1, "TimelineOut": 30}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["a.mp4": 12, "b.mp4": dec("14.25"), "v.mp3": 60])
         XCTAssertEqual(result.duration, dec("14.25"))
         XCTAssertEqual(result.track("audio")?.clips.first?.end, dec("14.25"))
@@ -251,9 +251,9 @@ final class LengthRulesTests: XCTestCase {
 
     func testAudioOnlyTimelineLastsAsLongAsItsAudio() throws {
         let json = """
-        {"AudioTracks": [{"AudioTrackClips": [{"MediaURL": "a.mp3"}, {"MediaURL": "b.mp3"}]},
-                         {"AudioTrackClips": [{"MediaURL": "c.mp3"}]}]}
-        """
+            {"AudioTracks": [{"AudioTrackClips": [{"MediaURL": "a.mp3"}, {"MediaURL": "b.mp3"}]},
+                             {"AudioTrackClips": [{"MediaURL": "c.mp3"}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["a.mp3": 5, "b.mp3": dec("2.5"), "c.mp3": 7])
         XCTAssertEqual(result.duration, dec("7.5"))
         XCTAssertEqual(result.warnings, [])
@@ -261,10 +261,10 @@ final class LengthRulesTests: XCTestCase {
 
     func testFirstMainTrackCountsAndAutoSpeedTracksAdapt() throws {
         let json = """
-        {"VideoTracks": [{"TrackShortenMode": "AutoSpeed", "VideoTrackClips": [{"MediaURL": "a.mp4"}]}],
-         "AudioTracks": [{"MainTrack": true, "AudioTrackClips": [{"MediaURL": "voice.mp3"}]},
-                         {"MainTrack": "true", "AudioTrackClips": [{"MediaURL": "music.mp3"}]}]}
-        """
+            {"VideoTracks": [{"TrackShortenMode": "AutoSpeed", "VideoTrackClips": [{"MediaURL": "a.mp4"}]}],
+             "AudioTracks": [{"MainTrack": true, "AudioTrackClips": [{"MediaURL": "voice.mp3"}]},
+                             {"MainTrack": "true", "AudioTrackClips": [{"MediaURL": "music.mp3"}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["a.mp4": 40, "voice.mp3": 25, "music.mp3": 90])
         XCTAssertEqual(result.duration, 25)
         XCTAssertTrue(result.hasWarning("audio track 1 also set MainTrack", "audio track 0"))
@@ -273,9 +273,9 @@ final class LengthRulesTests: XCTestCase {
 
     func testMainVideoTrackWinsOverLongerAudio() throws {
         let json = """
-        {"VideoTracks": [{"MainTrack": true, "VideoTrackClips": [{"MediaURL": "a.mp4", "Out": 8}]}],
-         "AudioTracks": [{"AudioTrackClips": [{"MediaURL": "music.mp3", "Out": 90}]}]}
-        """
+            {"VideoTracks": [{"MainTrack": true, "VideoTrackClips": [{"MediaURL": "a.mp4", "Out": 8}]}],
+             "AudioTracks": [{"AudioTrackClips": [{"MediaURL": "music.mp3", "Out": 90}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["a.mp4": 40])
         XCTAssertEqual(result.duration, 8)
         XCTAssertEqual(result.warnings, [], "a main track cutting longer tracks is documented, not an assumption")
@@ -294,15 +294,15 @@ final class LengthRulesTests: XCTestCase {
     // MARK: Synthesized media and images
 
     private let ttsTimeline = """
-    {"VideoTracks": [{"VideoTrackClips": [
-        {"Type": "Image", "MediaURL": "1.jpg", "ReferenceClipId": "speech1"},
-        {"Type": "Image", "MediaURL": "2.jpg", "ReferenceClipId": "speech2"}]}],
-     "AudioTracks": [
-        {"MainTrack": true, "AudioTrackClips": [
-            {"Type": "AI_TTS", "Content": "Hello.", "ClipId": "speech1"},
-            {"Type": "AI_TTS", "Content": "Bye.", "ClipId": "speech2"}]},
-        {"AudioTrackClips": [{"MediaURL": "bgm.mp3", "LoopMode": true}]}]}
-    """
+        {"VideoTracks": [{"VideoTrackClips": [
+            {"Type": "Image", "MediaURL": "1.jpg", "ReferenceClipId": "speech1"},
+            {"Type": "Image", "MediaURL": "2.jpg", "ReferenceClipId": "speech2"}]}],
+         "AudioTracks": [
+            {"MainTrack": true, "AudioTrackClips": [
+                {"Type": "AI_TTS", "Content": "Hello.", "ClipId": "speech1"},
+                {"Type": "AI_TTS", "Content": "Bye.", "ClipId": "speech2"}]},
+            {"AudioTrackClips": [{"MediaURL": "bgm.mp3", "LoopMode": true}]}]}
+        """
 
     func testTTSMainTrackIsUnknownNeverZero() throws {
         let (result, media) = try lengthOf(ttsTimeline, sources: ["bgm.mp3": 30])
@@ -312,8 +312,9 @@ final class LengthRulesTests: XCTestCase {
         XCTAssertEqual(result.track("video")?.clips.first?.warnings.first?.description.contains("aligned to ClipId \"speech1\""), true)
         XCTAssertTrue(result.hasWarning("audio track 0, clip 0", "AI_TTS", "only after synthesis"))
         let awaiting = result.warnings.first { $0.description.contains("only after synthesis") }
-        XCTAssertEqual(awaiting.map { $0.text(naming: { $0 == .assumeTTSSeconds ? "--assume-tts-seconds" : nil }) }?
-                        .contains("(set --assume-tts-seconds)"), true, "the caller names the setting that decides")
+        XCTAssertEqual(
+            awaiting.map { $0.text(naming: { $0 == .assumeTTSSeconds ? "--assume-tts-seconds" : nil }) }?
+                .contains("(set --assume-tts-seconds)"), true, "the caller names the setting that decides")
         XCTAssertTrue(result.hasWarning("duration unknown", "main track (audio track 0)"))
         XCTAssertFalse(media.asked.contains { $0.mediaURL == "1.jpg" }, "images aligned by reference are not measured")
     }
@@ -335,11 +336,11 @@ final class LengthRulesTests: XCTestCase {
 
     func testImageLengths() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"Type": "Image", "MediaURL": "a.jpg", "Duration": 3},
-            {"Type": "Image", "MediaURL": "b.png", "TimelineIn": 3, "TimelineOut": 5.5},
-            {"Type": "Image", "MediaURL": "c.png"}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"Type": "Image", "MediaURL": "a.jpg", "Duration": 3},
+                {"Type": "Image", "MediaURL": "b.png", "TimelineIn": 3, "TimelineOut": 5.5},
+                {"Type": "Image", "MediaURL": "c.png"}]}]}
+            """
         let (zero, media) = try lengthOf(json)
         XCTAssertEqual(zero.duration, dec("5.5"))
         XCTAssertTrue(media.asked.isEmpty, "images are never measured")
@@ -347,8 +348,11 @@ final class LengthRulesTests: XCTestCase {
 
         let (withDefault, _) = try lengthOf(json, options: TimelineOptions(defaultImageSeconds: 2))
         XCTAssertEqual(withDefault.duration, dec("7.5"))
-        XCTAssertTrue(withDefault.warnings.contains(.clip(ClipPosition(track: TrackPosition(kind: .video, index: 0), clipIndex: 2),
-                                                          .defaultImageLength(2))), "\(withDefault.warnings)")
+        XCTAssertTrue(
+            withDefault.warnings.contains(
+                .clip(
+                    ClipPosition(track: TrackPosition(kind: .video, index: 0), clipIndex: 2),
+                    .defaultImageLength(2))), "\(withDefault.warnings)")
     }
 
     func testImageWithoutTypeIsRecognisedByName() throws {
@@ -363,20 +367,25 @@ final class LengthRulesTests: XCTestCase {
 
     func testReferencedMediaListsOnlyClipsThatNeedASource() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"MediaURL": "need.mp4"}, {"MediaURL": "check.mp4", "Out": 3}, {"Type": "Image", "MediaURL": "i.png"},
-            {"Type": "GlobalImage", "MediaURL": "g.png"}]}],
-         "AudioTracks": [{"AudioTrackClips": [{"MediaURL": "fixed.mp3", "Out": 4}, {"MediaId": "m1"}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"MediaURL": "need.mp4"}, {"MediaURL": "check.mp4", "Out": 3}, {"Type": "Image", "MediaURL": "i.png"},
+                {"Type": "GlobalImage", "MediaURL": "g.png"}]}],
+             "AudioTracks": [{"AudioTrackClips": [{"MediaURL": "fixed.mp3", "Out": 4}, {"MediaId": "m1"}]}]}
+            """
         let references = try parse(json).referencedMedia()
-        XCTAssertEqual(references, [
-            ClipMediaReference(mediaURL: "need.mp4", mediaId: nil, trackKind: "video", trackIndex: 0, clipIndex: 0,
-                               isRequired: true),
-            ClipMediaReference(mediaURL: "check.mp4", mediaId: nil, trackKind: "video", trackIndex: 0, clipIndex: 1,
-                               isRequired: false),
-            ClipMediaReference(mediaURL: nil, mediaId: "m1", trackKind: "audio", trackIndex: 0, clipIndex: 1,
-                               isRequired: true),
-        ])
+        XCTAssertEqual(
+            references,
+            [
+                ClipMediaReference(
+                    mediaURL: "need.mp4", mediaId: nil, trackKind: "video", trackIndex: 0, clipIndex: 0,
+                    isRequired: true),
+                ClipMediaReference(
+                    mediaURL: "check.mp4", mediaId: nil, trackKind: "video", trackIndex: 0, clipIndex: 1,
+                    isRequired: false),
+                ClipMediaReference(
+                    mediaURL: nil, mediaId: "m1", trackKind: "audio", trackIndex: 0, clipIndex: 1,
+                    isRequired: true),
+            ])
         // The calculator asks for exactly those.
         let (_, media) = try lengthOf(json, sources: ["need.mp4": 5, "check.mp4": 5, "m1": 5])
         XCTAssertEqual(media.asked, references)

@@ -7,17 +7,19 @@ final class ParserAndJSONTests: XCTestCase {
     // MARK: Parsing
 
     func testMediaUrlAndMediaURLAreBothAccepted() throws {
-        let timeline = try parse("""
-        {"VideoTracks": [{"VideoTrackClips": [{"MediaURL": "upper.mp4"}, {"MediaUrl": "lower.mp4"}]}]}
-        """)
+        let timeline = try parse(
+            """
+            {"VideoTracks": [{"VideoTrackClips": [{"MediaURL": "upper.mp4"}, {"MediaUrl": "lower.mp4"}]}]}
+            """)
         XCTAssertEqual(timeline.videoTracks[0].clips.map(\.mediaURL), ["upper.mp4", "lower.mp4"])
     }
 
     func testNumericStringsAndNumbersAreBothExactSeconds() throws {
-        let timeline = try parse("""
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"MediaURL": "a.mp4", "In": "0.1", "Out": 0.3, "Speed": "1", "TimelineIn": " 2.25 ", "MaxOut": ""}]}]}
-        """)
+        let timeline = try parse(
+            """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"MediaURL": "a.mp4", "In": "0.1", "Out": 0.3, "Speed": "1", "TimelineIn": " 2.25 ", "MaxOut": ""}]}]}
+            """)
         let clip = timeline.videoTracks[0].clips[0]
         XCTAssertEqual(clip.inPoint, dec("0.1"))
         XCTAssertEqual(clip.outPoint, dec("0.3"))
@@ -28,11 +30,12 @@ final class ParserAndJSONTests: XCTestCase {
     }
 
     func testUnknownFieldsAreIgnored() throws {
-        let timeline = try parse("""
-        {"Version": 1, "SdkVersion": "5.2.2", "AspectRatio": "16:9", "FECanvas": {"Width": 1080},
-         "VideoTracks": [{"Id": 0, "Type": "Video", "Visible": true, "VideoTrackClips": [
-            {"Id": 7, "TrackId": 0, "VirginDuration": 12.1, "MediaURL": "a.mp4", "X": 0.5, "Out": 5}]}]}
-        """)
+        let timeline = try parse(
+            """
+            {"Version": 1, "SdkVersion": "5.2.2", "AspectRatio": "16:9", "FECanvas": {"Width": 1080},
+             "VideoTracks": [{"Id": 0, "Type": "Video", "Visible": true, "VideoTrackClips": [
+                {"Id": 7, "TrackId": 0, "VirginDuration": 12.1, "MediaURL": "a.mp4", "X": 0.5, "Out": 5}]}]}
+            """)
         XCTAssertEqual(timeline.videoTracks[0].clips[0].outPoint, 5)
     }
 
@@ -46,8 +49,10 @@ final class ParserAndJSONTests: XCTestCase {
     }
 
     func testATimelineWithoutVideoOrAudioIsAnError() {
-        for json in [#"{}"#, #"{"VideoTracks": [], "AudioTracks": []}"#,
-                     #"{"VideoTracks": [{"VideoTrackClips": []}], "SubtitleTracks": [{"SubtitleTrackClips": [{"Type": "Text"}]}]}"#] {
+        for json in [
+            #"{}"#, #"{"VideoTracks": [], "AudioTracks": []}"#,
+            #"{"VideoTracks": [{"VideoTrackClips": []}], "SubtitleTracks": [{"SubtitleTrackClips": [{"Type": "Text"}]}]}"#,
+        ] {
             XCTAssertThrowsError(try TimelineParser.parse(Data(json.utf8), source: "t.json")) {
                 XCTAssertEqual(($0 as? TimelineError)?.problem, .noVideoOrAudioTracks, json)
                 XCTAssertTrue("\($0)".contains("t.json: the timeline has no video or audio tracks"))
@@ -83,8 +88,8 @@ final class ParserAndJSONTests: XCTestCase {
 
     func testJSONShapeWithNumbersAndNulls() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [{"MediaURL": "a.mp4", "Out": 10, "Speed": 3}, {"MediaId": "gone"}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [{"MediaURL": "a.mp4", "Out": 10, "Speed": 3}, {"MediaId": "gone"}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["a.mp4": 20])
         let data = try result.jsonData()
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -108,9 +113,9 @@ final class ParserAndJSONTests: XCTestCase {
 
     func testJSONHasNoBinaryFloatNoise() throws {
         let json = """
-        {"AudioTracks": [{"AudioTrackClips": [{"MediaURL": "a", "Out": 0.1}, {"MediaURL": "b", "Out": 0.2},
-                                              {"MediaURL": "c", "Out": 14.9}]}]}
-        """
+            {"AudioTracks": [{"AudioTrackClips": [{"MediaURL": "a", "Out": 0.1}, {"MediaURL": "b", "Out": 0.2},
+                                                  {"MediaURL": "c", "Out": 14.9}]}]}
+            """
         let (result, _) = try lengthOf(json)
         let text = try XCTUnwrap(String(data: try result.jsonData(), encoding: .utf8))
         XCTAssertTrue(text.contains(#""duration" : 15.2"#), text)
@@ -148,12 +153,14 @@ final class BatchOutputLengthTests: XCTestCase {
     }
 
     func testFixedDurationThenSingleShotTimesGroupsThenCap() {
-        XCTAssertEqual(BatchOutputLength.estimate(
-            globalVoiceOver: nil, fixedDuration: 12, singleShotDuration: 3, groupCount: 5, maxDuration: nil
-        ).duration, 12)
-        XCTAssertEqual(BatchOutputLength.estimate(
-            globalVoiceOver: nil, fixedDuration: nil, singleShotDuration: dec("2.5"), groupCount: 5, maxDuration: nil
-        ).duration, dec("12.5"))
+        XCTAssertEqual(
+            BatchOutputLength.estimate(
+                globalVoiceOver: nil, fixedDuration: 12, singleShotDuration: 3, groupCount: 5, maxDuration: nil
+            ).duration, 12)
+        XCTAssertEqual(
+            BatchOutputLength.estimate(
+                globalVoiceOver: nil, fixedDuration: nil, singleShotDuration: dec("2.5"), groupCount: 5, maxDuration: nil
+            ).duration, dec("12.5"))
         let capped = BatchOutputLength.estimate(
             globalVoiceOver: nil, fixedDuration: nil, singleShotDuration: 4, groupCount: 5, maxDuration: 15
         )

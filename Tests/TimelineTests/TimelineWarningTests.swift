@@ -11,16 +11,17 @@ final class TimelineWarningTests: XCTestCase {
 
     func testEachClipWarningNamesItsClipByCase() throws {
         let json = """
-        {"VideoTracks": [{"VideoTrackClips": [
-            {"MediaURL": "a.mp4", "Out": 15},
-            {"Type": "Image", "MediaURL": "c.png"}]}],
-         "AudioTracks": [{"AudioTrackClips": [{"Type": "AI_TTS", "Content": "Hi."}]}]}
-        """
+            {"VideoTracks": [{"VideoTrackClips": [
+                {"MediaURL": "a.mp4", "Out": 15},
+                {"Type": "Image", "MediaURL": "c.png"}]}],
+             "AudioTracks": [{"AudioTrackClips": [{"Type": "AI_TTS", "Content": "Hi."}]}]}
+            """
         let (result, _) = try lengthOf(json, sources: ["a.mp4": 10])
         XCTAssertTrue(result.warnings.contains(.clip(at(.video, 0, clip: 0), .outPastSource(out: 15, source: 10))), "\(result.warnings)")
         XCTAssertTrue(result.warnings.contains(.clip(at(.video, 0, clip: 1), .imageCountedAsZero)), "\(result.warnings)")
-        XCTAssertTrue(result.warnings.contains(.clip(at(.audio, 0, clip: 0), .endUnknown(.awaitsSynthesis(type: "AI_TTS")))),
-                      "\(result.warnings)")
+        XCTAssertTrue(
+            result.warnings.contains(.clip(at(.audio, 0, clip: 0), .endUnknown(.awaitsSynthesis(type: "AI_TTS")))),
+            "\(result.warnings)")
         XCTAssertNil(result.track("audio")?.duration, "the speech's length is unknown, never 0")
         // The clip's own list holds the same notes, without the position the span already has.
         XCTAssertEqual(result.track("video")?.clips[1].warnings, [.imageCountedAsZero])
@@ -28,7 +29,8 @@ final class TimelineWarningTests: XCTestCase {
 
     /// The words are the same sentences as before, only the flag hints come from the caller.
     func testTheCallerNamesTheSettings() throws {
-        let json = #"{"VideoTracks": [{"VideoTrackClips": [{"Type": "Image", "MediaURL": "c.png"}]}], "AudioTracks": [{"AudioTrackClips": [{"Type": "AI_TTS"}]}]}"#
+        let json =
+            #"{"VideoTracks": [{"VideoTrackClips": [{"Type": "Image", "MediaURL": "c.png"}]}], "AudioTracks": [{"AudioTrackClips": [{"Type": "AI_TTS"}]}]}"#
         let (result, _) = try lengthOf(json)
         let flags: @Sendable (TimelineSetting) -> String? = {
             switch $0 {
@@ -37,8 +39,12 @@ final class TimelineWarningTests: XCTestCase {
             }
         }
         let words = result.warnings.map { $0.text(naming: flags) }
-        XCTAssertTrue(words.contains("video track 0, clip 0: image with neither Duration nor TimelineIn/TimelineOut: counted as 0 s [open] (set --default-image-seconds)"), "\(words)")
-        XCTAssertTrue(words.contains { $0.contains("AI_TTS clip: its length is known only after synthesis (set --assume-tts-seconds)") }, "\(words)")
+        XCTAssertTrue(
+            words.contains(
+                "video track 0, clip 0: image with neither Duration nor TimelineIn/TimelineOut: counted as 0 s [open] (set --default-image-seconds)"
+            ), "\(words)")
+        XCTAssertTrue(
+            words.contains { $0.contains("AI_TTS clip: its length is known only after synthesis (set --assume-tts-seconds)") }, "\(words)")
         XCTAssertFalse(result.warnings.map(\.description).joined().contains("--"))
 
         // The document a user reads has words (with the caller's flags); the model's own form has the cases.
@@ -67,27 +73,33 @@ final class TimelineWarningTests: XCTestCase {
             .inNotBeforeOut(in: 5, out: 4), .timelineOutPastVideoEnd(timelineOut: 12, videoEnd: 10),
         ]
         for reason in reasons {
-            notes += [.assumedToTimelineOut(reason, timelineOut: 9), .assumedHoldsInOut(reason), .assumedHoldsDuration(reason),
-                      .endUnknown(reason)]
+            notes += [
+                .assumedToTimelineOut(reason, timelineOut: 9), .assumedHoldsInOut(reason), .assumedHoldsDuration(reason),
+                .endUnknown(reason),
+            ]
         }
         let track = TrackPosition(kind: .audio, index: 1)
-        var warnings: [TimelineWarning] = notes.map { .clip(clip, $0) } + [
-            .severalMainTracks(counted: TrackPosition(kind: .video, index: 0), others: [track]),
-            .autoSpeed(track, from: 12, to: 10), .autoSpeed(track, from: 8, to: 10), .nothingLengthens,
-            .cappedAtMaxDuration(length: 20, cap: 15), .atMostMaxDuration(15),
-            .cutAtVideoEnd(track, length: 12, videoEnd: 10), .voiceOverUnknown(reason: "to be synthesized"),
-            .noBatchLengthBasis, .batchCapped(basis: "FixedDuration", length: 20, cap: 15),
-        ]
+        var warnings: [TimelineWarning] =
+            notes.map { .clip(clip, $0) } + [
+                .severalMainTracks(counted: TrackPosition(kind: .video, index: 0), others: [track]),
+                .autoSpeed(track, from: 12, to: 10), .autoSpeed(track, from: 8, to: 10), .nothingLengthens,
+                .cappedAtMaxDuration(length: 20, cap: 15), .atMostMaxDuration(15),
+                .cutAtVideoEnd(track, length: 12, videoEnd: 10), .voiceOverUnknown(reason: "to be synthesized"),
+                .noBatchLengthBasis, .batchCapped(basis: "FixedDuration", length: 20, cap: 15),
+            ]
         for reason in reasons {
-            warnings += [.mainTrackUnknown(track, cause: .clip(clip, reason)), .outputUnknown(decidedByVideo: true, cause: .clip(clip, reason))]
+            warnings += [
+                .mainTrackUnknown(track, cause: .clip(clip, reason)), .outputUnknown(decidedByVideo: true, cause: .clip(clip, reason)),
+            ]
         }
         warnings += [.mainTrackUnknown(track, cause: .track(track))]
         for warning in warnings {
             XCTAssertFalse(warning.description.contains("--"), warning.description)
             XCTAssertFalse(warning.description.isEmpty)
         }
-        XCTAssertEqual(try JSONDecoder().decode([TimelineWarning].self, from: JSONEncoder().encode(warnings)), warnings,
-                       "the typed form round-trips")
+        XCTAssertEqual(
+            try JSONDecoder().decode([TimelineWarning].self, from: JSONEncoder().encode(warnings)), warnings,
+            "the typed form round-trips")
     }
 
     /// A bad field is told from the DecodingError's types, never from its debug text or a type's printed name.
@@ -95,12 +107,18 @@ final class TimelineWarningTests: XCTestCase {
         let cases: [(String, String, String)] = [
             (#"{"VideoTracks": {}}"#, "VideoTracks", "expected a list"),
             (#"{"VideoTracks": [5]}"#, "VideoTracks[0]", "expected an object"),
-            (#"{"VideoTracks": [{"VideoTrackClips": [{"Out": "five"}]}]}"#, "VideoTracks[0].VideoTrackClips[0].Out",
-             #"expected a number of seconds, found "five""#),
-            (#"{"VideoTracks": [{"VideoTrackClips": [{"Out": [1]}]}]}"#, "VideoTracks[0].VideoTrackClips[0].Out",
-             "expected a number of seconds"),
-            (#"{"VideoTracks": [{"VideoTrackClips": [{"MediaURL": {}}]}]}"#, "VideoTracks[0].VideoTrackClips[0].MediaURL",
-             "expected a string"),
+            (
+                #"{"VideoTracks": [{"VideoTrackClips": [{"Out": "five"}]}]}"#, "VideoTracks[0].VideoTrackClips[0].Out",
+                #"expected a number of seconds, found "five""#
+            ),
+            (
+                #"{"VideoTracks": [{"VideoTrackClips": [{"Out": [1]}]}]}"#, "VideoTracks[0].VideoTrackClips[0].Out",
+                "expected a number of seconds"
+            ),
+            (
+                #"{"VideoTracks": [{"VideoTrackClips": [{"MediaURL": {}}]}]}"#, "VideoTracks[0].VideoTrackClips[0].MediaURL",
+                "expected a string"
+            ),
         ]
         for (json, path, expected) in cases {
             XCTAssertThrowsError(try parse(json), json) {

@@ -30,14 +30,18 @@ struct FlagJobOptions: ParsableArguments {
     var edition: String?
     @Option(help: "succeeded (default) or failed (failed tasks cost nothing).")
     var status: String?
-    @Option(name: .customLong("finished-at"), help: "When the task finished (ISO 8601; without an offset read in --timezone): picks the hourly cycle.")
+    @Option(
+        name: .customLong("finished-at"),
+        help: "When the task finished (ISO 8601; without an offset read in --timezone): picks the hourly cycle.")
     var finishedAt: String?
 
     /// Flags that describe a job of their own; beside files they would add a second, made-up job.
     var jobFlags: [String] {
-        [("--input", !input.isEmpty), ("--output", !output.isEmpty), ("--tokens", tokens != nil),
-         ("--preview-only", previewOnly), ("--timeline", timeline != nil), ("--output-duration", outputDuration != nil),
-         ("--status", status != nil), ("--finished-at", finishedAt != nil)].filter(\.1).map(\.0)
+        [
+            ("--input", !input.isEmpty), ("--output", !output.isEmpty), ("--tokens", tokens != nil),
+            ("--preview-only", previewOnly), ("--timeline", timeline != nil), ("--output-duration", outputDuration != nil),
+            ("--status", status != nil), ("--finished-at", finishedAt != nil),
+        ].filter(\.1).map(\.0)
     }
 
     /// True when the flags describe a job (and no files are named).
@@ -64,7 +68,9 @@ struct FlagJobOptions: ParsableArguments {
         }
         job.outputDuration = try nonNegativeDecimal(outputDuration, "--output-duration", maximum: QuantityLimits.maxSeconds)
         if let status {
-            guard let normalized = JobSpec.normalizedStatus(status) else { throw UsageError("--status \(status): expected succeeded or failed") }
+            guard let normalized = JobSpec.normalizedStatus(status) else {
+                throw UsageError("--status \(status): expected succeeded or failed")
+            }
             job.status = normalized
         }
         if let finishedAt {
@@ -82,7 +88,8 @@ struct FlagJobOptions: ParsableArguments {
         if let outputResolution {
             let parts = outputResolution.lowercased().split(whereSeparator: { $0 == "x" || $0 == "×" || $0 == "*" })
             guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width > 0, height > 0,
-                  width <= QuantityLimits.maxPixels, height <= QuantityLimits.maxPixels else {
+                width <= QuantityLimits.maxPixels, height <= QuantityLimits.maxPixels
+            else {
                 throw UsageError("--output-resolution \(outputResolution): expected WxH, e.g. 1920x1080")
             }
             (facts.width, facts.height) = (width, height)
@@ -97,7 +104,9 @@ struct FlagJobOptions: ParsableArguments {
             throw ValidationError("describe a job with --feature and its media, or name manifests, saved IMS responses or request bodies")
         }
         if !sources.isEmpty && !jobFlags.isEmpty {
-            throw ValidationError("\(jobFlags.joined(separator: ", ")) describe a job of their own: price it in a separate command, not alongside files (with files, only --feature, --output-resolution, --output-codec and --edition apply, to the files' jobs)")
+            throw ValidationError(
+                "\(jobFlags.joined(separator: ", ")) describe a job of their own: price it in a separate command, not alongside files (with files, only --feature, --output-resolution, --output-codec and --edition apply, to the files' jobs)"
+            )
         }
         if describes && feature == nil { throw ValidationError("--feature is required to price a job from flags") }
         if let api, IMSRequestAPI(name: api) == nil {

@@ -15,7 +15,9 @@ struct LedgerOptions: ParsableArguments {
     var shard: String?
     @Option(help: "The shard count N for --shard auto (default $CLIPMETER_SHARDS).")
     var shards: Int?
-    @Flag(name: .customLong("no-replay"), help: "Do the full scan even when the tree is unchanged since the same command last ran on this ledger.")
+    @Flag(
+        name: .customLong("no-replay"),
+        help: "Do the full scan even when the tree is unchanged since the same command last ran on this ledger.")
     var noReplay = false
 
     func validate() throws {
@@ -34,7 +36,10 @@ struct LedgerOptions: ParsableArguments {
 
 /// The ledger `estimate` reuses measurements from (an estimate records no charge).
 struct EstimateLedgerOptions: ParsableArguments {
-    @Option(help: "A ledger (file or postgres:// URL; default $CLIPMETER_LEDGER) whose measurements are reused and extended; an estimate records no charge.")
+    @Option(
+        help:
+            "A ledger (file or postgres:// URL; default $CLIPMETER_LEDGER) whose measurements are reused and extended; an estimate records no charge."
+    )
     var ledger: String?
     @Option(name: .customLong("ledger-schema"), help: "PostgreSQL schema of the ledger (default $CLIPMETER_LEDGER_SCHEMA, else clipmeter).")
     var ledgerSchema: String?

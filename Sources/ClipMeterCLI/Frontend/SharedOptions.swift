@@ -24,16 +24,25 @@ struct MeasureOptions: ParsableArguments {
     @Option(name: .customLong("time-limit"), help: "Per-file time limit in seconds.")
     var timeLimit: Double = 30
 
-    @Flag(name: .customLong("allow-network"), help: "Let FFmpeg open network URLs, and read OSS objects no --oss-map resolves in place (off: local files only).")
+    @Flag(
+        name: .customLong("allow-network"),
+        help: "Let FFmpeg open network URLs, and read OSS objects no --oss-map resolves in place (off: local files only).")
     var allowNetwork = false
 
-    @Option(name: .customLong("oss-endpoint"), help: "Endpoint OSS objects are read in place through (https://oss-REGION[-internal].aliyuncs.com, a gateway); implies reading unmapped OSS objects by range requests. Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET[/SECURITY_TOKEN], none for public objects.")
+    @Option(
+        name: .customLong("oss-endpoint"),
+        help:
+            "Endpoint OSS objects are read in place through (https://oss-REGION[-internal].aliyuncs.com, a gateway); implies reading unmapped OSS objects by range requests. Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET[/SECURITY_TOKEN], none for public objects."
+    )
     var ossEndpoint: String?
 
     @Option(name: .customLong("remote-jobs"), help: "OSS objects measured at once (default 16; they wait on the network, not the cores).")
     var remoteJobs: Int = 16
 
-    @Option(help: "A file modified less than this many seconds before it is measured may still be syncing: its job says so, and a scan holding it stores no replay (default 2).")
+    @Option(
+        help:
+            "A file modified less than this many seconds before it is measured may still be syncing: its job says so, and a scan holding it stores no replay (default 2)."
+    )
     var settle: Double = ScanReplay.settleSeconds
 
     /// A day: longer is no time limit at all, and `inf` or `1e308` would overflow the microseconds FFmpeg counts.
@@ -51,7 +60,8 @@ struct MeasureOptions: ParsableArguments {
             throw ValidationError("--settle must be a number of seconds from 0 to \(Int(Self.maximumTimeLimit))")
         }
         if let ossEndpoint, OSSEndpoint(ossEndpoint) == nil {
-            throw ValidationError("--oss-endpoint \(ossEndpoint): expected http(s)://host[:port], e.g. https://oss-cn-hangzhou-internal.aliyuncs.com")
+            throw ValidationError(
+                "--oss-endpoint \(ossEndpoint): expected http(s)://host[:port], e.g. https://oss-cn-hangzhou-internal.aliyuncs.com")
         }
     }
 
@@ -65,7 +75,10 @@ struct RateOptions: ParsableArguments {
     @Option(help: "A rate card file (JSON or YAML) with the bundled cards' schema.")
     var rates: String?
 
-    @Option(help: "Bundled card: cn (default, CNY) or intl-REGION (USD), REGION one of \(RateCards.internationalRegions.joined(separator: ", ")).")
+    @Option(
+        help:
+            "Bundled card: cn (default, CNY) or intl-REGION (USD), REGION one of \(RateCards.internationalRegions.joined(separator: ", "))."
+    )
     var region: String?
 
     func validate() throws {
@@ -102,11 +115,17 @@ struct PricingFlags: ParsableArguments {
     @Option(help: "Billing time zone for hourly cycles and times written without an offset (default Asia/Shanghai).")
     var timezone: String = "Asia/Shanghai"
 
-    @Option(name: .customLong("batch-inputs"), help: "per-batch (default: a batch's inputs count once against all its outputs) or per-output (once per output); the other reading is shown when it bills differently.")
+    @Option(
+        name: .customLong("batch-inputs"),
+        help:
+            "per-batch (default: a batch's inputs count once against all its outputs) or per-output (once per output); the other reading is shown when it bills differently."
+    )
     var batchInputs: BatchInputs = .perBatch
 
     func validate() throws {
-        if TimeZone(identifier: timezone) == nil { throw ValidationError("--timezone \(timezone) is not a known time zone (e.g. Asia/Shanghai, UTC)") }
+        if TimeZone(identifier: timezone) == nil {
+            throw ValidationError("--timezone \(timezone) is not a known time zone (e.g. Asia/Shanghai, UTC)")
+        }
     }
 
     var timeZone: TimeZone { TimeZone(identifier: timezone) ?? PricingOptions.shanghai }
@@ -150,12 +169,15 @@ struct ResolveOptions: ParsableArguments {
                 result[id] = path
             } else {
                 guard let data = try? RegularFile.read(entry, maxBytes: ReadLimits.standard.maxBytes),
-                      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                    let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+                else {
                     throw UsageError("--media-map \(entry): expected MediaId=PATH or a readable JSON object file {\"MediaId\": \"path\"}")
                 }
                 let base = (entry as NSString).deletingLastPathComponent
                 for (id, value) in object {
-                    guard let path = value as? String else { throw UsageError("--media-map \(entry): the value of \(id) is not a path string") }
+                    guard let path = value as? String else {
+                        throw UsageError("--media-map \(entry): the value of \(id) is not a path string")
+                    }
                     result[id] = path.hasPrefix("/") || base.isEmpty ? path : (base as NSString).appendingPathComponent(path)
                 }
             }
@@ -175,15 +197,20 @@ struct ResolveOptions: ParsableArguments {
 
 /// Assumptions where a timeline alone cannot decide a length.
 struct TimelineFlags: ParsableArguments {
-    @Option(name: .customLong("assume-tts-seconds"), help: "Length to assume for each AI_TTS / AI_Avatar clip (otherwise the length is unknown).")
+    @Option(
+        name: .customLong("assume-tts-seconds"),
+        help: "Length to assume for each AI_TTS / AI_Avatar clip (otherwise the length is unknown).")
     var assumeTTSSeconds: String?
 
-    @Option(name: .customLong("default-image-seconds"), help: "Length of an image clip with neither Duration nor timeline times (otherwise 0, with a warning).")
+    @Option(
+        name: .customLong("default-image-seconds"),
+        help: "Length of an image clip with neither Duration nor timeline times (otherwise 0, with a warning).")
     var defaultImageSeconds: String?
 
     func options() throws -> TimelineOptions {
-        TimelineOptions(assumeTTSSeconds: try nonNegativeDecimal(assumeTTSSeconds, "--assume-tts-seconds"),
-                        defaultImageSeconds: try nonNegativeDecimal(defaultImageSeconds, "--default-image-seconds"))
+        TimelineOptions(
+            assumeTTSSeconds: try nonNegativeDecimal(assumeTTSSeconds, "--assume-tts-seconds"),
+            defaultImageSeconds: try nonNegativeDecimal(defaultImageSeconds, "--default-image-seconds"))
     }
 }
 
@@ -214,8 +241,9 @@ enum CountLimits {
 
 /// How large a job source may be: shared by estimate, scan and timeline.
 struct ReadLimitOptions: ParsableArguments {
-    @Option(name: .customLong("max-manifest-bytes"),
-            help: "Largest manifest, saved response or timeline read, in bytes (default 64 MB).")
+    @Option(
+        name: .customLong("max-manifest-bytes"),
+        help: "Largest manifest, saved response or timeline read, in bytes (default 64 MB).")
     var maxManifestBytes: Int = ReadLimits.standard.maxBytes
 
     func validate() throws {
@@ -246,9 +274,15 @@ struct BillingAccountOptions: ParsableArguments {
     static let idVariable = "CLIPMETER_BILLING_ACCOUNT"
     static let nameVariable = "CLIPMETER_BILLING_ACCOUNT_NAME"
 
-    @Option(name: .customLong("billing-account"), help: "FOCUS BillingAccountId, e.g. acs:ram::ACCOUNT_ID:root for your Alibaba Cloud account (default $CLIPMETER_BILLING_ACCOUNT, else clipmeter-unassigned, which is no Alibaba Cloud account).")
+    @Option(
+        name: .customLong("billing-account"),
+        help:
+            "FOCUS BillingAccountId, e.g. acs:ram::ACCOUNT_ID:root for your Alibaba Cloud account (default $CLIPMETER_BILLING_ACCOUNT, else clipmeter-unassigned, which is no Alibaba Cloud account)."
+    )
     var id: String?
-    @Option(name: .customLong("billing-account-name"), help: "FOCUS BillingAccountName (default $CLIPMETER_BILLING_ACCOUNT_NAME, else the account id).")
+    @Option(
+        name: .customLong("billing-account-name"),
+        help: "FOCUS BillingAccountName (default $CLIPMETER_BILLING_ACCOUNT_NAME, else the account id).")
     var name: String?
 
     /// The account from the flags, else the environment, else `BillingAccount.unassigned`; text FOCUS cannot
@@ -269,7 +303,9 @@ struct BillingAccountOptions: ParsableArguments {
         let id = try value(self.id, flag: "--billing-account", variable: Self.idVariable)
         let name = try value(self.name, flag: "--billing-account-name", variable: Self.nameVariable)
         guard let id else {
-            if name != nil { throw UsageError("--billing-account-name needs --billing-account (or \(Self.idVariable)): a name alone names no account") }
+            if name != nil {
+                throw UsageError("--billing-account-name needs --billing-account (or \(Self.idVariable)): a name alone names no account")
+            }
             return .unassigned
         }
         return BillingAccount(id: id, name: name)

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Makes a failed write to stdout a failed run: a bill cut short by a full disk, `> /dev/full`, a closed stdout

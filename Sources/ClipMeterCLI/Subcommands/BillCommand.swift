@@ -59,9 +59,12 @@ struct BillCommand: ParsableCommand {
             return try printSummary(only, from: start, to: end, zone: zone)
         }
         let recorded: JobHistory.RecordedBill
-        do { recorded = try JobHistory.recorded(from: ledgers, from: start, to: end, timeZone: zone) } catch { throw UsageError(LedgerChoice.message(for: error)) }
-        var report = BillReport(bill: recorded.bill, title: "ledger " + ledgers.map(\.path).joined(separator: ", "),
-                                producedBy: recorded.producedBy)
+        do { recorded = try JobHistory.recorded(from: ledgers, from: start, to: end, timeZone: zone) } catch {
+            throw UsageError(LedgerChoice.message(for: error))
+        }
+        var report = BillReport(
+            bill: recorded.bill, title: "ledger " + ledgers.map(\.path).joined(separator: ", "),
+            producedBy: recorded.producedBy)
         report.billingAccount = billingAccount
         guard let output = BillFormat(rawValue: format.rawValue) else { return }
         report = output.shown(report)
@@ -77,7 +80,8 @@ struct BillCommand: ParsableCommand {
         do { totals = try ledger.cycleTotals(from: start, to: end) } catch { throw UsageError(LedgerChoice.message(for: error)) }
         let currencies = Set(totals.map(\.currency))
         guard currencies.count <= 1 else {
-            throw UsageError("the ledger holds jobs priced in \(currencies.sorted().joined(separator: " and ")); bill one currency at a time")
+            throw UsageError(
+                "the ledger holds jobs priced in \(currencies.sorted().joined(separator: " and ")); bill one currency at a time")
         }
         let currency = currencies.first ?? ""
         let grand = totals.reduce(Decimal(0)) { $0 + (Decimal(string: $1.total, locale: Locale(identifier: "en_US_POSIX")) ?? 0) }
@@ -87,7 +91,9 @@ struct BillCommand: ParsableCommand {
             let cycles = totals.map { cycle in
                 "{\"start\": \(cycle.start.map { "\"\(when($0))\"" } ?? "null"), \"end\": \(cycle.start.map { "\"\(when($0.addingTimeInterval(3600)))\"" } ?? "null"), \"jobs\": \(cycle.jobs), \"total\": \"\(cycle.total)\"}"
             }
-            print("{\"currency\": \"\(currency)\", \"total\": \"\(MoneyText.string(grand))\", \"cycles\": [\(cycles.joined(separator: ", "))]}")
+            print(
+                "{\"currency\": \"\(currency)\", \"total\": \"\(MoneyText.string(grand))\", \"cycles\": [\(cycles.joined(separator: ", "))]}"
+            )
         case .csv:
             print("cycle_start,cycle_end,jobs,total,currency")
             for cycle in totals {
@@ -99,7 +105,9 @@ struct BillCommand: ParsableCommand {
                 let label = cycle.start == nil ? "(no finish time)" : when(cycle.start)
                 print(label.padding(toLength: 27, withPad: " ", startingAt: 0) + String(cycle.jobs).leftPadded(5) + "  " + cycle.total)
             }
-            print("Total \(MoneyText.string(grand)) \(currency) in \(totals.reduce(0) { $0 + $1.jobs }) job(s), \(totals.filter { $0.start != nil }.count) cycle(s)")
+            print(
+                "Total \(MoneyText.string(grand)) \(currency) in \(totals.reduce(0) { $0 + $1.jobs }) job(s), \(totals.filter { $0.start != nil }.count) cycle(s)"
+            )
         }
     }
 

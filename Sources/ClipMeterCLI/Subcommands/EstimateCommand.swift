@@ -38,12 +38,14 @@ struct EstimateCommand: ParsableCommand {
 
     func run() throws {
         let maxCost = try BillOutcome.budget(budget.maxCost)
-        let settings = BillingSettings(card: try rateOptions.card(), pricing: pricing.options(policy: measure.durationPolicy),
-                                       policy: measure.durationPolicy, timeline: try timelineFlags.options())
+        let settings = BillingSettings(
+            card: try rateOptions.card(), pricing: pricing.options(policy: measure.durationPolicy),
+            policy: measure.durationPolicy, timeline: try timelineFlags.options())
         let request = EstimateRequest(
             sources: sources, flagJob: job.describesJob(besideFiles: !sources.isEmpty) ? try job.job(timeZone: pricing.timeZone) : nil,
             feature: job.feature, api: api.flatMap(IMSRequestAPI.init(name:)), output: try job.outputFacts(),
-            resolver: try resolve.resolver(roots: [], measure: measure), probe: measure.probeOptions, jobs: measure.jobs, settings: settings,
+            resolver: try resolve.resolver(roots: [], measure: measure), probe: measure.probeOptions, jobs: measure.jobs,
+            settings: settings,
             settleSeconds: measure.settle)
         let report: BillReport
         let store = try ledger.open()

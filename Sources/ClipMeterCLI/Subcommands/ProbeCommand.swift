@@ -17,8 +17,11 @@ struct ProbeCommand: ParsableCommand {
     var format: Format = .table
 
     enum StreamInfo: String, ExpressibleByArgument, CaseIterable { case auto, decode }
-    @Option(name: .customLong("stream-info"),
-            help: "auto (default): decode the first frames only where the header leaves a codec parameter unknown (MP4/MOV state everything); decode: always, as ffprobe does.")
+    @Option(
+        name: .customLong("stream-info"),
+        help:
+            "auto (default): decode the first frames only where the header leaves a codec parameter unknown (MP4/MOV state everything); decode: always, as ffprobe does."
+    )
     var streamInfo: StreamInfo = .auto
 
     @Argument(help: "Files or folders to measure.")

@@ -10,11 +10,11 @@ struct ReconcileCommand: ParsableCommand {
         commandName: "reconcile",
         abstract: "Compare Alibaba's bill with what ClipMeter priced, per period and billing item, and say what differs and why.",
         discussion: """
-        Bill files: saved BssOpenApi DescribeInstanceBill / QueryInstanceBill responses, the itemized bill CSV, or ICE \
-        DescribeMeterImsEditUsage / DescribeMeterImsMediaConvertUsage responses (told apart by their content). \
-        Exit codes: 0 everything matches (or a plan paid), 4 differences found, 1 some file or row could not be read, 2 usage error.
-        Example: clipmeter reconcile --bill bill.csv --ledger .clipmeter/ledger.sqlite --from 2026-11-01 --to 2026-12-01
-        """)
+            Bill files: saved BssOpenApi DescribeInstanceBill / QueryInstanceBill responses, the itemized bill CSV, or ICE \
+            DescribeMeterImsEditUsage / DescribeMeterImsMediaConvertUsage responses (told apart by their content). \
+            Exit codes: 0 everything matches (or a plan paid), 4 differences found, 1 some file or row could not be read, 2 usage error.
+            Example: clipmeter reconcile --bill bill.csv --ledger .clipmeter/ledger.sqlite --from 2026-11-01 --to 2026-12-01
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv, html }
 
@@ -30,7 +30,9 @@ struct ReconcileCommand: ParsableCommand {
     var from: String?
     @Option(help: "Only periods and jobs before this time.")
     var to: String?
-    @Option(name: .customLong("item-map"), help: "JSON or YAML naming billing items: {items: [{billingItemCode?, billingItem?, feature, edition?, codec?, tier?}]}.")
+    @Option(
+        name: .customLong("item-map"),
+        help: "JSON or YAML naming billing items: {items: [{billingItemCode?, billingItem?, feature, edition?, codec?, tier?}]}.")
     var itemMap: String?
     @OptionGroup var rateOptions: RateOptions
     @Option(help: "The bill's time zone (default Asia/Shanghai).")
@@ -40,13 +42,16 @@ struct ReconcileCommand: ParsableCommand {
 
     func validate() throws {
         if TimeZone(identifier: timezone) == nil { throw ValidationError("--timezone \(timezone) is not a known time zone") }
-        if bill.isEmpty { throw ValidationError("pass at least one --bill FILE (a saved bill response, the itemized bill CSV or a meter response)") }
+        if bill.isEmpty {
+            throw ValidationError("pass at least one --bill FILE (a saved bill response, the itemized bill CSV or a meter response)")
+        }
     }
 
     func run() throws {
         let zone = TimeZone(identifier: timezone) ?? PricingOptions.shanghai
-        let inputs = ReconcileInputs(bills: bill, ledgers: ledger, ledgerSchema: ledgerSchema, results: results, itemMap: itemMap,
-                                     timeZone: zone)
+        let inputs = ReconcileInputs(
+            bills: bill, ledgers: ledger, ledgerSchema: ledgerSchema, results: results, itemMap: itemMap,
+            timeZone: zone)
         let report = try inputs.report(card: rateOptions.card(), from: inputs.time(from, "--from"), to: inputs.time(to, "--to"))
         ReconcileOutput.print(report, format: format.rawValue)
         for error in report.errors { Terminal.err("clipmeter: \(error)") }

@@ -29,12 +29,17 @@ struct ScanCommand: ParsableCommand {
     @OptionGroup var budget: BudgetOptions
     @OptionGroup var account: BillingAccountOptions
     @Option(help: "table (default), json, ndjson, csv, focus (FinOps FOCUS 1.2 CSV) or html.") var format: Format = .table
-    @Flag(help: "Print one JSON line of counts and totals instead of the bill (a pod's log); the failures still go to stderr, the full bill to the ledger.")
+    @Flag(
+        help:
+            "Print one JSON line of counts and totals instead of the bill (a pod's log); the failures still go to stderr, the full bill to the ledger."
+    )
     var summary = false
     @Argument(help: "The folder to scan.") var directory: String
 
     func run() throws {
-        guard PathKind.isDirectory(directory) else { throw UsageError("\(directory): not a folder (scan takes a folder; use estimate for single files)") }
+        guard PathKind.isDirectory(directory) else {
+            throw UsageError("\(directory): not a folder (scan takes a folder; use estimate for single files)")
+        }
         let maxCost = try BillOutcome.budget(budget.maxCost)
         let billingAccount = format == .focus ? try account.account() : .unassigned
         let shard = try ledger.shardParts()
@@ -46,17 +51,22 @@ struct ScanCommand: ParsableCommand {
         let replay = ledger.noReplay ? nil : store.flatMap { ScanReplay(ledger: $0, shard: shard, listing: listing, files: files) }
         if let replay, try replay.replayed(timeZone: pricing.timeZone) { return }
         // Loaded only now: a replay needs no card (its file, or this build's bundled cards, are in the key and state).
-        let settings = BillingSettings(card: try rateOptions.card(), pricing: pricing.options(policy: measure.durationPolicy),
-                                       policy: measure.durationPolicy, timeline: try timelineFlags.options())
-        let request = ScanRequest(directory: directory, feature: feature, shard: shard, resolver: resolver,
-                                  probe: measure.probeOptions, jobs: measure.jobs, settings: settings, settleSeconds: measure.settle,
-                                  producedBy: ClipMeterVersion.text)
+        let settings = BillingSettings(
+            card: try rateOptions.card(), pricing: pricing.options(policy: measure.durationPolicy),
+            policy: measure.durationPolicy, timeline: try timelineFlags.options())
+        let request = ScanRequest(
+            directory: directory, feature: feature, shard: shard, resolver: resolver,
+            probe: measure.probeOptions, jobs: measure.jobs, settings: settings, settleSeconds: measure.settle,
+            producedBy: ClipMeterVersion.text)
         let progress = ProgressBar(total: 0)
         var outcome: ScanOutcome
-        do { outcome = try ScanSession.run(request, listing: consume listing, ledger: store) { progress.update(done: $0, total: $1) } } catch { throw UsageError(LedgerChoice.message(for: error)) }
+        do {
+            outcome = try ScanSession.run(request, listing: consume listing, ledger: store) { progress.update(done: $0, total: $1) }
+        } catch { throw UsageError(LedgerChoice.message(for: error)) }
         progress.finish()
         outcome.report.billingAccount = billingAccount
-        let status = outcome.render(as: summary ? .summary : BillFormat(rawValue: format.rawValue), explain: budget.explain, maxCost: maxCost, replay: replay)
+        let status = outcome.render(
+            as: summary ? .summary : BillFormat(rawValue: format.rawValue), explain: budget.explain, maxCost: maxCost, replay: replay)
         if status != 0 { throw ExitCode(status) }
     }
 }

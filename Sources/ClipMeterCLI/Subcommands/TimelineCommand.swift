@@ -9,7 +9,9 @@ struct TimelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "timeline",
         abstract: "Compute the output length of an IMS Timeline JSON file, with a per-track and per-clip breakdown.",
-        discussion: "Clip media are measured from local paths, --media-root, --oss-map and --media-map; paths may not leave the timeline's folder and the folders named by those flags. Exit 1 when the length cannot be known, 2 when the file is not a timeline.")
+        discussion:
+            "Clip media are measured from local paths, --media-root, --oss-map and --media-map; paths may not leave the timeline's folder and the folders named by those flags. Exit 1 when the length cannot be known, 2 when the file is not a timeline."
+    )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
 
@@ -55,10 +57,12 @@ struct TimelineCommand: ParsableCommand {
         for track in length.tracks {
             rows.append(["\(track.kind) \(track.index)", "", "", text(track.duration), ""])
             for (index, clip) in track.clips.enumerated() {
-                rows.append(["", "clip \(index)", "\(text(clip.start)) – \(text(clip.end))",
-                             clip.start.flatMap { start in clip.end.map { text($0 - start) } } ?? "?",
-                             [clip.source ?? "", clip.warnings.isEmpty ? "" : "(\(clip.warnings.count) warning(s))"]
-                                .filter { !$0.isEmpty }.joined(separator: " ")])
+                rows.append([
+                    "", "clip \(index)", "\(text(clip.start)) – \(text(clip.end))",
+                    clip.start.flatMap { start in clip.end.map { text($0 - start) } } ?? "?",
+                    [clip.source ?? "", clip.warnings.isEmpty ? "" : "(\(clip.warnings.count) warning(s))"]
+                        .filter { !$0.isEmpty }.joined(separator: " "),
+                ])
             }
         }
         var lines = [TextTable.render(header: ["TRACK", "CLIP", "SPAN (s)", "LENGTH (s)", "SOURCE"], rows: rows)]

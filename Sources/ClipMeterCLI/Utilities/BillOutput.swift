@@ -37,7 +37,9 @@ enum BillOutcome {
             list(unexported, more: "(the JSON or CSV output lists every job)")
         }
         if let maxCost, bill.total.amount > maxCost {  // --max-cost is in the card's currency
-            err("clipmeter: total \(MoneyText.string(bill.total)) \(bill.currency) exceeds --max-cost \(MoneyText.string(maxCost)) \(bill.currency)")
+            err(
+                "clipmeter: total \(MoneyText.string(bill.total)) \(bill.currency) exceeds --max-cost \(MoneyText.string(maxCost)) \(bill.currency)"
+            )
             return ExitStatus.overBudget
         }
         return report.allFailures.isEmpty ? 0 : ExitStatus.inputFailed

@@ -52,7 +52,8 @@ enum LedgerChoice {
     static let missingRootCertificate = "root certificate file"
 
     /// What to mount when that happens: libpq names the file it looked for, not how to provide it.
-    static let caAdvice = "sslmode=verify-full needs the certificate of the CA that signed the server's: "
+    static let caAdvice =
+        "sslmode=verify-full needs the certificate of the CA that signed the server's: "
         + "put it in a file and point PGSSLROOTCERT (or sslrootcert= in the URL) at it. In Kubernetes, create the "
         + "ConfigMap clipmeter-ledger-ca with the key ca.crt; the manifests mount it at /etc/clipmeter/ledger-ca "
         + "and set PGSSLROOTCERT (docs/operations.md)."
@@ -69,7 +70,8 @@ enum LedgerChoice {
         case .io(_, let message) where error.isDatabase && message.contains(missingRootCertificate):
             return caAdvice
         case .io, .readOnly:
-            return error.isDatabase ? "Check the server, the role and its privileges, \(elsewhere)"
+            return error.isDatabase
+                ? "Check the server, the role and its privileges, \(elsewhere)"
                 : "Check that its folder exists and is writable, \(elsewhere)"
         case .connectionLost:
             return "Run again once the server is reachable, \(elsewhere)"
@@ -88,7 +90,8 @@ enum LedgerChoice {
         case .untrusted:
             return "Check who created it; if it is yours, make it your own and not writable by others (chown, chmod go-w), \(elsewhere)"
         case .malformedURL:
-            return "Write it as postgres://USER@HOST:PORT/DATABASE (an IPv6 host in brackets), or name a file that starts with postgres: as ./postgres:…"
+            return
+                "Write it as postgres://USER@HOST:PORT/DATABASE (an IPv6 host in brackets), or name a file that starts with postgres: as ./postgres:…"
         }
     }
 
@@ -122,7 +125,8 @@ enum LedgerChoice {
             throw UsageError("the shard count must be between 1 and \(CountLimits.maxShards) (got \(count))")
         }
         guard let value = environment[indexVariable] else {
-            throw UsageError("--shard auto reads \(indexVariable), which is not set (Kubernetes sets it in an Indexed Job; elsewhere use --shard K/N)")
+            throw UsageError(
+                "--shard auto reads \(indexVariable), which is not set (Kubernetes sets it in an Indexed Job; elsewhere use --shard K/N)")
         }
         guard let index = Int(value.trimmingCharacters(in: .whitespaces)), (0..<count).contains(index) else {
             throw UsageError("\(indexVariable)=\(value): expected 0 … \(count - 1) for \(count) shard(s)")

@@ -74,7 +74,9 @@ struct ReconcileInputs {
             }
             do {
                 let recorded = try JobHistory.recorded(from: opened, from: from, to: to, timeZone: timeZone)
-                side.add(recorded.bill.jobs, currency: recorded.bill.currency, from: "ledger " + opened.map(\.path).joined(separator: ", "), card: card)
+                side.add(
+                    recorded.bill.jobs, currency: recorded.bill.currency, from: "ledger " + opened.map(\.path).joined(separator: ", "),
+                    card: card)
             } catch {
                 throw UsageError(LedgerChoice.message(for: error))
             }

@@ -25,7 +25,8 @@ enum ReconcileOutput {
             ?? row.billingItem ?? "(none on the bill)"
     }
     private static func feature(_ row: ReconciledRow) -> String {
-        row.key?.description ?? (row.proposed.isEmpty ? "unmapped" : "unmapped (" + row.proposed.map(\.description).joined(separator: " or ") + "?)")
+        row.key?.description
+            ?? (row.proposed.isEmpty ? "unmapped" : "unmapped (" + row.proposed.map(\.description).joined(separator: " or ") + "?)")
     }
     private static func span(_ report: ReconcileReport) -> String {
         guard let from = report.from, let to = report.to else { return "no rows" }
@@ -40,13 +41,19 @@ enum ReconcileOutput {
         for (status, rows) in report.byStatus {
             var lines = ["\(status.rawValue.uppercased()) (\(rows.count)): \(status.advice)"]
             let cells = rows.map { row in
-                ["  " + row.period.label(in: report.timeZone), BillRenderer.oneLineCell(item(row)), feature(row),
-                 number(row.bill?.usage) + (row.bill?.usageUnit.map { " " + $0 } ?? ""),
-                 number(row.clipmeter?.usage) + (row.clipmeter.map { " " + ($0.unit == .minutes ? "min" : "×1000 tokens") } ?? ""),
-                 money(row.bill?.gross), money(row.clipmeter?.cost), money(row.difference)]
+                [
+                    "  " + row.period.label(in: report.timeZone), BillRenderer.oneLineCell(item(row)), feature(row),
+                    number(row.bill?.usage) + (row.bill?.usageUnit.map { " " + $0 } ?? ""),
+                    number(row.clipmeter?.usage) + (row.clipmeter.map { " " + ($0.unit == .minutes ? "min" : "×1000 tokens") } ?? ""),
+                    money(row.bill?.gross), money(row.clipmeter?.cost), money(row.difference),
+                ]
             }
-            let rendered = TextTable.render(header: ["  PERIOD", "BILLING ITEM", "FEATURE", "BILL USAGE", "CLIPMETER USAGE", "BILL GROSS",
-                                                     "CLIPMETER COST", "DIFFERENCE"], rows: cells).split(separator: "\n").map(String.init)
+            let rendered = TextTable.render(
+                header: [
+                    "  PERIOD", "BILLING ITEM", "FEATURE", "BILL USAGE", "CLIPMETER USAGE", "BILL GROSS",
+                    "CLIPMETER COST", "DIFFERENCE",
+                ], rows: cells
+            ).split(separator: "\n").map(String.init)
             lines.append(rendered[0])
             for (index, row) in rows.enumerated() {
                 lines.append(rendered[index + 1])
@@ -55,13 +62,19 @@ enum ReconcileOutput {
             blocks.append(lines.joined(separator: "\n"))
         }
         let difference = report.billTotal - report.clipmeterTotal
-        blocks.append("TOTAL bill \(money(report.billTotal)) \(report.currency), ClipMeter \(money(report.clipmeterTotal)) \(report.currency), "
-            + "difference \(money(difference)) (gross amounts before discounts and deductions; rate card \(report.rateCard); periods \(span(report)) in \(report.timeZone.identifier))")
+        blocks.append(
+            "TOTAL bill \(money(report.billTotal)) \(report.currency), ClipMeter \(money(report.clipmeterTotal)) \(report.currency), "
+                + "difference \(money(difference)) (gross amounts before discounts and deductions; rate card \(report.rateCard); periods \(span(report)) in \(report.timeZone.identifier))"
+        )
         if !report.warnings.isEmpty {
-            blocks.append((["Warnings (\(report.warnings.count)):"] + report.warnings.map { "  - " + BillRenderer.oneLineCell($0) }).joined(separator: "\n"))
+            blocks.append(
+                (["Warnings (\(report.warnings.count)):"] + report.warnings.map { "  - " + BillRenderer.oneLineCell($0) }).joined(
+                    separator: "\n"))
         }
         if !report.errors.isEmpty {
-            blocks.append((["Not read (\(report.errors.count)):"] + report.errors.map { "  - " + BillRenderer.oneLineCell($0.description) }).joined(separator: "\n"))
+            blocks.append(
+                (["Not read (\(report.errors.count)):"] + report.errors.map { "  - " + BillRenderer.oneLineCell($0.description) }).joined(
+                    separator: "\n"))
         }
         return blocks.joined(separator: "\n\n")
     }
@@ -74,27 +87,41 @@ enum ReconcileOutput {
         func amount(_ value: Decimal?) -> JSONValue { value.map { .string(MoneyText.string($0)) } ?? .null }
         func quantity(_ value: Decimal?) -> JSONValue { value.map { .number(NumberText.plain($0)) } ?? .null }
         let rows: [JSONValue] = report.rows.map { row in
-            let bill: JSONValue = row.bill.map { bill in
-                let d = bill.deductions
-                return .object([
-                    ("usage", quantity(bill.usage)), ("usageUnit", .string(bill.usageUnit)), ("listPrice", amount(bill.listPrice)),
-                    ("listPriceUnit", .string(bill.listPriceUnit)), ("gross", amount(bill.gross)), ("payable", amount(bill.payable)),
-                    ("deducted", .object([
-                        ("resourcePackage", .string(d.resourcePackage)), ("coupons", amount(d.coupons)), ("cashCoupons", amount(d.cashCoupons)),
-                        ("prepaidCard", amount(d.prepaidCard)), ("invoiceDiscount", amount(d.invoiceDiscount)), ("money", amount(d.money)),
-                    ])),
-                    ("sources", .array(bill.sources.map { .string($0.rawValue) })), ("rows", .array(bill.locations.map { .string($0) })),
-                ])
-            } ?? .null
-            let clipmeter: JSONValue = row.clipmeter.map { ours in
-                .object([
-                    ("usage", quantity(ours.usage)), ("usagePerCycle", quantity(ours.usagePerCycle)), ("unit", .string(ours.unit.rawValue)),
-                    ("cost", amount(ours.cost)), ("jobs", .array(ours.jobs.map { .string($0) })),
-                ])
-            } ?? .null
+            let bill: JSONValue =
+                row.bill.map { bill in
+                    let d = bill.deductions
+                    return .object([
+                        ("usage", quantity(bill.usage)), ("usageUnit", .string(bill.usageUnit)), ("listPrice", amount(bill.listPrice)),
+                        ("listPriceUnit", .string(bill.listPriceUnit)), ("gross", amount(bill.gross)), ("payable", amount(bill.payable)),
+                        (
+                            "deducted",
+                            .object([
+                                ("resourcePackage", .string(d.resourcePackage)), ("coupons", amount(d.coupons)),
+                                ("cashCoupons", amount(d.cashCoupons)),
+                                ("prepaidCard", amount(d.prepaidCard)), ("invoiceDiscount", amount(d.invoiceDiscount)),
+                                ("money", amount(d.money)),
+                            ])
+                        ),
+                        ("sources", .array(bill.sources.map { .string($0.rawValue) })),
+                        ("rows", .array(bill.locations.map { .string($0) })),
+                    ])
+                } ?? .null
+            let clipmeter: JSONValue =
+                row.clipmeter.map { ours in
+                    .object([
+                        ("usage", quantity(ours.usage)), ("usagePerCycle", quantity(ours.usagePerCycle)),
+                        ("unit", .string(ours.unit.rawValue)),
+                        ("cost", amount(ours.cost)), ("jobs", .array(ours.jobs.map { .string($0) })),
+                    ])
+                } ?? .null
             return .object([
-                ("period", .object([("start", date(row.period.start)), ("end", date(row.period.end)),
-                                    ("granularity", .string(row.period.granularity.rawValue)), ("label", .string(row.period.label(in: zone)))])),
+                (
+                    "period",
+                    .object([
+                        ("start", date(row.period.start)), ("end", date(row.period.end)),
+                        ("granularity", .string(row.period.granularity.rawValue)), ("label", .string(row.period.label(in: zone))),
+                    ])
+                ),
                 ("billingItemCode", .string(row.billingItemCode)), ("billingItem", .string(row.billingItem)),
                 ("feature", .string(row.key?.feature.rawValue)), ("item", .string(row.key?.description)),
                 ("proposedFeatures", .array(row.proposed.map { .string($0.description) })),
@@ -108,10 +135,23 @@ enum ReconcileOutput {
             ("period", .object([("start", date(report.from)), ("end", date(report.to)), ("timeZone", .string(zone.identifier))])),
             ("rateCard", .string(report.rateCard)),
             ("rows", .array(rows)),
-            ("totals", .object([("bill", amount(report.billTotal)), ("clipmeter", amount(report.clipmeterTotal)),
-                                ("difference", amount(report.billTotal - report.clipmeterTotal))])),
-            ("errors", .array(report.errors.map { .object([("location", .string($0.location)), ("code", .string($0.code)),
-                                                            ("message", .string($0.description))]) })),
+            (
+                "totals",
+                .object([
+                    ("bill", amount(report.billTotal)), ("clipmeter", amount(report.clipmeterTotal)),
+                    ("difference", amount(report.billTotal - report.clipmeterTotal)),
+                ])
+            ),
+            (
+                "errors",
+                .array(
+                    report.errors.map {
+                        .object([
+                            ("location", .string($0.location)), ("code", .string($0.code)),
+                            ("message", .string($0.description)),
+                        ])
+                    })
+            ),
             ("warnings", .array(report.warnings.map { .string($0) })),
         ])
     }
@@ -123,9 +163,11 @@ enum ReconcileOutput {
             text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
-        var lines = ["period_start,period_end,granularity,billing_item_code,billing_item,feature,status,bill_usage,bill_usage_unit,"
-            + "list_price,list_price_unit,gross,payable,deducted_money,deducted_by_resource_package,clipmeter_usage,clipmeter_usage_per_cycle,"
-            + "clipmeter_unit,clipmeter_cost,jobs,difference,currency,reason"]
+        var lines = [
+            "period_start,period_end,granularity,billing_item_code,billing_item,feature,status,bill_usage,bill_usage_unit,"
+                + "list_price,list_price_unit,gross,payable,deducted_money,deducted_by_resource_package,clipmeter_usage,clipmeter_usage_per_cycle,"
+                + "clipmeter_unit,clipmeter_cost,jobs,difference,currency,reason"
+        ]
         for row in report.rows {
             let cells: [String] = [
                 DateText.string(row.period.start, in: report.timeZone), DateText.string(row.period.end, in: report.timeZone),

@@ -19,8 +19,10 @@ struct ScanReplay {
 
     /// The replay of the tree `listing` shows (the scan's one walk) and of `files` named one by one; nil when the
     /// tree has no trustworthy state (a symlinked folder in it).
-    init?(ledger: Ledger, arguments: [String] = Array(CommandLine.arguments.dropFirst()), shard: (k: Int, n: Int)?,
-          listing: TreeListing, files: [String]) {
+    init?(
+        ledger: Ledger, arguments: [String] = Array(CommandLine.arguments.dropFirst()), shard: (k: Int, n: Int)?,
+        listing: TreeListing, files: [String]
+    ) {
         let excluded = Set(["", "-wal", "-shm", "-journal"].map { ledger.path + $0 })
         guard let state = TreeState.capture(listing: listing, files: files, excluding: excluded) else { return nil }
         self.ledger = ledger
@@ -32,11 +34,15 @@ struct ScanReplay {
     /// (`--shard auto` reads its index from the environment; `$CLIPMETER_LEDGER` picks the ledger), so the key holds
     /// the resolved shard, the ledger and every variable of the environment that feeds a flag, with passwords and
     /// secrets left out: the key is stored in the ledger.
-    static func key(arguments: [String], shard: (k: Int, n: Int)?, ledger: String,
-                    environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        var parts = ["clipmeter-scan-replay-2", Self.buildIdentity, FileManager.default.currentDirectoryPath,
-                     TimeZone.current.identifier, isatty(STDOUT_FILENO) == 1 ? "tty" : "pipe",
-                     "shard=" + (shard.map { "\($0.k)/\($0.n)" } ?? "all"), "ledger=" + Self.withoutPassword(ledger)]
+    static func key(
+        arguments: [String], shard: (k: Int, n: Int)?, ledger: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
+        var parts = [
+            "clipmeter-scan-replay-2", Self.buildIdentity, FileManager.default.currentDirectoryPath,
+            TimeZone.current.identifier, isatty(STDOUT_FILENO) == 1 ? "tty" : "pipe",
+            "shard=" + (shard.map { "\($0.k)/\($0.n)" } ?? "all"), "ledger=" + Self.withoutPassword(ledger),
+        ]
         let fed = environment.keys.filter { $0.hasPrefix("CLIPMETER_") || $0 == "JOB_COMPLETION_INDEX" || $0 == "TZ" }
         for name in fed.sorted() {
             let secret = ["PASSWORD", "SECRET", "TOKEN", "ACCESS_KEY"].contains { name.uppercased().contains($0) }
@@ -51,13 +57,15 @@ struct ScanReplay {
     /// `text` with the password of a `scheme://user:password@host` URL left out.
     static func withoutPassword(_ text: String) -> String {
         guard let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@"),
-              let colon = text[scheme.upperBound..<at].firstIndex(of: ":") else { return text }
+            let colon = text[scheme.upperBound..<at].firstIndex(of: ":")
+        else { return text }
         return String(text[..<colon]) + String(text[at...])
     }
 
     /// This executable's path, size and times: a rebuilt binary (new rules, new bundled cards) never replays.
     private static let buildIdentity: String = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
         var info = stat()
         guard stat(exe, &info) == 0 else { return exe }
@@ -69,7 +77,9 @@ struct ScanReplay {
     func replayed(timeZone: TimeZone) throws -> Bool {
         guard let (status, stored) = replayIfUnchanged() else { return false }
         if Terminal.showsStats {
-            Terminal.err("clipmeter: nothing changed since the scan of \(DateText.string(stored.recordedAt, in: timeZone)); its bill was replayed from the ledger: 0 file(s) measured (--no-replay does the full scan)")
+            Terminal.err(
+                "clipmeter: nothing changed since the scan of \(DateText.string(stored.recordedAt, in: timeZone)); its bill was replayed from the ledger: 0 file(s) measured (--no-replay does the full scan)"
+            )
         }
         if status != 0 { throw ExitCode(status) }
         return true
@@ -112,10 +122,13 @@ struct ScanReplay {
         defer { try? FileManager.default.removeItem(at: file) }
         guard state.isSettled(margin: Self.settleSeconds) else { return }
         do {
-            try ledger.storeReplay(forKey: key, treeState: state.bytes, exitStatus: exitStatus,
-                                   stderr: recorder.stderrText, outputFile: file)
+            try ledger.storeReplay(
+                forKey: key, treeState: state.bytes, exitStatus: exitStatus,
+                stderr: recorder.stderrText, outputFile: file)
         } catch {
-            Terminal.err("clipmeter: warning: the bill was not stored for replay (\(LedgerChoice.message(for: error))); the next scan does the full work")
+            Terminal.err(
+                "clipmeter: warning: the bill was not stored for replay (\(LedgerChoice.message(for: error))); the next scan does the full work"
+            )
         }
     }
 }
@@ -126,7 +139,9 @@ extension ScanOutcome {
     func render(as format: BillFormat?, explain: Bool, maxCost: Decimal?, replay: ScanReplay?) -> Int32 {
         if let error = recordingError {
             // A bill `clipmeter bill` will never show is a failed run, not one warning among hundreds: said first.
-            Terminal.err("clipmeter: priced jobs could not be recorded in the ledger (\(LedgerChoice.message(for: error))); the bill below is not in the ledger, run the scan again once it is writable")
+            Terminal.err(
+                "clipmeter: priced jobs could not be recorded in the ledger (\(LedgerChoice.message(for: error))); the bill below is not in the ledger, run the scan again once it is writable"
+            )
         }
         let recorder = OutputRecorder()
         let report = format?.shown(report) ?? report
@@ -134,7 +149,9 @@ extension ScanOutcome {
         let judged = BillOutcome.status(report, maxCost: maxCost, err: recorder.err)
         let status = recordingError == nil ? judged : ExitStatus.usage
         if recordingError == nil && !unsettled { replay?.store(recorder, exitStatus: status) }
-        if Terminal.showsStats { Terminal.err("clipmeter: \(jobCount) job(s); \(measured) file(s) measured, \(fromLedger) from the ledger") }
+        if Terminal.showsStats {
+            Terminal.err("clipmeter: \(jobCount) job(s); \(measured) file(s) measured, \(fromLedger) from the ledger")
+        }
         return status
     }
 }

@@ -12,9 +12,11 @@ import MediaProbe
 /// device is listed (the prober reports it) but never opened here; named like a document, it is left out.
 public struct MediaFileFinder: Sendable {
     /// Extensions of files that are usually not media; such a file is still measured if its bytes say media.
-    public static let documentExtensions: Set<String> = ["txt", "md", "json", "yaml", "yml", "csv", "tsv", "html",
+    public static let documentExtensions: Set<String> = [
+        "txt", "md", "json", "yaml", "yml", "csv", "tsv", "html",
         "htm", "xml", "pdf", "sqlite", "sqlite-wal", "sqlite-shm", "db", "log", "swift", "py", "sh", "toml",
-        "ini", "cfg", "conf", "lock", "gitignore", "ds_store", "m3u8", "m3u", "srt", "vtt", "ass", "ssa", "lrc"]
+        "ini", "cfg", "conf", "lock", "gitignore", "ds_store", "m3u8", "m3u", "srt", "vtt", "ass", "ssa", "lrc",
+    ]
 
     public init() {}
 
@@ -54,8 +56,10 @@ public struct MediaFileFinder: Sendable {
 
     /// Walks the listing from `directory` (spelled as the caller named it) without touching the disk, except to
     /// sniff a regular file named like a document.
-    private func collect(_ directory: String, spelled: String, entry: TreeListing.Entry? = nil, in listing: TreeListing,
-                         into found: inout [Found]) {
+    private func collect(
+        _ directory: String, spelled: String, entry: TreeListing.Entry? = nil, in listing: TreeListing,
+        into found: inout [Found]
+    ) {
         guard let folder = listing.folder(directory), folder.error == 0 else {
             // A folder that cannot be listed hides files that would be billed: the prober reports it
             // (permission-denied), never a silent skip.
@@ -65,7 +69,7 @@ public struct MediaFileFinder: Sendable {
         for entry in folder.entries where !entry.isHidden {
             let path = PathText.join(spelled, entry.name)
             guard let facts = entry.facts else {
-                found.append(Found(path: path, entry: entry)) // vanished, or a path too long: the prober says which
+                found.append(Found(path: path, entry: entry))  // vanished, or a path too long: the prober says which
                 continue
             }
             if facts.isFolder {
@@ -75,7 +79,7 @@ public struct MediaFileFinder: Sendable {
             var kind = facts
             if facts.isSymlink {
                 guard let target = entry.target else {
-                    found.append(Found(path: path, entry: entry)) // dangling link: reported as not-found
+                    found.append(Found(path: path, entry: entry))  // dangling link: reported as not-found
                     continue
                 }
                 if target.isFolder { continue }

@@ -1,7 +1,7 @@
 import Foundation
 import MediaProbe
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One walk of the folders a scan may read: every folder listed once, each entry with its `lstat` facts.

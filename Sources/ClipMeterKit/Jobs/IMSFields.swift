@@ -19,7 +19,8 @@ struct IMSFields {
 
     init(path: String, resolver: PathResolver, timeZone: TimeZone, root: String) {
         self.path = path
-        self.directory = (PathText.absolute(path, relativeTo: FileManager.default.currentDirectoryPath) as NSString)
+        self.directory =
+            (PathText.absolute(path, relativeTo: FileManager.default.currentDirectoryPath) as NSString)
             .deletingLastPathComponent
         self.resolver = resolver
         self.timeZone = timeZone
@@ -80,7 +81,10 @@ struct IMSFields {
         guard let found = try decimal(fields, key, field: field) else { return nil }
         let least = BillingRun.shortestOutput
         guard found >= least, found <= QuantityLimits.maxSeconds else {
-            throw error(field ?? key, "an output bound must be from \(least) to \(QuantityLimits.maxSeconds) seconds, found \(found): no output can last that long")
+            throw error(
+                field ?? key,
+                "an output bound must be from \(least) to \(QuantityLimits.maxSeconds) seconds, found \(found): no output can last that long"
+            )
         }
         return found
     }
@@ -185,8 +189,11 @@ struct IMSFields {
             if reference.escapesRoots {
                 job.problems.append(JobProblem("\(role) \(reference.original): \(reference.problem ?? "")", remedy: reference.remedy))
             } else if reference.localPath == nil, let reportedDuration {
-                job.warnings.append(.notSynced(role: role, file: reference.original, problem: JobProblem(reference.problem ?? "unresolved", remedy: reference.remedy),
-                                                statedSeconds: reportedDuration, statedBy: .response))
+                job.warnings.append(
+                    .notSynced(
+                        role: role, file: reference.original,
+                        problem: JobProblem(reference.problem ?? "unresolved", remedy: reference.remedy),
+                        statedSeconds: reportedDuration, statedBy: .response))
             }
             return reference
         }

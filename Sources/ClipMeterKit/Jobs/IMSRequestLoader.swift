@@ -34,7 +34,8 @@ public enum IMSRequestAPI: String, Sendable, CaseIterable {
 /// from the keys; a body none of these settles is an error, never a job at 0.
 enum IMSRequestLoader {
     /// Not-billed rule for the material-selection and timeline-organization preview APIs.
-    static let previewNotBilled = "SubmitSceneMediaSelectionJob / SubmitSceneTimelineOrganizationJob are in public preview and not billed (公测中，暂不计费: https://help.aliyun.com/zh/ims/developer-reference/api-ice-2020-11-09-submitscenemediaselectionjob)"
+    static let previewNotBilled =
+        "SubmitSceneMediaSelectionJob / SubmitSceneTimelineOrganizationJob are in public preview and not billed (公测中，暂不计费: https://help.aliyun.com/zh/ims/developer-reference/api-ice-2020-11-09-submitscenemediaselectionjob)"
 
     /// True when `document` is a request body or a list of them (and not a saved response).
     static func recognizes(_ document: SourceValue) -> Bool {
@@ -50,15 +51,18 @@ enum IMSRequestLoader {
         return !IMSRequestAPI.bodyKeys.isDisjoint(with: fields.keys)
     }
 
-    static func load(path: String, document: SourceValue, resolver: PathResolver, feature: String?, api: IMSRequestAPI?,
-                     timeZone: TimeZone, idBase: String?) throws -> [JobSpec] {
+    static func load(
+        path: String, document: SourceValue, resolver: PathResolver, feature: String?, api: IMSRequestAPI?,
+        timeZone: TimeZone, idBase: String?
+    ) throws -> [JobSpec] {
         let bodies: [(fields: [String: SourceValue], root: String)]
         switch document {
         case .map(let fields): bodies = [(fields, "")]
         case .list(let items):
             bodies = try items.enumerated().map { index, item in
                 guard let fields = item.mapValue else {
-                    throw ManifestError(path: path, field: "[\(index)]", message: "expected a request body (an object), found \(item.kindName)")
+                    throw ManifestError(
+                        path: path, field: "[\(index)]", message: "expected a request body (an object), found \(item.kindName)")
                 }
                 return (fields, "[\(index)]")
             }
@@ -97,11 +101,13 @@ enum IMSRequestLoader {
             return api
         }
         if let given { return given }
-        let verdict = IMSRequestSignature.verdict(body: body, input: try reader.embedded(body, "InputConfig"),
-                                                  output: try reader.embedded(body, "OutputConfig"))
+        let verdict = IMSRequestSignature.verdict(
+            body: body, input: try reader.embedded(body, "InputConfig"),
+            output: try reader.embedded(body, "OutputConfig"))
         if verdict.candidates.count == 1, let api = verdict.candidates.first { return api }
-        throw ManifestError(path: reader.path, field: reader.root.isEmpty ? nil : reader.root,
-                            message: IMSRequestSignature.reason(verdict), remedy: .nameTheAPI)
+        throw ManifestError(
+            path: reader.path, field: reader.root.isEmpty ? nil : reader.root,
+            message: IMSRequestSignature.reason(verdict), remedy: .nameTheAPI)
     }
 }
 
@@ -141,7 +147,8 @@ private struct RequestReader {
         } else if input["MediaArray"] != nil || input["MediaSearchInput"] != nil {
             job.feature = isMovieScene(input["SceneInfo"]) ? "image-text-matching-movie" : "image-text-matching"
         } else {
-            job.problems.append("InputConfig has neither MediaGroupArray, MediaArray nor MediaSearchInput: no production mode can be chosen")
+            job.problems.append(
+                "InputConfig has neither MediaGroupArray, MediaArray nor MediaSearchInput: no production mode can be chosen")
         }
         var names = groups.flatMap { fields.mediaNames($0["MediaArray"]) }
         names += fields.mediaNames(input["MediaArray"])
@@ -160,11 +167,14 @@ private struct RequestReader {
             length = try scriptLength(input: input, groups: groups, editing: editing, maximum: maximum, reader: inputs)
         } else {
             // Image-text matching follows its voice-over, whose length only synthesis knows.
-            length = capped(maximum, field: "OutputConfig.MaxDuration",
-                            detail: "an image-text matching output lasts as long as its voice-over, known only after synthesis")
+            length = capped(
+                maximum, field: "OutputConfig.MaxDuration",
+                detail: "an image-text matching output lasts as long as its voice-over, known only after synthesis")
         }
         if input["MediaSearchInput"] != nil, groups.isEmpty, input["MediaArray"] == nil {
-            job.problems.append("the inputs are chosen at run time by InputConfig.MediaSearchInput, so their duration cannot be known before submission; list them in InputConfig.MediaArray to price the job")
+            job.problems.append(
+                "the inputs are chosen at run time by InputConfig.MediaSearchInput, so their duration cannot be known before submission; list them in InputConfig.MediaArray to price the job"
+            )
         }
         job.outputPlan = OutputPlan(count: count, length: length)
     }
@@ -172,16 +182,21 @@ private struct RequestReader {
     /// Script-to-video (IMS script-to-video FAQ): a global voice-over sets the length; else `FixedDuration`;
     /// else grouped narration sums the groups (a group without speech lasts its `Duration`, default 5 s);
     /// else one shot of `SingleShotDuration` per group. `MaxDuration` caps all of them.
-    private func scriptLength(input: [String: SourceValue], groups: [[String: SourceValue]],
-                              editing: [String: SourceValue], maximum: Decimal?, reader: IMSFields) throws -> PlannedLength {
+    private func scriptLength(
+        input: [String: SourceValue], groups: [[String: SourceValue]],
+        editing: [String: SourceValue], maximum: Decimal?, reader: IMSFields
+    ) throws -> PlannedLength {
         let speech = "the output lasts as long as its voice-over"
         if !fields.list(input["SpeechTextArray"]).isEmpty {
-            return capped(maximum, field: "OutputConfig.MaxDuration", detail: "\(speech) (InputConfig.SpeechTextArray), known only after synthesis")
+            return capped(
+                maximum, field: "OutputConfig.MaxDuration", detail: "\(speech) (InputConfig.SpeechTextArray), known only after synthesis")
         }
         let grouped = groups.contains { $0["Duration"] != nil || !fields.list($0["SpeechTextArray"]).isEmpty }
         if grouped {
             if groups.contains(where: { !fields.list($0["SpeechTextArray"]).isEmpty }) {
-                return capped(maximum, field: "OutputConfig.MaxDuration", detail: "\(speech) of its groups (MediaGroupArray[].SpeechTextArray), known only after synthesis")
+                return capped(
+                    maximum, field: "OutputConfig.MaxDuration",
+                    detail: "\(speech) of its groups (MediaGroupArray[].SpeechTextArray), known only after synthesis")
             }
             var total: Decimal = 0
             for (index, group) in groups.enumerated() {
@@ -191,12 +206,14 @@ private struct RequestReader {
         }
         let process = (editing["ProcessConfig"]?.mapValue) ?? [:]
         if let shot = try fields.under(fields.fieldName("EditingConfig.ProcessConfig")).outputBound(process, "SingleShotDuration") {
-            return exactOrCapped(shot * Decimal(groups.count),
-                                 basis: "EditingConfig.ProcessConfig.SingleShotDuration \(SecondsFormat.text(shot)) s × \(groups.count) groups",
-                                 maximum: maximum)
+            return exactOrCapped(
+                shot * Decimal(groups.count),
+                basis: "EditingConfig.ProcessConfig.SingleShotDuration \(SecondsFormat.text(shot)) s × \(groups.count) groups",
+                maximum: maximum)
         }
-        return capped(maximum, field: "OutputConfig.MaxDuration",
-                      detail: "no FixedDuration and no SingleShotDuration: the shots' length is chosen at run time")
+        return capped(
+            maximum, field: "OutputConfig.MaxDuration",
+            detail: "no FixedDuration and no SingleShotDuration: the shots' length is chosen at run time")
     }
 
     // MARK: SubmitMediaProducingJob
@@ -218,17 +235,20 @@ private struct RequestReader {
         }
         let sizeFromInputs = job.outputWidth == nil
         if job.timelineJSON != nil {
-            job.outputPlan = OutputPlan(count: 1, length: .timeline(cap: maximum, capField: "OutputMediaConfig.MaxDuration"),
-                                        sizeFromInputs: sizeFromInputs)
+            job.outputPlan = OutputPlan(
+                count: 1, length: .timeline(cap: maximum, capField: "OutputMediaConfig.MaxDuration"),
+                sizeFromInputs: sizeFromInputs)
         } else {
             let what = body["TemplateId"] != nil ? "TemplateId" : (body["ProjectId"] != nil ? "ProjectId" : nil)
             guard let what else {
                 job.problems.append("SubmitMediaProducingJob needs one of Timeline, TemplateId (+ ClipsParam) or ProjectId")
                 return
             }
-            job.outputPlan = OutputPlan(count: 1, length: capped(
-                maximum, field: "OutputMediaConfig.MaxDuration",
-                detail: "the timeline of \(what) lives in IMS, so its length is unknown offline"), sizeFromInputs: sizeFromInputs)
+            job.outputPlan = OutputPlan(
+                count: 1,
+                length: capped(
+                    maximum, field: "OutputMediaConfig.MaxDuration",
+                    detail: "the timeline of \(what) lives in IMS, so its length is unknown offline"), sizeFromInputs: sizeFromInputs)
         }
     }
 
@@ -260,8 +280,9 @@ private struct RequestReader {
         if let fixed = try outputs.outputBound(output, "FixedDuration") {
             length = .exact(fixed, basis: "OutputConfig.FixedDuration \(SecondsFormat.text(fixed)) s")
         } else {
-            length = capped(try outputs.outputBound(output, "MaxDuration"), field: "OutputConfig.MaxDuration",
-                            detail: "the AI chooses how long each \(feature) output runs")
+            length = capped(
+                try outputs.outputBound(output, "MaxDuration"), field: "OutputConfig.MaxDuration",
+                detail: "the AI chooses how long each \(feature) output runs")
         }
         job.outputPlan = OutputPlan(count: count, length: length)
     }
@@ -281,7 +302,8 @@ private struct RequestReader {
         try size(output, reader: outputs, into: &job)
         let projects: [String]
         switch body["ProjectIds"] {
-        case .string(let text)?: projects = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        case .string(let text)?:
+            projects = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         case .list?: projects = fields.mediaNames(body["ProjectIds"])
         default: projects = []
         }
@@ -289,9 +311,11 @@ private struct RequestReader {
             job.problems.append("ProjectIds names no editing project")
             return
         }
-        job.outputPlan = OutputPlan(count: projects.count, length: capped(
-            try outputs.outputBound(output, "MaxDuration"), field: "OutputConfig.MaxDuration",
-            detail: "each project's timeline lives in IMS, so its length is unknown offline"))
+        job.outputPlan = OutputPlan(
+            count: projects.count,
+            length: capped(
+                try outputs.outputBound(output, "MaxDuration"), field: "OutputConfig.MaxDuration",
+                detail: "each project's timeline lives in IMS, so its length is unknown offline"))
     }
 
     // MARK: Pieces
@@ -327,7 +351,9 @@ private struct RequestReader {
 
     private func exactOrCapped(_ seconds: Decimal, basis: String, maximum: Decimal?) -> PlannedLength {
         if let maximum, maximum < seconds {
-            return .exact(maximum, basis: "\(basis) = \(SecondsFormat.text(seconds)) s, capped by OutputConfig.MaxDuration \(SecondsFormat.text(maximum)) s")
+            return .exact(
+                maximum,
+                basis: "\(basis) = \(SecondsFormat.text(seconds)) s, capped by OutputConfig.MaxDuration \(SecondsFormat.text(maximum)) s")
         }
         return .exact(seconds, basis: basis)
     }

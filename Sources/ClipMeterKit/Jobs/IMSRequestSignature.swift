@@ -42,8 +42,10 @@ enum IMSRequestSignature {
             "EditingConfig": [batch, mashup, selection, organization], "TemplateConfig": [batch],
             "JobType": [selection, organization], "MediaSelectResult": [organization], "ProjectIds": [sceneBatch],
         ]
-        for key in ["OutputMediaConfig", "Timeline", "TemplateId", "ClipsParam", "ProjectId", "OutputMediaTarget",
-                    "EditingProduceConfig", "MediaMetadata", "ProjectMetadata", "Source"] {
+        for key in [
+            "OutputMediaConfig", "Timeline", "TemplateId", "ClipsParam", "ProjectId", "OutputMediaTarget",
+            "EditingProduceConfig", "MediaMetadata", "ProjectMetadata", "Source",
+        ] {
             body[key] = [producing]
         }
         var input: [String: Set<API>] = [
@@ -94,8 +96,9 @@ enum IMSRequestSignature {
         let lacking = API.allCases.filter(candidates.contains).map { api in
             (api: api, keys: (required[api] ?? []).filter { body[$0] == nil })
         }
-        return Verdict(candidates: lacking.filter(\.keys.isEmpty).map(\.api), lacking: lacking.filter { !$0.keys.isEmpty },
-                       evidence: evidence)
+        return Verdict(
+            candidates: lacking.filter(\.keys.isEmpty).map(\.api), lacking: lacking.filter { !$0.keys.isEmpty },
+            evidence: evidence)
     }
 
     /// Why a body fits no single API, for the error: the candidates, or the keys that pull apart.

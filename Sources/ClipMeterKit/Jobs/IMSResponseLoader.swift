@@ -36,13 +36,16 @@ enum IMSResponseLoader {
         return nil
     }
 
-    static func load(path: String, document: SourceValue, resolver: PathResolver, feature: String?,
-                     fallbackFeature: String? = nil, timeZone: TimeZone) throws -> [JobSpec] {
+    static func load(
+        path: String, document: SourceValue, resolver: PathResolver, feature: String?,
+        fallbackFeature: String? = nil, timeZone: TimeZone
+    ) throws -> [JobSpec] {
         guard let (kind, value) = payload(of: document) else {
             throw ManifestError(path: path, message: "not a saved IMS response ClipMeter reads")
         }
-        let reader = ResponseReader(fields: IMSFields(path: path, resolver: resolver, timeZone: timeZone, root: kind),
-                                    feature: feature, fallback: fallbackFeature)
+        let reader = ResponseReader(
+            fields: IMSFields(path: path, resolver: resolver, timeZone: timeZone, root: kind),
+            feature: feature, fallback: fallbackFeature)
         switch kind {
         case batchKey: return try reader.batch(value.mapValue ?? [:])
         case singleKey: return [try reader.single(value.mapValue ?? [:])]
@@ -51,15 +54,20 @@ enum IMSResponseLoader {
                 guard let fields = item.mapValue else {
                     throw ManifestError(path: path, field: "\(listKey)[\(index)]", message: "expected an object, found \(item.kindName)")
                 }
-                let entry = ResponseReader(fields: reader.fields.under("\(listKey)[\(index)]"), feature: feature,
-                                           fallback: fallbackFeature)
+                let entry = ResponseReader(
+                    fields: reader.fields.under("\(listKey)[\(index)]"), feature: feature,
+                    fallback: fallbackFeature)
                 return try entry.single(fields)
             }
         case batchListKey:
             // A page of batches lists neither sub-jobs nor outputs: billing it would be a silent zero.
             let ids = reader.fields.list(value).compactMap { $0["JobId"]?.stringValue }
             let named = ids.isEmpty ? "" : " (JobId \(ids.prefix(3).joined(separator: ", "))\(ids.count > 3 ? ", …" : ""))"
-            throw ManifestError(path: path, message: "a ListBatchMediaProducingJobs page lists \(ids.count) batch(es)\(named) without their sub-jobs or outputs, so it bills nothing: save the GetBatchMediaProducingJob response of each batch instead")
+            throw ManifestError(
+                path: path,
+                message:
+                    "a ListBatchMediaProducingJobs page lists \(ids.count) batch(es)\(named) without their sub-jobs or outputs, so it bills nothing: save the GetBatchMediaProducingJob response of each batch instead"
+            )
         default: return [try reader.smartHandle(value.mapValue ?? [:])]
         }
     }
@@ -78,11 +86,14 @@ enum IMSDocument {
 
     /// The parsed document when `data` is one `recognizes` accepts, so the caller loads it without parsing again.
     static func document(_ data: Data) -> SourceValue? {
-        let markers = ["EditingBatchJob", "MediaProducingJob", "SmartJobInfo", "JobResult", "InputConfig", "OutputConfig",
-                       "OutputMediaConfig", "Timeline", "TemplateId", "ProjectId", "MediaSelectResult", "\"Action\""]
+        let markers = [
+            "EditingBatchJob", "MediaProducingJob", "SmartJobInfo", "JobResult", "InputConfig", "OutputConfig",
+            "OutputMediaConfig", "Timeline", "TemplateId", "ProjectId", "MediaSelectResult", "\"Action\"",
+        ]
         guard markers.contains(where: { data.range(of: Data($0.utf8)) != nil }),
-              let document = try? SourceValue.json(data),
-              IMSResponseLoader.payload(of: document) != nil || IMSRequestLoader.recognizes(document) else { return nil }
+            let document = try? SourceValue.json(data),
+            IMSResponseLoader.payload(of: document) != nil || IMSRequestLoader.recognizes(document)
+        else { return nil }
         return document
     }
 
@@ -90,28 +101,36 @@ enum IMSDocument {
     /// warning: `estimate --feature`); `fallbackFeature` only names the feature a document leaves unknown (an
     /// unknown JobType: `scan --feature`, which is about loose files); `api` names the request API when a body
     /// has no `Action`.
-    static func load(path: String, data: Data, resolver: PathResolver, feature: String?,
-                            fallbackFeature: String? = nil, api: IMSRequestAPI? = nil,
-                            timeZone: TimeZone = JobTime.defaultTimeZone, idBase: String? = nil) throws -> [JobSpec] {
+    static func load(
+        path: String, data: Data, resolver: PathResolver, feature: String?,
+        fallbackFeature: String? = nil, api: IMSRequestAPI? = nil,
+        timeZone: TimeZone = JobTime.defaultTimeZone, idBase: String? = nil
+    ) throws -> [JobSpec] {
         let document: SourceValue
         do {
             document = try SourceValue.json(data)
         } catch {
             throw ManifestError(path: path, message: "malformed JSON: \(ManifestLoader.reason(error))")
         }
-        return try load(path: path, document: document, resolver: resolver, feature: feature,
-                        fallbackFeature: fallbackFeature, api: api, timeZone: timeZone, idBase: idBase)
+        return try load(
+            path: path, document: document, resolver: resolver, feature: feature,
+            fallbackFeature: fallbackFeature, api: api, timeZone: timeZone, idBase: idBase)
     }
 
     /// `load(path:data:…)` for a document already parsed (by `document(_:)`).
-    static func load(path: String, document: SourceValue, resolver: PathResolver, feature: String?,
-                     fallbackFeature: String? = nil, api: IMSRequestAPI? = nil,
-                     timeZone: TimeZone = JobTime.defaultTimeZone, idBase: String? = nil) throws -> [JobSpec] {
+    static func load(
+        path: String, document: SourceValue, resolver: PathResolver, feature: String?,
+        fallbackFeature: String? = nil, api: IMSRequestAPI? = nil,
+        timeZone: TimeZone = JobTime.defaultTimeZone, idBase: String? = nil
+    ) throws -> [JobSpec] {
         if IMSResponseLoader.payload(of: document) != nil {
-            let jobs = try IMSResponseLoader.load(path: path, document: document, resolver: resolver, feature: feature,
-                                                  fallbackFeature: fallbackFeature, timeZone: timeZone)
+            let jobs = try IMSResponseLoader.load(
+                path: path, document: document, resolver: resolver, feature: feature,
+                fallbackFeature: fallbackFeature, timeZone: timeZone)
             guard !jobs.isEmpty else {
-                throw ManifestError(path: path, message: "this saved IMS response lists no job, so it bills nothing: save the Get*Job response of each job instead")
+                throw ManifestError(
+                    path: path,
+                    message: "this saved IMS response lists no job, so it bills nothing: save the Get*Job response of each job instead")
             }
             return jobs.map { job in
                 var job = job
@@ -120,8 +139,9 @@ enum IMSDocument {
             }
         }
         if IMSRequestLoader.recognizes(document) || api != nil {
-            return try IMSRequestLoader.load(path: path, document: document, resolver: resolver, feature: feature, api: api,
-                                             timeZone: timeZone, idBase: idBase)
+            return try IMSRequestLoader.load(
+                path: path, document: document, resolver: resolver, feature: feature, api: api,
+                timeZone: timeZone, idBase: idBase)
         }
         throw ManifestError(path: path, message: "neither a saved IMS response nor a Submit* request body")
     }
@@ -152,7 +172,8 @@ private struct ResponseReader {
         job.previewOnly = try outputs.flag(output, "GeneratePreviewOnly") ?? false
         job.maxDuration = try outputs.outputBound(output, "MaxDuration")
         job.outputCodec = try outputs.videoCodec(output)
-        if let width = try outputs.count(output, "Width", maximum: 16384), let height = try outputs.count(output, "Height", maximum: 16384) {
+        if let width = try outputs.count(output, "Width", maximum: 16384), let height = try outputs.count(output, "Height", maximum: 16384)
+        {
             job.outputWidth = width
             job.outputHeight = height
         }
@@ -183,7 +204,9 @@ private struct ResponseReader {
                 job.status = .failed
                 job.failureReason = try extendError(batch) ?? "the batch failed (no error in Extend)"
             } else {
-                job.problems.append("batch \(batchID) lists no sub-jobs (status \(status.isEmpty ? "unknown" : status)): save the GetBatchMediaProducingJob response once the batch has finished")
+                job.problems.append(
+                    "batch \(batchID) lists no sub-jobs (status \(status.isEmpty ? "unknown" : status)): save the GetBatchMediaProducingJob response once the batch has finished"
+                )
             }
             return [job]
         }
@@ -214,7 +237,9 @@ private struct ResponseReader {
             }
             succeeded += 1
             let duration = try fields.number(sub, "Duration", field: "\(field).Duration")
-            if let url = try fields.text(sub, "MediaURL", field: "\(field).MediaURL") ?? fields.text(sub, "MediaId", field: "\(field).MediaId") {
+            if let url = try fields.text(sub, "MediaURL", field: "\(field).MediaURL")
+                ?? fields.text(sub, "MediaId", field: "\(field).MediaId")
+            {
                 job.outputs += fields.resolve(url, reportedDuration: duration, role: "output", job: &job)
             } else if !job.previewOnly {
                 job.warnings.append(.subJobWithoutOutput(subJob: subJob.id))
@@ -231,8 +256,9 @@ private struct ResponseReader {
     }
 
     func single(_ fields: [String: SourceValue]) throws -> JobSpec {
-        var job = JobSpec(id: try self.fields.text(fields, "JobId", required: true) ?? "", feature: "video-editing",
-                          source: self.fields.path)
+        var job = JobSpec(
+            id: try self.fields.text(fields, "JobId", required: true) ?? "", feature: "video-editing",
+            source: self.fields.path)
         job.key = JobIdentity.ims(job.id)
         job.finishedAt = try self.fields.time(fields, "CompleteTime")
         job.observedAt = try self.fields.time(fields, "ModifiedTime") ?? job.finishedAt
@@ -244,7 +270,10 @@ private struct ResponseReader {
             if job.status == .failed {
                 job.failureReason = "sub-job of a batch, 0 whatever the batch's feature: " + (job.failureReason ?? "failed")
             } else if feature == nil {
-                job.problems.append(JobProblem("job \(job.id) is a sub-job of a batch (it has SubJobMaterials): it is billed as its batch's feature; price the GetBatchMediaProducingJob response, or name the feature", remedy: .nameTheFeature))
+                job.problems.append(
+                    JobProblem(
+                        "job \(job.id) is a sub-job of a batch (it has SubJobMaterials): it is billed as its batch's feature; price the GetBatchMediaProducingJob response, or name the feature",
+                        remedy: .nameTheFeature))
             }
         }
         if let feature, feature != job.feature {
@@ -260,7 +289,8 @@ private struct ResponseReader {
         }
         let duration = try self.fields.number(fields, "Duration", field: "Duration")
         if job.status == .succeeded,
-           let url = try self.fields.text(fields, "MediaURL") ?? self.fields.text(fields, "MediaId") {
+            let url = try self.fields.text(fields, "MediaURL") ?? self.fields.text(fields, "MediaId")
+        {
             job.outputs = self.fields.resolve(url, reportedDuration: duration, role: "output", job: &job)
         }
         return job
@@ -279,7 +309,10 @@ private struct ResponseReader {
         } else if let fallback {
             job.feature = fallback
         } else {
-            job.problems.append(JobProblem("GetSmartHandleJob of job type \(type!) is not a production feature ClipMeter prices; name the feature if it is billed as one", remedy: .nameTheFeature))
+            job.problems.append(
+                JobProblem(
+                    "GetSmartHandleJob of job type \(type!) is not a production feature ClipMeter prices; name the feature if it is billed as one",
+                    remedy: .nameTheFeature))
         }
         let state = try fields.text(body, "State") ?? ""
         switch state.lowercased() {
@@ -319,8 +352,10 @@ private struct ResponseReader {
     /// failed one or a word that is neither (an error of its own).
     static func unfinished(_ word: String) -> String? {
         let lower = word.trimmingCharacters(in: .whitespaces).lowercased()
-        let running: Set<String> = ["init", "initial", "queuing", "queued", "waiting", "processing", "running", "executing",
-                                    "submitted", "pending", "created"]
+        let running: Set<String> = [
+            "init", "initial", "queuing", "queued", "waiting", "processing", "running", "executing",
+            "submitted", "pending", "created",
+        ]
         return running.contains(lower) ? word : nil
     }
 
@@ -339,7 +374,9 @@ private struct ResponseReader {
         } else if let fallback {
             job.feature = fallback
         } else {
-            job.problems.append(JobProblem("unknown job type '\(jobType ?? "none")': name the feature batch \(job.id) is billed as", remedy: .nameTheFeature))
+            job.problems.append(
+                JobProblem(
+                    "unknown job type '\(jobType ?? "none")': name the feature batch \(job.id) is billed as", remedy: .nameTheFeature))
         }
     }
 
@@ -365,13 +402,16 @@ private struct ResponseReader {
         }
         guard let status = JobSpec.normalizedStatus(word), word.lowercased() != "finished" else {
             job.status = .failed
-            job.problems.append("job \(job.id) has status '\(word)', which is neither finished nor failed: only Success and Failed jobs can be billed")
+            job.problems.append(
+                "job \(job.id) has status '\(word)', which is neither finished nor failed: only Success and Failed jobs can be billed")
             return
         }
         job.status = status
         if status == .failed {
             let code = try fields.text(body, "ErrorCode", field: prefix + "ErrorCode") ?? fields.text(body, "Code", field: prefix + "Code")
-            let message = try fields.text(body, "ErrorMessage", field: prefix + "ErrorMessage") ?? fields.text(body, "Message", field: prefix + "Message")
+            let message =
+                try fields.text(body, "ErrorMessage", field: prefix + "ErrorMessage")
+                ?? fields.text(body, "Message", field: prefix + "Message")
             job.failureReason = [code, message].compactMap { $0 }.joined(separator: ": ")
             if job.failureReason?.isEmpty ?? true { job.failureReason = "failed (no error code in the response)" }
         }

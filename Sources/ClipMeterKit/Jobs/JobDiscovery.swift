@@ -19,9 +19,11 @@ struct JobDiscovery: Sendable {
     static let manifestNames: Set<String> = ["clipmeter.yaml", "clipmeter.yml", "clipmeter.json"]
     /// Extensions of files in `inputs`/`outputs` folders that are not media and are left out of a job
     /// (a README or a saved response beside the videos is not an unmeasurable input).
-    static let nonMediaExtensions: Set<String> = ["json", "yaml", "yml", "txt", "md", "csv", "tsv", "html",
+    static let nonMediaExtensions: Set<String> = [
+        "json", "yaml", "yml", "txt", "md", "csv", "tsv", "html",
         "htm", "xml", "pdf", "log", "sqlite", "db", "srt", "vtt", "ass", "ssa", "lrc", "m3u", "m3u8", "ini", "toml",
-        "part", "tmp", "crdownload"]
+        "part", "tmp", "crdownload",
+    ]
 
     /// A discovery that resolves paths with `resolver`.
     init(resolver: PathResolver, defaultFeature: String?, timeZone: TimeZone = JobTime.defaultTimeZone) {
@@ -66,8 +68,9 @@ struct JobDiscovery: Sendable {
         for manifest in tree.manifests {
             let folder = (manifest as NSString).deletingLastPathComponent
             do {
-                var entries = try ManifestLoader.loadEntries(path: manifest, resolver: resolver, defaultFeature: defaultFeature,
-                                                             timeZone: timeZone, idBase: PathText.relative(manifest, to: rootPath))
+                var entries = try ManifestLoader.loadEntries(
+                    path: manifest, resolver: resolver, defaultFeature: defaultFeature,
+                    timeZone: timeZone, idBase: PathText.relative(manifest, to: rootPath))
                 if jobFolders.contains(folder), entries.count == 1 {
                     fill(&entries[0], from: folder, root: rootPath, listing: listing)
                     filledFolders.insert(folder)
@@ -92,9 +95,10 @@ struct JobDiscovery: Sendable {
             }
             guard let document = IMSDocument.document(data) else { continue }
             do {
-                jobs += try IMSDocument.load(path: file, document: document, resolver: resolver, feature: nil,
-                                             fallbackFeature: defaultFeature, timeZone: timeZone,
-                                             idBase: PathText.relative(file, to: rootPath))
+                jobs += try IMSDocument.load(
+                    path: file, document: document, resolver: resolver, feature: nil,
+                    fallbackFeature: defaultFeature, timeZone: timeZone,
+                    idBase: PathText.relative(file, to: rootPath))
             } catch let error as ManifestError {
                 errors.append(error)
             } catch {
@@ -108,8 +112,10 @@ struct JobDiscovery: Sendable {
             if let job = folderJob(folder, root: rootPath, claimed: claimed, listing: listing) { jobs.append(job) }
         }
 
-        return (JobSpec.mergingDuplicateIDs(jobs).sorted { $0.id < $1.id },
-                errors.sorted { ($0.path, $0.field ?? "") < ($1.path, $1.field ?? "") })
+        return (
+            JobSpec.mergingDuplicateIDs(jobs).sorted { $0.id < $1.id },
+            errors.sorted { ($0.path, $0.field ?? "") < ($1.path, $1.field ?? "") }
+        )
     }
 
     // MARK: - Walking
@@ -167,18 +173,22 @@ struct JobDiscovery: Sendable {
     // MARK: - Folder convention
 
     /// Media of `folder/inputs/**` or `folder/outputs/**`, non-media files left out.
-    private func media(in folder: String, _ name: String, root: String, listing: TreeListing,
-                       skipped: inout [String]) -> [MediaReference] {
+    private func media(
+        in folder: String, _ name: String, root: String, listing: TreeListing,
+        skipped: inout [String]
+    ) -> [MediaReference] {
         let path = PathText.join(folder, name)
         guard let entry = Self.visible(folder, in: listing).first(where: { $0.name == name }),
-              entry.followed?.isFolder == true else { return [] }
+            entry.followed?.isFolder == true
+        else { return [] }
         // The walk listed a real media folder already; one reached through a symlink it did not enter, so the
         // resolver lists that one (confined to the roots, as for any folder a manifest names).
         let listed = entry.isListedFolder ? listedFiles(below: path, in: listing) : nil
-        let references = listed.map { resolver.resolveListed(path, files: $0, displayBase: root) }
+        let references =
+            listed.map { resolver.resolveListed(path, files: $0, displayBase: root) }
             ?? resolver.resolveListed(path, displayBase: root)
         return references.filter { reference in
-            if reference.localPath == nil && !reference.escapesRoots { return false } // an empty folder
+            if reference.localPath == nil && !reference.escapesRoots { return false }  // an empty folder
             let ext = (reference.original as NSString).pathExtension.lowercased()
             if Self.nonMediaExtensions.contains(ext) {
                 skipped.append(reference.original)
@@ -202,8 +212,10 @@ struct JobDiscovery: Sendable {
                     continue
                 }
                 if facts.isSymlink {
-                    matches.append(Glob.Match(path: child, realPath: PathText.realPath(child),
-                                              kind: entry.target.map { PathText.FileKind(mode: mode_t($0.mode)) }))
+                    matches.append(
+                        Glob.Match(
+                            path: child, realPath: PathText.realPath(child),
+                            kind: entry.target.map { PathText.FileKind(mode: mode_t($0.mode)) }))
                     continue
                 }
                 let childReal = PathText.join(real, entry.name)
@@ -217,13 +229,16 @@ struct JobDiscovery: Sendable {
     /// `folder/timeline.json`, or the one `*.timeline.json` in the folder.
     private func timeline(in folder: String, listing: TreeListing) -> String? {
         let names = Self.visible(folder, in: listing).map(\.name)
-        let candidates = names.contains("timeline.json") ? ["timeline.json"]
+        let candidates =
+            names.contains("timeline.json")
+            ? ["timeline.json"]
             : names.filter { $0.lowercased().hasSuffix(".timeline.json") }
         guard candidates.count == 1 else { return nil }
         let path = PathText.join(folder, candidates[0])
         // One lookup, judged and returned: a link retargeted between two lookups cannot pass with one target.
         guard let real = PathText.realPath(path), resolver.containmentProblem(lexical: path, real: real) == nil,
-              PathText.kind(real) == .file else { return nil }
+            PathText.kind(real) == .file
+        else { return nil }
         return real
     }
 
@@ -248,8 +263,9 @@ struct JobDiscovery: Sendable {
         guard !inputs.isEmpty || !outputs.isEmpty else { return nil }
 
         let relative = PathText.relative(folder, to: root)
-        var job = JobSpec(id: relative == "." ? (root as NSString).lastPathComponent : relative, feature: defaultFeature,
-                          inputs: inputs, outputs: outputs, source: folder)
+        var job = JobSpec(
+            id: relative == "." ? (root as NSString).lastPathComponent : relative, feature: defaultFeature,
+            inputs: inputs, outputs: outputs, source: folder)
         job.key = JobIdentity.place(folder, resolver: resolver)
         job.timelinePath = timeline(in: folder, listing: listing).flatMap { claimed.contains($0) ? nil : $0 }
         if job.feature == nil {

@@ -83,7 +83,8 @@ public enum JobIdentity {
             return "the job id is \(id.utf8.count) bytes long (at most \(maximumIDBytes)): shorten it"
         }
         if let bad = id.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
-            return "the job id holds the control character U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4)): ids must be printable text"
+            return
+                "the job id holds the control character U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4)): ids must be printable text"
         }
         return nil
     }

@@ -157,8 +157,10 @@ struct MediaReference: Sendable, Equatable, Hashable {
     public var remedy: Remedy?
 
     /// A reference with whatever the resolver found out.
-    public init(original: String, localPath: String? = nil, reportedDuration: Decimal? = nil, problem: String? = nil,
-                remedy: Remedy? = nil) {
+    public init(
+        original: String, localPath: String? = nil, reportedDuration: Decimal? = nil, problem: String? = nil,
+        remedy: Remedy? = nil
+    ) {
         self.remedy = remedy
         self.original = original
         self.localPath = localPath
@@ -200,8 +202,10 @@ extension JobSpec {
                 kept.warnings.append(.earlierPoll(source: latest.loser.source, status: latest.loser.stage.pollWord))
                 first = kept
             } else {
-                first.problems.append(JobProblem("job \(job.id) is described by \(first.source) and by \(job.source) differently:"
-                    + " one job cannot be two, so neither is billed until one of them is corrected"))
+                first.problems.append(
+                    JobProblem(
+                        "job \(job.id) is described by \(first.source) and by \(job.source) differently:"
+                            + " one job cannot be two, so neither is billed until one of them is corrected"))
             }
             byKey[key] = first
         }

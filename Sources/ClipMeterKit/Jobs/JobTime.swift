@@ -14,7 +14,7 @@ public enum JobTime {
         let pattern = #"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$"#
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard let regex = try? NSRegularExpression(pattern: pattern),
-              let match = regex.firstMatch(in: trimmed, range: NSRange(trimmed.startIndex..., in: trimmed))
+            let match = regex.firstMatch(in: trimmed, range: NSRange(trimmed.startIndex..., in: trimmed))
         else { return nil }
         func group(_ index: Int) -> String? {
             guard let range = Range(match.range(at: index), in: trimmed) else { return nil }
@@ -32,10 +32,10 @@ public enum JobTime {
             components.nanosecond = Int(padded)
         }
         guard let month = components.month, (1...12).contains(month),
-              let day = components.day, (1...31).contains(day),
-              let hour = components.hour, (0...23).contains(hour),
-              let minute = components.minute, (0...59).contains(minute),
-              let second = components.second, (0...60).contains(second)
+            let day = components.day, (1...31).contains(day),
+            let hour = components.hour, (0...23).contains(hour),
+            let minute = components.minute, (0...59).contains(minute),
+            let second = components.second, (0...60).contains(second)
         else { return nil }
 
         var zone = timeZone

@@ -41,10 +41,14 @@ enum ManifestLoader {
     /// without an offset are read in `timeZone`. Jobs without an `id` get `idBase#N` (N from 1), `idBase`
     /// defaulting to `path` as given — pass a path relative to the scanned root to keep ids stable when the
     /// tree moves.
-    public static func load(path: String, resolver: PathResolver, defaultFeature: String?,
-                            timeZone: TimeZone = JobTime.defaultTimeZone, idBase: String? = nil) throws -> [JobSpec] {
-        try loadEntries(path: path, resolver: resolver, defaultFeature: defaultFeature, timeZone: timeZone,
-                        idBase: idBase).map(\.job)
+    public static func load(
+        path: String, resolver: PathResolver, defaultFeature: String?,
+        timeZone: TimeZone = JobTime.defaultTimeZone, idBase: String? = nil
+    ) throws -> [JobSpec] {
+        try loadEntries(
+            path: path, resolver: resolver, defaultFeature: defaultFeature, timeZone: timeZone,
+            idBase: idBase
+        ).map(\.job)
     }
 
     /// A job plus which media keys its manifest entry spelled out (discovery fills the others from the
@@ -56,8 +60,10 @@ enum ManifestLoader {
         var hasTimeline: Bool
     }
 
-    static func loadEntries(path: String, resolver: PathResolver, defaultFeature: String?, timeZone: TimeZone,
-                            idBase: String?) throws -> [Entry] {
+    static func loadEntries(
+        path: String, resolver: PathResolver, defaultFeature: String?, timeZone: TimeZone,
+        idBase: String?
+    ) throws -> [Entry] {
         let data: Data
         do {
             data = try RegularFile.read(path, maxBytes: resolver.readLimits.maxBytes)
@@ -92,8 +98,9 @@ enum ManifestLoader {
             throw ManifestError(path: path, message: "the manifest holds no jobs")
         }
 
-        let reader = JobReader(path: path, directory: directory, resolver: resolver, defaultFeature: defaultFeature,
-                               timeZone: timeZone)
+        let reader = JobReader(
+            path: path, directory: directory, resolver: resolver, defaultFeature: defaultFeature,
+            timeZone: timeZone)
         return try entries.enumerated().map { index, entry in
             guard case .map(var fields) = entry.value else {
                 throw ManifestError(path: path, field: entry.field, message: "expected a job (a mapping), found \(entry.value.kindName)")
@@ -124,9 +131,13 @@ enum ManifestLoader {
             return try SourceValue.yaml(text, maxNodes: maxNodes, textKeys: textKeys)
         } catch let error as ManifestError {
             throw error
-        } catch where isJSON && JSONNumbers.firstOutOfRange(in: data) != nil {
+        } catch  where isJSON && JSONNumbers.firstOutOfRange(in: data) != nil {
             let number = JSONNumbers.firstOutOfRange(in: data) ?? ""
-            throw ManifestError(path: path, message: "the number \(number) is out of range (at most 38 significant digits and an exponent that keeps it exact); the JSON itself is valid")
+            throw ManifestError(
+                path: path,
+                message:
+                    "the number \(number) is out of range (at most 38 significant digits and an exponent that keeps it exact); the JSON itself is valid"
+            )
         } catch let error as SourceValueError {
             throw ManifestError(path: path, message: "malformed YAML: \(error.message)")
         } catch {
@@ -219,7 +230,9 @@ private struct JobReader {
         func integer(_ name: String, minimum: Int, maximum: Int, unit: String) throws -> Int? {
             let expected = "a whole number of \(unit) ≥ \(minimum)"
             guard let value = try number(name, expected: expected) else { return nil }
-            guard DecimalRounding.isWhole(value), value >= Decimal(minimum) else { throw fail(name, "expected \(expected), found \(value)") }
+            guard DecimalRounding.isWhole(value), value >= Decimal(minimum) else {
+                throw fail(name, "expected \(expected), found \(value)")
+            }
             guard value <= Decimal(maximum) else {
                 throw fail(name, "\(value) \(unit) is more than the \(maximum) any job can have")
             }
@@ -272,7 +285,8 @@ private struct JobReader {
         if let resolution = try string("outputResolution") {
             let parts = resolution.lowercased().split(separator: "x").map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard parts.count == 2, let width = parts[0], let height = parts[1], width > 0, height > 0,
-                  width <= QuantityLimits.maxPixels, height <= QuantityLimits.maxPixels else {
+                width <= QuantityLimits.maxPixels, height <= QuantityLimits.maxPixels
+            else {
                 throw fail("outputResolution", "expected WIDTHxHEIGHT such as 1920x1080, found \"\(resolution)\"")
             }
             job.outputWidth = job.outputWidth ?? width
@@ -302,15 +316,18 @@ private struct JobReader {
                 } else if resolved.count > 1 {
                     job.problems.append("timeline '\(text)' matches \(resolved.count) files; name one")
                 } else {
-                    job.problems.append(JobProblem("timeline '\(text)': \(resolved.first?.problem ?? "cannot be resolved")",
-                                                   remedy: resolved.first?.remedy))
+                    job.problems.append(
+                        JobProblem(
+                            "timeline '\(text)': \(resolved.first?.problem ?? "cannot be resolved")",
+                            remedy: resolved.first?.remedy))
                 }
             default:
                 throw fail("timeline", "expected a path to a Timeline JSON file or a timeline object, found \(timeline.kindName)")
             }
         }
-        return ManifestLoader.Entry(job: job, hasInputs: fields["inputs"] != nil, hasOutputs: fields["outputs"] != nil,
-                                    hasTimeline: fields["timeline"] != nil)
+        return ManifestLoader.Entry(
+            job: job, hasInputs: fields["inputs"] != nil, hasOutputs: fields["outputs"] != nil,
+            hasTimeline: fields["timeline"] != nil)
     }
 
     /// `inputs`/`outputs`: one reference or a list; each a string or `{path|url: …, duration: seconds}`.
@@ -336,7 +353,9 @@ private struct JobReader {
                 text = reference
                 if let seconds = keys["duration"] {
                     guard case .number(let number) = seconds, number >= 0, number <= QuantityLimits.maxSeconds else {
-                        throw ManifestError(path: path, field: "\(itemField).duration", message: "expected a number of seconds ≥ 0, found \(describe(seconds))")
+                        throw ManifestError(
+                            path: path, field: "\(itemField).duration",
+                            message: "expected a number of seconds ≥ 0, found \(describe(seconds))")
                     }
                     duration = number
                 }
@@ -350,11 +369,16 @@ private struct JobReader {
                 }
                 reference.reportedDuration = duration
                 if reference.escapesRoots {
-                    job.problems.append(JobProblem("\(name == "inputs" ? "input" : "output") \(reference.original): \(reference.problem!)",
-                                                   remedy: reference.remedy))
+                    job.problems.append(
+                        JobProblem(
+                            "\(name == "inputs" ? "input" : "output") \(reference.original): \(reference.problem!)",
+                            remedy: reference.remedy))
                 } else if reference.localPath == nil, let duration {
-                    job.warnings.append(.notSynced(role: nil, file: reference.original, problem: JobProblem(reference.problem ?? "unresolved", remedy: reference.remedy),
-                                                   statedSeconds: duration, statedBy: .manifest))
+                    job.warnings.append(
+                        .notSynced(
+                            role: nil, file: reference.original,
+                            problem: JobProblem(reference.problem ?? "unresolved", remedy: reference.remedy),
+                            statedSeconds: duration, statedBy: .manifest))
                 }
                 references.append(reference)
             }

@@ -84,7 +84,8 @@ public struct OSSMapping: Sendable, Hashable {
         let urlPart = String(text[..<equals]).trimmingCharacters(in: .whitespaces)
         let dirPart = String(text[text.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
         guard let location = OSSLocation(url: urlPart) else {
-            throw OSSMappingError(text: text,
+            throw OSSMappingError(
+                text: text,
                 message: "'\(urlPart)' is not an OSS URL (oss://bucket/prefix or https://bucket.oss-region.aliyuncs.com/prefix)")
         }
         guard !dirPart.isEmpty else {

@@ -84,23 +84,32 @@ public struct PathResolver: Sendable {
             if scheme == "file", let path = URL(string: text)?.path, !path.isEmpty {
                 return resolveLocal(original: text, directory: "/", pattern: path, display: { $0 })
             }
-            return [MediaReference(original: text,
-                problem: "not a local file: \(scheme):// URLs are not read", remedy: .onlyOSSURLsMap)]
+            return [
+                MediaReference(
+                    original: text,
+                    problem: "not a local file: \(scheme):// URLs are not read", remedy: .onlyOSSURLsMap)
+            ]
         }
         if Self.looksLikeMediaId(text) {
-            return [MediaReference(original: text,
-                problem: "MediaId \(text) has no local file", remedy: .mapMediaID(text))]
+            return [
+                MediaReference(
+                    original: text,
+                    problem: "MediaId \(text) has no local file", remedy: .mapMediaID(text))
+            ]
         }
         if text.hasPrefix("/") || text.hasPrefix("~/") {
             let path = text.hasPrefix("~/") ? NSString(string: text).expandingTildeInPath : text
             return resolveLocal(original: text, directory: "/", pattern: path, display: { $0 })
         }
-        let fromBase = resolveLocal(original: text, directory: base, pattern: text,
-                                    display: { PathText.relative($0, to: base) })
+        let fromBase = resolveLocal(
+            original: text, directory: base, pattern: text,
+            display: { PathText.relative($0, to: base) })
         if let mediaRoot, mediaRoot != base, fromBase.count == 1, fromBase[0].localPath == nil,
-           !fromBase[0].escapesRoots {
-            let fromMediaRoot = resolveLocal(original: text, directory: mediaRoot, pattern: text,
-                                             display: { PathText.relative($0, to: mediaRoot) })
+            !fromBase[0].escapesRoots
+        {
+            let fromMediaRoot = resolveLocal(
+                original: text, directory: mediaRoot, pattern: text,
+                display: { PathText.relative($0, to: mediaRoot) })
             if fromMediaRoot.contains(where: { $0.localPath != nil }) { return fromMediaRoot }
         }
         return fromBase
@@ -109,8 +118,9 @@ public struct PathResolver: Sendable {
     /// Resolves a path found by listing a folder (never a glob, even if its name holds `[` or `*`); a folder
     /// expands to its files. `original`s are spelled relative to `displayBase`.
     func resolveListed(_ absolutePath: String, displayBase: String) -> [MediaReference] {
-        resolveLocal(original: PathText.relative(absolutePath, to: displayBase), directory: "/", pattern: absolutePath,
-                     literal: true, display: { PathText.relative($0, to: displayBase) })
+        resolveLocal(
+            original: PathText.relative(absolutePath, to: displayBase), directory: "/", pattern: absolutePath,
+            literal: true, display: { PathText.relative($0, to: displayBase) })
     }
 
     /// As `resolveListed(_:displayBase:)` for a folder whose files a walk already listed (`files`, each with its
@@ -118,8 +128,9 @@ public struct PathResolver: Sendable {
     func resolveListed(_ absolutePath: String, files: [Glob.Match], displayBase: String) -> [MediaReference] {
         let original = PathText.relative(absolutePath, to: displayBase)
         if let problem = containmentProblem(for: absolutePath) { return [.refused(original, problem)] }
-        return references(for: files, original: original, display: { PathText.relative($0, to: displayBase) },
-                          emptyProblem: "folder \(absolutePath) has no files")
+        return references(
+            for: files, original: original, display: { PathText.relative($0, to: displayBase) },
+            emptyProblem: "folder \(absolutePath) has no files")
     }
 
     /// Whether an absolute path may be read: inside the roots both as written and with symlinks resolved.
@@ -150,8 +161,11 @@ public struct PathResolver: Sendable {
             if readsObjectsInPlace {
                 return [MediaReference(original: MediaProber.displayName(original), localPath: MediaProber.displayName(original))]
             }
-            return [MediaReference(original: original,
-                problem: "unmapped OSS URL \(location.ossURL)", remedy: .mapOrReadObject(bucket: location.bucket))]
+            return [
+                MediaReference(
+                    original: original,
+                    problem: "unmapped OSS URL \(location.ossURL)", remedy: .mapOrReadObject(bucket: location.bucket))
+            ]
         }
         // Judge the key lexically against the mapped folder first: `oss://b/p/../../etc/x` must not leave it.
         var remainder = location.key
@@ -159,18 +173,25 @@ public struct PathResolver: Sendable {
         while remainder.hasPrefix("/") { remainder.removeFirst() }
         let mappedPath = PathText.normalized(PathText.join(mapping.localDirectory, remainder))
         guard PathText.isInside(mappedPath, root: mapping.localDirectory) else {
-            return [.refused(original, "\(Self.escapeProblemPrefix) (\(location.ossURL) maps to \(mappedPath), outside \(mapping.localDirectory))")]
+            return [
+                .refused(
+                    original, "\(Self.escapeProblemPrefix) (\(location.ossURL) maps to \(mappedPath), outside \(mapping.localDirectory))")
+            ]
         }
         let objectPrefix = mapping.prefix.isEmpty ? "" : mapping.prefix + "/"
-        return resolveLocal(original: original, directory: mapping.localDirectory, pattern: remainder, display: { path in
-            "oss://\(mapping.bucket)/\(objectPrefix)\(PathText.relative(path, to: mapping.localDirectory))"
-        })
+        return resolveLocal(
+            original: original, directory: mapping.localDirectory, pattern: remainder,
+            display: { path in
+                "oss://\(mapping.bucket)/\(objectPrefix)\(PathText.relative(path, to: mapping.localDirectory))"
+            })
     }
 
     /// Resolves `pattern` (a path, maybe a glob) under `directory`. `display` spells a matched path for
     /// `original` when a glob or folder expands.
-    private func resolveLocal(original: String, directory: String, pattern: String, literal isLiteral: Bool = false,
-                              display: (String) -> String) -> [MediaReference] {
+    private func resolveLocal(
+        original: String, directory: String, pattern: String, literal isLiteral: Bool = false,
+        display: (String) -> String
+    ) -> [MediaReference] {
         let isPattern = !isLiteral && Glob.isPattern(pattern)
         let literal = PathText.absolute(pattern, relativeTo: directory)
         if !isPattern {
@@ -178,12 +199,16 @@ public struct PathResolver: Sendable {
             switch PathText.kind(literal) {
             case nil:
                 let dangling = (try? FileManager.default.destinationOfSymbolicLink(atPath: literal)) != nil
-                return [MediaReference(original: original,
-                    problem: dangling ? "no such file: \(literal) is a broken link" : "no such file: \(literal)")]
+                return [
+                    MediaReference(
+                        original: original,
+                        problem: dangling ? "no such file: \(literal) is a broken link" : "no such file: \(literal)")
+                ]
             case .directory:
                 let files = Glob.matches(pattern: "**", in: literal, mayEnter: { containmentProblem(for: $0) == nil })
-                return references(for: files, original: original, display: display,
-                                  emptyProblem: "folder \(literal) has no files")
+                return references(
+                    for: files, original: original, display: display,
+                    emptyProblem: "folder \(literal) has no files")
             case .file:
                 return [checked(literal, original: original)]
             case .other:
@@ -201,14 +226,17 @@ public struct PathResolver: Sendable {
         }
         let matches = Glob.matches(pattern: relativePattern, in: start, mayEnter: { containmentProblem(for: $0) == nil })
             .map { Glob.Match(path: PathText.normalized($0.path), realPath: $0.realPath, kind: $0.kind) }
-        return references(for: matches, original: original, display: display,
-                          emptyProblem: "glob \(original) matched no files")
+        return references(
+            for: matches, original: original, display: display,
+            emptyProblem: "glob \(original) matched no files")
     }
 
     /// One reference per file matched. A file reached twice (through `latest -> 2026-11-20`, or two names of
     /// one hard-linked file) is one reference: the same bytes are billed once.
-    private func references(for matches: [Glob.Match], original: String, display: (String) -> String,
-                            emptyProblem: String) -> [MediaReference] {
+    private func references(
+        for matches: [Glob.Match], original: String, display: (String) -> String,
+        emptyProblem: String
+    ) -> [MediaReference] {
         let files = matches.filter { $0.kind == .file }
         guard !files.isEmpty else { return [MediaReference(original: original, problem: emptyProblem)] }
         var seen = Set<FileIdentity>()

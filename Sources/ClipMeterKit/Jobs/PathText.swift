@@ -40,8 +40,11 @@ enum PathText {
     static func realPath(_ path: String) -> String? {
         guard let resolved = FileName.withCString(path, { realpath($0, nil) }) else { return nil }
         defer { free(resolved) }
-        return FileName.text(fromBytes: Array(UnsafeBufferPointer(start: UnsafeRawPointer(resolved).assumingMemoryBound(to: UInt8.self),
-                                                                  count: strlen(resolved))))
+        return FileName.text(
+            fromBytes: Array(
+                UnsafeBufferPointer(
+                    start: UnsafeRawPointer(resolved).assumingMemoryBound(to: UInt8.self),
+                    count: strlen(resolved))))
     }
 
     /// `path` relative to `root` when inside it, else `path` unchanged.

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How much of a job source ClipMeter is willing to take in: a manifest, saved response or timeline is written

@@ -8,7 +8,7 @@ public enum Shard {
     public static func parse(_ text: String) throws -> (k: Int, n: Int) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let k = Int(parts[0].trimmingCharacters(in: .whitespaces)),
-              let n = Int(parts[1].trimmingCharacters(in: .whitespaces))
+            let n = Int(parts[1].trimmingCharacters(in: .whitespaces))
         else { throw ShardError(text: text, message: "expected K/N, e.g. 2/4") }
         guard n >= 1 else { throw ShardError(text: text, message: "N must be at least 1") }
         guard (1...n).contains(k) else { throw ShardError(text: text, message: "K must be between 1 and \(n)") }

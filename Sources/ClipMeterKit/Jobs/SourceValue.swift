@@ -26,8 +26,10 @@ enum SourceValue: Equatable, Sendable {
     /// and stops after `maxNodes` nodes: a nine-level alias bomb is a few hundred bytes of text that would
     /// otherwise grow into hundreds of millions of values. Plain scalars under a key in `textKeys` keep the
     /// text as written (`id: 001` is the id "001", not the number 1; `id: yes` is "yes").
-    static func yaml(_ text: String, maxNodes: Int = ReadLimits.standard.maxNodes,
-                     textKeys: Set<String> = []) throws -> SourceValue {
+    static func yaml(
+        _ text: String, maxNodes: Int = ReadLimits.standard.maxNodes,
+        textKeys: Set<String> = []
+    ) throws -> SourceValue {
         guard let node = try Yams.compose(yaml: text) else { return .null }
         var budget = NodeBudget(remaining: maxNodes, limit: maxNodes)
         return try SourceValue(node: node, budget: &budget, textKeys: textKeys, asText: false)
@@ -41,8 +43,9 @@ enum SourceValue: Equatable, Sendable {
         mutating func spend() throws {
             remaining -= 1
             guard remaining >= 0 else {
-                throw SourceValueError(message: "the document expands to more than \(limit) values (YAML aliases"
-                    + " repeated inside each other, an \"alias bomb\"?); it is not read")
+                throw SourceValueError(
+                    message: "the document expands to more than \(limit) values (YAML aliases"
+                        + " repeated inside each other, an \"alias bomb\"?); it is not read")
             }
         }
     }
@@ -64,8 +67,9 @@ enum SourceValue: Equatable, Sendable {
                 guard case .scalar(let keyScalar) = key else {
                     throw SourceValueError(message: "a mapping key is not a plain value")
                 }
-                result[keyScalar.string] = try SourceValue(node: value, budget: &budget, textKeys: textKeys,
-                                                           asText: textKeys.contains(ManifestLoader.canonical(keyScalar.string)))
+                result[keyScalar.string] = try SourceValue(
+                    node: value, budget: &budget, textKeys: textKeys,
+                    asText: textKeys.contains(ManifestLoader.canonical(keyScalar.string)))
             }
             self = .map(result)
         case .alias:

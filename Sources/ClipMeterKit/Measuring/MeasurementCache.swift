@@ -18,8 +18,9 @@ extension MeasurementKey {
         guard FileName.withCString(path, { stat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         let changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
-        return MeasurementKey(path: path, size: Int64(info.st_size), modifiedAtNanos: modified, changedAtNanos: changed,
-                              inode: UInt64(info.st_ino), mode: keyMode(mode))
+        return MeasurementKey(
+            path: path, size: Int64(info.st_size), modifiedAtNanos: modified, changedAtNanos: changed,
+            inode: UInt64(info.st_ino), mode: keyMode(mode))
     }
 
     /// The key of an OSS object read in place, from its HEAD: the ledger's key fields hold the object's
@@ -27,8 +28,9 @@ extension MeasurementKey {
     /// size; the modification and change times = a stamp of the ETag, which changes whenever the content does).
     public static func object(_ identity: ObjectIdentity, mode: ProbeMode) -> MeasurementKey {
         // An object has no change time or inode: the ETag stamp stands in for both, so a rewritten object misses.
-        MeasurementKey(path: identity.objectURL, size: identity.size, modifiedAtNanos: identity.etagStamp,
-                       changedAtNanos: identity.etagStamp, inode: 0, mode: keyMode(mode))
+        MeasurementKey(
+            path: identity.objectURL, size: identity.size, modifiedAtNanos: identity.etagStamp,
+            changedAtNanos: identity.etagStamp, inode: 0, mode: keyMode(mode))
     }
 }
 

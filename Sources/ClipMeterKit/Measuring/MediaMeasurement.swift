@@ -55,8 +55,9 @@ struct MediaMeasurement: Sendable, Equatable, Codable {
         guard let billed = seconds(policy: policy) else { return nil }
         var others = seconds
         others[policy.rawValue] = nil
-        return MeasuredMedia(path: path, seconds: Seconds(billed), width: width, height: height, codec: codec,
-                             alternativeSeconds: others.mapValues(Seconds.init))
+        return MeasuredMedia(
+            path: path, seconds: Seconds(billed), width: width, height: height, codec: codec,
+            alternativeSeconds: others.mapValues(Seconds.init))
     }
 
     // MARK: - Codable (seconds as exact decimal text)

@@ -83,8 +83,10 @@ public final class MediaMeasurer {
                 switch outcome {
                 case .measured(let measurement): results[ByteKey(path)] = .success(syncing(path, measurement, before: key, after: key))
                 case .failed(let code, let message, let operation):
-                    results[ByteKey(path)] = .failure(ProbeError(path: path, code: ProbeErrorCode(rawValue: code) ?? .io,
-                                                        operation: operation, message: message))
+                    results[ByteKey(path)] = .failure(
+                        ProbeError(
+                            path: path, code: ProbeErrorCode(rawValue: code) ?? .io,
+                            operation: operation, message: message))
                 }
                 cachedCount += 1
                 done += 1
@@ -117,8 +119,11 @@ public final class MediaMeasurer {
             case .failure(let error):
                 results[ByteKey(path)] = .failure(error)
                 if CachedOutcome.stableErrors.contains(error.code), let key = keys[ByteKey(path)],
-                   let data = try? encoder.encode(CachedOutcome.failed(code: error.code.rawValue, message: error.message,
-                                                                       operation: error.operation)) {
+                    let data = try? encoder.encode(
+                        CachedOutcome.failed(
+                            code: error.code.rawValue, message: error.message,
+                            operation: error.operation))
+                {
                     remember(key, data)
                 }
             }
@@ -128,9 +133,12 @@ public final class MediaMeasurer {
             deliver(localMisses[index], outcome)
         }
         let known = identities.compactMapValues { try? $0.get() }
-        ParallelProbe(jobs: prober.options.remoteJobs, ordered: false).run(remoteMisses, work: { path in
-            prober.probeObject(path, identity: known[path])
-        }) { index, outcome in
+        ParallelProbe(jobs: prober.options.remoteJobs, ordered: false).run(
+            remoteMisses,
+            work: { path in
+                prober.probeObject(path, identity: known[path])
+            }
+        ) { index, outcome in
             deliver(remoteMisses[index], outcome)
         }
         flush()
@@ -138,8 +146,10 @@ public final class MediaMeasurer {
 
     /// The measurement with a "may still be syncing" note when the local file changed while it was measured, or
     /// was modified within `settleSeconds` of now (a sync or a render still writing it).
-    private func syncing(_ path: String, _ measurement: MediaMeasurement, before: MeasurementKey?,
-                         after: MeasurementKey?) -> MediaMeasurement {
+    private func syncing(
+        _ path: String, _ measurement: MediaMeasurement, before: MeasurementKey?,
+        after: MeasurementKey?
+    ) -> MediaMeasurement {
         guard let before, !prober.readsInPlace(path) else { return measurement }
         var noted = measurement
         if before != after {

@@ -30,11 +30,12 @@ extension BillRenderer {
                 continue
             }
             for item in job.items {
-                rows.append(head + [
-                    item.component, DecimalText.plain(item.quantity), item.unit.rawValue, NumberText.plain(item.billedQuantity),
-                    item.unitPrice.map(MoneyText.string) ?? "", MoneyText.string(item.cost), bill.currency, item.explain,
-                    item.file ?? "",
-                ])
+                rows.append(
+                    head + [
+                        item.component, DecimalText.plain(item.quantity), item.unit.rawValue, NumberText.plain(item.billedQuantity),
+                        item.unitPrice.map(MoneyText.string) ?? "", MoneyText.string(item.cost), bill.currency, item.explain,
+                        item.file ?? "",
+                    ])
             }
         }
         for failure in report.failures {

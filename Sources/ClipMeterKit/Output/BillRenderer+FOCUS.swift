@@ -194,9 +194,12 @@ extension BillReport {
         var report = self
         for job in bill.jobs where job.unknown == nil && job.cycleStart == nil && !job.items.isEmpty {
             let cost = job.items.reduce(Decimal(0)) { $0 + $1.cost }
-            report.failures.append(Failure(
-                path: job.id, jobID: nil, code: .noChargePeriod,
-                message: "\(job.items.count) line item(s), \(MoneyText.string(cost)) \(bill.currency), not exported: give the job a finish time (finishedAt in its manifest) to bill it in an hour"))
+            report.failures.append(
+                Failure(
+                    path: job.id, jobID: nil, code: .noChargePeriod,
+                    message:
+                        "\(job.items.count) line item(s), \(MoneyText.string(cost)) \(bill.currency), not exported: give the job a finish time (finishedAt in its manifest) to bill it in an hour"
+                ))
         }
         return report
     }
@@ -224,8 +227,10 @@ enum FOCUSText {
                 out.append(character)
             } else if readable, let spelled = spellings[character] {
                 out += spelled
-            } else if readable, case let folded = String(character).folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil),
-                      folded.unicodeScalars.allSatisfy(\.isASCII) {
+            } else if readable,
+                case let folded = String(character).folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil),
+                folded.unicodeScalars.allSatisfy(\.isASCII)
+            {
                 out += folded
             } else {
                 for byte in String(character).utf8 {

@@ -35,7 +35,9 @@ public enum BillRenderer {
         let range = bill.totalLow.map { "  range \(MoneyText.string($0))–\(MoneyText.string(bill.total))" } ?? ""
         let unknown = report.unknownCosts
         let left = unknown == 0 ? "" : "  (\(unknown) unknown cost\(unknown == 1 ? "" : "s") not included)"
-        blocks.append("TOTAL \(MoneyText.string(bill.total)) \(bill.currency)\(range)  (rate card \(bill.rateCard), rounding \(bill.rounding))\(left)")
+        blocks.append(
+            "TOTAL \(MoneyText.string(bill.total)) \(bill.currency)\(range)  (rate card \(bill.rateCard), rounding \(bill.rounding))\(left)"
+        )
 
         blocks += plannedAndPendingBlocks(report)
 
@@ -62,7 +64,9 @@ public enum BillRenderer {
         var blocks: [String] = []
         if let planned = report.planned, !planned.bill.jobs.isEmpty || !planned.failures.isEmpty {
             let bill = planned.bill
-            var lines = ["Planned, not billed (\(bill.jobs.count + planned.failures.filter { $0.code == .invalidJob }.count) request bod\(bill.jobs.count == 1 ? "y" : "ies") not yet run; not in TOTAL, cycles or the ledger):"]
+            var lines = [
+                "Planned, not billed (\(bill.jobs.count + planned.failures.filter { $0.code == .invalidJob }.count) request bod\(bill.jobs.count == 1 ? "y" : "ies") not yet run; not in TOTAL, cycles or the ledger):"
+            ]
             if !bill.jobs.isEmpty {
                 let costs = rightAligned(bill.jobs.map(costCell), header: "COST")
                 let rows = bill.jobs.enumerated().map { index, job in
@@ -70,22 +74,26 @@ public enum BillRenderer {
                     // A plan has not finished, so it is in no cycle: saying so on every row would be noise.
                     let noted = notes(for: job).replacingOccurrences(of: "no finish time, in no cycle", with: "")
                         .split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                    return [oneLine(job.id), oneLine(job.feature.rawValue), costs.cells[index],
-                            oneLine(([ran].compactMap { $0 } + noted).joined(separator: "; "))]
+                    return [
+                        oneLine(job.id), oneLine(job.feature.rawValue), costs.cells[index],
+                        oneLine(([ran].compactMap { $0 } + noted).joined(separator: "; ")),
+                    ]
                 }
                 lines.append(TextTable.render(header: ["ID", "FEATURE", costs.header, "NOTES"], rows: rows))
             }
             let range = bill.totalLow.map { "  range \(MoneyText.string($0))–\(MoneyText.string(bill.total))" } ?? ""
             lines.append("PLANNED \(MoneyText.string(bill.total)) \(bill.currency)\(range)")
             for failure in planned.failures {
-                lines.append("  - " + oneLine(failure.path) + (failure.jobID.map { " [job \(oneLine($0))]" } ?? "")
-                             + ": " + failure.code.description + ": " + oneLine(Wording.message(failure)))
+                lines.append(
+                    "  - " + oneLine(failure.path) + (failure.jobID.map { " [job \(oneLine($0))]" } ?? "")
+                        + ": " + failure.code.description + ": " + oneLine(Wording.message(failure)))
             }
             blocks.append(lines.joined(separator: "\n"))
         }
         if !report.pending.isEmpty {
             let lines = report.pending.map { "  - \(oneLine($0.id)): \(oneLine($0.status)) (\(oneLine($0.source)))" }
-            blocks.append((["Pending, not billed (\(report.pending.count) job(s) not finished when saved):"] + lines).joined(separator: "\n"))
+            blocks.append(
+                (["Pending, not billed (\(report.pending.count) job(s) not finished when saved):"] + lines).joined(separator: "\n"))
         }
         return blocks
     }
@@ -129,7 +137,8 @@ public enum BillRenderer {
     static func cycleSummaries(_ bill: Bill) -> [CycleSummary] {
         var rows = bill.cycles.map { cycle in
             CycleSummary(
-                label: "[\(ReportDate.iso(cycle.start, in: cycle.timeZone)), \(ReportDate.iso(cycle.end, in: cycle.timeZone))) \(cycle.timeZone.identifier)",
+                label:
+                    "[\(ReportDate.iso(cycle.start, in: cycle.timeZone)), \(ReportDate.iso(cycle.end, in: cycle.timeZone))) \(cycle.timeZone.identifier)",
                 total: MoneyText.string(cycle.total), amount: cycle.total.amount, cycle: cycle
             )
         }
@@ -164,8 +173,14 @@ public enum BillRenderer {
             ("currency", .string(bill.currency)), ("total", .string(MoneyText.string(bill.total))),
         ]
         if let low = bill.totalLow {
-            scalars.append(("totalRange", .object([("low", .string(MoneyText.string(low))),
-                                                   ("high", .string(MoneyText.string(bill.total)))])))
+            scalars.append(
+                (
+                    "totalRange",
+                    .object([
+                        ("low", .string(MoneyText.string(low))),
+                        ("high", .string(MoneyText.string(bill.total))),
+                    ])
+                ))
         }
         scalars += [("rateCard", .string(bill.rateCard)), ("rounding", .string(bill.rounding))] + report.completenessJSON
         for (key, value) in scalars {
@@ -188,8 +203,9 @@ public enum BillRenderer {
         ]
         if let planned = report.planned { tail += [("planned", plannedJSON(planned)), ("pending", pendingJSON(report.pending))] }
         for (index, (key, value)) in tail.enumerated() {
-            write("\n  " + JSONValue.string(key).rendered() + ": " + value.rendered(pretty: true, indent: 1)
-                  + (index == tail.count - 1 ? "" : ","))
+            write(
+                "\n  " + JSONValue.string(key).rendered() + ": " + value.rendered(pretty: true, indent: 1)
+                    + (index == tail.count - 1 ? "" : ","))
         }
         write("\n}")
     }
@@ -200,7 +216,8 @@ public enum BillRenderer {
         let bill = planned.bill
         var members: [(String, JSONValue)] = [("total", .string(MoneyText.string(bill.total)))]
         if let low = bill.totalLow {
-            members.append(("totalRange", .object([("low", .string(MoneyText.string(low))), ("high", .string(MoneyText.string(bill.total)))])))
+            members.append(
+                ("totalRange", .object([("low", .string(MoneyText.string(low))), ("high", .string(MoneyText.string(bill.total)))])))
         }
         members += BillReport.completenessJSON(of: bill, failures: planned.failures)
         let jobs: [JSONValue] = bill.jobs.map { job in
@@ -232,15 +249,16 @@ public enum BillRenderer {
             range = [("costRange", .object([("low", .string(MoneyText.string(low))), ("high", .string(MoneyText.string(high)))]))]
         }
         let lowItems: [(String, JSONValue)] = job.lowItems.isEmpty ? [] : [("lowItems", .array(job.lowItems.map(itemJSON)))]
-        return .object([
-            ("id", .string(job.id)), ("key", .string(job.key ?? job.id)), ("feature", .string(job.feature.rawValue)),
-            ("status", .string(job.status.rawValue)), ("cost", job.cost.map { .string(MoneyText.string($0)) } ?? .null),
-        ] + range + [
-            ("finishedAt", date(job.finishedAt)),
-            ("cycleStart", date(job.cycleStart)), ("reason", Wording.reason(of: job).map { .string($0) } ?? .null),
-            ("warnings", .array(Wording.warnings(of: job).map { .string($0) })),
-            ("items", .array(job.items.map(itemJSON))),
-        ] + lowItems)
+        return .object(
+            [
+                ("id", .string(job.id)), ("key", .string(job.key ?? job.id)), ("feature", .string(job.feature.rawValue)),
+                ("status", .string(job.status.rawValue)), ("cost", job.cost.map { .string(MoneyText.string($0)) } ?? .null),
+            ] + range + [
+                ("finishedAt", date(job.finishedAt)),
+                ("cycleStart", date(job.cycleStart)), ("reason", Wording.reason(of: job).map { .string($0) } ?? .null),
+                ("warnings", .array(Wording.warnings(of: job).map { .string($0) })),
+                ("items", .array(job.items.map(itemJSON))),
+            ] + lowItems)
     }
 
     /// A job's COST cell: "0.72", "0.60–0.90" for a range, "unknown" when it cannot be known.
@@ -269,11 +287,12 @@ public enum BillRenderer {
     public static func ndjsonSummary(_ report: BillReport) -> String {
         let bill = report.bill
         var members = summaryHead(bill)
-        members += [("rateCard", .string(bill.rateCard)), ("rounding", .string(bill.rounding))] + report.completenessJSON + [
-            ("cycles", .array(bill.cycles.map(cycleJSON))),
-            ("warnings", .array(Wording.warningLines(report).map { .string($0) })),
-            ("errors", errors(report.failures)),
-        ]
+        members +=
+            [("rateCard", .string(bill.rateCard)), ("rounding", .string(bill.rounding))] + report.completenessJSON + [
+                ("cycles", .array(bill.cycles.map(cycleJSON))),
+                ("warnings", .array(Wording.warningLines(report).map { .string($0) })),
+                ("errors", errors(report.failures)),
+            ]
         if let planned = report.planned { members += [("planned", plannedJSON(planned)), ("pending", pendingJSON(report.pending))] }
         return JSONValue.object(members).rendered()
     }
@@ -299,11 +318,19 @@ public enum BillRenderer {
 
     /// The members both summaries open with: type, currency, total and, when the cost is a range, totalRange.
     private static func summaryHead(_ bill: Bill) -> [(String, JSONValue)] {
-        var members: [(String, JSONValue)] = [("type", .string("summary")), ("currency", .string(bill.currency)),
-                                              ("total", .string(MoneyText.string(bill.total)))]
+        var members: [(String, JSONValue)] = [
+            ("type", .string("summary")), ("currency", .string(bill.currency)),
+            ("total", .string(MoneyText.string(bill.total))),
+        ]
         if let low = bill.totalLow {
-            members.append(("totalRange", .object([("low", .string(MoneyText.string(low))),
-                                                   ("high", .string(MoneyText.string(bill.total)))])))
+            members.append(
+                (
+                    "totalRange",
+                    .object([
+                        ("low", .string(MoneyText.string(low))),
+                        ("high", .string(MoneyText.string(bill.total))),
+                    ])
+                ))
         }
         return members
     }
@@ -321,13 +348,14 @@ public enum BillRenderer {
 
     /// `[{path, jobId, error: {code, message}}]`, the shape `probe` uses for a file's error.
     static func errors(_ failures: [BillReport.Failure]) -> JSONValue {
-        .array(failures.map { failure in
-            .object([
-                ("path", .string(failure.path)),
-                ("jobId", .string(failure.jobID)),
-                ("error", .object([("code", .string(failure.code.description)), ("message", .string(Wording.message(failure)))])),
-            ])
-        })
+        .array(
+            failures.map { failure in
+                .object([
+                    ("path", .string(failure.path)),
+                    ("jobId", .string(failure.jobID)),
+                    ("error", .object([("code", .string(failure.code.description)), ("message", .string(Wording.message(failure)))])),
+                ])
+            })
     }
 
     // MARK: - Shared

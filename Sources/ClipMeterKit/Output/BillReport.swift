@@ -60,8 +60,10 @@ public struct BillReport: Sendable {
     }
 
     /// A report; `failures` empty means everything was measured and priced.
-    public init(bill: Bill, failures: [Failure] = [], title: String, region: String? = nil, generatedAt: Date = Date(),
-                producedBy: [String: String]? = nil) {
+    public init(
+        bill: Bill, failures: [Failure] = [], title: String, region: String? = nil, generatedAt: Date = Date(),
+        producedBy: [String: String]? = nil
+    ) {
         self.bill = bill
         self.failures = failures
         self.title = title

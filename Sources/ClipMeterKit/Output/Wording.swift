@@ -35,9 +35,11 @@ public enum Wording {
         switch note {
         case let .unassignedMedia(count, examples):
             let shown = examples.prefix(3).joined(separator: ", ") + (count > 3 ? ", …" : "")
-            return "\(count) media file(s) belong to no job (\(shown)): pass --feature to bill each as a job, or describe them in a clipmeter.yaml"
+            return
+                "\(count) media file(s) belong to no job (\(shown)): pass --feature to bill each as a job, or describe them in a clipmeter.yaml"
         case let .syncedCopy(file, object):
-            return "\(file) looks like the synced copy of \(object), which a saved response already bills; it is not billed again. Pass --oss-map to measure it instead of using the response's Duration"
+            return
+                "\(file) looks like the synced copy of \(object), which a saved response already bills; it is not billed again. Pass --oss-map to measure it instead of using the response's Duration"
         case .cacheProblem(let problem):
             return "measurement cache: \(problem)"
         }
@@ -131,7 +133,8 @@ public enum Wording {
         case .changedWhileMeasured:
             return "may still be syncing: the file changed while it was measured; scan again once it is complete"
         case let .modifiedRecently(age, settle):
-            return "may still be syncing: modified \(String(format: "%.1f", max(age, 0))) s before it was measured (within --settle \(settle) s)"
+            return
+                "may still be syncing: modified \(String(format: "%.1f", max(age, 0))) s before it was measured (within --settle \(settle) s)"
         }
     }
 
@@ -214,7 +217,8 @@ public enum Wording {
         case .nameTheFeature: return "pass --feature"
         case .nameTheAPI: return "add \"Action\" to the body or pass --api"
         case .mapOrReadObject(let bucket):
-            return "pass --oss-map oss://\(bucket)/PREFIX=LOCAL_DIR, or --allow-network (--oss-endpoint URL for oss:// URLs) to read it in place"
+            return
+                "pass --oss-map oss://\(bucket)/PREFIX=LOCAL_DIR, or --allow-network (--oss-endpoint URL for oss:// URLs) to read it in place"
         case .mapMediaID(let id): return "pass --media-map \(id)=PATH"
         case .onlyOSSURLsMap: return "only OSS URLs can be mapped to local files, with --oss-map"
         }

@@ -16,8 +16,10 @@ public struct BillingSettings: Sendable {
     public var timeline: TimelineOptions
 
     /// Settings; the pricing options' policy name is kept in step with `policy`.
-    public init(card: RateCard, pricing: PricingOptions = PricingOptions(), policy: DurationPolicy = .container,
-                timeline: TimelineOptions = TimelineOptions()) {
+    public init(
+        card: RateCard, pricing: PricingOptions = PricingOptions(), policy: DurationPolicy = .container,
+        timeline: TimelineOptions = TimelineOptions()
+    ) {
         self.card = card
         self.pricing = pricing
         self.pricing.durationPolicy = policy.rawValue
@@ -51,7 +53,8 @@ final class BillingRun {
             var planned = PlannedJob(spec: spec)
             // A rendered output is the better figure (TIMELINE.md rule 10): its timeline is then not needed.
             guard spec.isValid, spec.status == .succeeded, spec.notBilled == nil,
-                  spec.previewOnly || spec.outputs.isEmpty else {
+                spec.previewOnly || spec.outputs.isEmpty
+            else {
                 return planned
             }
             do {
@@ -59,8 +62,9 @@ final class BillingRun {
                     planned.timeline = try timelines[path] ?? TimelineMeasurer.prepare(path: path, resolver: resolver)
                 } else if let json = spec.timelineJSON {
                     let base = (spec.source as NSString).deletingLastPathComponent
-                    planned.timeline = try TimelineMeasurer.prepare(jsonString: json, source: "\(spec.source) (timeline of \(spec.id))",
-                                                                    baseDirectory: base, resolver: resolver)
+                    planned.timeline = try TimelineMeasurer.prepare(
+                        jsonString: json, source: "\(spec.source) (timeline of \(spec.id))",
+                        baseDirectory: base, resolver: resolver)
                 }
             } catch {
                 planned.timelineProblem = "\(error)"
@@ -70,8 +74,10 @@ final class BillingRun {
     }
 
     /// Measures, assembles and prices; `extraFailures` (unreadable manifests, …) are added to the report.
-    public func price(_ specs: [JobSpec], title: String, extraFailures: [BillReport.Failure] = [],
-                      timelines: [String: PreparedTimeline] = [:]) -> BillReport {
+    public func price(
+        _ specs: [JobSpec], title: String, extraFailures: [BillReport.Failure] = [],
+        timelines: [String: PreparedTimeline] = [:]
+    ) -> BillReport {
         let planned = plan(JobSpec.mergingDuplicateIDs(specs), timelines: timelines)
         var paths: [String] = []
         for job in planned where job.spec.isValid && job.spec.status == .succeeded && job.spec.notBilled == nil {
@@ -98,8 +104,10 @@ final class BillingRun {
         let sources = Dictionary(specs.map { (ByteKey($0.key), $0.source) }, uniquingKeysWith: { first, _ in first })
         for job in bill.jobs {
             guard let unknown = job.unknown else { continue }
-            failures.append(BillReport.Failure(path: sources[ByteKey(job.key ?? job.id)] ?? job.id, jobID: job.id, code: .unknownCost(unknown),
-                                               message: unknown.detail))
+            failures.append(
+                BillReport.Failure(
+                    path: sources[ByteKey(job.key ?? job.id)] ?? job.id, jobID: job.id, code: .unknownCost(unknown),
+                    message: unknown.detail))
         }
         return BillReport(bill: bill, failures: failures, title: title, region: settings.card.region ?? settings.card.id)
     }
@@ -120,24 +128,41 @@ final class BillingRun {
         let spec = planned.spec
         if case .pending(let word) = spec.stage {
             // Scans list unfinished jobs apart; an estimate named one: nothing about it can be priced yet.
-            return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: .invalidJob,
-                                                               message: "job \(spec.id) is not finished (status '\(word)'): save its response again once it has finished")]))
+            return .failure(
+                Problems(list: [
+                    BillReport.Failure(
+                        path: spec.source, jobID: spec.id, code: .invalidJob,
+                        message: "job \(spec.id) is not finished (status '\(word)'): save its response again once it has finished")
+                ]))
         }
         guard spec.isValid else {
-            return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: .invalidJob,
-                                                               message: spec.problems.map(Wording.text).joined(separator: "; "))]))
+            return .failure(
+                Problems(list: [
+                    BillReport.Failure(
+                        path: spec.source, jobID: spec.id, code: .invalidJob,
+                        message: spec.problems.map(Wording.text).joined(separator: "; "))
+                ]))
         }
         guard let name = spec.feature else {
-            return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: .invalidJob,
-                                                               message: Wording.text(JobProblem("no feature: name it in the manifest", remedy: .nameTheFeature)))]))
+            return .failure(
+                Problems(list: [
+                    BillReport.Failure(
+                        path: spec.source, jobID: spec.id, code: .invalidJob,
+                        message: Wording.text(JobProblem("no feature: name it in the manifest", remedy: .nameTheFeature)))
+                ]))
         }
         guard let feature = FeatureID(rawValue: name) else {
-            return .failure(Problems(list: [BillReport.Failure(path: spec.source, jobID: spec.id, code: .invalidJob,
-                                                               message: "unknown feature \"\(name)\" (known: \(FeatureID.known))")]))
+            return .failure(
+                Problems(list: [
+                    BillReport.Failure(
+                        path: spec.source, jobID: spec.id, code: .invalidJob,
+                        message: "unknown feature \"\(name)\" (known: \(FeatureID.known))")
+                ]))
         }
-        var job = BillableJob(id: spec.id, feature: feature, finishedAt: spec.finishedAt, tokens: spec.tokens,
-                              previewOnly: spec.previewOnly, edition: spec.edition, outputCodec: spec.outputCodec,
-                              warnings: spec.warnings.map(Wording.text))
+        var job = BillableJob(
+            id: spec.id, feature: feature, finishedAt: spec.finishedAt, tokens: spec.tokens,
+            previewOnly: spec.previewOnly, edition: spec.edition, outputCodec: spec.outputCodec,
+            warnings: spec.warnings.map(Wording.text))
         job.isBatch = spec.isBatch
         if spec.key != spec.id { job.key = spec.key }
         if spec.status == .failed {
@@ -158,8 +183,10 @@ final class BillingRun {
         var timelineSeconds: Decimal?
         var timelineUnknown: String?
         if let problem = planned.timelineProblem {
-            failures.append(BillReport.Failure(path: spec.timelinePath ?? spec.source, jobID: spec.id, code: .invalidTimeline,
-                                               message: problem))
+            failures.append(
+                BillReport.Failure(
+                    path: spec.timelinePath ?? spec.source, jobID: spec.id, code: .invalidTimeline,
+                    message: problem))
         } else if let prepared = planned.timeline {
             var options = settings.timeline
             if let cap = spec.maxDuration { options.maxDuration = cap }
@@ -167,21 +194,25 @@ final class BillingRun {
             job.warnings += length.warnings.map { Wording.text(JobNote.timeline($0)) }
             timelineSeconds = length.duration
             if length.duration == nil {
-                timelineUnknown = "timeline length unknown: "
+                timelineUnknown =
+                    "timeline length unknown: "
                     + (length.warnings.isEmpty ? "no reason given" : length.warnings.map(Wording.text).joined(separator: "; "))
             }
         }
 
         if let plan = spec.outputPlan, spec.outputs.isEmpty {
-            planOutputs(plan, spec: spec, media: spec.inputs.compactMap(\.localPath) + (planned.timeline?.localPaths ?? []),
-                        timelineSeconds: timelineSeconds, timelineUnknown: timelineUnknown, job: &job)
+            planOutputs(
+                plan, spec: spec, media: spec.inputs.compactMap(\.localPath) + (planned.timeline?.localPaths ?? []),
+                timelineSeconds: timelineSeconds, timelineUnknown: timelineUnknown, job: &job)
         } else if spec.previewOnly {
             if let seconds = timelineSeconds ?? (planned.timeline == nil ? spec.outputDuration : nil) {
                 job.timelineSeconds = Seconds(seconds)
             } else if !isFreeWhenPreviewOnly(feature) && failures.isEmpty {
-                failures.append(BillReport.Failure(
-                    path: spec.timelinePath ?? spec.source, jobID: spec.id, code: .unknownLength,
-                    message: timelineUnknown ?? "preview-only job without a timeline or an output duration: its output duration cannot be known"))
+                failures.append(
+                    BillReport.Failure(
+                        path: spec.timelinePath ?? spec.source, jobID: spec.id, code: .unknownLength,
+                        message: timelineUnknown
+                            ?? "preview-only job without a timeline or an output duration: its output duration cannot be known"))
             }
         } else if sides.outputs && job.outputs.isEmpty && spec.outputs.isEmpty {
             if let seconds = timelineSeconds {
@@ -190,8 +221,10 @@ final class BillingRun {
             } else if let seconds = spec.outputDuration {
                 job.outputs = [requestedOutput(spec, seconds: seconds, label: "requested output")]
             } else if let timelineUnknown, failures.isEmpty {
-                failures.append(BillReport.Failure(path: spec.timelinePath ?? spec.source, jobID: spec.id,
-                                                   code: .unknownLength, message: timelineUnknown))
+                failures.append(
+                    BillReport.Failure(
+                        path: spec.timelinePath ?? spec.source, jobID: spec.id,
+                        code: .unknownLength, message: timelineUnknown))
             }
         }
         return failures.isEmpty ? .success(job) : .failure(Problems(list: failures))
@@ -199,8 +232,10 @@ final class BillingRun {
 
     /// Outputs not rendered yet, from a request's plan: `count` outputs of a known or bounded length (preview-only:
     /// that length is the generated timeline's), or an unbounded job that is an error naming the field.
-    private func planOutputs(_ plan: OutputPlan, spec: JobSpec, media: [String], timelineSeconds: Decimal?, timelineUnknown: String?,
-                             job: inout BillableJob) {
+    private func planOutputs(
+        _ plan: OutputPlan, spec: JobSpec, media: [String], timelineSeconds: Decimal?, timelineUnknown: String?,
+        job: inout BillableJob
+    ) {
         var low: Decimal?
         var high: Decimal = 0
         var basis: String
@@ -226,7 +261,9 @@ final class BillingRun {
             job.unknownCost = .unbounded(field: field, detail: detail)
             basis = "unbounded"
         }
-        if job.unknownCost == nil { job.warnings.append(Wording.text(JobNote.plannedOutputs(count: plan.count, least: low, most: high, basis: basis))) }
+        if job.unknownCost == nil {
+            job.warnings.append(Wording.text(JobNote.plannedOutputs(count: plan.count, least: low, most: high, basis: basis)))
+        }
         if spec.previewOnly {
             // The generated timelines are the outputs of a preview-only job: their total length bills.
             job.timelineSeconds = Seconds(high) * Decimal(plan.count)
@@ -242,9 +279,10 @@ final class BillingRun {
         // sum that crosses a whole minute) still applies at the low end.
         let least = low.map { max($0, Self.shortestOutput) }
         job.outputs = (1...max(plan.count, 1)).map { index in
-            MeasuredMedia(path: plan.count == 1 ? "planned output" : "planned output \(index) of \(plan.count)",
-                          seconds: Seconds(high), width: width, height: height, codec: spec.outputCodec, note: basis,
-                          audioOnly: false, lowSeconds: least.map(Seconds.init))
+            MeasuredMedia(
+                path: plan.count == 1 ? "planned output" : "planned output \(index) of \(plan.count)",
+                seconds: Seconds(high), width: width, height: height, codec: spec.outputCodec, note: basis,
+                audioOnly: false, lowSeconds: least.map(Seconds.init))
         }
     }
 
@@ -256,8 +294,9 @@ final class BillingRun {
         var best: (width: Int, height: Int)?
         for path in paths {
             guard case .success(let measurement)? = measurer.outcome(for: path),
-                  let media = measurement.measuredMedia(path: path, policy: .container),
-                  let width = media.width, let height = media.height else { continue }
+                let media = measurement.measuredMedia(path: path, policy: .container),
+                let width = media.width, let height = media.height
+            else { continue }
             if width * height > (best.map { $0.width * $0.height } ?? 0) { best = (width, height) }
         }
         return best
@@ -281,26 +320,34 @@ final class BillingRun {
     }
 
     private func requestedOutput(_ spec: JobSpec, seconds: Decimal, label: String) -> MeasuredMedia {
-        MeasuredMedia(path: label, seconds: Seconds(seconds), width: spec.outputWidth, height: spec.outputHeight,
-                      codec: spec.outputCodec, note: label,
-                      audioOnly: spec.outputWidth == nil && spec.outputHeight == nil && spec.outputCodec == nil ? nil : false)
+        MeasuredMedia(
+            path: label, seconds: Seconds(seconds), width: spec.outputWidth, height: spec.outputHeight,
+            codec: spec.outputCodec, note: label,
+            audioOnly: spec.outputWidth == nil && spec.outputHeight == nil && spec.outputCodec == nil ? nil : false)
     }
 
-    private func media(_ references: [MediaReference], spec: JobSpec, isOutput: Bool, job: inout BillableJob,
-                       failures: inout [BillReport.Failure]) -> [MeasuredMedia] {
+    private func media(
+        _ references: [MediaReference], spec: JobSpec, isOutput: Bool, job: inout BillableJob,
+        failures: inout [BillReport.Failure]
+    ) -> [MeasuredMedia] {
         var result: [MeasuredMedia] = []
         for reference in references {
             if let path = reference.localPath {
                 switch measurer.outcome(for: path) {
                 case .success(let measurement)?:
-                    guard let media = measurement.measuredMedia(path: reference.original, policy: settings.policy)
-                            ?? measurement.measuredMedia(path: reference.original, policy: .container) else {
-                        failures.append(BillReport.Failure(path: path, jobID: spec.id, code: .media(.notMedia),
-                                                           message: "no duration could be measured"))
+                    guard
+                        let media = measurement.measuredMedia(path: reference.original, policy: settings.policy)
+                            ?? measurement.measuredMedia(path: reference.original, policy: .container)
+                    else {
+                        failures.append(
+                            BillReport.Failure(
+                                path: path, jobID: spec.id, code: .media(.notMedia),
+                                message: "no duration could be measured"))
                         continue
                     }
                     if measurement.seconds(policy: settings.policy) == nil {
-                        job.warnings.append(Wording.text(JobNote.noPolicyDuration(file: reference.original, policy: settings.policy.rawValue)))
+                        job.warnings.append(
+                            Wording.text(JobNote.noPolicyDuration(file: reference.original, policy: settings.policy.rawValue)))
                     }
                     job.warnings += measurement.notes(about: reference.original).map(Wording.text)
                     result.append(media)
@@ -311,14 +358,18 @@ final class BillingRun {
                 }
             } else if let reported = reference.reportedDuration {
                 // IMS production outputs are videos: without a size the pricer must say so, not use the audio price.
-                var media = MeasuredMedia(path: reference.original, seconds: Seconds(reported),
-                                          note: "duration from the IMS response; file not synced locally", audioOnly: false)
+                var media = MeasuredMedia(
+                    path: reference.original, seconds: Seconds(reported),
+                    note: "duration from the IMS response; file not synced locally", audioOnly: false)
                 if isOutput { fillRequested(&media, spec) }
                 result.append(media)
             } else {
                 let code: FailureCode = reference.escapesRoots ? .outsideRoots : .media(.notFound)
-                failures.append(BillReport.Failure(path: reference.original, jobID: spec.id, code: code,
-                                                   message: Wording.text(JobProblem(reference.problem ?? "could not be resolved to a local file", remedy: reference.remedy))))
+                failures.append(
+                    BillReport.Failure(
+                        path: reference.original, jobID: spec.id, code: code,
+                        message: Wording.text(
+                            JobProblem(reference.problem ?? "could not be resolved to a local file", remedy: reference.remedy))))
             }
         }
         return result

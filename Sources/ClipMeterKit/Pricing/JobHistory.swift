@@ -21,10 +21,12 @@ public enum JobHistory {
         while start < charges.count {
             let batch = charges[start..<min(start + batchSize, charges.count)]
             let records = batch.map { job in
-                JobRecord(id: job.key ?? job.id, feature: job.feature.rawValue, status: job.status.rawValue, cost: MoneyText.string(job.cost?.amount ?? 0),
-                          currency: bill.currency, rateCard: bill.rateCard, finishedAt: job.finishedAt,
-                          cycleStart: job.cycleStart, payload: Data(form.json(job).rendered().utf8), recordedAt: now,
-                          producedBy: producedBy, legacyID: job.id)
+                JobRecord(
+                    id: job.key ?? job.id, feature: job.feature.rawValue, status: job.status.rawValue,
+                    cost: MoneyText.string(job.cost?.amount ?? 0),
+                    currency: bill.currency, rateCard: bill.rateCard, finishedAt: job.finishedAt,
+                    cycleStart: job.cycleStart, payload: Data(form.json(job).rendered().utf8), recordedAt: now,
+                    producedBy: producedBy, legacyID: job.id)
             }
             try ledger.recordJobs(records)
             start += batchSize
@@ -55,7 +57,9 @@ public enum JobHistory {
         let records = try LedgerMerge.jobs(from: ledgers, from: from, to: to)
         let currencies = Set(records.map(\.currency))
         guard currencies.count <= 1 else {
-            throw HistoryError(description: "the ledgers hold jobs priced in \(currencies.sorted().joined(separator: " and ")); bill one currency at a time")
+            throw HistoryError(
+                description:
+                    "the ledgers hold jobs priced in \(currencies.sorted().joined(separator: " and ")); bill one currency at a time")
         }
         let decoder = JSONDecoder()
         var jobs: [PricedJob] = []
@@ -72,8 +76,9 @@ public enum JobHistory {
         }
         let cards = Array(Set(records.map(\.rateCard))).sorted()
         // Each job keeps the cost (and so the rounding) it was priced with when it was scanned.
-        let bill = try Bill(collecting: jobs, currency: currencies.first ?? "", rateCard: cards.joined(separator: "+"),
-                        rounding: "as recorded", timeZone: timeZone)
+        let bill = try Bill(
+            collecting: jobs, currency: currencies.first ?? "", rateCard: cards.joined(separator: "+"),
+            rounding: "as recorded", timeZone: timeZone)
         return RecordedBill(bill: bill, producedBy: producedBy)
     }
 }
@@ -89,7 +94,7 @@ struct LedgerForm {
         let zone = job.timeZone
         func date(_ value: Date?) -> JSONValue { value.map { .string(DateText.string($0, in: zone)) } ?? .null }
         var members: [(String, JSONValue)] = [
-            ("id", .string(job.id)),
+            ("id", .string(job.id))
         ]
         if let key = job.key { members.append(("key", .string(key))) }
         members += [

@@ -26,8 +26,10 @@ public struct ParallelProbe: Sendable {
     /// that stalls until the time limit), and blocked Dispatch workers hold the few threads Dispatch runs at once
     /// on a small machine, so everything else queued on Dispatch waits behind them. Threads that block only hold
     /// themselves.
-    public func run<Item: Sendable, Output>(_ items: [Item], work: @escaping @Sendable (Item) -> Output,
-                                            deliver: (Int, Output) -> Void) {
+    public func run<Item: Sendable, Output>(
+        _ items: [Item], work: @escaping @Sendable (Item) -> Output,
+        deliver: (Int, Output) -> Void
+    ) {
         guard !items.isEmpty else { return }
         // At most this many outcomes wait for delivery: the ordered window, or one per worker.
         let slots = DispatchSemaphore(value: ordered ? jobs * 4 : jobs)

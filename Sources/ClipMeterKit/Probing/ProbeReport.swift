@@ -46,9 +46,11 @@ public struct ProbeReport: Sendable {
         ]
         switch s.type {
         case .video:
-            members += [("width", .number(s.width)), ("height", .number(s.height)),
-                        ("rotation", s.rotation.map { .number(Decimal($0), scale: 2) } ?? .null),
-                        ("frameRate", .string(s.frameRate))]
+            members += [
+                ("width", .number(s.width)), ("height", .number(s.height)),
+                ("rotation", s.rotation.map { .number(Decimal($0), scale: 2) } ?? .null),
+                ("frameRate", .string(s.frameRate)),
+            ]
             if s.isAttachedPicture { members.append(("attachedPicture", .bool(true))) }
         case .audio:
             members += [("sampleRate", .number(s.sampleRate)), ("channels", .number(s.channels))]
@@ -58,23 +60,28 @@ public struct ProbeReport: Sendable {
         return .object(members)
     }
 
-    public static let csvHeader = "path,size,container,duration,durationSource,containerDuration,videoCodec,width,height,rotation,audioCodec,sampleRate,channels,streams,warnings,errorCode,errorMessage"
+    public static let csvHeader =
+        "path,size,container,duration,durationSource,containerDuration,videoCodec,width,height,rotation,audioCodec,sampleRate,channels,streams,warnings,errorCode,errorMessage"
 
     /// One CSV row (RFC 4180 quoting).
     public func csv(_ outcome: ProbeOutcome) -> String {
         var fields: [String]
         switch outcome.result {
         case .failure(let error):
-            fields = [outcome.path, sizeOf(outcome.path).map(String.init) ?? "", "", "", "", "", "", "", "", "", "", "", "", "0", "",
-                      error.code.rawValue, Wording.text(error)]
+            fields = [
+                outcome.path, sizeOf(outcome.path).map(String.init) ?? "", "", "", "", "", "", "", "", "", "", "", "", "0", "",
+                error.code.rawValue, Wording.text(error),
+            ]
         case .success(let f):
             let video = f.contentStreams.first { $0.type == .video }
             let audio = f.contentStreams.first { $0.type == .audio }
-            fields = [f.path, String(f.size), f.container, text(f.duration(policy: policy)), f.durationSource.rawValue,
-                      text(f.containerDuration), video?.codec ?? "", video?.width.map(String.init) ?? "",
-                      video?.height.map(String.init) ?? "", video?.rotation.map { String(Int($0)) } ?? "",
-                      audio?.codec ?? "", audio?.sampleRate.map(String.init) ?? "", audio?.channels.map(String.init) ?? "",
-                      String(f.streams.count), f.warnings.map(Wording.text).joined(separator: " | "), "", ""]
+            fields = [
+                f.path, String(f.size), f.container, text(f.duration(policy: policy)), f.durationSource.rawValue,
+                text(f.containerDuration), video?.codec ?? "", video?.width.map(String.init) ?? "",
+                video?.height.map(String.init) ?? "", video?.rotation.map { String(Int($0)) } ?? "",
+                audio?.codec ?? "", audio?.sampleRate.map(String.init) ?? "", audio?.channels.map(String.init) ?? "",
+                String(f.streams.count), f.warnings.map(Wording.text).joined(separator: " | "), "", "",
+            ]
         }
         return fields.map(CSV.field).joined(separator: ",")
     }
@@ -91,8 +98,10 @@ public struct ProbeReport: Sendable {
                 return t
             }.joined(separator: " ")
             let dims = f.videoDisplaySize.map { "\($0.width)x\($0.height)" } ?? "audio"
-            return [f.path, text(f.duration(policy: policy), scale: 3), f.durationSource.rawValue, dims,
-                    streams + (f.warnings.isEmpty ? "" : "  ⚠ " + f.warnings.map(Wording.text).joined(separator: "; "))]
+            return [
+                f.path, text(f.duration(policy: policy), scale: 3), f.durationSource.rawValue, dims,
+                streams + (f.warnings.isEmpty ? "" : "  ⚠ " + f.warnings.map(Wording.text).joined(separator: "; ")),
+            ]
         }
     }
 

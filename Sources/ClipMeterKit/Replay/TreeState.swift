@@ -134,16 +134,19 @@ public struct TreeState: Sendable, Equatable {
         }
 
         private mutating func times(_ s: TreeListing.Facts) {
-            newest = max(newest, Double(s.modifiedSeconds) + Double(s.modifiedNanoseconds) / 1e9,
-                         Double(s.changedSeconds) + Double(s.changedNanoseconds) / 1e9)
+            newest = max(
+                newest, Double(s.modifiedSeconds) + Double(s.modifiedNanoseconds) / 1e9,
+                Double(s.changedSeconds) + Double(s.changedNanoseconds) / 1e9)
             number(s.size)
             number(s.modifiedSeconds); number(s.modifiedNanoseconds)
             number(s.changedSeconds); number(s.changedNanoseconds)
             number(s.inode); number(s.mode)
         }
 
-        private mutating func line(_ kind: String, _ path: String, _ info: TreeListing.Facts,
-                                   target: TreeListing.Facts? = nil, link: String? = nil) {
+        private mutating func line(
+            _ kind: String, _ path: String, _ info: TreeListing.Facts,
+            target: TreeListing.Facts? = nil, link: String? = nil
+        ) {
             text(kind); bytes.append(0x20); text(path)
             if let link { text(" -> "); text(link) }
             times(info)

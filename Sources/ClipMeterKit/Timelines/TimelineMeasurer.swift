@@ -33,15 +33,19 @@ public enum TimelineMeasurer {
     }
 
     /// Parses a timeline held as JSON text (an IMS response's `Timeline`, an inline manifest timeline).
-    public static func prepare(jsonString: String, source: String, baseDirectory: String,
-                               resolver: PathResolver) throws -> PreparedTimeline {
+    public static func prepare(
+        jsonString: String, source: String, baseDirectory: String,
+        resolver: PathResolver
+    ) throws -> PreparedTimeline {
         let timeline = try TimelineParser.parse(jsonString: jsonString, source: source)
         return prepare(timeline, source: source, baseDirectory: baseDirectory, resolver: resolver)
     }
 
     /// Resolves the media of a parsed timeline.
-    public static func prepare(_ timeline: IMSTimeline, source: String, baseDirectory: String,
-                               resolver: PathResolver) -> PreparedTimeline {
+    public static func prepare(
+        _ timeline: IMSTimeline, source: String, baseDirectory: String,
+        resolver: PathResolver
+    ) -> PreparedTimeline {
         let base = baseDirectory.isEmpty ? "." : baseDirectory
         var clips: [(ClipMediaReference, MediaReference)] = []
         for reference in timeline.referencedMedia() {
@@ -52,8 +56,10 @@ public enum TimelineMeasurer {
 
     /// Computes the length once the clip files have been measured by `measurer`; a clip whose file could not
     /// be measured is unresolved with the probe's reason (the length becomes unknown, never 0).
-    public static func length(of prepared: PreparedTimeline, measurer: MediaMeasurer, policy: DurationPolicy,
-                              options: TimelineOptions) -> TimelineLength {
+    public static func length(
+        of prepared: PreparedTimeline, measurer: MediaMeasurer, policy: DurationPolicy,
+        options: TimelineOptions
+    ) -> TimelineLength {
         var answers: [ClipMediaReference: SourceLength] = [:]
         for (reference, media) in prepared.clips {
             answers[reference] = sourceLength(media, measurer: measurer, policy: policy)
@@ -65,8 +71,10 @@ public enum TimelineMeasurer {
 
     // MARK: - Helpers
 
-    private static func resolve(_ reference: ClipMediaReference, resolver: PathResolver,
-                                baseDirectory: String) -> MediaReference {
+    private static func resolve(
+        _ reference: ClipMediaReference, resolver: PathResolver,
+        baseDirectory: String
+    ) -> MediaReference {
         // A MediaId the user mapped wins over a URL that may not be synced.
         var candidates: [String] = []
         if let id = reference.mediaId, resolver.mediaMap[id] != nil { candidates.append(id) }

@@ -59,8 +59,10 @@ public struct EstimateRequest: Sendable {
     /// `--settle`: seconds within which a modified file may still be syncing.
     public var settleSeconds: Double = 2
 
-    public init(sources: [String], flagJob: FlagJob?, feature: String?, api: IMSRequestAPI?, output: OutputFacts,
-                resolver: PathResolver, probe: ProbeOptions, jobs: Int, settings: BillingSettings, settleSeconds: Double = 2) {
+    public init(
+        sources: [String], flagJob: FlagJob?, feature: String?, api: IMSRequestAPI?, output: OutputFacts,
+        resolver: PathResolver, probe: ProbeOptions, jobs: Int, settings: BillingSettings, settleSeconds: Double = 2
+    ) {
         self.sources = sources
         self.flagJob = flagJob
         self.feature = feature
@@ -91,15 +93,17 @@ public enum EstimateSession {
         var specs: [JobSpec] = []
         if let flagJob = request.flagJob { specs.append(spec(flagJob, output: request.output, resolver: resolver)) }
         for source in request.sources {
-            specs += try JobFile.load(path: source, resolver: resolver, defaultFeature: request.feature,
-                                      api: request.api, timeZone: request.settings.pricing.timeZone)
+            specs += try JobFile.load(
+                path: source, resolver: resolver, defaultFeature: request.feature,
+                api: request.api, timeZone: request.settings.pricing.timeZone)
         }
         if !request.sources.isEmpty {
             // Output facts from flags fill what the files' jobs leave unsaid; they never override the files.
             for index in specs.indices { fill(&specs[index], from: request.output) }
         }
-        let measurer = MediaMeasurer(prober: MediaProber(options: request.probe), jobs: request.jobs,
-                                     cache: ledger.map { LedgerMeasurementCache(ledger: $0) })
+        let measurer = MediaMeasurer(
+            prober: MediaProber(options: request.probe), jobs: request.jobs,
+            cache: ledger.map { LedgerMeasurementCache(ledger: $0) })
         measurer.settleSeconds = request.settleSeconds
         return BillingRun(measurer: measurer, resolver: resolver, settings: request.settings)
             .price(specs, title: request.sources.isEmpty ? "estimate" : request.sources.joined(separator: ", "))

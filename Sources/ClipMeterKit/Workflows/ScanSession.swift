@@ -21,8 +21,10 @@ public struct ScanRequest {
     /// What is pricing the jobs (ClipMeter's version and its libraries'), recorded with each job in the ledger.
     public var producedBy: String?
 
-    public init(directory: String, feature: String?, shard: (k: Int, n: Int)?, resolver: PathResolver, probe: ProbeOptions,
-                jobs: Int, settings: BillingSettings, settleSeconds: Double = 2, producedBy: String? = nil) {
+    public init(
+        directory: String, feature: String?, shard: (k: Int, n: Int)?, resolver: PathResolver, probe: ProbeOptions,
+        jobs: Int, settings: BillingSettings, settleSeconds: Double = 2, producedBy: String? = nil
+    ) {
         self.directory = directory
         self.feature = feature
         self.shard = shard
@@ -70,12 +72,15 @@ public enum ScanSession {
 
     /// Runs the scan on `listing` (taken by `listing(of:resolver:forReplay:)`; nil walks the folder now). A folder
     /// that cannot be scanned at all throws; everything inside it that fails is a failure in the report.
-    public static func run(_ request: ScanRequest, listing: consuming TreeListing? = nil, ledger: Ledger?,
-                           progress: ((Int, Int) -> Void)? = nil) throws -> ScanOutcome {
+    public static func run(
+        _ request: ScanRequest, listing: consuming TreeListing? = nil, ledger: Ledger?,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> ScanOutcome {
         var found = try jobs(request, listing: consume listing)
         let jobCount = found.jobs.count
-        let measurer = MediaMeasurer(prober: MediaProber(options: request.probe), jobs: request.jobs,
-                                     cache: ledger.map { LedgerMeasurementCache(ledger: $0) })
+        let measurer = MediaMeasurer(
+            prober: MediaProber(options: request.probe), jobs: request.jobs,
+            cache: ledger.map { LedgerMeasurementCache(ledger: $0) })
         measurer.progress = progress
         measurer.settleSeconds = request.settleSeconds
         let run = BillingRun(measurer: measurer, resolver: request.resolver, settings: request.settings)
@@ -87,9 +92,12 @@ public enum ScanSession {
         report.pending = stages.pending.map { BillReport.PendingJob(id: $0.id, status: $0.stage.pollWord, source: $0.source) }
         if report.bill.jobs.isEmpty, let first = stages.pending.first {
             // Saved responses were found and nothing is billed: never a silent zero.
-            report.failures.append(BillReport.Failure(
-                path: first.source, jobID: first.id, code: .invalidJob,
-                message: "nothing is billed: \(stages.pending.count) job(s) found are not finished yet (status \(first.stage.pollWord)); save their responses again once they have finished"))
+            report.failures.append(
+                BillReport.Failure(
+                    path: first.source, jobID: first.id, code: .invalidJob,
+                    message:
+                        "nothing is billed: \(stages.pending.count) job(s) found are not finished yet (status \(first.stage.pollWord)); save their responses again once they have finished"
+                ))
         }
         let unsettled = measurer.sawUnsettledFile
         // Only the priced bill is needed from here on: memory goes to rendering it, not to its sources.
@@ -105,15 +113,17 @@ public enum ScanSession {
         if let ledger {
             do { try JobHistory.record(report.bill, in: ledger, producedBy: request.producedBy) } catch { recordingError = error }
         }
-        return ScanOutcome(report: report, recordingError: recordingError, jobCount: jobCount,
-                           measured: measurer.probedCount, fromLedger: measurer.cachedCount, unsettled: unsettled)
+        return ScanOutcome(
+            report: report, recordingError: recordingError, jobCount: jobCount,
+            measured: measurer.probedCount, fromLedger: measurer.cachedCount, unsettled: unsettled)
     }
 
     /// The jobs of the request's folder. Takes the listing and lets it go when done: its entries (one per file)
     /// need not sit beside the measurements and the priced bill, which is where a scan's memory peaks.
     private static func jobs(_ request: ScanRequest, listing: consuming TreeListing?) throws -> FolderScan.Found {
-        let scan = FolderScan(resolver: request.resolver, defaultFeature: request.feature,
-                              timeZone: request.settings.pricing.timeZone, shard: request.shard)
+        let scan = FolderScan(
+            resolver: request.resolver, defaultFeature: request.feature,
+            timeZone: request.settings.pricing.timeZone, shard: request.shard)
         guard let listing = consume listing else { return try scan.jobs(in: request.directory) }
         return try scan.jobs(in: request.directory, listing: listing)
     }

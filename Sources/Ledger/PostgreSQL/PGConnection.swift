@@ -138,11 +138,13 @@ final class PGConnection: @unchecked Sendable {
         }
         let values: [UnsafePointer<CChar>?] = buffers.map { $0.map { UnsafePointer($0) } }
         // Without parameters the simple protocol runs several statements at once (a migration's script).
-        let result = parameters.isEmpty
+        let result =
+            parameters.isEmpty
             ? PQexec(connection, sql)
             : PQexecParams(connection, sql, Int32(parameters.count), nil, values, lengths, formats, 0)
         guard let result else {
-            throw Failure(sqlState: nil, message: Self.text(PQerrorMessage(connection)), connectionLost: PQstatus(connection) != CONNECTION_OK)
+            throw Failure(
+                sqlState: nil, message: Self.text(PQerrorMessage(connection)), connectionLost: PQstatus(connection) != CONNECTION_OK)
         }
         defer { PQclear(result) }
         switch PQresultStatus(result) {
@@ -166,8 +168,9 @@ final class PGConnection: @unchecked Sendable {
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
             let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
             let message = primary ?? Self.text(PQresultErrorMessage(result))
-            throw Failure(sqlState: SQLState(state), message: message.trimmingCharacters(in: .whitespacesAndNewlines),
-                          connectionLost: PQstatus(connection) != CONNECTION_OK)
+            throw Failure(
+                sqlState: SQLState(state), message: message.trimmingCharacters(in: .whitespacesAndNewlines),
+                connectionLost: PQstatus(connection) != CONNECTION_OK)
         }
     }
 

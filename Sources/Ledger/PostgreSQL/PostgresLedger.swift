@@ -59,16 +59,20 @@ final class PostgresLedger: LedgerBackend {
         let schema = session.schema, s = session.s, location = session.location
         return try session.run("opening it") { tx -> Int in
             _ = try tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [.text("clipmeter-ledger:" + schema)])
-            let tables = try tx.query("""
+            let tables = try tx.query(
+                """
                 SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-                """, [.text(schema)]).compactMap { $0.first ?? nil }
+                """, [.text(schema)]
+            ).compactMap { $0.first ?? nil }
             var applied = 0
             if !tables.isEmpty {
                 guard tables.contains(PostgresSchema.markerTable) else {
                     throw LedgerError.foreignSchema(path: location, schema: schema)
                 }
-                let versions = try tx.query("SELECT version FROM \(s).ledger_migration").compactMap { $0.first.flatMap { $0 }.flatMap { Int($0) } }
+                let versions = try tx.query("SELECT version FROM \(s).ledger_migration").compactMap {
+                    $0.first.flatMap { $0 }.flatMap { Int($0) }
+                }
                 let newest = versions.max() ?? 0
                 if newest > PostgresSchema.version {
                     throw LedgerError.newerSchema(path: location, found: newest, supported: PostgresSchema.version)
@@ -97,7 +101,8 @@ final class PostgresLedger: LedgerBackend {
     /// (`has_table_privilege` with a list is true when *any* is held, hence one check per privilege.)
     private func checkWritable() throws {
         let rows = try run("checking the role's privileges") { tx in
-            try tx.query("""
+            try tx.query(
+                """
                 SELECT t, bool_and(has_table_privilege(format('%I.%I', $1::text, t), p))
                 FROM unnest($2::text[]) AS t, unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p
                 GROUP BY t ORDER BY t
@@ -105,15 +110,17 @@ final class PostgresLedger: LedgerBackend {
         }
         let denied = rows.filter { $0.count == 2 && $0[1] != "t" }.compactMap { $0[0] }
         if !denied.isEmpty {
-            throw LedgerError.privilegeMissing(path: location, role: connection.user, schema: schema,
-                                               tables: denied.sorted(), detail: nil)
+            throw LedgerError.privilegeMissing(
+                path: location, role: connection.user, schema: schema,
+                tables: denied.sorted(), detail: nil)
         }
     }
 
     // MARK: - Jobs
 
     /// The columns a job is written with.
-    private static let jobColumns = "id, feature, status, cost, currency, rate_card, finished_at_millis, cycle_start_millis, payload, recorded_at_millis, produced_by"
+    private static let jobColumns =
+        "id, feature, status, cost, currency, rate_card, finished_at_millis, cycle_start_millis, payload, recorded_at_millis, produced_by"
     /// The columns a job is read from, in `jobRecord`'s order.
     private var selectedJobColumns: String {
         "id, feature, status, cost, currency, rate_card, finished_at_millis, cycle_start_millis, payload, recorded_at_millis, \(producerColumn)"
@@ -147,7 +154,8 @@ final class PostgresLedger: LedgerBackend {
                     ]
                 }
                 // The newest recording wins; a row that would change in nothing but its recording time is left alone.
-                try tx.query("""
+                try tx.query(
+                    """
                     INSERT INTO \(s).job AS j (\(Self.jobColumns), keyed) VALUES \(rows.joined(separator: ", "))
                     ON CONFLICT (id) DO UPDATE SET keyed = true,
                         feature = excluded.feature, status = excluded.status, cost = excluded.cost,
@@ -171,10 +179,12 @@ final class PostgresLedger: LedgerBackend {
     func jobs(from: Date?, to: Date?) throws -> [JobRecord] {
         let (condition, values) = Self.finishedWithin(from: from, to: to)
         return try run("reading jobs") { tx in
-            try tx.query("""
+            try tx.query(
+                """
                 SELECT \(selectedJobColumns) FROM \(s).job WHERE \(condition)
                 ORDER BY finished_at_millis IS NULL, finished_at_millis, id
-                """, values).map(Self.jobRecord)
+                """, values
+            ).map(Self.jobRecord)
         }
     }
 
@@ -195,8 +205,10 @@ final class PostgresLedger: LedgerBackend {
             var found: [JobRecord] = []
             for slice in unique.chunks(ofCount: Self.keysPerQuery) {
                 let placeholders = (1...slice.count).map { "$\($0)" }.joined(separator: ",")
-                found += try tx.query("SELECT \(selectedJobColumns) FROM \(s).job WHERE id IN (\(placeholders))",
-                                      slice.map { .text($0) }).map(Self.jobRecord)
+                found += try tx.query(
+                    "SELECT \(selectedJobColumns) FROM \(s).job WHERE id IN (\(placeholders))",
+                    slice.map { .text($0) }
+                ).map(Self.jobRecord)
             }
             return found
         }
@@ -206,10 +218,12 @@ final class PostgresLedger: LedgerBackend {
     func cycleTotals(from: Date?, to: Date?) throws -> [CycleTotal] {
         let (condition, values) = Self.finishedWithin(from: from, to: to)
         return try run("summing cycles") { tx in
-            try tx.query("""
+            try tx.query(
+                """
                 SELECT cycle_start_millis, currency, count(*), sum(cost)::text FROM \(s).job WHERE \(condition)
                 GROUP BY cycle_start_millis, currency ORDER BY cycle_start_millis IS NULL, cycle_start_millis, currency
-                """, values).map(Self.cycleTotal)
+                """, values
+            ).map(Self.cycleTotal)
         }
     }
 
@@ -227,12 +241,13 @@ final class PostgresLedger: LedgerBackend {
     }
 
     private static func jobRecord(_ row: [String?]) -> JobRecord {
-        JobRecord(id: row[0] ?? "", feature: row[1] ?? "", status: row[2] ?? "", cost: row[3] ?? "0",
-                  currency: row[4] ?? "", rateCard: row[5] ?? "",
-                  finishedAt: row[6].flatMap { Int64($0) }.map(LedgerTime.date),
-                  cycleStart: row[7].flatMap { Int64($0) }.map(LedgerTime.date),
-                  payload: PGConnection.bytes(row[8]), recordedAt: LedgerTime.date(row[9].flatMap { Int64($0) } ?? 0),
-                  producedBy: row[10])
+        JobRecord(
+            id: row[0] ?? "", feature: row[1] ?? "", status: row[2] ?? "", cost: row[3] ?? "0",
+            currency: row[4] ?? "", rateCard: row[5] ?? "",
+            finishedAt: row[6].flatMap { Int64($0) }.map(LedgerTime.date),
+            cycleStart: row[7].flatMap { Int64($0) }.map(LedgerTime.date),
+            payload: PGConnection.bytes(row[8]), recordedAt: LedgerTime.date(row[9].flatMap { Int64($0) } ?? 0),
+            producedBy: row[10])
     }
 
     // MARK: - Measurements
@@ -245,7 +260,8 @@ final class PostgresLedger: LedgerBackend {
             var found: [MeasurementKey: Data] = [:]
             for slice in paths.chunks(ofCount: Self.keysPerQuery) {
                 let placeholders = (1...slice.count).map { "$\($0)" }.joined(separator: ",")
-                let rows = try tx.query("""
+                let rows = try tx.query(
+                    """
                     SELECT path, mode, size, modified_at_nanos, changed_at_nanos, inode, facts
                     FROM \(s).measurement WHERE path IN (\(placeholders))
                     """, slice.map { .text($0) })
@@ -274,11 +290,14 @@ final class PostgresLedger: LedgerBackend {
                 for entry in slice {
                     let base = values.count
                     rows.append("(" + (1...7).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
-                    values += [.text(entry.key.path), .text(entry.key.mode), .int(entry.key.size),
-                               .int(entry.key.modifiedAtNanos), .int(entry.key.changedAtNanos),
-                               .int(Int64(bitPattern: entry.key.inode)), .bytes(entry.facts)]
+                    values += [
+                        .text(entry.key.path), .text(entry.key.mode), .int(entry.key.size),
+                        .int(entry.key.modifiedAtNanos), .int(entry.key.changedAtNanos),
+                        .int(Int64(bitPattern: entry.key.inode)), .bytes(entry.facts),
+                    ]
                 }
-                try tx.query("""
+                try tx.query(
+                    """
                     INSERT INTO \(s).measurement (path, mode, size, modified_at_nanos, changed_at_nanos, inode, facts)
                     VALUES \(rows.joined(separator: ", "))
                     ON CONFLICT (path, mode) DO UPDATE SET size = excluded.size,
@@ -299,12 +318,17 @@ final class PostgresLedger: LedgerBackend {
     func replay(forKey key: String) throws -> StoredReplay? {
         let key = storedKey(key)
         return try run("reading a stored scan") { tx in
-            guard let row = try tx.query("""
-                SELECT tree_state, exit_status, stderr, output_bytes, recorded_at_millis FROM \(s).scan_replay WHERE key = $1
-                """, [.text(key)]).first else { return nil }
-            return StoredReplay(treeState: PGConnection.bytes(row[0]), exitStatus: Int32(row[1] ?? "") ?? 2,
-                                stderr: row[2] ?? "", outputBytes: Int64(row[3] ?? "") ?? -1,
-                                recordedAt: LedgerTime.date(Int64(row[4] ?? "") ?? 0))
+            guard
+                let row = try tx.query(
+                    """
+                    SELECT tree_state, exit_status, stderr, output_bytes, recorded_at_millis FROM \(s).scan_replay WHERE key = $1
+                    """, [.text(key)]
+                ).first
+            else { return nil }
+            return StoredReplay(
+                treeState: PGConnection.bytes(row[0]), exitStatus: Int32(row[1] ?? "") ?? 2,
+                stderr: row[2] ?? "", outputBytes: Int64(row[3] ?? "") ?? -1,
+                recordedAt: LedgerTime.date(Int64(row[4] ?? "") ?? 0))
         }
     }
 
@@ -313,14 +337,20 @@ final class PostgresLedger: LedgerBackend {
         // One chunk per query inside one repeatable-read transaction: a consistent snapshot without holding the
         // whole output in memory.
         return try run("reading a stored scan's output", isolation: "REPEATABLE READ") { tx in
-            guard let expected = try tx.query("SELECT output_bytes FROM \(s).scan_replay WHERE key = $1", [.text(key)])
-                .first?.first.flatMap({ $0 }).flatMap({ Int64($0) }) else { return false }
-            let count = Int(try tx.query("SELECT count(*) FROM \(s).scan_replay_chunk WHERE key = $1", [.text(key)])
-                .first?.first.flatMap { $0 } ?? "0") ?? 0
+            guard
+                let expected = try tx.query("SELECT output_bytes FROM \(s).scan_replay WHERE key = $1", [.text(key)])
+                    .first?.first.flatMap({ $0 }).flatMap({ Int64($0) })
+            else { return false }
+            let count =
+                Int(
+                    try tx.query("SELECT count(*) FROM \(s).scan_replay_chunk WHERE key = $1", [.text(key)])
+                        .first?.first.flatMap { $0 } ?? "0") ?? 0
             var seen: Int64 = 0
             for seq in 0..<count {
-                let bytes = PGConnection.bytes(try tx.query(
-                    "SELECT bytes FROM \(s).scan_replay_chunk WHERE key = $1 AND seq = $2", [.text(key), .text(String(seq))])
+                let bytes = PGConnection.bytes(
+                    try tx.query(
+                        "SELECT bytes FROM \(s).scan_replay_chunk WHERE key = $1 AND seq = $2", [.text(key), .text(String(seq))]
+                    )
                     .first?.first ?? nil)
                 seen += Int64(bytes.count)
                 try body(bytes)
@@ -329,8 +359,10 @@ final class PostgresLedger: LedgerBackend {
         }
     }
 
-    func storeReplay(forKey key: String, treeState: Data, exitStatus: Int32, stderr: String,
-                     outputFile: URL, recordedAt: Date) throws {
+    func storeReplay(
+        forKey key: String, treeState: Data, exitStatus: Int32, stderr: String,
+        outputFile: URL, recordedAt: Date
+    ) throws {
         let key = storedKey(key)
         guard let handle = try? FileHandle(forReadingFrom: outputFile) else {
             throw LedgerError.io(path: location, message: "the scan's captured output (\(outputFile.path)) could not be read back")
@@ -343,17 +375,23 @@ final class PostgresLedger: LedgerBackend {
             var total: Int64 = 0
             var seq = 0
             while let chunk = try handle.read(upToCount: SQLiteLedger.replayChunkBytes), !chunk.isEmpty {
-                try tx.query("INSERT INTO \(s).scan_replay_chunk (key, seq, bytes) VALUES ($1, $2, $3)",
-                             [.text(key), .text(String(seq)), .bytes(chunk)])
+                try tx.query(
+                    "INSERT INTO \(s).scan_replay_chunk (key, seq, bytes) VALUES ($1, $2, $3)",
+                    [.text(key), .text(String(seq)), .bytes(chunk)])
                 total += Int64(chunk.count)
                 seq += 1
             }
-            try tx.query("""
+            try tx.query(
+                """
                 INSERT INTO \(s).scan_replay (key, tree_state, exit_status, stderr, output_bytes, recorded_at_millis)
                 VALUES ($1, $2, $3, $4, $5, $6)
-                """, [.text(key), .bytes(treeState), .text(String(exitStatus)), .text(stderr), .int(total),
-                      .int(LedgerTime.millis(recordedAt))])
-            try tx.query("""
+                """,
+                [
+                    .text(key), .bytes(treeState), .text(String(exitStatus)), .text(stderr), .int(total),
+                    .int(LedgerTime.millis(recordedAt)),
+                ])
+            try tx.query(
+                """
                 WITH stale AS (SELECT key FROM \(s).scan_replay ORDER BY recorded_at_millis DESC, key OFFSET $1),
                 gone AS (DELETE FROM \(s).scan_replay_chunk WHERE key IN (SELECT key FROM stale))
                 DELETE FROM \(s).scan_replay WHERE key IN (SELECT key FROM stale)
@@ -371,8 +409,10 @@ final class PostgresLedger: LedgerBackend {
     // MARK: - Errors
 
     /// Runs `body` in one transaction, translating every failure into a `LedgerError` naming the ledger.
-    private func run<T>(_ action: String, isolation: String? = nil,
-                        _ body: (PGConnection.Transaction) throws -> T) throws -> T {
+    private func run<T>(
+        _ action: String, isolation: String? = nil,
+        _ body: (PGConnection.Transaction) throws -> T
+    ) throws -> T {
         try session.run(action, isolation: isolation, body)
     }
 }
@@ -388,8 +428,10 @@ private struct Session {
 
     /// Runs `body` in one transaction (read-only when the ledger was opened so), translating every failure into
     /// a `LedgerError` naming the ledger.
-    func run<T>(_ action: String, isolation: String? = nil,
-                _ body: (PGConnection.Transaction) throws -> T) throws -> T {
+    func run<T>(
+        _ action: String, isolation: String? = nil,
+        _ body: (PGConnection.Transaction) throws -> T
+    ) throws -> T {
         do {
             return try connection.transaction { tx in
                 if let isolation { try tx.query("SET TRANSACTION ISOLATION LEVEL \(isolation)") }

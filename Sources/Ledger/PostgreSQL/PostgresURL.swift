@@ -40,7 +40,8 @@ enum PostgresURL {
         let host = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
         if host.hasPrefix("[") && !host.contains("]") { return "its IPv6 host has no closing ]" }
         if host.contains("]") && !host.hasPrefix("[") { return "its host has a ] without an opening [" }
-        return "it does not parse as a URL (check the characters of the user, password, host and port; escape @, : and / in a password as %40, %3A and %2F)"
+        return
+            "it does not parse as a URL (check the characters of the user, password, host and port; escape @, : and / in a password as %40, %3A and %2F)"
     }
 
     /// Removes the password from a message in case libpq echoed any part of the URL.
@@ -51,7 +52,8 @@ enum PostgresURL {
     /// The URL's password as written, decoded, and as JSON would escape it; longest first so none is left half.
     static func secrets(in url: String) -> [String] {
         guard let parts = URLComponents(string: url) else { return [] }
-        let found = [parts.password, parts.percentEncodedPassword]
+        let found =
+            [parts.password, parts.percentEncodedPassword]
             + (parts.queryItems ?? []).filter { $0.name.lowercased() == "password" }.map(\.value)
         let plain = found.compactMap { $0 }.filter { !$0.isEmpty }
         let escaped = plain.map { $0.replacingOccurrences(of: "/", with: "\\/") }

@@ -10,7 +10,9 @@ struct SQLState: Hashable, Sendable {
     /// Parses a code; nil unless it is five digits or upper-case letters.
     init?(_ code: String?) {
         guard let code, code.utf8.count == 5,
-              code.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) })
+            code.utf8.allSatisfy({
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0)
+            })
         else { return nil }
         self.code = code
     }

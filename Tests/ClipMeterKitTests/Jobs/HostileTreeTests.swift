@@ -34,8 +34,10 @@ final class HostileTreeTests: XCTestCase {
 
     func testFIFOsNamedLikeJobSourcesAreReportedNotOpened() throws {
         let tree = try JobsTempTree()
-        for name in ["clipmeter.yaml", "a.job.json", "b.job.yaml", "response.json", "job/timeline.json", "notes.txt",
-                     "deep/er/clipmeter.yml"] {
+        for name in [
+            "clipmeter.yaml", "a.job.json", "b.job.yaml", "response.json", "job/timeline.json", "notes.txt",
+            "deep/er/clipmeter.yml",
+        ] {
             try fifo(tree, name)
         }
         try tree.write("job/outputs/a.mp4")
@@ -102,9 +104,11 @@ final class HostileTreeTests: XCTestCase {
         let before = residentBytes()
         let start = Date()
         let resolver = resolver(tree)
-        XCTAssertThrowsError(try finishes(within: 30) {
-            try ManifestLoader.load(path: manifest, resolver: resolver, defaultFeature: nil)
-        }) {
+        XCTAssertThrowsError(
+            try finishes(within: 30) {
+                try ManifestLoader.load(path: manifest, resolver: resolver, defaultFeature: nil)
+            }
+        ) {
             XCTAssertTrue("\($0)".contains("alias"), "\($0)")
         }
         XCTAssertLessThan(Date().timeIntervalSince(start), 10)
@@ -113,7 +117,8 @@ final class HostileTreeTests: XCTestCase {
 
     private func residentBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-              let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
+            let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return 0 }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 

@@ -11,8 +11,10 @@ final class IMSRequestSignatureTests: XCTestCase {
     typealias Place = IMSRequestSignature.Place
 
     /// A body carrying `keys` (place, key), with a value of the right kind for the required top-level keys.
-    private func body(_ keys: [(Place, String)]) -> (body: [String: SourceValue], input: [String: SourceValue],
-                                                    output: [String: SourceValue]) {
+    private func body(_ keys: [(Place, String)]) -> (
+        body: [String: SourceValue], input: [String: SourceValue],
+        output: [String: SourceValue]
+    ) {
         var body: [String: SourceValue] = [:], input: [String: SourceValue] = [:], output: [String: SourceValue] = [:]
         for (place, key) in keys {
             switch place {
@@ -59,8 +61,9 @@ final class IMSRequestSignatureTests: XCTestCase {
                 for subset in [shared] + shared.map({ [$0] }) {
                     let parts = body(subset + needed)
                     let verdict = IMSRequestSignature.verdict(body: parts.body, input: parts.input, output: parts.output)
-                    XCTAssertTrue(verdict.candidates.contains(first) && verdict.candidates.contains(second),
-                                  "\(subset.map(\.1)) fits \(first) and \(second), found \(verdict.candidates)")
+                    XCTAssertTrue(
+                        verdict.candidates.contains(first) && verdict.candidates.contains(second),
+                        "\(subset.map(\.1)) fits \(first) and \(second), found \(verdict.candidates)")
                     let reason = IMSRequestSignature.reason(verdict)
                     XCTAssertTrue(reason.contains(first.rawValue) && reason.contains(second.rawValue), reason)
                     checked += 1
@@ -89,7 +92,8 @@ final class IMSRequestSignatureTests: XCTestCase {
 
     func testHighlightMashupBodiesAreRefusedWithOrWithoutBoundsOrMedia() {
         let both: [API] = [.submitBatchMediaProducingJob, .submitScreenMediaHighlightsJob]
-        let output = #""OutputConfig":{"MediaURL":"http://b.oss-cn-shanghai.aliyuncs.com/x_{index}.mp4","Count":1,"Width":1080,"Height":1920"#
+        let output =
+            #""OutputConfig":{"MediaURL":"http://b.oss-cn-shanghai.aliyuncs.com/x_{index}.mp4","Count":1,"Width":1080,"Height":1920"#
         assertRefused(#"{"InputConfig":{"MediaArray":["a"]},\#(output)}}"#, naming: both)
         assertRefused(#"{"InputConfig":{"MediaArray":["a"]},\#(output),"MaxDuration":30}}"#, naming: both)
         assertRefused(#"{"InputConfig":{"MediaArray":[]},\#(output),"MaxDuration":30}}"#, naming: both)
@@ -102,22 +106,27 @@ final class IMSRequestSignatureTests: XCTestCase {
     }
 
     func testKeysOnlyOneAPIDocumentsSettleIt() throws {
-        XCTAssertEqual(try api(of: #"{"InputConfig":{"MediaGroupArray":[]},"OutputConfig":{"MaxDuration":9}}"#), .submitBatchMediaProducingJob)
+        XCTAssertEqual(
+            try api(of: #"{"InputConfig":{"MediaGroupArray":[]},"OutputConfig":{"MaxDuration":9}}"#), .submitBatchMediaProducingJob)
         XCTAssertEqual(try api(of: #"{"InputConfig":{"MediaArray":["a"],"HighlightStrategy":{}}}"#), .submitScreenMediaHighlightsJob)
         XCTAssertEqual(try api(of: #"{"InputConfig":{"MediaArray":["a"],"SceneInfo":{"Scene":"General"}}}"#), .submitBatchMediaProducingJob)
         XCTAssertEqual(try api(of: #"{"InputConfig":{"InputMedia":"a"},"OutputConfig":{"Count":1}}"#), .submitSportsHighlightsJob)
         XCTAssertEqual(try api(of: #"{"InputConfig":{"MediaArray":["a"],"Strategy":{}}}"#), .submitHighlightExtractionJob)
-        XCTAssertEqual(try api(of: #"{"InputConfig":{"MediaArray":["a"]},"OutputConfig":{"NeedExport":false}}"#), .submitHighlightExtractionJob)
+        XCTAssertEqual(
+            try api(of: #"{"InputConfig":{"MediaArray":["a"]},"OutputConfig":{"NeedExport":false}}"#), .submitHighlightExtractionJob)
         XCTAssertEqual(try api(of: #"{"Timeline":{},"OutputMediaConfig":{}}"#), .submitMediaProducingJob)
         XCTAssertEqual(try api(of: #"{"ProjectIds":"a,b","OutputConfig":{"MaxDuration":5}}"#), .submitSceneBatchEditingJob)
         XCTAssertEqual(try api(of: #"{"JobType":"Smart_Mix_Media_Select","InputConfig":{"MediaArray":[]}}"#), .submitSceneMediaSelectionJob)
-        XCTAssertEqual(try api(of: #"{"JobType":"Smart_Mix_Timeline_Organize","MediaSelectResult":"{}"}"#), .submitSceneTimelineOrganizationJob)
-        XCTAssertEqual(try api(of: #"{"Action":"SubmitScreenMediaHighlightsJob","InputConfig":{"MediaArray":[]}}"#), .submitScreenMediaHighlightsJob)
+        XCTAssertEqual(
+            try api(of: #"{"JobType":"Smart_Mix_Timeline_Organize","MediaSelectResult":"{}"}"#), .submitSceneTimelineOrganizationJob)
+        XCTAssertEqual(
+            try api(of: #"{"Action":"SubmitScreenMediaHighlightsJob","InputConfig":{"MediaArray":[]}}"#), .submitScreenMediaHighlightsJob)
     }
 
     func testKeysOfDifferentAPIsInOneBodyAreRefusedNamingThem() {
-        assertRefused(#"{"InputConfig":{"MediaGroupArray":[],"InputMedia":"a"}}"#,
-                      naming: [.submitBatchMediaProducingJob, .submitSportsHighlightsJob])
+        assertRefused(
+            #"{"InputConfig":{"MediaGroupArray":[],"InputMedia":"a"}}"#,
+            naming: [.submitBatchMediaProducingJob, .submitSportsHighlightsJob])
         assertRefused(#"{"InputConfig":{"Strategy":{}},"OutputConfig":{"MaxDuration":5}}"#, naming: [.submitHighlightExtractionJob])
         assertRefused(#"{"Timeline":{},"InputConfig":{"MediaArray":[]}}"#, naming: [.submitMediaProducingJob])
         assertRefused(#"{"MediaSelectResult":"{}","InputConfig":{"MediaArray":[]}}"#, naming: [.submitSceneTimelineOrganizationJob])
@@ -136,8 +145,9 @@ final class IMSRequestSignatureTests: XCTestCase {
         XCTAssertEqual(endpoint.ossURL, "oss://example-bucket/example.mp4")
         XCTAssertEqual(endpoint.region, "cn-shanghai")
         XCTAssertEqual(OSSLocation.repaired("oss://bucket/key.mp4"), "oss://bucket/key.mp4", "a proper URL is left alone")
-        XCTAssertEqual(OSSMapping(bucket: "xxx", prefix: "", localDirectory: "/sync")
-            .localPath(for: "http:/xxx.oss-cn-shanghai.aliyuncs.com/xxx_0.mp4"), "/sync/xxx_0.mp4")
+        XCTAssertEqual(
+            OSSMapping(bucket: "xxx", prefix: "", localDirectory: "/sync")
+                .localPath(for: "http:/xxx.oss-cn-shanghai.aliyuncs.com/xxx_0.mp4"), "/sync/xxx_0.mp4")
         // Not OSS once repaired: left as written.
         XCTAssertNil(OSSLocation(url: "http:/example.com/a.mp4"))
         XCTAssertEqual(OSSLocation.repaired("http:/example.com/a.mp4"), "http:/example.com/a.mp4")
@@ -148,8 +158,9 @@ final class IMSRequestSignatureTests: XCTestCase {
     func testAOneSlashURLResolvesThroughOSSMapToTheSyncedFile() throws {
         let tree = try JobsTempTree()
         let synced = try tree.write("sync/xxx_0.mp4")
-        let resolver = PathResolver(roots: [tree.root], mediaRoot: nil,
-                                    ossMappings: [try OSSMapping(parsing: "oss://xxx=\(tree.path("sync"))")], mediaMap: [:])
+        let resolver = PathResolver(
+            roots: [tree.root], mediaRoot: nil,
+            ossMappings: [try OSSMapping(parsing: "oss://xxx=\(tree.path("sync"))")], mediaMap: [:])
         let resolved = resolver.resolve("http:/xxx.oss-cn-shanghai.aliyuncs.com/xxx_0.mp4", relativeTo: tree.root)
         XCTAssertEqual(resolved.map(\.localPath), [synced])
         XCTAssertEqual(resolved.first?.original, "http://xxx.oss-cn-shanghai.aliyuncs.com/xxx_0.mp4")

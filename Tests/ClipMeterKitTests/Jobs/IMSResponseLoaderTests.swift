@@ -5,8 +5,9 @@ import XCTest
 
 final class IMSResponseLoaderTests: XCTestCase {
     private func resolver(_ tree: JobsTempTree, maps: [String]) throws -> PathResolver {
-        PathResolver(roots: [tree.root], mediaRoot: nil,
-                     ossMappings: try maps.map { try OSSMapping(parsing: $0) }, mediaMap: [:])
+        PathResolver(
+            roots: [tree.root], mediaRoot: nil,
+            ossMappings: try maps.map { try OSSMapping(parsing: $0) }, mediaMap: [:])
     }
 
     // MARK: - GetBatchMediaProducingJob
@@ -37,21 +38,24 @@ final class IMSResponseLoaderTests: XCTestCase {
         XCTAssertEqual(jobs[0].outputs.count, 2)
         XCTAssertEqual(jobs[0].outputs[0].localPath, out0)
         XCTAssertEqual(jobs[0].outputs[0].reportedDuration, Decimal(string: "14.9"))
-        XCTAssertEqual(jobs[0].outputs[0].original,
-                       "https://example-bucket.oss-cn-shanghai.aliyuncs.com/renders/out_0.mp4")
+        XCTAssertEqual(
+            jobs[0].outputs[0].original,
+            "https://example-bucket.oss-cn-shanghai.aliyuncs.com/renders/out_0.mp4")
 
         // Missing output: no local file, but the stated Duration survives and the job says so.
         XCTAssertNil(jobs[0].outputs[1].localPath)
         XCTAssertEqual(jobs[0].outputs[1].reportedDuration, 15)
         XCTAssertNotNil(jobs[0].outputs[1].problem)
-        XCTAssertTrue(jobs[0].warnings.contains {
-            if case .notSynced(_, let file, _, 15, .response) = $0 { return file == jobs[0].outputs[1].original } else { return false }
-        }, "\(jobs[0].warnings)")
+        XCTAssertTrue(
+            jobs[0].warnings.contains {
+                if case .notSynced(_, let file, _, 15, .response) = $0 { return file == jobs[0].outputs[1].original } else { return false }
+            }, "\(jobs[0].warnings)")
         XCTAssertTrue(jobs[0].warnings.contains(.subJobsFailed(failed: 1, of: 3)), "\(jobs[0].warnings)")
 
         // Failed sub-job: no outputs, no inputs, the reason as "ErrorCode: ErrorMessage".
-        XCTAssertEqual(jobs[1].failureReason,
-                       "sub-job of batch b6b2750d4308892ac3330238a1b2c3d4: InvalidMaterial.NotFound: The specified clips id not found")
+        XCTAssertEqual(
+            jobs[1].failureReason,
+            "sub-job of batch b6b2750d4308892ac3330238a1b2c3d4: InvalidMaterial.NotFound: The specified clips id not found")
         XCTAssertTrue(jobs[1].outputs.isEmpty && jobs[1].inputs.isEmpty)
 
         // Inputs come from InputConfig and are marked reference-only for script-to-video.
@@ -66,9 +70,10 @@ final class IMSResponseLoaderTests: XCTestCase {
         let response = JobsFixtures.batchResponse
             .replacingOccurrences(of: #"\"GeneratePreviewOnly\":false"#, with: #"\"GeneratePreviewOnly\":true"#)
         XCTAssertNotEqual(response, JobsFixtures.batchResponse)
-        let jobs = try IMSDocument.load(path: tree.path("r.json"), data: Data(response.utf8),
-                                              resolver: try resolver(tree, maps: ["oss://example-bucket=\(tree.path("bucket"))"]),
-                                              feature: nil)
+        let jobs = try IMSDocument.load(
+            path: tree.path("r.json"), data: Data(response.utf8),
+            resolver: try resolver(tree, maps: ["oss://example-bucket=\(tree.path("bucket"))"]),
+            feature: nil)
         XCTAssertTrue(jobs[0].previewOnly)
         XCTAssertEqual(jobs[0].inputs.map(\.localPath), [input])
     }
@@ -88,23 +93,29 @@ final class IMSResponseLoaderTests: XCTestCase {
         XCTAssertNotNil(try load("Screen_Media_Highlights_Timeline_Organize").notBilled)
         let unknown = try load("Future_Type")
         XCTAssertNil(unknown.feature)
-        XCTAssertTrue(unknown.problems.contains { $0.text.contains("unknown job type 'Future_Type'") && $0.remedy == .nameTheFeature }, "\(unknown.problems)")
+        XCTAssertTrue(
+            unknown.problems.contains { $0.text.contains("unknown job type 'Future_Type'") && $0.remedy == .nameTheFeature },
+            "\(unknown.problems)")
 
         let overridden = try load("Smart_Mix", feature: "highlight-mashup")
         XCTAssertEqual(overridden.feature, "highlight-mashup")
-        XCTAssertTrue(overridden.warnings.contains { if case .featureOverride(_, "image-text-matching", _) = $0 { return true } else { return false } }, "\(overridden.warnings)")
+        XCTAssertTrue(
+            overridden.warnings.contains {
+                if case .featureOverride(_, "image-text-matching", _) = $0 { return true } else { return false }
+            }, "\(overridden.warnings)")
     }
 
     func testUnfinishedBatchIsPendingAndSDKBodyWrapperIsAccepted() throws {
         let response = """
-        {"headers": {"x-acs-request-id": "1"}, "statusCode": 200, "body": {"RequestId": "1", "EditingBatchJob": {
-          "JobId": "batch1", "JobType": "Script", "Status": "Processing", "OutputConfig": "",
-          "SubJobList": [{"JobId": "s1", "Status": "Processing"}, {"JobId": "s2", "Status": "Failed"}]}}}
-        """
+            {"headers": {"x-acs-request-id": "1"}, "statusCode": 200, "body": {"RequestId": "1", "EditingBatchJob": {
+              "JobId": "batch1", "JobType": "Script", "Status": "Processing", "OutputConfig": "",
+              "SubJobList": [{"JobId": "s1", "Status": "Processing"}, {"JobId": "s2", "Status": "Failed"}]}}}
+            """
         let data = Data(response.utf8)
         XCTAssertTrue(IMSDocument.recognizes(data))
-        let jobs = try IMSDocument.load(path: "r.json", data: data, resolver: try resolver(JobsTempTree(), maps: []),
-                                              feature: nil)
+        let jobs = try IMSDocument.load(
+            path: "r.json", data: data, resolver: try resolver(JobsTempTree(), maps: []),
+            feature: nil)
         // A batch still processing is pending: listed, never billed, its sub-jobs not jobs of their own yet.
         XCTAssertEqual(jobs.map(\.id), ["batch1"])
         XCTAssertEqual(jobs.first?.stage, .pending("Processing"))
@@ -113,8 +124,11 @@ final class IMSResponseLoaderTests: XCTestCase {
 
     func testMalformedEmbeddedConfigNamesTheField() throws {
         let broken = JobsFixtures.batchResponse.replacingOccurrences(of: #""InputConfig": "{"#, with: #""InputConfig": "{oops"#)
-        XCTAssertThrowsError(try IMSDocument.load(path: "saved.json", data: Data(broken.utf8),
-                                                         resolver: try resolver(JobsTempTree(), maps: []), feature: nil)) { error in
+        XCTAssertThrowsError(
+            try IMSDocument.load(
+                path: "saved.json", data: Data(broken.utf8),
+                resolver: try resolver(JobsTempTree(), maps: []), feature: nil)
+        ) { error in
             let error = error as? ManifestError
             XCTAssertEqual(error?.path, "saved.json")
             XCTAssertEqual(error?.field, "EditingBatchJob.InputConfig")
@@ -130,9 +144,10 @@ final class IMSResponseLoaderTests: XCTestCase {
         let data = try XCTUnwrap(FileManager.default.contents(atPath: path))
         XCTAssertTrue(IMSDocument.recognizes(data))
 
-        let jobs = try IMSDocument.load(path: path, data: data,
-                                              resolver: try resolver(tree, maps: ["oss://example-bucket/=\(tree.path("oss"))"]),
-                                              feature: nil)
+        let jobs = try IMSDocument.load(
+            path: path, data: data,
+            resolver: try resolver(tree, maps: ["oss://example-bucket/=\(tree.path("oss"))"]),
+            feature: nil)
         XCTAssertEqual(jobs.count, 1)
         let job = jobs[0]
         XCTAssertEqual(job.id, "cdb3e74639973036bc84000000b1")
@@ -160,8 +175,9 @@ final class IMSResponseLoaderTests: XCTestCase {
         let response = try tree.write("a.json", JobsFixtures.singleResponse)
         let manifest = try tree.write("b.json", #"{"id": "m1", "feature": "text-generation", "tokens": 900}"#)
         let resolver = try resolver(tree, maps: [])
-        XCTAssertEqual(try JobFile.load(path: response, resolver: resolver, defaultFeature: nil).map(\.id),
-                       ["cdb3e74639973036bc84000000b1"])
+        XCTAssertEqual(
+            try JobFile.load(path: response, resolver: resolver, defaultFeature: nil).map(\.id),
+            ["cdb3e74639973036bc84000000b1"])
         XCTAssertEqual(try JobFile.load(path: manifest, resolver: resolver, defaultFeature: nil).map(\.tokens), [900])
     }
 }

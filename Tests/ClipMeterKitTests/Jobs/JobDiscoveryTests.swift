@@ -3,9 +3,11 @@ import XCTest
 @testable import ClipMeterKit
 
 final class JobDiscoveryTests: XCTestCase {
-    private func discover(_ tree: JobsTempTree, feature: String?, maps: [String] = []) throws -> (jobs: [JobSpec], errors: [ManifestError]) {
-        let resolver = PathResolver(roots: [tree.root], mediaRoot: nil,
-                                    ossMappings: try maps.map { try OSSMapping(parsing: $0) }, mediaMap: [:])
+    private func discover(_ tree: JobsTempTree, feature: String?, maps: [String] = []) throws -> (jobs: [JobSpec], errors: [ManifestError])
+    {
+        let resolver = PathResolver(
+            roots: [tree.root], mediaRoot: nil,
+            ossMappings: try maps.map { try OSSMapping(parsing: $0) }, mediaMap: [:])
         return try JobDiscovery(resolver: resolver, defaultFeature: feature).discover(root: tree.root)
     }
 
@@ -21,22 +23,37 @@ final class JobDiscoveryTests: XCTestCase {
         try tree.write("2026/11/job-a/outputs/.partial.mp4")
         try tree.write("2026/11/job-a/inputs/nested/outputs/not-a-job.mp4")
         try tree.write("job-b/outputs/only.mp4")
-        try tree.write("loose/video.mp4") // not in a job folder: no job
-        try tree.write(".clipmeter/inputs/x.mp4") // hidden: skipped
+        try tree.write("loose/video.mp4")  // not in a job folder: no job
+        try tree.write(".clipmeter/inputs/x.mp4")  // hidden: skipped
 
         let (jobs, errors) = try discover(tree, feature: "highlight-mashup")
         XCTAssertEqual(errors, [])
         XCTAssertEqual(jobs.map(\.id), ["2026/11/job-a", "job-b"])
         let a = jobs[0]
         XCTAssertEqual(a.feature, "highlight-mashup")
-        XCTAssertEqual(a.inputs.map(\.original), ["2026/11/job-a/inputs/more/src2.mov",
-                                                  "2026/11/job-a/inputs/nested/outputs/not-a-job.mp4",
-                                                  "2026/11/job-a/inputs/src.mp4"])
-        XCTAssertEqual(a.outputs.map(\.localPath), [tree.path("2026/11/job-a/outputs/out1.mp4"),
-                                                    tree.path("2026/11/job-a/outputs/out2.mp4")])
+        XCTAssertEqual(
+            a.inputs.map(\.original),
+            [
+                "2026/11/job-a/inputs/more/src2.mov",
+                "2026/11/job-a/inputs/nested/outputs/not-a-job.mp4",
+                "2026/11/job-a/inputs/src.mp4",
+            ])
+        XCTAssertEqual(
+            a.outputs.map(\.localPath),
+            [
+                tree.path("2026/11/job-a/outputs/out1.mp4"),
+                tree.path("2026/11/job-a/outputs/out2.mp4"),
+            ])
         XCTAssertEqual(a.finishedAt, newest, "newest output, not the newer input")
         XCTAssertEqual(a.source, tree.path("2026/11/job-a"))
-        XCTAssertTrue(a.warnings.contains { if case .nonMediaLeftOut(_, let examples) = $0 { return examples.contains { $0.hasSuffix("README.md") } } else { return false } }, "\(a.warnings)")
+        XCTAssertTrue(
+            a.warnings.contains {
+                if case .nonMediaLeftOut(_, let examples) = $0 {
+                    return examples.contains { $0.hasSuffix("README.md") }
+                } else {
+                    return false
+                }
+            }, "\(a.warnings)")
         XCTAssertTrue(a.isValid)
         XCTAssertEqual(jobs[1].inputs, [])
         XCTAssertEqual(jobs[1].outputs.count, 1)
@@ -56,12 +73,14 @@ final class JobDiscoveryTests: XCTestCase {
         try tree.write("batch/job2/outputs/a.mp4")
         try tree.write("batch/job2/outputs/b.mp4")
         try tree.write("batch/job3/outputs/c.mp4")
-        try tree.write("batch/clipmeter.yaml", """
-        jobs:
-          - id: job2
-            feature: video-editing
-            outputs: [job2/outputs/a.mp4]
-        """)
+        try tree.write(
+            "batch/clipmeter.yaml",
+            """
+            jobs:
+              - id: job2
+                feature: video-editing
+                outputs: [job2/outputs/a.mp4]
+            """)
         // A saved response whose synced outputs live in a job folder.
         try tree.write("ims/response.json", JobsFixtures.batchResponse)
         try tree.write("ims/outputs/out_0.mp4")
@@ -74,20 +93,27 @@ final class JobDiscoveryTests: XCTestCase {
         // A Timeline JSON elsewhere is not a response and not a job.
         try tree.write("timelines/t.json", #"{"VideoTracks": []}"#)
 
-        let (jobs, errors) = try discover(tree, feature: "image-text-matching",
-                                          maps: ["oss://example-bucket/renders=\(tree.path("ims/outputs"))"])
+        let (jobs, errors) = try discover(
+            tree, feature: "image-text-matching",
+            maps: ["oss://example-bucket/renders=\(tree.path("ims/outputs"))"])
         XCTAssertEqual(errors, [])
         let byID = Dictionary(uniqueKeysWithValues: jobs.map { ($0.id, $0) })
-        XCTAssertEqual(Set(byID.keys), ["job2", "batch/job2", "batch/job3", "edit-job",
-                                        "b6b2750d4308892ac3330238a1b2c3d4", "8e81933d44e3ae69e2f81485000000a3"])
+        XCTAssertEqual(
+            Set(byID.keys),
+            [
+                "job2", "batch/job2", "batch/job3", "edit-job",
+                "b6b2750d4308892ac3330238a1b2c3d4", "8e81933d44e3ae69e2f81485000000a3",
+            ])
         // Only the unclaimed b.mp4 is left for the folder job, with a note.
         XCTAssertEqual(byID["batch/job2"]?.outputs.map(\.original), ["batch/job2/outputs/b.mp4"])
-        XCTAssertTrue(byID["batch/job2"]?.warnings.contains { if case .filesClaimedElsewhere = $0 { return true } else { return false } } ?? false)
+        XCTAssertTrue(
+            byID["batch/job2"]?.warnings.contains { if case .filesClaimedElsewhere = $0 { return true } else { return false } } ?? false)
         XCTAssertEqual(byID["job2"]?.outputs.map(\.localPath), [tree.path("batch/job2/outputs/a.mp4")])
         // The response's outputs are billed once, through the response (ims/ is fully claimed).
         XCTAssertNil(byID["ims"])
-        XCTAssertEqual(byID["b6b2750d4308892ac3330238a1b2c3d4"]?.outputs.map(\.localPath),
-                       [tree.path("ims/outputs/out_0.mp4"), tree.path("ims/outputs/out_1.mp4")])
+        XCTAssertEqual(
+            byID["b6b2750d4308892ac3330238a1b2c3d4"]?.outputs.map(\.localPath),
+            [tree.path("ims/outputs/out_0.mp4"), tree.path("ims/outputs/out_1.mp4")])
         // The folder manifest took the folder's media and timeline; no separate "edit" folder job.
         XCTAssertNil(byID["edit"])
         XCTAssertEqual(byID["edit-job"]?.inputs.map(\.localPath), [tree.path("edit/inputs/in.mp4")])
@@ -112,7 +138,14 @@ final class JobDiscoveryTests: XCTestCase {
         try tree.write("day1-copy/response.json", JobsFixtures.singleResponse)
         let (jobs, _) = try discover(tree, feature: nil)
         XCTAssertEqual(jobs.map(\.id), ["cdb3e74639973036bc84000000b1"])
-        XCTAssertTrue(jobs[0].warnings.contains { if case .sameJobDescribedTwice(_, let source) = $0 { return source.hasSuffix("day1-copy/response.json") } else { return false } }, "\(jobs[0].warnings)")
+        XCTAssertTrue(
+            jobs[0].warnings.contains {
+                if case .sameJobDescribedTwice(_, let source) = $0 {
+                    return source.hasSuffix("day1-copy/response.json")
+                } else {
+                    return false
+                }
+            }, "\(jobs[0].warnings)")
     }
 
     func testSymlinkedFolderOutsideTheRootIsNotWalkedAndLinkedFilesAreProblems() throws {

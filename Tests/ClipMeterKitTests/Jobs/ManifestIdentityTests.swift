@@ -12,14 +12,15 @@ final class ManifestIdentityTests: XCTestCase {
     }
 
     func testIdsAreTheScalarTextAsWritten() throws {
-        let jobs = try load("""
-        - {id: 001, feature: text-generation, tokens: 5}
-        - {id: 1, feature: text-generation, tokens: 5}
-        - {id: 1.10, feature: text-generation, tokens: 5}
-        - {id: 0x1F, feature: text-generation, tokens: 5}
-        - {id: "007", feature: text-generation, tokens: 005}
-        - {id: true, feature: text-generation, tokens: 5}
-        """)
+        let jobs = try load(
+            """
+            - {id: 001, feature: text-generation, tokens: 5}
+            - {id: 1, feature: text-generation, tokens: 5}
+            - {id: 1.10, feature: text-generation, tokens: 5}
+            - {id: 0x1F, feature: text-generation, tokens: 5}
+            - {id: "007", feature: text-generation, tokens: 005}
+            - {id: true, feature: text-generation, tokens: 5}
+            """)
         XCTAssertEqual(jobs.map(\.id), ["001", "1", "1.10", "0x1F", "007", "true"])
         XCTAssertEqual(jobs[4].tokens, 5, "numbers are still numbers where a number is meant")
     }
@@ -36,7 +37,8 @@ final class ManifestIdentityTests: XCTestCase {
         XCTAssertEqual(jobs.map(\.id), ["001", "001", "1"], "001 and 1 do not collide")
         XCTAssertTrue(jobs.allSatisfy(\.isValid))
         let real = PathText.realPath(tree.root)!
-        XCTAssertEqual(Set(jobs.map(\.key)), [real + "/a/clipmeter.yaml#001", real + "/b/clipmeter.yaml#001", real + "/c/clipmeter.yaml#1"])
+        XCTAssertEqual(
+            Set(jobs.map(\.key)), [real + "/a/clipmeter.yaml#001", real + "/b/clipmeter.yaml#001", real + "/c/clipmeter.yaml#1"])
     }
 
     func testIdenticalCopiesOfOneJobAreOneJob() {

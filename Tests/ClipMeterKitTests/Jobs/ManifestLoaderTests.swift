@@ -3,8 +3,10 @@ import XCTest
 @testable import ClipMeterKit
 
 final class ManifestLoaderTests: XCTestCase {
-    private func load(_ tree: JobsTempTree, _ name: String, _ text: String, feature: String? = nil,
-                      timeZone: TimeZone = JobTime.defaultTimeZone) throws -> [JobSpec] {
+    private func load(
+        _ tree: JobsTempTree, _ name: String, _ text: String, feature: String? = nil,
+        timeZone: TimeZone = JobTime.defaultTimeZone
+    ) throws -> [JobSpec] {
         let path = try tree.write(name, text)
         let resolver = PathResolver(roots: [tree.root], mediaRoot: nil, ossMappings: [], mediaMap: [:])
         return try ManifestLoader.load(path: path, resolver: resolver, defaultFeature: feature, timeZone: timeZone)
@@ -15,12 +17,14 @@ final class ManifestLoaderTests: XCTestCase {
         let input = try tree.write("job/in/source.mp4")
         let output = try tree.write("job/out/render.mp4")
         let timeline = try tree.write("job/timeline.json", #"{"VideoTracks": []}"#)
-        let jobs = try load(tree, "job/edit.job.json", """
-        {"id": "edit-1", "feature": "video-editing", "status": "succeeded", "finishedAt": "2026-11-20T08:57:07+08:00",
-         "region": "cn", "inputs": ["in/source.mp4"], "outputs": "out/render.mp4", "timeline": "timeline.json",
-         "previewOnly": false, "tokens": 0, "outputDuration": 59.98, "outputWidth": 1920, "outputHeight": 1080,
-         "outputCodec": "h264", "edition": "professional", "maxDuration": 60}
-        """)
+        let jobs = try load(
+            tree, "job/edit.job.json",
+            """
+            {"id": "edit-1", "feature": "video-editing", "status": "succeeded", "finishedAt": "2026-11-20T08:57:07+08:00",
+             "region": "cn", "inputs": ["in/source.mp4"], "outputs": "out/render.mp4", "timeline": "timeline.json",
+             "previewOnly": false, "tokens": 0, "outputDuration": 59.98, "outputWidth": 1920, "outputHeight": 1080,
+             "outputCodec": "h264", "edition": "professional", "maxDuration": 60}
+            """)
         XCTAssertEqual(jobs.count, 1)
         let job = jobs[0]
         XCTAssertEqual(job.id, "edit-1")
@@ -45,14 +49,18 @@ final class ManifestLoaderTests: XCTestCase {
     func testAMaxDurationThatAllowsNoOutputIsAnErrorNamingTheField() throws {
         let tree = try JobsTempTree()
         for (index, value) in ["0", "\"-0\"", "1e-7", "0.0009"].enumerated() {
-            XCTAssertThrowsError(try load(tree, "cap-\(index).job.json",
-                                          #"{"feature": "video-editing", "outputDuration": 30, "maxDuration": \#(value)}"#)) { error in
+            XCTAssertThrowsError(
+                try load(
+                    tree, "cap-\(index).job.json",
+                    #"{"feature": "video-editing", "outputDuration": 30, "maxDuration": \#(value)}"#)
+            ) { error in
                 let text = "\(error)"
                 XCTAssertTrue(text.contains("maxDuration") && text.contains("at least 0.001 s"), "\(value): \(text)")
             }
         }
-        XCTAssertEqual(try load(tree, "cap-ok.job.json", #"{"feature": "video-editing", "maxDuration": 0.001}"#).first?.maxDuration,
-                       Decimal(string: "0.001"))
+        XCTAssertEqual(
+            try load(tree, "cap-ok.job.json", #"{"feature": "video-editing", "maxDuration": 0.001}"#).first?.maxDuration,
+            Decimal(string: "0.001"))
     }
 
     func testYAMLListWithGlobsRelativePathsAndDerivedIDs() throws {
@@ -63,24 +71,28 @@ final class ManifestLoaderTests: XCTestCase {
         try tree.write("batch/clips/deep/c.mov")
         try tree.write("shared/music.mp3")
         let yaml = """
-        - feature: image-text-matching
-          inputs:
-            - clips/*.mp4
-            - ../shared/music.mp3
-          outputs: [clips/**/*.mov]
-          status: Success
-          finishedAt: 2026-11-20 09:00
-        - feature: text-generation
-          tokens: "900"
-          status: Failed
-          failureReason: quota
-        """
+            - feature: image-text-matching
+              inputs:
+                - clips/*.mp4
+                - ../shared/music.mp3
+              outputs: [clips/**/*.mov]
+              status: Success
+              finishedAt: 2026-11-20 09:00
+            - feature: text-generation
+              tokens: "900"
+              status: Failed
+              failureReason: quota
+            """
         let manifest = tree.path("batch/clipmeter.yaml")
         let jobs = try load(tree, "batch/clipmeter.yaml", yaml)
         XCTAssertEqual(jobs.map(\.id), ["\(manifest)#1", "\(manifest)#2"])
         XCTAssertEqual(jobs[0].inputs.map(\.original), ["clips/a.mp4", "clips/b.mp4", "../shared/music.mp3"])
-        XCTAssertEqual(jobs[0].inputs.map(\.localPath), [tree.path("batch/clips/a.mp4"), tree.path("batch/clips/b.mp4"),
-                                                         tree.path("shared/music.mp3")])
+        XCTAssertEqual(
+            jobs[0].inputs.map(\.localPath),
+            [
+                tree.path("batch/clips/a.mp4"), tree.path("batch/clips/b.mp4"),
+                tree.path("shared/music.mp3"),
+            ])
         XCTAssertEqual(jobs[0].outputs.map(\.original), ["clips/deep/c.mov"])
         XCTAssertEqual(jobs[0].status, .succeeded)
         // No offset: read in the billing time zone (Shanghai, UTC+8).
@@ -95,29 +107,34 @@ final class ManifestLoaderTests: XCTestCase {
 
     func testTimeWithoutOffsetFollowsTheGivenTimeZone() throws {
         let tree = try JobsTempTree()
-        let jobs = try load(tree, "a.job.yaml", "feature: video-editing\nfinishedAt: '2026-11-20T09:00:00'\n",
-                            timeZone: TimeZone(identifier: "Europe/London")!)
+        let jobs = try load(
+            tree, "a.job.yaml", "feature: video-editing\nfinishedAt: '2026-11-20T09:00:00'\n",
+            timeZone: TimeZone(identifier: "Europe/London")!)
         XCTAssertEqual(jobs[0].finishedAt, jobsDate("2026-11-20T09:00:00Z"))
     }
 
     func testJobsWrapperSharesDefaultsAndWarnsAboutUnknownKeys() throws {
         let tree = try JobsTempTree()
-        let jobs = try load(tree, "clipmeter.yaml", """
-        feature: highlight-extraction
-        finished_at: 2026-11-20T10:00:00Z
-        jobs:
-          - id: one
-            outputDuration: 12
-            colour: blue
-          - id: two
-            feature: sports-highlights
-            output-resolution: 1280x720
-        """)
+        let jobs = try load(
+            tree, "clipmeter.yaml",
+            """
+            feature: highlight-extraction
+            finished_at: 2026-11-20T10:00:00Z
+            jobs:
+              - id: one
+                outputDuration: 12
+                colour: blue
+              - id: two
+                feature: sports-highlights
+                output-resolution: 1280x720
+            """)
         XCTAssertEqual(jobs.map(\.feature), ["highlight-extraction", "sports-highlights"])
         XCTAssertEqual(jobs.map(\.finishedAt), [jobsDate("2026-11-20T10:00:00Z"), jobsDate("2026-11-20T10:00:00Z")])
         XCTAssertEqual(jobs[1].outputWidth, 1280)
         XCTAssertEqual(jobs[1].outputHeight, 720)
-        XCTAssertTrue(jobs[0].warnings.contains { if case .unknownManifestKey("colour", _) = $0 { return true } else { return false } }, "\(jobs[0].warnings)")
+        XCTAssertTrue(
+            jobs[0].warnings.contains { if case .unknownManifestKey("colour", _) = $0 { return true } else { return false } },
+            "\(jobs[0].warnings)")
         XCTAssertTrue(jobs[1].warnings.isEmpty)
     }
 
@@ -146,21 +163,26 @@ final class ManifestLoaderTests: XCTestCase {
         XCTAssertTrue(error("bad.job.yaml", "id: [unclosed")?.message.contains("malformed YAML") ?? false)
         XCTAssertTrue(error("empty.job.yaml", "")?.message.contains("empty") ?? false)
         XCTAssertTrue(error("scalar.job.yaml", "just text")?.message.contains("found a string") ?? false)
-        XCTAssertThrowsError(try ManifestLoader.load(path: tree.path("nope.yaml"),
-                                                     resolver: PathResolver(roots: [], mediaRoot: nil, ossMappings: [], mediaMap: [:]),
-                                                     defaultFeature: nil)) { error in
+        XCTAssertThrowsError(
+            try ManifestLoader.load(
+                path: tree.path("nope.yaml"),
+                resolver: PathResolver(roots: [], mediaRoot: nil, ossMappings: [], mediaMap: [:]),
+                defaultFeature: nil)
+        ) { error in
             XCTAssertTrue((error as? ManifestError)?.message.contains("cannot read") ?? false)
         }
     }
 
     func testInvalidJobsCarryProblemsInsteadOfFailingTheManifest() throws {
         let tree = try JobsTempTree()
-        let jobs = try load(tree, "clipmeter.yaml", """
-        - {id: a, feature: video-editing, status: Processing}
-        - {id: b, outputs: [missing.mp4]}
-        - {id: c, feature: video-editing, timeline: nowhere.json}
-        - {id: d, feature: video-editing, outputs: [{url: "oss://bucket/x.mp4", duration: 20.5}]}
-        """)
+        let jobs = try load(
+            tree, "clipmeter.yaml",
+            """
+            - {id: a, feature: video-editing, status: Processing}
+            - {id: b, outputs: [missing.mp4]}
+            - {id: c, feature: video-editing, timeline: nowhere.json}
+            - {id: d, feature: video-editing, outputs: [{url: "oss://bucket/x.mp4", duration: 20.5}]}
+            """)
         XCTAssertTrue(jobs[0].problems.contains { $0.text.contains("Processing") })
         XCTAssertTrue(jobs[1].problems.contains { $0.text.contains("no feature") && $0.remedy == .nameTheFeature })
         XCTAssertEqual(jobs[1].outputs.first?.problem?.hasPrefix("no such file"), true)
@@ -168,19 +190,28 @@ final class ManifestLoaderTests: XCTestCase {
         // An unsynced output with a stated duration keeps it and says so.
         XCTAssertEqual(jobs[3].outputs.first?.reportedDuration, Decimal(string: "20.5"))
         XCTAssertTrue(jobs[3].isValid)
-        XCTAssertTrue(jobs[3].warnings.contains { if case .notSynced(nil, _, _, let seconds, .manifest) = $0 { return seconds == Decimal(string: "20.5") } else { return false } }, "\(jobs[3].warnings)")
+        XCTAssertTrue(
+            jobs[3].warnings.contains {
+                if case .notSynced(nil, _, _, let seconds, .manifest) = $0 {
+                    return seconds == Decimal(string: "20.5")
+                } else {
+                    return false
+                }
+            }, "\(jobs[3].warnings)")
     }
 
     func testInlineTimelineIsHandedOnAsJSON() throws {
         let tree = try JobsTempTree()
-        let jobs = try load(tree, "t.job.yaml", """
-        feature: image-text-matching
-        previewOnly: yes
-        timeline:
-          VideoTracks:
-            - VideoTrackClips:
-                - {MediaURL: "oss://b/a.mp4", In: 0, Out: 23}
-        """)
+        let jobs = try load(
+            tree, "t.job.yaml",
+            """
+            feature: image-text-matching
+            previewOnly: yes
+            timeline:
+              VideoTracks:
+                - VideoTrackClips:
+                    - {MediaURL: "oss://b/a.mp4", In: 0, Out: 23}
+            """)
         XCTAssertTrue(jobs[0].previewOnly)
         let json = try XCTUnwrap(jobs[0].timelineJSON)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])

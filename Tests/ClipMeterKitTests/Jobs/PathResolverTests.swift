@@ -18,8 +18,10 @@ final class PathResolverTests: XCTestCase {
             ("https://example-bucket.oss-cn-shanghai.aliyuncs.com/renders/out_0.mp4", plain),
             ("http://example-bucket.oss-cn-shanghai.aliyuncs.com/renders/out_0.mp4", plain),
             ("https://example-bucket.oss-cn-shanghai-internal.aliyuncs.com/renders/out_0.mp4", plain),
-            ("https://example-bucket.oss-cn-shanghai.aliyuncs.com/renders/out_0.mp4?Expires=1700000000&OSSAccessKeyId=x&Signature=a%2Bb",
-             plain),
+            (
+                "https://example-bucket.oss-cn-shanghai.aliyuncs.com/renders/out_0.mp4?Expires=1700000000&OSSAccessKeyId=x&Signature=a%2Bb",
+                plain
+            ),
             ("https://example-bucket.oss-cn-shanghai.aliyuncs.com/renders/my%20clip%2B1.mp4", spaced),
             ("https://example-bucket.oss-cn-shanghai.aliyuncs.com/renders/%E6%88%90%E7%89%87.mp4", chinese),
             ("oss://example-bucket/renders/my clip+1.mp4", spaced),
@@ -37,10 +39,12 @@ final class PathResolverTests: XCTestCase {
         let tree = try JobsTempTree()
         let special = try tree.write("special/x.mp4")
         try tree.write("all/renders/x.mp4")
-        let resolver = PathResolver(roots: [tree.root], mediaRoot: nil, ossMappings: [
-            try OSSMapping(parsing: "oss://bkt=\(tree.path("all"))"),
-            try OSSMapping(parsing: "oss://bkt/renders/=\(tree.path("special"))"),
-        ], mediaMap: [:])
+        let resolver = PathResolver(
+            roots: [tree.root], mediaRoot: nil,
+            ossMappings: [
+                try OSSMapping(parsing: "oss://bkt=\(tree.path("all"))"),
+                try OSSMapping(parsing: "oss://bkt/renders/=\(tree.path("special"))"),
+            ], mediaMap: [:])
         XCTAssertEqual(resolver.resolve("oss://bkt/renders/x.mp4", relativeTo: "/").map(\.localPath), [special])
 
         let narrow = try OSSMapping(parsing: "oss://bkt/renders=/data")
@@ -52,8 +56,9 @@ final class PathResolverTests: XCTestCase {
 
     func testUnmappedAndNetworkURLsAreProblemsNotReads() throws {
         let tree = try JobsTempTree()
-        let resolver = PathResolver(roots: [tree.root], mediaRoot: nil,
-                                    ossMappings: [try OSSMapping(parsing: "oss://mine/p=\(tree.root)")], mediaMap: [:])
+        let resolver = PathResolver(
+            roots: [tree.root], mediaRoot: nil,
+            ossMappings: [try OSSMapping(parsing: "oss://mine/p=\(tree.root)")], mediaMap: [:])
         let unmapped = resolver.resolve("https://theirs.oss-cn-hangzhou.aliyuncs.com/k.mp4", relativeTo: tree.root)
         XCTAssertNil(unmapped[0].localPath)
         XCTAssertEqual(unmapped[0].remedy, .mapOrReadObject(bucket: "theirs"))
@@ -83,8 +88,9 @@ final class PathResolverTests: XCTestCase {
         let tree = try JobsTempTree()
         let library = try tree.write("library/intro.mp4")
         let mapped = try tree.write("elsewhere/asset.mov")
-        let resolver = PathResolver(roots: [tree.path("project")], mediaRoot: tree.path("library"), ossMappings: [],
-                                    mediaMap: ["1470b11171ee9d19e7e6c66a000000a1": mapped])
+        let resolver = PathResolver(
+            roots: [tree.path("project")], mediaRoot: tree.path("library"), ossMappings: [],
+            mediaMap: ["1470b11171ee9d19e7e6c66a000000a1": mapped])
         try tree.mkdir("project")
         XCTAssertEqual(resolver.resolve("intro.mp4", relativeTo: tree.path("project")).map(\.localPath), [library])
         XCTAssertEqual(resolver.resolve("1470b11171ee9d19e7e6c66a000000a1", relativeTo: "/").map(\.localPath), [mapped])
@@ -102,18 +108,19 @@ final class PathResolverTests: XCTestCase {
         try tree.symlink("root/job/link.mp4", to: secret)
         try tree.symlink("root/job/pipe-link.mp4", to: fifo)
         try tree.symlink("root/job/outdir", to: tree.path("outside"))
-        let resolver = PathResolver(roots: [tree.path("root")], mediaRoot: nil,
-                                    ossMappings: [try OSSMapping(parsing: "oss://b/p=\(tree.path("root/job"))")], mediaMap: [:])
+        let resolver = PathResolver(
+            roots: [tree.path("root")], mediaRoot: nil,
+            ossMappings: [try OSSMapping(parsing: "oss://b/p=\(tree.path("root/job"))")], mediaMap: [:])
         let base = tree.path("root/job")
 
         let escapes = [
-            "../../outside/secret.mp4",            // `..` out of the root
-            secret,                                 // absolute path outside
-            "link.mp4",                             // symlink pointing out
-            "pipe-link.mp4",                        // symlink to a FIFO outside: refused before any open
-            "outdir/secret.mp4",                    // through a symlinked folder
-            "oss://b/p/../../../outside/secret.mp4", // an OSS key climbing out of its mapped folder
-            "../../outside/*.mp4",                  // a glob whose fixed part is outside
+            "../../outside/secret.mp4",  // `..` out of the root
+            secret,  // absolute path outside
+            "link.mp4",  // symlink pointing out
+            "pipe-link.mp4",  // symlink to a FIFO outside: refused before any open
+            "outdir/secret.mp4",  // through a symlinked folder
+            "oss://b/p/../../../outside/secret.mp4",  // an OSS key climbing out of its mapped folder
+            "../../outside/*.mp4",  // a glob whose fixed part is outside
         ]
         for reference in escapes {
             let resolved = resolver.resolve(reference, relativeTo: base)
@@ -165,10 +172,12 @@ final class PathResolverTests: XCTestCase {
         try tree.write("m/.hidden.mp4")
         try tree.write("m/[draft].mp4")
         let resolver = PathResolver(roots: [tree.root], mediaRoot: nil, ossMappings: [], mediaMap: [:])
-        XCTAssertEqual(resolver.resolve("m", relativeTo: tree.root).map(\.original),
-                       ["m/[draft].mp4", "m/a.mp4", "m/b.mp4", "m/sub/c.mp4"])
-        XCTAssertEqual(resolver.resolve("m/**", relativeTo: tree.root).map(\.original),
-                       ["m/[draft].mp4", "m/a.mp4", "m/b.mp4", "m/sub/c.mp4"])
+        XCTAssertEqual(
+            resolver.resolve("m", relativeTo: tree.root).map(\.original),
+            ["m/[draft].mp4", "m/a.mp4", "m/b.mp4", "m/sub/c.mp4"])
+        XCTAssertEqual(
+            resolver.resolve("m/**", relativeTo: tree.root).map(\.original),
+            ["m/[draft].mp4", "m/a.mp4", "m/b.mp4", "m/sub/c.mp4"])
         XCTAssertEqual(resolver.resolve("m/[ab].mp4", relativeTo: tree.root).map(\.original), ["m/a.mp4", "m/b.mp4"])
         XCTAssertEqual(resolver.resolve("m/[!a]*.mp4", relativeTo: tree.root).map(\.original), ["m/[draft].mp4", "m/b.mp4"])
         XCTAssertEqual(resolver.resolve("m/?.mp4", relativeTo: tree.root).map(\.original), ["m/a.mp4", "m/b.mp4"])

@@ -37,7 +37,8 @@ final class ObjectMeasurementTests: XCTestCase {
         guard case .failure(let missing)? = first.outcome(for: "oss://missing/x.mp4") else { return XCTFail("a 404 is an error") }
         XCTAssertEqual(missing.code, .notFound)
         XCTAssertEqual(cache.entries.count, 3, "a 404 may pass: never cached")
-        XCTAssertEqual(Set(cache.entries.keys.map(\.path)), ["oss://corpus/mkv-long.mkv", "oss://corpus/flv.flv", "oss://corpus/mp4-av.mp4"])
+        XCTAssertEqual(
+            Set(cache.entries.keys.map(\.path)), ["oss://corpus/mkv-long.mkv", "oss://corpus/flv.flv", "oss://corpus/mp4-av.mp4"])
 
         let before = nginx.requests().count
         let second = MediaMeasurer(prober: prober, jobs: 2, cache: cache)

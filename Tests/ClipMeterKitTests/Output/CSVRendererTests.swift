@@ -6,10 +6,12 @@ final class CSVRendererTests: XCTestCase {
     func testOneRowPerLineItemAnEmptyJobRowAndAFailureRow() throws {
         let report = try RenderFixtures.mixedReport()
         let rows = RenderFixtures.csvRows(BillRenderer.csv(report))
-        XCTAssertEqual(rows[0], [
-            "jobId", "feature", "status", "finishedAt", "cycleStart", "component", "quantity", "unit", "billedQuantity",
-            "unitPrice", "cost", "currency", "explain", "file",
-        ])
+        XCTAssertEqual(
+            rows[0],
+            [
+                "jobId", "feature", "status", "finishedAt", "cycleStart", "component", "quantity", "unit", "billedQuantity",
+                "unitPrice", "cost", "currency", "explain", "file",
+            ])
         let lineItems = report.bill.jobs.reduce(0) { $0 + $1.items.count }
         let emptyJobs = report.bill.jobs.filter { $0.items.isEmpty }.count
         XCTAssertEqual(emptyJobs, 1, "the failed job")
@@ -60,13 +62,18 @@ final class CSVRendererTests: XCTestCase {
 /// Issue 12 defect 10: text a spreadsheet would run as a formula is neutralised; numbers stay numbers.
 final class CSVInjectionTests: XCTestCase {
     func testFormulaTriggersGetAQuoteInsideTheQuotedField() throws {
-        let job = BillableJob(id: "=HYPERLINK(\"http://x\",\"y\")", feature: .mpsTranscode,
-                              finishedAt: RenderFixtures.instant("2024-05-01T09:50:00+08:00"),
-                              outputs: [RenderFixtures.file("@SUM(1+1).mp4", "30", 1280, 720, codec: "h264")])
-        let report = BillReport(bill: try RenderFixtures.bill([job]),
-                                failures: [BillReport.Failure(path: "+cmd|' /C calc'!A0", jobID: "-2+3", code: .media(.notMedia),
-                                                              message: "\tbad")],
-                                title: "t", region: "cn")
+        let job = BillableJob(
+            id: "=HYPERLINK(\"http://x\",\"y\")", feature: .mpsTranscode,
+            finishedAt: RenderFixtures.instant("2024-05-01T09:50:00+08:00"),
+            outputs: [RenderFixtures.file("@SUM(1+1).mp4", "30", 1280, 720, codec: "h264")])
+        let report = BillReport(
+            bill: try RenderFixtures.bill([job]),
+            failures: [
+                BillReport.Failure(
+                    path: "+cmd|' /C calc'!A0", jobID: "-2+3", code: .media(.notMedia),
+                    message: "\tbad")
+            ],
+            title: "t", region: "cn")
         for text in [BillRenderer.csv(report), BillRenderer.focus(report)] {
             XCTAssertTrue(text.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""), text)
             XCTAssertFalse(text.contains(",=") || text.contains(",@") || text.contains(",+") || text.contains("\n="), text)

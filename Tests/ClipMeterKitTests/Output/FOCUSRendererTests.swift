@@ -31,10 +31,12 @@ final class FOCUSRendererTests: XCTestCase {
 
     /// A report holding Chinese and accented ids and file names, MPS and IMS jobs, and the seed's arithmetic.
     private func unicodeReport() throws -> BillReport {
-        let transcode = BillableJob(id: "转码-1", feature: .mpsTranscode, finishedAt: RenderFixtures.instant("2024-05-01T09:50:00+08:00"),
-                                    outputs: [RenderFixtures.file("渲染 é.mp4", "30", 1920, 1080, codec: "h264")])
-        return BillReport(bill: try RenderFixtures.bill([RenderFixtures.seedJob, transcode, RenderFixtures.editJob]), title: "t",
-                          region: "cn-上海")
+        let transcode = BillableJob(
+            id: "转码-1", feature: .mpsTranscode, finishedAt: RenderFixtures.instant("2024-05-01T09:50:00+08:00"),
+            outputs: [RenderFixtures.file("渲染 é.mp4", "30", 1920, 1080, codec: "h264")])
+        return BillReport(
+            bill: try RenderFixtures.bill([RenderFixtures.seedJob, transcode, RenderFixtures.editJob]), title: "t",
+            region: "cn-上海")
     }
 
     func testHeaderHasTheFOCUS12MandatoryAndRecommendedColumnsAndKeepsTheFOCUS10Ones() throws {
@@ -80,15 +82,17 @@ final class FOCUSRendererTests: XCTestCase {
         }
         let transcode = try XCTUnwrap(rows.first { $0["x_JobId"] == "转码-1" })
         XCTAssertEqual(transcode["x_File"], "渲染 é.mp4", "ClipMeter's own columns keep the real name")
-        XCTAssertEqual(transcode["ResourceId"], "%E8%BD%AC%E7%A0%81-1/%E6%B8%B2%E6%9F%93 %C3%A9.mp4", "ids percent-encoded, so they stay distinct")
+        XCTAssertEqual(
+            transcode["ResourceId"], "%E8%BD%AC%E7%A0%81-1/%E6%B8%B2%E6%9F%93 %C3%A9.mp4", "ids percent-encoded, so they stay distinct")
         XCTAssertEqual(transcode["ResourceName"], "%E6%B8%B2%E6%9F%93 e.mp4", "names lose accents, the rest is percent-encoded")
         XCTAssertEqual(transcode["RegionId"], "cn-%E4%B8%8A%E6%B5%B7")
         XCTAssertEqual(transcode["SkuPriceId"], "cn:mps-transcode h264 HD 1920x1080", "× is spelled x")
         XCTAssertEqual(transcode["ChargeDescription"], "mps-transcode h264 HD 1920x1080: 0.5 x 0.0651 CNY per minute = 0.03255 CNY")
 
         let seed = try XCTUnwrap(rows.first { $0["x_JobId"] == "seed" })
-        XCTAssertEqual(seed["ChargeDescription"], "image-text-matching: 2 x 0.30 CNY per minute = 0.60 CNY",
-                       "the arrow-and-times arithmetic stays in --explain and JSON")
+        XCTAssertEqual(
+            seed["ChargeDescription"], "image-text-matching: 2 x 0.30 CNY per minute = 0.60 CNY",
+            "the arrow-and-times arithmetic stays in --explain and JSON")
         let tokens = try XCTUnwrap(rows.first { $0["SkuId"] == "text-generation" })
         XCTAssertEqual(tokens["ChargeDescription"], "text-generation: 1 x 0.12 CNY per 1000 tokens = 0.12 CNY")
     }
@@ -106,8 +110,10 @@ final class FOCUSRendererTests: XCTestCase {
         let (_, rows) = table(try unicodeReport())
         XCTAssertFalse(rows.isEmpty)
         for row in rows {
-            for column in ["PricingQuantity", "ConsumedQuantity", "BilledCost", "EffectiveCost", "ListCost", "ContractedCost",
-                           "ListUnitPrice", "ContractedUnitPrice"] {
+            for column in [
+                "PricingQuantity", "ConsumedQuantity", "BilledCost", "EffectiveCost", "ListCost", "ContractedCost",
+                "ListUnitPrice", "ContractedUnitPrice",
+            ] {
                 let text = row[column, default: ""]
                 XCTAssertTrue(text.contains(".") && Decimal(string: text) != nil, "\(column) is a decimal: \(text)")
             }
@@ -128,9 +134,12 @@ final class FOCUSRendererTests: XCTestCase {
             XCTAssertEqual(row["ServiceCategory"], "Media")
             XCTAssertTrue(Self.mediaSubcategories.contains(row["ServiceSubcategory", default: ""]), "\(row)")
         }
-        let services = Dictionary(grouping: rows, by: { $0["ServiceName", default: ""] }).mapValues { Set($0.map { $0["ServiceSubcategory", default: ""] }) }
-        XCTAssertEqual(services, ["Intelligent Media Services": ["Content Creation"], "ApsaraVideo Media Processing": ["Media Streaming"]],
-                       "one subcategory per service")
+        let services = Dictionary(grouping: rows, by: { $0["ServiceName", default: ""] }).mapValues {
+            Set($0.map { $0["ServiceSubcategory", default: ""] })
+        }
+        XCTAssertEqual(
+            services, ["Intelligent Media Services": ["Content Creation"], "ApsaraVideo Media Processing": ["Media Streaming"]],
+            "one subcategory per service")
         XCTAssertTrue(rows.allSatisfy { $0["ProviderName"] == "Alibaba Cloud" && $0["ChargeCategory"] == "Usage" })
     }
 
@@ -143,7 +152,9 @@ final class FOCUSRendererTests: XCTestCase {
 
         report.billingAccount = BillingAccount(id: "acs:ram::1234567890123456:root", name: "Media team")
         let configured = table(report).rows
-        XCTAssertTrue(configured.allSatisfy { $0["BillingAccountId"] == "acs:ram::1234567890123456:root" && $0["BillingAccountName"] == "Media team" })
+        XCTAssertTrue(
+            configured.allSatisfy { $0["BillingAccountId"] == "acs:ram::1234567890123456:root" && $0["BillingAccountName"] == "Media team" }
+        )
         XCTAssertEqual(BillingAccount(id: "42").name, "42", "the name defaults to the id")
         XCTAssertTrue(configured.allSatisfy { $0["InvoiceId"] == "" }, "ClipMeter's figures are on no invoice")
     }
@@ -189,8 +200,9 @@ final class FOCUSRendererTests: XCTestCase {
     func testADatedReportNeedsNoFailuresAndAnUnknownCostIsNotReportedTwice() throws {
         let report = try RenderFixtures.mixedReport()
         XCTAssertEqual(report.focusExport().failures, report.failures)
-        let unpriced = BillableJob(id: "av1-undated", feature: .mpsTranscode,
-                                   outputs: [RenderFixtures.file("o.webm", "30", 1280, 720, codec: "av1")])
+        let unpriced = BillableJob(
+            id: "av1-undated", feature: .mpsTranscode,
+            outputs: [RenderFixtures.file("o.webm", "30", 1280, 720, codec: "av1")])
         let unknown = BillReport(bill: try RenderFixtures.bill([unpriced]), title: "t")
         XCTAssertEqual(unknown.bill.jobs.first?.unknown?.code, "no-price", "card cn has no av1 transcoding price")
         XCTAssertEqual(table(unknown).rows.count, 0)

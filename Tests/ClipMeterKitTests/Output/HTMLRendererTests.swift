@@ -29,7 +29,8 @@ final class HTMLRendererTests: XCTestCase {
         XCTAssertTrue(html.contains("(90 s + 23 s) / 60 = 1.88 min → rounded up to 2 min × 0.3 CNY/min = 0.60 CNY"))
         XCTAssertTrue(html.contains(#"<span class="badge bad">failed</span>"#))
         // Cost per feature: 0.60 + 0.30 for matching, 0.12 tokens, 0.081375 editing.
-        XCTAssertTrue(html.contains(#"<td class="id">image-text-matching</td><td>Intelligent Media Services</td><td class="num">0.90</td>"#), html)
+        XCTAssertTrue(
+            html.contains(#"<td class="id">image-text-matching</td><td>Intelligent Media Services</td><td class="num">0.90</td>"#), html)
         XCTAssertTrue(html.contains(#"<td class="id">text-generation</td>"#))
     }
 
@@ -75,9 +76,10 @@ final class HTMLRendererTests: XCTestCase {
         let html = BillRenderer.html(try RenderFixtures.mixedReport())
         let boundaryBox = try XCTUnwrap(html.range(of: #"<div class="boundary-warnings">"#))
         let after = html[boundaryBox.upperBound...]
-        XCTAssertTrue(after.prefix(600).contains(
-            #"<li class="warning boundary">edge: boundary: billed 1 min under container (59.98 s) but 2 min under longest-stream (60.02 s)</li>"#
-        ), String(after.prefix(600)))
+        XCTAssertTrue(
+            after.prefix(600).contains(
+                #"<li class="warning boundary">edge: boundary: billed 1 min under container (59.98 s) but 2 min under longest-stream (60.02 s)</li>"#
+            ), String(after.prefix(600)))
         XCTAssertTrue(html.contains(#"<li class="warning">unverified price: video-editing"#), "other warnings listed plainly")
         XCTAssertFalse(html.contains(#"<li class="warning boundary">unverified"#))
         XCTAssertTrue(html.contains(#"<div class="card attention">"#), "summary card flags boundary warnings")
@@ -87,9 +89,10 @@ final class HTMLRendererTests: XCTestCase {
     func testFailuresTable() throws {
         let html = BillRenderer.html(try RenderFixtures.mixedReport())
         XCTAssertTrue(html.contains(#"<section id="failures">"#))
-        XCTAssertTrue(html.contains(
-            #"<tr><td class="id">jobs/x/inputs/corrupt.mp4</td><td class="id">x</td><td><span class="badge bad">not-media</span></td><td>no audio or video stream</td></tr>"#
-        ))
+        XCTAssertTrue(
+            html.contains(
+                #"<tr><td class="id">jobs/x/inputs/corrupt.mp4</td><td class="id">x</td><td><span class="badge bad">not-media</span></td><td>no audio or video stream</td></tr>"#
+            ))
     }
 
     func testEmptyBillRenders() throws {
@@ -107,8 +110,10 @@ final class HTMLRendererTests: XCTestCase {
         let undated = BillableJob(id: "undated-draft", feature: .imageTextMatching, inputs: [RenderFixtures.file("draft.mp4", "30")])
         let later = BillableJob(
             id: "mps-batch-7", feature: .mpsTranscode, finishedAt: RenderFixtures.instant("2024-05-01T11:05:00+08:00"),
-            outputs: [RenderFixtures.file("out/4k master.mp4", "600", 3840, 2160, codec: "h265"),
-                      RenderFixtures.file("out/preview.mp4", "600", 1280, 720, codec: "h264")]
+            outputs: [
+                RenderFixtures.file("out/4k master.mp4", "600", 3840, 2160, codec: "h265"),
+                RenderFixtures.file("out/preview.mp4", "600", 1280, 720, codec: "h264"),
+            ]
         )
         let bill = try RenderFixtures.bill([
             RenderFixtures.seedJob, RenderFixtures.boundaryJob, RenderFixtures.editJob, RenderFixtures.failedJob,
@@ -116,25 +121,33 @@ final class HTMLRendererTests: XCTestCase {
         ])
         let report = BillReport(
             bill: bill,
-            failures: [BillReport.Failure(path: "jobs/x/inputs/corrupt.mp4", jobID: "x", code: .media(.notMedia), message: "no audio or video stream")],
+            failures: [
+                BillReport.Failure(
+                    path: "jobs/x/inputs/corrupt.mp4", jobID: "x", code: .media(.notMedia), message: "no audio or video stream")
+            ],
             title: "May batch <demo>", region: "cn-shanghai", generatedAt: RenderFixtures.instant("2024-05-01T12:00:00+08:00")
         )
-        let path = ProcessInfo.processInfo.environment["CLIPMETER_SAMPLE_HTML"]
+        let path =
+            ProcessInfo.processInfo.environment["CLIPMETER_SAMPLE_HTML"]
             ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("clipmeter-sample-report.html")
         try BillRenderer.html(report).write(toFile: path, atomically: true, encoding: .utf8)
         let empty = (path as NSString).deletingPathExtension + "-empty.html"
-        try BillRenderer.html(BillReport(bill: try RenderFixtures.bill([]), title: "Nothing yet")).write(toFile: empty, atomically: true, encoding: .utf8)
+        try BillRenderer.html(BillReport(bill: try RenderFixtures.bill([]), title: "Nothing yet")).write(
+            toFile: empty, atomically: true, encoding: .utf8)
         // A day and a half of hourly cycles (labels thin out) plus a job the Singapore card has no price for.
         let start = RenderFixtures.instant("2024-05-01T00:20:00+08:00")
         let hourly = (0..<36).map { hour in
-            BillableJob(id: "h\(hour)", feature: .imageTextMatching, finishedAt: start.addingTimeInterval(Double(hour) * 3600),
-                        inputs: [RenderFixtures.file("in\(hour).mp4", String(30 + (hour * 37) % 400))])
+            BillableJob(
+                id: "h\(hour)", feature: .imageTextMatching, finishedAt: start.addingTimeInterval(Double(hour) * 3600),
+                inputs: [RenderFixtures.file("in\(hour).mp4", String(30 + (hour * 37) % 400))])
         }
-        let noPrice = BillableJob(id: "sports", feature: .sportsHighlights, finishedAt: start, inputs: [RenderFixtures.file("match.mp4", "90")])
+        let noPrice = BillableJob(
+            id: "sports", feature: .sportsHighlights, finishedAt: start, inputs: [RenderFixtures.file("match.mp4", "90")])
         let many = (path as NSString).deletingPathExtension + "-many.html"
         let manyBill = try RenderFixtures.bill(hourly + [noPrice], card: "intl-singapore")
         XCTAssertEqual(manyBill.cycles.count, 36)
-        try BillRenderer.html(BillReport(bill: manyBill, title: "36 hours", region: "ap-southeast-1")).write(toFile: many, atomically: true, encoding: .utf8)
+        try BillRenderer.html(BillReport(bill: manyBill, title: "36 hours", region: "ap-southeast-1")).write(
+            toFile: many, atomically: true, encoding: .utf8)
         print("sample HTML report: \(path)\nempty HTML report: \(empty)\nmany-cycle HTML report: \(many)")
         XCTAssertTrue(FileManager.default.fileExists(atPath: path))
     }

@@ -6,8 +6,10 @@ final class JSONRendererTests: XCTestCase {
     /// The ledger stores the billing model's own Codable form: it reads back equal, warnings still by kind
     /// (a boundary stays a boundary however its words read), while the JSON bill shows the words.
     func testThePricedJobsOwnFormRoundTripsWithTypedWarnings() throws {
-        let jobs = [RenderFixtures.seedJob, RenderFixtures.editJob, RenderFixtures.failedJob, RenderFixtures.boundaryJob,
-                    RenderFixtures.hostileJob]
+        let jobs = [
+            RenderFixtures.seedJob, RenderFixtures.editJob, RenderFixtures.failedJob, RenderFixtures.boundaryJob,
+            RenderFixtures.hostileJob,
+        ]
         for card in ["cn", "intl-singapore"] {
             let bill = try RenderFixtures.bill(jobs, card: card)
             let decoder = JSONDecoder()
@@ -30,7 +32,9 @@ final class JSONRendererTests: XCTestCase {
         let text = BillRenderer.json(BillReport(bill: bill, title: "seed"))
         let object = try RenderFixtures.jsonObject(text)
 
-        XCTAssertEqual(Set(object.keys), ["currency", "total", "rateCard", "rounding", "totalComplete", "unknownCosts", "jobs", "cycles", "warnings", "errors"])
+        XCTAssertEqual(
+            Set(object.keys),
+            ["currency", "total", "rateCard", "rounding", "totalComplete", "unknownCosts", "jobs", "cycles", "warnings", "errors"])
         XCTAssertEqual(object["total"] as? String, "0.72")
         XCTAssertEqual(object["totalComplete"] as? Bool, true)
         XCTAssertEqual(object["unknownCosts"] as? Int, 0)
@@ -51,7 +55,9 @@ final class JSONRendererTests: XCTestCase {
     func testJSONIsTheBillsOwnEncodingPlusErrors() throws {
         let report = try RenderFixtures.mixedReport()
         let rendered = try RenderFixtures.jsonObject(BillRenderer.json(report))
-        XCTAssertEqual(Set(rendered.keys), ["currency", "total", "rateCard", "rounding", "totalComplete", "unknownCosts", "jobs", "cycles", "warnings", "errors"])
+        XCTAssertEqual(
+            Set(rendered.keys),
+            ["currency", "total", "rateCard", "rounding", "totalComplete", "unknownCosts", "jobs", "cycles", "warnings", "errors"])
         XCTAssertEqual(rendered["warnings"] as? [String], Wording.warningLines(report))
         let shownJobs = try XCTUnwrap(rendered["jobs"] as? [[String: Any]])
         XCTAssertEqual(shownJobs.count, report.bill.jobs.count)
@@ -108,7 +114,9 @@ final class JSONRendererTests: XCTestCase {
         XCTAssertFalse(summaryLine.contains("\n"))
         XCTAssertTrue(summaryLine.hasPrefix("{\"type\":\"summary\","), summaryLine)
         let summary = try RenderFixtures.jsonObject(summaryLine)
-        XCTAssertEqual(Set(summary.keys), ["type", "currency", "total", "rateCard", "rounding", "totalComplete", "unknownCosts", "cycles", "warnings", "errors"])
+        XCTAssertEqual(
+            Set(summary.keys),
+            ["type", "currency", "total", "rateCard", "rounding", "totalComplete", "unknownCosts", "cycles", "warnings", "errors"])
         XCTAssertEqual(summary["total"] as? String, MoneyText.string(report.bill.total))
         XCTAssertEqual((summary["cycles"] as? [Any])?.count, 2)
         XCTAssertEqual((summary["errors"] as? [Any])?.count, 1)

@@ -9,11 +9,14 @@ import XCTest
 /// `PricedJob`'s own decoder exactly: costs, line items, ranges and the typed warnings.
 final class LedgerFormTests: XCTestCase {
     func testTheDirectlyWrittenFormReadsBackAsTheSameJob() throws {
-        let bounded = BillableJob(id: "range", feature: .imageTextMatching, finishedAt: Date(timeIntervalSince1970: 1_700_000_000),
-                                  inputs: [RenderFixtures.file("in.mp4", "40")],
-                                  outputs: [MeasuredMedia(path: "planned", seconds: 30, lowSeconds: Decimal(string: "0.001").map(Seconds.init))])
-        let jobs = [RenderFixtures.seedJob, RenderFixtures.editJob, RenderFixtures.failedJob, RenderFixtures.boundaryJob,
-                    RenderFixtures.hostileJob, bounded]
+        let bounded = BillableJob(
+            id: "range", feature: .imageTextMatching, finishedAt: Date(timeIntervalSince1970: 1_700_000_000),
+            inputs: [RenderFixtures.file("in.mp4", "40")],
+            outputs: [MeasuredMedia(path: "planned", seconds: 30, lowSeconds: Decimal(string: "0.001").map(Seconds.init))])
+        let jobs = [
+            RenderFixtures.seedJob, RenderFixtures.editJob, RenderFixtures.failedJob, RenderFixtures.boundaryJob,
+            RenderFixtures.hostileJob, bounded,
+        ]
         var form = LedgerForm()
         for card in ["cn", "intl-singapore"] {
             let bill = try RenderFixtures.bill(jobs, card: card)

@@ -10,10 +10,13 @@ enum RenderFixtures {
 
     static func instant(_ text: String) -> Date { ISO8601DateFormatter().date(from: text) ?? Date(timeIntervalSince1970: 0) }
 
-    static func file(_ path: String, _ seconds: String, _ width: Int? = nil, _ height: Int? = nil, codec: String? = nil,
-                     alternatives: [String: String] = [:]) -> MeasuredMedia {
-        MeasuredMedia(path: path, seconds: Seconds(decimal(seconds)), width: width, height: height, codec: codec,
-                      alternativeSeconds: alternatives.mapValues { Seconds(decimal($0)) })
+    static func file(
+        _ path: String, _ seconds: String, _ width: Int? = nil, _ height: Int? = nil, codec: String? = nil,
+        alternatives: [String: String] = [:]
+    ) -> MeasuredMedia {
+        MeasuredMedia(
+            path: path, seconds: Seconds(decimal(seconds)), width: width, height: height, codec: codec,
+            alternativeSeconds: alternatives.mapValues { Seconds(decimal($0)) })
     }
 
     static func bill(_ jobs: [BillableJob], card: String = "cn") throws -> Bill {
@@ -57,8 +60,11 @@ enum RenderFixtures {
         let bill = try bill([seedJob, editJob, failedJob, boundaryJob])
         return BillReport(
             bill: bill,
-            failures: [BillReport.Failure(path: "jobs/x/inputs/corrupt.mp4", jobID: "x", code: .media(.notMedia),
-                                          message: "no audio or video stream")],
+            failures: [
+                BillReport.Failure(
+                    path: "jobs/x/inputs/corrupt.mp4", jobID: "x", code: .media(.notMedia),
+                    message: "no audio or video stream")
+            ],
             title: "May batch", region: "cn-shanghai", generatedAt: instant("2024-05-01T10:05:00+08:00")
         )
     }

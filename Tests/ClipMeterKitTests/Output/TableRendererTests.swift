@@ -17,14 +17,16 @@ final class TableRendererTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.hasPrefix("edge") && $0.contains("boundary warning") })
 
         // 08:00 holds seed 0.72 + edge 0.30; 09:00 the edit job.
-        XCTAssertTrue(lines.contains {
-            $0.hasPrefix("[2024-05-01T08:00:00+08:00, 2024-05-01T09:00:00+08:00) Asia/Shanghai") && $0.hasSuffix(" 1.02")
-        }, text)
+        XCTAssertTrue(
+            lines.contains {
+                $0.hasPrefix("[2024-05-01T08:00:00+08:00, 2024-05-01T09:00:00+08:00) Asia/Shanghai") && $0.hasSuffix(" 1.02")
+            }, text)
         let nine = try XCTUnwrap(report.bill.cycles.last)
-        XCTAssertTrue(lines.contains {
-            $0.hasPrefix("[2024-05-01T09:00:00+08:00, 2024-05-01T10:00:00+08:00) Asia/Shanghai")
-                && $0.hasSuffix(" " + MoneyText.string(nine.total))
-        }, text)
+        XCTAssertTrue(
+            lines.contains {
+                $0.hasPrefix("[2024-05-01T09:00:00+08:00, 2024-05-01T10:00:00+08:00) Asia/Shanghai")
+                    && $0.hasSuffix(" " + MoneyText.string(nine.total))
+            }, text)
 
         let total = MoneyText.string(report.bill.total)
         // Job x's input could not be measured: the total says it leaves that cost out.
@@ -88,9 +90,10 @@ final class TableRendererTests: XCTestCase {
 /// Boundary warnings are recognised by kind: an id or a file name that says "boundary" makes no warning one.
 final class BoundaryClassificationTests: XCTestCase {
     func testOnlyABoundaryCaseCountsAsABoundaryWarning() throws {
-        let misleading = BillableJob(id: "boundary-job", feature: .mpsTranscode,
-                                     outputs: [RenderFixtures.file("boundary-59.98s-video-60.02s-audio.mp4", "30", 1280, 720)],
-                                     warnings: ["boundary-59.98s-video-60.02s-audio.mp4 was synced at 08:00"])
+        let misleading = BillableJob(
+            id: "boundary-job", feature: .mpsTranscode,
+            outputs: [RenderFixtures.file("boundary-59.98s-video-60.02s-audio.mp4", "30", 1280, 720)],
+            warnings: ["boundary-59.98s-video-60.02s-audio.mp4 was synced at 08:00"])
         let bill = try RenderFixtures.bill([misleading, RenderFixtures.boundaryJob])
         let job = try XCTUnwrap(bill.jobs.first { $0.id == "boundary-job" })
         XCTAssertTrue(job.diagnostics.contains(.codecUnknown(file: "boundary-59.98s-video-60.02s-audio.mp4")), "\(job.diagnostics)")
@@ -105,7 +108,8 @@ final class BoundaryClassificationTests: XCTestCase {
         let highlighted = html.components(separatedBy: "<li class=\"warning boundary\">").dropFirst()
             .map { $0.components(separatedBy: "</li>")[0] }
         XCTAssertEqual(highlighted.count, 2, "the real boundary warning, in the summary and on its job row")
-        XCTAssertTrue(highlighted.allSatisfy { $0.contains("59.98 s") && !$0.contains("codec") && !$0.contains("synced") }, "\(highlighted)")
+        XCTAssertTrue(
+            highlighted.allSatisfy { $0.contains("59.98 s") && !$0.contains("codec") && !$0.contains("synced") }, "\(highlighted)")
     }
 }
 

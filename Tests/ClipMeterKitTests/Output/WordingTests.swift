@@ -6,10 +6,12 @@ import XCTest
 /// and the advice a user needs still reaches every output.
 final class WordingTests: XCTestCase {
     private let everyWarning: [PricingWarning] = [
-        .boundary(file: "a.mp4", unit: .minute, policy: "container", billed: 1, measured: 59.98,
-                  alternativePolicy: "longest-stream", alternativeBilled: 2, alternativeMeasured: 60.02),
-        .unverifiedPrice(item: "video-editing", price: 0.0651, currency: "CNY", unit: .minute, card: "cn",
-                         priceDate: "2021-06", source: "https://example.invalid/price"),
+        .boundary(
+            file: "a.mp4", unit: .minute, policy: "container", billed: 1, measured: 59.98,
+            alternativePolicy: "longest-stream", alternativeBilled: 2, alternativeMeasured: 60.02),
+        .unverifiedPrice(
+            item: "video-editing", price: 0.0651, currency: "CNY", unit: .minute, card: "cn",
+            priceDate: "2021-06", source: "https://example.invalid/price"),
         .unverifiedRounding(feature: "mps-transcode", rule: "half up", note: nil, source: nil),
         .noPrice("card intl-singapore has no price for sports-highlights"),
         .zeroDuration(feature: "image-text-matching"),
@@ -24,8 +26,10 @@ final class WordingTests: XCTestCase {
         for warning in everyWarning {
             XCTAssertFalse(warning.description.contains("--"), "\(warning)")
         }
-        let unknowns: [UnknownCost] = [.noPrice("x"), .unknownResolution(file: "o.mp4"),
-                                       .unbounded(field: "MaxDuration", detail: "AI-driven"), .nothingMeasured("no media")]
+        let unknowns: [UnknownCost] = [
+            .noPrice("x"), .unknownResolution(file: "o.mp4"),
+            .unbounded(field: "MaxDuration", detail: "AI-driven"), .nothingMeasured("no media"),
+        ]
         for unknown in unknowns { XCTAssertFalse(unknown.message.contains("--"), unknown.message) }
     }
 
@@ -36,8 +40,9 @@ final class WordingTests: XCTestCase {
         XCTAssertTrue(Wording.text(other).hasSuffix("(--batch-inputs per-batch)"), Wording.text(other))
         XCTAssertEqual(Wording.text(everyWarning[0]), everyWarning[0].description, "a boundary needs no flag")
         XCTAssertEqual(Wording.text(BillWarning(job: "j", everyWarning[4])), "j: " + everyWarning[4].description)
-        XCTAssertEqual(Wording.text(BillWarning(job: "j", everyWarning[1])), Wording.text(everyWarning[1]),
-                       "a card's warning is the card's, not the job's")
+        XCTAssertEqual(
+            Wording.text(BillWarning(job: "j", everyWarning[1])), Wording.text(everyWarning[1]),
+            "a card's warning is the card's, not the job's")
     }
 
     func testAnUnknownResolutionReasonAdvisesTheFlagInEveryFormat() throws {
@@ -55,17 +60,25 @@ final class WordingTests: XCTestCase {
         var report = BillReport(bill: try RenderFixtures.bill([RenderFixtures.seedJob]), title: "t")
         report.notes = [.unassignedMedia(count: 5, examples: ["a.mp4", "b.mp4", "c.mp4"])]
         let lines = Wording.warningLines(report)
-        XCTAssertEqual(lines.last, "5 media file(s) belong to no job (a.mp4, b.mp4, c.mp4, …): pass --feature to bill each as a job, or describe them in a clipmeter.yaml")
+        XCTAssertEqual(
+            lines.last,
+            "5 media file(s) belong to no job (a.mp4, b.mp4, c.mp4, …): pass --feature to bill each as a job, or describe them in a clipmeter.yaml"
+        )
         XCTAssertTrue(BillRenderer.table(report, explain: false).contains("Warnings (\(lines.count)):"))
     }
 
     func testJobNotesAreWordedHereWithTheirFlags() {
-        XCTAssertEqual(Wording.text(JobNote.featureOverride(feature: "highlight-mashup", implied: "image-text-matching",
-                                                            impliedBy: "SubmitBatchMediaProducingJob")),
-                       "feature highlight-mashup from --feature overrides image-text-matching, which SubmitBatchMediaProducingJob implies")
-        XCTAssertEqual(Wording.text(JobNote.plannedOutputs(count: 10, least: 0, most: 30, basis: "at most MaxDuration 30 s")),
-                       "10 planned outputs of 0–30 s each: at most MaxDuration 30 s")
-        XCTAssertEqual(Wording.text(JobNote.nonMediaLeftOut(count: 5, examples: ["a.txt", "b.txt", "c.txt"])),
-                       "left out 5 non-media file(s): a.txt, b.txt, c.txt, …")
+        XCTAssertEqual(
+            Wording.text(
+                JobNote.featureOverride(
+                    feature: "highlight-mashup", implied: "image-text-matching",
+                    impliedBy: "SubmitBatchMediaProducingJob")),
+            "feature highlight-mashup from --feature overrides image-text-matching, which SubmitBatchMediaProducingJob implies")
+        XCTAssertEqual(
+            Wording.text(JobNote.plannedOutputs(count: 10, least: 0, most: 30, basis: "at most MaxDuration 30 s")),
+            "10 planned outputs of 0–30 s each: at most MaxDuration 30 s")
+        XCTAssertEqual(
+            Wording.text(JobNote.nonMediaLeftOut(count: 5, examples: ["a.txt", "b.txt", "c.txt"])),
+            "left out 5 non-media file(s): a.txt, b.txt, c.txt, …")
     }
 }

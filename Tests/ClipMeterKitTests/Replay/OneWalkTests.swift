@@ -8,8 +8,9 @@ import XCTest
 final class OneWalkTests: XCTestCase {
     private func request(_ tree: JobsTempTree) throws -> ScanRequest {
         let resolver = PathResolver(roots: [tree.root], mediaRoot: nil, ossMappings: [], mediaMap: [:])
-        return ScanRequest(directory: tree.root, feature: "video-editing", shard: nil, resolver: resolver,
-                           probe: ProbeOptions(), jobs: 1, settings: BillingSettings(card: try RateCards.bundled("cn")))
+        return ScanRequest(
+            directory: tree.root, feature: "video-editing", shard: nil, resolver: resolver,
+            probe: ProbeOptions(), jobs: 1, settings: BillingSettings(card: try RateCards.bundled("cn")))
     }
 
     /// Every job id the scan produced, billed or failed.

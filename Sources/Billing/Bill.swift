@@ -315,7 +315,7 @@ public struct Bill: Codable, Sendable, Equatable {
     /// `userInfo` key for the currency of amounts decoded outside a bill that names it.
     public static let currencyKey = CodingUserInfoKey(rawValue: "clipmeter.currency")!
 
-    /// Exactly the SPEC §7 keys (plus `totalRange` when a job is a range); money as a string.
+    /// Exactly the keys of docs/contract.md (plus `totalRange` when a job is a range); money as a string.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(currency, forKey: .currency)

@@ -63,7 +63,7 @@ public struct MeasuredMedia: Codable, Sendable, Equatable {
     var isAudioOnly: Bool { audioOnly ?? (codec == nil && width == nil && height == nil) }
 }
 
-/// One billed task (SPEC §5) with every figure billing needs already measured.
+/// One billed task (docs/contract.md, Jobs) with every figure billing needs already measured.
 public struct BillableJob: Codable, Sendable, Equatable {
     /// The task's id as the user knows it (IMS JobId, manifest id or folder name).
     public var id: String
@@ -147,7 +147,7 @@ public struct PricingOptions: Sendable {
     /// Whether a batch's inputs count once per batch (default) or once per output.
     public var batchInputs: BatchInputs
 
-    /// Creates options; defaults match SPEC: per-task, Asia/Shanghai, container durations.
+    /// Creates options; defaults as docs/contract.md states them: per-task, Asia/Shanghai, container durations.
     public init(
         rounding: RoundingScope = .perTask,
         timeZone: TimeZone = PricingOptions.shanghai,

@@ -4,7 +4,7 @@ import Foundation
 /// is highlighted, an unverified price is listed once per bill), never by searching the words. The words live in
 /// `description` alone, as GRDB's `DatabaseError` keeps its code apart from its message.
 public indirect enum PricingWarning: Codable, Hashable, Sendable, CustomStringConvertible {
-    /// Another duration policy would bill a different quantity (SPEC §2: a 59.98 s picture under 60.02 s audio).
+    /// Another duration policy would bill a different quantity (docs/contract.md: a 59.98 s picture under 60.02 s audio).
     case boundary(
         file: String?, unit: BillingUnit, policy: String, billed: Decimal, measured: Decimal,
         alternativePolicy: String, alternativeBilled: Decimal, alternativeMeasured: Decimal)

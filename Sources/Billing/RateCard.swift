@@ -18,7 +18,7 @@ public struct RateCard: Codable, Sendable, Equatable {
     public var sources: [String]
     /// Date (ISO 8601, `YYYY-MM-DD`) the prices were read.
     public var readOn: String
-    /// Resolution tiers, smallest first; an output belongs to the first tier it fits (RATES.md §2).
+    /// Resolution tiers, smallest first; an output belongs to the first tier it fits (docs/contract.md, Billing).
     public var tiers: [ResolutionTier]
     /// Price entry per feature id (see `FeatureID`).
     public var features: [String: FeatureRate]
@@ -79,7 +79,7 @@ public struct RateCard: Codable, Sendable, Equatable {
 
 // MARK: - Features
 
-/// Every feature id ClipMeter knows how to bill (SPEC §4.1, §4.2).
+/// Every feature id ClipMeter knows how to bill (docs/contract.md, Billing).
 public enum FeatureID: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
     case textGeneration = "text-generation"
     case scriptToVideo = "script-to-video"
@@ -490,7 +490,7 @@ public struct RoundingRule: Codable, Sendable, Equatable {
 
 // MARK: - Resolution tiers
 
-/// A resolution tier: a box on both the long and the short side (RATES.md §2).
+/// A resolution tier: a box on both the long and the short side (docs/contract.md, Billing).
 public struct ResolutionTier: Codable, Sendable, Equatable {
     /// Tier name used as a price key (`LD`, `SD`, `HD`, `2K`, `4K`).
     public var name: String
@@ -506,7 +506,7 @@ public struct ResolutionTier: Codable, Sendable, Equatable {
         self.shortSide = shortSide
     }
 
-    /// The MPS/VOD tiers of RATES.md §2, smallest first.
+    /// The MPS/VOD tiers of docs/contract.md (Billing), smallest first.
     public static let standard: [ResolutionTier] = [
         ResolutionTier(name: "LD", longSide: 640, shortSide: 480),
         ResolutionTier(name: "SD", longSide: 1280, shortSide: 720),

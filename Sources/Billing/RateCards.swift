@@ -25,12 +25,12 @@ public struct RateCardError: Error, CustomStringConvertible, Sendable, Equatable
 
 /// The bundled rate cards and the loader for custom ones (`--rates FILE`).
 public enum RateCards {
-    /// Regions of the international site that have a bundled `intl-REGION` card (SPEC §4.4).
+    /// Regions of the international site that have a bundled `intl-REGION` card (docs/contract.md, Billing).
     public static let internationalRegions: [String] = [
         "cn-mainland", "hongkong", "us-silicon-valley", "frankfurt", "london", "singapore", "japan", "indonesia", "riyadh",
     ]
 
-    /// Ids of every bundled card: `cn` first, then `intl-REGION` in SPEC order.
+    /// Ids of every bundled card: `cn` first, then `intl-REGION` in the documented order.
     public static let bundledIDs: [String] = ["cn"] + internationalRegions.map { "intl-\($0)" }
 
     /// The bundled card with this id (`cn`, `intl-singapore`, …).

@@ -4,7 +4,7 @@ import Foundation
 /// past billing cycles can be printed again.
 ///
 /// A local SQLite file by default, or a PostgreSQL database shared by many scanners when the location is a
-/// `postgres://` or `postgresql://` URL. Both keep the same promises (SPEC §6): every write is one transaction, a job
+/// `postgres://` or `postgresql://` URL. Both keep the same promises (docs/contract.md, Ledger): every write is one transaction, a job
 /// is recorded once by id with the newest recording winning, and a ledger with a foreign or newer schema is refused
 /// unchanged. The ledger stores opaque blobs next to a few indexed columns and knows nothing of media or prices.
 /// Every method throws only `LedgerError`.

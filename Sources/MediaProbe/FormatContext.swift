@@ -14,7 +14,7 @@ enum ProbeSource {
 /// Sole owner of one AVFormatContext and of the state its callbacks read: opened in `init`, closed only in
 /// `deinit`. Everything it hands out is a Swift value copied from FFmpeg; no FFmpeg pointer leaves it.
 ///
-/// Confinement (issue 12): FFmpeg reads a local file only through a custom AVIOContext over the descriptor
+/// Confinement (docs/security.md): FFmpeg reads a local file only through a custom AVIOContext over the descriptor
 /// FileCheck opened, so it never resolves the path itself (no `file:` URL parsing, no race between the
 /// check and the open). Every open a demuxer asks for by name goes through an `io_open` guard that refuses
 /// it; only a network URL's own first open is let through. The demuxer is vetted against

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How hard the prober works for a duration (SPEC §2 `--mode`).
+/// How hard the prober works for a duration (`--mode`, docs/contract.md).
 public enum ProbeMode: String, Codable, CaseIterable, Sendable {
     /// Headers only: cheap, but a figure libavformat estimated from the bit rate stays an estimate.
     case fast
@@ -10,7 +10,7 @@ public enum ProbeMode: String, Codable, CaseIterable, Sendable {
     case auto
 }
 
-/// Which duration is *the* duration of a file for billing (SPEC §2 `--duration-policy`).
+/// Which duration is *the* duration of a file for billing (`--duration-policy`, docs/contract.md).
 public enum DurationPolicy: String, Codable, CaseIterable, Sendable {
     case container
     case longestStream = "longest-stream"
@@ -51,7 +51,7 @@ public struct MediaTime: Codable, Hashable, Sendable, Comparable {
     public static func < (lhs: MediaTime, rhs: MediaTime) -> Bool { lhs.seconds < rhs.seconds }
 }
 
-/// The kind of an elementary stream, named as SPEC §7 names them.
+/// The kind of an elementary stream, named as docs/contract.md names them.
 public enum StreamType: String, Codable, Sendable {
     case video, audio, subtitle, data
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The error codes of SPEC §2, stable for scripts.
+/// The error codes of docs/contract.md (Measuring), stable for scripts.
 public enum ProbeErrorCode: String, Codable, Sendable, CaseIterable {
     case notFound = "not-found"
     case permissionDenied = "permission-denied"

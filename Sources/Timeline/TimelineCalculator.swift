@@ -1,6 +1,6 @@
 import Foundation
 
-/// Computes how long an IMS Timeline renders, per TIMELINE.md, in exact decimal seconds.
+/// Computes how long an IMS Timeline renders, per docs/contract.md (Timelines), in exact decimal seconds.
 ///
 /// Every `[open]` default it applies and every unknown it meets becomes a warning naming the track and clip,
 /// so a user sees what was assumed; an unknown length is reported as nil, never as 0.

@@ -24,7 +24,7 @@ public struct ClipMeterCommand: ParsableCommand {
 
     public init() {}
 
-    /// Parses, runs and exits with SPEC §7's codes: usage errors are 2, not ArgumentParser's 64.
+    /// Parses, runs and exits with the exit codes of docs/contract.md: usage errors are 2, not ArgumentParser's 64.
     /// A failed write to stdout makes the status 2, whatever the command returned.
     public static func runAndExit(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
         StandardOutput.holdClosedDescriptors()
@@ -61,7 +61,7 @@ public struct ClipMeterCommand: ParsableCommand {
     }
 }
 
-/// SPEC §7 exit codes.
+/// exit code (docs/contract.md, Command line)s.
 public enum ExitStatus {
     public static let success: Int32 = 0
     public static let inputFailed: Int32 = 1

@@ -10,7 +10,7 @@ enum BillOutcome {
         try nonNegativeDecimal(text, "--max-cost")
     }
 
-    /// Reports failures and the budget on stderr and throws the SPEC §7 exit code: 3 when the total is over
+    /// Reports failures and the budget on stderr and throws the exit code (docs/contract.md, Command line): 3 when the total is over
     /// `--max-cost` (the known part alone already breaks the budget), else 1 when anything failed.
     static func finish(_ report: BillReport, maxCost: Decimal?) throws {
         let code = status(report, maxCost: maxCost, err: Terminal.err)

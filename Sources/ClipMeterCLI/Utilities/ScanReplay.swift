@@ -6,7 +6,7 @@ import Ledger
 
 /// Replays a scan's stored output when the same command meets the same tree, and stores it after a full scan.
 ///
-/// The SPEC target is a re-scan of an unchanged tree 20× faster than the first scan; measuring nothing is not
+/// The documented target is a re-scan of an unchanged tree 20× faster than the first scan; measuring nothing is not
 /// enough for that, because pricing and rendering thousands of jobs again costs more than the walk. The key is
 /// everything besides the files that shapes the output (this build, the working directory, the arguments, the
 /// time zone, whether stdout is a terminal); the tree state is every file the scan could read (`TreeState`).

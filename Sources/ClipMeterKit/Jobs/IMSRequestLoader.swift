@@ -2,7 +2,7 @@ import Billing
 import Foundation
 import Timeline
 
-/// The IMS `Submit*` APIs whose request bodies ClipMeter prices before they are sent (SPEC §5.1).
+/// The IMS `Submit*` APIs whose request bodies ClipMeter prices before they are sent (docs/contract.md, Jobs; docs/ims-bodies.md).
 public enum IMSRequestAPI: String, Sendable, CaseIterable {
     case submitBatchMediaProducingJob = "SubmitBatchMediaProducingJob"
     case submitMediaProducingJob = "SubmitMediaProducingJob"

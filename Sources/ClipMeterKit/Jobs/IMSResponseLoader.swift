@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads saved IMS API responses as job sources (SPEC §5.1): `GetBatchMediaProducingJob` (one job per batch:
+/// Reads saved IMS API responses as job sources (docs/contract.md, Jobs; docs/ims-bodies.md): `GetBatchMediaProducingJob` (one job per batch:
 /// its inputs once, its succeeded sub-jobs' outputs; failed sub-jobs listed at 0), `GetMediaProducingJob`,
 /// `ListMediaProducingJobs` (each job in the list) and `GetSmartHandleJob` (highlight extraction). The raw
 /// response body and the SDK's `{headers, statusCode, body}` dump are both accepted.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Finds the jobs in a folder tree for `clipmeter scan DIR` (SPEC §5, issue 5): manifests, saved IMS
+/// Finds the jobs in a folder tree for `clipmeter scan DIR` (docs/contract.md, Jobs): manifests, saved IMS
 /// responses, and the folder convention `JOB/inputs/**` + `JOB/outputs/**`.
 ///
 /// Only lists: media files are never opened (JSON files are read to recognise saved responses). Hidden
@@ -280,7 +280,7 @@ struct JobDiscovery: Sendable {
         }
         if !skipped.isEmpty { job.warnings.append(.nonMediaLeftOut(count: skipped.count, examples: Array(skipped.prefix(3)))) }
 
-        // The newest output's modification time stands in for the finish time (SPEC §4.3).
+        // The newest output's modification time stands in for the finish time (docs/contract.md, Billing).
         let outputDates = outputs.compactMap(\.localPath).compactMap(PathText.modificationDate)
         if let newest = outputDates.max() {
             job.finishedAt = newest

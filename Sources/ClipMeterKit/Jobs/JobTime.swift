@@ -1,10 +1,10 @@
 import Foundation
 
-/// Reads the times job sources and flags carry (SPEC §7): ISO 8601 with an offset, or without one read in the
+/// Reads the times job sources and flags carry (docs/contract.md): ISO 8601 with an offset, or without one read in the
 /// billing time zone — so `2026-11-20 08:30` in a manifest means 08:30 in Shanghai unless `--timezone` says
 /// otherwise.
 public enum JobTime {
-    /// The billing time zone when none is given (SPEC §4.3).
+    /// The billing time zone when none is given (docs/contract.md, Billing).
     public static let defaultTimeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
 
     /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.fraction]]` (a space may replace the `T`) followed by

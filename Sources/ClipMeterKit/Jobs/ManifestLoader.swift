@@ -29,7 +29,7 @@ struct ManifestError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 }
 
-/// Reads job manifests (SPEC §5): JSON or YAML holding one job, a list of jobs, or `{jobs: [...]}`.
+/// Reads job manifests (docs/contract.md, Jobs): JSON or YAML holding one job, a list of jobs, or `{jobs: [...]}`.
 ///
 /// In the `{jobs: [...]}` form, other top-level keys are defaults for every job (a batch shares its `feature`
 /// and `finishedAt`). Keys match without regard to case, `_` or `-` (`finished_at` is `finishedAt`); unknown

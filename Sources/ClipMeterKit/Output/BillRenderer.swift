@@ -1,7 +1,7 @@
 import Billing
 import Foundation
 
-/// Turns a priced `BillReport` into what `estimate`, `scan` and `bill` print: a terminal table, SPEC §7 JSON,
+/// Turns a priced `BillReport` into what `estimate`, `scan` and `bill` print: a terminal table, the JSON of docs/contract.md,
 /// NDJSON, CSV, FinOps FOCUS CSV and a self-contained HTML page. Every format is a view of the same `Bill`;
 /// money is printed from its `Decimal` and never passes through floating point.
 /// Results carry no trailing newline: the caller prints them with one.
@@ -153,11 +153,11 @@ public enum BillRenderer {
 
     // MARK: - JSON
 
-    /// SPEC §7 JSON: {currency, total, rateCard, rounding, jobs, cycles, warnings} exactly as Bill encodes them, plus
+    /// the JSON of docs/contract.md: {currency, total, rateCard, rounding, jobs, cycles, warnings} exactly as Bill encodes them, plus
     /// "errors": [{path, jobId, error: {code, message}}] (always present, [] when none), "totalComplete" and
     /// "unknownCosts" (whether `total` leaves costs out, and how many), and for a bill read back
     /// from ledgers each job's "producedBy" (the ClipMeter and libraries that priced it, null when unknown). Pretty-printed, keys in a
-    /// stable order (SPEC order at the top, each job, item and cycle in a fixed order). Money stays strings.
+    /// stable order (the documented order at the top, each job, item and cycle in a fixed order). Money stays strings.
     public static func json(_ report: BillReport) -> String {
         var out = ""
         json(report) { out += $0 }
@@ -172,16 +172,7 @@ public enum BillRenderer {
         var scalars: [(String, JSONValue)] = [
             ("currency", .string(bill.currency)), ("total", .string(MoneyText.string(bill.total))),
         ]
-        if let low = bill.totalLow {
-            scalars.append(
-                (
-                    "totalRange",
-                    .object([
-                        ("low", .string(MoneyText.string(low))),
-                        ("high", .string(MoneyText.string(bill.total))),
-                    ])
-                ))
-        }
+        scalars += totalRange(bill)
         scalars += [("rateCard", .string(bill.rateCard)), ("rounding", .string(bill.rounding))] + report.completenessJSON
         for (key, value) in scalars {
             head += "\n  " + JSONValue.string(key).rendered() + ": " + value.rendered() + ","
@@ -215,10 +206,7 @@ public enum BillRenderer {
     static func plannedJSON(_ planned: BillReport.PlannedSection) -> JSONValue {
         let bill = planned.bill
         var members: [(String, JSONValue)] = [("total", .string(MoneyText.string(bill.total)))]
-        if let low = bill.totalLow {
-            members.append(
-                ("totalRange", .object([("low", .string(MoneyText.string(low))), ("high", .string(MoneyText.string(bill.total)))])))
-        }
+        members += totalRange(bill)
         members += BillReport.completenessJSON(of: bill, failures: planned.failures)
         let jobs: [JSONValue] = bill.jobs.map { job in
             guard case .object(let fields) = jobJSON(job) else { return jobJSON(job) }
@@ -316,23 +304,19 @@ public enum BillRenderer {
         return JSONValue.object(members).rendered()
     }
 
+    /// `totalRange: {low, high}` when the bill's total is a range, nothing when it is exact.
+    static func totalRange(_ bill: Bill) -> [(String, JSONValue)] {
+        guard let low = bill.totalLow else { return [] }
+        return [("totalRange", .object([("low", .string(MoneyText.string(low))), ("high", .string(MoneyText.string(bill.total)))]))]
+    }
+
     /// The members both summaries open with: type, currency, total and, when the cost is a range, totalRange.
     private static func summaryHead(_ bill: Bill) -> [(String, JSONValue)] {
         var members: [(String, JSONValue)] = [
             ("type", .string("summary")), ("currency", .string(bill.currency)),
             ("total", .string(MoneyText.string(bill.total))),
         ]
-        if let low = bill.totalLow {
-            members.append(
-                (
-                    "totalRange",
-                    .object([
-                        ("low", .string(MoneyText.string(low))),
-                        ("high", .string(MoneyText.string(bill.total))),
-                    ])
-                ))
-        }
-        return members
+        return members + totalRange(bill)
     }
 
     /// One hourly cycle: `[start, end)` with the zone's offset, the zone, its total and its cost per feature.

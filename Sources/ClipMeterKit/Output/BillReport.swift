@@ -78,7 +78,7 @@ public struct BillReport: Sendable {
         public var path: String
         /// The job the file belongs to, when known.
         public var jobID: String?
-        /// What kind of failure it is; its `description` is the SPEC §2 code the outputs show.
+        /// What kind of failure it is; its `description` is the code of docs/contract.md (Measuring) the outputs show.
         public var code: FailureCode
         /// What went wrong, for a person.
         public var message: String
@@ -94,7 +94,7 @@ public struct BillReport: Sendable {
 }
 
 /// Why something is in a report's failures, by kind: a file that could not be measured carries its probe code, a
-/// job that could not be priced its unknown cost. Outputs show `description`, the SPEC §2 code.
+/// job that could not be priced its unknown cost. Outputs show `description`, the code of docs/contract.md (Measuring).
 public enum FailureCode: Equatable, Sendable, CustomStringConvertible {
     /// A file could not be measured (`not-found`, `not-media`, `truncated`, …).
     case media(ProbeErrorCode)

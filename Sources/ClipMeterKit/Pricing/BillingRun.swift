@@ -51,7 +51,7 @@ final class BillingRun {
     public func plan(_ specs: [JobSpec], timelines: [String: PreparedTimeline] = [:]) -> [PlannedJob] {
         specs.map { spec in
             var planned = PlannedJob(spec: spec)
-            // A rendered output is the better figure (TIMELINE.md rule 10): its timeline is then not needed.
+            // A rendered output is the better figure (docs/contract.md, Timelines): its timeline is then not needed.
             guard spec.isValid, spec.status == .succeeded, spec.notBilled == nil,
                 spec.previewOnly || spec.outputs.isEmpty
             else {

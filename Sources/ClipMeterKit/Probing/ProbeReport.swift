@@ -1,7 +1,7 @@
 import Foundation
 import MediaProbe
 
-/// Turns probe outcomes into the SPEC §7 `probe` output: JSON objects, CSV rows and table lines.
+/// Turns probe outcomes into the `probe` output of docs/contract.md: JSON objects, CSV rows and table lines.
 public struct ProbeReport: Sendable {
     public var policy: DurationPolicy
 

@@ -36,7 +36,8 @@ public struct MeasurementKey: Hashable, Sendable {
     }
 
     public func hash(into hasher: inout Hasher) {
-        for byte in path.utf8 { hasher.combine(byte) }
+        var path = self.path
+        path.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         hasher.combine(size)
         hasher.combine(modifiedAtNanos)
         hasher.combine(changedAtNanos)

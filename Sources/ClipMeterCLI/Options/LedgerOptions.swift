@@ -11,7 +11,8 @@ struct LedgerOptions: ParsableArguments {
     var ledgerSchema: String?
     @Flag(name: .customLong("no-ledger"), help: "Neither read nor write a ledger: measure everything, record nothing.")
     var noLedger = false
-    @Option(help: "K/N: scan only share K of N (by job id), for N machines; or auto: K from JOB_COMPLETION_INDEX (Kubernetes Indexed Job).")
+    @Option(
+        help: "K/N: scan only share K of N (by job key), for N machines; or auto: K from JOB_COMPLETION_INDEX (Kubernetes Indexed Job).")
     var shard: String?
     @Option(help: "The shard count N for --shard auto (default $CLIPMETER_SHARDS).")
     var shards: Int?

@@ -102,7 +102,9 @@ public struct ByteKey: Hashable, Sendable, Comparable {
     public static func == (a: ByteKey, b: ByteKey) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
 
     public func hash(into hasher: inout Hasher) {
-        for byte in text.utf8 { hasher.combine(byte) }
+        // One call over the bytes: listings and measurements hash a key per file.
+        var text = self.text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 
     public static func < (a: ByteKey, b: ByteKey) -> Bool { a.text.utf8.lexicographicallyPrecedes(b.text.utf8) }

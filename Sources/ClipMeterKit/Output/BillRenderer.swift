@@ -46,10 +46,7 @@ public enum BillRenderer {
             blocks.append((["Warnings (\(warnings.count)):"] + warnings.map { "  - " + oneLine($0) }).joined(separator: "\n"))
         }
         if !report.failures.isEmpty {
-            let lines = report.failures.map { failure in
-                "  - " + oneLine(failure.path) + (failure.jobID.map { " [job \(oneLine($0))]" } ?? "")
-                    + ": " + failure.code.description + ": " + oneLine(Wording.message(failure))
-            }
+            let lines = report.failures.map(failureLine)
             blocks.append((["Failures (\(report.failures.count)):"] + lines).joined(separator: "\n"))
         }
         if explain {
@@ -57,6 +54,12 @@ public enum BillRenderer {
         }
         // Ids, paths, rate card names and messages all come from outside: the whole table is made terminal-safe.
         return TerminalText.lines(blocks.joined(separator: "\n\n"))
+    }
+
+    /// One failure as the table lists it: path, job, code and message on one line.
+    static func failureLine(_ failure: BillReport.Failure) -> String {
+        "  - " + oneLine(failure.path) + (failure.jobID.map { " [job \(oneLine($0))]" } ?? "") + ": "
+            + failure.code.description + ": " + oneLine(Wording.message(failure))
     }
 
     /// A scan's plans (request bodies, priced apart) and unfinished jobs, after the bill they are not part of.
@@ -70,7 +73,7 @@ public enum BillRenderer {
             if !bill.jobs.isEmpty {
                 let costs = rightAligned(bill.jobs.map(costCell), header: "COST")
                 let rows = bill.jobs.enumerated().map { index, job in
-                    let ran = job.key.flatMap { planned.billedAs[$0] }.map { "billed as job \($0), from its response" }
+                    let ran = job.key.flatMap { planned.billedAs[ByteKey($0)] }.map { "billed as job \($0), from its response" }
                     // A plan has not finished, so it is in no cycle: saying so on every row would be noise.
                     let noted = notes(for: job).replacingOccurrences(of: "no finish time, in no cycle", with: "")
                         .split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -83,11 +86,7 @@ public enum BillRenderer {
             }
             let range = bill.totalLow.map { "  range \(MoneyText.string($0))–\(MoneyText.string(bill.total))" } ?? ""
             lines.append("PLANNED \(MoneyText.string(bill.total)) \(bill.currency)\(range)")
-            for failure in planned.failures {
-                lines.append(
-                    "  - " + oneLine(failure.path) + (failure.jobID.map { " [job \(oneLine($0))]" } ?? "")
-                        + ": " + failure.code.description + ": " + oneLine(Wording.message(failure)))
-            }
+            lines += planned.failures.map(failureLine)
             blocks.append(lines.joined(separator: "\n"))
         }
         if !report.pending.isEmpty {
@@ -210,7 +209,7 @@ public enum BillRenderer {
         members += BillReport.completenessJSON(of: bill, failures: planned.failures)
         let jobs: [JSONValue] = bill.jobs.map { job in
             guard case .object(let fields) = jobJSON(job) else { return jobJSON(job) }
-            return .object(fields + [("billedAs", job.key.flatMap { planned.billedAs[$0] }.map { .string($0) } ?? .null)])
+            return .object(fields + [("billedAs", job.key.flatMap { planned.billedAs[ByteKey($0)] }.map { .string($0) } ?? .null)])
         }
         members += [("jobs", .array(jobs)), ("errors", errors(planned.failures))]
         return .object(members)

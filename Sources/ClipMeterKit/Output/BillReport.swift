@@ -39,10 +39,10 @@ public struct BillReport: Sendable {
         /// Planned jobs whose cost cannot be known, and the files they could not measure.
         public var failures: [Failure]
         /// By planned job key: the response job that bills what the plan became.
-        public var billedAs: [String: String]
+        public var billedAs: [ByteKey: String]
 
         /// A section of priced plans.
-        public init(bill: Bill, failures: [Failure], billedAs: [String: String] = [:]) {
+        public init(bill: Bill, failures: [Failure], billedAs: [ByteKey: String] = [:]) {
             self.bill = bill
             self.failures = failures
             self.billedAs = billedAs

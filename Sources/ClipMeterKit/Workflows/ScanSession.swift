@@ -147,16 +147,20 @@ struct Staged {
 
     /// For each plan, the job that ran from it, by the one sign a saved folder gives: a response of one job saved
     /// in the same folder as the body (the usual layout of a submit-then-poll script). Keys are planned job keys.
-    func billedAs() -> [String: String] {
-        var responsesByFolder: [ByteKey: [String]] = [:]
-        // Jobs IMS ran, less the failed sub-jobs a batch response lists beside its batch.
-        for job in ran where job.key.hasPrefix(JobIdentity.imsPrefix) && !(job.failureReason ?? "").hasPrefix("sub-job of batch") {
-            responsesByFolder[ByteKey((job.source as NSString).deletingLastPathComponent), default: []].append(job.id)
+    func billedAs() -> [ByteKey: String] {
+        // The response files of each folder, each with the first job it describes (a batch response lists its
+        // batch first, then the failed sub-jobs it also holds).
+        var responsesByFolder: [ByteKey: [ByteKey: String]] = [:]
+        for job in ran where job.key.hasPrefix(JobIdentity.imsPrefix) {
+            let folder = ByteKey((job.source as NSString).deletingLastPathComponent)
+            if responsesByFolder[folder, default: [:]][ByteKey(job.source)] == nil {
+                responsesByFolder[folder, default: [:]][ByteKey(job.source)] = job.id
+            }
         }
-        var result: [String: String] = [:]
+        var result: [ByteKey: String] = [:]
         for plan in planned {
             let folder = ByteKey((plan.source as NSString).deletingLastPathComponent)
-            if let ids = responsesByFolder[folder], Set(ids).count == 1 { result[plan.key] = ids[0] }
+            if let files = responsesByFolder[folder], files.count == 1 { result[ByteKey(plan.key)] = files.first?.value }
         }
         return result
     }

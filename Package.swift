@@ -39,10 +39,14 @@ let package = Package(
             dependencies: ["CFFmpeg"],
             linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avutil")]
         ),
-        // OSS objects read in place: URL parsing, endpoints, V1/V4 pre-signed URLs (digests from libavutil),
-        // the HEAD that identifies an object for the cache, and the checked range reads (its own HTTP/1.1 over
-        // libavformat's tcp/tls, so every header of every answer is seen).
-        .target(name: "OSSAccess", dependencies: ["CFFmpeg", "CFFmpegShim"]),
+        // SHA-256 and HMAC (request signing, bounded job keys): libavutil's, in a C target of their own so that
+        // hashing does not ride in the FFmpeg shim (docs/development.md, "Why digests from libavutil").
+        .target(name: "CDigests", dependencies: ["CFFmpeg"], linkerSettings: [.linkedLibrary("avutil")]),
+        .target(name: "Digests", dependencies: ["CDigests"]),
+        // OSS objects read in place: URL parsing, endpoints, V1/V4 pre-signed URLs, the HEAD that identifies an
+        // object for the cache, and the checked range reads (its own HTTP/1.1 over libavformat's tcp/tls, so every
+        // header of every answer is seen).
+        .target(name: "OSSAccess", dependencies: ["CFFmpeg", "CFFmpegShim", "Digests"]),
         .target(name: "MediaProbe", dependencies: ["CFFmpeg", "CFFmpegShim", "OSSAccess", "Quantities"]),
         // PostgreSQL's client library, for a ledger shared by many scanners (`--ledger postgres://…`).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
@@ -59,7 +63,8 @@ let package = Package(
         .target(
             name: "ClipMeterKit",
             dependencies: [
-                "MediaProbe", "OSSAccess", "Timeline", "Billing", "Ledger", "Quantities", .product(name: "Yams", package: "Yams"),
+                "MediaProbe", "OSSAccess", "Timeline", "Billing", "Ledger", "Quantities", "Digests",
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(
@@ -82,6 +87,7 @@ let package = Package(
         // Generated test media and the ffprobe packet-scan reference, shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaProbeTests", dependencies: ["MediaProbe", "TestSupport"]),
+        .testTarget(name: "DigestsTests", dependencies: ["Digests"]),
         .testTarget(name: "OSSAccessTests", dependencies: ["OSSAccess", "TestSupport"]),
         .testTarget(name: "QuantitiesTests", dependencies: ["Quantities"]),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline"]),

@@ -2,8 +2,6 @@
 
 #include <libavutil/avstring.h>
 #include <libavutil/display.h>
-#include <libavutil/hmac.h>
-#include <libavutil/sha.h>
 #include <libavutil/log.h>
 #include <libavutil/mem.h>
 #include <errno.h>
@@ -160,27 +158,6 @@ int cff_probe_io_refused_opens(const cff_probe_io *io) { return io ? io->refused
 
 int64_t cff_context_bytes_read(const AVFormatContext *ctx) {
     return ctx && ctx->pb ? ctx->pb->bytes_read : 0;
-}
-
-// MARK: - Digests
-
-int cff_hmac(int sha256, const uint8_t *key, unsigned key_length, const uint8_t *data, unsigned data_length,
-             uint8_t *out) {
-    AVHMAC *hmac = av_hmac_alloc(sha256 ? AV_HMAC_SHA256 : AV_HMAC_SHA1);
-    if (!hmac) return AVERROR(ENOMEM);
-    int length = av_hmac_calc(hmac, data, data_length, key, key_length, out, 32);
-    av_hmac_free(hmac);
-    return length;
-}
-
-int cff_sha256(const uint8_t *data, size_t length, uint8_t *out) {
-    struct AVSHA *sha = av_sha_alloc();
-    if (!sha) return AVERROR(ENOMEM);
-    av_sha_init(sha, 256);
-    av_sha_update(sha, data, length);
-    av_sha_final(sha, out);
-    av_free(sha);
-    return 0;
 }
 
 // MARK: - Stream and packet fields

@@ -1,4 +1,4 @@
-internal import CFFmpegShim
+internal import Digests
 import Foundation
 
 /// Pre-signed object URLs, byte for byte as the official SDK (oss2 `Bucket.sign_url`) makes them.
@@ -43,11 +43,11 @@ public enum OSSSigner {
                 method, OSSPercent.encode("/\(bucket)/\(key)", keepSlash: true), canonicalQuery,
                 "", "", "UNSIGNED-PAYLOAD",
             ].joined(separator: "\n")
-            let stringToSign = ["OSS4-HMAC-SHA256", stamp, scope, hex(sha256(Array(canonicalRequest.utf8)))]
+            let stringToSign = ["OSS4-HMAC-SHA256", stamp, scope, Digest.hex(Digest.sha256(Array(canonicalRequest.utf8)))]
                 .joined(separator: "\n")
-            var signingKey = hmac(sha256: true, key: Array("aliyun_v4\(credentials.accessKeySecret)".utf8), day)
-            for part in [region, "oss", "aliyun_v4_request"] { signingKey = hmac(sha256: true, key: signingKey, part) }
-            params.append(("x-oss-signature", hex(hmac(sha256: true, key: signingKey, stringToSign))))
+            var signingKey = hmac(.sha256, key: Array("aliyun_v4\(credentials.accessKeySecret)".utf8), day)
+            for part in [region, "oss", "aliyun_v4_request"] { signingKey = hmac(.sha256, key: signingKey, part) }
+            params.append(("x-oss-signature", Digest.hex(hmac(.sha256, key: signingKey, stringToSign))))
         } else {
             let expiry = String(Int64(now.timeIntervalSince1970.rounded(.down)) + Int64(expires))
             var resource = "/\(bucket)/\(key)"
@@ -56,7 +56,7 @@ public enum OSSSigner {
                 params.append(("security-token", token))
             }
             let stringToSign = [method, "", "", expiry, resource].joined(separator: "\n")
-            let signature = Data(hmac(sha256: false, key: Array(credentials.accessKeySecret.utf8), stringToSign))
+            let signature = Data(hmac(.sha1, key: Array(credentials.accessKeySecret.utf8), stringToSign))
                 .base64EncodedString()
             params.append(("OSSAccessKeyId", credentials.accessKeyID))
             params.append(("Expires", expiry))
@@ -76,24 +76,7 @@ public enum OSSSigner {
             c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 
-    static func hmac(sha256: Bool, key: [UInt8], _ message: String) -> [UInt8] {
-        let data = Array(message.utf8)
-        var out = [UInt8](repeating: 0, count: 32)
-        let length = key.withUnsafeBufferPointer { k in
-            data.withUnsafeBufferPointer { d in
-                out.withUnsafeMutableBufferPointer { o in
-                    cff_hmac(sha256 ? 1 : 0, k.baseAddress, UInt32(k.count), d.baseAddress, UInt32(d.count), o.baseAddress)
-                }
-            }
-        }
-        return Array(out.prefix(max(Int(length), 0)))
+    static func hmac(_ hash: Digest.Hash, key: [UInt8], _ message: String) -> [UInt8] {
+        Digest.hmac(hash, key: key, message: Array(message.utf8))
     }
-
-    static func sha256(_ data: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        _ = data.withUnsafeBufferPointer { d in out.withUnsafeMutableBufferPointer { cff_sha256(d.baseAddress, d.count, $0.baseAddress) } }
-        return out
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 }

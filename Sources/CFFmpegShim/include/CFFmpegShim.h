@@ -62,15 +62,6 @@ int64_t cff_stream_last_index_end(AVStream *st);
 /// its edit lists applied): the first, the last, and how many entries; returns the count (0 without an index).
 int64_t cff_stream_index_span(AVStream *st, int64_t *first, int64_t *last);
 
-// MARK: - Digests for request signing (libavutil's, so ClipMeter needs no crypto library of its own)
-
-/// HMAC of `data` under `key`: SHA-1 (`sha256` = 0, 20 bytes) or SHA-256 (32 bytes) into `out` (32 bytes of
-/// room). Returns the digest length, or a negative AVERROR when out of memory.
-int cff_hmac(int sha256, const uint8_t *key, unsigned key_length, const uint8_t *data, unsigned data_length,
-             uint8_t *out);
-/// SHA-256 of `data` into `out` (32 bytes). Returns 0, or a negative AVERROR when out of memory.
-int cff_sha256(const uint8_t *data, size_t length, uint8_t *out);
-
 // MARK: - Logging
 
 /// Receives each formatted FFmpeg log line (warning level or worse).

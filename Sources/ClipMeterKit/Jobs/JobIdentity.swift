@@ -1,4 +1,4 @@
-internal import CFFmpegShim
+internal import Digests
 import Foundation
 
 /// Which job a description is of, as one key that does not depend on where a scan started, which machine ran
@@ -67,14 +67,10 @@ public enum JobIdentity {
     static func bounded(_ key: String) -> String {
         let bytes = Array(key.utf8)
         guard bytes.count > maximumBytes else { return key }
-        var digest = [UInt8](repeating: 0, count: 32)
-        _ = bytes.withUnsafeBufferPointer { input in
-            digest.withUnsafeMutableBufferPointer { cff_sha256(input.baseAddress, input.count, $0.baseAddress) }
-        }
         var head = String(decoding: bytes.prefix(maximumBytes - 80), as: UTF8.self)
         // A cut inside a character decodes to U+FFFD; drop it rather than keep a byte the key never had.
         while head.unicodeScalars.last == "\u{FFFD}" { head.unicodeScalars.removeLast() }
-        return head + "…sha256:" + digest.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        return head + "…sha256:" + Digest.hex(Digest.sha256(bytes))
     }
 
     /// Why an id given by a source cannot name a job (control characters, too long), nil when it can.

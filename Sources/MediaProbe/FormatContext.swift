@@ -271,58 +271,6 @@ public enum StreamInfoUse: String, Sendable, Hashable, Codable {
     case decoded
 }
 
-/// Decides whether a just-opened container's header already states everything `avformat_find_stream_info`
-/// would add for ClipMeter's report, and fills in the two container timings that call would otherwise set.
-///
-/// Only the MOV/MP4 family qualifies: its `stsd` boxes state codec, picture size and audio format, `mdhd` and
-/// the sample tables every stream's duration and average frame rate, `tkhd` the rotation. Matroska leaves
-/// stream durations to the call, FLV creates its streams only while reading packets, MPEG-TS and raw streams
-/// state almost nothing: all of those still decode.
-enum HeaderCompleteness {
-    static func answersEverything(_ ctx: UnsafeMutablePointer<AVFormatContext>) -> Bool {
-        let c = ctx.pointee
-        guard let name = cString(c.iformat?.pointee.name), name.hasPrefix("mov,mp4"),
-            c.duration != cff_nopts_value(), c.duration > 0, c.nb_streams > 0, let streams = c.streams
-        else { return false }
-        for index in 0..<Int(c.nb_streams) {
-            guard let st = streams[index], let par = st.pointee.codecpar else { return false }
-            let p = par.pointee
-            guard p.codec_id != AV_CODEC_ID_NONE else { return false }
-            let attached = (st.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC) != 0
-            switch p.codec_type {
-            case AVMEDIA_TYPE_VIDEO:
-                guard p.width > 0, p.height > 0 else { return false }
-                if !attached {
-                    guard st.pointee.duration != cff_nopts_value(), st.pointee.duration > 0,
-                        st.pointee.avg_frame_rate.num > 0, st.pointee.avg_frame_rate.den > 0
-                    else { return false }
-                }
-            case AVMEDIA_TYPE_AUDIO:
-                guard p.sample_rate > 0, p.ch_layout.nb_channels > 0,
-                    st.pointee.duration != cff_nopts_value(), st.pointee.duration > 0
-                else { return false }
-            default:
-                break
-            }
-        }
-        return true
-    }
-
-    /// What the skipped call would have set: the duration counts as the streams' (`AVFMT_DURATION_FROM_STREAM`,
-    /// as it is when every stream states one) and the start time is the earliest stream's.
-    static func settleTimings(_ ctx: UnsafeMutablePointer<AVFormatContext>) {
-        ctx.pointee.duration_estimation_method = AVFMT_DURATION_FROM_STREAM
-        guard ctx.pointee.start_time == cff_nopts_value(), let streams = ctx.pointee.streams else { return }
-        var earliest: Int64?
-        for index in 0..<Int(ctx.pointee.nb_streams) {
-            guard let st = streams[index], st.pointee.start_time != cff_nopts_value(), st.pointee.time_base.den > 0 else { continue }
-            let start = av_rescale_q(st.pointee.start_time, st.pointee.time_base, AVRational(num: 1, den: Int32(cff_time_base())))
-            earliest = min(earliest ?? start, start)
-        }
-        if let earliest { ctx.pointee.start_time = earliest }
-    }
-}
-
 /// How libavformat obtained the container duration.
 enum DurationEstimation {
     case timestamps, stream, bitrate
@@ -462,42 +410,3 @@ struct OpenFailure: Error {
 }
 
 // MARK: - Demuxers
-
-/// Which demuxers may run: those that read one self-contained file. Playlists, manifests, sequences and
-/// anything else that names other files (HLS, DASH, concat, image2, IMF, VobSub, SDP/RTP) are left out, as
-/// are devices, which read no file at all.
-struct DemuxerPolicy {
-    let names: Set<String>
-
-    static let selfContained = DemuxerPolicy(names: [
-        // Containers
-        "mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm", "mpegts", "mpeg", "flv", "live_flv", "avi",
-        "asf", "asf_o", "wtv", "mxf", "gxf", "nut", "rm", "ogg", "wav", "w64", "aiff", "caf", "ivf", "dv", "nsv",
-        "swf", "smjpeg", "pva", "nuv", "xwma", "wsaud", "rso", "mtv", "lxf", "kux", "ifv", "vivo", "bink",
-        "binka", "smk", "thp", "mca", "dsf", "film_cpk", "roq", "3dostr", "psxstr",
-        // Raw and single-stream audio
-        "mp3", "aac", "ac3", "eac3", "dts", "dtshd", "truehd", "mlp", "flac", "ape", "wv", "tta", "tak", "mpc",
-        "mpc8", "oma", "amr", "amrnb", "amrwb", "au", "voc", "loas", "gsm", "g722", "g723_1", "g729", "sbc",
-        "ilbc", "codec2", "shn", "spdif", "sox", "ircam", "nistsphere", "qcp", "aptx", "aptx_hd", "dfpwm",
-        // Raw video elementary streams and single images
-        "h261", "h263", "h264", "hevc", "m4v", "mpegvideo", "vc1", "dirac", "dnxhd", "cavsvideo", "avs2", "avs3",
-        "av1", "obu", "mjpeg", "yuv4mpegpipe", "gif", "apng", "jpeg_pipe", "png_pipe", "bmp_pipe", "webp_pipe",
-        "tiff_pipe", "gif_pipe", "j2k_pipe", "jpegls_pipe", "jpegxl_pipe", "qoi_pipe", "psd_pipe",
-    ])
-
-    /// Demuxers that read other files by name: refused because of where they could lead.
-    static let referencing: Set<String> = [
-        "hls", "dash", "concat", "image2", "image2pipe", "webm_dash_manifest",
-        "imf", "vobsub", "ffmetadata", "sdp", "rtp", "rtsp", "sap", "data",
-        "mpjpeg", "tedcaptions",
-    ]
-
-    /// Comma-separated, as FFmpeg's `format_whitelist` option wants it.
-    var whitelist: String { names.sorted().joined(separator: ",") }
-
-    /// A demuxer's name may list aliases ("mov,mp4,m4a,3gp,3g2,mj2"); one allowed alias allows it, as in
-    /// FFmpeg's own whitelist check.
-    func allows(_ formatName: String) -> Bool {
-        formatName.split(separator: ",").contains { names.contains(String($0)) }
-    }
-}

@@ -107,9 +107,10 @@ public struct MediaProber: Sendable {
         facts.containerLongName = context.header.formatLongName
         facts.streamInfo = context.streamInfoUsed
         readHeader(context, into: &facts)
-        try checkIndexAgainstFileSize(context, facts: facts)
+        let family = ContainerFamily(demuxer: facts.container)
+        if family == .mov { try MOVSampleIndex.checkFitsFile(context.streams, facts: facts) }
         try checkHoldsMedia(facts)
-        if let note = TransportStreamCheck.cutShort(container: facts.container, size: facts.size) {
+        if family == .transportStream, let note = TransportStreamCut.packetCut(size: facts.size) {
             facts.warnings.append(note)
         }
 
@@ -119,18 +120,17 @@ public struct MediaProber: Sendable {
             && facts.containerDuration != nil
             && facts.contentStreams.allSatisfy { $0.duration != nil }
         // The header is checked against what is already at hand: MOV/MP4's sample tables, the file's size.
-        let sampleSpans = facts.container.contains("mov") ? DurationCheck.sampleTableSpans(context.streams) : [:]
+        let sampleSpans = family == .mov ? MOVSampleIndex.spans(context.streams) : [:]
         let contradicted = DurationCheck.contradicted(facts, spans: sampleSpans)
         // MPEG-TS: libavformat's figure comes from the first and last PES packets' timestamps alone (the last
         // one's length left out, a jump in the middle unseen), so `auto` measures it as `exact` does.
-        let isTransportStream = facts.container.split(separator: ",").contains("mpegts")
         switch options.mode {
         case .fast where !contradicted:
             facts.durationSource = .header
             if estimation == .bitrate {
                 facts.warnings.append(.estimatedFromBitrate)
             }
-        case .auto where headerTrusted && !contradicted && !isTransportStream:
+        case .auto where headerTrusted && !contradicted && family != .transportStream:
             facts.durationSource = .header
         case .fast, .auto, .exact:
             // A contradicted header's length is no guide to where the tail is: the sample tables are.
@@ -138,12 +138,7 @@ public struct MediaProber: Sendable {
             try scanTimestamps(context, into: &facts, headerTrusted: headerTrusted && !contradicted, plannedDuration: planned)
         }
         try checkSpanFitsSize(facts)
-        if isTransportStream, facts.size > 0, facts.size % 188 == 0 {
-            let count = Int(min(facts.size, Int64(TransportStreamCut.window)))
-            if let tail = context.readBytes(at: facts.size - Int64(count), count: count) {
-                facts.warnings += TransportStreamCut.cuts(in: tail).map { .truncatedPES(pid: $0.pid, declared: $0.declared, held: $0.held) }
-            }
-        }
+        if family == .transportStream { facts.warnings += TransportStreamCut.pesCuts(context, size: facts.size) }
         if facts.containerDuration == nil && facts.contentStreams.allSatisfy({ $0.duration == nil }) {
             facts.warnings.append(.noDuration)
         }
@@ -194,20 +189,6 @@ public struct MediaProber: Sendable {
         facts.sampleRate = s.sampleRate
         facts.channels = s.channels
         return facts
-    }
-
-    /// A MOV/MP4 whose sample index points past the end of the file lost its tail: its header duration is a
-    /// promise the data cannot keep.
-    private func checkIndexAgainstFileSize(_ context: FormatContext, facts: MediaFacts) throws(ProbeError) {
-        guard facts.container.contains("mov") else { return }
-        for stream in context.streams {
-            guard let end = stream.lastIndexEnd else { continue }
-            if end > facts.size {
-                throw ProbeError(
-                    path: facts.path, code: .truncated, operation: "check the sample index",
-                    message: "the file is cut short: its index needs \(end) bytes but the file has \(facts.size)")
-            }
-        }
     }
 
     /// The limit as a user wrote it; never traps on a NaN or an infinite limit a caller let through.
@@ -355,7 +336,7 @@ public struct MediaProber: Sendable {
         }
         guard let spanStart, let spanEnd else { return }
         // An MP4/MOV presents from movie time 0: an empty edit that delays every track is part of what plays.
-        let measured = spanEnd - (facts.container.contains("mov") ? min(spanStart, 0) : spanStart)
+        let measured = spanEnd - (ContainerFamily(demuxer: facts.container) == .mov ? min(spanStart, 0) : spanStart)
         // The header's container figure stands when libavformat took it from timestamps or the streams and
         // the timestamps confirm it; a bit-rate guess, a missing figure or a contradicted one gives way to
         // the measured span.
@@ -487,60 +468,3 @@ public struct MediaProber: Sendable {
 
 /// Recognises the start of a text playlist behind the prefixes that once hid one from a byte-0 check (an
 /// ID3v2 tag, a UTF-8 BOM, whitespace). Used only to word an error; never the thing that keeps FFmpeg in.
-enum PlaylistText {
-    static func startsLikePlaylist(_ magic: Data) -> Bool {
-        var bytes = [UInt8](magic)
-        if bytes.count >= 10, bytes[0] == 0x49, bytes[1] == 0x44, bytes[2] == 0x33 {
-            let size = bytes[6...9].reduce(0) { ($0 << 7) | Int($1 & 0x7F) }
-            bytes = Array(bytes.dropFirst(min(bytes.count, 10 + size)))
-        }
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        let text = String(decoding: bytes.drop { $0 == 0x20 || (0x09...0x0D).contains($0) }, as: UTF8.self)
-        return text.hasPrefix("#EXTM3U") || text.hasPrefix("ffconcat")
-    }
-}
-
-/// MPEG-TS has no index and no trailer, so a transfer cut mid-way leaves a file that still opens and
-/// measures; its size gives the cut away when it falls inside a transport packet.
-enum TransportStreamCheck {
-    static func cutShort(container: String, size: Int64) -> ProbeWarning? {
-        guard container.split(separator: ",").contains("mpegts"), size > 0 else { return nil }
-        // 188-byte packets, 192 with an M2TS timecode, 204 with Reed-Solomon parity.
-        if [188, 192, 204].contains(where: { size % Int64($0) == 0 }) { return nil }
-        return .truncatedTransportPacket(bytesIntoPacket: size % 188)
-    }
-}
-
-/// Which containers may take their exact duration from the head and the tail, and what that is called.
-enum TailShortcut {
-    /// The shortcut for a file, or nil where a full scan is the only safe (or the cheaper) way.
-    static func plan(container: String, duration: Decimal?, start: Decimal?, size: Int64 = 0)
-        -> (DurationSource, TimestampScanner.TailStart)?
-    {
-        let names = Set(container.split(separator: ",").map(String.init))
-        // Short files are cheap to scan whole.
-        guard let duration, duration > 30 else { return nil }
-        let seconds = NSDecimalNumber(decimal: duration).doubleValue
-        let tail = TimestampScanner.TailStart.seconds(seconds - 10 + NSDecimalNumber(decimal: start ?? 0).doubleValue)
-        // MP4/MOV: the sample index holds every timestamp.
-        if names.contains("mov") { return (.index, tail) }
-        // Matroska/WebM (Cues) and AVI (idx1): a timestamp seek goes through the index; every packet is timed.
-        if !names.isDisjoint(with: ["matroska", "webm", "avi"]) { return (.tail, tail) }
-        // MPEG-TS: no index, but every PES packet carries its timestamps and the demuxer finds the next sync
-        // byte after a byte seek. The last ~15 s at the average bit rate (256 KB to 24 MB) hold every stream's last
-        // packets unless a stream fell silent long before the end, which the scan then reports as untrusted.
-        if names.contains("mpegts"), size > 0 {
-            let window = Int64(min(max(Double(size) / seconds * 15, 262_144), 24_000_000))
-            if size > window * 2 { return (.tail, .byte(size - window)) }
-        }
-        // FLV: no index, so a timestamp seek reads everything before the target, and libavformat 5.1's FLV
-        // demuxer does not resynchronise after a byte seek. Its own tag chain is read back from the end
-        // instead (every tag is followed by its size), a few seconds' worth, at most 8 MB.
-        if names.contains("flv"), size > 0 {
-            let window = Int64(min(max(Double(size) / seconds * 15, 262_144), 24_000_000))
-            if size > window * 2 { return (.tail, .flvTagChain(maxBytes: min(window, 8_000_000))) }
-        }
-        // Scanned in full: Ogg (granule end-trimming), MP3 (frames carry no timestamp at all).
-        return nil
-    }
-}

@@ -24,7 +24,7 @@ enum DurationCheck {
     /// packet a second is already far below any real one; elsewhere the thinnest codecs (codec2 at 700 bit/s)
     /// still need over 80 bytes a second, and 16 is allowed.
     static func minimumBytesPerSecond(container: String) -> Decimal {
-        container.split(separator: ",").contains("mpegts") ? 188 : 16
+        ContainerFamily(demuxer: container) == .transportStream ? 188 : 16
     }
 
     /// True when `size` bytes cannot hold `seconds` of media (an unknown size holds anything).
@@ -32,20 +32,8 @@ enum DurationCheck {
         size > 0 && seconds > Decimal(size) / minimumBytesPerSecond(container: container)
     }
 
-    /// MOV/MP4: each track's length in seconds by its sample table with the edit lists applied, estimated from
-    /// the index libavformat built while opening: first to last sample time, plus one average sample.
-    static func sampleTableSpans(_ streams: [StreamHeader]) -> [Int: Double] {
-        var spans: [Int: Double] = [:]
-        for stream in streams where !stream.isAttachedPicture && stream.timeBase.isValid {
-            guard let index = stream.indexSpan, index.samples > 1, index.last > index.first else { continue }
-            let ticks = (Double(index.last) - Double(index.first)) * Double(index.samples) / Double(index.samples - 1)
-            spans[stream.index] = ticks * Double(stream.timeBase.num) / Double(stream.timeBase.den)
-        }
-        return spans
-    }
-
     /// True when the header's figures cannot be taken without reading timestamps: a sample table (`spans`,
-    /// from `sampleTableSpans`, MOV/MP4 only) contradicts them, or the file's bytes cannot carry them.
+    /// from `MOVSampleIndex.spans`, MOV/MP4 only) contradicts them, or the file's bytes cannot carry them.
     static func contradicted(_ facts: MediaFacts, spans: [Int: Double]) -> Bool {
         let double = { (value: Decimal) in NSDecimalNumber(decimal: value).doubleValue }
         for stream in facts.contentStreams {

@@ -66,3 +66,22 @@ enum TransportStreamCut {
         }
     }
 }
+
+extension TransportStreamCut {
+    /// MPEG-TS has no index and no trailer, so a transfer cut mid-way leaves a file that still opens and
+    /// measures; its size gives the cut away when it falls inside a transport packet.
+    static func packetCut(size: Int64) -> ProbeWarning? {
+        guard size > 0 else { return nil }
+        // 188-byte packets, 192 with an M2TS timecode, 204 with Reed-Solomon parity.
+        if [188, 192, 204].contains(where: { size % Int64($0) == 0 }) { return nil }
+        return .truncatedTransportPacket(bytesIntoPacket: size % 188)
+    }
+
+    /// The cuts in a whole-packet file's last bytes, as warnings (read beside the demuxer, which stays put).
+    static func pesCuts(_ context: FormatContext, size: Int64) -> [ProbeWarning] {
+        guard size > 0, size % 188 == 0 else { return [] }
+        let count = Int(min(size, Int64(window)))
+        guard let tail = context.readBytes(at: size - Int64(count), count: count) else { return [] }
+        return cuts(in: tail).map { .truncatedPES(pid: $0.pid, declared: $0.declared, held: $0.held) }
+    }
+}

@@ -499,13 +499,6 @@ public struct ResolutionTier: Codable, Sendable, Equatable {
     /// Largest short side in pixels.
     public var shortSide: Int
 
-    /// Creates a tier.
-    public init(name: String, longSide: Int, shortSide: Int) {
-        self.name = name
-        self.longSide = longSide
-        self.shortSide = shortSide
-    }
-
     /// The MPS/VOD tiers of docs/contract.md (Billing), smallest first.
     public static let standard: [ResolutionTier] = [
         ResolutionTier(name: "LD", longSide: 640, shortSide: 480),

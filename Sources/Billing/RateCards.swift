@@ -10,13 +10,6 @@ public struct RateCardError: Error, CustomStringConvertible, Sendable, Equatable
     /// What is wrong with it.
     public var message: String
 
-    /// Creates an error.
-    public init(file: String, field: String, message: String) {
-        self.file = file
-        self.field = field
-        self.message = message
-    }
-
     /// "card.yaml: features.image-text-matching.price: negative price -0.3".
     public var description: String {
         field.isEmpty ? "\(file): \(message)" : "\(file): \(field): \(message)"

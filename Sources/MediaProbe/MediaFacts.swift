@@ -36,12 +36,6 @@ public struct MediaTime: Codable, Hashable, Sendable, Comparable {
     public var timeBaseNum: Int32
     public var timeBaseDen: Int32
 
-    public init(ticks: Int64, timeBaseNum: Int32, timeBaseDen: Int32) {
-        self.ticks = ticks
-        self.timeBaseNum = timeBaseNum
-        self.timeBaseDen = timeBaseDen
-    }
-
     /// Exact seconds as a Decimal (38 significant digits; ticks × num / den).
     public var seconds: Decimal {
         guard timeBaseDen != 0 else { return 0 }

@@ -50,11 +50,6 @@ public struct ProbeOutcome: Sendable {
     public var path: String
     public var result: Result<MediaFacts, ProbeError>
 
-    public init(path: String, result: Result<MediaFacts, ProbeError>) {
-        self.path = path
-        self.result = result
-    }
-
     public var facts: MediaFacts? { if case .success(let f) = result { return f } else { return nil } }
     public var error: ProbeError? { if case .failure(let e) = result { return e } else { return nil } }
 }

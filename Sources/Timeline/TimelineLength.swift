@@ -74,13 +74,6 @@ public struct TimelineLength: Codable, Sendable {
     /// Every assumption and unknown, each naming the track and clip it concerns.
     public var warnings: [TimelineWarning]
 
-    /// A result built in code.
-    public init(duration: Decimal?, tracks: [TrackLength], warnings: [TimelineWarning]) {
-        self.duration = duration
-        self.tracks = tracks
-        self.warnings = warnings
-    }
-
     enum CodingKeys: String, CodingKey { case duration, tracks, warnings }
 
     public func encode(to encoder: Encoder) throws {
@@ -115,14 +108,6 @@ public struct TrackLength: Codable, Sendable {
     /// Its clips in array order.
     public var clips: [ClipSpan]
 
-    /// A track result built in code.
-    public init(kind: String, index: Int, duration: Decimal?, clips: [ClipSpan]) {
-        self.kind = kind
-        self.index = index
-        self.duration = duration
-        self.clips = clips
-    }
-
     enum CodingKeys: String, CodingKey { case kind, index, duration, clips }
 
     public func encode(to encoder: Encoder) throws {
@@ -144,14 +129,6 @@ public struct ClipSpan: Codable, Sendable {
     public var source: String?
     /// What was assumed or unknown about this clip.
     public var warnings: [ClipNote]
-
-    /// A clip span built in code.
-    public init(start: Decimal?, end: Decimal?, source: String?, warnings: [ClipNote]) {
-        self.start = start
-        self.end = end
-        self.source = source
-        self.warnings = warnings
-    }
 
     enum CodingKeys: String, CodingKey { case start, end, source, warnings }
 

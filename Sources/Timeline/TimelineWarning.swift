@@ -8,11 +8,6 @@ public struct ClipPosition: Codable, Hashable, Sendable, CustomStringConvertible
     /// Index within its track, from 0.
     public var clipIndex: Int
 
-    public init(track: TrackPosition, clipIndex: Int) {
-        self.track = track
-        self.clipIndex = clipIndex
-    }
-
     /// "video track 0, clip 2".
     public var description: String { "\(track), clip \(clipIndex)" }
 }
@@ -23,11 +18,6 @@ public struct TrackPosition: Codable, Hashable, Sendable, CustomStringConvertibl
     /// Index within its kind, from 0.
     public var index: Int
 
-    public init(kind: TrackKind, index: Int) {
-        self.kind = kind
-        self.index = index
-    }
-
     /// "video track 0".
     public var description: String { "\(kind.rawValue) track \(index)" }
 }
@@ -36,11 +26,6 @@ public struct TrackPosition: Codable, Hashable, Sendable, CustomStringConvertibl
 public struct ClipReference: Codable, Hashable, Sendable, CustomStringConvertible {
     public var clipId: String
     public var position: ClipPosition
-
-    public init(clipId: String, position: ClipPosition) {
-        self.clipId = clipId
-        self.position = position
-    }
 
     /// `ClipId "intro" (video track 0, clip 2)`.
     public var description: String { "ClipId \"\(clipId)\" (\(position))" }

@@ -56,11 +56,6 @@ public struct ClockJump: Codable, Hashable, Sendable, CustomStringConvertible {
     public var from: Decimal
     public var to: Decimal
 
-    public init(from: Decimal, to: Decimal) {
-        self.from = from
-        self.to = to
-    }
-
     public var description: String {
         let step = to - from
         return "\(DurationCheck.seconds(from)) s → \(DurationCheck.seconds(to)) s (\(step >= 0 ? "+" : "")\(DurationCheck.seconds(step)) s)"

@@ -77,6 +77,28 @@ public struct RateCard: Codable, Sendable, Equatable {
     }
 }
 
+// MARK: - Words from a card's closed sets
+
+/// A word a rate card must take from a closed set (a basis, a unit, a rounding mode): an unknown one is an error
+/// that names the field and lists the valid words, so a typo in a card is fixed from the message alone.
+public protocol CardWord: RawRepresentable, CaseIterable, Decodable, Sendable where RawValue == String {
+    /// What the word is, as the error says it ("unit", "rounding mode").
+    static var cardField: String { get }
+}
+
+extension CardWord {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let raw = try c.decode(String.self)
+        guard let value = Self(rawValue: raw) else {
+            let valid = Self.allCases.map(\.rawValue).joined(separator: ", ")
+            throw DecodingError.dataCorruptedError(
+                in: c, debugDescription: "unknown \(Self.cardField) \"\(raw)\" (expected one of: \(valid))")
+        }
+        self = value
+    }
+}
+
 // MARK: - Features
 
 /// Every feature id ClipMeter knows how to bill (docs/contract.md, Billing).
@@ -103,7 +125,7 @@ public enum FeatureID: String, Codable, Sendable, CaseIterable, CustomStringConv
 }
 
 /// What quantity a feature is billed on.
-public enum BillingBasis: String, Codable, Sendable, CaseIterable {
+public enum BillingBasis: String, CardWord, Encodable, Sendable, CaseIterable {
     /// Tokens consumed (text generation).
     case tokens
     /// Input plus output seconds of the task (image-text matching and friends).
@@ -115,19 +137,9 @@ public enum BillingBasis: String, Codable, Sendable, CaseIterable {
     /// Priced as another feature (`billedAs`), e.g. script-to-video as video editing.
     case asFeature = "as-feature"
 
-    /// Decodes with an error that lists the valid bases.
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        let raw = try c.decode(String.self)
-        guard let value = BillingBasis(rawValue: raw) else {
-            throw DecodingError.dataCorruptedError(
-                in: c,
-                debugDescription:
-                    "unknown basis \"\(raw)\" (expected one of: \(BillingBasis.allCases.map(\.rawValue).joined(separator: ", ")))"
-            )
-        }
-        self = value
-    }
+    /// How a rate card names this word in an error.
+
+    public static let cardField = "basis"
 }
 
 /// The natural unit a component is measured in before conversion to its billing unit.
@@ -137,7 +149,7 @@ public enum MeasuredUnit: String, Codable, Sendable, CaseIterable {
 }
 
 /// The unit a quantity is billed in; converts the measured amount (seconds or tokens) into it.
-public enum BillingUnit: String, Codable, Sendable, CaseIterable {
+public enum BillingUnit: String, CardWord, Encodable, Sendable, CaseIterable {
     case minute
     case thousandTokens = "1000-tokens"
 
@@ -160,41 +172,21 @@ public enum BillingUnit: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// Decodes with an error that lists the valid units.
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        let raw = try c.decode(String.self)
-        guard let value = BillingUnit(rawValue: raw) else {
-            throw DecodingError.dataCorruptedError(
-                in: c,
-                debugDescription:
-                    "unknown unit \"\(raw)\" (expected one of: \(BillingUnit.allCases.map(\.rawValue).joined(separator: ", ")))"
-            )
-        }
-        self = value
-    }
+    /// How a rate card names this word in an error.
+
+    public static let cardField = "unit"
 }
 
 /// What a preview-only task (`GeneratePreviewOnly`) is billed on.
-public enum PreviewOnlyRule: String, Codable, Sendable, CaseIterable {
+public enum PreviewOnlyRule: String, CardWord, Encodable, Sendable, CaseIterable {
     /// Nothing is charged (script-to-video).
     case free
     /// The timeline's total length stands in for the output duration (image-text matching and friends).
     case timelineAsOutput = "timeline-as-output"
 
-    /// Decodes with an error that lists the valid rules.
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        let raw = try c.decode(String.self)
-        guard let value = PreviewOnlyRule(rawValue: raw) else {
-            throw DecodingError.dataCorruptedError(
-                in: c,
-                debugDescription:
-                    "unknown previewOnly rule \"\(raw)\" (expected one of: \(PreviewOnlyRule.allCases.map(\.rawValue).joined(separator: ", ")))"
-            )
-        }
-        self = value
-    }
+    /// How a rate card names this word in an error.
+
+    public static let cardField = "previewOnly rule"
 }
 
 /// Prices of one edition (or of a feature without editions) by codec and tier, plus the audio-only price.
@@ -363,7 +355,7 @@ public struct FeatureRate: Codable, Sendable, Equatable {
 /// How a measured quantity becomes a billed quantity, in the feature's unit.
 public struct RoundingRule: Codable, Sendable, Equatable {
     /// Direction of rounding.
-    public enum Mode: String, Codable, Sendable, CaseIterable {
+    public enum Mode: String, CardWord, Encodable, Sendable, CaseIterable {
         /// Towards the next step (IMS: "rounded up to the nearest minute").
         case up
         /// To the nearest step, halves away from zero (MPS: "2 decimals, half up on the third").
@@ -371,19 +363,9 @@ public struct RoundingRule: Codable, Sendable, Equatable {
         /// No rounding.
         case none
 
-        /// Decodes with an error that lists the valid modes.
-        public init(from decoder: Decoder) throws {
-            let c = try decoder.singleValueContainer()
-            let raw = try c.decode(String.self)
-            guard let value = Mode(rawValue: raw) else {
-                throw DecodingError.dataCorruptedError(
-                    in: c,
-                    debugDescription:
-                        "unknown rounding mode \"\(raw)\" (expected one of: \(Mode.allCases.map(\.rawValue).joined(separator: ", ")))"
-                )
-            }
-            self = value
-        }
+        /// How a rate card names this word in an error.
+
+        public static let cardField = "rounding mode"
     }
 
     /// Rounding direction.

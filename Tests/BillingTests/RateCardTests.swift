@@ -131,6 +131,17 @@ final class RateCardTests: XCTestCase {
     func testUnknownRoundingModeNamesTheField() {
         let error = loadError(yaml(replacing: "mode: up", with: "mode: sideways"))
         XCTAssertEqual(error?.field, "features.image-text-matching.rounding.mode")
+        XCTAssertTrue(
+            error?.message.contains("unknown rounding mode \"sideways\" (expected one of: up, half-up, none)") ?? false,
+            "\(String(describing: error))")
+    }
+
+    func testUnknownPreviewOnlyRuleListsTheValidOnes() {
+        let error = loadError(yaml(replacing: "previewOnly: timeline-as-output", with: "previewOnly: half"))
+        XCTAssertEqual(error?.field, "features.image-text-matching.previewOnly")
+        XCTAssertTrue(
+            error?.message.contains("unknown previewOnly rule \"half\" (expected one of: free, timeline-as-output)") ?? false,
+            "\(String(describing: error))")
     }
 
     func testMissingCurrencyNamesTheField() {

@@ -137,16 +137,11 @@ final class PostgresLedger: LedgerBackend {
         let legacy = ordered.compactMap { record in record.legacyID.flatMap { $0.utf8.elementsEqual(record.id.utf8) ? nil : $0 } }
         try run("recording jobs") { tx in
             for slice in legacy.chunks(ofCount: Self.rowsPerStatement) {
-                let list = slice.indices.map { "$\($0 - slice.startIndex + 1)" }.joined(separator: ", ")
-                try tx.query("DELETE FROM \(s).job WHERE NOT keyed AND id IN (\(list))", slice.map { .text($0) })
+                try tx.query("DELETE FROM \(s).job WHERE NOT keyed AND id IN (\(Self.parameters(slice.count)))", slice.map { .text($0) })
             }
             for slice in ordered.chunks(ofCount: Self.rowsPerStatement) {
-                var values: [PGConnection.Value] = []
-                var rows: [String] = []
-                for record in slice {
-                    let base = values.count
-                    rows.append("(" + (1...11).map { "$\(base + $0)" }.joined(separator: ", ") + ", true)")
-                    values += [
+                let (rows, values) = Self.rows(slice, trailing: "true") { record in
+                    [
                         .text(record.id), .text(record.feature), .text(record.status), .text(record.cost),
                         .text(record.currency), .text(record.rateCard), .int(record.finishedAt.map(LedgerTime.millis)),
                         .int(record.cycleStart.map(LedgerTime.millis)), .bytes(record.payload),
@@ -156,7 +151,7 @@ final class PostgresLedger: LedgerBackend {
                 // The newest recording wins; a row that would change in nothing but its recording time is left alone.
                 try tx.query(
                     """
-                    INSERT INTO \(s).job AS j (\(Self.jobColumns), keyed) VALUES \(rows.joined(separator: ", "))
+                    INSERT INTO \(s).job AS j (\(Self.jobColumns), keyed) VALUES \(rows)
                     ON CONFLICT (id) DO UPDATE SET keyed = true,
                         feature = excluded.feature, status = excluded.status, cost = excluded.cost,
                         currency = excluded.currency, rate_card = excluded.rate_card,
@@ -204,9 +199,8 @@ final class PostgresLedger: LedgerBackend {
         return try run("reading jobs") { tx in
             var found: [JobRecord] = []
             for slice in unique.chunks(ofCount: Self.keysPerQuery) {
-                let placeholders = (1...slice.count).map { "$\($0)" }.joined(separator: ",")
                 found += try tx.query(
-                    "SELECT \(selectedJobColumns) FROM \(s).job WHERE id IN (\(placeholders))",
+                    "SELECT \(selectedJobColumns) FROM \(s).job WHERE id IN (\(Self.parameters(slice.count)))",
                     slice.map { .text($0) }
                 ).map(Self.jobRecord)
             }
@@ -250,6 +244,25 @@ final class PostgresLedger: LedgerBackend {
             producedBy: row[10])
     }
 
+    /// `$1, $2, …, $count`: the parameters of an `IN (…)` list.
+    static func parameters(_ count: Int) -> String { (1...max(count, 1)).map { "$\($0)" }.joined(separator: ", ") }
+
+    /// The `(…), (…)` of a multi-row INSERT with its parameters in order: one row of `columns(element)`
+    /// parameters per element, each followed by `trailing` (a constant column) when given.
+    static func rows<Element>(
+        _ elements: some Collection<Element>, trailing: String? = nil, _ columns: (Element) -> [PGConnection.Value]
+    ) -> (sql: String, values: [PGConnection.Value]) {
+        var values: [PGConnection.Value] = []
+        var rows: [String] = []
+        for element in elements {
+            let base = values.count
+            values += columns(element)
+            let row = (base + 1...values.count).map { "$\($0)" } + (trailing.map { [$0] } ?? [])
+            rows.append("(" + row.joined(separator: ", ") + ")")
+        }
+        return (rows.joined(separator: ", "), values)
+    }
+
     // MARK: - Measurements
 
     func measurements(for keys: [MeasurementKey]) throws -> [MeasurementKey: Data] {
@@ -259,11 +272,10 @@ final class PostgresLedger: LedgerBackend {
         return try run("reading cached measurements") { tx in
             var found: [MeasurementKey: Data] = [:]
             for slice in paths.chunks(ofCount: Self.keysPerQuery) {
-                let placeholders = (1...slice.count).map { "$\($0)" }.joined(separator: ",")
                 let rows = try tx.query(
                     """
                     SELECT path, mode, size, modified_at_nanos, changed_at_nanos, inode, facts
-                    FROM \(s).measurement WHERE path IN (\(placeholders))
+                    FROM \(s).measurement WHERE path IN (\(Self.parameters(slice.count)))
                     """, slice.map { .text($0) })
                 for row in rows {
                     let key = MeasurementKey(
@@ -285,12 +297,8 @@ final class PostgresLedger: LedgerBackend {
         let ordered = last.values.sorted { ($0.key.path, $0.key.mode) < ($1.key.path, $1.key.mode) }
         try run("storing measurements") { tx in
             for slice in ordered.chunks(ofCount: Self.rowsPerStatement) {
-                var values: [PGConnection.Value] = []
-                var rows: [String] = []
-                for entry in slice {
-                    let base = values.count
-                    rows.append("(" + (1...7).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
-                    values += [
+                let (rows, values) = Self.rows(slice) { entry in
+                    [
                         .text(entry.key.path), .text(entry.key.mode), .int(entry.key.size),
                         .int(entry.key.modifiedAtNanos), .int(entry.key.changedAtNanos),
                         .int(Int64(bitPattern: entry.key.inode)), .bytes(entry.facts),
@@ -299,7 +307,7 @@ final class PostgresLedger: LedgerBackend {
                 try tx.query(
                     """
                     INSERT INTO \(s).measurement (path, mode, size, modified_at_nanos, changed_at_nanos, inode, facts)
-                    VALUES \(rows.joined(separator: ", "))
+                    VALUES \(rows)
                     ON CONFLICT (path, mode) DO UPDATE SET size = excluded.size,
                         modified_at_nanos = excluded.modified_at_nanos, changed_at_nanos = excluded.changed_at_nanos,
                         inode = excluded.inode, facts = excluded.facts

@@ -167,16 +167,11 @@ enum BillCSVReader {
                 granularity = length <= 3600 ? .hour : length <= 86400 ? .day : .month
             }
             period = Period.containing(start, granularity, in: zone)
-        } else if let day = cell(.billingDate) {
-            guard let parsed = BillDates.day(day, zone: zone) else {
-                throw ReconcileError.unreadableRow(location: location, reason: "Billing Date \(day) is not YYYY-MM-DD")
-            }
-            period = parsed
-        } else if let month = cell(.billingCycle) {
-            guard let parsed = BillDates.month(month, zone: zone) else {
-                throw ReconcileError.unreadableRow(location: location, reason: "Billing Cycle \(month) is not YYYY-MM")
-            }
-            period = parsed
+        } else if let dated = try BillDates.period(
+            day: cell(.billingDate).map { ("Billing Date", $0) }, month: cell(.billingCycle).map { ("Billing Cycle", $0) },
+            zone: zone, location: location)
+        {
+            period = dated
         } else {
             throw ReconcileError.unreadableRow(location: location, reason: "no Usage Start Time, Billing Date or Billing Cycle")
         }

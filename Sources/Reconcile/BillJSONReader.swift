@@ -97,16 +97,11 @@ enum BillJSONReader {
             return value
         }
         let period: Period
-        if let date = text("BillingDate") {
-            guard let day = BillDates.day(date, zone: zone) else {
-                throw ReconcileError.unreadableRow(location: location, reason: "BillingDate \(date) is not YYYY-MM-DD")
-            }
-            period = day
-        } else if let month = text("BillingCycle") ?? cycle {
-            guard let parsed = BillDates.month(month, zone: zone) else {
-                throw ReconcileError.unreadableRow(location: location, reason: "BillingCycle \(month) is not YYYY-MM")
-            }
-            period = parsed
+        if let dated = try BillDates.period(
+            day: text("BillingDate").map { ("BillingDate", $0) }, month: (text("BillingCycle") ?? cycle).map { ("BillingCycle", $0) },
+            zone: zone, location: location)
+        {
+            period = dated
         } else {
             throw ReconcileError.unreadableRow(location: location, reason: "no BillingDate or BillingCycle")
         }
@@ -220,6 +215,24 @@ enum JSONText {
 
 /// Bill dates read in the bill's time zone.
 enum BillDates {
+    /// The day a row's billing date names or, without one, the month of its billing cycle; nil when it has
+    /// neither. Each comes with its column's name as the file writes it, for the error.
+    static func period(
+        day: (column: String, text: String)?, month: (column: String, text: String)?, zone: TimeZone, location: String
+    ) throws -> Period? {
+        if let day {
+            guard let period = Self.day(day.text, zone: zone) else {
+                throw ReconcileError.unreadableRow(location: location, reason: "\(day.column) \(day.text) is not YYYY-MM-DD")
+            }
+            return period
+        }
+        guard let month else { return nil }
+        guard let period = Self.month(month.text, zone: zone) else {
+            throw ReconcileError.unreadableRow(location: location, reason: "\(month.column) \(month.text) is not YYYY-MM")
+        }
+        return period
+    }
+
     /// `2026-11-20` → that day.
     static func day(_ text: String, zone: TimeZone) -> Period? {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-").map { Int($0) }

@@ -115,6 +115,20 @@ final class BillReaderTests: XCTestCase {
         XCTAssertTrue(reading.warnings.contains { $0.contains("no Currency column") })
     }
 
+    func testABillingDateOrCycleThatIsNoDateNamesItsColumn() throws {
+        let csv =
+            "Billing Date,Billing Cycle,Billing Item,Usage,Usage Unit,Pretax Gross Amount\n"
+            + "2026-10-15,2026-10,普通转码 H264.HD,1,Minute,0.07\n"
+            + "2026-10-32,2026-10,普通转码 H264.HD,1,Minute,0.07\n"
+            + ",2026-Oct,普通转码 H264.HD,1,Minute,0.07\n"
+            + ",2026-10,普通转码 H264.HD,1,Minute,0.07\n"
+        let reading = try BillFile.read(Data(csv.utf8), file: "d.csv", zone: zone)
+        XCTAssertEqual(reading.rows.count, 2, "a row with a good date or only a good cycle is read")
+        XCTAssertEqual(reading.errors.map(\.location), ["d.csv row 3", "d.csv row 4"])
+        XCTAssertTrue(reading.errors[0].description.contains("Billing Date 2026-10-32 is not YYYY-MM-DD"), "\(reading.errors[0])")
+        XCTAssertTrue(reading.errors[1].description.contains("Billing Cycle 2026-Oct is not YYYY-MM"), "\(reading.errors[1])")
+    }
+
     func testMetersAreHourlyOrDailyByTheirTimes() throws {
         let hourly = try Fixtures.read("statuses-meter-convert.json")
         XCTAssertEqual(hourly.rows.map(\.billingItemCode), ["H265.SD", "H264.HD", "H264.4K"])

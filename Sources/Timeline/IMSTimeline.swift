@@ -135,19 +135,6 @@ public struct IMSTrack: Decodable, Sendable {
     /// The track's clips in array order, which is their order on the timeline.
     public var clips: [IMSClip]
 
-    /// Builds a track in code; `IMSTimeline.init` sets `kind` and `index` from where it is put.
-    public init(
-        kind: TrackKind = .video, index: Int = 0, type: String? = nil, isMainTrack: Bool = false,
-        shortenMode: String? = nil, expandMode: String? = nil, clips: [IMSClip]
-    ) {
-        self.kind = kind
-        self.index = index
-        self.type = type
-        self.isMainTrack = isMainTrack
-        self.shortenMode = shortenMode
-        self.expandMode = expandMode
-        self.clips = clips
-    }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -212,30 +199,6 @@ public struct IMSClip: Decodable, Sendable {
     /// `Effects` attached to the clip (transitions, filters, FreezeFrame...).
     public var effects: [IMSEffect]
 
-    /// Builds a clip in code.
-    public init(
-        mediaURL: String? = nil, mediaId: String? = nil, type: String? = nil, subType: String? = nil,
-        inPoint: Decimal? = nil, outPoint: Decimal? = nil, maxOut: Decimal? = nil, duration: Decimal? = nil,
-        timelineIn: Decimal? = nil, timelineOut: Decimal? = nil, speed: Decimal? = nil, clipId: String? = nil,
-        referenceClipId: String? = nil, loopMode: Bool = false, fileURL: String? = nil, effects: [IMSEffect] = []
-    ) {
-        self.mediaURL = mediaURL
-        self.mediaId = mediaId
-        self.type = type
-        self.subType = subType
-        self.inPoint = inPoint
-        self.outPoint = outPoint
-        self.maxOut = maxOut
-        self.duration = duration
-        self.timelineIn = timelineIn
-        self.timelineOut = timelineOut
-        self.speed = speed
-        self.clipId = clipId
-        self.referenceClipId = referenceClipId
-        self.loopMode = loopMode
-        self.fileURL = fileURL
-        self.effects = effects
-    }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -271,17 +234,6 @@ public struct IMSEffect: Decodable, Sendable {
     /// `TimelineOut` of the effect within the clip.
     public var timelineOut: Decimal?
 
-    /// Builds an effect in code.
-    public init(
-        type: String? = nil, subType: String? = nil, duration: Decimal? = nil,
-        timelineIn: Decimal? = nil, timelineOut: Decimal? = nil
-    ) {
-        self.type = type
-        self.subType = subType
-        self.duration = duration
-        self.timelineIn = timelineIn
-        self.timelineOut = timelineOut
-    }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)

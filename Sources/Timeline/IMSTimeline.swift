@@ -135,7 +135,6 @@ public struct IMSTrack: Decodable, Sendable {
     /// The track's clips in array order, which is their order on the timeline.
     public var clips: [IMSClip]
 
-
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
         type = try c.flexibleString("Type")
@@ -199,7 +198,6 @@ public struct IMSClip: Decodable, Sendable {
     /// `Effects` attached to the clip (transitions, filters, FreezeFrame...).
     public var effects: [IMSEffect]
 
-
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
         mediaURL = try c.flexibleString("MediaURL") ?? c.flexibleString("MediaUrl")
@@ -233,7 +231,6 @@ public struct IMSEffect: Decodable, Sendable {
     public var timelineIn: Decimal?
     /// `TimelineOut` of the effect within the clip.
     public var timelineOut: Decimal?
-
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)

@@ -25,29 +25,6 @@ public struct RateCard: Codable, Sendable, Equatable {
     /// Free-text remarks printed with the card.
     public var notes: [String]
 
-    /// Creates a card; `RateCards.load` validates cards read from files.
-    public init(
-        id: String,
-        name: String,
-        currency: String,
-        region: String? = nil,
-        sources: [String],
-        readOn: String,
-        tiers: [ResolutionTier] = ResolutionTier.standard,
-        features: [String: FeatureRate],
-        notes: [String] = []
-    ) {
-        self.id = id
-        self.name = name
-        self.currency = currency
-        self.region = region
-        self.sources = sources
-        self.readOn = readOn
-        self.tiers = tiers
-        self.features = features
-        self.notes = notes
-    }
-
     enum CodingKeys: String, CodingKey {
         case id, name, currency, region, sources, readOn, tiers, features, notes
     }
@@ -196,12 +173,6 @@ public struct PriceTable: Codable, Sendable, Equatable {
     /// Price per unit for audio-only outputs.
     public var audioPrice: Decimal?
 
-    /// Creates a price table.
-    public init(codecPrices: [String: [String: Decimal]] = [:], audioPrice: Decimal? = nil) {
-        self.codecPrices = codecPrices
-        self.audioPrice = audioPrice
-    }
-
     enum CodingKeys: String, CodingKey { case codecPrices, audioPrice }
 
     /// Decodes prices written as strings (preferred, exact) or numbers.
@@ -268,41 +239,6 @@ public struct FeatureRate: Codable, Sendable, Equatable {
     public var priceDate: String?
     /// Free-text remark.
     public var note: String?
-
-    /// Creates a feature entry.
-    public init(
-        name: String? = nil,
-        basis: BillingBasis,
-        billedAs: String? = nil,
-        unit: BillingUnit = .minute,
-        price: Decimal? = nil,
-        prices: PriceTable? = nil,
-        editions: [String: PriceTable]? = nil,
-        defaultEdition: String? = nil,
-        rounding: RoundingRule = RoundingRule(),
-        previewOnly: PreviewOnlyRule? = nil,
-        verified: Bool = true,
-        unavailable: String? = nil,
-        source: String? = nil,
-        priceDate: String? = nil,
-        note: String? = nil
-    ) {
-        self.name = name
-        self.basis = basis
-        self.billedAs = billedAs
-        self.unit = unit
-        self.price = price
-        self.prices = prices
-        self.editions = editions
-        self.defaultEdition = defaultEdition
-        self.rounding = rounding
-        self.previewOnly = previewOnly
-        self.verified = verified
-        self.unavailable = unavailable
-        self.source = source
-        self.priceDate = priceDate
-        self.note = note
-    }
 
     enum CodingKeys: String, CodingKey {
         case name, basis, billedAs, unit, price, prices, editions, defaultEdition, rounding, previewOnly, verified

@@ -10,7 +10,7 @@ import Foundation
 /// Every method throws only `LedgerError`.
 public final class Ledger: Sendable {
     /// Newest SQLite schema version this build knows.
-    public static let schemaVersion = LedgerSchema.version
+    public static let schemaVersion = SQLiteSchema.version
     /// Replays kept per ledger; the oldest beyond this are dropped when a new one is stored.
     public static let replaysKept = 8
     /// The schema a PostgreSQL ledger uses unless told otherwise.

@@ -32,7 +32,7 @@ final class SQLiteLedger: LedgerBackend {
             self.reader = reader
             pool = nil
             do {
-                jobsHaveProducer = try reader.read(LedgerSchema.jobsHaveProducer)
+                jobsHaveProducer = try reader.read(SQLiteSchema.jobsHaveProducer)
             } catch {
                 throw LedgerError(error, path: path, while: "opening it read-only")
             }
@@ -42,7 +42,7 @@ final class SQLiteLedger: LedgerBackend {
         try LedgerFile.refuseUntrusted(at: path)
         try LedgerFile.createIfMissing(at: path)
         let exists = try LedgerFile.vetHeader(
-            at: path, supportedVersion: LedgerSchema.version, applicationID: LedgerSchema.applicationID)
+            at: path, supportedVersion: SQLiteSchema.version, applicationID: SQLiteSchema.applicationID)
         do {
             if exists {
                 try Self.inspectReadOnly(path)
@@ -64,13 +64,13 @@ final class SQLiteLedger: LedgerBackend {
     private static func openReadOnly(_ path: String) throws -> DatabaseQueue {
         guard
             try LedgerFile.vetHeader(
-                at: path, supportedVersion: LedgerSchema.version, applicationID: LedgerSchema.applicationID)
+                at: path, supportedVersion: SQLiteSchema.version, applicationID: SQLiteSchema.applicationID)
         else {
             throw LedgerError.holdsNoLedger(path: path, schema: nil)
         }
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
-            try queue.read { db in try LedgerSchema.checkCompatible(db, path: path) }
+            try queue.read { db in try SQLiteSchema.checkCompatible(db, path: path) }
             return queue
         } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_IOERR].contains(error.resultCode) {
             // An immutable open ignores the write-ahead log, so jobs committed only there would silently vanish.
@@ -83,7 +83,7 @@ final class SQLiteLedger: LedgerBackend {
             }
             do {
                 let queue = try DatabaseQueue(path: immutableURI(path), configuration: configuration(readonly: true))
-                try queue.read { db in try LedgerSchema.checkCompatible(db, path: path) }
+                try queue.read { db in try SQLiteSchema.checkCompatible(db, path: path) }
                 return queue
             } catch {
                 throw LedgerError(error, path: path, while: "opening it read-only")
@@ -123,7 +123,7 @@ final class SQLiteLedger: LedgerBackend {
         while true {
             do {
                 let pool = try DatabasePool(path: path, configuration: configuration(readonly: false))
-                try LedgerSchema.migrate(pool, path: path)
+                try SQLiteSchema.migrate(pool, path: path)
                 return pool
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
                 usleep(UInt32.random(in: 5_000...50_000))
@@ -135,7 +135,7 @@ final class SQLiteLedger: LedgerBackend {
     /// but, unlike a pool, never switches the journal mode or writes to the file.
     private static func inspectReadOnly(_ path: String) throws {
         let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
-        try queue.read { db in try LedgerSchema.checkCompatible(db, path: path) }
+        try queue.read { db in try SQLiteSchema.checkCompatible(db, path: path) }
         try queue.close()
     }
 

@@ -5,7 +5,7 @@ import GRDB
 ///
 /// Migrations are frozen SQL: once released, "v1" never changes; a new schema is a new migration that also raises
 /// `user_version`, so older builds can refuse the file from its header alone.
-enum LedgerSchema {
+enum SQLiteSchema {
     /// Newest schema version this build knows; mirrored in `PRAGMA user_version`.
     static let version = 5
 

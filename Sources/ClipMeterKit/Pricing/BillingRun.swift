@@ -140,23 +140,15 @@ final class BillingRun {
                 Problems(list: [
                     BillReport.Failure(
                         path: spec.source, jobID: spec.id, code: .invalidJob,
-                        message: spec.problems.map(Wording.text).joined(separator: "; "))
+                        message: JobProblem.reported(spec.problems).map(Wording.text).joined(separator: "; "))
                 ]))
         }
-        guard let name = spec.feature else {
+        guard let feature = spec.feature else {
             return .failure(
                 Problems(list: [
                     BillReport.Failure(
                         path: spec.source, jobID: spec.id, code: .invalidJob,
                         message: Wording.text(JobProblem("no feature: name it in the manifest", remedy: .nameTheFeature)))
-                ]))
-        }
-        guard let feature = FeatureID(rawValue: name) else {
-            return .failure(
-                Problems(list: [
-                    BillReport.Failure(
-                        path: spec.source, jobID: spec.id, code: .invalidJob,
-                        message: "unknown feature \"\(name)\" (known: \(FeatureID.known))")
                 ]))
         }
         var job = BillableJob(
@@ -175,7 +167,7 @@ final class BillingRun {
             return .success(job)
         }
         var failures: [BillReport.Failure] = []
-        let sides = billedSides(feature.rawValue)
+        let sides = billedSides(feature)
         if sides.inputs { job.inputs = media(spec.inputs, spec: spec, isOutput: false, job: &job, failures: &failures) }
         if sides.outputs { job.outputs = media(spec.outputs, spec: spec, isOutput: true, job: &job, failures: &failures) }
 
@@ -305,8 +297,8 @@ final class BillingRun {
     /// Which of a job's media its feature bills: files it does not bill are neither measured nor required
     /// (a script-to-video job's inputs may well not be synced). A feature the card lacks bills both, so its
     /// files are still checked while the pricer reports the missing price.
-    func billedSides(_ feature: String?) -> (inputs: Bool, outputs: Bool) {
-        guard let feature, let rate = settings.card.features[feature] else { return (true, true) }
+    func billedSides(_ feature: FeatureID?) -> (inputs: Bool, outputs: Bool) {
+        guard let feature, let rate = settings.card.features[feature.rawValue] else { return (true, true) }
         switch rate.basis {
         case .tokens: return (false, false)
         case .inputPlusOutputSeconds: return (true, true)

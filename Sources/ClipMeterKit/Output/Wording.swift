@@ -224,3 +224,8 @@ public enum Wording {
         }
     }
 }
+
+/// A job note reaches Billing typed and is worded only when a bill is shown or recorded.
+extension JobNote: NoteContent {
+    var description: String { Wording.text(self) }
+}

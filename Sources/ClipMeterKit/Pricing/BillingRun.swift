@@ -154,7 +154,7 @@ final class BillingRun {
         var job = BillableJob(
             id: spec.id, feature: feature, finishedAt: spec.finishedAt, tokens: spec.tokens,
             previewOnly: spec.previewOnly, edition: spec.edition, outputCodec: spec.outputCodec,
-            warnings: spec.warnings.map(Wording.text))
+            warnings: spec.warnings.map(CarriedNote.init))
         job.isBatch = spec.isBatch
         if spec.key != spec.id { job.key = spec.key }
         if spec.status == .failed {
@@ -183,7 +183,7 @@ final class BillingRun {
             var options = settings.timeline
             if let cap = spec.maxDuration { options.maxDuration = cap }
             let length = TimelineMeasurer.length(of: prepared, measurer: measurer, policy: settings.policy, options: options)
-            job.warnings += length.warnings.map { Wording.text(JobNote.timeline($0)) }
+            job.warnings += length.warnings.map { CarriedNote(JobNote.timeline($0)) }
             timelineSeconds = length.duration
             if length.duration == nil {
                 timelineUnknown =
@@ -209,7 +209,7 @@ final class BillingRun {
         } else if sides.outputs && job.outputs.isEmpty && spec.outputs.isEmpty {
             if let seconds = timelineSeconds {
                 job.outputs = [requestedOutput(spec, seconds: seconds, label: "timeline output")]
-                job.warnings.append(Wording.text(JobNote.timelineStandsInForOutput(seconds: seconds)))
+                job.warnings.append(CarriedNote(JobNote.timelineStandsInForOutput(seconds: seconds)))
             } else if let seconds = spec.outputDuration {
                 job.outputs = [requestedOutput(spec, seconds: seconds, label: "requested output")]
             } else if let timelineUnknown, failures.isEmpty {
@@ -254,7 +254,7 @@ final class BillingRun {
             basis = "unbounded"
         }
         if job.unknownCost == nil {
-            job.warnings.append(Wording.text(JobNote.plannedOutputs(count: plan.count, least: low, most: high, basis: basis)))
+            job.warnings.append(CarriedNote(JobNote.plannedOutputs(count: plan.count, least: low, most: high, basis: basis)))
         }
         if spec.previewOnly {
             // The generated timelines are the outputs of a preview-only job: their total length bills.
@@ -265,7 +265,7 @@ final class BillingRun {
         var width = spec.outputWidth, height = spec.outputHeight
         if width == nil, plan.sizeFromInputs, let largest = largestPicture(media) {
             (width, height) = (largest.width, largest.height)
-            job.warnings.append(Wording.text(JobNote.sizeFromLargestInput(width: largest.width, height: largest.height)))
+            job.warnings.append(CarriedNote(JobNote.sizeFromLargestInput(width: largest.width, height: largest.height)))
         }
         // An output that exists lasts more than 0 s: its least is taken as 1 ms, so a per-output minimum (and a
         // sum that crosses a whole minute) still applies at the low end.
@@ -339,9 +339,9 @@ final class BillingRun {
                     }
                     if measurement.seconds(policy: settings.policy) == nil {
                         job.warnings.append(
-                            Wording.text(JobNote.noPolicyDuration(file: reference.original, policy: settings.policy.rawValue)))
+                            CarriedNote(JobNote.noPolicyDuration(file: reference.original, policy: settings.policy.rawValue)))
                     }
-                    job.warnings += measurement.notes(about: reference.original).map(Wording.text)
+                    job.warnings += measurement.notes(about: reference.original).map(CarriedNote.init)
                     result.append(media)
                 case .failure(let error)?:
                     failures.append(BillReport.Failure(path: path, jobID: spec.id, code: .media(error.code), message: Wording.text(error)))

@@ -140,7 +140,7 @@ final class BillingRun {
                 Problems(list: [
                     BillReport.Failure(
                         path: spec.source, jobID: spec.id, code: .invalidJob,
-                        message: JobProblem.reported(spec.problems).map(Wording.text).joined(separator: "; "))
+                        reason: .problems(JobProblem.reported(spec.problems)))
                 ]))
         }
         guard let feature = spec.feature else {
@@ -148,7 +148,7 @@ final class BillingRun {
                 Problems(list: [
                     BillReport.Failure(
                         path: spec.source, jobID: spec.id, code: .invalidJob,
-                        message: Wording.text(JobProblem("no feature: name it in the manifest", remedy: .nameTheFeature)))
+                        reason: .problems([JobProblem("no feature: name it in the manifest", remedy: .nameTheFeature)]))
                 ]))
         }
         var job = BillableJob(
@@ -344,7 +344,7 @@ final class BillingRun {
                     job.warnings += measurement.notes(about: reference.original).map(CarriedNote.init)
                     result.append(media)
                 case .failure(let error)?:
-                    failures.append(BillReport.Failure(path: path, jobID: spec.id, code: .media(error.code), message: Wording.text(error)))
+                    failures.append(BillReport.Failure(path: path, jobID: spec.id, code: .media(error.code), reason: .probe(error)))
                 case nil:
                     failures.append(BillReport.Failure(path: path, jobID: spec.id, code: .media(.io), message: "was not measured"))
                 }
@@ -360,8 +360,9 @@ final class BillingRun {
                 failures.append(
                     BillReport.Failure(
                         path: reference.original, jobID: spec.id, code: code,
-                        message: Wording.text(
-                            JobProblem(reference.problem ?? "could not be resolved to a local file", remedy: reference.remedy))))
+                        reason: .problems([
+                            JobProblem(reference.problem ?? "could not be resolved to a local file", remedy: reference.remedy)
+                        ])))
             }
         }
         return result

@@ -196,7 +196,7 @@ public struct PricedJob: Codable, Sendable, Equatable {
         // Typed since ledger schema 3; older ledgers stored the warnings' words, which read back as job notes.
         diagnostics =
             try c.decodeIfPresent([PricingWarning].self, forKey: .diagnostics)
-            ?? (c.decodeIfPresent([String].self, forKey: .warnings) ?? []).map(PricingWarning.job)
+            ?? (c.decodeIfPresent([String].self, forKey: .warnings) ?? []).map { .job(CarriedNote(recorded: $0)) }
         finishedAt = try Self.date(c, .finishedAt)
         cycleStart = try Self.date(c, .cycleStart)
         reason = try c.decodeIfPresent(String.self, forKey: .reason)

@@ -93,7 +93,7 @@ public struct BillableJob: Codable, Sendable, Equatable {
     /// Requested output codec when outputs are not rendered yet (or when a measured output lacks one).
     public var outputCodec: String?
     /// Warnings from earlier stages (measuring, manifest reading), carried into the priced job.
-    public var warnings: [String]
+    public var warnings: [CarriedNote]
     /// The least the generated timeline can last when only a bound is known (`timelineSeconds` is the most).
     public var timelineLowSeconds: Seconds?
     /// The outputs are the sub-jobs of one batch submission, whose inputs were supplied once (`BatchInputs`).
@@ -118,7 +118,7 @@ public struct BillableJob: Codable, Sendable, Equatable {
         timelineSeconds: Seconds? = nil,
         edition: String? = nil,
         outputCodec: String? = nil,
-        warnings: [String] = []
+        warnings: [CarriedNote] = []
     ) {
         self.id = id
         self.feature = feature

@@ -26,8 +26,8 @@ public indirect enum PricingWarning: Codable, Hashable, Sendable, CustomStringCo
     case batchInputs(billed: Decimal, alternative: Decimal, currency: String, reading: BatchInputs)
     /// The low end of a range priced above the high end (a rounding rule that is not monotonic).
     case rangeInverted(low: Decimal, high: Decimal)
-    /// A warning carried from where the job came from (a manifest, a response, a measurement), as written there.
-    case job(String)
+    /// A note carried from where the job came from (a manifest, a response, a measurement), as that layer typed it.
+    case job(CarriedNote)
 
     /// True for the warnings a duration policy's rounding boundary raises.
     public var isBoundary: Bool {
@@ -70,8 +70,8 @@ public indirect enum PricingWarning: Codable, Hashable, Sendable, CustomStringCo
         case let .rangeInverted(low, high):
             return
                 "range: the low bound prices higher than the high bound (\(MoneyText.string(low)) > \(MoneyText.string(high))); the higher figure is used"
-        case .job(let text):
-            return text
+        case .job(let note):
+            return note.description
         }
     }
 

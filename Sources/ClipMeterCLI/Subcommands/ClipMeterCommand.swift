@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClipMeterKit
 import Foundation
 import MediaProbe
 
@@ -59,14 +60,6 @@ public struct ClipMeterCommand: ParsableCommand {
         if !message.isEmpty { Terminal.err(message) }
         return code == ExitCode.validationFailure.rawValue || code == 64 ? ExitStatus.usage : code
     }
-}
-
-/// exit code (docs/contract.md, Command line)s.
-public enum ExitStatus {
-    public static let success: Int32 = 0
-    public static let inputFailed: Int32 = 1
-    public static let usage: Int32 = 2
-    public static let overBudget: Int32 = 3
 }
 
 /// A usage problem found after parsing (unreadable manifest or rate card, bad flag value): exit 2.

@@ -2,7 +2,7 @@ import ArgumentParser
 import ClipMeterKit
 import Foundation
 
-/// `clipmeter scan DIR`: parse, replay an unchanged tree's bill or hand the scan to `ScanSession`, render.
+/// `clipmeter scan DIR`: parse, hand the scan to `ScanSession` with the renderer the flags choose.
 struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
@@ -45,28 +45,26 @@ struct ScanCommand: ParsableCommand {
         let shard = try ledger.shardParts()
         let store = try ledger.open(for: directory)
         let resolver = try resolve.resolver(roots: [directory], measure: measure)
-        // One walk, before anything is read: the replay's tree state, and what the scan reads when it cannot replay.
-        let listing = ScanSession.listing(of: directory, resolver: resolver, forReplay: store != nil && !ledger.noReplay)
-        let files = ScanSession.namedFiles(resolver, rateCard: rateOptions.rates, mappingFiles: resolve.mediaMap)
-        let replay = ledger.noReplay ? nil : store.flatMap { ScanReplay(ledger: $0, shard: shard, listing: listing, files: files) }
-        if let replay, try replay.replayed(timeZone: pricing.timeZone) { return }
-        // Loaded only now: a replay needs no card (its file, or this build's bundled cards, are in the key and state).
-        let settings = BillingSettings(
-            card: try rateOptions.card(), pricing: pricing.options(policy: measure.durationPolicy),
-            policy: measure.durationPolicy, timeline: try timelineFlags.options())
-        let request = ScanRequest(
-            directory: directory, feature: feature, shard: shard, resolver: resolver,
-            probe: measure.probeOptions, jobs: measure.jobs, settings: settings, settleSeconds: measure.settle,
-            producedBy: ClipMeterVersion.text)
-        let progress = ProgressBar(total: 0)
-        var outcome: ScanOutcome
+        let shown = summary ? .summary : BillFormat(rawValue: format.rawValue) ?? .table
+        let status: Int32
         do {
-            outcome = try ScanSession.run(request, listing: consume listing, ledger: store) { progress.update(done: $0, total: $1) }
-        } catch { throw UsageError(LedgerChoice.message(for: error)) }
-        progress.finish()
-        outcome.report.billingAccount = billingAccount
-        let status = outcome.render(
-            as: summary ? .summary : BillFormat(rawValue: format.rawValue), explain: budget.explain, maxCost: maxCost, replay: replay)
+            status = try ScanSession.scan(
+                directory, resolver: resolver, shard: shard, ledger: store, replays: !ledger.noReplay,
+                namedFiles: ScanSession.namedFiles(resolver, rateCard: rateOptions.rates, mappingFiles: resolve.mediaMap),
+                timeZone: pricing.timeZone, console: TerminalConsole()
+            ) {
+                let settings = BillingSettings(
+                    card: try rateOptions.card(), pricing: pricing.options(policy: measure.durationPolicy),
+                    policy: measure.durationPolicy, timeline: try timelineFlags.options())
+                return ScanRequest(
+                    directory: directory, feature: feature, shard: shard, resolver: resolver, probe: measure.probeOptions,
+                    jobs: measure.jobs, settings: settings, settleSeconds: measure.settle, producedBy: ClipMeterVersion.text)
+            } render: { report, out, err in
+                var report = report
+                report.billingAccount = billingAccount
+                return shown.render(report, explain: budget.explain, maxCost: maxCost, out: out, err: err)
+            }
+        } catch let failure as ScanSession.Unscannable { throw UsageError(LedgerChoice.message(for: failure.underlying)) }
         if status != 0 { throw ExitCode(status) }
     }
 }

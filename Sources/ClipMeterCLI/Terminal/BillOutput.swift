@@ -66,6 +66,14 @@ enum BillFormat: String {
         self == .focus ? report.focusExport() : report
     }
 
+    /// Prints `report` as this format shows it through `out` and `err`, and judges it: the exit status
+    /// `BillOutcome.status` gives.
+    func render(_ report: BillReport, explain: Bool, maxCost: Decimal?, out: (String) -> Void, err: (String) -> Void) -> Int32 {
+        let report = shown(report)
+        print(report, explain: explain, out: out, err: err)
+        return BillOutcome.status(report, maxCost: maxCost, err: err)
+    }
+
     /// Prints `report` to stdout; with `explain`, the arithmetic follows the table (or goes to stderr).
     func print(_ report: BillReport, explain: Bool) {
         print(report, explain: explain, out: { fputs($0, stdout) }, err: Terminal.err)

@@ -1,3 +1,4 @@
+import Billing
 import Foundation
 
 /// The jobs of one scanned folder: what `JobDiscovery` finds (manifests, saved responses, `JOB/inputs` +
@@ -101,17 +102,19 @@ struct FolderScan: Sendable {
                 continue
             }
             if isLink, let problem = resolver.containmentProblem(lexical: file, real: real) {
-                var job = JobSpec(id: relative, feature: feature, source: file)
+                var job = JobSpec(id: relative, source: file)
+                job.nameFeature(feature)
                 job.key = JobIdentity.place(file, resolver: resolver)
                 job.problems.append("\(relative): \(problem)")
                 jobs.append(job)
                 continue
             }
             let reference = MediaReference(original: relative, localPath: real)
-            var job = JobSpec(id: ids.contains(relative) ? "file:\(relative)" : relative, feature: feature, source: file)
+            var job = JobSpec(id: ids.contains(relative) ? "file:\(relative)" : relative, source: file)
+            job.nameFeature(feature)
             job.key = JobIdentity.place(real, resolver: resolver)
             // Input-billed features measure what went in; every other feature bills what came out.
-            if feature == "highlight-extraction" { job.inputs = [reference] } else { job.outputs = [reference] }
+            if job.feature == .highlightExtraction { job.inputs = [reference] } else { job.outputs = [reference] }
             // The entry's own time, as the listing saw it (a symlink's, not its target's, as before the one walk).
             job.finishedAt = found.entry.facts?.modificationDate
             jobs.append(job)

@@ -78,10 +78,10 @@ enum IMSRequestLoader {
             let resolvedAPI = try self.api(of: body.fields, given: api, reader: reader)
             try RequestReader(fields: reader, body: body.fields, api: resolvedAPI).read(into: &job)
             if let feature {
-                if let stated = job.feature, stated != feature {
-                    job.warnings.append(.featureOverride(feature: feature, implied: stated, impliedBy: resolvedAPI.rawValue))
+                if let stated = job.feature, stated.rawValue != feature {
+                    job.warnings.append(.featureOverride(feature: feature, implied: stated.rawValue, impliedBy: resolvedAPI.rawValue))
                 }
-                job.feature = feature
+                job.nameFeature(feature)
             }
             return job
         }
@@ -124,8 +124,8 @@ private struct RequestReader {
         case .submitBatchMediaProducingJob: try batch(&job)
         case .submitMediaProducingJob: try editing(&job)
         case .submitHighlightExtractionJob: try highlightExtraction(&job)
-        case .submitScreenMediaHighlightsJob: try aiBatch(&job, feature: "highlight-mashup", inputs: "MediaArray")
-        case .submitSportsHighlightsJob: try aiBatch(&job, feature: "sports-highlights", inputs: "InputMedia")
+        case .submitScreenMediaHighlightsJob: try aiBatch(&job, feature: .highlightMashup, inputs: "MediaArray")
+        case .submitSportsHighlightsJob: try aiBatch(&job, feature: .sportsHighlights, inputs: "InputMedia")
         case .submitSceneMediaSelectionJob, .submitSceneTimelineOrganizationJob: try preview(&job)
         case .submitSceneBatchEditingJob: try sceneBatchEditing(&job)
         }
@@ -143,9 +143,9 @@ private struct RequestReader {
 
         // Mode selection (IMS "script vs image-text matching" rules): groups win over a flat MediaArray.
         if !groups.isEmpty {
-            job.feature = "script-to-video"
+            job.feature = .scriptToVideo
         } else if input["MediaArray"] != nil || input["MediaSearchInput"] != nil {
-            job.feature = isMovieScene(input["SceneInfo"]) ? "image-text-matching-movie" : "image-text-matching"
+            job.feature = isMovieScene(input["SceneInfo"]) ? .imageTextMatchingMovie : .imageTextMatching
         } else {
             job.problems.append(
                 "InputConfig has neither MediaGroupArray, MediaArray nor MediaSearchInput: no production mode can be chosen")
@@ -163,7 +163,7 @@ private struct RequestReader {
         let length: PlannedLength
         if let fixed = try outputs.outputBound(output, "FixedDuration") {
             length = .exact(fixed, basis: "OutputConfig.FixedDuration \(SecondsFormat.text(fixed)) s")
-        } else if job.feature == "script-to-video" {
+        } else if job.feature == .scriptToVideo {
             length = try scriptLength(input: input, groups: groups, editing: editing, maximum: maximum, reader: inputs)
         } else {
             // Image-text matching follows its voice-over, whose length only synthesis knows.
@@ -219,7 +219,7 @@ private struct RequestReader {
     // MARK: SubmitMediaProducingJob
 
     private func editing(_ job: inout JobSpec) throws {
-        job.feature = "video-editing"
+        job.feature = .videoEditing
         let config = try fields.embedded(body, "OutputMediaConfig")
         let reader = fields.under(fields.fieldName("OutputMediaConfig"))
         try size(config, reader: reader, into: &job)
@@ -255,14 +255,14 @@ private struct RequestReader {
     // MARK: Highlights
 
     private func highlightExtraction(_ job: inout JobSpec) throws {
-        job.feature = "highlight-extraction"
+        job.feature = .highlightExtraction
         let input = try fields.embedded(body, "InputConfig")
         fields.resolveInputs(fields.mediaNames(input["MediaArray"]), job: &job)
         if job.inputs.isEmpty { job.problems.append("InputConfig.MediaArray names no media") }
     }
 
     /// Sports highlights and highlight mashups: inputs once, `Count` outputs whose length the AI chooses.
-    private func aiBatch(_ job: inout JobSpec, feature: String, inputs key: String) throws {
+    private func aiBatch(_ job: inout JobSpec, feature: FeatureID, inputs key: String) throws {
         job.feature = feature
         job.isBatch = true
         let input = try fields.embedded(body, "InputConfig")
@@ -290,12 +290,12 @@ private struct RequestReader {
     private func preview(_ job: inout JobSpec) throws {
         let type = try fields.text(body, "JobType") ?? ""
         // The scene stages name their line (Smart_Mix_… or Screen_Media_Highlights_…) in the documented JobTypes.
-        job.feature = IMSResponseLoader.featureByJobType[type] ?? FeatureID.imageTextMatching.rawValue
+        job.feature = IMSResponseLoader.featureByJobType[type] ?? .imageTextMatching
         job.notBilled = IMSRequestLoader.previewNotBilled
     }
 
     private func sceneBatchEditing(_ job: inout JobSpec) throws {
-        job.feature = "video-editing"
+        job.feature = .videoEditing
         job.isBatch = true
         let output = try fields.embedded(body, "OutputConfig")
         let outputs = fields.under(fields.fieldName("OutputConfig"))

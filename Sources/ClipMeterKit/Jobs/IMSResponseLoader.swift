@@ -1,3 +1,4 @@
+import Billing
 import Foundation
 
 /// Reads saved IMS API responses as job sources (docs/contract.md, Jobs; docs/ims-bodies.md): `GetBatchMediaProducingJob` (one job per batch:
@@ -7,12 +8,12 @@ import Foundation
 enum IMSResponseLoader {
     /// IMS batch `JobType` → billed feature. `Smart_Mix` is image-text matching (the movie scene when its
     /// `SceneInfo` says so); the `*_Media_Select` / `*_Timeline_Organize` stages are not billed (preview).
-    static let featureByJobType: [String: String] = [
-        "Script": "script-to-video", "Smart_Mix": "image-text-matching", "Sports_Highlights": "sports-highlights",
-        "Screen_Media_Highlights": "highlight-mashup", "Scene_Batch_Editing": "video-editing",
-        "Smart_Mix_Media_Select": "image-text-matching", "Smart_Mix_Timeline_Organize": "image-text-matching",
-        "Screen_Media_Highlights_Media_Select": "highlight-mashup",
-        "Screen_Media_Highlights_Timeline_Organize": "highlight-mashup",
+    static let featureByJobType: [String: FeatureID] = [
+        "Script": .scriptToVideo, "Smart_Mix": .imageTextMatching, "Sports_Highlights": .sportsHighlights,
+        "Screen_Media_Highlights": .highlightMashup, "Scene_Batch_Editing": .videoEditing,
+        "Smart_Mix_Media_Select": .imageTextMatching, "Smart_Mix_Timeline_Organize": .imageTextMatching,
+        "Screen_Media_Highlights_Media_Select": .highlightMashup,
+        "Screen_Media_Highlights_Timeline_Organize": .highlightMashup,
     ]
 
     static let batchKey = "EditingBatchJob"
@@ -109,7 +110,7 @@ private struct ResponseReader {
         names += fields.mediaNames(input["MediaArray"])
         if case .string(let single)? = input["InputMedia"] { names.append(single) }
         fields.resolveInputs(names, job: &job)
-        if job.feature == "script-to-video", !job.inputs.isEmpty {
+        if job.feature == .scriptToVideo, !job.inputs.isEmpty {
             job.warnings.append(.inputsForReferenceOnly)
         }
         if let jobType, jobType.hasSuffix("_Media_Select") || jobType.hasSuffix("_Timeline_Organize") {
@@ -183,7 +184,7 @@ private struct ResponseReader {
 
     func single(_ fields: [String: SourceValue]) throws -> JobSpec {
         var job = JobSpec(
-            id: try self.fields.text(fields, "JobId", required: true) ?? "", feature: "video-editing",
+            id: try self.fields.text(fields, "JobId", required: true) ?? "", feature: .videoEditing,
             source: self.fields.path)
         job.key = JobIdentity.ims(job.id)
         job.finishedAt = try self.fields.time(fields, "CompleteTime")
@@ -202,11 +203,11 @@ private struct ResponseReader {
                         remedy: .nameTheFeature))
             }
         }
-        if let feature, feature != job.feature {
+        if let feature, FeatureID(rawValue: feature) != job.feature {
             if fields["SubJobMaterials"] == nil {
                 job.warnings.append(.featureOverride(feature: feature, implied: "video-editing", impliedBy: "GetMediaProducingJob"))
             }
-            job.feature = feature
+            job.nameFeature(feature)
         }
         switch fields["Timeline"] {
         case .string(let text)? where !text.trimmingCharacters(in: .whitespaces).isEmpty: job.timelineJSON = text
@@ -229,11 +230,11 @@ private struct ResponseReader {
         let info = body["SmartJobInfo"]?.mapValue ?? [:]
         let type = try fields.text(info, "JobType", field: "SmartJobInfo.JobType")
         if let feature {
-            job.feature = feature
+            job.nameFeature(feature)
         } else if type == nil || type!.lowercased().contains("highlight") {
-            job.feature = "highlight-extraction"
+            job.feature = .highlightExtraction
         } else if let fallback {
-            job.feature = fallback
+            job.nameFeature(fallback)
         } else {
             job.problems.append(
                 JobProblem(
@@ -287,18 +288,19 @@ private struct ResponseReader {
 
     private func applyFeature(jobType: String?, input: [String: SourceValue], to job: inout JobSpec) {
         var implied = jobType.flatMap { IMSResponseLoader.featureByJobType[$0] }
-        if implied == "image-text-matching", jobType == "Smart_Mix", isMovie(input["SceneInfo"]) {
-            implied = "image-text-matching-movie"
+        if implied == .imageTextMatching, jobType == "Smart_Mix", isMovie(input["SceneInfo"]) {
+            implied = .imageTextMatchingMovie
         }
         if let feature {
-            if let implied, implied != feature {
-                job.warnings.append(.featureOverride(feature: feature, implied: implied, impliedBy: "JobType \(jobType ?? "")"))
+            if let implied, implied.rawValue != feature {
+                job.warnings.append(
+                    .featureOverride(feature: feature, implied: implied.rawValue, impliedBy: "JobType \(jobType ?? "")"))
             }
-            job.feature = feature
+            job.nameFeature(feature)
         } else if let implied {
             job.feature = implied
         } else if let fallback {
-            job.feature = fallback
+            job.nameFeature(fallback)
         } else {
             job.problems.append(
                 JobProblem(

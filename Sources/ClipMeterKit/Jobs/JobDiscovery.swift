@@ -264,11 +264,13 @@ struct JobDiscovery: Sendable {
 
         let relative = PathText.relative(folder, to: root)
         var job = JobSpec(
-            id: relative == "." ? (root as NSString).lastPathComponent : relative, feature: defaultFeature,
+            id: relative == "." ? (root as NSString).lastPathComponent : relative,
             inputs: inputs, outputs: outputs, source: folder)
         job.key = JobIdentity.place(folder, resolver: resolver)
         job.timelinePath = timeline(in: folder, listing: listing).flatMap { claimed.contains($0) ? nil : $0 }
-        if job.feature == nil {
+        if let defaultFeature {
+            job.nameFeature(defaultFeature)
+        } else {
             job.problems.append(JobProblem("no feature for folder job \(job.id) (a clipmeter.yaml can name it)", remedy: .nameTheFeature))
         }
         for reference in inputs + outputs where reference.escapesRoots {

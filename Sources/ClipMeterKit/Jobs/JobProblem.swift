@@ -1,3 +1,4 @@
+import Billing
 import Foundation
 
 /// What the user can do about a job's problem or an unresolved file, by kind. The loaders and the resolver say
@@ -25,6 +26,9 @@ struct JobProblem: Hashable, Sendable, ExpressibleByStringInterpolation, CustomS
     var text: String
     /// What would fix it, when something the user passes would.
     var remedy: Remedy?
+    /// The feature name ClipMeter does not bill, when that is the problem: a job that has other problems too is
+    /// reported by those alone (see `reported`).
+    private(set) var unknownFeature: String?
 
     /// A problem with its remedy.
     init(_ text: String, remedy: Remedy? = nil) {
@@ -37,4 +41,18 @@ struct JobProblem: Hashable, Sendable, ExpressibleByStringInterpolation, CustomS
     init(stringInterpolation: DefaultStringInterpolation) { self.init(String(stringInterpolation: stringInterpolation)) }
 
     var description: String { text }
+
+    /// A feature name that is not one of `FeatureID`'s.
+    static func unknownFeature(_ name: String) -> JobProblem {
+        var problem = JobProblem("unknown feature \"\(name)\" (known: \(FeatureID.known))")
+        problem.unknownFeature = name
+        return problem
+    }
+
+    /// The problems a report names: an unknown feature only when nothing else is wrong, since pricing the job
+    /// would have needed everything else right first.
+    static func reported(_ problems: [JobProblem]) -> [JobProblem] {
+        let others = problems.filter { $0.unknownFeature == nil }
+        return others.isEmpty ? problems : others
+    }
 }

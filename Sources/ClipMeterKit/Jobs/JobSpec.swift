@@ -16,8 +16,8 @@ public struct JobSpec: Sendable, Equatable {
     /// When the source observed the job (an IMS poll's `ModifiedTime`/`CompleteTime`): the latest terminal
     /// poll of one JobId wins.
     public var observedAt: Date?
-    /// Billed feature id (`video-editing`, `script-to-video`, …), nil when the source does not say.
-    public var feature: String?
+    /// Billed feature, nil when the source does not say or names one ClipMeter does not bill (then a problem).
+    public var feature: FeatureID?
     /// Succeeded or failed; failed tasks are listed at 0 with their reason.
     public var status: JobStatus
     /// Why a failed task failed (for IMS sub-jobs "ErrorCode: ErrorMessage").
@@ -65,7 +65,7 @@ public struct JobSpec: Sendable, Equatable {
 
     /// A succeeded job with nothing but an id and a source; the loaders fill in the rest.
     init(
-        id: String, feature: String? = nil, status: JobStatus = .succeeded, failureReason: String? = nil,
+        id: String, feature: FeatureID? = nil, status: JobStatus = .succeeded, failureReason: String? = nil,
         finishedAt: Date? = nil, region: String? = nil, inputs: [MediaReference] = [], outputs: [MediaReference] = [],
         timelinePath: String? = nil, timelineJSON: String? = nil, previewOnly: Bool = false, tokens: Int? = nil,
         outputDuration: Decimal? = nil, outputWidth: Int? = nil, outputHeight: Int? = nil, outputCodec: String? = nil,
@@ -98,6 +98,13 @@ public struct JobSpec: Sendable, Equatable {
 
     /// True when the source described the job well enough to price it.
     public var isValid: Bool { problems.isEmpty }
+
+    /// Sets the feature a source or flag names in words, checked where it is read: a name ClipMeter does not bill
+    /// leaves the feature unset and makes the job invalid, so nothing after the loaders handles feature words.
+    mutating func nameFeature(_ name: String) {
+        feature = FeatureID(rawValue: name)
+        if feature == nil { problems.append(.unknownFeature(name)) }
+    }
 
     /// Every local file the job names (inputs and outputs), for "already claimed" bookkeeping and measuring.
     public var localPaths: [String] { (inputs + outputs).compactMap(\.localPath) }

@@ -257,8 +257,9 @@ private struct JobReader {
         var job = JobSpec(id: try string("id") ?? fallbackID, source: path, warnings: warnings)
         if job.id.trimmingCharacters(in: .whitespaces).isEmpty { throw fail("id", "the job id is empty") }
 
-        job.feature = try string("feature") ?? defaultFeature
-        if job.feature == nil {
+        if let name = try string("feature") ?? defaultFeature {
+            job.nameFeature(name)
+        } else {
             job.problems.append(JobProblem("no feature: set `feature` in the manifest", remedy: .nameTheFeature))
         }
         if let word = try string("status") {

@@ -80,15 +80,23 @@ public struct BillReport: Sendable {
         public var jobID: String?
         /// What kind of failure it is; its `description` is the code of docs/contract.md (Measuring) the outputs show.
         public var code: FailureCode
-        /// What went wrong, for a person.
-        public var message: String
+        /// What went wrong, as the layer that found it typed it.
+        var reason: FailureReason
+
+        /// What went wrong, for a person: worded when shown.
+        public var message: String { Wording.text(reason) }
 
         /// A failure record.
         public init(path: String, jobID: String? = nil, code: FailureCode, message: String) {
+            self.init(path: path, jobID: jobID, code: code, reason: .words(message))
+        }
+
+        /// A failure whose reason is worded when the report is shown.
+        init(path: String, jobID: String? = nil, code: FailureCode, reason: FailureReason) {
             self.path = path
             self.jobID = jobID
             self.code = code
-            self.message = message
+            self.reason = reason
         }
     }
 }

@@ -201,6 +201,15 @@ public enum Wording {
         }
     }
 
+    /// Why a job or a file could not be priced, with the flags that would fix it.
+    static func text(_ reason: FailureReason) -> String {
+        switch reason {
+        case .words(let words): return words
+        case .problems(let problems): return problems.map(text).joined(separator: "; ")
+        case .probe(let error): return text(error)
+        }
+    }
+
     /// A job's problem, with the flag that would fix it.
     static func text(_ problem: JobProblem) -> String {
         guard let remedy = problem.remedy else { return problem.text }
@@ -223,4 +232,9 @@ public enum Wording {
         case .onlyOSSURLsMap: return "only OSS URLs can be mapped to local files, with --oss-map"
         }
     }
+}
+
+/// A job note reaches Billing typed and is worded only when a bill is shown or recorded.
+extension JobNote: NoteContent {
+    var description: String { Wording.text(self) }
 }

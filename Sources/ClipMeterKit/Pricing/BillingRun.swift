@@ -140,29 +140,21 @@ final class BillingRun {
                 Problems(list: [
                     BillReport.Failure(
                         path: spec.source, jobID: spec.id, code: .invalidJob,
-                        message: spec.problems.map(Wording.text).joined(separator: "; "))
+                        reason: .problems(JobProblem.reported(spec.problems)))
                 ]))
         }
-        guard let name = spec.feature else {
+        guard let feature = spec.feature else {
             return .failure(
                 Problems(list: [
                     BillReport.Failure(
                         path: spec.source, jobID: spec.id, code: .invalidJob,
-                        message: Wording.text(JobProblem("no feature: name it in the manifest", remedy: .nameTheFeature)))
-                ]))
-        }
-        guard let feature = FeatureID(rawValue: name) else {
-            return .failure(
-                Problems(list: [
-                    BillReport.Failure(
-                        path: spec.source, jobID: spec.id, code: .invalidJob,
-                        message: "unknown feature \"\(name)\" (known: \(FeatureID.known))")
+                        reason: .problems([JobProblem("no feature: name it in the manifest", remedy: .nameTheFeature)]))
                 ]))
         }
         var job = BillableJob(
             id: spec.id, feature: feature, finishedAt: spec.finishedAt, tokens: spec.tokens,
             previewOnly: spec.previewOnly, edition: spec.edition, outputCodec: spec.outputCodec,
-            warnings: spec.warnings.map(Wording.text))
+            warnings: spec.warnings.map(CarriedNote.init))
         job.isBatch = spec.isBatch
         if spec.key != spec.id { job.key = spec.key }
         if spec.status == .failed {
@@ -175,7 +167,7 @@ final class BillingRun {
             return .success(job)
         }
         var failures: [BillReport.Failure] = []
-        let sides = billedSides(feature.rawValue)
+        let sides = billedSides(feature)
         if sides.inputs { job.inputs = media(spec.inputs, spec: spec, isOutput: false, job: &job, failures: &failures) }
         if sides.outputs { job.outputs = media(spec.outputs, spec: spec, isOutput: true, job: &job, failures: &failures) }
 
@@ -191,7 +183,7 @@ final class BillingRun {
             var options = settings.timeline
             if let cap = spec.maxDuration { options.maxDuration = cap }
             let length = TimelineMeasurer.length(of: prepared, measurer: measurer, policy: settings.policy, options: options)
-            job.warnings += length.warnings.map { Wording.text(JobNote.timeline($0)) }
+            job.warnings += length.warnings.map { CarriedNote(JobNote.timeline($0)) }
             timelineSeconds = length.duration
             if length.duration == nil {
                 timelineUnknown =
@@ -217,7 +209,7 @@ final class BillingRun {
         } else if sides.outputs && job.outputs.isEmpty && spec.outputs.isEmpty {
             if let seconds = timelineSeconds {
                 job.outputs = [requestedOutput(spec, seconds: seconds, label: "timeline output")]
-                job.warnings.append(Wording.text(JobNote.timelineStandsInForOutput(seconds: seconds)))
+                job.warnings.append(CarriedNote(JobNote.timelineStandsInForOutput(seconds: seconds)))
             } else if let seconds = spec.outputDuration {
                 job.outputs = [requestedOutput(spec, seconds: seconds, label: "requested output")]
             } else if let timelineUnknown, failures.isEmpty {
@@ -262,7 +254,7 @@ final class BillingRun {
             basis = "unbounded"
         }
         if job.unknownCost == nil {
-            job.warnings.append(Wording.text(JobNote.plannedOutputs(count: plan.count, least: low, most: high, basis: basis)))
+            job.warnings.append(CarriedNote(JobNote.plannedOutputs(count: plan.count, least: low, most: high, basis: basis)))
         }
         if spec.previewOnly {
             // The generated timelines are the outputs of a preview-only job: their total length bills.
@@ -273,7 +265,7 @@ final class BillingRun {
         var width = spec.outputWidth, height = spec.outputHeight
         if width == nil, plan.sizeFromInputs, let largest = largestPicture(media) {
             (width, height) = (largest.width, largest.height)
-            job.warnings.append(Wording.text(JobNote.sizeFromLargestInput(width: largest.width, height: largest.height)))
+            job.warnings.append(CarriedNote(JobNote.sizeFromLargestInput(width: largest.width, height: largest.height)))
         }
         // An output that exists lasts more than 0 s: its least is taken as 1 ms, so a per-output minimum (and a
         // sum that crosses a whole minute) still applies at the low end.
@@ -305,8 +297,8 @@ final class BillingRun {
     /// Which of a job's media its feature bills: files it does not bill are neither measured nor required
     /// (a script-to-video job's inputs may well not be synced). A feature the card lacks bills both, so its
     /// files are still checked while the pricer reports the missing price.
-    func billedSides(_ feature: String?) -> (inputs: Bool, outputs: Bool) {
-        guard let feature, let rate = settings.card.features[feature] else { return (true, true) }
+    func billedSides(_ feature: FeatureID?) -> (inputs: Bool, outputs: Bool) {
+        guard let feature, let rate = settings.card.features[feature.rawValue] else { return (true, true) }
         switch rate.basis {
         case .tokens: return (false, false)
         case .inputPlusOutputSeconds: return (true, true)
@@ -347,12 +339,12 @@ final class BillingRun {
                     }
                     if measurement.seconds(policy: settings.policy) == nil {
                         job.warnings.append(
-                            Wording.text(JobNote.noPolicyDuration(file: reference.original, policy: settings.policy.rawValue)))
+                            CarriedNote(JobNote.noPolicyDuration(file: reference.original, policy: settings.policy.rawValue)))
                     }
-                    job.warnings += measurement.notes(about: reference.original).map(Wording.text)
+                    job.warnings += measurement.notes(about: reference.original).map(CarriedNote.init)
                     result.append(media)
                 case .failure(let error)?:
-                    failures.append(BillReport.Failure(path: path, jobID: spec.id, code: .media(error.code), message: Wording.text(error)))
+                    failures.append(BillReport.Failure(path: path, jobID: spec.id, code: .media(error.code), reason: .probe(error)))
                 case nil:
                     failures.append(BillReport.Failure(path: path, jobID: spec.id, code: .media(.io), message: "was not measured"))
                 }
@@ -368,8 +360,9 @@ final class BillingRun {
                 failures.append(
                     BillReport.Failure(
                         path: reference.original, jobID: spec.id, code: code,
-                        message: Wording.text(
-                            JobProblem(reference.problem ?? "could not be resolved to a local file", remedy: reference.remedy))))
+                        reason: .problems([
+                            JobProblem(reference.problem ?? "could not be resolved to a local file", remedy: reference.remedy)
+                        ])))
             }
         }
         return result

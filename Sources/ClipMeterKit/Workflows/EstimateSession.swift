@@ -113,7 +113,8 @@ public enum EstimateSession {
     static func spec(_ job: FlagJob, output: OutputFacts, resolver: PathResolver) -> JobSpec {
         let open = resolver.confined(to: [])
         let cwd = FileManager.default.currentDirectoryPath
-        var spec = JobSpec(id: job.id, feature: job.feature, source: "command line")
+        var spec = JobSpec(id: job.id, source: "command line")
+        if let feature = job.feature { spec.nameFeature(feature) }
         spec.inputs = job.inputs.flatMap { open.resolve($0, relativeTo: cwd) }
         spec.outputs = job.outputs.flatMap { open.resolve($0, relativeTo: cwd) }
         spec.tokens = job.tokens

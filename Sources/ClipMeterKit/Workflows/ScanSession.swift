@@ -49,14 +49,43 @@ public struct ScanOutcome {
     public var unsettled: Bool
 }
 
-/// `scan` as a workflow: walk the tree once, find its jobs, measure through the ledger's cache, price, note what
-/// the bill should say about the tree, record the priced jobs. The command chooses the ledger, replays an
-/// unchanged tree's stored bill, and renders.
+/// `scan` as one story: walk the tree once; replay the stored bill of an unchanged tree, or find its jobs, measure
+/// through the ledger's cache, price, note what the bill should say about the tree and record the priced jobs;
+/// hand the report to the command's renderer and store what it printed for the next replay. The command line
+/// only parses its flags, opens the ledger and chooses the renderer.
 ///
 /// The walk comes first and is the only one: its listing is the replay's tree state (`TreeState`), taken before
 /// anything is read so that a file changing during the scan never gets a stale bill replayed, and when the
 /// stored bill cannot be replayed the same listing is what `run` discovers jobs and loose media in.
 public enum ScanSession {
+    /// The folder could not be scanned at all (an unreadable folder, a ledger that fails mid-scan): no bill.
+    public struct Unscannable: Error {
+        public let underlying: any Error
+    }
+
+    /// Scans `directory` and returns the exit status. `request` is made only when the stored bill cannot be
+    /// replayed: loading a rate card is work a replay skips (the card's file, or this build's bundled cards, are
+    /// in the replay's key and state). `render` prints the report through `out` and `err` and judges it; what it
+    /// prints is stored for replay when the bill may be replayed. With `replays` false the scan always runs.
+    public static func scan(
+        _ directory: String, resolver: PathResolver, shard: (k: Int, n: Int)?, ledger: Ledger?, replays: Bool,
+        namedFiles: [String], timeZone: TimeZone, console: any ScanConsole, request: () throws -> ScanRequest,
+        render: (BillReport, _ out: (String) -> Void, _ err: (String) -> Void) -> Int32
+    ) throws -> Int32 {
+        let listing = Self.listing(of: directory, resolver: resolver, forReplay: ledger != nil && replays)
+        let replay =
+            replays
+            ? ledger.flatMap { ScanReplay(ledger: $0, shard: shard, listing: listing, files: namedFiles, console: console) } : nil
+        if let replay, let status = replay.replayed(timeZone: timeZone) { return status }
+        let request = try request()
+        let outcome: ScanOutcome
+        do {
+            outcome = try run(request, listing: consume listing, ledger: ledger, progress: { console.progress(done: $0, total: $1) })
+        } catch { throw Unscannable(underlying: error) }
+        console.progressFinished()
+        return outcome.render(with: render, replay: replay, console: console)
+    }
+
     /// The scan's one walk of `directory`. With `forReplay` it covers everything the replay state must: every
     /// folder a resolved path may come from (`--media-root`, `--oss-map` folders), hidden entries included;
     /// without, only what discovery looks at (the scanned folder, hidden entries left out).
@@ -163,5 +192,30 @@ struct Staged {
             if let files = responsesByFolder[folder], files.count == 1 { result[ByteKey(plan.key)] = files.first?.value }
         }
         return result
+    }
+}
+
+extension ScanOutcome {
+    /// Prints the scan's bill through `render`, stores what it printed for `replay` when it may be replayed,
+    /// prints the statistics line, and returns the exit status. A bill the ledger could not record fails the run
+    /// (exit 2), said first.
+    fileprivate func render(
+        with render: (BillReport, _ out: (String) -> Void, _ err: (String) -> Void) -> Int32, replay: ScanReplay?,
+        console: any ScanConsole
+    ) -> Int32 {
+        if let error = recordingError {
+            // A bill `clipmeter bill` will never show is a failed run, not one warning among hundreds: said first.
+            console.err(
+                "clipmeter: priced jobs could not be recorded in the ledger (\(console.describe(error))); the bill below is not in the ledger, run the scan again once it is writable"
+            )
+        }
+        let recorder = OutputRecorder(console: console)
+        let judged = render(report, recorder.out, recorder.err)
+        let status = recordingError == nil ? judged : ExitStatus.usage
+        if recordingError == nil && !unsettled { replay?.store(recorder, exitStatus: status) }
+        if console.showsStats {
+            console.err("clipmeter: \(jobCount) job(s); \(measured) file(s) measured, \(fromLedger) from the ledger")
+        }
+        return status
     }
 }

@@ -26,7 +26,7 @@ final class IMSResponseLoaderTests: XCTestCase {
         // The batch is the task: one job with its succeeded sub-jobs' outputs; the failed sub-job at 0 on its own.
         XCTAssertEqual(jobs.map(\.id), ["b6b2750d4308892ac3330238a1b2c3d4", "8e81933d44e3ae69e2f81485000000a3"])
         XCTAssertEqual(jobs.map(\.status), [JobStatus.succeeded, .failed])
-        XCTAssertEqual(jobs.map(\.feature), Array(repeating: "script-to-video", count: 2))
+        XCTAssertEqual(jobs.map(\.feature), Array(repeating: .scriptToVideo, count: 2))
         XCTAssertTrue(jobs.allSatisfy(\.isValid), "\(jobs.map(\.problems))")
         XCTAssertTrue(jobs.allSatisfy { $0.finishedAt == jobsDate("2026-11-20T00:57:07Z") })
         XCTAssertTrue(jobs[0].isBatch && jobs[0].maxDuration == 15 && !jobs[0].previewOnly)
@@ -85,10 +85,10 @@ final class IMSResponseLoaderTests: XCTestCase {
             let text = JobsFixtures.batchResponse.replacingOccurrences(of: #""JobType": "Script""#, with: "\"JobType\": \"\(jobType)\"")
             return try IMSDocument.load(path: "r.json", data: Data(text.utf8), resolver: resolver, feature: feature)[0]
         }
-        XCTAssertEqual(try load("Smart_Mix").feature, "image-text-matching")
-        XCTAssertEqual(try load("Sports_Highlights").feature, "sports-highlights")
-        XCTAssertEqual(try load("Screen_Media_Highlights").feature, "highlight-mashup")
-        XCTAssertEqual(try load("Scene_Batch_Editing").feature, "video-editing")
+        XCTAssertEqual(try load("Smart_Mix").feature, .imageTextMatching)
+        XCTAssertEqual(try load("Sports_Highlights").feature, .sportsHighlights)
+        XCTAssertEqual(try load("Screen_Media_Highlights").feature, .highlightMashup)
+        XCTAssertEqual(try load("Scene_Batch_Editing").feature, .videoEditing)
         XCTAssertNotNil(try load("Smart_Mix_Media_Select").notBilled)
         XCTAssertNotNil(try load("Screen_Media_Highlights_Timeline_Organize").notBilled)
         let unknown = try load("Future_Type")
@@ -98,7 +98,7 @@ final class IMSResponseLoaderTests: XCTestCase {
             "\(unknown.problems)")
 
         let overridden = try load("Smart_Mix", feature: "highlight-mashup")
-        XCTAssertEqual(overridden.feature, "highlight-mashup")
+        XCTAssertEqual(overridden.feature, .highlightMashup)
         XCTAssertTrue(
             overridden.warnings.contains {
                 if case .featureOverride(_, "image-text-matching", _) = $0 { return true } else { return false }
@@ -151,7 +151,7 @@ final class IMSResponseLoaderTests: XCTestCase {
         XCTAssertEqual(jobs.count, 1)
         let job = jobs[0]
         XCTAssertEqual(job.id, "cdb3e74639973036bc84000000b1")
-        XCTAssertEqual(job.feature, "video-editing")
+        XCTAssertEqual(job.feature, .videoEditing)
         XCTAssertEqual(job.status, .succeeded)
         XCTAssertEqual(job.finishedAt, jobsDate("2026-11-20T05:33:52Z"))
         XCTAssertEqual(job.outputs.map(\.localPath), [output])

@@ -30,7 +30,7 @@ final class JobDiscoveryTests: XCTestCase {
         XCTAssertEqual(errors, [])
         XCTAssertEqual(jobs.map(\.id), ["2026/11/job-a", "job-b"])
         let a = jobs[0]
-        XCTAssertEqual(a.feature, "highlight-mashup")
+        XCTAssertEqual(a.feature, .highlightMashup)
         XCTAssertEqual(
             a.inputs.map(\.original),
             [

@@ -42,8 +42,8 @@ final class ManifestIdentityTests: XCTestCase {
     }
 
     func testIdenticalCopiesOfOneJobAreOneJob() {
-        let a = JobSpec(id: "x", feature: "text-generation", tokens: 900, source: "a.yaml")
-        let b = JobSpec(id: "x", feature: "text-generation", tokens: 900, source: "b.yaml")
+        let a = JobSpec(id: "x", feature: .textGeneration, tokens: 900, source: "a.yaml")
+        let b = JobSpec(id: "x", feature: .textGeneration, tokens: 900, source: "b.yaml")
         let merged = JobSpec.mergingDuplicateIDs([a, b])
         XCTAssertEqual(merged.count, 1)
         XCTAssertTrue(merged[0].isValid)

@@ -28,7 +28,7 @@ final class ManifestLoaderTests: XCTestCase {
         XCTAssertEqual(jobs.count, 1)
         let job = jobs[0]
         XCTAssertEqual(job.id, "edit-1")
-        XCTAssertEqual(job.feature, "video-editing")
+        XCTAssertEqual(job.feature, .videoEditing)
         XCTAssertEqual(job.status, .succeeded)
         XCTAssertEqual(job.finishedAt, jobsDate("2026-11-20T00:57:07Z"))
         XCTAssertEqual(job.region, "cn")
@@ -128,7 +128,7 @@ final class ManifestLoaderTests: XCTestCase {
                 feature: sports-highlights
                 output-resolution: 1280x720
             """)
-        XCTAssertEqual(jobs.map(\.feature), ["highlight-extraction", "sports-highlights"])
+        XCTAssertEqual(jobs.map(\.feature), [.highlightExtraction, .sportsHighlights])
         XCTAssertEqual(jobs.map(\.finishedAt), [jobsDate("2026-11-20T10:00:00Z"), jobsDate("2026-11-20T10:00:00Z")])
         XCTAssertEqual(jobs[1].outputWidth, 1280)
         XCTAssertEqual(jobs[1].outputHeight, 720)

@@ -1,6 +1,4 @@
-import ArgumentParser
 import Billing
-import ClipMeterKit
 import Foundation
 import Ledger
 
@@ -12,21 +10,24 @@ import Ledger
 /// time zone, whether stdout is a terminal); the tree state is every file the scan could read (`TreeState`).
 /// Both must match byte for byte, so a changed, added or removed file, a new rate card or a rebuilt binary
 /// all fall through to a full scan, which then stores a fresh replay.
-struct ScanReplay {
+public struct ScanReplay {
     let ledger: Ledger
     let key: String
     let state: TreeState
+    /// Where the replay's own messages go, and how a ledger error is worded there.
+    let console: any ScanConsole
 
     /// The replay of the tree `listing` shows (the scan's one walk) and of `files` named one by one; nil when the
     /// tree has no trustworthy state (a symlinked folder in it).
     init?(
         ledger: Ledger, arguments: [String] = Array(CommandLine.arguments.dropFirst()), shard: (k: Int, n: Int)?,
-        listing: TreeListing, files: [String]
+        listing: TreeListing, files: [String], console: any ScanConsole
     ) {
         let excluded = Set(["", "-wal", "-shm", "-journal"].map { ledger.path + $0 })
         guard let state = TreeState.capture(listing: listing, files: files, excluding: excluded) else { return nil }
         self.ledger = ledger
         self.state = state
+        self.console = console
         self.key = Self.key(arguments: arguments, shard: shard, ledger: ledger.path)
     }
 
@@ -72,17 +73,16 @@ struct ScanReplay {
         return "\(exe) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) \(info.st_ino)"
     }()
 
-    /// True when the stored bill was replayed (printed, with its stats line, and its exit status thrown when not
-    /// 0); false, having printed nothing, when the scan must run.
-    func replayed(timeZone: TimeZone) throws -> Bool {
-        guard let (status, stored) = replayIfUnchanged() else { return false }
-        if Terminal.showsStats {
-            Terminal.err(
+    /// The exit status of the stored bill, printed with its stats line; nil, having printed nothing, when the scan
+    /// must run.
+    func replayed(timeZone: TimeZone) -> Int32? {
+        guard let (status, stored) = replayIfUnchanged() else { return nil }
+        if console.showsStats {
+            console.err(
                 "clipmeter: nothing changed since the scan of \(DateText.string(stored.recordedAt, in: timeZone)); its bill was replayed from the ledger: 0 file(s) measured (--no-replay does the full scan)"
             )
         }
-        if status != 0 { throw ExitCode(status) }
-        return true
+        return status
     }
 
     /// Prints the stored output and stderr and returns the stored exit status, or nil (printing nothing) when
@@ -99,7 +99,7 @@ struct ScanReplay {
         } catch {
             // Nothing printed yet: fall back to the full scan. Half printed: say so and fail.
             guard written else { return nil }
-            Terminal.err("clipmeter: the stored bill could not be read back completely (\(error)); run again with --no-replay")
+            console.err("clipmeter: the stored bill could not be read back completely (\(error)); run again with --no-replay")
             return (ExitStatus.inputFailed, stored)
         }
         fflush(stdout)
@@ -110,7 +110,7 @@ struct ScanReplay {
     /// Seconds everything in the tree must be older than the walk before a replay is stored, and the default of
     /// `--settle`: above the coarsest timestamp granularity in use (2 s on FAT). `CLIPMETER_REPLAY_SETTLE_SECONDS`
     /// overrides it for tests of freshly made trees.
-    static var settleSeconds: Double {
+    public static var settleSeconds: Double {
         ProcessInfo.processInfo.environment["CLIPMETER_REPLAY_SETTLE_SECONDS"].flatMap(Double.init) ?? 2
     }
 
@@ -126,88 +126,9 @@ struct ScanReplay {
                 forKey: key, treeState: state.bytes, exitStatus: exitStatus,
                 stderr: recorder.stderrText, outputFile: file)
         } catch {
-            Terminal.err(
-                "clipmeter: warning: the bill was not stored for replay (\(LedgerChoice.message(for: error))); the next scan does the full work"
+            console.err(
+                "clipmeter: warning: the bill was not stored for replay (\(console.describe(error))); the next scan does the full work"
             )
         }
-    }
-}
-
-extension ScanOutcome {
-    /// Prints the scan's bill, judges it, stores it for `replay` when it may be replayed, prints `--stats`, and
-    /// returns the exit status. A bill the ledger could not record fails the run (exit 2), said first.
-    func render(as format: BillFormat?, explain: Bool, maxCost: Decimal?, replay: ScanReplay?) -> Int32 {
-        if let error = recordingError {
-            // A bill `clipmeter bill` will never show is a failed run, not one warning among hundreds: said first.
-            Terminal.err(
-                "clipmeter: priced jobs could not be recorded in the ledger (\(LedgerChoice.message(for: error))); the bill below is not in the ledger, run the scan again once it is writable"
-            )
-        }
-        let recorder = OutputRecorder()
-        let report = format?.shown(report) ?? report
-        format?.print(report, explain: explain, out: recorder.out, err: recorder.err)
-        let judged = BillOutcome.status(report, maxCost: maxCost, err: recorder.err)
-        let status = recordingError == nil ? judged : ExitStatus.usage
-        if recordingError == nil && !unsettled { replay?.store(recorder, exitStatus: status) }
-        if Terminal.showsStats {
-            Terminal.err("clipmeter: \(jobCount) job(s); \(measured) file(s) measured, \(fromLedger) from the ledger")
-        }
-        return status
-    }
-}
-
-/// Passes a command's output through to stdout and stderr while keeping a copy: stdout in a temporary file
-/// (a bill for 20,000 jobs need not sit in memory twice), stderr in memory (a few lines).
-final class OutputRecorder {
-    private var handle: FileHandle?
-    private let url: URL
-    private var buffer: [UInt8] = []
-    private(set) var stderrText = ""
-
-    init() {
-        url = URL(fileURLWithPath: NSTemporaryDirectory())
-            .appendingPathComponent("clipmeter-scan-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).out")
-        if FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]) {
-            handle = try? FileHandle(forWritingTo: url)
-        }
-        buffer.reserveCapacity(1 << 18)
-    }
-
-    func out(_ text: String) {
-        fputs(text, stdout)
-        guard handle != nil else { return }
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 18 { flush() }
-    }
-
-    func err(_ text: String) {
-        Terminal.err(text)
-        stderrText += text + "\n"
-    }
-
-    private func flush() {
-        guard let handle, !buffer.isEmpty else { return }
-        do { try handle.write(contentsOf: buffer) } catch {
-            try? handle.close()
-            self.handle = nil
-        }
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    /// The captured stdout, or nil when it could not be kept whole.
-    func finish() -> URL? {
-        flush()
-        fflush(stdout)
-        guard let handle else {
-            try? FileManager.default.removeItem(at: url)
-            return nil
-        }
-        try? handle.close()
-        self.handle = nil
-        return url
-    }
-
-    deinit {
-        if let handle { try? handle.close() }
     }
 }

@@ -1,0 +1,43 @@
+import Foundation
+import Quantities
+
+/// The one CSV writer: RFC 4180 quoting, and text a spreadsheet would run as a formula neutralised. The bill,
+/// FOCUS, probe and `bill --summary` CSVs all go through it.
+public enum CSV {
+    /// One field, quoted when it must be.
+    public static func field(_ value: String) -> String {
+        if let neutralized = formulaSafe(value) { return neutralized }
+        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return value
+    }
+
+    /// One line of fields.
+    public static func row(_ fields: [String]) -> String {
+        fields.map(field).joined(separator: ",")
+    }
+
+    /// Rows (the header first), one line each, without a trailing newline.
+    public static func document(_ rows: [[String]]) -> String {
+        rows.map(row).joined(separator: "\n")
+    }
+}
+
+// MARK: - Formula injection
+
+extension CSV {
+    /// Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"); tab and CR as well,
+    /// since some spreadsheets drop them and then see the `=` behind.
+    static let formulaTriggers: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// The quoted, neutralised field for text a spreadsheet would run as a formula: a job id, file or message
+    /// of `=HYPERLINK(…)` gets a `'` in front, inside the quotes. Nil when the text is safe as it is; numbers
+    /// (`-0.5`, `+3`) stay numbers.
+    static func formulaSafe(_ value: String) -> String? {
+        guard let first = value.first, formulaTriggers.contains(first), StrictDecimal.value(value) == nil else {
+            return nil
+        }
+        return "\"'" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

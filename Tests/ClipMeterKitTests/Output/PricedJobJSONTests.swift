@@ -59,3 +59,13 @@ final class PricedJobJSONTests: XCTestCase {
         XCTAssertEqual(PricedJobJSON.shown(decoded.jobs[0]), PricedJobJSON.shown(bill.jobs[0]))
     }
 }
+
+/// The three layouts of the one JSON writer.
+final class JSONValueLayoutTests: XCTestCase {
+    func testCompactSpacedAndPretty() {
+        let value: JSONValue = .object([("a", .array([.number(1), .null])), ("b", .string("x"))])
+        XCTAssertEqual(value.rendered(), #"{"a":[1,null],"b":"x"}"#)
+        XCTAssertEqual(value.rendered(layout: .spaced), #"{"a": [1, null], "b": "x"}"#)
+        XCTAssertEqual(value.rendered(pretty: true), "{\n  \"a\": [\n    1,\n    null\n  ],\n  \"b\": \"x\"\n}")
+    }
+}

@@ -49,7 +49,8 @@ final class CycleTotalsRendererTests: XCTestCase {
         XCTAssertThrowsError(
             try CycleTotalsReport(
                 cycles: [
-                    CycleTotal(start: nil, currency: "CNY", jobs: 1, total: "1"), CycleTotal(start: nil, currency: "USD", jobs: 1, total: "1"),
+                    CycleTotal(start: nil, currency: "CNY", jobs: 1, total: "1"),
+                    CycleTotal(start: nil, currency: "USD", jobs: 1, total: "1"),
                 ], timeZone: zone)
         ) { error in
             XCTAssertEqual("\(error)", "the ledger holds jobs priced in CNY and USD; bill one currency at a time")

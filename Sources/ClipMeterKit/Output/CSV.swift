@@ -2,25 +2,29 @@ import Foundation
 import Quantities
 
 /// The one CSV writer: RFC 4180 quoting, and text a spreadsheet would run as a formula neutralised. The bill,
-/// FOCUS, probe and `bill --summary` CSVs all go through it.
+/// FOCUS, probe, `bill --summary` and `reconcile` CSVs all go through it.
 public enum CSV {
-    /// One field, quoted when it must be.
+    /// One field, quoted when it must be, a formula neutralised.
     public static func field(_ value: String) -> String {
-        if let neutralized = formulaSafe(value) { return neutralized }
+        formulaSafe(value) ?? quoted(value)
+    }
+
+    /// One field with RFC 4180 quoting alone (`reconcile`'s CSV has never neutralised formulas).
+    public static func quoted(_ value: String) -> String {
         if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return value
     }
 
-    /// One line of fields.
-    public static func row(_ fields: [String]) -> String {
-        fields.map(field).joined(separator: ",")
+    /// One line of fields; with `neutralizingFormulas: false`, quoted only.
+    public static func row(_ fields: [String], neutralizingFormulas: Bool = true) -> String {
+        fields.map(neutralizingFormulas ? field : quoted).joined(separator: ",")
     }
 
     /// Rows (the header first), one line each, without a trailing newline.
     public static func document(_ rows: [[String]]) -> String {
-        rows.map(row).joined(separator: "\n")
+        rows.map { row($0) }.joined(separator: "\n")
     }
 }
 

@@ -4,7 +4,7 @@ import Quantities
 // MARK: - Line item
 
 /// One priced component of a job, carrying its own arithmetic (quantity → billed quantity × unit price = cost).
-public struct LineItem: Codable, Sendable, Equatable {
+public struct LineItem: Decodable, Sendable, Equatable {
     /// What is charged, e.g. `image-text-matching`, `text-generation`, `mps-transcode h264 HD: out.mp4`.
     public var component: String
     /// Measured quantity in `unit` before rounding (113 s → 1.883… min; 900 tokens → 0.9 × 1,000 tokens).
@@ -50,24 +50,8 @@ public struct LineItem: Codable, Sendable, Equatable {
         case component, quantity, unit, billedQuantity, unitPrice, cost, explain, feature, measured, measuredUnit, file
     }
 
-    /// Money as strings, quantities as numbers (quantity shown to 6 decimals: it is `measured` over the unit, which
-    /// is exact and from which decoding derives it again).
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(component, forKey: .component)
-        try c.encode(NumberText.rounded(quantity, 6), forKey: .quantity)
-        try c.encode(unit, forKey: .unit)
-        try c.encode(billedQuantity, forKey: .billedQuantity)
-        try c.encode(unitPrice.map(MoneyText.string), forKey: .unitPrice)
-        try c.encode(MoneyText.string(cost), forKey: .cost)
-        try c.encode(explain, forKey: .explain)
-        try c.encode(feature, forKey: .feature)
-        try c.encode(measured, forKey: .measured)
-        try c.encode(measuredUnit, forKey: .measuredUnit)
-        try c.encodeIfPresent(file, forKey: .file)
-    }
-
-    /// Reads what `encode(to:)` writes.
+    /// Reads a line item as ClipMeterKit's `PricedJobJSON` writes it (in either of its forms): money as strings,
+    /// quantities as exact numbers.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         component = try c.decode(String.self, forKey: .component)
@@ -93,7 +77,7 @@ public struct LineItem: Codable, Sendable, Equatable {
 // MARK: - Priced job
 
 /// A job with its cost, line items, warnings and the cycle it was billed in.
-public struct PricedJob: Codable, Sendable, Equatable {
+public struct PricedJob: Decodable, Sendable, Equatable {
     /// The job's id.
     public var id: String
     /// The job's key in ledgers (which job it is wherever it was described from); nil when it is the id.
@@ -155,29 +139,8 @@ public struct PricedJob: Codable, Sendable, Equatable {
     /// The cost when it is known, the range's high end included: what totals and budgets add up.
     public var knownCost: Money? { unknown == nil ? cost : nil }
 
-    /// The model's own form (what the ledger stores): money as a string, dates ISO 8601 with the billing zone's
-    /// offset, warnings by kind. The currency is not written: the bill (or the ledger row) holding the job names it. The JSON bill a user reads is `BillRenderer.jobJSON`, with warnings in words.
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encodeIfPresent(key, forKey: .key)
-        try c.encode(feature, forKey: .feature)
-        try c.encode(status, forKey: .status)
-        try c.encode(cost.map(MoneyText.string), forKey: .cost)
-        if let costLow, let cost {
-            var range = c.nestedContainer(keyedBy: RangeKeys.self, forKey: .costRange)
-            try range.encode(MoneyText.string(costLow), forKey: .low)
-            try range.encode(MoneyText.string(cost), forKey: .high)
-        }
-        try c.encode(items, forKey: .items)
-        if !lowItems.isEmpty { try c.encode(lowItems, forKey: .lowItems) }
-        try c.encode(diagnostics, forKey: .diagnostics)
-        try c.encode(finishedAt.map { DateText.string($0, in: timeZone) }, forKey: .finishedAt)
-        try c.encode(cycleStart.map { DateText.string($0, in: timeZone) }, forKey: .cycleStart)
-        try c.encode(reason, forKey: .reason)
-    }
-
-    /// Reads what `encode(to:)` writes. The amounts are in `decoder.userInfo[Bill.currencyKey]` (the ledger row's
+    /// Reads the ledger's form of a job (ClipMeterKit's `PricedJobJSON.LedgerForm`: money as a string, dates ISO 8601
+    /// with the billing zone's offset, warnings by kind; the JSON bill a user reads shows them in words). The amounts are in `decoder.userInfo[Bill.currencyKey]` (the ledger row's
     /// currency); without it they carry an empty currency, which `Bill.init(from:)` fills in with the bill's.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -215,7 +178,7 @@ public struct PricedJob: Codable, Sendable, Equatable {
 // MARK: - Billing cycle
 
 /// One hourly billing cycle `[start, end)` in the billing time zone, with its total.
-public struct BillingCycle: Codable, Sendable, Equatable {
+public struct BillingCycle: Decodable, Sendable, Equatable {
     /// Inclusive start (top of an hour in the billing zone).
     public var start: Date
     /// Exclusive end.
@@ -244,19 +207,7 @@ public struct BillingCycle: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case start, end, timeZone, total, currency, byFeature, jobs }
 
-    /// Money as strings, dates with the zone's offset, plus the zone's identifier.
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(DateText.string(start, in: timeZone), forKey: .start)
-        try c.encode(DateText.string(end, in: timeZone), forKey: .end)
-        try c.encode(timeZone.identifier, forKey: .timeZone)
-        try c.encode(MoneyText.string(total), forKey: .total)
-        try c.encode(total.currency, forKey: .currency)
-        try c.encode(byFeature.mapValues(MoneyText.string), forKey: .byFeature)
-        try c.encode(jobIDs, forKey: .jobs)
-    }
-
-    /// Reads what `encode(to:)` writes.
+    /// Reads a cycle as the JSON bill shows it: money as strings, dates with the zone's offset, the zone's identifier.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         guard let start = try PricedJob.date(c, .start), let end = try PricedJob.date(c, .end) else {
@@ -278,7 +229,7 @@ public struct BillingCycle: Codable, Sendable, Equatable {
 // MARK: - Bill
 
 /// The canonical result of pricing: table, JSON, CSV and FOCUS renderers all read this.
-public struct Bill: Codable, Sendable, Equatable {
+public struct Bill: Decodable, Sendable, Equatable {
     /// The card's currency, which every amount of the bill is in.
     public var currency: String { total.currency }
     /// Sum of the known job costs (the high end of each range); jobs whose cost is unknown are not in it.
@@ -315,24 +266,7 @@ public struct Bill: Codable, Sendable, Equatable {
     /// `userInfo` key for the currency of amounts decoded outside a bill that names it.
     public static let currencyKey = CodingUserInfoKey(rawValue: "clipmeter.currency")!
 
-    /// Exactly the keys of docs/contract.md (plus `totalRange` when a job is a range); money as a string.
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(currency, forKey: .currency)
-        try c.encode(MoneyText.string(total), forKey: .total)
-        if let totalLow {
-            var range = c.nestedContainer(keyedBy: PricedJob.RangeKeys.self, forKey: .totalRange)
-            try range.encode(MoneyText.string(totalLow), forKey: .low)
-            try range.encode(MoneyText.string(total), forKey: .high)
-        }
-        try c.encode(rateCard, forKey: .rateCard)
-        try c.encode(rounding, forKey: .rounding)
-        try c.encode(jobs, forKey: .jobs)
-        try c.encode(cycles, forKey: .cycles)
-        try c.encode(warnings, forKey: .warnings)
-    }
-
-    /// Reads what `encode(to:)` writes.
+    /// Reads a bill with the keys of docs/contract.md (plus `totalRange` when a job is a range); money as a string.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let currency = try c.decode(String.self, forKey: .currency)

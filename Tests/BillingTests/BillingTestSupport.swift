@@ -40,12 +40,6 @@ func priceOne(_ job: BillableJob, card id: String = "cn", options: PricingOption
     return bill.jobs[0]
 }
 
-/// Encodes and re-reads as a JSON object tree.
-func jsonObject<T: Encodable>(_ value: T) throws -> [String: Any] {
-    let data = try JSONEncoder().encode(value)
-    return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
-}
-
 extension SeededGenerator {
     /// Milliseconds-exact seconds in [0, maxSeconds].
     mutating func seconds(upTo maxSeconds: Int) -> Decimal {

@@ -27,17 +27,17 @@ final class CycleTests: XCTestCase {
 
     func testShanghaiAndUTCPrintTheSameHourWithTheirOffsets() throws {
         let jobs = [itm("a", "2024-05-01T00:30:00Z", input: "30")]
-        let shanghai = try jsonObject(try price(jobs))
-        let utc = try jsonObject(try price(jobs, options: PricingOptions(timeZone: TimeZone(identifier: "UTC")!)))
-        let sCycle = try XCTUnwrap((shanghai["cycles"] as? [[String: Any]])?.first)
-        let uCycle = try XCTUnwrap((utc["cycles"] as? [[String: Any]])?.first)
-        XCTAssertEqual(sCycle["start"] as? String, "2024-05-01T08:00:00+08:00")
-        XCTAssertEqual(sCycle["end"] as? String, "2024-05-01T09:00:00+08:00")
-        XCTAssertEqual(sCycle["timeZone"] as? String, "Asia/Shanghai")
-        XCTAssertEqual(uCycle["start"] as? String, "2024-05-01T00:00:00Z")
-        XCTAssertTrue(["UTC", "GMT"].contains(uCycle["timeZone"] as? String ?? ""), "\(uCycle)")
-        let sJob = try XCTUnwrap((shanghai["jobs"] as? [[String: Any]])?.first)
-        XCTAssertEqual(sJob["finishedAt"] as? String, "2024-05-01T08:30:00+08:00")
+        let shanghai = try price(jobs)
+        let utc = try price(jobs, options: PricingOptions(timeZone: TimeZone(identifier: "UTC")!))
+        let sCycle = try XCTUnwrap(shanghai.cycles.first)
+        let uCycle = try XCTUnwrap(utc.cycles.first)
+        XCTAssertEqual(DateText.string(sCycle.start, in: sCycle.timeZone), "2024-05-01T08:00:00+08:00")
+        XCTAssertEqual(DateText.string(sCycle.end, in: sCycle.timeZone), "2024-05-01T09:00:00+08:00")
+        XCTAssertEqual(sCycle.timeZone.identifier, "Asia/Shanghai")
+        XCTAssertEqual(DateText.string(uCycle.start, in: uCycle.timeZone), "2024-05-01T00:00:00Z")
+        XCTAssertTrue(["UTC", "GMT"].contains(uCycle.timeZone.identifier), "\(uCycle)")
+        let sJob = try XCTUnwrap(shanghai.jobs.first)
+        XCTAssertEqual(sJob.finishedAt.map { DateText.string($0, in: sJob.timeZone) }, "2024-05-01T08:30:00+08:00")
     }
 
     func testHalfHourZoneMovesTheCycleBoundary() throws {

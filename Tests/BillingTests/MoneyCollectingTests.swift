@@ -65,12 +65,13 @@ final class MoneyCollectingTests: XCTestCase {
         XCTAssertEqual(decoded.costLow, Money(dec("0.3"), "USD"))
 
         // Inside a bill, the bill names the currency.
-        let priced = Pricer(card: try RateCards.bundled("cn")).price([
-            BillableJob(
-                id: "seed", feature: .imageTextMatching, inputs: [media("in.mp4", "90")], outputs: [media("out.mp4", "23")],
-                tokens: 900)
-        ])
-        let bill = try JSONDecoder().decode(Bill.self, from: JSONEncoder().encode(priced))
+        let document = Data(
+            """
+            {"currency":"CNY","total":"0.72","rateCard":"cn","rounding":"per-task","jobs":[{"id":"seed",
+             "feature":"image-text-matching","status":"succeeded","cost":"0.72","items":[],"finishedAt":null,
+             "cycleStart":null,"reason":null,"warnings":[]}],"cycles":[],"warnings":[]}
+            """.utf8)
+        let bill = try JSONDecoder().decode(Bill.self, from: document)
         XCTAssertEqual(bill.jobs.first?.cost, Money(dec("0.72"), "CNY"))
     }
 }

@@ -40,6 +40,20 @@ enum LedgerChoice {
         }
     }
 
+    /// Opens ledgers read-only to read history: an archived ledger on a read-only disk must bill, and reading must
+    /// never migrate a file, nor create an empty ledger where the user mistyped a path (`missing` says what to do;
+    /// a mistyped database URL is reported by the ledger, without its password; with `urlLike: false`, a path that
+    /// only starts like a URL is a missing file).
+    static func openForReading(_ locations: [String], schema flag: String?, missing: String, urlLike: Bool = true) throws -> [Ledger] {
+        try locations.map { location in
+            let mistypedURL = urlLike && Ledger.startsLikeDatabaseURL(location)
+            if !Ledger.isDatabaseURL(location) && !mistypedURL && !PathKind.isRegularFile(location) {
+                throw UsageError("ledger \(location): \(missing)")
+            }
+            return try open(location, schema: schema(flag), access: .readOnly)
+        }
+    }
+
     /// An error in the command line's words: a ledger error's sentence followed by what to do about it, naming the
     /// flags that do it; any other error as it describes itself.
     static func message(for error: Error) -> String {

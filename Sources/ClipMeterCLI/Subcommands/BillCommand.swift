@@ -2,7 +2,6 @@ import ArgumentParser
 import Billing
 import ClipMeterKit
 import Foundation
-import Ledger
 
 /// `clipmeter bill`: past hourly cycles from one or more ledgers, each job counted once.
 struct BillCommand: ParsableCommand {
@@ -38,88 +37,26 @@ struct BillCommand: ParsableCommand {
     func run() throws {
         let zone = TimeZone(identifier: timezone) ?? PricingOptions.shanghai
         let billingAccount = format == .focus ? try account.account() : .unassigned
-        let start = try time(from, "--from", zone)
-        let end = try time(to, "--to", zone)
-        if let start, let end, end <= start { throw UsageError("--to must be later than --from") }
-        let paths = ledger.isEmpty ? [LedgerChoice.location(nil) ?? ".clipmeter/ledger.sqlite"] : ledger
-        var ledgers: [Ledger] = []
-        for path in paths {
-            // Reading history must never create an empty ledger where the user mistyped a path.
-            // A mistyped database URL is reported by the ledger, without its password.
-            if !Ledger.isDatabaseURL(path) && !Ledger.startsLikeDatabaseURL(path) && !PathKind.isRegularFile(path) {
-                throw UsageError("ledger \(path): no such file (scan a folder first, or pass --ledger)")
-            }
-            // Read-only: an archived ledger on a read-only disk must bill, and reading must never migrate a file.
-            ledgers.append(try LedgerChoice.open(path, schema: LedgerChoice.schema(ledgerSchema), access: .readOnly))
-        }
-        if summary {
-            guard ledgers.count == 1, let only = ledgers.first else {
-                throw UsageError("--summary reads one ledger (a job recorded in two ledgers cannot be counted once without loading it)")
-            }
-            return try printSummary(only, from: start, to: end, zone: zone)
-        }
-        let recorded: JobHistory.RecordedBill
-        do { recorded = try JobHistory.recorded(from: ledgers, from: start, to: end, timeZone: zone) } catch {
-            throw UsageError(LedgerChoice.message(for: error))
-        }
-        var report = BillReport(
-            bill: recorded.bill, title: "ledger " + ledgers.map(\.path).joined(separator: ", "),
-            producedBy: recorded.producedBy)
-        report.billingAccount = billingAccount
-        guard let output = BillFormat(rawValue: format.rawValue) else { return }
-        report = output.shown(report)
-        output.print(report, explain: explain)
-        // A bill read from ledgers has no failures of its own; a FOCUS export may leave jobs out, and says so.
-        let status = BillOutcome.status(report, maxCost: nil, err: Terminal.err)
-        if status != 0 { throw ExitCode(status) }
-    }
-
-    /// The cycles as the database sums them: memory holds one row per cycle, never the jobs.
-    private func printSummary(_ ledger: Ledger, from start: Date?, to end: Date?, zone: TimeZone) throws {
-        let totals: [CycleTotal]
-        do { totals = try ledger.cycleTotals(from: start, to: end) } catch { throw UsageError(LedgerChoice.message(for: error)) }
-        let currencies = Set(totals.map(\.currency))
-        guard currencies.count <= 1 else {
-            throw UsageError(
-                "the ledger holds jobs priced in \(currencies.sorted().joined(separator: " and ")); bill one currency at a time")
-        }
-        let currency = currencies.first ?? ""
-        let grand = totals.reduce(Decimal(0)) { $0 + (Decimal(string: $1.total, locale: Locale(identifier: "en_US_POSIX")) ?? 0) }
-        func when(_ date: Date?) -> String { date.map { DateText.string($0, in: zone) } ?? "" }
-        switch format {
-        case .json:
-            let cycles = totals.map { cycle in
-                "{\"start\": \(cycle.start.map { "\"\(when($0))\"" } ?? "null"), \"end\": \(cycle.start.map { "\"\(when($0.addingTimeInterval(3600)))\"" } ?? "null"), \"jobs\": \(cycle.jobs), \"total\": \"\(cycle.total)\"}"
-            }
-            print(
-                "{\"currency\": \"\(currency)\", \"total\": \"\(MoneyText.string(grand))\", \"cycles\": [\(cycles.joined(separator: ", "))]}"
-            )
-        case .csv:
-            print("cycle_start,cycle_end,jobs,total,currency")
-            for cycle in totals {
-                print("\(when(cycle.start)),\(when(cycle.start?.addingTimeInterval(3600))),\(cycle.jobs),\(cycle.total),\(currency)")
-            }
-        default:
-            print("CYCLE START                 JOBS  TOTAL")
-            for cycle in totals {
-                let label = cycle.start == nil ? "(no finish time)" : when(cycle.start)
-                print(label.padding(toLength: 27, withPad: " ", startingAt: 0) + String(cycle.jobs).leftPadded(5) + "  " + cycle.total)
-            }
-            print(
-                "Total \(MoneyText.string(grand)) \(currency) in \(totals.reduce(0) { $0 + $1.jobs }) job(s), \(totals.filter { $0.start != nil }.count) cycle(s)"
-            )
+        let period = try PeriodFlags(from: from, to: to, timeZone: zone)
+        // Reading history must never create an empty ledger where the user mistyped a path.
+        let ledgers = try LedgerChoice.openForReading(
+            ledger.isEmpty ? [LedgerChoice.location(nil) ?? ".clipmeter/ledger.sqlite"] : ledger, schema: ledgerSchema,
+            missing: "no such file (scan a folder first, or pass --ledger)")
+        let reading: BillSession.Reading
+        do {
+            reading = try BillSession.read(
+                ledgers, from: period.from, to: period.to, timeZone: zone, summary: summary, billingAccount: billingAccount)
+        } catch { throw UsageError(LedgerChoice.message(for: error)) }
+        switch reading {
+        case .cycleTotals(let totals):
+            Terminal.out(CycleTotalsRenderer.render(totals, format: format.rawValue))
+        case .bill(let report):
+            guard let output = BillFormat(rawValue: format.rawValue) else { return }
+            let shown = output.shown(report)
+            output.print(shown, explain: explain)
+            // A bill read from ledgers has no failures of its own; a FOCUS export may leave jobs out, and says so.
+            let status = BillOutcome.status(shown, maxCost: nil, err: Terminal.err)
+            if status != 0 { throw ExitCode(status) }
         }
     }
-
-    private func time(_ text: String?, _ flag: String, _ zone: TimeZone) throws -> Date? {
-        guard let text else { return nil }
-        guard let date = JobTime.parse(text, timeZone: zone) else {
-            throw UsageError("\(flag) \(text): expected ISO 8601, e.g. 2026-11-20T08:00:00+08:00")
-        }
-        return date
-    }
-}
-
-private extension String {
-    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }

@@ -9,12 +9,10 @@ struct ProbeCommand: ParsableCommand {
         commandName: "probe",
         abstract: "Measure media files exactly (folders are searched recursively).")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, ndjson, csv }
-
     @OptionGroup var measure: MeasureOptions
 
     @Option(help: "table (default), json, ndjson or csv.")
-    var format: Format = .table
+    var format: ProbeWriter.Format = .table
 
     enum StreamInfo: String, ExpressibleByArgument, CaseIterable { case auto, decode }
     @Option(
@@ -32,50 +30,20 @@ struct ProbeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let files = MediaFileFinder().files(in: paths)
         var options = measure.probeOptions
         options.streamInfo = streamInfo == .decode ? .always : .whenNeeded
-        let prober = MediaProber(options: options)
-        let report = ProbeReport(policy: measure.durationPolicy)
-        let progress = ProgressBar(total: files.count)
-        var failures = 0
-        var rows: [[String]] = []
-        var first = true
-
-        switch format {
-        case .json: fputs("[", stdout)
-        case .csv: Terminal.out(ProbeReport.csvHeader)
-        default: break
-        }
-        // Objects read in place wait on the network, not the cores: they get the larger remote pool.
-        let jobs = files.contains(where: prober.readsInPlace) ? max(measure.jobs, measure.remoteJobs) : measure.jobs
-        ParallelProbe(jobs: jobs, ordered: format != .ndjson).run(files, work: { prober.probe($0) }) { _, outcome in
-            progress.advance()
-            if outcome.error != nil { failures += 1 }
-            switch format {
-            case .json:
-                fputs((first ? "\n  " : ",\n  ") + report.json(outcome).rendered(), stdout)
-                first = false
-            case .ndjson:
-                Terminal.out(report.json(outcome).rendered())
-                fflush(stdout)
-            case .csv:
-                Terminal.out(report.csv(outcome))
-            case .table:
-                rows.append(report.tableRow(outcome))
-            }
-        }
+        let session = ProbeSession(paths: paths, options: options, jobs: measure.jobs, remoteJobs: measure.remoteJobs)
+        var writer = ProbeWriter(
+            format: format, policy: measure.durationPolicy, out: { fputs($0, stdout) }, flush: { fflush(stdout) })
+        let progress = ProgressBar(total: session.files.count)
+        let failures = session.run(writer: &writer, advance: progress.advance)
         progress.finish()
-        switch format {
-        case .json: fputs(files.isEmpty ? "]\n" : "\n]\n", stdout)
-        case .table:
-            Terminal.out(TextTable.render(header: ProbeReport.tableHeader, rows: rows))
-            Terminal.out("\(files.count) file(s), \(files.count - failures) measured, \(failures) failed")
-        default: break
-        }
+        writer.finish(failures: failures)
         if failures > 0 {
-            Terminal.err("clipmeter: \(failures) of \(files.count) file(s) could not be measured")
+            Terminal.err("clipmeter: \(failures) of \(session.files.count) file(s) could not be measured")
             throw ExitCode(ExitStatus.inputFailed)
         }
     }
 }
+
+extension ProbeWriter.Format: ExpressibleByArgument {}

@@ -52,7 +52,9 @@ struct ReconcileCommand: ParsableCommand {
         let inputs = ReconcileInputs(
             bills: bill, ledgers: ledger, ledgerSchema: ledgerSchema, results: results, itemMap: itemMap,
             timeZone: zone)
-        let report = try inputs.report(card: rateOptions.card(), from: inputs.time(from, "--from"), to: inputs.time(to, "--to"))
+        let card = try rateOptions.card()
+        let period = try PeriodFlags(from: from, to: to, timeZone: zone)
+        let report = try inputs.report(card: card, from: period.from, to: period.to)
         ReconcileOutput.print(report, format: format.rawValue)
         for error in report.errors { Terminal.err("clipmeter: \(error)") }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }

@@ -33,43 +33,15 @@ struct TimelineCommand: ParsableCommand {
         let resolver = try resolve.resolver(roots: [folder.isEmpty ? "." : folder], measure: measure)
         var options = try timelineFlags.options()
         options.maxDuration = try nonNegativeDecimal(maxDuration, "--max-duration")
-        let prepared: PreparedTimeline
+        let length: TimelineLength
         do {
-            prepared = try TimelineMeasurer.prepare(path: file, resolver: resolver)
+            length = try TimelineSession.run(
+                path: file, resolver: resolver, probeOptions: measure.probeOptions, jobs: measure.jobs,
+                policy: measure.durationPolicy, options: options)
         } catch {
             throw UsageError("\(error)")
         }
-        let measurer = MediaMeasurer(prober: MediaProber(options: measure.probeOptions), jobs: measure.jobs)
-        measurer.measure(prepared.localPaths)
-        let length = TimelineMeasurer.length(of: prepared, measurer: measurer, policy: measure.durationPolicy, options: options)
-
-        switch format {
-        case .json:
-            Terminal.out(String(decoding: try length.jsonData(naming: Wording.flag), as: UTF8.self))
-        case .table:
-            Terminal.out(Self.table(length))
-        }
+        Terminal.out(format == .json ? try TimelineRenderer.json(length) : TimelineRenderer.table(length))
         if length.duration == nil { throw ExitCode(ExitStatus.inputFailed) }
     }
-
-    static func table(_ length: TimelineLength) -> String {
-        var rows: [[String]] = []
-        for track in length.tracks {
-            rows.append(["\(track.kind) \(track.index)", "", "", text(track.duration), ""])
-            for (index, clip) in track.clips.enumerated() {
-                rows.append([
-                    "", "clip \(index)", "\(text(clip.start)) – \(text(clip.end))",
-                    clip.start.flatMap { start in clip.end.map { text($0 - start) } } ?? "?",
-                    [clip.source ?? "", clip.warnings.isEmpty ? "" : "(\(clip.warnings.count) warning(s))"]
-                        .filter { !$0.isEmpty }.joined(separator: " "),
-                ])
-            }
-        }
-        var lines = [TextTable.render(header: ["TRACK", "CLIP", "SPAN (s)", "LENGTH (s)", "SOURCE"], rows: rows)]
-        lines.append("Total: " + (length.duration.map { "\(SecondsFormat.text($0)) s" } ?? "unknown"))
-        for warning in length.warnings { lines.append("warning: " + TerminalText.line(Wording.text(warning))) }
-        return lines.joined(separator: "\n")
-    }
-
-    private static func text(_ value: Decimal?) -> String { value.map { SecondsFormat.text($0) } ?? "?" }
 }

@@ -54,18 +54,7 @@ struct BudgetOptions: ParsableArguments {
     var explain = false
 }
 
-/// Every way a bill can be printed; each command offers its own subset.
-enum BillFormat: String {
-    case table, json, ndjson, csv, focus, html
-    /// `scan --summary`: one line of counts and totals (`BillRenderer.summaryLine`).
-    case summary
-
-    /// The report as this format shows and judges it: a FOCUS export adds a failure for each job it cannot list
-    /// (no finish time, so no charge period), other formats show every job.
-    func shown(_ report: BillReport) -> BillReport {
-        self == .focus ? report.focusExport() : report
-    }
-
+extension BillFormat {
     /// Prints `report` as this format shows it through `out` and `err`, and judges it: the exit status
     /// `BillOutcome.status` gives.
     func render(_ report: BillReport, explain: Bool, maxCost: Decimal?, out: (String) -> Void, err: (String) -> Void) -> Int32 {
@@ -77,26 +66,5 @@ enum BillFormat: String {
     /// Prints `report` to stdout; with `explain`, the arithmetic follows the table (or goes to stderr).
     func print(_ report: BillReport, explain: Bool) {
         print(report, explain: explain, out: { fputs($0, stdout) }, err: Terminal.err)
-    }
-
-    /// Prints through `out` (raw text, newlines included) and `err` (one line per call).
-    func print(_ report: BillReport, explain: Bool, out: (String) -> Void, err: (String) -> Void) {
-        func line(_ text: String) { out(text); out("\n") }
-        switch self {
-        case .table: line(BillRenderer.table(report, explain: explain))
-        case .json:
-            BillRenderer.json(report, write: out)
-            out("\n")
-        case .ndjson:
-            for job in report.bill.jobs { line(BillRenderer.ndjsonJob(job)) }
-            line(BillRenderer.ndjsonSummary(report))
-        case .csv: line(BillRenderer.csv(report))
-        case .focus: line(BillRenderer.focus(report))
-        case .html: line(BillRenderer.html(report))
-        case .summary: line(BillRenderer.summaryLine(report))
-        }
-        if explain && self != .table {
-            for text in report.bill.explainLines() { err(text) }
-        }
     }
 }

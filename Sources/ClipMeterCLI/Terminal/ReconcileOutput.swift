@@ -159,10 +159,6 @@ enum ReconcileOutput {
     // MARK: - CSV
 
     static func csv(_ report: ReconcileReport) -> String {
-        func field(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-        }
         var lines = [
             "period_start,period_end,granularity,billing_item_code,billing_item,feature,status,bill_usage,bill_usage_unit,"
                 + "list_price,list_price_unit,gross,payable,deducted_money,deducted_by_resource_package,clipmeter_usage,clipmeter_usage_per_cycle,"
@@ -178,7 +174,7 @@ enum ReconcileOutput {
                 row.clipmeter?.unit.rawValue ?? "", money(row.clipmeter?.cost), (row.clipmeter?.jobs ?? []).joined(separator: " "),
                 money(row.difference), report.currency, row.reason,
             ]
-            lines.append(cells.map(field).joined(separator: ","))
+            lines.append(CSV.row(cells, neutralizingFormulas: false))
         }
         return lines.joined(separator: "\n")
     }

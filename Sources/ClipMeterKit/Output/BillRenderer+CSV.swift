@@ -44,24 +44,6 @@ extension BillRenderer {
                 "\(failure.code): \(Wording.message(failure))", failure.path,
             ])
         }
-        return rows.map { $0.map(CSV.field).joined(separator: ",") }.joined(separator: "\n")
-    }
-}
-
-// MARK: - Formula injection
-
-extension CSV {
-    /// Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"); tab and CR as well,
-    /// since some spreadsheets drop them and then see the `=` behind.
-    static let formulaTriggers: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
-
-    /// The quoted, neutralised field for text a spreadsheet would run as a formula: a job id, file or message
-    /// of `=HYPERLINK(…)` gets a `'` in front, inside the quotes. Nil when the text is safe as it is; numbers
-    /// (`-0.5`, `+3`) stay numbers.
-    static func formulaSafe(_ value: String) -> String? {
-        guard let first = value.first, formulaTriggers.contains(first), StrictDecimal.value(value) == nil else {
-            return nil
-        }
-        return "\"'" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return CSV.document(rows)
     }
 }

@@ -76,7 +76,7 @@ extension BillRenderer {
                 rows.append(focusColumns.map { row[$0] ?? "" })
             }
         }
-        return rows.map { $0.map(CSV.field).joined(separator: ",") }.joined(separator: "\n")
+        return CSV.document(rows)
     }
 
     /// The charge in one line, without the arithmetic behind the billed quantity (that is `--explain`'s and the

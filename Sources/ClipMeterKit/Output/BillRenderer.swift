@@ -178,7 +178,7 @@ public enum BillRenderer {
         }
         write(head + "\n  \"jobs\": [")
         for (index, job) in bill.jobs.enumerated() {
-            var value = jobJSON(job)
+            var value = PricedJobJSON.shown(job)
             if let producers = report.producedBy, case .object(let members) = value {
                 // A recorded job says what priced it: null when it was recorded before ledgers kept that.
                 value = .object(members + [("producedBy", producers[job.key ?? job.id].map { .string($0) } ?? .null)])
@@ -208,7 +208,7 @@ public enum BillRenderer {
         members += totalRange(bill)
         members += BillReport.completenessJSON(of: bill, failures: planned.failures)
         let jobs: [JSONValue] = bill.jobs.map { job in
-            guard case .object(let fields) = jobJSON(job) else { return jobJSON(job) }
+            guard case .object(let fields) = PricedJobJSON.shown(job) else { return PricedJobJSON.shown(job) }
             return .object(fields + [("billedAs", job.key.flatMap { planned.billedAs[ByteKey($0)] }.map { .string($0) } ?? .null)])
         }
         members += [("jobs", .array(jobs)), ("errors", errors(planned.failures))]
@@ -222,30 +222,7 @@ public enum BillRenderer {
 
     /// One line per priced job (the PricedJob JSON object, compact), for streaming.
     public static func ndjsonJob(_ job: PricedJob) -> String {
-        jobJSON(job).rendered()
-    }
-
-    /// A priced job as the JSON bill shows it, built straight from its fields: the same value as
-    /// `PricedJob.encode(to:)` reordered (a test holds the two together), without the encoder's cost, which was
-    /// a fifth of a 2,000-job re-scan.
-    public static func jobJSON(_ job: PricedJob) -> JSONValue {
-        let zone = job.timeZone
-        func date(_ value: Date?) -> JSONValue { value.map { .string(DateText.string($0, in: zone)) } ?? .null }
-        var range: [(String, JSONValue)] = []
-        if let low = job.costLow, let high = job.cost {
-            range = [("costRange", .object([("low", .string(MoneyText.string(low))), ("high", .string(MoneyText.string(high)))]))]
-        }
-        let lowItems: [(String, JSONValue)] = job.lowItems.isEmpty ? [] : [("lowItems", .array(job.lowItems.map(itemJSON)))]
-        return .object(
-            [
-                ("id", .string(job.id)), ("key", .string(job.key ?? job.id)), ("feature", .string(job.feature.rawValue)),
-                ("status", .string(job.status.rawValue)), ("cost", job.cost.map { .string(MoneyText.string($0)) } ?? .null),
-            ] + range + [
-                ("finishedAt", date(job.finishedAt)),
-                ("cycleStart", date(job.cycleStart)), ("reason", Wording.reason(of: job).map { .string($0) } ?? .null),
-                ("warnings", .array(Wording.warnings(of: job).map { .string($0) })),
-                ("items", .array(job.items.map(itemJSON))),
-            ] + lowItems)
+        PricedJobJSON.shown(job).rendered()
     }
 
     /// A job's COST cell: "0.72", "0.60–0.90" for a range, "unknown" when it cannot be known.
@@ -253,20 +230,6 @@ public enum BillRenderer {
         guard job.unknown == nil, let cost = job.cost else { return "unknown" }
         if let low = job.costLow { return "\(MoneyText.string(low))–\(MoneyText.string(cost))" }
         return MoneyText.string(cost)
-    }
-
-    private static func itemJSON(_ item: LineItem) -> JSONValue {
-        var members: [(String, JSONValue)] = [("component", .string(item.component))]
-        if let file = item.file { members.append(("file", .string(file))) }
-        members += [
-            ("quantity", .number(NumberText.rounded(item.quantity, 6).description)), ("unit", .string(item.unit.rawValue)),
-            ("billedQuantity", .number(item.billedQuantity.description)),
-            ("unitPrice", item.unitPrice.map { .string(MoneyText.string($0)) } ?? .null),
-            ("cost", .string(MoneyText.string(item.cost))), ("explain", .string(item.explain)),
-            ("feature", .string(item.feature.rawValue)), ("measured", .number(item.measured.description)),
-            ("measuredUnit", .string(item.measuredUnit.rawValue)),
-        ]
-        return .object(members)
     }
 
     /// The last NDJSON line: {"type":"summary", currency, total, totalRange?, rateCard, rounding, totalComplete,

@@ -30,6 +30,12 @@ public indirect enum JSONValue: Sendable, Equatable {
     public static func number(_ value: Decimal?, scale: Int = 6) -> JSONValue { value.map { .number($0, scale: scale) } ?? .null }
     public static func number(_ value: Int?) -> JSONValue { value.map { .number($0) } ?? .null }
 
+    /// How a document is laid out: on one line, tight (NDJSON) or with a space after each `,` and `:`
+    /// (`bill --summary`), or pretty-printed with a two-space indent.
+    public enum Layout: Sendable {
+        case compact, spaced, pretty
+    }
+
     /// Renders compact (one line, for NDJSON) or pretty (two-space indent).
     public func rendered(pretty: Bool = false) -> String {
         rendered(pretty: pretty, indent: 0)
@@ -37,12 +43,19 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// Renders as if nested `indent` levels deep, so a large document can be written piece by piece.
     public func rendered(pretty: Bool, indent: Int) -> String {
+        rendered(layout: pretty ? .pretty : .compact, indent: indent)
+    }
+
+    /// Renders in `layout`, as if nested `indent` levels deep.
+    public func rendered(layout: Layout, indent: Int = 0) -> String {
         var out = ""
-        write(into: &out, pretty: pretty, indent: indent)
+        write(into: &out, layout: layout, indent: indent)
         return out
     }
 
-    private func write(into out: inout String, pretty: Bool, indent: Int) {
+    private func write(into out: inout String, layout: Layout, indent: Int) {
+        let pretty = layout == .pretty
+        let comma = layout == .spaced ? ", " : ","
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -53,9 +66,9 @@ public indirect enum JSONValue: Sendable, Equatable {
             if items.isEmpty { out += "[]"; return }
             out += "["
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out += comma }
                 if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
-                item.write(into: &out, pretty: pretty, indent: indent + 1)
+                item.write(into: &out, layout: layout, indent: indent + 1)
             }
             if pretty { out += "\n" + String(repeating: "  ", count: indent) }
             out += "]"
@@ -63,11 +76,11 @@ public indirect enum JSONValue: Sendable, Equatable {
             if members.isEmpty { out += "{}"; return }
             out += "{"
             for (i, (key, value)) in members.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out += comma }
                 if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
                 JSONValue.escape(key, into: &out)
-                out += pretty ? ": " : ":"
-                value.write(into: &out, pretty: pretty, indent: indent + 1)
+                out += layout == .compact ? ":" : ": "
+                value.write(into: &out, layout: layout, indent: indent + 1)
             }
             if pretty { out += "\n" + String(repeating: "  ", count: indent) }
             out += "}"

@@ -14,7 +14,7 @@ public enum JobHistory {
         let now = Date()
         let charges = bill.jobs.filter { $0.knownCost != nil && $0.costLow == nil }
         // The billing model's own form, not a renderer's: it reads back with its warnings still typed.
-        var form = LedgerForm()
+        var form = PricedJobJSON.LedgerForm()
         // In batches: memory stays bounded, and each batch is one transaction (upserts by id, so a run killed
         // between two batches and run again records every job exactly once).
         var start = 0
@@ -80,59 +80,5 @@ public enum JobHistory {
             collecting: jobs, currency: currencies.first ?? "", rateCard: cards.joined(separator: "+"),
             rounding: "as recorded", timeZone: timeZone)
         return RecordedBill(bill: bill, producedBy: producedBy)
-    }
-}
-
-/// A priced job in its own Codable form (what `PricedJob.init(from:)` reads), written directly: `JSONEncoder` was
-/// most of the cost of recording a large bill. Each distinct warning is encoded once and reused (they repeat
-/// across jobs: the same unverified price on every output).
-struct LedgerForm {
-    private var encodedWarnings: [PricingWarning: JSONValue] = [:]
-    private let encoder = JSONEncoder()
-
-    mutating func json(_ job: PricedJob) -> JSONValue {
-        let zone = job.timeZone
-        func date(_ value: Date?) -> JSONValue { value.map { .string(DateText.string($0, in: zone)) } ?? .null }
-        var members: [(String, JSONValue)] = [
-            ("id", .string(job.id))
-        ]
-        if let key = job.key { members.append(("key", .string(key))) }
-        members += [
-            ("feature", .string(job.feature.rawValue)), ("status", .string(job.status.rawValue)),
-            ("cost", job.cost.map { .string(MoneyText.string($0)) } ?? .null),
-        ]
-        if let low = job.costLow, let high = job.cost {
-            members.append(("costRange", .object([("low", .string(MoneyText.string(low))), ("high", .string(MoneyText.string(high)))])))
-        }
-        members.append(("items", .array(job.items.map(Self.item))))
-        if !job.lowItems.isEmpty { members.append(("lowItems", .array(job.lowItems.map(Self.item)))) }
-        members += [
-            ("diagnostics", .array(job.diagnostics.map { warning(for: $0) })),
-            ("finishedAt", date(job.finishedAt)), ("cycleStart", date(job.cycleStart)), ("reason", .string(job.reason)),
-        ]
-        return .object(members)
-    }
-
-    private mutating func warning(for warning: PricingWarning) -> JSONValue {
-        if let known = encodedWarnings[warning] { return known }
-        let text = (try? encoder.encode(warning)).flatMap { String(data: $0, encoding: .utf8) }
-        // Encoding a warning cannot fail (strings and numbers only); if it ever did, its words survive as a job note.
-        let value: JSONValue = text.map { .raw($0) } ?? .object([("job", .object([("_0", .string(warning.description))]))])
-        encodedWarnings[warning] = value
-        return value
-    }
-
-    /// `LineItem.encode(to:)`'s keys and values; exact numbers written as their exact decimal text.
-    private static func item(_ item: LineItem) -> JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("component", .string(item.component)), ("quantity", .number(NumberText.rounded(item.quantity, 6).description)),
-            ("unit", .string(item.unit.rawValue)), ("billedQuantity", .number(item.billedQuantity.description)),
-            ("unitPrice", item.unitPrice.map { .string(MoneyText.string($0)) } ?? .null),
-            ("cost", .string(MoneyText.string(item.cost))), ("explain", .string(item.explain)),
-            ("feature", .string(item.feature.rawValue)), ("measured", .number(item.measured.description)),
-            ("measuredUnit", .string(item.measuredUnit.rawValue)),
-        ]
-        if let file = item.file { members.append(("file", .string(file))) }
-        return .object(members)
     }
 }

@@ -14,12 +14,13 @@ final class JSONRendererTests: XCTestCase {
             let bill = try RenderFixtures.bill(jobs, card: card)
             let decoder = JSONDecoder()
             decoder.userInfo[Bill.currencyKey] = bill.currency
+            var form = PricedJobJSON.LedgerForm()
             for job in bill.jobs {
-                let decoded = try decoder.decode(PricedJob.self, from: JSONEncoder().encode(job))
+                let decoded = try decoder.decode(PricedJob.self, from: Data(form.json(job).rendered().utf8))
                 XCTAssertEqual(decoded.diagnostics, job.diagnostics, "\(job.id) on \(card)")
                 XCTAssertEqual(decoded.items, job.items, "\(job.id) on \(card)")
                 XCTAssertEqual(decoded.cost, job.cost)
-                let shown = try RenderFixtures.jsonObject(BillRenderer.jobJSON(job).rendered())
+                let shown = try RenderFixtures.jsonObject(PricedJobJSON.shown(job).rendered())
                 XCTAssertEqual(shown["warnings"] as? [String], Wording.warnings(of: job))
             }
         }

@@ -17,7 +17,7 @@ final class LedgerFormTests: XCTestCase {
             RenderFixtures.seedJob, RenderFixtures.editJob, RenderFixtures.failedJob, RenderFixtures.boundaryJob,
             RenderFixtures.hostileJob, bounded,
         ]
-        var form = LedgerForm()
+        var form = PricedJobJSON.LedgerForm()
         for card in ["cn", "intl-singapore"] {
             let bill = try RenderFixtures.bill(jobs, card: card)
             // The payload names no currency: the ledger row does, and JobHistory hands it to the decoder.

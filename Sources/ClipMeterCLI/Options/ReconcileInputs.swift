@@ -15,17 +15,7 @@ struct ReconcileInputs {
     var itemMap: String?
     var timeZone: TimeZone
 
-    /// A time flag, read in the bill's zone when it has no offset.
-    func time(_ text: String?, _ flag: String) throws -> Date? {
-        guard let text else { return nil }
-        guard let date = JobTime.parse(text, timeZone: timeZone) else {
-            throw UsageError("\(flag) \(text): expected ISO 8601, e.g. 2026-11-20T08:00:00+08:00")
-        }
-        return date
-    }
-
     func report(card: RateCard, from: Date?, to: Date?) throws -> ReconcileReport {
-        if let from, let to, to <= from { throw UsageError("--to must be later than --from") }
         let map = try loadItemMap()
         var reading = BillReading()
         for path in bills {
@@ -64,14 +54,9 @@ struct ReconcileInputs {
         var paths = ledgers
         if paths.isEmpty && results.isEmpty { paths = [LedgerChoice.location(nil) ?? ".clipmeter/ledger.sqlite"] }
         if !paths.isEmpty {
-            var opened: [Ledger] = []
-            for path in paths {
-                // Reading must never create an empty ledger where the user mistyped a path.
-                if !Ledger.isDatabaseURL(path) && !PathKind.isRegularFile(path) {
-                    throw UsageError("ledger \(path): no such file (pass --ledger PATH, or a saved scan JSON, for ClipMeter's side)")
-                }
-                opened.append(try LedgerChoice.open(path, schema: LedgerChoice.schema(ledgerSchema), access: .readOnly))
-            }
+            let opened = try LedgerChoice.openForReading(
+                paths, schema: ledgerSchema, missing: "no such file (pass --ledger PATH, or a saved scan JSON, for ClipMeter's side)",
+                urlLike: false)
             do {
                 let recorded = try JobHistory.recorded(from: opened, from: from, to: to, timeZone: timeZone)
                 side.add(

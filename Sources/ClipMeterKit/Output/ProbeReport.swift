@@ -83,7 +83,7 @@ public struct ProbeReport: Sendable {
                 String(f.streams.count), f.warnings.map(Wording.text).joined(separator: " | "), "", "",
             ]
         }
-        return fields.map(CSV.field).joined(separator: ",")
+        return CSV.row(fields)
     }
 
     /// One line of the human table.
@@ -111,31 +111,5 @@ public struct ProbeReport: Sendable {
 
     private func sizeOf(_ path: String) -> Int64? {
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
-    }
-}
-
-/// CSV quoting per RFC 4180.
-public enum CSV {
-    public static func field(_ value: String) -> String {
-        if let neutralized = formulaSafe(value) { return neutralized }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return value
-    }
-}
-
-/// Aligns rows into columns for terminal tables; every cell is made safe for a terminal (`TerminalText`).
-public enum TextTable {
-    public static func render(header: [String], rows: [[String]]) -> String {
-        let all = ([header] + rows).map { $0.map(TerminalText.line) }
-        let columns = all.map(\.count).max() ?? 0
-        var widths = [Int](repeating: 0, count: columns)
-        for row in all { for (i, cell) in row.enumerated() where i < columns - 1 { widths[i] = max(widths[i], cell.count) } }
-        return all.map { row in
-            row.enumerated().map { i, cell in
-                i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
     }
 }

@@ -29,7 +29,7 @@ func media(
     )
 }
 
-func card(_ id: String) throws -> RateCard { try RateCards.bundled(id) }
+func card(_ id: String) throws -> RateCard { try RateCardLoader.bundled(id) }
 
 func price(_ jobs: [BillableJob], card id: String = "cn", options: PricingOptions = PricingOptions()) throws -> Bill {
     Pricer(card: try card(id), options: options).price(jobs)

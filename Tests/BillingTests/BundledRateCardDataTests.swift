@@ -13,7 +13,7 @@ final class BundledRateCardDataTests: XCTestCase {
         let files = try FileManager.default.contentsOfDirectory(atPath: cardFolder.path).filter { $0.hasSuffix(".json") }
         let ids = Set(files.map { String($0.dropLast(5)) })
         XCTAssertEqual(ids, Set(BundledRateCardData.json.keys), "Package.swift's bundledRateCards lists every card file")
-        XCTAssertEqual(ids, Set(RateCards.bundledIDs), "every bundled id has a card file and vice versa")
+        XCTAssertEqual(ids, Set(RateCardLoader.bundledIDs), "every bundled id has a card file and vice versa")
         for id in ids.sorted() {
             let onDisk = try Data(contentsOf: cardFolder.appendingPathComponent("\(id).json"))
             XCTAssertEqual(Data(BundledRateCardData.json[id] ?? []), onDisk, "\(id).json differs from the embedded copy")
@@ -21,11 +21,11 @@ final class BundledRateCardDataTests: XCTestCase {
     }
 
     func testEveryBundledCardLoadsWithoutAResourceBundle() throws {
-        for id in RateCards.bundledIDs {
-            let card = try RateCards.bundled(id)
+        for id in RateCardLoader.bundledIDs {
+            let card = try RateCardLoader.bundled(id)
             XCTAssertFalse(card.features.isEmpty, id)
         }
-        XCTAssertThrowsError(try RateCards.bundled("intl-mars")) { error in
+        XCTAssertThrowsError(try RateCardLoader.bundled("intl-mars")) { error in
             XCTAssertTrue("\(error)".contains("no bundled rate card"), "\(error)")
         }
     }

@@ -24,7 +24,7 @@ final class RateCardTests: XCTestCase {
     private func loadError(_ text: String, name: String = "card.yaml", file: StaticString = #filePath, line: UInt = #line) -> RateCardError?
     {
         do {
-            _ = try RateCards.load(data: Data(text.utf8), name: name)
+            _ = try RateCardLoader.load(data: Data(text.utf8), name: name)
             XCTFail("expected an error", file: file, line: line)
             return nil
         } catch let error as RateCardError {
@@ -40,9 +40,9 @@ final class RateCardTests: XCTestCase {
     }
 
     func testEveryBundledCardLoadsWithSourcesAndDate() throws {
-        XCTAssertEqual(RateCards.bundledIDs.count, 10)
-        for id in RateCards.bundledIDs {
-            let card = try RateCards.bundled(id)
+        XCTAssertEqual(RateCardLoader.bundledIDs.count, 10)
+        for id in RateCardLoader.bundledIDs {
+            let card = try RateCardLoader.bundled(id)
             XCTAssertEqual(card.id, id)
             XCTAssertFalse(card.sources.isEmpty, id)
             XCTAssertTrue(card.readOn.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil, "\(id): \(card.readOn)")
@@ -54,7 +54,7 @@ final class RateCardTests: XCTestCase {
     }
 
     func testChinaCardMarksHistoricalPricesUnverified() throws {
-        let cn = try RateCards.bundled("cn")
+        let cn = try RateCardLoader.bundled("cn")
         for id in ["text-generation", "image-text-matching", "highlight-extraction"] {
             XCTAssertEqual(cn.features[id]?.verified, true, id)
         }
@@ -67,13 +67,13 @@ final class RateCardTests: XCTestCase {
     }
 
     func testUnknownBundledCardNamesTheChoices() {
-        XCTAssertThrowsError(try RateCards.bundled("intl-mars")) { error in
+        XCTAssertThrowsError(try RateCardLoader.bundled("intl-mars")) { error in
             XCTAssertTrue("\(error)".contains("bundled: cn, intl-cn-mainland"), "\(error)")
         }
     }
 
     func testCustomYAMLCardPricesTheSeedExample() throws {
-        let custom = try RateCards.load(data: Data(validYAML.utf8), name: "card.yaml")
+        let custom = try RateCardLoader.load(data: Data(validYAML.utf8), name: "card.yaml")
         XCTAssertEqual(custom.id, "my-contract")
         XCTAssertEqual(custom.features["image-text-matching"]?.price, dec("0.25"))
         let bill = Pricer(card: custom).price([
@@ -89,14 +89,14 @@ final class RateCardTests: XCTestCase {
 
     func testYAMLFlowMappingIsNotMistakenForJSON() throws {
         let text = "{id: flow, currency: USD, features: {text-generation: {basis: tokens, price: 0.02}}}"
-        let card = try RateCards.load(data: Data(text.utf8), name: "flow.yaml")
+        let card = try RateCardLoader.load(data: Data(text.utf8), name: "flow.yaml")
         XCTAssertEqual(card.features["text-generation"]?.price, dec("0.02"))
     }
 
     func testJSONCardRoundTrip() throws {
-        let cn = try RateCards.bundled("cn")
+        let cn = try RateCardLoader.bundled("cn")
         let data = try JSONEncoder().encode(cn)
-        XCTAssertEqual(try RateCards.load(data: data, name: "cn-copy.json"), cn)
+        XCTAssertEqual(try RateCardLoader.load(data: data, name: "cn-copy.json"), cn)
     }
 
     func testNegativePriceNamesTheField() {
@@ -186,7 +186,7 @@ final class RateCardTests: XCTestCase {
              "features": {"mps-transcode": {"basis": "output-files", "unit": "minute",
               "prices": {"codecPrices": {"H.264": {"HD": "0.1"}, "HEVC": {"HD": "0.5"}}}}}}
             """
-        let card = try RateCards.load(data: Data(text.utf8), name: "x.json")
+        let card = try RateCardLoader.load(data: Data(text.utf8), name: "x.json")
         XCTAssertEqual(card.features["mps-transcode"]?.prices?.codecPrices.keys.sorted(), ["h264", "h265"])
         let job = Pricer(card: card).price([
             BillableJob(
@@ -206,13 +206,13 @@ final class RateCardTests: XCTestCase {
         let text = """
             {"id": "x", "currency": "USD", "features": {"mps-remux": {"basis": "output-files", "unavailable": "not sold here"}}}
             """
-        let card = try RateCards.load(data: Data(text.utf8), name: "x.json")
+        let card = try RateCardLoader.load(data: Data(text.utf8), name: "x.json")
         let job = Pricer(card: card).price([BillableJob(id: "r", feature: .mpsRemux, outputs: [media("o", "60")])]).jobs[0]
         XCTAssertEqual(job.reason, "no price: mps-remux: not sold here")
     }
 
     func testTableRowsShowPricesAndStatus() throws {
-        let rows = try RateCards.bundled("cn").tableRows()
+        let rows = try RateCardLoader.bundled("cn").tableRows()
         XCTAssertTrue(
             rows.contains([
                 "image-text-matching", "input-plus-output-seconds; preview-only: timeline as output", "0.3", "CNY/min",
@@ -221,7 +221,7 @@ final class RateCardTests: XCTestCase {
         XCTAssertTrue(
             rows.contains { $0[0] == "mps-transcode" && $0[1] == "h264 HD" && $0[2] == "0.0651" && $0[5].hasPrefix("unverified") })
         XCTAssertTrue(rows.contains { $0[0] == "video-editing" && $0[1] == "professional audio" && $0[2] == "0.0252" })
-        let intl = try RateCards.bundled("intl-singapore").tableRows()
+        let intl = try RateCardLoader.bundled("intl-singapore").tableRows()
         XCTAssertTrue(intl.contains { $0[0] == "sports-highlights" && $0[5].hasPrefix("no price: ") })
     }
 }

@@ -23,7 +23,7 @@ enum Fixtures {
 
     static func itemMap() throws -> ItemMap { try ItemMap.load(try data("ims-item-map.yaml"), file: "ims-item-map.yaml") }
 
-    static func card() throws -> RateCard { try RateCards.bundled("cn") }
+    static func card() throws -> RateCard { try RateCardLoader.bundled("cn") }
 
     /// 2026-10-15 at `time` (HH:MM:SS) in Shanghai.
     static func october15(_ time: String) -> Date { DateText.parse("2026-10-15T\(time)+08:00")! }

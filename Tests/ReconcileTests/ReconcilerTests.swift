@@ -163,7 +163,7 @@ final class ReconcilerTests: XCTestCase {
             XCTAssertEqual((error as? ReconcileError)?.code, "mixed-currencies")
             XCTAssertTrue("\(error)".contains("the bill's rows are in CNY and USD"), "\(error)")
         }
-        let usd = try RateCards.bundled("intl-singapore")
+        let usd = try RateCardLoader.bundled("intl-singapore")
         XCTAssertThrowsError(try reconcile(try Fixtures.read("statuses-itemized.csv"), Fixtures.side([], card: card), card: usd)) { error in
             XCTAssertTrue("\(error)".contains("the bill and rate card intl-singapore are in CNY and USD"), "\(error)")
         }

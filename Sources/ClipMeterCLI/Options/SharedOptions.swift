@@ -77,7 +77,7 @@ struct RateOptions: ParsableArguments {
 
     @Option(
         help:
-            "Bundled card: cn (default, CNY) or intl-REGION (USD), REGION one of \(RateCards.internationalRegions.joined(separator: ", "))."
+            "Bundled card: cn (default, CNY) or intl-REGION (USD), REGION one of \(RateCardLoader.internationalRegions.joined(separator: ", "))."
     )
     var region: String?
 
@@ -95,12 +95,12 @@ struct RateOptions: ParsableArguments {
                 } catch let error as FileReadError {
                     throw UsageError("rate card \(rates): cannot be read: \(error.message)")
                 }
-                return try RateCards.load(data: data, name: rates)
+                return try RateCardLoader.load(data: data, name: rates)
             }
             let id = region ?? "cn"
-            if RateCards.bundledIDs.contains(id) { return try RateCards.bundled(id) }
-            if RateCards.internationalRegions.contains(id) { return try RateCards.bundled("intl-\(id)") }
-            return try RateCards.bundled(id)
+            if RateCardLoader.bundledIDs.contains(id) { return try RateCardLoader.bundled(id) }
+            if RateCardLoader.internationalRegions.contains(id) { return try RateCardLoader.bundled("intl-\(id)") }
+            return try RateCardLoader.bundled(id)
         } catch let error as RateCardError {
             throw UsageError("\(error)")
         }

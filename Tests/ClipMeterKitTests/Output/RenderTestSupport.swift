@@ -20,7 +20,7 @@ enum RenderFixtures {
     }
 
     static func bill(_ jobs: [BillableJob], card: String = "cn") throws -> Bill {
-        Pricer(card: try RateCards.bundled(card)).price(jobs)
+        Pricer(card: try RateCardLoader.bundled(card)).price(jobs)
     }
 
     /// The seed's worked example: image-text matching, 90 s in, 23 s out, 900 tokens, finished 08:30 Shanghai → 0.72 CNY.

@@ -10,7 +10,7 @@ final class OneWalkTests: XCTestCase {
         let resolver = PathResolver(roots: [tree.root], mediaRoot: nil, ossMappings: [], mediaMap: [:])
         return ScanRequest(
             directory: tree.root, feature: "video-editing", shard: nil, resolver: resolver,
-            probe: ProbeOptions(), jobs: 1, settings: BillingSettings(card: try RateCards.bundled("cn")))
+            probe: ProbeOptions(), jobs: 1, settings: BillingSettings(card: try RateCardLoader.bundled("cn")))
     }
 
     /// Every job id the scan produced, billed or failed.

@@ -17,7 +17,7 @@ public struct RateCardError: Error, CustomStringConvertible, Sendable, Equatable
 }
 
 /// The bundled rate cards and the loader for custom ones (`--rates FILE`).
-public enum RateCards {
+public enum RateCardLoader {
     /// Regions of the international site that have a bundled `intl-REGION` card (docs/contract.md, Billing).
     public static let internationalRegions: [String] = [
         "cn-mainland", "hongkong", "us-silicon-valley", "frankfurt", "london", "singapore", "japan", "indonesia", "riyadh",

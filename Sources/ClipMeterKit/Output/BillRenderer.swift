@@ -274,7 +274,7 @@ public enum BillRenderer {
 
     /// The members both summaries open with: type, currency, total and, when the cost is a range, totalRange.
     private static func summaryHead(_ bill: Bill) -> [(String, JSONValue)] {
-        var members: [(String, JSONValue)] = [
+        let members: [(String, JSONValue)] = [
             ("type", .string("summary")), ("currency", .string(bill.currency)),
             ("total", .string(MoneyText.string(bill.total))),
         ]

@@ -192,32 +192,9 @@ public struct BillRow: Sendable, Equatable {
     /// `PretaxAmount`: what is payable after deductions; nil when the document does not say.
     public var payable: Decimal?
     /// Deductions, shown apart.
-    public var deductions: Deductions
+    public var deductions = Deductions()
     /// `Currency`; nil when the document does not name one (meters, older CSV files).
     public var currency: String?
-
-    public init(
-        location: String, source: BillSource, period: Period, productCode: String? = nil, billingItemCode: String? = nil,
-        billingItem: String? = nil, instanceID: String? = nil, usage: Decimal? = nil, usageUnit: String? = nil,
-        listPrice: Decimal? = nil, listPriceUnit: String? = nil, gross: Decimal? = nil, payable: Decimal? = nil,
-        deductions: Deductions = Deductions(), currency: String? = nil
-    ) {
-        self.location = location
-        self.source = source
-        self.period = period
-        self.productCode = productCode
-        self.billingItemCode = billingItemCode
-        self.billingItem = billingItem
-        self.instanceID = instanceID
-        self.usage = usage
-        self.usageUnit = usageUnit
-        self.listPrice = listPrice
-        self.listPriceUnit = listPriceUnit
-        self.gross = gross
-        self.payable = payable
-        self.deductions = deductions
-        self.currency = currency
-    }
 
     /// How the row names its billing item: the code where it has one, else the name.
     public var itemLabel: String {

@@ -128,14 +128,7 @@ struct OutputPlan: Sendable, Codable, Equatable {
     public var length: PlannedLength
     /// Take the output's size from the largest input when the request states none (IMS's documented default
     /// for `OutputMediaConfig`).
-    public var sizeFromInputs: Bool
-
-    /// A plan of `count` outputs of `length`.
-    public init(count: Int, length: PlannedLength, sizeFromInputs: Bool = false) {
-        self.count = count
-        self.length = length
-        self.sizeFromInputs = sizeFromInputs
-    }
+    public var sizeFromInputs = false
 }
 
 /// How long a planned output lasts: known, bounded, taken from the job's timeline, or without any bound.
@@ -162,18 +155,6 @@ struct MediaReference: Sendable, Equatable, Hashable {
     public var problem: String?
     /// What the user can pass to resolve it, when something would.
     public var remedy: Remedy?
-
-    /// A reference with whatever the resolver found out.
-    public init(
-        original: String, localPath: String? = nil, reportedDuration: Decimal? = nil, problem: String? = nil,
-        remedy: Remedy? = nil
-    ) {
-        self.remedy = remedy
-        self.original = original
-        self.localPath = localPath
-        self.reportedDuration = reportedDuration
-        self.problem = problem
-    }
 
     /// True when the reference was refused because it points outside the allowed roots (an error, not a read).
     public var escapesRoots = false

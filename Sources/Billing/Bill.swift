@@ -28,28 +28,13 @@ public struct LineItem: Decodable, Sendable, Equatable {
     /// The output file this item prices, for per-file features.
     public var file: String?
 
-    /// Creates a line item.
-    public init(
-        component: String, quantity: Decimal, unit: BillingUnit, billedQuantity: Decimal, unitPrice: Decimal?, cost: Decimal,
-        explain: String, feature: FeatureID, measured: Decimal, measuredUnit: MeasuredUnit, file: String? = nil
-    ) {
-        self.component = component
-        self.quantity = quantity
-        self.unit = unit
-        self.billedQuantity = billedQuantity
-        self.unitPrice = unitPrice
-        self.cost = cost
-        self.explain = explain
-        self.feature = feature
-        self.measured = measured
-        self.measuredUnit = measuredUnit
-        self.file = file
-    }
-
     enum CodingKeys: String, CodingKey {
         case component, quantity, unit, billedQuantity, unitPrice, cost, explain, feature, measured, measuredUnit, file
     }
+}
 
+// In an extension so that the struct keeps its synthesized memberwise initializer.
+extension LineItem {
     /// Reads a line item as ClipMeterKit's `PricedJobJSON` writes it (in either of its forms): money as strings,
     /// quantities as exact numbers.
     public init(from decoder: Decoder) throws {

@@ -305,38 +305,24 @@ public struct RoundingRule: Codable, Sendable, Equatable {
     }
 
     /// Rounding direction.
-    public var mode: Mode
+    public var mode = Mode.up
     /// Decimal places kept in the billing unit: 0 = whole minutes / whole thousands of tokens.
-    public var decimals: Int
+    public var decimals = 0
     /// Smallest billed quantity for any usage above zero (e.g. 1 minute, 0.02 minute).
-    public var minimum: Decimal?
+    public var minimum: Decimal? = 1
     /// Whether a measured zero is also raised to `minimum`. False by default: no usage, no charge
     /// (the same reading the issue gives for zero tokens).
-    public var minimumAppliesToZero: Bool
+    public var minimumAppliesToZero = false
     /// False when the rounding rule itself is uncertain; results using it carry a warning.
-    public var verified: Bool
+    public var verified = true
     /// Where the rule comes from or why it was chosen.
     public var note: String?
 
-    /// Creates a rule; the default is the IMS rule: up to whole units, at least 1.
-    public init(
-        mode: Mode = .up,
-        decimals: Int = 0,
-        minimum: Decimal? = 1,
-        minimumAppliesToZero: Bool = false,
-        verified: Bool = true,
-        note: String? = nil
-    ) {
-        self.mode = mode
-        self.decimals = decimals
-        self.minimum = minimum
-        self.minimumAppliesToZero = minimumAppliesToZero
-        self.verified = verified
-        self.note = note
-    }
-
     enum CodingKeys: String, CodingKey { case mode, decimals, minimum, minimumAppliesToZero, verified, note }
+}
 
+// In an extension so that the struct keeps its synthesized memberwise initializer.
+extension RoundingRule {
     /// Decodes a rule; missing fields take the IMS defaults.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

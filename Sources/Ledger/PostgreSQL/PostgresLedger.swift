@@ -195,16 +195,13 @@ final class PostgresLedger: LedgerBackend {
 
     func jobs(withIDs ids: [String]) throws -> [JobRecord] {
         guard !ids.isEmpty else { return [] }
-        let unique = Array(Dictionary(ids.map { (Array($0.utf8), $0) }, uniquingKeysWith: { first, _ in first }).values)
         return try run("reading jobs") { tx in
-            var found: [JobRecord] = []
-            for slice in unique.chunks(ofCount: Self.keysPerQuery) {
-                found += try tx.query(
+            try KeyLookup.jobs(withIDs: ids, sliceSize: Self.keysPerQuery) { slice in
+                try tx.query(
                     "SELECT \(selectedJobColumns) FROM \(s).job WHERE id IN (\(Self.parameters(slice.count)))",
                     slice.map { .text($0) }
                 ).map(Self.jobRecord)
             }
-            return found
         }
     }
 
@@ -267,25 +264,21 @@ final class PostgresLedger: LedgerBackend {
 
     func measurements(for keys: [MeasurementKey]) throws -> [MeasurementKey: Data] {
         guard !keys.isEmpty else { return [:] }
-        let wanted = Set(keys)
-        let paths = Array(Set(keys.map(\.path)))
         return try run("reading cached measurements") { tx in
-            var found: [MeasurementKey: Data] = [:]
-            for slice in paths.chunks(ofCount: Self.keysPerQuery) {
-                let rows = try tx.query(
+            try KeyLookup.measurements(for: keys, sliceSize: Self.keysPerQuery) { slice in
+                try tx.query(
                     """
                     SELECT path, mode, size, modified_at_nanos, changed_at_nanos, inode, facts
                     FROM \(s).measurement WHERE path IN (\(Self.parameters(slice.count)))
-                    """, slice.map { .text($0) })
-                for row in rows {
+                    """, slice.map { .text($0) }
+                ).map { row in
                     let key = MeasurementKey(
                         path: row[0] ?? "", size: Int64(row[2] ?? "") ?? -1, modifiedAtNanos: Int64(row[3] ?? "") ?? -1,
                         changedAtNanos: Int64(row[4] ?? "") ?? -1, inode: UInt64(bitPattern: Int64(row[5] ?? "") ?? -1),
                         mode: row[1] ?? "")
-                    if wanted.contains(key) { found[key] = PGConnection.bytes(row[6]) }
+                    return (key, PGConnection.bytes(row[6]))
                 }
             }
-            return found
         }
     }
 

@@ -69,15 +69,12 @@ extension SQLiteLedger {
     /// The recorded jobs with these ids, in no particular order; ids the ledger does not hold are skipped.
     func jobs(withIDs ids: [String]) throws -> [JobRecord] {
         guard !ids.isEmpty else { return [] }
-        let unique = Array(Dictionary(ids.map { (Array($0.utf8), $0) }, uniquingKeysWith: { first, _ in first }).values)
         return try reading("reading jobs") { db in
-            var found: [JobRecord] = []
-            for slice in unique.chunks(ofCount: Self.keysPerQuery) {
+            try KeyLookup.jobs(withIDs: ids, sliceSize: Self.keysPerQuery) { slice in
                 let placeholders = Array(repeating: "?", count: slice.count).joined(separator: ",")
                 let sql = "SELECT \(selectedJobColumns) FROM job WHERE id IN (\(placeholders))"
-                found += try Self.fetchJobs(db, sql: sql, arguments: StatementArguments(Array(slice)))
+                return try Self.fetchJobs(db, sql: sql, arguments: StatementArguments(slice))
             }
-            return found
         }
     }
 

@@ -13,28 +13,21 @@ extension SQLiteLedger {
     /// Looks rows up by path in slices of `keysPerQuery`, so 20 000 keys cost a few dozen indexed queries.
     func measurements(for keys: [MeasurementKey]) throws -> [MeasurementKey: Data] {
         guard !keys.isEmpty else { return [:] }
-        let wanted = Set(keys)
-        let paths = Array(Set(keys.map(\.path)))
         return try reading("reading cached measurements") { db in
-            var found: [MeasurementKey: Data] = [:]
-            for slice in paths.chunks(ofCount: Self.keysPerQuery) {
+            try KeyLookup.measurements(for: keys, sliceSize: Self.keysPerQuery) { slice in
                 let placeholders = Array(repeating: "?", count: slice.count).joined(separator: ",")
                 let statement = try db.cachedStatement(
                     sql: """
                         SELECT path, mode, size, modifiedAtNanos, changedAtNanos, inode, facts
                         FROM measurement WHERE path IN (\(placeholders))
                         """)
-                let rows = try Row.fetchCursor(statement, arguments: StatementArguments(Array(slice)))
-                while let row = try rows.next() {
+                return try Row.fetchAll(statement, arguments: StatementArguments(slice)).map { row in
                     let key = MeasurementKey(
                         path: row[0], size: row[2], modifiedAtNanos: row[3], changedAtNanos: row[4],
                         inode: UInt64(bitPattern: row[5]), mode: row[1])
-                    if wanted.contains(key) {
-                        found[key] = row[6]
-                    }
+                    return (key, row[6])
                 }
             }
-            return found
         }
     }
 

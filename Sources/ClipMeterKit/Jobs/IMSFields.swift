@@ -186,15 +186,7 @@ struct IMSFields {
         resolver.resolve(reference, relativeTo: directory).map { resolved in
             var reference = resolved
             reference.reportedDuration = reportedDuration
-            if reference.escapesRoots {
-                job.problems.append(JobProblem("\(role) \(reference.original): \(reference.problem ?? "")", remedy: reference.remedy))
-            } else if reference.localPath == nil, let reportedDuration {
-                job.warnings.append(
-                    .notSynced(
-                        role: role, file: reference.original,
-                        problem: JobProblem(reference.problem ?? "unresolved", remedy: reference.remedy),
-                        statedSeconds: reportedDuration, statedBy: .response))
-            }
+            job.note(reference, as: role, role: role, statedBy: .response)
             return reference
         }
     }

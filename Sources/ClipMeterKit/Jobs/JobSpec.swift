@@ -99,6 +99,21 @@ public struct JobSpec: Sendable, Equatable {
     /// True when the source described the job well enough to price it.
     public var isValid: Bool { problems.isEmpty }
 
+    /// What a resolved media reference means for the job, the same whichever source named it: one that leaves the
+    /// allowed roots is a problem of the job; one not synced here is billed by the duration its source states, with a
+    /// warning saying so.
+    mutating func note(_ reference: MediaReference, as label: String, role: String?, statedBy: JobNote.StatedBy) {
+        if reference.escapesRoots {
+            problems.append(JobProblem("\(label) \(reference.original): \(reference.problem ?? "")", remedy: reference.remedy))
+        } else if reference.localPath == nil, let seconds = reference.reportedDuration {
+            warnings.append(
+                .notSynced(
+                    role: role, file: reference.original,
+                    problem: JobProblem(reference.problem ?? "unresolved", remedy: reference.remedy),
+                    statedSeconds: seconds, statedBy: statedBy))
+        }
+    }
+
     /// Sets the feature a source or flag names in words, checked where it is read: a name ClipMeter does not bill
     /// leaves the feature unset and makes the job invalid, so nothing after the loaders handles feature words.
     mutating func nameFeature(_ name: String) {

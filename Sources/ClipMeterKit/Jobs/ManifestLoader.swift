@@ -369,18 +369,7 @@ private struct JobReader {
                     continue
                 }
                 reference.reportedDuration = duration
-                if reference.escapesRoots {
-                    job.problems.append(
-                        JobProblem(
-                            "\(name == "inputs" ? "input" : "output") \(reference.original): \(reference.problem!)",
-                            remedy: reference.remedy))
-                } else if reference.localPath == nil, let duration {
-                    job.warnings.append(
-                        .notSynced(
-                            role: nil, file: reference.original,
-                            problem: JobProblem(reference.problem ?? "unresolved", remedy: reference.remedy),
-                            statedSeconds: duration, statedBy: .manifest))
-                }
+                job.note(reference, as: name == "inputs" ? "input" : "output", role: nil, statedBy: .manifest)
                 references.append(reference)
             }
         }

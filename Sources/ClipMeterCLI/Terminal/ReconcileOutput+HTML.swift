@@ -16,19 +16,7 @@ extension ReconcileOutput {
         var parts: [String] = []
         parts.append(
             """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="generator" content="ClipMeter">
-            <title>Reconciliation — ClipMeter</title>
-            <style>\(css)</style>
-            </head>
-            <body>
-            <main>
-            <header>
-            <p class="brand">ClipMeter reconciliation</p>
+            \(BillRenderer.htmlPageStart(title: "Reconciliation — ClipMeter", css: css, brand: "ClipMeter reconciliation"))
             <h1>Alibaba's bill beside ClipMeter</h1>
             <p class="meta">Rate card <b>\(e(report.rateCard))</b> · periods in \(e(zone.identifier)) · amounts in \(e(report.currency)), gross before discounts and deductions</p>
             </header>

@@ -13,6 +13,26 @@ extension BillRenderer {
         return page.render()
     }
 
+    /// The opening every ClipMeter page shares, up to the brand line of its header, so that the bill and the
+    /// reconciliation keep one document head. `title` must be escaped already; `css` is the page's own style sheet.
+    public static func htmlPageStart(title: String, css: String, brand: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="generator" content="ClipMeter">
+        <title>\(title)</title>
+        <style>\(css)</style>
+        </head>
+        <body>
+        <main>
+        <header>
+        <p class="brand">\(brand)</p>
+        """
+    }
+
     /// `&`, `<`, `>`, `"` and `'` as character references, safe in element text and in quoted attribute values.
     public static func htmlEscape(_ text: String) -> String {
         var out = ""
@@ -62,19 +82,7 @@ private struct HTMLPage {
         // Whole seconds: a page header has no use for the clock's milliseconds.
         let generated = ReportDate.iso(Date(timeIntervalSince1970: report.generatedAt.timeIntervalSince1970.rounded(.down)), in: zone)
         return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="generator" content="ClipMeter">
-            <title>\(e(report.title)) — ClipMeter bill</title>
-            <style>\(HTMLPage.css)</style>
-            </head>
-            <body>
-            <main>
-            <header>
-            <p class="brand">ClipMeter bill</p>
+            \(BillRenderer.htmlPageStart(title: "\(e(report.title)) — ClipMeter bill", css: HTMLPage.css, brand: "ClipMeter bill"))
             <h1>\(e(report.title))</h1>
             <p class="meta">Generated <time datetime="\(e(generated))">\(e(generated))</time> · rate card <b>\(e(bill.rateCard))</b> · rounding <b>\(e(bill.rounding))</b>\(report.region.map { " · region <b>\(e($0))</b>" } ?? "") · cycles in \(e(zone.identifier))</p>
             </header>

@@ -30,14 +30,14 @@ final class ParsingTests: XCTestCase {
                 "scan", "--feature", "video-editing", "--shard", "1/2", "--batch-inputs",
                 "per-output", "dir",
             ]) as? ScanCommand)
-        XCTAssertEqual(scan.pricing.batchInputs, .perOutput)
+        XCTAssertEqual(scan.priced.pricing.batchInputs, .perOutput)
         let estimate = try XCTUnwrap(
             try parse([
                 "estimate", "body.json", "--api", "SubmitSportsHighlightsJob",
                 "--max-cost", "20",
             ]) as? EstimateCommand)
         XCTAssertEqual(estimate.sources, ["body.json"])
-        XCTAssertEqual(estimate.pricing.batchInputs, .perBatch, "a batch's inputs count once by default")
+        XCTAssertEqual(estimate.priced.pricing.batchInputs, .perBatch, "a batch's inputs count once by default")
     }
 
     func testNumberFlagsAreReadWholeOrRefused() throws {

@@ -23,12 +23,7 @@ struct EstimateCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
     @OptionGroup var job: FlagJobOptions
-    @OptionGroup var rateOptions: RateOptions
-    @OptionGroup var pricing: PricingFlags
-    @OptionGroup var measure: MeasureOptions
-    @OptionGroup var resolve: ResolveOptions
-    @OptionGroup var timelineFlags: TimelineFlags
-    @OptionGroup var budget: BudgetOptions
+    @OptionGroup var priced: PricingRunOptions
     @Option(help: "table (default), json or csv.") var format: Format = .table
     @Option(help: "The IMS API of request bodies without an \"Action\" field (e.g. SubmitBatchMediaProducingJob).") var api: String?
     @Argument(help: "Manifests (JSON/YAML), saved IMS responses and Submit* request bodies.") var sources: [String] = []
@@ -37,20 +32,20 @@ struct EstimateCommand: ParsableCommand {
     func validate() throws { try job.validate(besideFiles: sources, api: api) }
 
     func run() throws {
-        let maxCost = try BillOutcome.budget(budget.maxCost)
-        let settings = BillingSettings(
-            card: try rateOptions.card(), pricing: pricing.options(policy: measure.durationPolicy),
-            policy: measure.durationPolicy, timeline: try timelineFlags.options())
+        let maxCost = try BillOutcome.budget(priced.budget.maxCost)
+        let settings = try priced.settings()
         let request = EstimateRequest(
-            sources: sources, flagJob: job.describesJob(besideFiles: !sources.isEmpty) ? try job.job(timeZone: pricing.timeZone) : nil,
+            sources: sources,
+            flagJob: job.describesJob(besideFiles: !sources.isEmpty) ? try job.job(timeZone: priced.pricing.timeZone) : nil,
             feature: job.feature, api: api.flatMap(IMSRequestAPI.init(name:)), output: try job.outputFacts(),
-            resolver: try resolve.resolver(roots: [], measure: measure), probe: measure.probeOptions, jobs: measure.jobs,
+            resolver: try priced.resolve.resolver(roots: [], measure: priced.measure), probe: priced.measure.probeOptions,
+            jobs: priced.measure.jobs,
             settings: settings,
-            settleSeconds: measure.settle)
+            settleSeconds: priced.measure.settle)
         let report: BillReport
         let store = try ledger.open()
         do { report = try EstimateSession.run(request, ledger: store) } catch { throw UsageError(LedgerChoice.message(for: error)) }
-        BillFormat(rawValue: format.rawValue)?.print(report, explain: budget.explain)
+        BillFormat(rawValue: format.rawValue)?.print(report, explain: priced.budget.explain)
         try BillOutcome.finish(report, maxCost: maxCost)
     }
 }

@@ -21,12 +21,7 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "Feature of folder-convention jobs and loose media files (e.g. video-editing, image-text-matching).")
     var feature: String?
     @OptionGroup var ledger: LedgerOptions
-    @OptionGroup var rateOptions: RateOptions
-    @OptionGroup var pricing: PricingFlags
-    @OptionGroup var measure: MeasureOptions
-    @OptionGroup var resolve: ResolveOptions
-    @OptionGroup var timelineFlags: TimelineFlags
-    @OptionGroup var budget: BudgetOptions
+    @OptionGroup var priced: PricingRunOptions
     @OptionGroup var account: BillingAccountOptions
     @Option(help: "table (default), json, ndjson, csv, focus (FinOps FOCUS 1.2 CSV) or html.") var format: Format = .table
     @Flag(
@@ -40,29 +35,27 @@ struct ScanCommand: ParsableCommand {
         guard PathKind.isDirectory(directory) else {
             throw UsageError("\(directory): not a folder (scan takes a folder; use estimate for single files)")
         }
-        let maxCost = try BillOutcome.budget(budget.maxCost)
+        let maxCost = try BillOutcome.budget(priced.budget.maxCost)
         let billingAccount = format == .focus ? try account.account() : .unassigned
         let shard = try ledger.shardParts()
         let store = try ledger.open(for: directory)
-        let resolver = try resolve.resolver(roots: [directory], measure: measure)
+        let resolver = try priced.resolve.resolver(roots: [directory], measure: priced.measure)
         let shown = summary ? .summary : BillFormat(rawValue: format.rawValue) ?? .table
         let status: Int32
         do {
             status = try ScanSession.scan(
                 directory, resolver: resolver, shard: shard, ledger: store, replays: !ledger.noReplay,
-                namedFiles: ScanSession.namedFiles(resolver, rateCard: rateOptions.rates, mappingFiles: resolve.mediaMap),
-                timeZone: pricing.timeZone, console: TerminalConsole()
+                namedFiles: ScanSession.namedFiles(resolver, rateCard: priced.rateOptions.rates, mappingFiles: priced.resolve.mediaMap),
+                timeZone: priced.pricing.timeZone, console: TerminalConsole()
             ) {
-                let settings = BillingSettings(
-                    card: try rateOptions.card(), pricing: pricing.options(policy: measure.durationPolicy),
-                    policy: measure.durationPolicy, timeline: try timelineFlags.options())
+                let settings = try priced.settings()
                 return ScanRequest(
-                    directory: directory, feature: feature, shard: shard, resolver: resolver, probe: measure.probeOptions,
-                    jobs: measure.jobs, settings: settings, settleSeconds: measure.settle, producedBy: ClipMeterVersion.text)
+                    directory: directory, feature: feature, shard: shard, resolver: resolver, probe: priced.measure.probeOptions,
+                    jobs: priced.measure.jobs, settings: settings, settleSeconds: priced.measure.settle, producedBy: ClipMeterVersion.text)
             } render: { report, out, err in
                 var report = report
                 report.billingAccount = billingAccount
-                return shown.render(report, explain: budget.explain, maxCost: maxCost, out: out, err: err)
+                return shown.render(report, explain: priced.budget.explain, maxCost: maxCost, out: out, err: err)
             }
         } catch let failure as ScanSession.Unscannable { throw UsageError(LedgerChoice.message(for: failure.underlying)) }
         if status != 0 { throw ExitCode(status) }

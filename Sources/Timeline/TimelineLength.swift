@@ -17,20 +17,7 @@ public struct ClipMediaReference: Sendable, Hashable {
     public var clipIndex: Int
     /// True when the clip's length cannot be known without the source; false when the source only checks that
     /// the clip does not run past its content (its own `Out` already gives a length).
-    public var isRequired: Bool
-
-    /// A reference; `isRequired` defaults to true.
-    public init(
-        mediaURL: String?, mediaId: String?, trackKind: String, trackIndex: Int, clipIndex: Int,
-        isRequired: Bool = true
-    ) {
-        self.mediaURL = mediaURL
-        self.mediaId = mediaId
-        self.trackKind = trackKind
-        self.trackIndex = trackIndex
-        self.clipIndex = clipIndex
-        self.isRequired = isRequired
-    }
+    public var isRequired = true
 }
 
 /// The measured length of a clip's source, or why it could not be measured.

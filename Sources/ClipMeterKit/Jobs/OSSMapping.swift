@@ -9,14 +9,10 @@ struct OSSLocation: Sendable, Hashable {
     public var key: String
     /// Region from an `oss-REGION[-internal].aliyuncs.com` host (e.g. `cn-shanghai`), nil for `oss://`.
     public var region: String?
+}
 
-    /// A location from parts.
-    public init(bucket: String, key: String, region: String? = nil) {
-        self.bucket = bucket
-        self.key = key
-        self.region = region
-    }
-
+// In an extension so that the struct keeps its synthesized memberwise initializer.
+extension OSSLocation {
     /// Parses `oss://BUCKET/KEY` and `http(s)://BUCKET.oss-REGION[-internal].aliyuncs.com/KEY` (also the
     /// accelerate endpoints); nil for anything else. Query strings (signed URLs) and fragments are dropped and
     /// https keys are percent-decoded, so a signed download link maps to the same file as the plain URL.

@@ -8,13 +8,13 @@ public struct BillReport: Sendable {
     /// The canonical priced result.
     public var bill: Bill
     /// Files that could not be measured, and jobs that could not be priced, each with its reason.
-    public var failures: [Failure]
+    public var failures: [Failure] = []
     /// What was billed, for titles: the scanned folder, the manifests, or "estimate".
     public var title: String
     /// Region of the rate card in use (`cn-hangzhou`-style ids are not known here; the card's region or id).
     public var region: String?
     /// When the report was made; HTML and FOCUS exports show it.
-    public var generatedAt: Date
+    public var generatedAt = Date()
     /// Whose charges a FOCUS export lists (only FOCUS shows it).
     public var billingAccount: BillingAccount = .unassigned
     /// What the scan noticed beyond the priced jobs, listed after the bill's warnings.
@@ -57,19 +57,6 @@ public struct BillReport: Sendable {
         public var status: String
         /// The saved response it was read from.
         public var source: String
-    }
-
-    /// A report; `failures` empty means everything was measured and priced.
-    public init(
-        bill: Bill, failures: [Failure] = [], title: String, region: String? = nil, generatedAt: Date = Date(),
-        producedBy: [String: String]? = nil
-    ) {
-        self.bill = bill
-        self.failures = failures
-        self.title = title
-        self.region = region
-        self.generatedAt = generatedAt
-        self.producedBy = producedBy
     }
 
     /// One thing that could not be measured or priced: a file (with its probe error code) or a whole job.

@@ -7,8 +7,7 @@ import Ledger
 struct LedgerOptions: ParsableArguments {
     @Option(help: "Ledger file or postgres://USER@HOST:PORT/DB URL (default $CLIPMETER_LEDGER, else DIR/.clipmeter/ledger.sqlite).")
     var ledger: String?
-    @Option(name: .customLong("ledger-schema"), help: "PostgreSQL schema of the ledger (default $CLIPMETER_LEDGER_SCHEMA, else clipmeter).")
-    var ledgerSchema: String?
+    @OptionGroup var schema: LedgerSchemaOption
     @Flag(name: .customLong("no-ledger"), help: "Neither read nor write a ledger: measure everything, record nothing.")
     var noLedger = false
     @Option(
@@ -29,7 +28,7 @@ struct LedgerOptions: ParsableArguments {
     func open(for directory: String) throws -> Ledger? {
         guard !noLedger else { return nil }
         let location = LedgerChoice.location(ledger) ?? (directory as NSString).appendingPathComponent(".clipmeter/ledger.sqlite")
-        return try LedgerChoice.open(location, schema: LedgerChoice.schema(ledgerSchema), access: .readWrite)
+        return try LedgerChoice.open(location, schema: LedgerChoice.schema(schema.ledgerSchema), access: .readWrite)
     }
 
     func shardParts() throws -> (k: Int, n: Int)? { try LedgerChoice.shard(shard, shards: shards) }
@@ -42,11 +41,18 @@ struct EstimateLedgerOptions: ParsableArguments {
             "A ledger (file or postgres:// URL; default $CLIPMETER_LEDGER) whose measurements are reused and extended; an estimate records no charge."
     )
     var ledger: String?
-    @Option(name: .customLong("ledger-schema"), help: "PostgreSQL schema of the ledger (default $CLIPMETER_LEDGER_SCHEMA, else clipmeter).")
-    var ledgerSchema: String?
+    @OptionGroup var schema: LedgerSchemaOption
 
     /// The ledger named by the flag or the environment, nil when none is.
     func open() throws -> Ledger? {
-        try LedgerChoice.location(ledger).map { try LedgerChoice.open($0, schema: LedgerChoice.schema(ledgerSchema), access: .readWrite) }
+        try LedgerChoice.location(ledger).map {
+            try LedgerChoice.open($0, schema: LedgerChoice.schema(schema.ledgerSchema), access: .readWrite)
+        }
     }
+}
+
+/// `--ledger-schema`, declared once for every command that opens a ledger so that they all word it alike.
+struct LedgerSchemaOption: ParsableArguments {
+    @Option(name: .customLong("ledger-schema"), help: "PostgreSQL schema of the ledger (default $CLIPMETER_LEDGER_SCHEMA, else clipmeter).")
+    var ledgerSchema: String?
 }

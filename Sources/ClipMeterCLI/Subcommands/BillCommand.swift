@@ -14,8 +14,7 @@ struct BillCommand: ParsableCommand {
 
     @Option(help: "Ledger file or postgres:// URL (repeatable; default $CLIPMETER_LEDGER, else .clipmeter/ledger.sqlite here).")
     var ledger: [String] = []
-    @Option(name: .customLong("ledger-schema"), help: "PostgreSQL schema of the ledger (default $CLIPMETER_LEDGER_SCHEMA, else clipmeter).")
-    var ledgerSchema: String?
+    @OptionGroup var schema: LedgerSchemaOption
     @Option(help: "Only jobs that finished at or after this time (ISO 8601; without an offset read in --timezone).")
     var from: String?
     @Option(help: "Only jobs that finished before this time.")
@@ -40,7 +39,7 @@ struct BillCommand: ParsableCommand {
         let period = try PeriodFlags(from: from, to: to, timeZone: zone)
         // Reading history must never create an empty ledger where the user mistyped a path.
         let ledgers = try LedgerChoice.openForReading(
-            ledger.isEmpty ? [LedgerChoice.location(nil) ?? ".clipmeter/ledger.sqlite"] : ledger, schema: ledgerSchema,
+            ledger.isEmpty ? [LedgerChoice.location(nil) ?? ".clipmeter/ledger.sqlite"] : ledger, schema: schema.ledgerSchema,
             missing: "no such file (scan a folder first, or pass --ledger)")
         let reading: BillSession.Reading
         do {

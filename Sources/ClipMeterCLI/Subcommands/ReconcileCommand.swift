@@ -22,8 +22,7 @@ struct ReconcileCommand: ParsableCommand {
     var bill: [String] = []
     @Option(help: "Ledger file or postgres:// URL holding ClipMeter's priced jobs (repeatable).")
     var ledger: [String] = []
-    @Option(name: .customLong("ledger-schema"), help: "PostgreSQL schema of the ledger (default $CLIPMETER_LEDGER_SCHEMA, else clipmeter).")
-    var ledgerSchema: String?
+    @OptionGroup var schema: LedgerSchemaOption
     @Argument(help: "Saved `scan` or `estimate --format json` results, instead of or beside ledgers.")
     var results: [String] = []
     @Option(help: "Only periods and jobs at or after this time (ISO 8601; without an offset read in --timezone).")
@@ -50,7 +49,7 @@ struct ReconcileCommand: ParsableCommand {
     func run() throws {
         let zone = TimeZone(identifier: timezone) ?? PricingOptions.shanghai
         let inputs = ReconcileInputs(
-            bills: bill, ledgers: ledger, ledgerSchema: ledgerSchema, results: results, itemMap: itemMap,
+            bills: bill, ledgers: ledger, ledgerSchema: schema.ledgerSchema, results: results, itemMap: itemMap,
             timeZone: zone)
         let card = try rateOptions.card()
         let period = try PeriodFlags(from: from, to: to, timeZone: zone)

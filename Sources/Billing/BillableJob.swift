@@ -27,8 +27,6 @@ public struct MeasuredMedia: Codable, Sendable, Equatable {
     /// The same file's duration under other duration policies, keyed by policy name (e.g. `"longest-stream"`),
     /// so a job that another policy would put on a different billed minute can carry a `boundary:` warning.
     public var alternativeSeconds: [String: Seconds]
-    /// Free-text provenance of the figures, e.g. "duration taken from the IMS response; file not synced".
-    public var note: String?
     /// Whether the file has no picture, when known otherwise than from its streams (an output known only from
     /// an IMS response has no measured streams but is a video); nil infers it from codec and size.
     public var audioOnly: Bool?
@@ -44,7 +42,6 @@ public struct MeasuredMedia: Codable, Sendable, Equatable {
         height: Int? = nil,
         codec: String? = nil,
         alternativeSeconds: [String: Seconds] = [:],
-        note: String? = nil,
         audioOnly: Bool? = nil,
         lowSeconds: Seconds? = nil
     ) {
@@ -54,7 +51,6 @@ public struct MeasuredMedia: Codable, Sendable, Equatable {
         self.height = height
         self.codec = codec
         self.alternativeSeconds = alternativeSeconds
-        self.note = note
         self.audioOnly = audioOnly
         self.lowSeconds = lowSeconds
     }

@@ -9,7 +9,7 @@ public indirect enum UnknownCost: Codable, Sendable, Equatable, Hashable {
     case unknownResolution(file: String)
     /// No configuration bounds the output's length (AI- or TTS-driven with no `MaxDuration`/`FixedDuration`);
     /// `field` is the configuration field that would bound it.
-    case unbounded(field: String, detail: String)
+    case unbounded(field: String, detail: CarriedNote)
     /// Nothing that the feature bills was measured or stated (no media, no output, no duration).
     case nothingMeasured(String)
 

@@ -53,9 +53,27 @@ enum JobNote: Hashable, Sendable {
     /// No rendered output: the timeline's length stands in for the output's duration.
     case timelineStandsInForOutput(seconds: Decimal)
     /// Outputs not rendered yet, with how long each can last and why.
-    case plannedOutputs(count: Int, least: Decimal?, most: Decimal, basis: String)
+    case plannedOutputs(count: Int, least: Decimal?, most: Decimal, basis: PlannedBasis)
+    /// A timeline's length cannot be known, for the reasons its warnings give (nil: it was not measured at all).
+    case timelineLengthUnknown([TimelineWarning]?)
     /// The request states no output size: the largest input's sets the tier, as IMS does.
     case sizeFromLargestInput(width: Int, height: Int)
+
+    /// The warnings of `timelineLengthUnknown` (nil for any other note, or when the timeline was not measured).
+    var timelineWarnings: [TimelineWarning]? {
+        if case .timelineLengthUnknown(let warnings) = self { return warnings }
+        return nil
+    }
+
+    /// What the length of outputs not rendered yet rests on.
+    enum PlannedBasis: Hashable, Sendable {
+        /// What the request states, in its reader's words ("FixedDuration 30 s").
+        case stated(String)
+        /// The generated timeline's length, and the field that caps it when the cap is the shorter.
+        case timeline(seconds: Decimal, capField: String, cap: Decimal?)
+        /// At most the cap, since the timeline's length is unknown (`timelineUnknown` says why).
+        case capOnly(field: String, cap: Decimal, timelineUnknown: [TimelineWarning]?)
+    }
 
     /// Where a stated duration comes from.
     enum StatedBy: Hashable, Sendable {

@@ -195,9 +195,24 @@ public enum Wording {
             return "no rendered output: the timeline's length \(SecondsFormat.text(seconds)) s stands in for the output duration"
         case let .plannedOutputs(count, least, most, basis):
             let range = least.map { "\(SecondsFormat.text($0))–\(SecondsFormat.text(most)) s" } ?? "\(SecondsFormat.text(most)) s"
-            return "\(count) planned output\(count == 1 ? "" : "s") of \(range) each: \(basis)"
+            return "\(count) planned output\(count == 1 ? "" : "s") of \(range) each: \(text(basis))"
+        case .timelineLengthUnknown(let warnings):
+            guard let warnings else { return "the timeline's length is unknown" }
+            return "timeline length unknown: " + (warnings.isEmpty ? "no reason given" : warnings.map(text).joined(separator: "; "))
         case let .sizeFromLargestInput(width, height):
             return "no output Width/Height: the largest input's \(width)×\(height) sets the tier (IMS's default output size)"
+        }
+    }
+
+    /// What planned outputs' length rests on.
+    static func text(_ basis: JobNote.PlannedBasis) -> String {
+        switch basis {
+        case .stated(let words): return words
+        case let .timeline(seconds, capField, cap):
+            let capped = cap.map { $0 < seconds ? ", capped by \(capField) \(SecondsFormat.text($0)) s" : "" } ?? ""
+            return "the timeline's length \(SecondsFormat.text(seconds)) s" + capped
+        case let .capOnly(field, cap, unknown):
+            return "at most \(field) \(SecondsFormat.text(cap)) s (\(text(JobNote.timelineLengthUnknown(unknown))))"
         }
     }
 
@@ -207,6 +222,7 @@ public enum Wording {
         case .words(let words): return words
         case .problems(let problems): return problems.map(text).joined(separator: "; ")
         case .probe(let error): return text(error)
+        case .note(let note): return text(note)
         }
     }
 

@@ -173,7 +173,7 @@ final class BillingRun {
 
         // The timeline: the output duration of preview-only jobs, or of outputs not rendered yet.
         var timelineSeconds: Decimal?
-        var timelineUnknown: String?
+        var timelineUnknown: JobNote?
         if let problem = planned.timelineProblem {
             failures.append(
                 BillReport.Failure(
@@ -186,9 +186,7 @@ final class BillingRun {
             job.warnings += length.warnings.map { CarriedNote(JobNote.timeline($0)) }
             timelineSeconds = length.duration
             if length.duration == nil {
-                timelineUnknown =
-                    "timeline length unknown: "
-                    + (length.warnings.isEmpty ? "no reason given" : length.warnings.map(Wording.text).joined(separator: "; "))
+                timelineUnknown = .timelineLengthUnknown(length.warnings)
             }
         }
 
@@ -203,8 +201,8 @@ final class BillingRun {
                 failures.append(
                     BillReport.Failure(
                         path: spec.timelinePath ?? spec.source, jobID: spec.id, code: .unknownLength,
-                        message: timelineUnknown
-                            ?? "preview-only job without a timeline or an output duration: its output duration cannot be known"))
+                        reason: timelineUnknown.map(FailureReason.note)
+                            ?? .words("preview-only job without a timeline or an output duration: its output duration cannot be known")))
             }
         } else if sides.outputs && job.outputs.isEmpty && spec.outputs.isEmpty {
             if let seconds = timelineSeconds {
@@ -216,7 +214,7 @@ final class BillingRun {
                 failures.append(
                     BillReport.Failure(
                         path: spec.timelinePath ?? spec.source, jobID: spec.id,
-                        code: .unknownLength, message: timelineUnknown))
+                        code: .unknownLength, reason: .note(timelineUnknown)))
             }
         }
         return failures.isEmpty ? .success(job) : .failure(Problems(list: failures))
@@ -225,33 +223,32 @@ final class BillingRun {
     /// Outputs not rendered yet, from a request's plan: `count` outputs of a known or bounded length (preview-only:
     /// that length is the generated timeline's), or an unbounded job that is an error naming the field.
     private func planOutputs(
-        _ plan: OutputPlan, spec: JobSpec, media: [String], timelineSeconds: Decimal?, timelineUnknown: String?,
+        _ plan: OutputPlan, spec: JobSpec, media: [String], timelineSeconds: Decimal?, timelineUnknown: JobNote?,
         job: inout BillableJob
     ) {
         var low: Decimal?
         var high: Decimal = 0
-        var basis: String
+        var basis: JobNote.PlannedBasis
         switch plan.length {
         case .exact(let seconds, let why):
             high = seconds
-            basis = why
+            basis = .stated(why)
         case .between(let least, let most, let why):
-            (low, high, basis) = (least, most, why)
+            (low, high, basis) = (least, most, .stated(why))
         case .timeline(let cap, let capField):
             if let seconds = timelineSeconds {
                 high = cap.map { min($0, seconds) } ?? seconds
-                basis = "the timeline's length \(format(seconds)) s"
-                if let cap, cap < seconds { basis += ", capped by \(capField) \(format(cap)) s" }
+                basis = .timeline(seconds: seconds, capField: capField, cap: cap)
             } else if let cap {
                 (low, high) = (0, cap)
-                basis = "at most \(capField) \(format(cap)) s (\(timelineUnknown ?? "the timeline's length is unknown"))"
+                basis = .capOnly(field: capField, cap: cap, timelineUnknown: timelineUnknown.flatMap(\.timelineWarnings))
             } else {
-                job.unknownCost = .unbounded(field: capField, detail: timelineUnknown ?? "the timeline's length is unknown")
-                basis = "unbounded"
+                job.unknownCost = .unbounded(field: capField, detail: CarriedNote(timelineUnknown ?? .timelineLengthUnknown(nil)))
+                basis = .stated("unbounded")
             }
         case .unbounded(let field, let detail):
-            job.unknownCost = .unbounded(field: field, detail: detail)
-            basis = "unbounded"
+            job.unknownCost = .unbounded(field: field, detail: CarriedNote(recorded: detail))
+            basis = .stated("unbounded")
         }
         if job.unknownCost == nil {
             job.warnings.append(CarriedNote(JobNote.plannedOutputs(count: plan.count, least: low, most: high, basis: basis)))
@@ -273,7 +270,7 @@ final class BillingRun {
         job.outputs = (1...max(plan.count, 1)).map { index in
             MeasuredMedia(
                 path: plan.count == 1 ? "planned output" : "planned output \(index) of \(plan.count)",
-                seconds: Seconds(high), width: width, height: height, codec: spec.outputCodec, note: basis,
+                seconds: Seconds(high), width: width, height: height, codec: spec.outputCodec,
                 audioOnly: false, lowSeconds: least.map(Seconds.init))
         }
     }
@@ -314,7 +311,7 @@ final class BillingRun {
     private func requestedOutput(_ spec: JobSpec, seconds: Decimal, label: String) -> MeasuredMedia {
         MeasuredMedia(
             path: label, seconds: Seconds(seconds), width: spec.outputWidth, height: spec.outputHeight,
-            codec: spec.outputCodec, note: label,
+            codec: spec.outputCodec,
             audioOnly: spec.outputWidth == nil && spec.outputHeight == nil && spec.outputCodec == nil ? nil : false)
     }
 
@@ -351,8 +348,7 @@ final class BillingRun {
             } else if let reported = reference.reportedDuration {
                 // IMS production outputs are videos: without a size the pricer must say so, not use the audio price.
                 var media = MeasuredMedia(
-                    path: reference.original, seconds: Seconds(reported),
-                    note: "duration from the IMS response; file not synced locally", audioOnly: false)
+                    path: reference.original, seconds: Seconds(reported), audioOnly: false)
                 if isOutput { fillRequested(&media, spec) }
                 result.append(media)
             } else {

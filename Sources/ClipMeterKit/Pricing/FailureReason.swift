@@ -9,12 +9,15 @@ enum FailureReason: Sendable, Equatable {
     case problems([JobProblem])
     /// A file the prober could not measure.
     case probe(ProbeError)
+    /// What a job's note says, as the failure's whole reason (a timeline whose length is unknown).
+    case note(JobNote)
 
     static func == (a: FailureReason, b: FailureReason) -> Bool {
         switch (a, b) {
         case (.words(let x), .words(let y)): return x == y
         case (.problems(let x), .problems(let y)): return x == y
         case (.probe(let x), .probe(let y)): return x.code == y.code && x.description == y.description
+        case (.note(let x), .note(let y)): return x == y
         default: return false
         }
     }

@@ -75,8 +75,21 @@ final class WordingTests: XCTestCase {
                     impliedBy: "SubmitBatchMediaProducingJob")),
             "feature highlight-mashup from --feature overrides image-text-matching, which SubmitBatchMediaProducingJob implies")
         XCTAssertEqual(
-            Wording.text(JobNote.plannedOutputs(count: 10, least: 0, most: 30, basis: "at most MaxDuration 30 s")),
-            "10 planned outputs of 0–30 s each: at most MaxDuration 30 s")
+            Wording.text(JobNote.plannedOutputs(count: 10, least: 0, most: 30, basis: .stated("FixedDuration 30 s"))),
+            "10 planned outputs of 0–30 s each: FixedDuration 30 s")
+        XCTAssertEqual(
+            Wording.text(
+                JobNote.plannedOutputs(count: 1, least: nil, most: 20, basis: .timeline(seconds: 23, capField: "MaxDuration", cap: 20))),
+            "1 planned output of 20 s each: the timeline's length 23 s, capped by MaxDuration 20 s")
+        XCTAssertEqual(
+            Wording.text(JobNote.PlannedBasis.timeline(seconds: 23, capField: "MaxDuration", cap: 30)), "the timeline's length 23 s",
+            "a cap longer than the timeline is not said")
+        XCTAssertEqual(
+            Wording.text(JobNote.PlannedBasis.capOnly(field: "MaxDuration", cap: 30, timelineUnknown: nil)),
+            "at most MaxDuration 30 s (the timeline's length is unknown)")
+        XCTAssertEqual(
+            Wording.text(JobNote.PlannedBasis.capOnly(field: "MaxDuration", cap: 30, timelineUnknown: [])),
+            "at most MaxDuration 30 s (timeline length unknown: no reason given)")
         XCTAssertEqual(
             Wording.text(JobNote.nonMediaLeftOut(count: 5, examples: ["a.txt", "b.txt", "c.txt"])),
             "left out 5 non-media file(s): a.txt, b.txt, c.txt, …")

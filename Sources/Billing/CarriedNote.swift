@@ -23,12 +23,6 @@ public struct CarriedNote: Hashable, Sendable, Codable, CustomStringConvertible,
 
     public init(stringLiteral value: String) { self.init(recorded: value) }
 
-    /// The note as its layer typed it; nil for recorded words.
-    public var typed: (any NoteContent)? {
-        if case .typed(let note) = content { return note }
-        return nil
-    }
-
     public var description: String {
         switch content {
         case .typed(let note): return note.description

@@ -207,7 +207,7 @@ public struct MediaProber: Sendable {
             throw ProbeError(
                 path: facts.path, code: .truncated, operation: "read stream info",
                 message:
-                    "the header claims \(format(claim)) s of media but the file holds no audio or video stream (cut out, or not fully synced yet)"
+                    "the header claims \(DurationCheck.seconds(claim)) s of media but the file holds no audio or video stream (cut out, or not fully synced yet)"
             )
         }
         let what =
@@ -229,7 +229,7 @@ public struct MediaProber: Sendable {
         throw ProbeError(
             path: facts.path, code: .truncated, operation: "check the duration against the size",
             message:
-                "its timestamps span \(format(longest)) s, more than its \(facts.size) bytes can hold (every second of media takes at least \(least) bytes): the file is damaged or its clock jumps where it could not be followed"
+                "its timestamps span \(DurationCheck.seconds(longest)) s, more than its \(facts.size) bytes can hold (every second of media takes at least \(least) bytes): the file is damaged or its clock jumps where it could not be followed"
         )
     }
 
@@ -460,11 +460,4 @@ public struct MediaProber: Sendable {
         }
         return out
     }
-
-    private func format(_ value: Decimal) -> String {
-        "\(DecimalRounding.rounded(value, places: 6))"
-    }
 }
-
-/// Recognises the start of a text playlist behind the prefixes that once hid one from a byte-0 check (an
-/// ID3v2 tag, a UTF-8 BOM, whitespace). Used only to word an error; never the thing that keeps FFmpeg in.

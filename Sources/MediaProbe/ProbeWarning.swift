@@ -57,7 +57,7 @@ public enum ProbeWarning: Codable, Hashable, Sendable, CustomStringConvertible {
             return "estimated-from-bitrate: libavformat estimated this duration from the bit rate; it is not exact"
         case let .bitrateEstimateReplaced(header, measured):
             return
-                "estimated-from-bitrate: the header's \(Self.seconds(header)) s was a bit-rate estimate; replaced by the measured \(Self.seconds(measured)) s"
+                "estimated-from-bitrate: the header's \(DurationCheck.seconds(header)) s was a bit-rate estimate; replaced by the measured \(DurationCheck.seconds(measured)) s"
         case .ffmpegEstimatedFromBitrate(let message):
             return "estimated-from-bitrate: FFmpeg: \(message)"
         case .noDuration:
@@ -81,13 +81,14 @@ public enum ProbeWarning: Codable, Hashable, Sendable, CustomStringConvertible {
         case let .frameCount(stream, codec, basis):
             return "frame-count: stream \(stream) (\(codec)) is a raw elementary stream without timestamps; its duration is \(basis)"
         case let .guessedLastPacket(stream, seconds):
-            return "guessed-last-packet: stream \(stream)'s last packet has no duration; added a guessed \(Self.seconds(seconds)) s"
+            return
+                "guessed-last-packet: stream \(stream)'s last packet has no duration; added a guessed \(DurationCheck.seconds(seconds)) s"
         case .truncated(let notes):
             return "truncated: " + notes.joined(separator: "; ") + "; durations cover the readable part only"
         case let .headerDisagrees(stream, header, measured):
             let whose = stream.map { "stream \($0)'s header" } ?? "the container header"
             return
-                "header-mismatch: \(whose) claims \(Self.seconds(header)) s but the file holds \(Self.seconds(measured)) s; the held \(Self.seconds(measured)) s is used"
+                "header-mismatch: \(whose) claims \(DurationCheck.seconds(header)) s but the file holds \(DurationCheck.seconds(measured)) s; the held \(DurationCheck.seconds(measured)) s is used"
         case .discontinuity(let jumps):
             let list = jumps.prefix(10).map(\.description).joined(separator: "; ")
             let more = jumps.count > 10 ? "; and \(jumps.count - 10) more" : ""
@@ -98,10 +99,6 @@ public enum ProbeWarning: Codable, Hashable, Sendable, CustomStringConvertible {
         case .recorded(let text):
             return text
         }
-    }
-
-    private static func seconds(_ value: Decimal) -> String {
-        "\(DecimalRounding.rounded(value, places: 6))"
     }
 }
 

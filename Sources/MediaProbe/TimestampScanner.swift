@@ -208,6 +208,8 @@ struct TimestampScanner {
         if !seeked { return .untrusted("the demuxer cannot seek in it") }
         var tail: [Int: StreamSpan] = [:]
         var lastDTS: [Int: Int64] = [:]
+        // Once per stream, not per packet: this loop reads every packet of the tail.
+        let bounds = context.streams.map(DiscontinuityBound.init(stream:))
         reading: while true {
             switch context.readPacket() {
             case .endOfFile: break reading
@@ -217,13 +219,13 @@ struct TimestampScanner {
                 let index = packet.streamIndex
                 guard contentStreams.contains(index) else { continue }
                 if let dts = packet.dts {
-                    if let previous = lastDTS[index], dts < previous {
-                        return .untrusted("stream \(index)'s timestamps go backwards near the end (a discontinuity)")
-                    }
-                    if let previous = lastDTS[index], let bound = DiscontinuityBound(stream: context.streams[index]),
-                        dts - previous > bound.forward
-                    {
-                        return .untrusted("stream \(index)'s timestamps jump forward near the end (a discontinuity)")
+                    if let previous = lastDTS[index] {
+                        if dts < previous {
+                            return .untrusted("stream \(index)'s timestamps go backwards near the end (a discontinuity)")
+                        }
+                        if let bound = bounds[index], dts - previous > bound.forward {
+                            return .untrusted("stream \(index)'s timestamps jump forward near the end (a discontinuity)")
+                        }
                     }
                     lastDTS[index] = dts
                 }

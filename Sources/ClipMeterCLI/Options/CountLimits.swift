@@ -25,7 +25,7 @@ func nonNegativeDecimal(_ text: String?, _ flag: String, maximum: Decimal? = nil
 /// 2^62 must be a usage error, not an attempt to start that many workers.
 enum CountLimits {
     /// `--jobs`: files measured at once (each holds a thread, a descriptor and a demuxer).
-    static let maxJobs = 1024
+    static let maxJobs = ParallelProbe.maximumJobs
     /// `--max-manifest-bytes`: 1 GiB, sixteen times the default; a source is held in memory whole.
     static let maxManifestBytes = 1 << 30
     /// `--shards` and `CLIPMETER_SHARDS`: machines sharing one tree.

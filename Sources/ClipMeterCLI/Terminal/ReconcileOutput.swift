@@ -42,7 +42,7 @@ enum ReconcileOutput {
             var lines = ["\(status.rawValue.uppercased()) (\(rows.count)): \(status.advice)"]
             let cells = rows.map { row in
                 [
-                    "  " + row.period.label(in: report.timeZone), BillRenderer.oneLineCell(item(row)), feature(row),
+                    "  " + row.period.label(in: report.timeZone), TerminalText.line(item(row)), feature(row),
                     number(row.bill?.usage) + (row.bill?.usageUnit.map { " " + $0 } ?? ""),
                     number(row.clipmeter?.usage) + (row.clipmeter.map { " " + ($0.unit == .minutes ? "min" : "×1000 tokens") } ?? ""),
                     money(row.bill?.gross), money(row.clipmeter?.cost), money(row.difference),
@@ -57,7 +57,7 @@ enum ReconcileOutput {
             lines.append(rendered[0])
             for (index, row) in rows.enumerated() {
                 lines.append(rendered[index + 1])
-                lines.append("      " + BillRenderer.oneLineCell(row.reason))
+                lines.append("      " + TerminalText.line(row.reason))
             }
             blocks.append(lines.joined(separator: "\n"))
         }
@@ -68,12 +68,12 @@ enum ReconcileOutput {
         )
         if !report.warnings.isEmpty {
             blocks.append(
-                (["Warnings (\(report.warnings.count)):"] + report.warnings.map { "  - " + BillRenderer.oneLineCell($0) }).joined(
+                (["Warnings (\(report.warnings.count)):"] + report.warnings.map { "  - " + TerminalText.line($0) }).joined(
                     separator: "\n"))
         }
         if !report.errors.isEmpty {
             blocks.append(
-                (["Not read (\(report.errors.count)):"] + report.errors.map { "  - " + BillRenderer.oneLineCell($0.description) }).joined(
+                (["Not read (\(report.errors.count)):"] + report.errors.map { "  - " + TerminalText.line($0.description) }).joined(
                     separator: "\n"))
         }
         return blocks.joined(separator: "\n\n")
@@ -178,10 +178,4 @@ enum ReconcileOutput {
         }
         return lines.joined(separator: "\n")
     }
-}
-
-private extension BillRenderer {
-    /// A table cell on one line: control characters (a hostile billing item name) become spaces.
-    /// A cell on one line, escaped as every other terminal text is (`TerminalText`).
-    static func oneLineCell(_ text: String) -> String { TerminalText.line(text) }
 }

@@ -112,7 +112,7 @@ struct FolderScan: Sendable {
             let reference = MediaReference(original: relative, localPath: real)
             var job = JobSpec(id: ids.contains(relative) ? "file:\(relative)" : relative, source: file)
             job.nameFeature(feature)
-            job.key = JobIdentity.place(real, resolver: resolver)
+            job.key = JobIdentity.keyed(place: JobIdentity.place(real: real, resolver: resolver))
             // Input-billed features measure what went in; every other feature bills what came out.
             if job.feature == .highlightExtraction { job.inputs = [reference] } else { job.outputs = [reference] }
             // The entry's own time, as the listing saw it (a symlink's, not its target's, as before the one walk).

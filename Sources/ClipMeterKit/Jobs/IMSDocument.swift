@@ -2,9 +2,6 @@ import Foundation
 
 /// A JSON document named as a job source that IMS wrote or will read: a saved response or a request body.
 enum IMSDocument {
-    /// Responses and bodies larger than this are not read (a JSON this big is not an API document).
-    static let maximumBytes = 32 << 20
-
     /// True when `data` is a saved IMS response or a `Submit*` request body (or a list of bodies). Cheap on
     /// other JSON: the text is only parsed when it names something IMS-like.
     static func recognizes(_ data: Data) -> Bool {

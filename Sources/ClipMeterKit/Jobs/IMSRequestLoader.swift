@@ -69,12 +69,13 @@ enum IMSRequestLoader {
         default:
             throw ManifestError(path: path, message: "expected a request body or a list of them")
         }
+        let bodyKey = JobIdentity.place(path, resolver: resolver)
         return try bodies.enumerated().map { index, body in
             let reader = IMSFields(path: path, resolver: resolver, timeZone: timeZone, root: body.root)
             var job = JobSpec(id: "\(idBase ?? path)#\(index + 1)", source: path)
             // A body is a plan: `estimate` prices it, `scan` lists it apart and never bills it.
             job.stage = .planned
-            job.key = JobIdentity.planned(path, index: index + 1, resolver: resolver)
+            job.key = JobIdentity.planned(bodyKey: bodyKey, index: index + 1)
             let resolvedAPI = try self.api(of: body.fields, given: api, reader: reader)
             try RequestReader(fields: reader, body: body.fields, api: resolvedAPI).read(into: &job)
             if let feature {

@@ -30,14 +30,28 @@ public enum JobIdentity {
     /// The key of a job that lives at a local path (a job folder, a loose file, a manifest), under `resolver`'s
     /// OSS mappings; `suffix` adds a manifest job's id.
     static func place(_ path: String, resolver: PathResolver, suffix: String? = nil) -> String {
-        let real = PathText.realPath(path) ?? PathText.normalized(path)
-        let place = ossURL(for: real, mappings: resolver.ossMappings) ?? real
-        return bounded(place + (suffix.map { "#" + $0 } ?? ""))
+        keyed(place: place(real: PathText.realPath(path) ?? PathText.normalized(path), resolver: resolver), suffix: suffix)
+    }
+
+    /// Where a file whose real path is already known lives: its OSS URL under `resolver`'s mappings, else that
+    /// path. Callers that looked the real path up (the walk, a manifest read once) spare a lookup per job.
+    static func place(real: String, resolver: PathResolver) -> String {
+        ossURL(for: real, mappings: resolver.ossMappings) ?? real
+    }
+
+    /// The key of a job at `place` (from `place(real:resolver:)`), with a manifest job's id as `suffix`.
+    static func keyed(place: String, suffix: String? = nil) -> String {
+        bounded(place + (suffix.map { "#" + $0 } ?? ""))
     }
 
     /// The key of the `index`th planned job of the request body at `path`.
     static func planned(_ path: String, index: Int, resolver: PathResolver) -> String {
-        bounded(plannedPrefix + place(path, resolver: resolver) + "#\(index)")
+        planned(bodyKey: place(path, resolver: resolver), index: index)
+    }
+
+    /// The key of the `index`th planned job of a body whose own key (`place(_:resolver:)`) is `bodyKey`.
+    static func planned(bodyKey: String, index: Int) -> String {
+        bounded(plannedPrefix + bodyKey + "#\(index)")
     }
 
     /// The OSS URL a local real path was synced from, through the most specific mapping that covers it.

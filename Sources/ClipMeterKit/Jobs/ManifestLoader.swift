@@ -101,6 +101,8 @@ enum ManifestLoader {
         let reader = JobReader(
             path: path, directory: directory, resolver: resolver, defaultFeature: defaultFeature,
             timeZone: timeZone)
+        // One real-path lookup for the manifest, not one per entry.
+        let manifestPlace = JobIdentity.place(real: PathText.realPath(path) ?? PathText.normalized(path), resolver: resolver)
         return try entries.enumerated().map { index, entry in
             guard case .map(var fields) = entry.value else {
                 throw ManifestError(path: path, field: entry.field, message: "expected a job (a mapping), found \(entry.value.kindName)")
@@ -108,11 +110,12 @@ enum ManifestLoader {
             for (key, value) in defaults where !fields.keys.contains(where: { Self.canonical($0) == Self.canonical(key) }) {
                 fields[key] = value
             }
-            var read = try reader.read(fields, fieldPrefix: entry.field, fallbackID: "\(idBase ?? path)#\(index + 1)")
+            let fallbackID = "\(idBase ?? path)#\(index + 1)"
+            var read = try reader.read(fields, fieldPrefix: entry.field, fallbackID: fallbackID)
             // The manifest's place and the id as written (or the entry's position when it gives none): the same
             // job whatever folder a scan starts from, and a different one in another tree of the same layout.
-            let written = read.job.id == "\(idBase ?? path)#\(index + 1)" ? "#\(index + 1)" : read.job.id
-            read.job.key = JobIdentity.place(path, resolver: resolver, suffix: written)
+            let written = read.job.id == fallbackID ? "#\(index + 1)" : read.job.id
+            read.job.key = JobIdentity.keyed(place: manifestPlace, suffix: written)
             if let problem = JobIdentity.problem(withID: read.job.id) { read.job.problems.append(JobProblem(problem)) }
             return read
         }
